@@ -1,0 +1,199 @@
+/* csvcol: numeric CSV column reader on top of libcsv (see csvcol.h).
+ *
+ * The file is fed to libcsv one physical line at a time so that every field
+ * callback knows the line it ended on: that is the line reported in errors. */
+#include "csvcol.h"
+
+#include <csv.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct reader {
+    const char *path, *column;
+    long line;       /* physical line being fed */
+    size_t field;    /* index of the next field in the current record */
+    long record;     /* records seen, header = 0 */
+    long col;        /* index of the wanted column, -1 until the header is read */
+    int seen_in_row; /* the wanted column appeared in this row */
+    csvcol *out;
+    size_t cap;
+    fz_error *err;
+    int failed;
+} reader;
+
+int csvcol_parse_number(const char *cell, double *out)
+{
+    char buf[128];
+    size_t n = 0;
+    const char *s = cell;
+    while (isspace((unsigned char)*s))
+        s++;
+    int neg = 0;
+    if (*s == '-' || *s == '+') {
+        neg = *s == '-';
+        s++;
+    }
+    if (*s == '$')
+        s++;
+    /* Copy, dropping thousands separators that sit between digit groups. */
+    int digits_before = 0;
+    for (; *s && !isspace((unsigned char)*s); s++) {
+        if (*s == ',') {
+            if (!digits_before || !isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]) ||
+                !isdigit((unsigned char)s[3]) || isdigit((unsigned char)s[4]))
+                return -1;
+            continue;
+        }
+        if (isdigit((unsigned char)*s))
+            digits_before = 1;
+        if (n + 2 >= sizeof buf)
+            return -1;
+        buf[n++] = *s;
+    }
+    while (isspace((unsigned char)*s))
+        s++;
+    if (*s || n == 0)
+        return -1;
+    buf[n] = '\0';
+    char *end;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (*end || errno == ERANGE || !isfinite(v) || (!isdigit((unsigned char)buf[0]) && buf[0] != '.'))
+        return -1;
+    *out = neg ? -v : v;
+    return 0;
+}
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+    reader *r = ctx;
+    const char *cell = data ? data : "";
+    size_t idx = r->field++;
+    if (r->failed)
+        return;
+    if (r->record == 0) {
+        if (idx == 0 && len >= 3 && memcmp(cell, "\xEF\xBB\xBF", 3) == 0)
+            cell += 3;
+        while (isspace((unsigned char)*cell))
+            cell++;
+        size_t m = strlen(cell);
+        while (m && isspace((unsigned char)cell[m - 1]))
+            m--;
+        if (r->col < 0 && m == strlen(r->column) && strncmp(cell, r->column, m) == 0)
+            r->col = (long)idx;
+        return;
+    }
+    if ((long)idx != r->col)
+        return;
+    r->seen_in_row = 1;
+    const char *t = cell;
+    while (isspace((unsigned char)*t))
+        t++;
+    if (!*t) {
+        r->out->n_empty++;
+        return;
+    }
+    double v;
+    if (csvcol_parse_number(cell, &v) != 0) {
+        fz_fail(r->err, FZ_EINPUT, "%s:%ld: column '%s': '%.40s' is not a number", r->path, r->line,
+                r->column, cell);
+        r->failed = 1;
+        return;
+    }
+    if (r->out->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 256;
+        double *nv = realloc(r->out->values, cap * sizeof *nv);
+        if (!nv) {
+            fz_fail(r->err, FZ_ERUNTIME, "%s: out of memory", r->path);
+            r->failed = 1;
+            return;
+        }
+        r->out->values = nv;
+        r->cap = cap;
+    }
+    r->out->values[r->out->n++] = v;
+}
+
+static void on_record(int term, void *ctx)
+{
+    (void)term;
+    reader *r = ctx;
+    if (!r->failed && r->record == 0 && r->col < 0) {
+        fz_fail(r->err, FZ_EINPUT, "%s:%ld: no column named '%s' in the header row", r->path,
+                r->line, r->column);
+        r->failed = 1;
+    }
+    if (r->record > 0) {
+        r->out->n_rows++;
+        if (!r->seen_in_row && !r->failed)
+            r->out->n_empty++; /* short row: the cell is missing */
+    }
+    r->record++;
+    r->field = 0;
+    r->seen_in_row = 0;
+}
+
+int csvcol_read(csvcol *out, const char *path, const char *column, fz_error *err)
+{
+    memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fz_fail(err, FZ_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        fclose(f);
+        return fz_fail(err, FZ_ERUNTIME, "%s: cannot start the CSV parser", path);
+    }
+    reader r = {.path = path, .column = column, .col = -1, .out = out, .err = err};
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int rc = 0;
+    while (!r.failed && (len = getline(&line, &cap, f)) >= 0) {
+        r.line++;
+        if ((size_t)len != strlen(line)) {
+            rc = fz_fail(err, FZ_EINPUT, "%s:%ld: NUL byte in a text file", path, r.line);
+            goto done;
+        }
+        if (csv_parse(&p, line, (size_t)len, on_field, on_record, &r) != (size_t)len) {
+            rc = fz_fail(err, FZ_EINPUT, "%s:%ld: malformed CSV: %s", path, r.line,
+                         csv_strerror(csv_error(&p)));
+            goto done;
+        }
+    }
+    if (!r.failed && ferror(f)) {
+        rc = fz_fail(err, FZ_EINPUT, "%s: read error: %s", path, strerror(errno));
+        goto done;
+    }
+    if (!r.failed && csv_fini(&p, on_field, on_record, &r) != 0) {
+        rc = fz_fail(err, FZ_EINPUT, "%s:%ld: malformed CSV: %s (an unterminated quote?)", path,
+                     r.line, csv_strerror(csv_error(&p)));
+        goto done;
+    }
+    if (r.failed) {
+        rc = err ? err->code : FZ_EINPUT;
+        goto done;
+    }
+    if (r.record == 0)
+        rc = fz_fail(err, FZ_EINPUT, "%s:1: empty file: expected a header row naming '%s'", path,
+                     column);
+done:
+    csv_free(&p);
+    free(line);
+    fclose(f);
+    if (rc)
+        csvcol_free(out);
+    return rc;
+}
+
+void csvcol_free(csvcol *c)
+{
+    if (!c)
+        return;
+    free(c->values);
+    memset(c, 0, sizeof *c);
+}

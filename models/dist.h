@@ -1,0 +1,61 @@
+/* dist: the probability distributions of scenario files (DESIGN §4).
+ *
+ * A dist is parsed from its text form, e.g. "lognormal(median=1500, sigma=0.5,
+ * min=1500, max=50000)", sampled with a generator the caller passes in (as
+ * gsl_ran_* do), and printed back in canonical form.  `min=`/`max=` truncate
+ * the family: samples come from the conditional distribution on [min, max].
+ *
+ * Ownership: dist_parse returns a new dist that the caller releases with
+ * dist_free (dist_free(NULL) does nothing).  A dist is immutable after
+ * parsing, so one dist may be sampled from many threads at once. */
+#ifndef FZ_DIST_H
+#define FZ_DIST_H
+
+#include <gsl/gsl_rng.h>
+#include <stddef.h>
+
+#include "fz_error.h"
+
+typedef enum dist_family {
+    DIST_FIXED,
+    DIST_UNIFORM,
+    DIST_NORMAL,
+    DIST_LOGNORMAL,
+    DIST_GAMMA,
+    DIST_WEIBULL,
+    DIST_EXPONENTIAL,
+    DIST_EMPIRICAL,
+    DIST_MIXTURE
+} dist_family;
+
+typedef struct dist dist;
+
+/* Parses text.  Relative empirical file paths are resolved against basedir
+ * (NULL: the current directory).  On error the message names the offending
+ * part of the text but not the scenario file: the caller prefixes that. */
+int dist_parse(dist **out, const char *text, const char *basedir, fz_error *err);
+void dist_free(dist *d);
+
+/* One draw.  Always within [lo, hi] of the truncation when there is one. */
+double dist_sample(const dist *d, gsl_rng *r);
+
+/* Canonical text ("gamma(shape=4, scale=3.5)"); returns the length that
+ * snprintf would have written. */
+int dist_format(const dist *d, char *buf, size_t size);
+
+dist_family dist_get_family(const dist *d);
+const char *dist_family_name(dist_family f);
+
+/* Support bounds after truncation: smallest and largest possible value. */
+double dist_lower(const dist *d);
+double dist_upper(const dist *d);
+
+/* Mean and variance of the (truncated) distribution.  Truncated continuous
+ * families are integrated numerically (GSL QAGS); returns 0 or FZ_ERUNTIME. */
+int dist_mean(const dist *d, double *mean, fz_error *err);
+int dist_variance(const dist *d, double *var, fz_error *err);
+
+/* Cumulative distribution function of the (truncated) distribution. */
+double dist_cdf(const dist *d, double x);
+
+#endif

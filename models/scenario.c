@@ -1,0 +1,400 @@
+/* scenario: interpret and validate the entries of a scenario file (scenario.h).
+ *
+ * Each section has a table of keys: its type, where it goes and its range.
+ * Every value is checked against the table; what is not in a table is an
+ * error.  Cross-key checks (share bounds, grid size) come last. */
+#include "scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_int.h"
+
+typedef enum key_type { K_NUM, K_INT, K_SEED, K_TEXT, K_DIST, K_POLICY, K_OBJECTIVE, K_UNLIMITED } key_type;
+
+typedef struct key_spec {
+    const char *name;
+    key_type type;
+    size_t offset;
+    double lo, hi;    /* inclusive range for numbers */
+    int lo_open;      /* lo itself is not allowed */
+    const char *want; /* what is expected, for messages */
+} key_spec;
+
+#define F(field) offsetof(scenario, field)
+#define R(field) offsetof(scenario_region, field)
+
+static const key_spec fund_keys[] = {
+    {"budget_usd", K_NUM, F(budget_usd), 0, 1e12, 1, "an amount in USD > 0"},
+    {"horizon_days", K_NUM, F(horizon_days), 0, 36500, 1, "a number of days > 0"},
+    {"granularity_usd", K_NUM, F(granularity_usd), 0, 1e12, 1, "an amount in USD > 0"},
+    {"policy", K_POLICY, F(policy), 0, 0, 0, "cheapest_first or first_come"},
+    {"objective", K_OBJECTIVE, F(objective), 0, 0, 0, "releases, freedom_days or cvar"},
+    {"cvar_alpha", K_NUM, F(cvar_alpha), 0, 1, 1, "a fraction in (0, 1]"},
+    {"target_releases", K_NUM, F(target_releases), 0, 1e9, 0, "a number of releases >= 0"},
+    {NULL, 0, 0, 0, 0, 0, NULL}};
+
+static const key_spec simulation_keys[] = {
+    {"replications", K_INT, F(replications), 1, SCENARIO_MAX_REPLICATIONS, 0,
+     "a whole number from 1 to 100000000"},
+    {"seed", K_SEED, F(seed), 0, 0, 0, "a whole number from 0 to 18446744073709551615"},
+    {NULL, 0, 0, 0, 0, 0, NULL}};
+
+static const key_spec region_keys[] = {
+    {"label", K_TEXT, R(label), 0, 0, 0, "a name for people"},
+    {"initial_detained", K_INT, R(initial_detained), 0, 1e7, 0, "a whole number of people >= 0"},
+    {"arrivals_per_day", K_NUM, R(arrivals_per_day), 0, 1e5, 0, "a rate >= 0"},
+    {"bond_grant_prob", K_NUM, R(bond_grant_prob), 0, 1, 0, "a probability in [0, 1]"},
+    {"bond_usd", K_DIST, R(bond_usd), 0, 0, 0, "a distribution of amounts"},
+    {"max_bond_paid_usd", K_UNLIMITED, R(max_bond_paid_usd), 0, 1e12, 0,
+     "an amount in USD >= 0 or 'unlimited'"},
+    {"case_cost_usd", K_NUM, R(case_cost_usd), 0, 1e12, 0, "an amount in USD >= 0"},
+    {"hearing_delay_days", K_DIST, R(hearing_delay_days), 0, 0, 0, "a distribution of days"},
+    {"release_delay_days", K_DIST, R(release_delay_days), 0, 0, 0, "a distribution of days"},
+    {"removal_hazard_per_day", K_NUM, R(removal_hazard_per_day), 0, 1e3, 0, "a rate >= 0"},
+    {"family_pays_prob", K_NUM, R(family_pays_prob), 0, 1, 0, "a probability in [0, 1]"},
+    {"min_share", K_NUM, R(min_share), 0, 1, 0, "a fraction in [0, 1]"},
+    {"max_share", K_NUM, R(max_share), 0, 1, 0, "a fraction in [0, 1]"},
+    {NULL, 0, 0, 0, 0, 0, NULL}};
+
+static const char *const policy_names[] = {"cheapest_first", "first_come"};
+static const char *const objective_names[] = {"releases", "freedom_days", "cvar"};
+
+const char *scenario_policy_name(scenario_policy p) { return policy_names[p]; }
+const char *scenario_objective_name(scenario_objective o) { return objective_names[o]; }
+
+int scenario_parse_policy(const char *text, scenario_policy *out)
+{
+    for (int i = 0; i < 2; i++)
+        if (strcmp(text, policy_names[i]) == 0) {
+            *out = (scenario_policy)i;
+            return 0;
+        }
+    return -1;
+}
+
+static int parse_double(const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    while (isspace((unsigned char)*end))
+        end++;
+    if (end == text || *end || errno == ERANGE || !isfinite(v))
+        return -1;
+    *out = v == 0 ? 0 : v;
+    return 0;
+}
+
+static int set_value(void *base, const key_spec *k, const ini_entry *e, const char *basedir,
+                     fz_error *err)
+{
+    char *field = (char *)base + k->offset;
+    const char *v = e->value;
+    double x;
+    switch (k->type) {
+    case K_TEXT: {
+        size_t n = strlen(v);
+        if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+            v++;
+            n -= 2;
+        }
+        char *copy = strndup(v, n);
+        if (!copy)
+            return fz_fail(err, FZ_ERUNTIME, "out of memory");
+        free(*(char **)field);
+        *(char **)field = copy;
+        return 0;
+    }
+    case K_POLICY:
+        if (scenario_parse_policy(v, (scenario_policy *)field) == 0)
+            return 0;
+        break;
+    case K_OBJECTIVE:
+        for (int i = 0; i < 3; i++)
+            if (strcmp(v, objective_names[i]) == 0) {
+                *(scenario_objective *)field = (scenario_objective)i;
+                return 0;
+            }
+        break;
+    case K_SEED: {
+        char *end;
+        errno = 0;
+        unsigned long long s = strtoull(v, &end, 10);
+        if (isdigit((unsigned char)v[0]) && !*end && errno != ERANGE) {
+            *(uint64_t *)field = (uint64_t)s;
+            return 0;
+        }
+        break;
+    }
+    case K_DIST: {
+        dist *d;
+        int rc = dist_parse(&d, v, basedir, err);
+        if (rc) {
+            fz_error_prefix(err, "%s: %s: ", e->origin, e->key);
+            return rc;
+        }
+        if (dist_lower(d) < 0) {
+            char text[256];
+            dist_format(d, text, sizeof text);
+            dist_free(d);
+            return fz_fail(err, FZ_EINPUT,
+                           "%s: %s = %s can be negative: durations and amounts must be >= 0 "
+                           "(add min=0 to truncate it)",
+                           e->origin, e->key, text);
+        }
+        dist_free(*(dist **)field);
+        *(dist **)field = d;
+        return 0;
+    }
+    case K_UNLIMITED:
+        if (strcmp(v, "unlimited") == 0 || strcmp(v, "inf") == 0) {
+            *(double *)field = INFINITY;
+            return 0;
+        }
+        /* fall through */
+    case K_NUM:
+    case K_INT:
+        if (parse_double(v, &x) == 0 && x >= k->lo && x <= k->hi && !(k->lo_open && x == k->lo)) {
+            if (k->type != K_INT) {
+                *(double *)field = x;
+                return 0;
+            }
+            if (x == floor(x)) {
+                *(long *)field = (long)x;
+                return 0;
+            }
+        }
+        break;
+    }
+    return fz_fail(err, FZ_EINPUT, "%s: %s = '%s': expected %s", e->origin, e->key, v, k->want);
+}
+
+static int apply_section(void *base, const key_spec *keys, ini_doc *doc, const char *section,
+                         const char *basedir, fz_error *err)
+{
+    for (size_t i = 0; i < doc->n; i++) {
+        ini_entry *e = &doc->entries[i];
+        if (strcmp(e->section, section) != 0)
+            continue;
+        e->used = 1;
+        const key_spec *k = keys;
+        while (k->name && strcmp(k->name, e->key) != 0)
+            k++;
+        if (!k->name) {
+            char known[512] = "";
+            for (const key_spec *q = keys; q->name; q++)
+                snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s",
+                         q == keys ? "" : ", ", q->name);
+            return fz_fail(err, FZ_EINPUT, "%s: unknown key '%s' in [%s] (known: %s)", e->origin,
+                           e->key, section, known);
+        }
+        int rc = set_value(base, k, e, basedir, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int valid_region_name(const char *s)
+{
+    if (!*s || strlen(s) > 48)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+            return 0;
+    return 1;
+}
+
+static int region_defaults(scenario_region *r, const char *name, fz_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->name = strdup(name);
+    r->label = strdup(name);
+    r->bond_grant_prob = 1;
+    r->max_bond_paid_usd = INFINITY;
+    r->max_share = 1;
+    if (!r->name || !r->label || dist_parse(&r->bond_usd, "fixed(1500)", NULL, err) ||
+        dist_parse(&r->hearing_delay_days, "fixed(0)", NULL, err) ||
+        dist_parse(&r->release_delay_days, "fixed(0)", NULL, err))
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    return 0;
+}
+
+static int check_whole(const scenario *s, const ini_doc *doc, fz_error *err)
+{
+    const char *p = s->path;
+    if (s->nregions == 0)
+        return fz_fail(err, FZ_EINPUT, "%s: no regions: expected at least one [region.NAME] section", p);
+    double cells = s->budget_usd / s->granularity_usd;
+    if (cells > SCENARIO_MAX_GRID)
+        return fz_fail(err, FZ_EINPUT,
+                       "%s: budget_usd / granularity_usd = %.0f grid steps; the limit is %d: "
+                       "raise granularity_usd",
+                       p, cells, SCENARIO_MAX_GRID);
+    double min_total = 0;
+    for (size_t i = 0; i < s->nregions; i++) {
+        const scenario_region *r = &s->regions[i];
+        int line = 0;
+        for (size_t j = 0; j < doc->nsec; j++)
+            if (strncmp(doc->sections[j].name, "region.", 7) == 0 &&
+                strcmp(doc->sections[j].name + 7, r->name) == 0)
+                line = doc->sections[j].line;
+        if (r->min_share > r->max_share)
+            return fz_fail(err, FZ_EINPUT, "%s:%d: [region.%s]: min_share = %g exceeds max_share = %g",
+                           p, line, r->name, r->min_share, r->max_share);
+        double people = r->initial_detained + r->arrivals_per_day * s->horizon_days;
+        if (people > SCENARIO_MAX_PEOPLE_MEAN)
+            return fz_fail(err, FZ_EINPUT,
+                           "%s:%d: [region.%s]: %.0f people expected per replication; the limit "
+                           "is %.0f",
+                           p, line, r->name, people, SCENARIO_MAX_PEOPLE_MEAN);
+        min_total += r->min_share;
+    }
+    if (min_total > 1 + 1e-12)
+        return fz_fail(err, FZ_EINPUT,
+                       "%s: the regions' min_share add up to %g > 1: no split of the budget meets them",
+                       p, min_total);
+    return 0;
+}
+
+int scenario_load(scenario **out, const char *path, const char *const *sets, size_t nsets,
+                  fz_error *err)
+{
+    *out = NULL;
+    ini_doc doc;
+    int rc = ini_doc_read(&doc, path, err);
+    if (rc)
+        return rc;
+    scenario *s = calloc(1, sizeof *s);
+    if (!s) {
+        ini_doc_free(&doc);
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    }
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t blen = strlen(base);
+    if (blen > 4 && strcmp(base + blen - 4, ".ini") == 0)
+        blen -= 4;
+    s->path = strdup(path);
+    s->name = strndup(base, blen);
+    s->basedir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+    s->budget_usd = 300000;
+    s->horizon_days = 90;
+    s->granularity_usd = 500;
+    s->cvar_alpha = 0.1;
+    s->replications = 10000;
+    s->seed = 1;
+    if (!s->path || !s->name || !s->basedir) {
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < nsets; i++)
+        if ((rc = ini_doc_apply_set(&doc, sets[i], err)))
+            goto done;
+
+    for (size_t j = 0; j < doc.nsec; j++) {
+        const char *name = doc.sections[j].name;
+        if (strcmp(name, "fund") == 0 || strcmp(name, "simulation") == 0)
+            continue;
+        if (strncmp(name, "region.", 7) != 0 || !valid_region_name(name + 7)) {
+            rc = fz_fail(err, FZ_EINPUT,
+                         "%s:%d: unknown section [%s]: expected [fund], [simulation] or "
+                         "[region.NAME] (NAME: letters, digits, '_' or '-')",
+                         path, doc.sections[j].line, name);
+            goto done;
+        }
+        if (s->nregions == SCENARIO_MAX_REGIONS) {
+            rc = fz_fail(err, FZ_EINPUT, "%s:%d: more than %d regions", path, doc.sections[j].line,
+                         SCENARIO_MAX_REGIONS);
+            goto done;
+        }
+        scenario_region *grown = realloc(s->regions, (s->nregions + 1) * sizeof *grown);
+        if (!grown) {
+            rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+            goto done;
+        }
+        s->regions = grown;
+        rc = region_defaults(&s->regions[s->nregions], name + 7, err);
+        s->nregions++;
+        if (rc || (rc = apply_section(&s->regions[s->nregions - 1], region_keys, &doc, name,
+                                      s->basedir, err)))
+            goto done;
+    }
+    if ((rc = apply_section(s, fund_keys, &doc, "fund", s->basedir, err)) ||
+        (rc = apply_section(s, simulation_keys, &doc, "simulation", s->basedir, err)))
+        goto done;
+    rc = check_whole(s, &doc, err);
+done:
+    ini_doc_free(&doc);
+    if (rc) {
+        scenario_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void scenario_free(scenario *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nregions; i++) {
+        scenario_region *r = &s->regions[i];
+        free(r->name);
+        free(r->label);
+        dist_free(r->bond_usd);
+        dist_free(r->hearing_delay_days);
+        dist_free(r->release_delay_days);
+    }
+    free(s->regions);
+    free(s->path);
+    free(s->name);
+    free(s->basedir);
+    free(s);
+}
+
+int scenario_region_index(const scenario *s, const char *name)
+{
+    for (size_t i = 0; i < s->nregions; i++)
+        if (strcmp(s->regions[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+void scenario_print(FILE *f, const scenario *s)
+{
+    char buf[1024];
+    fprintf(f, "; %s: scenario %s with every default filled in\n", s->path, s->name);
+    fprintf(f, "[fund]\nbudget_usd = %.15g\nhorizon_days = %.15g\ngranularity_usd = %.15g\n",
+            s->budget_usd, s->horizon_days, s->granularity_usd);
+    fprintf(f, "policy = %s\nobjective = %s\ncvar_alpha = %.15g\ntarget_releases = %.15g\n",
+            policy_names[s->policy], objective_names[s->objective], s->cvar_alpha, s->target_releases);
+    fprintf(f, "\n[simulation]\nreplications = %ld\nseed = %llu\n", s->replications,
+            (unsigned long long)s->seed);
+    for (size_t i = 0; i < s->nregions; i++) {
+        const scenario_region *r = &s->regions[i];
+        fprintf(f, "\n[region.%s]\nlabel = %s\ninitial_detained = %ld\n", r->name, r->label,
+                r->initial_detained);
+        fprintf(f, "arrivals_per_day = %.15g\nbond_grant_prob = %.15g\n", r->arrivals_per_day,
+                r->bond_grant_prob);
+        dist_format(r->bond_usd, buf, sizeof buf);
+        fprintf(f, "bond_usd = %s\n", buf);
+        if (isinf(r->max_bond_paid_usd))
+            fprintf(f, "max_bond_paid_usd = unlimited\n");
+        else
+            fprintf(f, "max_bond_paid_usd = %.15g\n", r->max_bond_paid_usd);
+        fprintf(f, "case_cost_usd = %.15g\n", r->case_cost_usd);
+        dist_format(r->hearing_delay_days, buf, sizeof buf);
+        fprintf(f, "hearing_delay_days = %s\n", buf);
+        dist_format(r->release_delay_days, buf, sizeof buf);
+        fprintf(f, "release_delay_days = %s\n", buf);
+        fprintf(f, "removal_hazard_per_day = %.15g\nfamily_pays_prob = %.15g\n",
+                r->removal_hazard_per_day, r->family_pays_prob);
+        fprintf(f, "min_share = %.15g\nmax_share = %.15g\n", r->min_share, r->max_share);
+    }
+}

@@ -1,0 +1,78 @@
+/* scenario: a scenario file (DESIGN §4) loaded, defaulted and validated.
+ *
+ * scenario_load reads the INI file, applies `--set section.key=value`
+ * overrides on top of it, fills every documented default and checks every
+ * value; any problem is an FZ_EINPUT error naming file:line (or the --set
+ * option) and what was expected.  The result is plain data that the engine
+ * reads and never changes.
+ *
+ * Ownership: scenario_load returns a new scenario released with
+ * scenario_free (NULL allowed); it owns its regions, strings and dists. */
+#ifndef FZ_SCENARIO_H
+#define FZ_SCENARIO_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dist.h"
+#include "fz_error.h"
+
+typedef enum scenario_policy { POLICY_CHEAPEST_FIRST, POLICY_FIRST_COME } scenario_policy;
+typedef enum scenario_objective { OBJ_RELEASES, OBJ_FREEDOM_DAYS, OBJ_CVAR } scenario_objective;
+
+/* Limits past which a scenario is rejected (README, "Limits"). */
+#define SCENARIO_MAX_REGIONS 64
+#define SCENARIO_MAX_REPLICATIONS 100000000L
+#define SCENARIO_MAX_GRID 100000    /* budget_usd / granularity_usd */
+#define SCENARIO_MAX_PEOPLE_MEAN 1e6 /* expected people per region and replication */
+
+typedef struct scenario_region {
+    char *name;  /* from [region.NAME] */
+    char *label; /* for people: "Kansas City" */
+    long initial_detained;
+    double arrivals_per_day;
+    double bond_grant_prob;
+    dist *bond_usd;
+    double max_bond_paid_usd; /* INFINITY when unlimited */
+    double case_cost_usd;
+    dist *hearing_delay_days;
+    dist *release_delay_days;
+    double removal_hazard_per_day;
+    double family_pays_prob;
+    double min_share, max_share;
+} scenario_region;
+
+typedef struct scenario {
+    char *path;    /* as given */
+    char *name;    /* file name without directory and .ini */
+    char *basedir; /* directory of the file: empirical paths are relative to it */
+    double budget_usd;
+    double horizon_days;
+    double granularity_usd;
+    scenario_policy policy;
+    scenario_objective objective;
+    double cvar_alpha;
+    double target_releases;
+    long replications;
+    uint64_t seed;
+    size_t nregions;
+    scenario_region *regions; /* in file order */
+} scenario;
+
+int scenario_load(scenario **out, const char *path, const char *const *sets, size_t nsets,
+                  fz_error *err);
+void scenario_free(scenario *s);
+
+/* Writes the scenario as an INI file with every default filled in. */
+void scenario_print(FILE *f, const scenario *s);
+
+/* Index of the region called name, or -1. */
+int scenario_region_index(const scenario *s, const char *name);
+
+const char *scenario_policy_name(scenario_policy p);
+const char *scenario_objective_name(scenario_objective o);
+
+/* Parses "cheapest_first"/"first_come"; returns 0 or -1. */
+int scenario_parse_policy(const char *text, scenario_policy *out);
+
+#endif

@@ -1,0 +1,265 @@
+/* scenario_ini: read a scenario file into key/value entries with line numbers.
+ *
+ * inih does the INI grammar.  It is fed through our own line reader, which
+ * (a) counts lines, so every entry knows where it came from, (b) rejects lines
+ * longer than inih's 200-byte buffer instead of letting inih cut them, (c)
+ * records section headers, which inih does not report when a section has no
+ * keys ("a region needs only a name"), and (d) strips comments that start
+ * with ';' or '#' outside brackets, so the ';' of mixture(...) survives. */
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "scenario_int.h"
+
+typedef struct line_reader {
+    FILE *f;
+    ini_doc *doc;
+    int line;
+    fz_error *err;
+    int failed;
+    char *buf;
+    size_t cap;
+} line_reader;
+
+static int add_section(ini_doc *doc, const char *name, size_t n, int line, fz_error *err)
+{
+    for (size_t i = 0; i < doc->nsec; i++)
+        if (strlen(doc->sections[i].name) == n && strncmp(doc->sections[i].name, name, n) == 0)
+            return fz_fail(err, FZ_EINPUT, "%s:%d: section [%.*s] repeats the one on line %d",
+                           doc->path, line, (int)n, name, doc->sections[i].line);
+    if (doc->nsec == doc->capsec) {
+        size_t cap = doc->capsec ? 2 * doc->capsec : 8;
+        ini_section *s = realloc(doc->sections, cap * sizeof *s);
+        if (!s)
+            return fz_fail(err, FZ_ERUNTIME, "out of memory");
+        doc->sections = s;
+        doc->capsec = cap;
+    }
+    char *copy = strndup(name, n);
+    if (!copy)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    doc->sections[doc->nsec++] = (ini_section){copy, line};
+    return 0;
+}
+
+static char *read_line(char *str, int num, void *stream)
+{
+    line_reader *r = stream;
+    if (r->failed)
+        return NULL;
+    ssize_t len = getline(&r->buf, &r->cap, r->f);
+    if (len < 0)
+        return NULL;
+    r->line++;
+    char *s = r->buf;
+    if ((size_t)len != strlen(s)) {
+        fz_fail(r->err, FZ_EINPUT, "%s:%d: NUL byte: this is not a text file", r->doc->path, r->line);
+        r->failed = 1;
+        return NULL;
+    }
+    if (r->line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+        s += 3;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    /* strip a comment: ';' or '#' at bracket depth 0, at the start or after a blank */
+    int depth = 0;
+    for (char *p = s; *p; p++) {
+        if (*p == '(')
+            depth++;
+        else if (*p == ')')
+            depth--;
+        else if ((*p == ';' || *p == '#') && depth <= 0 && (p == s || p[-1] == ' ' || p[-1] == '\t')) {
+            *p = '\0';
+            break;
+        }
+    }
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    if (n > INI_LINE_LIMIT || (int)n + 2 > num) {
+        fz_fail(r->err, FZ_EINPUT, "%s:%d: line too long (%zu characters; the limit is %d)",
+                r->doc->path, r->line, n, INI_LINE_LIMIT);
+        r->failed = 1;
+        return NULL;
+    }
+    if (s[0] == '[') {
+        char *close = strchr(s, ']');
+        if (!close || close[1] != '\0' || close == s + 1) {
+            fz_fail(r->err, FZ_EINPUT, "%s:%d: malformed section header: expected [name]",
+                    r->doc->path, r->line);
+            r->failed = 1;
+            return NULL;
+        }
+        char *a = s + 1, *b = close;
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        if (add_section(r->doc, a, (size_t)(b - a), r->line, r->err)) {
+            r->failed = 1;
+            return NULL;
+        }
+        n = (size_t)(b - a) + 2; /* hand inih the trimmed "[name]" */
+        memmove(s + 1, a, n - 2);
+        s[n - 1] = ']';
+    }
+    memcpy(str, s, n);
+    str[n] = '\n';
+    str[n + 1] = '\0';
+    return str;
+}
+
+static int add_entry(ini_doc *doc, const char *section, const char *key, const char *value, int line,
+                     const char *origin, fz_error *err)
+{
+    if (doc->n == doc->cap) {
+        size_t cap = doc->cap ? 2 * doc->cap : 32;
+        ini_entry *e = realloc(doc->entries, cap * sizeof *e);
+        if (!e)
+            return fz_fail(err, FZ_ERUNTIME, "out of memory");
+        doc->entries = e;
+        doc->cap = cap;
+    }
+    ini_entry *e = &doc->entries[doc->n];
+    *e = (ini_entry){strdup(section), strdup(key), strdup(value), line, strdup(origin), 0};
+    if (!e->section || !e->key || !e->value || !e->origin) {
+        free(e->section), free(e->key), free(e->value), free(e->origin);
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    }
+    doc->n++;
+    return 0;
+}
+
+static int on_pair(void *user, const char *section, const char *name, const char *value)
+{
+    line_reader *r = user;
+    ini_doc *doc = r->doc;
+    char origin[600];
+    if (r->failed)
+        return 0;
+    snprintf(origin, sizeof origin, "%s:%d", doc->path, r->line);
+    if (!section[0]) {
+        fz_fail(r->err, FZ_EINPUT, "%s: key '%s' outside any section: expected [fund], "
+                "[simulation] or [region.NAME] above it", origin, name);
+        r->failed = 1;
+        return 0;
+    }
+    for (size_t i = 0; i < doc->n; i++)
+        if (strcmp(doc->entries[i].section, section) == 0 && strcmp(doc->entries[i].key, name) == 0) {
+            fz_fail(r->err, FZ_EINPUT, "%s: key '%s' in [%s] repeats the one on line %d", origin,
+                    name, section, doc->entries[i].line);
+            r->failed = 1;
+            return 0;
+        }
+    if (add_entry(doc, section, name, value, r->line, origin, r->err)) {
+        r->failed = 1;
+        return 0;
+    }
+    return 1;
+}
+
+int ini_doc_read(ini_doc *doc, const char *path, fz_error *err)
+{
+    memset(doc, 0, sizeof *doc);
+    doc->path = path;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return fz_fail(err, FZ_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return fz_fail(err, FZ_EINPUT, "%s: not a regular file", path);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return fz_fail(err, FZ_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    /* Our reader already strips comments and leading blanks; make inih take
+     * lines literally (no inline comments, no continuation lines). */
+    ini_allow_inline_comments = 0;
+    ini_allow_multiline = 0;
+    line_reader r = {.f = f, .doc = doc, .err = err};
+    int bad = ini_parse_stream(read_line, &r, on_pair, &r);
+    int rc = 0;
+    if (r.failed)
+        rc = err ? err->code : FZ_EINPUT;
+    else if (bad > 0)
+        rc = fz_fail(err, FZ_EINPUT, "%s:%d: expected 'key = value', '[section]' or a comment",
+                     path, bad);
+    else if (bad < 0)
+        rc = fz_fail(err, FZ_ERUNTIME, "%s: cannot read", path);
+    else if (ferror(f))
+        rc = fz_fail(err, FZ_EINPUT, "%s: read error: %s", path, strerror(errno));
+    free(r.buf);
+    fclose(f);
+    if (rc)
+        ini_doc_free(doc);
+    return rc;
+}
+
+/* "section.key=value": the section is everything before the last '.' of the
+ * part left of '=' (region names hold no dots). */
+int ini_doc_apply_set(ini_doc *doc, const char *set, fz_error *err)
+{
+    const char *eq = strchr(set, '=');
+    const char *dot = NULL;
+    for (const char *p = set; eq && p < eq; p++)
+        if (*p == '.')
+            dot = p;
+    if (!eq || !dot || dot == set || dot + 1 == eq)
+        return fz_fail(err, FZ_EINPUT, "--set %s: expected section.key=value", set);
+    char origin[600];
+    snprintf(origin, sizeof origin, "--set %s", set);
+    char *section = strndup(set, (size_t)(dot - set));
+    char *key = strndup(dot + 1, (size_t)(eq - dot - 1));
+    int rc = 0;
+    if (!section || !key) {
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+        goto done;
+    }
+    const char *value = eq + 1;
+    while (*value == ' ')
+        value++;
+    for (size_t i = 0; i < doc->n; i++) {
+        ini_entry *e = &doc->entries[i];
+        if (strcmp(e->section, section) == 0 && strcmp(e->key, key) == 0) {
+            char *v = strdup(value), *o = strdup(origin);
+            if (!v || !o) {
+                free(v), free(o);
+                rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+                goto done;
+            }
+            free(e->value), free(e->origin);
+            e->value = v;
+            e->origin = o;
+            e->line = 0;
+            goto done;
+        }
+    }
+    int known = strcmp(section, "fund") == 0 || strcmp(section, "simulation") == 0;
+    for (size_t i = 0; i < doc->nsec && !known; i++)
+        known = strcmp(doc->sections[i].name, section) == 0;
+    if (!known)
+        rc = fz_fail(err, FZ_EINPUT, "--set %s: the scenario has no section [%s]", set, section);
+    else
+        rc = add_entry(doc, section, key, value, 0, origin, err);
+done:
+    free(section);
+    free(key);
+    return rc;
+}
+
+void ini_doc_free(ini_doc *doc)
+{
+    for (size_t i = 0; i < doc->n; i++) {
+        free(doc->entries[i].section);
+        free(doc->entries[i].key);
+        free(doc->entries[i].value);
+        free(doc->entries[i].origin);
+    }
+    for (size_t i = 0; i < doc->nsec; i++)
+        free(doc->sections[i].name);
+    free(doc->entries);
+    free(doc->sections);
+    memset(doc, 0, sizeof *doc);
+}

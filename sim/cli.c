@@ -1,0 +1,251 @@
+/* cli: option parsing and shared helpers of the commands (cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+    OPT_SEED = 256, OPT_REPS, OPT_THREADS, OPT_SET, OPT_JSON, OPT_NO_PLOTS, OPT_QUIET,
+    OPT_ALLOCATION, OPT_POLICY, OPT_GAP, OPT_BUDGET, OPT_PARAM, OPT_COLUMN, OPT_TORNADO
+};
+
+static const struct option long_opts[] = {
+    {"output", required_argument, NULL, 'o'},      {"seed", required_argument, NULL, OPT_SEED},
+    {"replications", required_argument, NULL, OPT_REPS},
+    {"threads", required_argument, NULL, OPT_THREADS}, {"set", required_argument, NULL, OPT_SET},
+    {"json", no_argument, NULL, OPT_JSON},           {"no-plots", no_argument, NULL, OPT_NO_PLOTS},
+    {"quiet", no_argument, NULL, OPT_QUIET},         {"help", no_argument, NULL, 'h'},
+    {"allocation", required_argument, NULL, OPT_ALLOCATION},
+    {"policy", required_argument, NULL, OPT_POLICY}, {"gap-batches", required_argument, NULL, OPT_GAP},
+    {"budget", required_argument, NULL, OPT_BUDGET}, {"param", required_argument, NULL, OPT_PARAM},
+    {"column", required_argument, NULL, OPT_COLUMN}, {"tornado", required_argument, NULL, OPT_TORNADO},
+    {NULL, 0, NULL, 0}};
+
+static int push(const char ***arr, size_t *n, const char *v)
+{
+    const char **a = realloc(*arr, (*n + 1) * sizeof *a);
+    if (!a)
+        return -1;
+    a[(*n)++] = v;
+    *arr = a;
+    return 0;
+}
+
+static int parse_int(const char *text, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end || errno == ERANGE || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->gap_batches = 10;
+    if (argc < 2)
+        return fz_fail(err, FZ_EINPUT, "expected a command: check, simulate, optimize, sweep, compare or fit");
+    o->command = argv[1];
+    optind = 2;
+    opterr = 0;
+    int c;
+    long v;
+    while ((c = getopt_long(argc, argv, ":o:h", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': o->outdir = optarg; break;
+        case 'h': o->help = 1; break;
+        case OPT_SEED: o->seed = optarg; break;
+        case OPT_REPS: o->replications = optarg; break;
+        case OPT_THREADS:
+            if (parse_int(optarg, 1, 1024, &v))
+                return fz_fail(err, FZ_EINPUT, "--threads %s: expected a whole number from 1 to 1024", optarg);
+            o->threads = (int)v;
+            break;
+        case OPT_SET: {
+            char **s = realloc(o->sets, (o->nsets + 1) * sizeof *s);
+            if (!s || !(s[o->nsets] = strdup(optarg)))
+                return fz_fail(err, FZ_ERUNTIME, "out of memory");
+            o->sets = s;
+            o->nsets++;
+            break;
+        }
+        case OPT_JSON: o->json = 1; break;
+        case OPT_NO_PLOTS: o->no_plots = 1; break;
+        case OPT_QUIET: o->quiet = 1; break;
+        case OPT_ALLOCATION:
+            if (push(&o->allocations, &o->nalloc, optarg))
+                return fz_fail(err, FZ_ERUNTIME, "out of memory");
+            break;
+        case OPT_POLICY:
+            if (push(&o->policies, &o->npolicies, optarg))
+                return fz_fail(err, FZ_ERUNTIME, "out of memory");
+            break;
+        case OPT_GAP:
+            if (parse_int(optarg, 2, 1000, &v))
+                return fz_fail(err, FZ_EINPUT, "--gap-batches %s: expected a whole number from 2 to 1000", optarg);
+            o->gap_batches = (int)v;
+            break;
+        case OPT_BUDGET: o->budget_range = optarg; break;
+        case OPT_PARAM: o->param_range = optarg; break;
+        case OPT_COLUMN: o->column = optarg; break;
+        case OPT_TORNADO: {
+            char *end;
+            o->tornado_pct = strtod(optarg, &end);
+            if (end == optarg || *end || !(o->tornado_pct > 0 && o->tornado_pct < 100))
+                return fz_fail(err, FZ_EINPUT, "--tornado %s: expected a percentage in (0, 100)", optarg);
+            break;
+        }
+        case ':': return fz_fail(err, FZ_EINPUT, "%s: expects a value", argv[optind - 1]);
+        default: return fz_fail(err, FZ_EINPUT, "unknown option '%s' (see fianza %s --help)", argv[optind - 1], o->command);
+        }
+    }
+    if (o->help)
+        return 0;
+    if (optind < argc)
+        o->scenario_path = argv[optind++];
+    if (optind < argc)
+        o->extra = argv[optind++];
+    if (optind < argc)
+        return fz_fail(err, FZ_EINPUT, "unexpected argument '%s'", argv[optind]);
+    if (!o->scenario_path)
+        return fz_fail(err, FZ_EINPUT, "fianza %s: expected a scenario file (see fianza %s --help)", o->command,
+                       o->command);
+    return 0;
+}
+
+void cli_opts_free(cli_opts *o)
+{
+    for (size_t i = 0; i < o->nsets; i++)
+        free(o->sets[i]);
+    free(o->sets);
+    free(o->allocations);
+    free(o->policies);
+    memset(o, 0, sizeof *o);
+}
+
+int cli_load_scenario(scenario **out, const cli_opts *o, fz_error *err)
+{
+    /* --seed and --replications are --set simulation.* so they are checked alike. */
+    size_t n = o->nsets;
+    const char **sets = malloc((n + 2) * sizeof *sets);
+    char seed[128], reps[128];
+    if (!sets)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    for (size_t i = 0; i < o->nsets; i++)
+        sets[i] = o->sets[i];
+    if (o->seed) {
+        snprintf(seed, sizeof seed, "simulation.seed=%s", o->seed);
+        sets[n++] = seed;
+    }
+    if (o->replications) {
+        snprintf(reps, sizeof reps, "simulation.replications=%s", o->replications);
+        sets[n++] = reps;
+    }
+    int rc = scenario_load(out, o->scenario_path, sets, n, err);
+    free(sets);
+    return rc;
+}
+
+int cli_parse_allocation(double *alloc, const scenario *s, const char *text, fz_error *err)
+{
+    for (size_t c = 0; c < s->nregions; c++)
+        alloc[c] = 0;
+    char *copy = strdup(text), *save = NULL;
+    int *seen = calloc(s->nregions, sizeof *seen);
+    int rc = 0;
+    if (!copy || !seen) {
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+        goto done;
+    }
+    double total = 0;
+    size_t items = 0;
+    for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        items++;
+        char *eq = strchr(item, '=');
+        if (!eq) {
+            rc = fz_fail(err, FZ_EINPUT, "--allocation %s: expected region=usd,... (got '%s')", text, item);
+            goto done;
+        }
+        *eq = '\0';
+        int c = scenario_region_index(s, item);
+        if (c < 0) {
+            rc = fz_fail(err, FZ_EINPUT, "--allocation %s: no region '%s' in %s", text, item, s->path);
+            goto done;
+        }
+        if (seen[c]) {
+            rc = fz_fail(err, FZ_EINPUT, "--allocation %s: region '%s' given twice", text, item);
+            goto done;
+        }
+        seen[c] = 1;
+        char *end;
+        errno = 0;
+        double v = strtod(eq + 1, &end);
+        if (end == eq + 1 || *end || errno == ERANGE || !isfinite(v) || v < 0) {
+            rc = fz_fail(err, FZ_EINPUT, "--allocation %s: '%s' for %s is not an amount in USD >= 0", text,
+                         eq + 1, item);
+            goto done;
+        }
+        alloc[c] = v;
+        total += v;
+    }
+    if (items == 0)
+        rc = fz_fail(err, FZ_EINPUT, "--allocation: expected region=usd,...");
+    else if (total > s->budget_usd * (1 + 1e-12))
+        rc = fz_fail(err, FZ_EINPUT, "--allocation %s: allocates %.2f USD, more than the budget of %.2f USD", text,
+                     total, s->budget_usd);
+done:
+    free(copy);
+    free(seen);
+    return rc;
+}
+
+const char *cli_outdir(const cli_opts *o, const scenario *s, char *buf, size_t size)
+{
+    if (o->outdir)
+        return o->outdir;
+    snprintf(buf, size, "results/%s", s->name);
+    return buf;
+}
+
+double cli_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+void cli_progress_init(cli_progress *p, const cli_opts *o, const char *what)
+{
+    p->enabled = !o->quiet && isatty(STDERR_FILENO);
+    p->start = cli_now();
+    p->what = what;
+}
+
+void cli_progress_update(void *ctx, size_t done, size_t total)
+{
+    cli_progress *p = ctx;
+    if (!p->enabled || total == 0)
+        return;
+    double el = cli_now() - p->start, rate = el > 0 ? (double)done / el : 0;
+    double left = rate > 0 ? (double)(total - done) / rate : 0;
+    int width = 30, fill = (int)((double)width * (double)done / (double)total);
+    fprintf(stderr, "\r%-10s [%.*s%*s] %zu/%zu  %.0f/s  %.0fs left ", p->what, fill,
+            "##############################", width - fill, "", done, total, rate, left);
+    fflush(stderr);
+}
+
+void cli_progress_done(cli_progress *p)
+{
+    if (p->enabled) {
+        fprintf(stderr, "\r%*s\r", 79, "");
+        fflush(stderr);
+    }
+}

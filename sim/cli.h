@@ -1,0 +1,61 @@
+/* cli: the command line shared by every fianza command (DESIGN §5).
+ *
+ * cli_parse turns argv into cli_opts (getopt_long; --help handled by the
+ * caller through cli_opts.help); cli_load_scenario applies --seed,
+ * --replications and --set on top of the file.  Nothing here exits: errors
+ * come back as FZ_EINPUT with a message naming the option.
+ *
+ * Ownership: cli_opts owns its arrays; release with cli_opts_free. */
+#ifndef FZ_CLI_H
+#define FZ_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "scenario.h"
+
+typedef struct cli_opts {
+    const char *command;
+    const char *scenario_path;
+    const char *outdir;
+    const char *seed, *replications; /* as given; applied through --set */
+    int threads;
+    char **sets; /* "section.key=value", owned */
+    size_t nsets;
+    const char **allocations; /* --allocation values */
+    size_t nalloc;
+    const char **policies; /* --policy values (compare) */
+    size_t npolicies;
+    int gap_batches;
+    const char *budget_range, *param_range, *column;
+    double tornado_pct;
+    int json, no_plots, quiet, help;
+    const char *extra; /* second positional (fit: DATA.csv) */
+} cli_opts;
+
+int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err);
+void cli_opts_free(cli_opts *o);
+
+int cli_load_scenario(scenario **out, const cli_opts *o, fz_error *err);
+
+/* Parses "name=usd,name=usd" into alloc[nregions] (unnamed regions get 0);
+ * rejects unknown regions, negative or non-numeric amounts and totals above
+ * the budget. */
+int cli_parse_allocation(double *alloc, const scenario *s, const char *text, fz_error *err);
+
+/* Results directory: -o, or results/SCENARIO_NAME. */
+const char *cli_outdir(const cli_opts *o, const scenario *s, char *buf, size_t size);
+
+/* Progress bar on stderr when it is a terminal and not --quiet. */
+typedef struct cli_progress {
+    int enabled;
+    double start;
+    const char *what;
+} cli_progress;
+void cli_progress_init(cli_progress *p, const cli_opts *o, const char *what);
+void cli_progress_update(void *ctx, size_t done, size_t total);
+void cli_progress_done(cli_progress *p);
+
+double cli_now(void); /* monotonic seconds */
+
+#endif

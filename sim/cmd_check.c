@@ -1,0 +1,21 @@
+/* fianza check: validate a scenario and print it with every default. */
+#include <stdio.h>
+
+#include "cmds.h"
+
+int cmd_report_error(const fz_error *err)
+{
+    fprintf(stderr, "fianza: %s\n", err->msg);
+    return err->code ? err->code : 1;
+}
+
+int cmd_check(const cli_opts *o)
+{
+    scenario *s;
+    fz_error err = {0, ""};
+    if (cli_load_scenario(&s, o, &err))
+        return cmd_report_error(&err);
+    scenario_print(stdout, s);
+    scenario_free(s);
+    return 0;
+}

@@ -1,0 +1,86 @@
+/* fianza simulate: evaluate one allocation on the "evaluate" stream. */
+#include <stdlib.h>
+
+#include "cmds.h"
+#include "eval.h"
+#include "outdir.h"
+#include "report.h"
+#include "rng.h"
+
+int cmd_simulate(const cli_opts *o)
+{
+    fz_error err = {0, ""};
+    scenario *s = NULL;
+    outdir *dir = NULL;
+    report_reps *reps = NULL;
+    eval_result *r = NULL;
+    json_t *doc = NULL;
+    double *alloc = NULL;
+    char dirbuf[4096];
+    int rc;
+    if ((rc = cli_load_scenario(&s, o, &err)))
+        goto done;
+    if (o->nalloc != 1) {
+        rc = fz_fail(&err, FZ_EINPUT, "simulate: expected exactly one --allocation REGION=USD,...");
+        goto done;
+    }
+    alloc = malloc(s->nregions * sizeof *alloc);
+    if (!alloc) {
+        rc = fz_fail(&err, FZ_ERUNTIME, "out of memory");
+        goto done;
+    }
+    if ((rc = cli_parse_allocation(alloc, s, o->allocations[0], &err)) ||
+        (rc = outdir_begin(&dir, cli_outdir(o, s, dirbuf, sizeof dirbuf), &err)))
+        goto done;
+    const char *names[] = {"given"};
+    if ((rc = report_reps_open(&reps, dir, s, alloc, names, 1, &err)))
+        goto done;
+    cli_progress bar;
+    cli_progress_init(&bar, o, "simulate");
+    eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = (size_t)s->replications,
+                       .threads = o->threads, .on_block = report_reps_block, .block_ctx = reps,
+                       .progress = cli_progress_update, .progress_ctx = &bar};
+    double t0 = cli_now();
+    rc = eval_run(&r, s, alloc, 1, &eo, &err);
+    double seconds = cli_now() - t0;
+    cli_progress_done(&bar);
+    int rc2 = report_reps_close(reps, rc ? NULL : &err);
+    reps = NULL;
+    if (rc || (rc = rc2))
+        goto done;
+
+    doc = report_header_json(s, "simulate", 0, r->nreps);
+    json_t *ev = report_eval_json(s, r, 0);
+    json_object_update(doc, ev);
+    json_decref(ev);
+    json_object_set_new(doc, "people_simulated", json_real(r->people));
+    json_t *timing = json_pack("{s:f, s:f, s:i}", "simulate_seconds", seconds, "people_per_second",
+                               seconds > 0 ? r->people / seconds : 0, "threads", o->threads);
+    rc = report_write_json(dir, "timing.json", timing, &err);
+    json_decref(timing);
+    if (rc || (rc = report_write_json(dir, "summary.json", doc, &err)) ||
+        (rc = report_allocation_csv(dir, s, alloc, &err)))
+        goto done;
+    rc = outdir_commit(dir, &err);
+    dir = NULL;
+    if (rc)
+        goto done;
+    if (!o->quiet) {
+        printf("fianza simulate: %s, %zu replications, seed %llu, policy %s\n", s->name, r->nreps,
+               (unsigned long long)s->seed, scenario_policy_name(s->policy));
+        report_print_eval(stdout, s, r, 0);
+        printf("%.3g people simulated in %.2f s (%.3g per second); results in %s/\n", r->people, seconds,
+               seconds > 0 ? r->people / seconds : 0, dirbuf[0] && !o->outdir ? dirbuf : o->outdir);
+    }
+    if (o->json)
+        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12)), putchar('\n');
+done:
+    if (reps)
+        report_reps_close(reps, NULL);
+    outdir_abort(dir);
+    json_decref(doc);
+    eval_free(r);
+    free(alloc);
+    scenario_free(s);
+    return rc ? cmd_report_error(&err) : 0;
+}

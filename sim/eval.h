@@ -1,0 +1,72 @@
+/* eval: run allocations through many replications and summarise them.
+ *
+ * eval_run draws each (replication, region) once and pays every allocation
+ * on the same people (common random numbers), so differences between
+ * allocations are paired.  Replications run in fixed-size blocks: threads
+ * fill a block, then the block is folded into the summary in replication
+ * order, so results are bit-identical for any thread count and memory does
+ * not grow with the number of replications (apart from one double per
+ * replication and allocation, kept for percentiles).
+ *
+ * Ownership: eval_run returns a new eval_result released with eval_free. */
+#ifndef FZ_EVAL_H
+#define FZ_EVAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "scenario.h"
+#include "stats.h"
+
+typedef struct eval_region {
+    stat_acc releases, spent, fundable, freedom_days;
+    double detention_days_sum; /* over all releases: mean = sum / releases.mean / n */
+} eval_region;
+
+typedef struct eval_alloc {
+    double *alloc;  /* USD per region */
+    scenario_policy policy;
+    double *totals; /* total releases of each replication, replication order */
+    stat_acc releases, spent, freedom_days;
+    stat_acc diff_releases, diff_freedom; /* paired: this allocation minus allocation 0 */
+    double reach_target;                  /* replications with releases >= target */
+    eval_region *regions;
+} eval_alloc;
+
+typedef struct eval_result {
+    size_t nalloc, nregions, nreps;
+    uint64_t stream, first_rep;
+    eval_alloc *allocs;
+    double people; /* people simulated (the throughput unit) */
+} eval_result;
+
+/* Called from the calling thread, in replication order, once per block;
+ * stats[(i * nalloc + k) * nregions + c] is replication first_rep + i,
+ * allocation k, region c.  Returns 0, or an error code (with err set) to stop. */
+typedef int (*eval_block_fn)(void *ctx, uint64_t first_rep, size_t n, const engine_stats *stats,
+                             fz_error *err);
+typedef void (*eval_progress_fn)(void *ctx, size_t done, size_t total);
+
+typedef struct eval_options {
+    uint64_t stream;
+    uint64_t first_rep;
+    size_t nreps;
+    int threads;                     /* 0: OpenMP's default */
+    const scenario_policy *policies; /* one per allocation; NULL: the scenario's */
+    eval_block_fn on_block;
+    void *block_ctx;
+    eval_progress_fn progress;
+    void *progress_ctx;
+} eval_options;
+
+#define EVAL_BLOCK 1024
+
+int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t nalloc,
+             const eval_options *opt, fz_error *err);
+void eval_free(eval_result *r);
+
+/* Mean days in detention per release in region c (NAN without releases). */
+double eval_detention_mean(const eval_result *r, size_t k, size_t c);
+
+#endif

@@ -1,0 +1,200 @@
+/* report: summary.json, CSV files and terminal tables (report.h). */
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+json_t *report_header_json(const scenario *s, const char *command, size_t n_optimize, size_t n_evaluate)
+{
+    return json_pack("{s:s, s:s, s:I, s:s, s:s, s:f, s:f, s:{s:I, s:I}}", "scenario", s->name,
+                     "command", command, "seed", (json_int_t)s->seed, "policy",
+                     scenario_policy_name(s->policy), "objective",
+                     scenario_objective_name(s->objective), "budget_usd", s->budget_usd,
+                     "horizon_days", s->horizon_days, "replications", "optimize",
+                     (json_int_t)n_optimize, "evaluate", (json_int_t)n_evaluate);
+}
+
+json_t *report_allocation_json(const scenario *s, const double *alloc)
+{
+    json_t *o = json_object();
+    for (size_t c = 0; c < s->nregions; c++)
+        json_object_set_new(o, s->regions[c].name, json_real(alloc[c]));
+    return o;
+}
+
+json_t *report_mean_ci_json(const stat_acc *a)
+{
+    double h = stat_ci95_half(a);
+    return json_pack("{s:f, s:[f, f], s:f}", "mean", a->mean, "ci95", a->mean - h, a->mean + h, "sd",
+                     stat_sd(a));
+}
+
+static json_t *num_or_null(double x) { return isfinite(x) ? json_real(x) : json_null(); }
+
+json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k)
+{
+    const eval_alloc *a = &r->allocs[k];
+    size_t n = r->nreps;
+    double *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    if (!sorted)
+        return NULL;
+    memcpy(sorted, a->totals, n * sizeof *sorted);
+    stat_sort(sorted, n);
+    json_t *rel = report_mean_ci_json(&a->releases);
+    json_object_set_new(rel, "p05", num_or_null(stat_quantile_sorted(sorted, n, 0.05)));
+    json_object_set_new(rel, "p50", num_or_null(stat_quantile_sorted(sorted, n, 0.50)));
+    json_object_set_new(rel, "p95", num_or_null(stat_quantile_sorted(sorted, n, 0.95)));
+    free(sorted);
+    if (s->target_releases > 0) {
+        json_object_set_new(rel, "target", json_real(s->target_releases));
+        json_object_set_new(rel, "p_target", json_real(n ? a->reach_target / (double)n : 0));
+    }
+    double rel_sum = 0, det_sum = 0;
+    json_t *regions = json_object();
+    for (size_t c = 0; c < r->nregions; c++) {
+        const eval_region *g = &a->regions[c];
+        double h = stat_ci95_half(&g->releases);
+        rel_sum += g->releases.mean * g->releases.n;
+        det_sum += g->detention_days_sum;
+        json_t *jr = json_pack(
+            "{s:s, s:f, s:f, s:[f, f], s:f, s:f, s:f}", "label", s->regions[c].label,
+            "allocated_usd", a->alloc[c], "releases_mean", g->releases.mean, "releases_ci95",
+            g->releases.mean - h, g->releases.mean + h, "spent_usd_mean", g->spent.mean,
+            "fundable_mean", g->fundable.mean, "freedom_days_mean", g->freedom_days.mean);
+        json_object_set_new(jr, "days_in_detention_mean", num_or_null(eval_detention_mean(r, k, c)));
+        json_object_set_new(jr, "cost_per_release_usd",
+                            num_or_null(g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN));
+        json_object_set_new(regions, s->regions[c].name, jr);
+    }
+    json_t *out = json_pack("{s:o, s:o, s:o, s:o}", "allocation", report_allocation_json(s, a->alloc),
+                            "releases", rel, "spent_usd", report_mean_ci_json(&a->spent),
+                            "freedom_days", report_mean_ci_json(&a->freedom_days));
+    json_object_set_new(out, "cost_per_release_usd",
+                        num_or_null(a->releases.mean > 0 ? a->spent.mean / a->releases.mean : NAN));
+    json_object_set_new(out, "days_in_detention_mean", num_or_null(rel_sum > 0 ? det_sum / rel_sum : NAN));
+    json_object_set_new(out, "regions", regions);
+    return out;
+}
+
+int report_write_json(outdir *o, const char *name, json_t *doc, fz_error *err)
+{
+    if (!doc)
+        return fz_fail(err, FZ_ERUNTIME, "%s: could not build the JSON document", name);
+    FILE *f = outdir_open(o, name, err);
+    if (!f)
+        return FZ_ERUNTIME;
+    int bad = json_dumpf(doc, f, JSON_INDENT(2) | JSON_REAL_PRECISION(12)) != 0;
+    fputc('\n', f);
+    int rc = outdir_close(f, name, err);
+    if (!rc && bad)
+        rc = fz_fail(err, FZ_ERUNTIME, "%s: JSON write failed", name);
+    return rc;
+}
+
+int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_error *err)
+{
+    FILE *f = outdir_open(o, "allocation.csv", err);
+    if (!f)
+        return FZ_ERUNTIME;
+    fprintf(f, "region,label,allocated_usd,share\n");
+    for (size_t c = 0; c < s->nregions; c++)
+        fprintf(f, "%s,\"%s\",%.2f,%.6f\n", s->regions[c].name, s->regions[c].label, alloc[c],
+                s->budget_usd > 0 ? alloc[c] / s->budget_usd : 0);
+    return outdir_close(f, "allocation.csv", err);
+}
+
+struct report_reps {
+    FILE *f;
+    const scenario *s;
+    const double *allocs;
+    const char *const *names;
+    size_t nalloc;
+};
+
+int report_reps_open(report_reps **out, outdir *o, const scenario *s, const double *allocs,
+                     const char *const *names, size_t nalloc, fz_error *err)
+{
+    report_reps *w = calloc(1, sizeof *w);
+    if (!w)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    w->f = outdir_open(o, "replications.csv", err);
+    if (!w->f) {
+        free(w);
+        return FZ_ERUNTIME;
+    }
+    w->s = s;
+    w->allocs = allocs;
+    w->names = names;
+    w->nalloc = nalloc;
+    fprintf(w->f, "replication,allocation,region,allocated_usd,releases,spent_usd,fundable,"
+                  "days_in_detention_mean,freedom_days\n");
+    *out = w;
+    return 0;
+}
+
+int report_reps_block(void *ctx, uint64_t first_rep, size_t n, const engine_stats *stats, fz_error *err)
+{
+    report_reps *w = ctx;
+    size_t C = w->s->nregions, K = w->nalloc;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < K; k++)
+            for (size_t c = 0; c < C; c++) {
+                const engine_stats *e = &stats[(i * K + k) * C + c];
+                fprintf(w->f, "%llu,%s,%s,%.2f,%.0f,%.2f,%.0f,", (unsigned long long)(first_rep + i),
+                        w->names[k], w->s->regions[c].name, w->allocs[k * C + c], e->releases,
+                        e->spent, e->fundable);
+                if (e->releases > 0)
+                    fprintf(w->f, "%.4f,%.4f\n", e->detention_days / e->releases, e->freedom_days);
+                else
+                    fprintf(w->f, ",%.4f\n", e->freedom_days);
+            }
+    if (ferror(w->f))
+        return fz_fail(err, FZ_ERUNTIME, "replications.csv: write failed (disk full?)");
+    return 0;
+}
+
+int report_reps_close(report_reps *w, fz_error *err)
+{
+    if (!w)
+        return 0;
+    int rc = outdir_close(w->f, "replications.csv", err);
+    free(w);
+    return rc;
+}
+
+void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t k)
+{
+    const eval_alloc *a = &r->allocs[k];
+    fprintf(f, "%-16s %12s %22s %10s %9s %9s %10s\n", "region", "allocated", "releases (95% CI)",
+            "spent", "cost/rel", "fundable", "days det.");
+    for (size_t c = 0; c < r->nregions; c++) {
+        const eval_region *g = &a->regions[c];
+        double h = stat_ci95_half(&g->releases);
+        char ci[64];
+        snprintf(ci, sizeof ci, "%.1f [%.1f, %.1f]", g->releases.mean, g->releases.mean - h,
+                 g->releases.mean + h);
+        fprintf(f, "%-16.16s %12.0f %22s %10.0f %9.0f %9.1f %10.1f\n", s->regions[c].label,
+                a->alloc[c], ci, g->spent.mean, g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN,
+                g->fundable.mean, eval_detention_mean(r, k, c));
+    }
+    double h = stat_ci95_half(&a->releases), total = 0;
+    for (size_t c = 0; c < r->nregions; c++)
+        total += a->alloc[c];
+    char ci[64];
+    snprintf(ci, sizeof ci, "%.1f [%.1f, %.1f]", a->releases.mean, a->releases.mean - h,
+             a->releases.mean + h);
+    fprintf(f, "%-16s %12.0f %22s %10.0f %9.0f\n", "total", total, ci, a->spent.mean,
+            a->releases.mean > 0 ? a->spent.mean / a->releases.mean : NAN);
+    double *sorted = malloc((r->nreps ? r->nreps : 1) * sizeof *sorted);
+    if (sorted) {
+        memcpy(sorted, a->totals, r->nreps * sizeof *sorted);
+        stat_sort(sorted, r->nreps);
+        fprintf(f, "total releases: p05 %.0f, median %.0f, p95 %.0f", stat_quantile_sorted(sorted, r->nreps, 0.05),
+                stat_quantile_sorted(sorted, r->nreps, 0.5), stat_quantile_sorted(sorted, r->nreps, 0.95));
+        free(sorted);
+    }
+    if (s->target_releases > 0)
+        fprintf(f, "; P(releases >= %.0f) = %.3f", s->target_releases, a->reach_target / (double)r->nreps);
+    fprintf(f, "\n");
+}

@@ -1,0 +1,49 @@
+/* report: what a run writes and prints (DESIGN §3, §5).
+ *
+ * Turns eval results into summary.json fragments (jansson), allocation.csv,
+ * replications.csv (streamed block by block, so it never sits in memory)
+ * and the terminal tables.  Numbers in summary.json depend only on the
+ * scenario and seed, never on timing or threads.
+ *
+ * Ownership: report_*_json return new references (json_decref them);
+ * report_reps_open returns a writer closed by report_reps_close. */
+#ifndef FZ_REPORT_H
+#define FZ_REPORT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "eval.h"
+#include "outdir.h"
+#include "scenario.h"
+
+/* The DESIGN §5 header: scenario, seed, policy, objective, budget_usd,
+ * replications {optimize, evaluate}. */
+json_t *report_header_json(const scenario *s, const char *command, size_t n_optimize, size_t n_evaluate);
+
+/* {region: usd, ...} */
+json_t *report_allocation_json(const scenario *s, const double *alloc);
+
+/* Out-of-sample statistics of allocation k: "releases" {mean, ci95, sd, p05,
+ * p50, p95, p_target}, "spent_usd", "freedom_days", "cost_per_release_usd",
+ * "days_in_detention_mean" and "regions". */
+json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k);
+
+/* Mean and 95% interval of a stat as {"mean": m, "ci95": [lo, hi]}. */
+json_t *report_mean_ci_json(const stat_acc *a);
+
+int report_write_json(outdir *o, const char *name, json_t *doc, fz_error *err);
+int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_error *err);
+
+typedef struct report_reps report_reps;
+/* names[k] labels allocation k in the "allocation" column. */
+int report_reps_open(report_reps **out, outdir *o, const scenario *s, const double *allocs,
+                     const char *const *names, size_t nalloc, fz_error *err);
+/* An eval_block_fn: pass it with the writer as ctx. */
+int report_reps_block(void *ctx, uint64_t first_rep, size_t n, const engine_stats *stats, fz_error *err);
+int report_reps_close(report_reps *w, fz_error *err);
+
+/* Terminal table for allocation k. */
+void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t k);
+
+#endif

@@ -1,0 +1,26 @@
+/* stats: see stats.h. */
+#include "stats.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+
+double stat_sd(const stat_acc *a) { return a->n > 1 ? sqrt(a->m2 / (a->n - 1)) : 0; }
+
+double stat_ci95_half(const stat_acc *a)
+{
+    if (a->n < 2)
+        return 0;
+    double t = a->n > 1e6 ? 1.959963984540054 : gsl_cdf_tdist_Pinv(0.975, a->n - 1);
+    return t * stat_sd(a) / sqrt(a->n);
+}
+
+double stat_quantile_sorted(const double *sorted, size_t n, double p)
+{
+    if (n == 0)
+        return NAN;
+    return gsl_stats_quantile_from_sorted_data(sorted, 1, n, p);
+}
+
+void stat_sort(double *x, size_t n) { gsl_sort(x, 1, n); }

@@ -1,0 +1,38 @@
+/* stats: streaming moments and confidence intervals for Monte Carlo output.
+ *
+ * stat_acc is Welford's running mean and variance (Welford 1962; Knuth,
+ * TAOCP vol. 2, §4.2.2): stable where sum-of-squares is not, and exact in
+ * its order of updates, so accumulating in replication order keeps results
+ * bit-identical for any thread count.  Plain values; nothing to free. */
+#ifndef FZ_STATS_H
+#define FZ_STATS_H
+
+#include <stddef.h>
+
+typedef struct stat_acc {
+    double n, mean, m2;
+} stat_acc;
+
+static inline void stat_add(stat_acc *a, double x)
+{
+    a->n += 1;
+    double d = x - a->mean;
+    a->mean += d / a->n;
+    a->m2 += d * (x - a->mean);
+}
+
+/* Sample standard deviation (n - 1 denominator); 0 with fewer than 2 values. */
+double stat_sd(const stat_acc *a);
+
+/* Half-width of the two-sided 95% confidence interval of the mean:
+ * t_{0.975, n-1} * sd / sqrt(n) (Student t; normal for large n). */
+double stat_ci95_half(const stat_acc *a);
+
+/* Quantile of sorted data, linear interpolation between order statistics
+ * (Hyndman & Fan 1996, definition 7, as gsl_stats_quantile_from_sorted_data). */
+double stat_quantile_sorted(const double *sorted, size_t n, double p);
+
+/* Sorts a copy-free array in place (ascending). */
+void stat_sort(double *x, size_t n);
+
+#endif
