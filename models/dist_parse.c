@@ -215,11 +215,17 @@ static int parse_mixture(dist *d, span body, const char *basedir, int depth, fz_
     d->cumw = malloc(d->ncomp * sizeof *d->cumw);
     if (!d->cumw)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    /* Weights that already sum to 1 up to the 15-digit rounding of dist_format
+     * (at most 5e-16 per weight) are kept as written, so that format -> parse
+     * -> format gives the same text; dividing them by their sum again could
+     * move the last printed digit. */
+    int normalised = fabs(total - 1) <= 1e-15 * (double)d->ncomp;
     double run = 0;
     d->lo = INFINITY;
     d->hi = -INFINITY;
     for (size_t i = 0; i < d->ncomp; i++) {
-        d->weight[i] /= total;
+        if (!normalised)
+            d->weight[i] /= total;
         run += d->weight[i];
         d->cumw[i] = run;
         d->lo = fmin(d->lo, d->comp[i]->lo);
@@ -313,6 +319,8 @@ static int parse_family(dist *d, span name, span body, const char *basedir, int 
     }
     switch (d->fam) {
     case DIST_FIXED:
+        if (has_min || has_max)
+            return fz_fail(err, FZ_EINPUT, "fixed(...) takes no min= or max=");
         if (nargs == 1 && args[0].key.n == 0) {
             if (parse_number(args[0].val, &d->p[0]) != 0)
                 return fz_fail(err, FZ_EINPUT, "fixed(...): '%.*s' is not a finite number",
@@ -324,8 +332,6 @@ static int parse_family(dist *d, span name, span body, const char *basedir, int 
             if (!found)
                 return fz_fail(err, FZ_EINPUT, "fixed(...): expected one number, as in fixed(1500)");
         }
-        if (has_min || has_max)
-            return fz_fail(err, FZ_EINPUT, "fixed(...) takes no min= or max=");
         d->lo = d->hi = d->p[0];
         break;
     case DIST_UNIFORM:

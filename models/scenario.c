@@ -378,8 +378,14 @@ void scenario_print(FILE *f, const scenario *s)
             (unsigned long long)s->seed);
     for (size_t i = 0; i < s->nregions; i++) {
         const scenario_region *r = &s->regions[i];
-        fprintf(f, "\n[region.%s]\nlabel = %s\ninitial_detained = %ld\n", r->name, r->label,
-                r->initial_detained);
+        /* quote a label that would not read back as itself bare: outer blanks
+         * are trimmed and one pair of outer quotes is dropped on reading */
+        size_t n = strlen(r->label);
+        int quote = n && (isspace((unsigned char)r->label[0]) ||
+                          isspace((unsigned char)r->label[n - 1]) ||
+                          (n >= 2 && r->label[0] == '"' && r->label[n - 1] == '"'));
+        fprintf(f, "\n[region.%s]\nlabel = %s%s%s\ninitial_detained = %ld\n", r->name,
+                quote ? "\"" : "", r->label, quote ? "\"" : "", r->initial_detained);
         fprintf(f, "arrivals_per_day = %.15g\nbond_grant_prob = %.15g\n", r->arrivals_per_day,
                 r->bond_grant_prob);
         dist_format(r->bond_usd, buf, sizeof buf);

@@ -141,6 +141,9 @@ static int on_pair(void *user, const char *section, const char *name, const char
     char origin[600];
     if (r->failed)
         return 0;
+    /* inih cuts section names at 49 bytes ("region." + a 48-byte name does
+     * not fit); the reader has recorded the full name of the current one. */
+    section = doc->nsec ? doc->sections[doc->nsec - 1].name : "";
     snprintf(origin, sizeof origin, "%s:%d", doc->path, r->line);
     if (!section[0]) {
         fz_fail(r->err, FZ_EINPUT, "%s: key '%s' outside any section: expected [fund], "

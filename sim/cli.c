@@ -11,7 +11,7 @@
 
 enum {
     OPT_SEED = 256, OPT_REPS, OPT_THREADS, OPT_SET, OPT_JSON, OPT_NO_PLOTS, OPT_QUIET,
-    OPT_ALLOCATION, OPT_POLICY, OPT_GAP, OPT_BUDGET, OPT_PARAM, OPT_COLUMN, OPT_TORNADO
+    OPT_ALLOCATION, OPT_POLICY, OPT_GAP, OPT_BUDGET, OPT_PARAM, OPT_COLUMN, OPT_TORNADO, OPT_TIME_LIMIT
 };
 
 static const struct option long_opts[] = {
@@ -23,6 +23,7 @@ static const struct option long_opts[] = {
     {"allocation", required_argument, NULL, OPT_ALLOCATION},
     {"policy", required_argument, NULL, OPT_POLICY}, {"gap-batches", required_argument, NULL, OPT_GAP},
     {"budget", required_argument, NULL, OPT_BUDGET}, {"param", required_argument, NULL, OPT_PARAM},
+    {"solver-time-limit", required_argument, NULL, OPT_TIME_LIMIT},
     {"column", required_argument, NULL, OPT_COLUMN}, {"tornado", required_argument, NULL, OPT_TORNADO},
     {NULL, 0, NULL, 0}};
 
@@ -101,6 +102,13 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
             o->tornado_pct = strtod(optarg, &end);
             if (end == optarg || *end || !(o->tornado_pct > 0 && o->tornado_pct < 100))
                 return fz_fail(err, FZ_EINPUT, "--tornado %s: expected a percentage in (0, 100)", optarg);
+            break;
+        }
+        case OPT_TIME_LIMIT: {
+            char *end;
+            o->time_limit = strtod(optarg, &end);
+            if (end == optarg || *end || !(o->time_limit > 0 && o->time_limit <= 86400))
+                return fz_fail(err, FZ_EINPUT, "--solver-time-limit %s: expected seconds in (0, 86400]", optarg);
             break;
         }
         case ':': return fz_fail(err, FZ_EINPUT, "%s: expects a value", argv[optind - 1]);

@@ -29,6 +29,7 @@ typedef struct cli_opts {
     int gap_batches;
     const char *budget_range, *param_range, *column;
     double tornado_pct;
+    double time_limit; /* --solver-time-limit seconds, 0: none */
     int json, no_plots, quiet, help;
     const char *extra; /* second positional (fit: DATA.csv) */
 } cli_opts;

@@ -33,7 +33,7 @@ int cmd_simulate(const cli_opts *o)
         (rc = outdir_begin(&dir, cli_outdir(o, s, dirbuf, sizeof dirbuf), &err)))
         goto done;
     const char *names[] = {"given"};
-    if ((rc = report_reps_open(&reps, dir, s, alloc, names, 1, &err)))
+    if ((rc = report_reps_open(&reps, dir, s, names, &err)))
         goto done;
     cli_progress bar;
     cli_progress_init(&bar, o, "simulate");

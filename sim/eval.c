@@ -161,7 +161,7 @@ int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t 
         for (size_t i = 0; i < n; i++)
             r->people += people[i];
         fold_block(r, s, done, n, block);
-        if (opt->on_block && (rc = opt->on_block(opt->block_ctx, opt->first_rep + done, n, block, err)))
+        if (opt->on_block && (rc = opt->on_block(opt->block_ctx, r, opt->first_rep + done, n, block, err)))
             goto done;
         if (opt->progress)
             opt->progress(opt->progress_ctx, done + n, opt->nreps);

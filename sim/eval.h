@@ -34,18 +34,19 @@ typedef struct eval_alloc {
     eval_region *regions;
 } eval_alloc;
 
-typedef struct eval_result {
+struct eval_result {
     size_t nalloc, nregions, nreps;
     uint64_t stream, first_rep;
     eval_alloc *allocs;
     double people; /* people simulated (the throughput unit) */
-} eval_result;
+};
 
 /* Called from the calling thread, in replication order, once per block;
  * stats[(i * nalloc + k) * nregions + c] is replication first_rep + i,
  * allocation k, region c.  Returns 0, or an error code (with err set) to stop. */
-typedef int (*eval_block_fn)(void *ctx, uint64_t first_rep, size_t n, const engine_stats *stats,
-                             fz_error *err);
+typedef struct eval_result eval_result;
+typedef int (*eval_block_fn)(void *ctx, const eval_result *r, uint64_t first_rep, size_t n,
+                             const engine_stats *stats, fz_error *err);
 typedef void (*eval_progress_fn)(void *ctx, size_t done, size_t total);
 
 typedef struct eval_options {

@@ -35,6 +35,15 @@ static const command commands[] = {
      "Evaluate one allocation on the \"evaluate\" stream: releases with a 95% CI,\n"
      "percentiles, USD spent, cost per release, days in detention, per region.\n"
      "Regions left out of --allocation get 0.\n"},
+    {"optimize", cmd_optimize,
+     "usage: fianza optimize [OPTIONS] SCENARIO.ini\n"
+     "Choose the split of the budget across regions that maximises the scenario's\n"
+     "objective (GLPK MIP over release curves from the \"optimize\" stream), then\n"
+     "evaluate it and the baselines (equal split, proportional to expected fundable\n"
+     "cases, expected-value solution) on the \"evaluate\" stream: VSS, EVPI, and the\n"
+     "Mak-Morton-Wood optimality gap.\n"
+     "  --gap-batches M         independent SAA batches for the gap (default 10)\n"
+     "  --solver-time-limit S   GLPK time limit per solve, seconds\n"},
 };
 
 static void usage_all(FILE *f)

@@ -107,13 +107,11 @@ int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_
 struct report_reps {
     FILE *f;
     const scenario *s;
-    const double *allocs;
     const char *const *names;
-    size_t nalloc;
 };
 
-int report_reps_open(report_reps **out, outdir *o, const scenario *s, const double *allocs,
-                     const char *const *names, size_t nalloc, fz_error *err)
+int report_reps_open(report_reps **out, outdir *o, const scenario *s, const char *const *names,
+                     fz_error *err)
 {
     report_reps *w = calloc(1, sizeof *w);
     if (!w)
@@ -124,25 +122,24 @@ int report_reps_open(report_reps **out, outdir *o, const scenario *s, const doub
         return FZ_ERUNTIME;
     }
     w->s = s;
-    w->allocs = allocs;
     w->names = names;
-    w->nalloc = nalloc;
     fprintf(w->f, "replication,allocation,region,allocated_usd,releases,spent_usd,fundable,"
                   "days_in_detention_mean,freedom_days\n");
     *out = w;
     return 0;
 }
 
-int report_reps_block(void *ctx, uint64_t first_rep, size_t n, const engine_stats *stats, fz_error *err)
+int report_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size_t n,
+                      const engine_stats *stats, fz_error *err)
 {
     report_reps *w = ctx;
-    size_t C = w->s->nregions, K = w->nalloc;
+    size_t C = w->s->nregions, K = r->nalloc;
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < K; k++)
             for (size_t c = 0; c < C; c++) {
                 const engine_stats *e = &stats[(i * K + k) * C + c];
                 fprintf(w->f, "%llu,%s,%s,%.2f,%.0f,%.2f,%.0f,", (unsigned long long)(first_rep + i),
-                        w->names[k], w->s->regions[c].name, w->allocs[k * C + c], e->releases,
+                        w->names[k], w->s->regions[c].name, r->allocs[k].alloc[c], e->releases,
                         e->spent, e->fundable);
                 if (e->releases > 0)
                     fprintf(w->f, "%.4f,%.4f\n", e->detention_days / e->releases, e->freedom_days);

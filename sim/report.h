@@ -37,10 +37,11 @@ int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_
 
 typedef struct report_reps report_reps;
 /* names[k] labels allocation k in the "allocation" column. */
-int report_reps_open(report_reps **out, outdir *o, const scenario *s, const double *allocs,
-                     const char *const *names, size_t nalloc, fz_error *err);
+int report_reps_open(report_reps **out, outdir *o, const scenario *s, const char *const *names,
+                     fz_error *err);
 /* An eval_block_fn: pass it with the writer as ctx. */
-int report_reps_block(void *ctx, uint64_t first_rep, size_t n, const engine_stats *stats, fz_error *err);
+int report_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size_t n,
+                      const engine_stats *stats, fz_error *err);
 int report_reps_close(report_reps *w, fz_error *err);
 
 /* Terminal table for allocation k. */

@@ -1,0 +1,70 @@
+/* alloc: split a budget across regions (DESIGN §2).
+ *
+ * The decision is one grid point g_c per region (allocation g_c * step USD),
+ * lo_c <= g_c <= hi_c, sum g_c <= budget_steps: a multiple-choice knapsack.
+ * alloc_solve builds it as a MIP in GLPK and solves it exactly; its LP
+ * relaxation's budget-row dual is the marginal value of money.
+ * Objectives: "mean" maximises sum_c value[c][g_c]; "cvar" maximises the
+ * Rockafellar-Uryasev CVaR of per-replication totals.
+ * alloc_dp solves the mean problem by dynamic programming: an independent
+ * exact method (tests) and fast enough to run once per replication
+ * (wait-and-see value).
+ *
+ * Ownership: the problem's arrays belong to the caller; alloc_solve fills a
+ * result whose steps array is released by alloc_result_free.  GLPK failures
+ * are caught (glp_error_hook) and come back as FZ_ERUNTIME; GLPK never
+ * aborts the process. */
+#ifndef FZ_ALLOC_H
+#define FZ_ALLOC_H
+
+#include <stddef.h>
+
+#include "fz_error.h"
+
+typedef struct alloc_problem {
+    size_t nregions;
+    size_t ngrid;        /* grid points 0..ngrid-1 in each region */
+    double step;         /* USD per grid step */
+    long budget_steps;   /* sum of g_c may not exceed it */
+    const long *lo, *hi; /* per region, in steps */
+    /* mean objective: value[c * ngrid + g] */
+    const double *value;
+    /* cvar objective (when cvar != 0): rep_value[(s * nregions + c) * ngrid + g] */
+    int cvar;
+    double alpha;
+    size_t nreps;
+    const double *rep_value;
+    double time_limit; /* seconds; 0: none */
+} alloc_problem;
+
+enum { ALLOC_OPTIMAL = 0, ALLOC_FEASIBLE_TIME_LIMIT = 1 };
+
+typedef struct alloc_result {
+    long *steps;       /* chosen grid point per region */
+    double value;      /* objective value of the MIP solution */
+    double lp_value;   /* LP relaxation optimum */
+    double budget_dual; /* d(LP value) / d(budget), per USD */
+    int status;         /* ALLOC_OPTIMAL or ALLOC_FEASIBLE_TIME_LIMIT */
+    const char *status_text;
+    double seconds;
+    int columns, rows; /* size of the model given to GLPK */
+} alloc_result;
+
+/* Checks the bounds: 0 <= lo <= hi < ngrid and sum lo <= budget_steps
+ * (FZ_EINPUT otherwise, before any solving). */
+int alloc_check(const alloc_problem *p, fz_error *err);
+
+int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err);
+void alloc_result_free(alloc_result *r);
+
+/* Exact mean-objective optimum by dynamic programming over candidate points
+ * (points that beat every cheaper point).  steps (may be NULL) receives the
+ * argmax.  Returns the optimal value, or NAN if infeasible. */
+double alloc_dp(const alloc_problem *p, long *steps);
+
+/* CVaR_alpha of x[0..n-1]: the mean of the worst ceil-free alpha fraction,
+ * max_eta { eta - E[(eta - X)^+] / alpha } (Rockafellar & Uryasev 2000),
+ * computed from the sorted values.  x is not modified. */
+double alloc_cvar(const double *x, size_t n, double alpha);
+
+#endif

@@ -1,0 +1,203 @@
+/* fianza optimize: choose the split of the fund and evaluate it (DESIGN §2-3). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "cmds.h"
+#include "optimize.h"
+#include "outdir.h"
+#include "report.h"
+
+static json_t *est_json(optimize_est e)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "mean", isfinite(e.value) ? json_real(e.value) : json_null());
+    if (isfinite(e.lo) && isfinite(e.hi))
+        json_object_set_new(o, "ci95", json_pack("[f, f]", e.lo, e.hi));
+    else
+        json_object_set_new(o, "ci95", json_null());
+    return o;
+}
+
+static int write_curves(outdir *dir, const scenario *s, const optimize_result *r, fz_error *err)
+{
+    FILE *f = outdir_open(dir, "curves.csv", err);
+    if (!f)
+        return FZ_ERUNTIME;
+    const curve_set *cs = r->curves;
+    fprintf(f, "region,allocation_usd,releases_mean,freedom_days_mean,expected_value_objective\n");
+    for (size_t c = 0; c < cs->nregions; c++)
+        for (size_t g = 0; g < cs->ngrid; g++) {
+            size_t i = c * cs->ngrid + g;
+            fprintf(f, "%s,%.2f,%.6f,%.6f,%.6f\n", s->regions[c].name, (double)g * cs->step, cs->releases[i],
+                    cs->freedom[i], r->ev_curve[i]);
+        }
+    return outdir_close(f, "curves.csv", err);
+}
+
+static json_t *summary(const scenario *s, const optimize_result *r, const optimize_options *oo)
+{
+    json_t *doc = report_header_json(s, "optimize", (size_t)s->replications, r->eval->nreps);
+    json_t *ev = report_eval_json(s, r->eval, OPT_OPTIMAL);
+    json_object_update(doc, ev);
+    json_decref(ev);
+    const char *obj = scenario_objective_name(s->objective);
+    json_object_set_new(doc, "optimal",
+                        json_pack("{s:o, s:s, s:f, s:o}", "allocation",
+                                  report_allocation_json(s, r->allocs), "objective", obj,
+                                  "in_sample_value", r->mip.value, "out_of_sample",
+                                  est_json(r->objective[OPT_OPTIMAL])));
+    json_t *base = json_object();
+    for (size_t k = 1; k < OPT_NALLOC; k++) {
+        json_t *b = json_pack("{s:o, s:o, s:o}", "allocation",
+                              report_allocation_json(s, r->allocs + k * r->nregions), "value",
+                              est_json(r->objective[k]), "difference_to_optimal", est_json(r->diff[k]));
+        json_object_set_new(b, "releases", report_mean_ci_json(&r->eval->allocs[k].releases));
+        json_object_set_new(base, optimize_alloc_names[k], b);
+    }
+    json_object_set_new(doc, "baselines", base);
+    json_object_set_new(doc, "vss", est_json(r->vss));
+    json_object_set_new(doc, "evpi", est_json(r->evpi));
+    json_object_set_new(doc, "wait_and_see", est_json(r->wait_and_see));
+    if (r->gap_batches >= 2) {
+        json_t *vals = json_array();
+        for (int m = 0; m < r->gap_batches; m++)
+            json_array_append_new(vals, json_real(r->batch_values[m]));
+        json_object_set_new(doc, "gap",
+                            json_pack("{s:s, s:i, s:I, s:o, s:o, s:o, s:f, s:o}", "method", "Mak-Morton-Wood 1999",
+                                      "batches", r->gap_batches, "batch_replications",
+                                      (json_int_t)(r->cvar_reps ? r->cvar_reps : (size_t)s->replications),
+                                      "upper_bound", est_json(r->gap_upper), "lower_bound",
+                                      est_json(r->objective[OPT_OPTIMAL]), "gap", est_json(r->gap),
+                                      "gap_ci95_one_sided_upper", r->gap_ci_upper, "batch_values", vals));
+    }
+    json_object_set_new(doc, "marginal_releases_per_1000_usd",
+                        s->objective == OBJ_RELEASES ? json_real(r->mip.budget_dual * 1000) : json_null());
+    json_object_set_new(doc, "marginal_objective_per_1000_usd", json_real(r->mip.budget_dual * 1000));
+    json_object_set_new(doc, "solver",
+                        json_pack("{s:s, s:s, s:f, s:f, s:i, s:i}", "name", "GLPK", "status", r->mip.status_text,
+                                  "mip_value", r->mip.value, "lp_relaxation_value", r->mip.lp_value, "columns",
+                                  r->mip.columns, "rows", r->mip.rows));
+    if (r->cvar_reps)
+        json_object_set_new(doc, "cvar", json_pack("{s:f, s:I}", "alpha", s->cvar_alpha, "model_replications",
+                                                   (json_int_t)r->cvar_reps));
+    (void)oo;
+    return doc;
+}
+
+static void print_table(const scenario *s, const optimize_result *r)
+{
+    const size_t C = r->nregions;
+    const char *obj = scenario_objective_name(s->objective);
+    printf("\n%-15s", "allocation");
+    for (size_t c = 0; c < C; c++)
+        printf(" %12.12s", s->regions[c].label);
+    printf("  %-28s %s\n", obj, "minus optimal (95% CI)");
+    for (size_t k = 0; k < OPT_NALLOC; k++) {
+        printf("%-15s", optimize_alloc_names[k]);
+        for (size_t c = 0; c < C; c++)
+            printf(" %12.0f", r->allocs[k * C + c]);
+        optimize_est e = r->objective[k], d = r->diff[k];
+        char a[64], b[64] = "";
+        if (isfinite(e.lo))
+            snprintf(a, sizeof a, "%.1f [%.1f, %.1f]", e.value, e.lo, e.hi);
+        else
+            snprintf(a, sizeof a, "%.1f", e.value);
+        if (k > 0 && isfinite(d.lo))
+            snprintf(b, sizeof b, "%+.1f [%+.1f, %+.1f]", d.value, d.lo, d.hi);
+        else if (k > 0)
+            snprintf(b, sizeof b, "%+.1f", d.value);
+        printf("  %-28s %s\n", a, b);
+    }
+    printf("\nVSS %.2f [%.2f, %.2f]; EVPI %.2f", r->vss.value, r->vss.lo, r->vss.hi, r->evpi.value);
+    if (isfinite(r->evpi.lo))
+        printf(" [%.2f, %.2f]", r->evpi.lo, r->evpi.hi);
+    printf("; marginal %s per extra USD 1,000: %.3f\n", obj, r->mip.budget_dual * 1000);
+    if (r->gap_batches >= 2)
+        printf("optimality gap (Mak-Morton-Wood, %d batches): %.2f, 95%% upper bound %.2f\n", r->gap_batches,
+               r->gap.value, r->gap_ci_upper);
+    printf("solver: GLPK, %s (%d columns, %d rows)\n", r->mip.status_text, r->mip.columns, r->mip.rows);
+}
+
+static void on_stage(void *ctx, const char *stage, size_t done, size_t total)
+{
+    cli_progress *p = ctx;
+    p->what = stage;
+    cli_progress_update(p, done, total);
+}
+
+int cmd_optimize(const cli_opts *o)
+{
+    fz_error err = {0, ""};
+    scenario *s = NULL;
+    outdir *dir = NULL;
+    report_reps *reps = NULL;
+    optimize_result *r = NULL;
+    json_t *doc = NULL;
+    char dirbuf[4096];
+    int rc;
+    if ((rc = cli_load_scenario(&s, o, &err)))
+        goto done;
+    {
+        /* reject infeasible share bounds before any simulation */
+        alloc_problem p;
+        long *lo = malloc(s->nregions * sizeof *lo), *hi = malloc(s->nregions * sizeof *hi);
+        rc = lo && hi ? optimize_problem(&p, lo, hi, s, (size_t)(s->budget_usd / s->granularity_usd + 1e-9) + 1, &err)
+                      : fz_fail(&err, FZ_ERUNTIME, "out of memory");
+        free(lo);
+        free(hi);
+        if (rc)
+            goto done;
+    }
+    const char *path = cli_outdir(o, s, dirbuf, sizeof dirbuf);
+    if ((rc = outdir_begin(&dir, path, &err)))
+        goto done;
+    if ((rc = report_reps_open(&reps, dir, s, optimize_alloc_names, &err)))
+        goto done;
+    cli_progress bar;
+    cli_progress_init(&bar, o, "optimize");
+    optimize_options oo = {.threads = o->threads, .gap_batches = o->gap_batches, .time_limit = o->time_limit,
+                           .progress = on_stage, .progress_ctx = &bar, .on_eval_block = report_reps_block,
+                           .eval_block_ctx = reps};
+    double t0 = cli_now();
+    rc = optimize_run(&r, s, &oo, &err);
+    double seconds = cli_now() - t0;
+    cli_progress_done(&bar);
+    int rc2 = report_reps_close(reps, rc ? NULL : &err);
+    reps = NULL;
+    if (rc || (rc = rc2))
+        goto done;
+    doc = summary(s, r, &oo);
+    json_t *timing = json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:i}", "total_seconds", seconds, "curves_seconds",
+                               r->seconds_curves, "solve_seconds", r->seconds_solve, "evaluate_seconds",
+                               r->seconds_eval, "gap_seconds", r->seconds_gap, "people_optimize_stream",
+                               r->curves->people, "threads", o->threads);
+    rc = report_write_json(dir, "timing.json", timing, &err);
+    json_decref(timing);
+    if (rc || (rc = report_write_json(dir, "summary.json", doc, &err)) ||
+        (rc = report_allocation_csv(dir, s, r->allocs, &err)) || (rc = write_curves(dir, s, r, &err)))
+        goto done;
+    rc = outdir_commit(dir, &err);
+    dir = NULL;
+    if (rc)
+        goto done;
+    if (!o->quiet) {
+        printf("fianza optimize: %s, budget %.0f USD, %ld replications per stream, seed %llu, %s, objective %s\n",
+               s->name, s->budget_usd, s->replications, (unsigned long long)s->seed,
+               scenario_policy_name(s->policy), scenario_objective_name(s->objective));
+        print_table(s, r);
+        printf("\nOptimal allocation, out of sample:\n");
+        report_print_eval(stdout, s, r->eval, OPT_OPTIMAL);
+        printf("done in %.2f s (curves %.2f, MIP %.3f, evaluation %.2f, gap %.2f); results in %s/\n", seconds,
+               r->seconds_curves, r->seconds_solve, r->seconds_eval, r->seconds_gap, path);
+    }
+    if (o->json)
+        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12)), putchar('\n');
+done:
+    if (reps)
+        report_reps_close(reps, NULL);
+    outdir_abort(dir);
+    json_decref(doc);
+    optimize_free(r);
+    scenario_free(s);
+    return rc ? cmd_report_error(&err) : 0;
+}

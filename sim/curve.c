@@ -1,0 +1,175 @@
+/* curve: per-replication release curves and their means (curve.h). */
+#include "curve.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+void curve_free(curve_set *c)
+{
+    if (!c)
+        return;
+    free(c->releases);
+    free(c->freedom);
+    free(c->fundable);
+    free(c->cost);
+    free(c->case_freedom);
+    free(c);
+}
+
+/* Releases and freedom days of every grid allocation, for the last draw. */
+static void grid_pass(const engine_ws *ws, scenario_policy policy, double H, double step, size_t ngrid,
+                      double *rel, double *fre)
+{
+    size_t n;
+    const engine_case *cs = engine_cases(ws, &n);
+    if (policy == POLICY_CHEAPEST_FIRST) {
+        /* paid set for x = the longest prefix of the cost order with sum <= x */
+        size_t k = 0;
+        double spent = 0, freedom = 0;
+        for (size_t g = 0; g < ngrid; g++) {
+            double x = (double)g * step;
+            while (k < n && spent + cs[k].cost <= x) {
+                spent += cs[k].cost;
+                freedom += H > cs[k].release ? H - cs[k].release : 0;
+                k++;
+            }
+            rel[g] = (double)k;
+            fre[g] = freedom;
+        }
+        return;
+    }
+    double min_cost = INFINITY;
+    for (size_t i = 0; i < n; i++)
+        min_cost = cs[i].cost < min_cost ? cs[i].cost : min_cost;
+    for (size_t g = 0; g < ngrid; g++) {
+        double x = (double)g * step, spent = 0, r = 0, f = 0;
+        if (x >= min_cost)
+            for (size_t i = 0; i < n; i++) {
+                if (spent + cs[i].cost > x)
+                    continue;
+                spent += cs[i].cost;
+                r += 1;
+                f += H > cs[i].release ? H - cs[i].release : 0;
+            }
+        rel[g] = r;
+        fre[g] = f;
+    }
+}
+
+int curve_compute(curve_set **out, const scenario *s, const curve_options *o, fz_error *err)
+{
+    *out = NULL;
+    const size_t C = s->nregions, G = (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
+    const double H = s->horizon_days, step = s->granularity_usd;
+    int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
+    /* block size: at most 2^22 doubles per curve buffer */
+    size_t per_rep = C * G, blk = (size_t)1 << 22;
+    blk = blk / per_rep < 1 ? 1 : blk / per_rep > 1024 ? 1024 : blk / per_rep;
+    curve_set *cs = calloc(1, sizeof *cs);
+    double *rel = malloc(blk * per_rep * sizeof *rel), *fre = malloc(blk * per_rep * sizeof *fre);
+    double *aux = malloc(blk * C * 4 * sizeof *aux); /* people, fundable, cost sum, freedom sum */
+    double *cost_sum = calloc(C, sizeof *cost_sum), *cfree_sum = calloc(C, sizeof *cfree_sum);
+    engine_ws **ws = calloc((size_t)threads, sizeof *ws);
+    int rc = 0;
+    if (cs) {
+        cs->releases = calloc(per_rep, sizeof(double));
+        cs->freedom = calloc(per_rep, sizeof(double));
+        cs->fundable = calloc(C, sizeof(double));
+        cs->cost = calloc(C, sizeof(double));
+        cs->case_freedom = calloc(C, sizeof(double));
+    }
+    if (!cs || !rel || !fre || !aux || !ws || !cost_sum || !cfree_sum || !cs->releases || !cs->freedom ||
+        !cs->fundable || !cs->cost || !cs->case_freedom) {
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the release curves");
+        goto done;
+    }
+    cs->nregions = C;
+    cs->ngrid = G;
+    cs->nreps = o->nreps;
+    cs->step = step;
+    for (int t = 0; t < threads; t++)
+        if (!(ws[t] = engine_ws_new())) {
+            rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the release curves");
+            goto done;
+        }
+    for (size_t done = 0; done < o->nreps; done += blk) {
+        size_t n = o->nreps - done < blk ? o->nreps - done : blk;
+        int failed = 0;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
+        for (size_t i = 0; i < n; i++) {
+            engine_ws *w = ws[omp_get_thread_num()];
+            for (size_t c = 0; c < C; c++) {
+                if (engine_draw(w, s, c, s->policy, o->stream, o->first_rep + done + i, NULL)) {
+#pragma omp atomic write
+                    failed = 1;
+                    break;
+                }
+                size_t m;
+                const engine_case *k = engine_cases(w, &m);
+                double csum = 0, fsum = 0;
+                for (size_t j = 0; j < m; j++) {
+                    csum += k[j].cost;
+                    fsum += H > k[j].release ? H - k[j].release : 0;
+                }
+                double *a = aux + (i * C + c) * 4;
+                a[0] = (double)engine_people(w);
+                a[1] = (double)m;
+                a[2] = csum;
+                a[3] = fsum;
+                grid_pass(w, s->policy, H, step, G, rel + (i * C + c) * G, fre + (i * C + c) * G);
+            }
+        }
+        if (failed) {
+            rc = fz_fail(err, FZ_ERUNTIME, "out of memory while drawing cases");
+            goto done;
+        }
+        /* fold in replication order: sums, then divided at the end */
+        for (size_t i = 0; i < n; i++)
+            for (size_t c = 0; c < C; c++) {
+                const double *a = aux + (i * C + c) * 4;
+                cs->people += a[0];
+                cs->fundable[c] += a[1];
+                cost_sum[c] += a[2];
+                cfree_sum[c] += a[3];
+                const double *r = rel + (i * C + c) * G, *f = fre + (i * C + c) * G;
+                double *R = cs->releases + c * G, *F = cs->freedom + c * G;
+                for (size_t g = 0; g < G; g++) {
+                    R[g] += r[g];
+                    F[g] += f[g];
+                }
+            }
+        if (o->on_block && (rc = o->on_block(o->block_ctx, o->first_rep + done, n, rel, fre, err)))
+            goto done;
+        if (o->progress)
+            o->progress(o->progress_ctx, done + n, o->nreps);
+    }
+    double inv = o->nreps ? 1.0 / (double)o->nreps : 0;
+    for (size_t j = 0; j < per_rep; j++) {
+        cs->releases[j] *= inv;
+        cs->freedom[j] *= inv;
+    }
+    for (size_t c = 0; c < C; c++) {
+        cs->cost[c] = cs->fundable[c] > 0 ? cost_sum[c] / cs->fundable[c] : NAN;
+        cs->case_freedom[c] = cs->fundable[c] > 0 ? cfree_sum[c] / cs->fundable[c] : NAN;
+        cs->fundable[c] *= inv;
+    }
+done:
+    for (int t = 0; ws && t < threads; t++)
+        engine_ws_free(ws[t]);
+    free(ws);
+    free(rel);
+    free(fre);
+    free(aux);
+    free(cost_sum);
+    free(cfree_sum);
+    if (rc) {
+        curve_free(cs);
+        return rc;
+    }
+    *out = cs;
+    return 0;
+}

@@ -1,0 +1,378 @@
+/* optimize: curves -> MIP -> baselines -> evaluation -> VSS, EVPI, gap
+ * (optimize.h).
+ *
+ * Value of the stochastic solution and of perfect information (Birge &
+ * Louveaux, "Introduction to Stochastic Programming", 2nd ed., §4.1-4.2):
+ *   VSS  = f(x*) - f(x_EV),  EVPI = E[max_x F(x, xi)] - f(x*),
+ * both estimated on the evaluation replications, paired per replication.
+ * Optimality gap (Mak, Morton & Wood, Oper. Res. Lett. 24, 1999): M
+ * independent SAA problems of the same size n give optimal values v_m with
+ * E[v_m] >= the true optimum (maximisation), so U = mean(v_m) estimates an
+ * upper bound; the out-of-sample value L of the chosen x* is a lower bound.
+ * Gap = U - L, with one-sided 95% bound U - L + t_{M-1} s_v / sqrt(M) + z se_L. */
+#include "optimize.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rng.h"
+#include "stats.h"
+
+const char *const optimize_alloc_names[OPT_NALLOC] = {"optimal", "equal_split", "proportional",
+                                                      "expected_value"};
+
+void optimize_free(optimize_result *r)
+{
+    if (!r)
+        return;
+    free(r->allocs);
+    alloc_result_free(&r->mip);
+    curve_free(r->curves);
+    free(r->ev_curve);
+    eval_free(r->eval);
+    free(r->batch_values);
+    free(r);
+}
+
+int optimize_problem(alloc_problem *p, long *lo, long *hi, const scenario *s, size_t ngrid, fz_error *err)
+{
+    memset(p, 0, sizeof *p);
+    double steps = s->budget_usd / s->granularity_usd;
+    p->nregions = s->nregions;
+    p->ngrid = ngrid;
+    p->step = s->granularity_usd;
+    p->budget_steps = (long)floor(steps + 1e-9);
+    p->lo = lo;
+    p->hi = hi;
+    p->alpha = s->cvar_alpha;
+    for (size_t c = 0; c < s->nregions; c++) {
+        lo[c] = (long)ceil(s->regions[c].min_share * steps - 1e-9);
+        hi[c] = (long)floor(s->regions[c].max_share * steps + 1e-9);
+        if (hi[c] > p->budget_steps)
+            hi[c] = p->budget_steps;
+        if (lo[c] > hi[c])
+            return fz_fail(err, FZ_EINPUT,
+                           "%s: [region.%s]: no multiple of granularity_usd = %g lies between "
+                           "min_share and max_share of the budget",
+                           s->path, s->regions[c].name, s->granularity_usd);
+    }
+    return alloc_check(p, err);
+}
+
+static optimize_est est_of(const stat_acc *a)
+{
+    double h = stat_ci95_half(a);
+    return (optimize_est){a->mean, a->mean - h, a->mean + h};
+}
+
+/* CVaR of x with the asymptotic interval: Var(CVaR_hat) ~ Var((eta - X)^+) /
+ * (alpha^2 n), eta the alpha-quantile (Trindade et al., Ann. Oper. Res. 151, 2007). */
+static optimize_est cvar_est(const double *x, size_t n, double alpha)
+{
+    optimize_est e = {alloc_cvar(x, n, alpha), NAN, NAN};
+    double *s = malloc(n * sizeof *s);
+    if (!s || n < 2) {
+        free(s);
+        return e;
+    }
+    memcpy(s, x, n * sizeof *s);
+    stat_sort(s, n);
+    size_t q = (size_t)ceil(alpha * (double)n);
+    double eta = s[q ? q - 1 : 0];
+    stat_acc a = {0, 0, 0};
+    for (size_t i = 0; i < n; i++)
+        stat_add(&a, eta > s[i] ? eta - s[i] : 0);
+    double h = 1.959963984540054 * stat_sd(&a) / (alpha * sqrt((double)n));
+    e.lo = e.value - h;
+    e.hi = e.value + h;
+    free(s);
+    return e;
+}
+
+/* ---- per-replication curve consumers ---- */
+
+typedef struct keep_ctx { /* copies the first `want` replications of curves */
+    double *buf;
+    size_t want, have, per_rep;
+    int freedom;
+} keep_ctx;
+
+static int keep_block(void *ctx, uint64_t first, size_t n, const double *rel, const double *fre, fz_error *err)
+{
+    (void)first, (void)err;
+    keep_ctx *k = ctx;
+    size_t take = k->want - k->have < n ? k->want - k->have : n;
+    memcpy(k->buf + k->have * k->per_rep, k->freedom ? fre : rel, take * k->per_rep * sizeof(double));
+    k->have += take;
+    return 0;
+}
+
+typedef struct ws_ctx { /* wait-and-see: the best allocation of each replication */
+    const scenario *s;
+    alloc_problem p;
+    const long *opt_steps;
+    int freedom;
+    stat_acc ws, diff;
+    double *ws_values; /* per replication (for cvar) */
+    size_t done;
+} ws_ctx;
+
+static int ws_block(void *ctx, uint64_t first, size_t n, const double *rel, const double *fre, fz_error *err)
+{
+    (void)first;
+    ws_ctx *w = ctx;
+    const size_t C = w->p.nregions, G = w->p.ngrid;
+    for (size_t i = 0; i < n; i++) {
+        const double *v = (w->freedom ? fre : rel) + i * C * G;
+        w->p.value = v;
+        double best = alloc_dp(&w->p, NULL), at_opt = 0;
+        if (isnan(best))
+            return fz_fail(err, FZ_ERUNTIME, "wait-and-see: no feasible allocation");
+        for (size_t c = 0; c < C; c++)
+            at_opt += v[c * G + (size_t)w->opt_steps[c]];
+        stat_add(&w->ws, best);
+        stat_add(&w->diff, best - at_opt);
+        w->ws_values[w->done++] = best;
+    }
+    return 0;
+}
+
+/* Expected-value problem: N_c fundable cases of mean cost m_c each, so
+ * R_c(x) = min(N_c, floor(x / m_c)) (times mean freedom days per case). */
+static void ev_curves(double *out, const curve_set *cs, int freedom)
+{
+    for (size_t c = 0; c < cs->nregions; c++)
+        for (size_t g = 0; g < cs->ngrid; g++) {
+            double m = cs->cost[c], k = 0;
+            if (isfinite(m) && m > 0)
+                k = fmin(cs->fundable[c], floor((double)g * cs->step / m + 1e-9));
+            else if (cs->fundable[c] > 0)
+                k = cs->fundable[c]; /* free cases */
+            out[c * cs->ngrid + g] = freedom ? k * (isfinite(cs->case_freedom[c]) ? cs->case_freedom[c] : 0) : k;
+        }
+}
+
+static void stage(const optimize_options *o, const char *what, size_t done, size_t total)
+{
+    if (o->progress)
+        o->progress(o->progress_ctx, what, done, total);
+}
+
+/* Solves the SAA problem of one stream: curves, then the MIP. */
+static int solve_stream(alloc_result *res, curve_set **curves_out, const scenario *s, uint64_t stream,
+                        size_t nreps, size_t cvar_reps, const optimize_options *o, fz_error *err)
+{
+    const size_t C = s->nregions, G = (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
+    long *lo = malloc(C * sizeof *lo), *hi = malloc(C * sizeof *hi);
+    keep_ctx keep = {NULL, cvar_reps, 0, C * G, 0};
+    curve_set *cs = NULL;
+    alloc_problem p;
+    int rc;
+    if (!lo || !hi) {
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+        goto done;
+    }
+    if ((rc = optimize_problem(&p, lo, hi, s, G, err)))
+        goto done;
+    if (cvar_reps && !(keep.buf = malloc(cvar_reps * C * G * sizeof(double)))) {
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the CVaR model");
+        goto done;
+    }
+    curve_options co = {.stream = stream, .nreps = nreps, .threads = o->threads,
+                        .on_block = cvar_reps ? keep_block : NULL, .block_ctx = &keep};
+    if ((rc = curve_compute(&cs, s, &co, err)))
+        goto done;
+    p.value = s->objective == OBJ_FREEDOM_DAYS ? cs->freedom : cs->releases;
+    p.cvar = s->objective == OBJ_CVAR;
+    p.nreps = keep.have;
+    p.rep_value = keep.buf;
+    p.time_limit = o->time_limit;
+    rc = alloc_solve(res, &p, err);
+done:
+    free(lo);
+    free(hi);
+    free(keep.buf);
+    if (!rc && curves_out)
+        *curves_out = cs;
+    else
+        curve_free(cs);
+    return rc;
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void set_baselines(optimize_result *r, const scenario *s)
+{
+    const size_t C = s->nregions;
+    double *a = r->allocs, total_fundable = 0;
+    for (size_t c = 0; c < C; c++) {
+        a[OPT_OPTIMAL * C + c] = (double)r->mip.steps[c] * s->granularity_usd;
+        a[OPT_EQUAL * C + c] = s->budget_usd / (double)C;
+        total_fundable += r->curves->fundable[c];
+    }
+    for (size_t c = 0; c < C; c++)
+        a[OPT_PROPORTIONAL * C + c] = total_fundable > 0 ? s->budget_usd * r->curves->fundable[c] / total_fundable
+                                                         : s->budget_usd / (double)C;
+}
+
+static int evaluate_all(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
+{
+    const size_t S = (size_t)s->replications;
+    eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = S, .threads = o->threads,
+                       .on_block = o->on_eval_block, .block_ctx = o->eval_block_ctx};
+    int rc = eval_run(&r->eval, s, r->allocs, OPT_NALLOC, &eo, err);
+    if (rc)
+        return rc;
+    for (size_t k = 0; k < OPT_NALLOC; k++) {
+        const eval_alloc *a = &r->eval->allocs[k];
+        if (s->objective == OBJ_CVAR) {
+            r->objective[k] = cvar_est(a->totals, S, s->cvar_alpha);
+            r->diff[k] = (optimize_est){r->objective[k].value - r->objective[0].value, NAN, NAN};
+        } else if (s->objective == OBJ_FREEDOM_DAYS) {
+            r->objective[k] = est_of(&a->freedom_days);
+            r->diff[k] = est_of(&a->diff_freedom);
+        } else {
+            r->objective[k] = est_of(&a->releases);
+            r->diff[k] = est_of(&a->diff_releases);
+        }
+    }
+    optimize_est d = r->diff[OPT_EXPECTED_VALUE];
+    r->vss = (optimize_est){-d.value, -d.hi, -d.lo};
+    return 0;
+}
+
+static int wait_and_see(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
+{
+    const size_t C = s->nregions, G = r->curves->ngrid, S = (size_t)s->replications;
+    long *lo = malloc(C * sizeof *lo), *hi = malloc(C * sizeof *hi);
+    ws_ctx w = {.s = s, .opt_steps = r->mip.steps, .freedom = s->objective == OBJ_FREEDOM_DAYS,
+                .ws_values = malloc(S * sizeof(double))};
+    curve_set *cs = NULL;
+    int rc;
+    if (!lo || !hi || !w.ws_values) {
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+        goto done;
+    }
+    if ((rc = optimize_problem(&w.p, lo, hi, s, G, err)))
+        goto done;
+    curve_options co = {.stream = RNG_STREAM_EVALUATE, .nreps = S, .threads = o->threads,
+                        .on_block = ws_block, .block_ctx = &w};
+    if ((rc = curve_compute(&cs, s, &co, err)))
+        goto done;
+    if (s->objective == OBJ_CVAR) {
+        r->wait_and_see = cvar_est(w.ws_values, S, s->cvar_alpha);
+        r->evpi = (optimize_est){r->wait_and_see.value - r->objective[OPT_OPTIMAL].value, NAN, NAN};
+    } else {
+        r->wait_and_see = est_of(&w.ws);
+        r->evpi = est_of(&w.diff);
+    }
+done:
+    curve_free(cs);
+    free(lo);
+    free(hi);
+    free(w.ws_values);
+    return rc;
+}
+
+static int gap_estimate(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
+{
+    const int M = o->gap_batches;
+    const size_t n = r->cvar_reps ? r->cvar_reps : (size_t)s->replications;
+    r->gap_batches = M;
+    r->batch_values = malloc((size_t)M * sizeof(double));
+    if (!r->batch_values)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    stat_acc v = {0, 0, 0};
+    for (int m = 0; m < M; m++) {
+        stage(o, "gap", (size_t)m, (size_t)M);
+        alloc_result res;
+        int rc = solve_stream(&res, NULL, s, RNG_STREAM_BATCH + (uint64_t)m, n, r->cvar_reps, o, err);
+        if (rc)
+            return rc;
+        r->batch_values[m] = res.value;
+        stat_add(&v, res.value);
+        alloc_result_free(&res);
+    }
+    optimize_est L = r->objective[OPT_OPTIMAL];
+    double hU = stat_ci95_half(&v), hL = isnan(L.lo) ? 0 : (L.hi - L.lo) / 2;
+    r->gap_upper = (optimize_est){v.mean, v.mean - hU, v.mean + hU};
+    double g = v.mean - L.value, h = sqrt(hU * hU + hL * hL);
+    r->gap = (optimize_est){g, g - h, g + h};
+    double t95 = gsl_cdf_tdist_Pinv(0.95, M - 1);
+    r->gap_ci_upper = g + t95 * stat_sd(&v) / sqrt(M) + 1.6448536269514722 * hL / 1.959963984540054;
+    return 0;
+}
+
+int optimize_run(optimize_result **out, const scenario *s, const optimize_options *o, fz_error *err)
+{
+    *out = NULL;
+    const size_t C = s->nregions, S = (size_t)s->replications;
+    const size_t G = (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
+    optimize_result *r = calloc(1, sizeof *r);
+    int rc = 0;
+    if (!r || !(r->allocs = calloc(OPT_NALLOC * C, sizeof(double))) ||
+        !(r->ev_curve = malloc(C * G * sizeof(double)))) {
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+        goto done;
+    }
+    r->nregions = C;
+    if (s->objective == OBJ_CVAR) {
+        size_t cap = OPTIMIZE_CVAR_MAX_NONZEROS / (C * G);
+        r->cvar_reps = S < cap ? S : cap > 0 ? cap : 1;
+    }
+    double t = now();
+    stage(o, "curves", 0, 1);
+    if ((rc = solve_stream(&r->mip, &r->curves, s, RNG_STREAM_OPTIMIZE, S, r->cvar_reps, o, err)))
+        goto done;
+    r->seconds_curves = now() - t - r->mip.seconds;
+    r->seconds_solve = r->mip.seconds;
+    set_baselines(r, s);
+
+    /* expected-value solution */
+    long *lo = malloc(C * sizeof *lo), *hi = malloc(C * sizeof *hi);
+    alloc_problem p;
+    alloc_result ev = {0};
+    if (!lo || !hi)
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+    else if (!(rc = optimize_problem(&p, lo, hi, s, G, err))) {
+        ev_curves(r->ev_curve, r->curves, s->objective == OBJ_FREEDOM_DAYS);
+        p.value = r->ev_curve;
+        p.time_limit = o->time_limit;
+        if (!(rc = alloc_solve(&ev, &p, err)))
+            for (size_t c = 0; c < C; c++)
+                r->allocs[OPT_EXPECTED_VALUE * C + c] = (double)ev.steps[c] * s->granularity_usd;
+        alloc_result_free(&ev);
+    }
+    free(lo);
+    free(hi);
+    if (rc)
+        goto done;
+
+    t = now();
+    stage(o, "evaluate", 0, 1);
+    if ((rc = evaluate_all(r, s, o, err)))
+        goto done;
+    stage(o, "wait-and-see", 0, 1);
+    if ((rc = wait_and_see(r, s, o, err)))
+        goto done;
+    r->seconds_eval = now() - t;
+    t = now();
+    if (o->gap_batches >= 2 && (rc = gap_estimate(r, s, o, err)))
+        goto done;
+    r->seconds_gap = now() - t;
+done:
+    if (rc) {
+        optimize_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}

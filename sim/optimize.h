@@ -1,0 +1,66 @@
+/* optimize: DESIGN §2-3 end to end, as a library call.
+ *
+ *   curves (stream "optimize")  ->  MIP (alloc_solve)  ->  allocation
+ *   baselines: equal split, proportional to expected fundable cases, and the
+ *   expected-value solution (every random quantity replaced by its mean)
+ *   evaluation of all four on stream "evaluate" (common random numbers)
+ *   VSS, EVPI (wait-and-see on the same replications) and the Mak-Morton-Wood
+ *   optimality gap from independent SAA batches.
+ *
+ * Ownership: optimize_run returns an optimize_result released with
+ * optimize_free; it owns everything it points to. */
+#ifndef FZ_OPTIMIZE_H
+#define FZ_OPTIMIZE_H
+
+#include "alloc.h"
+#include "curve.h"
+#include "eval.h"
+#include "scenario.h"
+
+enum { OPT_OPTIMAL, OPT_EQUAL, OPT_PROPORTIONAL, OPT_EXPECTED_VALUE, OPT_NALLOC };
+extern const char *const optimize_alloc_names[OPT_NALLOC];
+
+/* Largest CVaR model: replications x regions x grid points in its rows. */
+#define OPTIMIZE_CVAR_MAX_NONZEROS 2000000
+
+typedef struct optimize_options {
+    int threads;
+    int gap_batches;   /* M >= 2, or 0 to skip the gap estimate */
+    double time_limit; /* GLPK, seconds per solve; 0: none */
+    void (*progress)(void *ctx, const char *stage, size_t done, size_t total);
+    eval_block_fn on_eval_block; /* sees the evaluation replications (replications.csv) */
+    void *eval_block_ctx;
+    void *progress_ctx;
+} optimize_options;
+
+/* An estimate with a 95% confidence interval (lo, hi NAN when not available). */
+typedef struct optimize_est {
+    double value, lo, hi;
+} optimize_est;
+
+typedef struct optimize_result {
+    size_t nregions;
+    double *allocs; /* OPT_NALLOC x nregions, USD */
+    alloc_result mip;
+    size_t cvar_reps; /* replications in the CVaR model (0 unless cvar) */
+    curve_set *curves;  /* optimize stream */
+    double *ev_curve;   /* expected-value curves [c * ngrid + g] */
+    eval_result *eval;  /* the four allocations on the evaluate stream */
+    optimize_est objective[OPT_NALLOC]; /* out of sample, in the scenario's objective */
+    optimize_est diff[OPT_NALLOC];      /* paired: allocation k minus the optimum */
+    optimize_est vss, evpi, wait_and_see;
+    optimize_est gap, gap_upper;        /* MMW: upper-bound estimate U, gap U - L */
+    double gap_ci_upper;                /* one-sided 95% bound on the gap */
+    double *batch_values;               /* gap_batches in-sample optima */
+    int gap_batches;
+    double seconds_curves, seconds_solve, seconds_eval, seconds_gap;
+} optimize_result;
+
+int optimize_run(optimize_result **out, const scenario *s, const optimize_options *o, fz_error *err);
+void optimize_free(optimize_result *r);
+
+/* Builds the allocation problem of a scenario over curves (bounds from the
+ * share limits); value points into the caller's arrays. */
+int optimize_problem(alloc_problem *p, long *lo, long *hi, const scenario *s, size_t ngrid, fz_error *err);
+
+#endif
