@@ -42,11 +42,21 @@ static void grid_pass(const engine_ws *ws, scenario_policy policy, double H, dou
         }
         return;
     }
-    double min_cost = INFINITY;
-    for (size_t i = 0; i < n; i++)
+    /* first_come: below the cheapest case nothing is paid, and once x covers
+     * every case all are paid; the greedy pass is needed only in between. */
+    double min_cost = INFINITY, all_cost = 0, all_free = 0;
+    for (size_t i = 0; i < n; i++) {
         min_cost = cs[i].cost < min_cost ? cs[i].cost : min_cost;
+        all_cost += cs[i].cost;
+        all_free += H > cs[i].release ? H - cs[i].release : 0;
+    }
     for (size_t g = 0; g < ngrid; g++) {
         double x = (double)g * step, spent = 0, r = 0, f = 0;
+        if (x >= all_cost) {
+            rel[g] = (double)n;
+            fre[g] = all_free;
+            continue;
+        }
         if (x >= min_cost)
             for (size_t i = 0; i < n; i++) {
                 if (spent + cs[i].cost > x)
