@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages fianza needs to build, test and draw charts,
+# skipping the ones already present.  Run as root (or through sudo).
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config libglpk-dev libgsl-dev check libsubunit-dev
+      libinih-dev libjansson-dev libcsv-dev gnuplot-nox)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y --no-install-recommends "${missing[@]}"
+fi

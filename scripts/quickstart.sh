@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Quick start: install what is missing, build, and run the main job on the
+# default scenario end to end (allocation, intervals, charts).
+#   sudo scripts/quickstart.sh [SCENARIO.ini]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "$(id -u)" = 0 ]; then scripts/deps.sh; else sudo scripts/deps.sh; fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)" --target fianza
+./build/fianza optimize "${1:-scenarios/seed-2025.ini}"
