@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "charts.h"
 #include "cmds.h"
 #include "optimize.h"
 #include "outdir.h"
@@ -175,6 +176,11 @@ int cmd_optimize(const cli_opts *o)
     json_decref(timing);
     if (rc || (rc = report_write_json(dir, "summary.json", doc, &err)) ||
         (rc = report_allocation_csv(dir, s, r->allocs, &err)) || (rc = write_curves(dir, s, r, &err)))
+        goto done;
+    charts_list charts = {.n = 0};
+    if ((rc = charts_eval(dir, s, r->eval, OPT_OPTIMAL, "optimal allocation, out of sample", &charts, &err)) ||
+        (rc = charts_optimize(dir, s, r, &charts, &err)) ||
+        (rc = charts_render(dir, &charts, o->no_plots, o->quiet, &err)))
         goto done;
     rc = outdir_commit(dir, &err);
     dir = NULL;

@@ -1,6 +1,7 @@
 /* fianza simulate: evaluate one allocation on the "evaluate" stream. */
 #include <stdlib.h>
 
+#include "charts.h"
 #include "cmds.h"
 #include "eval.h"
 #include "outdir.h"
@@ -61,16 +62,22 @@ int cmd_simulate(const cli_opts *o)
     if (rc || (rc = report_write_json(dir, "summary.json", doc, &err)) ||
         (rc = report_allocation_csv(dir, s, alloc, &err)))
         goto done;
+    charts_list charts = {.n = 0};
+    if ((rc = charts_eval(dir, s, r, 0, "simulated allocation", &charts, &err)) ||
+        (rc = charts_render(dir, &charts, o->no_plots, o->quiet, &err)))
+        goto done;
     rc = outdir_commit(dir, &err);
     dir = NULL;
     if (rc)
         goto done;
     if (!o->quiet) {
-        printf("fianza simulate: %s, %zu replications, seed %llu, policy %s\n", s->name, r->nreps,
-               (unsigned long long)s->seed, scenario_policy_name(s->policy));
-        report_print_eval(stdout, s, r, 0);
-        printf("%.3g people simulated in %.2f s (%.3g per second); results in %s/\n", r->people, seconds,
-               seconds > 0 ? r->people / seconds : 0, dirbuf[0] && !o->outdir ? dirbuf : o->outdir);
+        /* with --json, stdout carries summary.json alone: the table goes to stderr */
+        FILE *tty = o->json ? stderr : stdout;
+        fprintf(tty, "fianza simulate: %s, %zu replications, seed %llu, policy %s\n", s->name, r->nreps,
+                (unsigned long long)s->seed, scenario_policy_name(s->policy));
+        report_print_eval(tty, s, r, 0);
+        fprintf(tty, "%.3g people simulated in %.2f s (%.3g per second); results in %s/\n", r->people,
+                seconds, seconds > 0 ? r->people / seconds : 0, o->outdir ? o->outdir : dirbuf);
     }
     if (o->json)
         json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12)), putchar('\n');

@@ -16,6 +16,7 @@ void eval_free(eval_result *r)
         free(r->allocs[k].regions);
     }
     free(r->allocs);
+    free(r->days_hist);
     free(r);
 }
 
@@ -39,7 +40,11 @@ static eval_result *result_new(const scenario *s, const double *allocs, size_t n
     r->stream = opt->stream;
     r->first_rep = opt->first_rep;
     r->allocs = calloc(nalloc, sizeof *r->allocs);
-    if (!r->allocs)
+    r->days_hist = calloc(C * EVAL_DAYS_BINS, sizeof *r->days_hist);
+    /* bins of H/500 days (at least a quarter day) reach 4H: hearing and release
+     * delays past three horizons land in the last bin */
+    r->days_bin = s->horizon_days / 500 > 0.25 ? s->horizon_days / 500 : 0.25;
+    if (!r->allocs || !r->days_hist)
         goto fail;
     for (size_t k = 0; k < nalloc; k++) {
         eval_alloc *a = &r->allocs[k];
@@ -73,6 +78,8 @@ static void fold_block(eval_result *r, const scenario *s, size_t done, size_t n,
                 stat_add(&g->spent, e->spent);
                 stat_add(&g->fundable, e->fundable);
                 stat_add(&g->freedom_days, e->freedom_days);
+                stat_cov_add(&g->spent_per_release, e->releases, e->spent);
+                stat_cov_add(&g->detention_per_release, e->releases, e->detention_days);
                 g->detention_days_sum += e->detention_days;
                 rel += e->releases;
                 spent += e->spent;
@@ -104,8 +111,13 @@ int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t 
     engine_stats *block = malloc(EVAL_BLOCK * K * C * sizeof *block);
     double *people = calloc(EVAL_BLOCK, sizeof *people);
     engine_ws **ws = calloc((size_t)threads, sizeof *ws);
+    /* per thread: a buffer for one draw's days in detention, and integer
+     * histogram counts (integer sums do not depend on the order of threads) */
+    double **days = calloc((size_t)threads, sizeof *days);
+    size_t *days_cap = calloc((size_t)threads, sizeof *days_cap);
+    uint64_t *hist = calloc((size_t)threads * C * EVAL_DAYS_BINS, sizeof *hist);
     int rc = 0;
-    if (!r || !block || !ws || !people) {
+    if (!r || !block || !ws || !people || !days || !days_cap || !hist) {
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the evaluation");
         goto done;
     }
@@ -140,14 +152,38 @@ int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t 
                     break;
                 }
                 p += (double)engine_people(w);
+                int tid = omp_get_thread_num();
+                size_t ncases;
+                engine_cases(w, &ncases);
+                if (ncases > days_cap[tid]) {
+                    double *nb = realloc(days[tid], ncases * sizeof *nb);
+                    if (!nb) {
+#pragma omp critical
+                        {
+                            if (!failed)
+                                fz_fail(&first_err, FZ_ERUNTIME, "out of memory for days in detention");
+                            failed = 1;
+                        }
+                        break;
+                    }
+                    days[tid] = nb;
+                    days_cap[tid] = ncases;
+                }
                 for (size_t k = 0; k < K; k++) {
                     scenario_policy pk = r->allocs[k].policy;
                     if (mixed && pk != drawn) {
                         engine_draw(w, s, c, pk, opt->stream, rep, &e);
                         drawn = pk;
                     }
-                    engine_pay(&block[(i * K + k) * C + c], w, pk, r->allocs[k].alloc[c],
-                               s->horizon_days, NULL);
+                    engine_stats *st = &block[(i * K + k) * C + c];
+                    engine_pay(st, w, pk, r->allocs[k].alloc[c], s->horizon_days, k == 0 ? days[tid] : NULL);
+                    if (k == 0) {
+                        uint64_t *h = hist + ((size_t)tid * C + c) * EVAL_DAYS_BINS;
+                        for (size_t j = 0; j < (size_t)st->releases; j++) {
+                            double b = days[tid][j] / r->days_bin;
+                            h[b < EVAL_DAYS_BINS - 1 ? (size_t)b : EVAL_DAYS_BINS - 1]++;
+                        }
+                    }
                 }
             }
             people[i] = p;
@@ -166,9 +202,17 @@ int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t 
         if (opt->progress)
             opt->progress(opt->progress_ctx, done + n, opt->nreps);
     }
+    for (int t = 0; t < threads; t++)
+        for (size_t j = 0; j < C * EVAL_DAYS_BINS; j++)
+            r->days_hist[j] += (double)hist[(size_t)t * C * EVAL_DAYS_BINS + j];
 done:
     for (int t = 0; ws && t < threads; t++)
         engine_ws_free(ws[t]);
+    for (int t = 0; days && t < threads; t++)
+        free(days[t]);
+    free(days);
+    free(days_cap);
+    free(hist);
     free(ws);
     free(block);
     free(people);

@@ -22,7 +22,12 @@
 typedef struct eval_region {
     stat_acc releases, spent, fundable, freedom_days;
     double detention_days_sum; /* over all releases: mean = sum / releases.mean / n */
+    stat_cov spent_per_release;    /* x = releases, y = spent */
+    stat_cov detention_per_release; /* x = releases, y = days in detention (sum) */
 } eval_region;
+
+/* Days-in-detention histogram of allocation 0's releases, per region. */
+#define EVAL_DAYS_BINS 2000
 
 typedef struct eval_alloc {
     double *alloc;  /* USD per region */
@@ -39,6 +44,8 @@ struct eval_result {
     uint64_t stream, first_rep;
     eval_alloc *allocs;
     double people; /* people simulated (the throughput unit) */
+    double days_bin;      /* histogram bin width, days; the last bin takes the overflow */
+    double *days_hist;    /* [c * EVAL_DAYS_BINS + b]: releases of allocation 0 */
 };
 
 /* Called from the calling thread, in replication order, once per block;

@@ -16,6 +16,23 @@ double stat_ci95_half(const stat_acc *a)
     return t * stat_sd(a) / sqrt(a->n);
 }
 
+double stat_ratio(const stat_cov *a, double *half95)
+{
+    if (!(a->mx != 0) || a->n < 1) {
+        *half95 = NAN;
+        return NAN;
+    }
+    double r = a->my / a->mx;
+    if (a->n < 2) {
+        *half95 = NAN;
+        return r;
+    }
+    double d = a->n - 1, var = (a->m2y / d - 2 * r * a->cxy / d + r * r * a->m2x / d) / (a->n * a->mx * a->mx);
+    double t = a->n > 1e6 ? 1.959963984540054 : gsl_cdf_tdist_Pinv(0.975, d);
+    *half95 = t * sqrt(var > 0 ? var : 0);
+    return r;
+}
+
 double stat_quantile_sorted(const double *sorted, size_t n, double p)
 {
     if (n == 0)

@@ -21,6 +21,29 @@ static inline void stat_add(stat_acc *a, double x)
     a->m2 += d * (x - a->mean);
 }
 
+/* Running co-moments of pairs (x, y), for ratio estimators such as cost per
+ * release = mean spent / mean releases (same recurrence as stat_acc). */
+typedef struct stat_cov {
+    double n, mx, my, m2x, m2y, cxy;
+} stat_cov;
+
+static inline void stat_cov_add(stat_cov *a, double x, double y)
+{
+    a->n += 1;
+    double dx = x - a->mx;
+    a->mx += dx / a->n;
+    double dy = y - a->my;
+    a->my += dy / a->n;
+    a->m2x += dx * (x - a->mx);
+    a->m2y += dy * (y - a->my);
+    a->cxy += dx * (y - a->my);
+}
+
+/* Ratio of means R = mean(y) / mean(x) and the half-width of its 95%
+ * interval by the delta method (Cochran, "Sampling Techniques", 3rd ed., §6.4):
+ * Var(R) ~ (s_y^2 - 2 R s_xy + R^2 s_x^2) / (n mean(x)^2).  NAN when mean(x) = 0. */
+double stat_ratio(const stat_cov *a, double *half95);
+
 /* Sample standard deviation (n - 1 denominator); 0 with fewer than 2 values. */
 double stat_sd(const stat_acc *a);
 

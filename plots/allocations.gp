@@ -1,0 +1,19 @@
+# allocations.gp: the optimal split of the budget next to the baselines.
+# Data: allocations.csv (allocation name, then USD per region).
+load 'theme.gp'
+chart_title = @TITLE@
+n = @N@
+array labels[@N@] = [@LABELS@]
+do for [fmt in "png svg"] {
+    eval('set terminal '.(fmt eq 'png' ? PNG : SVG))
+    set output 'allocations.'.fmt
+    set title chart_title noenhanced
+    set ylabel 'allocation (thousand USD)'
+    set yrange [0:*]
+    set style data histograms
+    set style histogram clustered gap 1
+    set style fill solid 0.75 border -1
+    set key top right
+    plot for [c=1:n] 'allocations.csv' skip 1 using (column(c + 1)/1000):xtic(1) lt c title labels[c]
+    set output
+}

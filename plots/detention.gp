@@ -1,0 +1,18 @@
+# detention.gp: distribution (CDF) of days from arrival to release for the
+# people the fund frees, by region.  Data: detention.csv (region, days, cdf).
+load 'theme.gp'
+chart_title = @TITLE@
+n = @N@
+array names[@N@] = [@NAMES@]
+array labels[@N@] = [@LABELS@]
+do for [fmt in "png svg"] {
+    eval('set terminal '.(fmt eq 'png' ? PNG : SVG))
+    set output 'detention.'.fmt
+    set title chart_title noenhanced
+    set xlabel 'days in detention (arrival to release)'
+    set ylabel 'share of releases'
+    set yrange [0:1]
+    set key bottom right
+    plot for [i=1:n] 'detention.csv' skip 1 using 2:(strcol(1) eq names[i] ? $3 : NaN) with steps lt i title labels[i]
+    set output
+}

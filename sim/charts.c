@@ -1,0 +1,235 @@
+/* charts: chart data and scripts (charts.h). */
+#include "charts.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plot.h"
+
+/* Label text for a CSV data field: no commas or quotes, no control chars. */
+static void csv_label(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        fputc(*s == ',' || *s == '"' || (unsigned char)*s < 0x20 ? ' ' : *s, f);
+}
+
+/* "'a', 'b'" for a gnuplot array of region names or labels. */
+static char *quoted_list(const scenario *s, int labels)
+{
+    size_t cap = 16;
+    for (size_t c = 0; c < s->nregions; c++)
+        cap += 2 * strlen(labels ? s->regions[c].label : s->regions[c].name) + 6;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    out[0] = '\0';
+    for (size_t c = 0; c < s->nregions; c++) {
+        char *q = plot_quote(labels ? s->regions[c].label : s->regions[c].name);
+        if (!q) {
+            free(out);
+            return NULL;
+        }
+        if (c)
+            strcat(out, ", ");
+        strcat(out, q);
+        free(q);
+    }
+    return out;
+}
+
+static char *title_for(const scenario *s, const char *what)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s: %s", s->name, what);
+    return plot_quote(buf);
+}
+
+static void add(charts_list *l, const char *name)
+{
+    if (l->n < sizeof l->names / sizeof *l->names)
+        l->names[l->n++] = name;
+}
+
+static int write_hist(outdir *o, const eval_result *r, size_t k, double *boxwidth, fz_error *err)
+{
+    const double *t = r->allocs[k].totals;
+    size_t n = r->nreps;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        lo = fmin(lo, t[i]);
+        hi = fmax(hi, t[i]);
+    }
+    double w = hi - lo > 60 ? ceil((hi - lo + 1) / 60) : 1; /* at most ~60 bins of whole releases */
+    size_t nb = n ? (size_t)((hi - lo) / w) + 1 : 0;
+    double *count = calloc(nb ? nb : 1, sizeof *count);
+    if (!count)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        count[(size_t)((t[i] - lo) / w)] += 1;
+    FILE *f = outdir_open(o, "releases_hist.csv", err);
+    if (!f) {
+        free(count);
+        return FZ_ERUNTIME;
+    }
+    fprintf(f, "releases,share\n");
+    for (size_t b = 0; b < nb; b++)
+        fprintf(f, "%g,%.8f\n", lo + (double)b * w + (w - 1) / 2, count[b] / (double)n);
+    free(count);
+    *boxwidth = w * 0.9;
+    return outdir_close(f, "releases_hist.csv", err);
+}
+
+static int write_regions(outdir *o, const scenario *s, const eval_result *r, size_t k, fz_error *err)
+{
+    FILE *f = outdir_open(o, "regions.csv", err);
+    if (!f)
+        return FZ_ERUNTIME;
+    fprintf(f, "region,releases_per_10k,lo,hi,cost_per_release,lo,hi,fundable,lo,hi,days_to_release,lo,hi\n");
+    const eval_alloc *a = &r->allocs[k];
+    for (size_t c = 0; c < r->nregions; c++) {
+        const eval_region *g = &a->regions[c];
+        csv_label(f, s->regions[c].label);
+        double h = stat_ci95_half(&g->releases), x = a->alloc[c];
+        if (x > 0)
+            fprintf(f, ",%g,%g,%g", g->releases.mean / x * 1e4, (g->releases.mean - h) / x * 1e4,
+                    (g->releases.mean + h) / x * 1e4);
+        else
+            fprintf(f, ",NaN,NaN,NaN");
+        double hc, cost = stat_ratio(&g->spent_per_release, &hc);
+        fprintf(f, ",%g,%g,%g", cost, cost - hc, cost + hc);
+        double hf = stat_ci95_half(&g->fundable);
+        fprintf(f, ",%g,%g,%g", g->fundable.mean, g->fundable.mean - hf, g->fundable.mean + hf);
+        double hd, days = stat_ratio(&g->detention_per_release, &hd);
+        fprintf(f, ",%g,%g,%g\n", days, days - hd, days + hd);
+    }
+    return outdir_close(f, "regions.csv", err);
+}
+
+static int write_detention(outdir *o, const scenario *s, const eval_result *r, fz_error *err)
+{
+    FILE *f = outdir_open(o, "detention.csv", err);
+    if (!f)
+        return FZ_ERUNTIME;
+    fprintf(f, "region,days,cdf\n");
+    for (size_t c = 0; c < r->nregions; c++) {
+        const double *h = r->days_hist + c * EVAL_DAYS_BINS;
+        double total = 0, run = 0;
+        for (size_t b = 0; b < EVAL_DAYS_BINS; b++)
+            total += h[b];
+        if (total == 0)
+            continue;
+        fprintf(f, "%s,0,0\n", s->regions[c].name);
+        for (size_t b = 0; b < EVAL_DAYS_BINS; b++) {
+            if (h[b] == 0)
+                continue;
+            run += h[b];
+            fprintf(f, "%s,%g,%.8f\n", s->regions[c].name, (double)(b + 1) * r->days_bin, run / total);
+        }
+    }
+    return outdir_close(f, "detention.csv", err);
+}
+
+int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, const char *what,
+                charts_list *list, fz_error *err)
+{
+    char mean[64], lo[64], hi[64], p05[64], p95[64], bw[64], n[16];
+    double boxwidth = 0.9, h = stat_ci95_half(&r->allocs[k].releases), m = r->allocs[k].releases.mean;
+    double *sorted = malloc((r->nreps ? r->nreps : 1) * sizeof *sorted);
+    char *title = title_for(s, what), *names = quoted_list(s, 0), *labels = quoted_list(s, 1);
+    int rc = 0;
+    if (!sorted || !title || !names || !labels) {
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+        goto done;
+    }
+    memcpy(sorted, r->allocs[k].totals, r->nreps * sizeof *sorted);
+    stat_sort(sorted, r->nreps);
+    snprintf(mean, sizeof mean, "%.17g", m);
+    snprintf(lo, sizeof lo, "%.17g", m - h);
+    snprintf(hi, sizeof hi, "%.17g", m + h);
+    snprintf(p05, sizeof p05, "%.17g", stat_quantile_sorted(sorted, r->nreps, 0.05));
+    snprintf(p95, sizeof p95, "%.17g", stat_quantile_sorted(sorted, r->nreps, 0.95));
+    snprintf(n, sizeof n, "%zu", s->nregions);
+    if ((rc = write_hist(o, r, k, &boxwidth, err)))
+        goto done;
+    snprintf(bw, sizeof bw, "%g", boxwidth);
+    plot_var hv[] = {{"TITLE", title}, {"MEAN", mean}, {"LO", lo},          {"HI", hi},
+                     {"P05", p05},     {"P95", p95},   {"BOXWIDTH", bw}};
+    if ((rc = plot_script(o, "releases_hist", hv, sizeof hv / sizeof *hv, err)))
+        goto done;
+    add(list, "releases_hist");
+    plot_var rv[] = {{"TITLE", title}, {"N", n}};
+    if ((rc = write_regions(o, s, r, k, err)) || (rc = plot_script(o, "regions", rv, 2, err)))
+        goto done;
+    add(list, "regions");
+    if (k == 0) {
+        plot_var dv[] = {{"TITLE", title}, {"N", n}, {"NAMES", names}, {"LABELS", labels}};
+        if ((rc = write_detention(o, s, r, err)) || (rc = plot_script(o, "detention", dv, 4, err)))
+            goto done;
+        add(list, "detention");
+    }
+done:
+    free(sorted);
+    free(title);
+    free(names);
+    free(labels);
+    return rc;
+}
+
+int charts_optimize(outdir *o, const scenario *s, const optimize_result *r, charts_list *list, fz_error *err)
+{
+    const size_t C = s->nregions;
+    const curve_set *cs = r->curves;
+    int freedom = s->objective == OBJ_FREEDOM_DAYS;
+    FILE *f = outdir_open(o, "chosen.csv", err);
+    if (!f)
+        return FZ_ERUNTIME;
+    fprintf(f, "region,allocated_usd,value_at_allocation\n");
+    for (size_t c = 0; c < C; c++) {
+        size_t i = c * cs->ngrid + (size_t)r->mip.steps[c];
+        fprintf(f, "%s,%.2f,%.6f\n", s->regions[c].name, r->allocs[c], freedom ? cs->freedom[i] : cs->releases[i]);
+    }
+    int rc = outdir_close(f, "chosen.csv", err);
+    if (rc || !(f = outdir_open(o, "allocations.csv", err)))
+        return rc ? rc : FZ_ERUNTIME;
+    fprintf(f, "allocation");
+    for (size_t c = 0; c < C; c++)
+        fprintf(f, ",%s", s->regions[c].name);
+    fprintf(f, "\n");
+    for (size_t k = 0; k < OPT_NALLOC; k++) {
+        fprintf(f, "%s", optimize_alloc_names[k]);
+        for (size_t c = 0; c < C; c++)
+            fprintf(f, ",%.2f", r->allocs[k * C + c]);
+        fprintf(f, "\n");
+    }
+    if ((rc = outdir_close(f, "allocations.csv", err)))
+        return rc;
+    char n[16], *names = quoted_list(s, 0), *labels = quoted_list(s, 1);
+    char *t1 = title_for(s, freedom ? "mean days of freedom by allocation" : "mean releases by allocation");
+    char *t2 = title_for(s, "optimal allocation and baselines");
+    char *ylabel = plot_quote(freedom ? "mean days of freedom within the horizon" : "mean releases R(x)");
+    snprintf(n, sizeof n, "%zu", C);
+    if (!names || !labels || !t1 || !t2 || !ylabel)
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+    else {
+        plot_var cv[] = {{"TITLE", t1}, {"N", n}, {"NAMES", names}, {"LABELS", labels},
+                         {"YLABEL", ylabel}, {"YCOL", freedom ? "4" : "3"}};
+        plot_var av[] = {{"TITLE", t2}, {"N", n}, {"LABELS", labels}};
+        if (!(rc = plot_script(o, "curves", cv, 6, err)) && !(rc = plot_script(o, "allocations", av, 3, err))) {
+            add(list, "curves");
+            add(list, "allocations");
+        }
+    }
+    free(names);
+    free(labels);
+    free(t1);
+    free(t2);
+    free(ylabel);
+    return rc;
+}
+
+int charts_render(outdir *o, const charts_list *list, int no_plots, int quiet, fz_error *err)
+{
+    return no_plots ? 0 : plot_render(o, list->names, list->n, quiet, err);
+}

@@ -1,0 +1,42 @@
+/* plot: gnuplot charts written into a results directory.
+ *
+ * Chart templates live in plots/NAME.gp (compiled into the binary by
+ * plots/embed.cmake).  plot_script fills a template's @KEY@ placeholders and
+ * writes NAME.gp next to its data files, so that a user can restyle it (or
+ * the shared theme.gp) and re-render with `gnuplot NAME.gp` in that
+ * directory.  plot_render runs gnuplot as an external program, with an
+ * argument vector and no shell.  A missing gnuplot is one warning on stderr,
+ * never a failure: data and scripts are written all the same.
+ *
+ * Ownership: plot_quote returns a malloc'd string the caller frees. */
+#ifndef FZ_PLOT_H
+#define FZ_PLOT_H
+
+#include <stddef.h>
+
+#include "fz_error.h"
+#include "outdir.h"
+
+typedef struct plot_template {
+    const char *name, *text;
+} plot_template;
+
+extern const plot_template plot_templates[]; /* ends with {NULL, NULL} */
+
+typedef struct plot_var {
+    const char *key, *value;
+} plot_var;
+
+/* A gnuplot string literal for arbitrary text: single quotes (no escape
+ * processing), ' doubled, control characters (newlines) made spaces. */
+char *plot_quote(const char *text);
+
+/* Writes theme.gp and NAME.gp (template NAME filled with vars). */
+int plot_script(outdir *o, const char *name, const plot_var *vars, size_t nvars, fz_error *err);
+
+/* Runs `gnuplot NAME.gp` in the directory for each name.  Returns 0 when the
+ * charts were drawn or gnuplot is missing (one warning unless quiet), and
+ * FZ_ERUNTIME only for failures of the process machinery itself. */
+int plot_render(outdir *o, const char *const *names, size_t n, int quiet, fz_error *err);
+
+#endif
