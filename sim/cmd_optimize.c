@@ -4,6 +4,7 @@
 
 #include "charts.h"
 #include "cmds.h"
+#include "html.h"
 #include "optimize.h"
 #include "outdir.h"
 #include "report.h"
@@ -180,7 +181,8 @@ int cmd_optimize(const cli_opts *o)
     charts_list charts = {.n = 0};
     if ((rc = charts_eval(dir, s, r->eval, OPT_OPTIMAL, "optimal allocation, out of sample", &charts, &err)) ||
         (rc = charts_optimize(dir, s, r, &charts, &err)) ||
-        (rc = charts_render(dir, &charts, o->no_plots, o->quiet, &err)))
+        (rc = charts_render(dir, &charts, o->no_plots, o->quiet, &err)) ||
+        (rc = html_report(dir, s, doc, &charts, &err)))
         goto done;
     rc = outdir_commit(dir, &err);
     dir = NULL;

@@ -3,6 +3,7 @@
 
 #include "charts.h"
 #include "cmds.h"
+#include "html.h"
 #include "eval.h"
 #include "outdir.h"
 #include "report.h"
@@ -64,7 +65,8 @@ int cmd_simulate(const cli_opts *o)
         goto done;
     charts_list charts = {.n = 0};
     if ((rc = charts_eval(dir, s, r, 0, "simulated allocation", &charts, &err)) ||
-        (rc = charts_render(dir, &charts, o->no_plots, o->quiet, &err)))
+        (rc = charts_render(dir, &charts, o->no_plots, o->quiet, &err)) ||
+        (rc = html_report(dir, s, doc, &charts, &err)))
         goto done;
     rc = outdir_commit(dir, &err);
     dir = NULL;

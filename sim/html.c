@@ -1,0 +1,168 @@
+/* html: the self-contained HTML report (html.h). */
+#include "html.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void esc(FILE *f, const char *s)
+{
+    for (; *s; s++)
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+}
+
+static double num(const json_t *o, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    const json_t *v = o;
+    for (char *save = NULL, *k = strtok_r(buf, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
+        v = json_is_array(v) ? json_array_get(v, (size_t)atoi(k)) : json_object_get(v, k);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void mean_ci(FILE *f, const json_t *o, const char *path, int digits)
+{
+    char p[256];
+    double m = num(o, path);
+    snprintf(p, sizeof p, "%s.ci95.0", path);
+    double lo = num(o, p);
+    snprintf(p, sizeof p, "%s.ci95.1", path);
+    double hi = num(o, p);
+    if (isnan(m))
+        fputs("&ndash;", f);
+    else if (isnan(lo))
+        fprintf(f, "%.*f", digits, m);
+    else
+        fprintf(f, "%.*f <small>[%.*f, %.*f]</small>", digits, m, digits, lo, digits, hi);
+}
+
+static void inline_svg(FILE *f, outdir *o, const char *name)
+{
+    char file[256];
+    snprintf(file, sizeof file, "%s.svg", name);
+    FILE *in = fopen(outdir_file(o, file), "r");
+    if (!in) {
+        fprintf(f, "<p class=\"missing\">Chart not drawn (gnuplot was not available). Its data and script are "
+                   "in this directory: run <code>gnuplot %s.gp</code> here.</p>\n", name);
+        return;
+    }
+    char line[8192];
+    while (fgets(line, sizeof line, in)) /* drop the XML prolog and DOCTYPE: inline SVG needs neither */
+        if (strncmp(line, "<?xml", 5) && strncmp(line, "<!DOCTYPE", 9) && strncmp(line, " \"http://www.w3", 15))
+            fputs(line, f);
+    fclose(in);
+}
+
+static const char *caption(const char *name)
+{
+    if (!strcmp(name, "releases_hist"))
+        return "Total releases per replication: the spread of possible futures, with the mean and its 95% CI.";
+    if (!strcmp(name, "regions"))
+        return "Regions side by side, with 95% confidence intervals.";
+    if (!strcmp(name, "detention"))
+        return "How long the people the fund frees spend in detention (arrival to release).";
+    if (!strcmp(name, "curves"))
+        return "What each region does with more money (mean over the optimize replications); dots mark the chosen split.";
+    if (!strcmp(name, "allocations"))
+        return "The optimal split next to the simple alternatives.";
+    return "";
+}
+
+int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_list *charts, fz_error *err)
+{
+    FILE *f = outdir_open(o, "report.html", err);
+    if (!f)
+        return FZ_ERUNTIME;
+    const char *cmd = json_string_value(json_object_get(sum, "command"));
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>fianza: ");
+    esc(f, s->name);
+    fprintf(f, "</title>\n<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}"
+               "table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:4px 10px;"
+               "text-align:right}th:first-child,td:first-child{text-align:left}small{color:#666}"
+               "figure{margin:2em 0}figcaption{color:#444}.missing{color:#a33}svg{max-width:100%%;height:auto}"
+               "</style></head><body>\n<h1>fianza %s: ", cmd ? cmd : "run");
+    esc(f, s->name);
+    fprintf(f, "</h1>\n<p>Budget USD %.0f over %.0f days; policy %s; objective %s; %ld replications per stream; "
+               "seed %llu. Figures in brackets are 95%% confidence intervals.</p>\n",
+            s->budget_usd, s->horizon_days, scenario_policy_name(s->policy), scenario_objective_name(s->objective),
+            s->replications, (unsigned long long)s->seed);
+    fprintf(f, "<h2>Releases</h2>\n<table><tr><th>total releases</th><td>");
+    mean_ci(f, sum, "releases", 1);
+    fprintf(f, "</td></tr><tr><th>5th / 50th / 95th percentile</th><td>%g / %g / %g</td></tr>",
+            num(sum, "releases.p05"), num(sum, "releases.p50"), num(sum, "releases.p95"));
+    if (!isnan(num(sum, "releases.p_target")))
+        fprintf(f, "<tr><th>P(releases &ge; %g)</th><td>%.3f</td></tr>", num(sum, "releases.target"),
+                num(sum, "releases.p_target"));
+    fprintf(f, "<tr><th>USD spent</th><td>");
+    mean_ci(f, sum, "spent_usd", 0);
+    fprintf(f, "</td></tr><tr><th>cost per release (USD)</th><td>%.0f</td></tr>"
+               "<tr><th>days in detention per release</th><td>%.1f</td></tr></table>\n",
+            num(sum, "cost_per_release_usd"), num(sum, "days_in_detention_mean"));
+    fprintf(f, "<table><tr><th>region</th><th>allocated USD</th><th>releases</th><th>USD spent</th>"
+               "<th>fundable cases</th><th>days in detention</th></tr>\n");
+    const char *key;
+    json_t *g;
+    json_object_foreach(json_object_get(sum, "regions"), key, g) {
+        fprintf(f, "<tr><td>");
+        esc(f, json_string_value(json_object_get(g, "label")) ? json_string_value(json_object_get(g, "label")) : key);
+        fprintf(f, "</td><td>%.0f</td><td>%.1f <small>[%.1f, %.1f]</small></td><td>%.0f</td><td>%.1f</td><td>%.1f</td></tr>\n",
+                num(g, "allocated_usd"), num(g, "releases_mean"), num(g, "releases_ci95.0"),
+                num(g, "releases_ci95.1"), num(g, "spent_usd_mean"), num(g, "fundable_mean"),
+                num(g, "days_in_detention_mean"));
+    }
+    fprintf(f, "</table>\n");
+    const json_t *base = json_object_get(sum, "baselines");
+    if (base) {
+        fprintf(f, "<h2>Optimal split and baselines</h2>\n<p>Objective: %s, evaluated out of sample on the same "
+                   "replications (paired).</p>\n<table><tr><th>allocation</th>",
+                scenario_objective_name(s->objective));
+        for (size_t c = 0; c < s->nregions; c++) {
+            fprintf(f, "<th>");
+            esc(f, s->regions[c].label);
+            fprintf(f, "</th>");
+        }
+        fprintf(f, "<th>value</th><th>minus optimal</th></tr>\n<tr><td>optimal</td>");
+        const json_t *opt = json_object_get(sum, "optimal");
+        for (size_t c = 0; c < s->nregions; c++)
+            fprintf(f, "<td>%.0f</td>", num(json_object_get(opt, "allocation"), s->regions[c].name));
+        fprintf(f, "<td>");
+        mean_ci(f, opt, "out_of_sample", 2);
+        fprintf(f, "</td><td></td></tr>\n");
+        json_object_foreach((json_t *)base, key, g) {
+            fprintf(f, "<tr><td>%s</td>", key);
+            for (size_t c = 0; c < s->nregions; c++)
+                fprintf(f, "<td>%.0f</td>", num(json_object_get(g, "allocation"), s->regions[c].name));
+            fprintf(f, "<td>");
+            mean_ci(f, g, "value", 2);
+            fprintf(f, "</td><td>");
+            mean_ci(f, g, "difference_to_optimal", 2);
+            fprintf(f, "</td></tr>\n");
+        }
+        fprintf(f, "</table>\n<table><tr><th>value of the stochastic solution (VSS)</th><td>");
+        mean_ci(f, sum, "vss", 2);
+        fprintf(f, "</td></tr><tr><th>expected value of perfect information (EVPI)</th><td>");
+        mean_ci(f, sum, "evpi", 2);
+        fprintf(f, "</td></tr><tr><th>optimality gap (Mak&ndash;Morton&ndash;Wood)</th><td>");
+        mean_ci(f, sum, "gap.gap", 2);
+        fprintf(f, "</td></tr><tr><th>marginal value per extra USD 1,000</th><td>%.3f</td></tr></table>\n",
+                num(sum, "marginal_objective_per_1000_usd"));
+    }
+    fprintf(f, "<h2>Charts</h2>\n");
+    for (size_t i = 0; i < charts->n; i++) {
+        fprintf(f, "<figure id=\"%s\">\n", charts->names[i]);
+        inline_svg(f, o, charts->names[i]);
+        fprintf(f, "<figcaption>%s <a href=\"%s.png\">PNG</a> &middot; <a href=\"%s.gp\">script</a></figcaption></figure>\n",
+                caption(charts->names[i]), charts->names[i], charts->names[i]);
+    }
+    fprintf(f, "<p><small>Files: summary.json, allocation.csv, replications.csv and the charts' CSV data are in this "
+               "directory.</small></p>\n</body></html>\n");
+    return outdir_close(f, "report.html", err);
+}
