@@ -44,13 +44,20 @@ static const command commands[] = {
      "Mak-Morton-Wood optimality gap.\n"
      "  --gap-batches M         independent SAA batches for the gap (default 10)\n"
      "  --solver-time-limit S   GLPK time limit per solve, seconds\n"},
+    {"compare", cmd_compare,
+     "usage: fianza compare --allocation A --allocation B ... [--policy P ...] [OPTIONS] SCENARIO.ini\n"
+     "Evaluate two or more variants on the same replications (common random numbers):\n"
+     "each --allocation, crossed with each --policy (cheapest_first, first_come) if given.\n"
+     "Paired differences to the first variant with 95% confidence intervals.\n"},
 };
 
 static void usage_all(FILE *f)
 {
     fprintf(f, "usage: fianza COMMAND [OPTIONS] SCENARIO.ini\nCommands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        fprintf(f, "  %-10s %s", commands[i].name, strchr(commands[i].usage, '\n') + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        const char *d = strchr(commands[i].usage, '\n') + 1, *e = strchr(d, '\n');
+        fprintf(f, "  %-10s %.*s\n", commands[i].name, (int)(e - d), d);
+    }
     fprintf(f, "Run 'fianza COMMAND --help' for a command's options.\n");
 }
 
