@@ -74,12 +74,34 @@ double dist_base_sf(const dist *d, double x)
     }
 }
 
+/* gsl_cdf_gamma_Pinv starts its iteration for p < 0.05 from (Gamma(k) p)^(1/k),
+ * k^(-1/k) times the leading term (Gamma(k+1) p)^(1/k) of the quantile, and for
+ * shape k <= 0.1 gives up (NaN).  Then solve ln P(k, x) = ln p by Newton's
+ * method in t = ln x from that leading term: ln P(k, e^t) is concave in t (ln X
+ * has a log-concave density) and P(k, x) <= x^k / Gamma(k+1) puts the start
+ * below the root, so the iterates rise to it. */
+static double gamma_pinv(double p, double k, double scale)
+{
+    double x = gsl_cdf_gamma_Pinv(p, k, scale);
+    if (!isnan(x))
+        return x;
+    double t = (log(p) + gsl_sf_lngamma(k + 1)) / k;
+    for (int i = 0; i < 100; i++) {
+        double y = exp(t), P = gsl_sf_gamma_inc_P(k, y);
+        double step = (log(P) - log(p)) * P / (y * gsl_ran_gamma_pdf(y, k, 1));
+        t -= step;
+        if (!(fabs(step) > 1e-15 * fmax(1, fabs(t))))
+            break;
+    }
+    return scale * exp(t);
+}
+
 static double base_pinv(const dist *d, double p)
 {
     switch (d->fam) {
     case DIST_NORMAL: return d->p[0] + gsl_cdf_gaussian_Pinv(p, d->p[1]);
     case DIST_LOGNORMAL: return gsl_cdf_lognormal_Pinv(p, d->p[0], d->p[1]);
-    case DIST_GAMMA: return gsl_cdf_gamma_Pinv(p, d->p[0], d->p[1]);
+    case DIST_GAMMA: return gamma_pinv(p, d->p[0], d->p[1]);
     default: return NAN;
     }
 }

@@ -55,6 +55,14 @@ double dist_upper(const dist *d);
 int dist_mean(const dist *d, double *mean, fz_error *err);
 int dist_variance(const dist *d, double *var, fz_error *err);
 
+/* Text-level edits, for sweeps over one argument ("bond_usd.median"):
+ * dist_set_arg writes into *out (malloc'd) the text with argument `arg` set
+ * to `value` (min= and max= are added when absent; mixtures are refused).
+ * dist_args lists the numeric arguments of a text (at most max; none for
+ * mixture and empirical) and returns their number. */
+int dist_set_arg(char **out, const char *text, const char *arg, const char *value, fz_error *err);
+int dist_args(const char *text, char names[][16], double *values, int max);
+
 /* Cumulative distribution function of the (truncated) distribution. */
 double dist_cdf(const dist *d, double x);
 

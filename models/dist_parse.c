@@ -525,3 +525,81 @@ int dist_format(const dist *d, char *buf, size_t size)
     format_rec(&o, d);
     return (int)o.len;
 }
+
+/* ---- editing one argument of the text form (sweeps: bond_usd.median) ---- */
+
+int dist_set_arg(char **out, const char *text, const char *arg, const char *value, fz_error *err)
+{
+    *out = NULL;
+    span t = trim((span){text, strlen(text)});
+    size_t open = 0;
+    while (open < t.n && t.s[open] != '(')
+        open++;
+    if (open == t.n || t.s[t.n - 1] != ')')
+        return fz_fail(err, FZ_EINPUT, "'%s' is not a distribution", text);
+    span name = trim((span){t.s, open});
+    if (span_eq(name, "mixture"))
+        return fz_fail(err, FZ_EINPUT, "cannot set '%s' inside a mixture: set the whole distribution", arg);
+    span body = {t.s + open + 1, t.n - open - 2};
+    size_t cap = t.n + strlen(arg) + strlen(value) + 8;
+    char *o = malloc(cap);
+    if (!o)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    int n = snprintf(o, cap, "%.*s(", (int)name.n, name.s), found = 0;
+    for (int first = 1;; first = 0) {
+        size_t cut = find_top(body, ',');
+        span item = trim((span){body.s, cut});
+        size_t eq = find_top(item, '=');
+        span key = trim((span){item.s, eq});
+        int bare = eq == item.n && span_eq(name, "fixed") && !strcmp(arg, "value");
+        if (item.n && (bare || (eq < item.n && span_eq(key, arg)))) {
+            n += snprintf(o + n, cap - (size_t)n, "%s%s=%s", first ? "" : ", ", arg, value);
+            found = 1;
+        } else if (item.n) {
+            n += snprintf(o + n, cap - (size_t)n, "%s%.*s", first ? "" : ", ", (int)item.n, item.s);
+        }
+        if (cut == body.n)
+            break;
+        body = (span){body.s + cut + 1, body.n - cut - 1};
+    }
+    if (!found && (!strcmp(arg, "min") || !strcmp(arg, "max"))) {
+        n += snprintf(o + n, cap - (size_t)n, ", %s=%s", arg, value);
+        found = 1;
+    }
+    snprintf(o + n, cap - (size_t)n, ")");
+    if (!found) {
+        free(o);
+        return fz_fail(err, FZ_EINPUT, "%.*s(...) has no argument '%s'", (int)name.n, name.s, arg);
+    }
+    *out = o;
+    return 0;
+}
+
+int dist_args(const char *text, char names[][16], double *values, int max)
+{
+    span t = trim((span){text, strlen(text)});
+    size_t open = 0;
+    while (open < t.n && t.s[open] != '(')
+        open++;
+    if (open == t.n || t.s[t.n - 1] != ')' || span_eq(trim((span){t.s, open}), "mixture") ||
+        span_eq(trim((span){t.s, open}), "empirical"))
+        return 0;
+    span body = {t.s + open + 1, t.n - open - 2};
+    int k = 0;
+    while (k < max) {
+        size_t cut = find_top(body, ',');
+        span item = trim((span){body.s, cut});
+        size_t eq = find_top(item, '=');
+        span key = eq < item.n ? trim((span){item.s, eq}) : (span){"value", 5};
+        span val = eq < item.n ? (span){item.s + eq + 1, item.n - eq - 1} : item;
+        if (key.n < 16 && parse_number(val, &values[k]) == 0) {
+            memcpy(names[k], key.s, key.n);
+            names[k][key.n] = '\0';
+            k++;
+        }
+        if (cut == body.n)
+            break;
+        body = (span){body.s + cut + 1, body.n - cut - 1};
+    }
+    return k;
+}

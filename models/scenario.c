@@ -358,6 +358,44 @@ void scenario_free(scenario *s)
     free(s);
 }
 
+int scenario_params(scenario_param **out, size_t *n, const scenario *s, fz_error *err)
+{
+    size_t cap = s->nregions * 64, k = 0;
+    scenario_param *p = calloc(cap ? cap : 1, sizeof *p);
+    if (!p)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    for (size_t c = 0; c < s->nregions; c++) {
+        const scenario_region *r = &s->regions[c];
+        for (const key_spec *q = region_keys; q->name; q++) {
+            const char *field = (const char *)r + q->offset;
+            if (!strcmp(q->name, "min_share") || !strcmp(q->name, "max_share"))
+                continue;
+            if (q->type == K_NUM || q->type == K_INT || q->type == K_UNLIMITED) {
+                double v = q->type == K_INT ? (double)*(const long *)field : *(const double *)field;
+                if (!isfinite(v))
+                    continue;
+                scenario_param *e = &p[k++];
+                snprintf(e->name, sizeof e->name, "region.%s.%s", r->name, q->name);
+                *e = (scenario_param){.value = v, .lo = q->lo, .hi = q->hi, .integer = q->type == K_INT};
+                snprintf(e->name, sizeof e->name, "region.%s.%s", r->name, q->name);
+            } else if (q->type == K_DIST) {
+                char text[1024], names[16][16];
+                double values[16];
+                dist_format(*(dist *const *)field, text, sizeof text);
+                int m = dist_args(text, names, values, 16);
+                for (int j = 0; j < m; j++) {
+                    scenario_param *e = &p[k++];
+                    *e = (scenario_param){.value = values[j], .lo = 0, .hi = 1e12};
+                    snprintf(e->name, sizeof e->name, "region.%s.%s.%s", r->name, q->name, names[j]);
+                }
+            }
+        }
+    }
+    *out = p;
+    *n = k;
+    return 0;
+}
+
 int scenario_region_index(const scenario *s, const char *name)
 {
     for (size_t i = 0; i < s->nregions; i++)

@@ -66,6 +66,20 @@ void scenario_free(scenario *s);
 /* Writes the scenario as an INI file with every default filled in. */
 void scenario_print(FILE *f, const scenario *s);
 
+/* A numeric parameter that sweeps and the tornado chart can vary, named as
+ * --set takes it: "region.chicago.arrivals_per_day" or, for an argument of
+ * a distribution, "region.chicago.bond_usd.median". */
+typedef struct scenario_param {
+    char name[128];
+    double value;
+    double lo, hi; /* valid range */
+    int integer;
+} scenario_param;
+
+/* Lists the regions' numeric parameters (not labels or share bounds) into a
+ * malloc'd array; returns 0 or FZ_ERUNTIME. */
+int scenario_params(scenario_param **out, size_t *n, const scenario *s, fz_error *err);
+
 /* Index of the region called name, or -1. */
 int scenario_region_index(const scenario *s, const char *name);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dist.h"
 #include "scenario_int.h"
 
 typedef struct line_reader {
@@ -200,8 +201,72 @@ int ini_doc_read(ini_doc *doc, const char *path, fz_error *err)
     return rc;
 }
 
+static int has_section(const ini_doc *doc, const char *section)
+{
+    int known = strcmp(section, "fund") == 0 || strcmp(section, "simulation") == 0;
+    for (size_t i = 0; i < doc->nsec && !known; i++)
+        known = strcmp(doc->sections[i].name, section) == 0;
+    return known;
+}
+
+/* "region.NAME.KEY.ARG=value": one argument of a distribution-valued key. */
+static int apply_dist_arg(ini_doc *doc, const char *set, const char *lhs_end, fz_error *err)
+{
+    static const char *const defaults[][2] = {
+        {"bond_usd", "fixed(1500)"}, {"hearing_delay_days", "fixed(0)"}, {"release_delay_days", "fixed(0)"}};
+    const char *d1 = NULL, *d2 = NULL; /* last and second-last dots before '=' */
+    for (const char *p = set; p < lhs_end; p++)
+        if (*p == '.') {
+            d2 = d1;
+            d1 = p;
+        }
+    if (!d2 || d2 == set)
+        return fz_fail(err, FZ_EINPUT, "--set %s: expected section.key=value", set);
+    char section[256], key[128], arg[64];
+    snprintf(section, sizeof section, "%.*s", (int)(d2 - set), set);
+    snprintf(key, sizeof key, "%.*s", (int)(d1 - d2 - 1), d2 + 1);
+    snprintf(arg, sizeof arg, "%.*s", (int)(lhs_end - d1 - 1), d1 + 1);
+    if (!has_section(doc, section))
+        return fz_fail(err, FZ_EINPUT, "--set %s: the scenario has no section [%s]", set, section);
+    const char *text = NULL;
+    ini_entry *e = NULL;
+    for (size_t i = 0; i < doc->n && !e; i++)
+        if (!strcmp(doc->entries[i].section, section) && !strcmp(doc->entries[i].key, key))
+            e = &doc->entries[i];
+    if (e)
+        text = e->value;
+    for (size_t i = 0; !text && i < sizeof defaults / sizeof *defaults; i++)
+        if (!strcmp(defaults[i][0], key))
+            text = defaults[i][1];
+    if (!text)
+        return fz_fail(err, FZ_EINPUT, "--set %s: [%s] has no distribution '%s'", set, section, key);
+    char *edited, origin[600];
+    int rc = dist_set_arg(&edited, text, arg, lhs_end + 1, err);
+    if (rc) {
+        fz_error_prefix(err, "--set %s: %s: ", set, key);
+        return rc;
+    }
+    snprintf(origin, sizeof origin, "--set %s", set);
+    if (!e) {
+        rc = add_entry(doc, section, key, edited, 0, origin, err);
+        free(edited);
+        return rc;
+    }
+    char *o = strdup(origin);
+    if (!o) {
+        free(edited);
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    }
+    free(e->value), free(e->origin);
+    e->value = edited;
+    e->origin = o;
+    e->line = 0;
+    return 0;
+}
+
 /* "section.key=value": the section is everything before the last '.' of the
- * part left of '=' (region names hold no dots). */
+ * part left of '=' (region names hold no dots); when that is no section,
+ * "section.key.arg=value" sets one argument of a distribution. */
 int ini_doc_apply_set(ini_doc *doc, const char *set, fz_error *err)
 {
     const char *eq = strchr(set, '=');
@@ -213,6 +278,12 @@ int ini_doc_apply_set(ini_doc *doc, const char *set, fz_error *err)
         return fz_fail(err, FZ_EINPUT, "--set %s: expected section.key=value", set);
     char origin[600];
     snprintf(origin, sizeof origin, "--set %s", set);
+    {
+        char sec[256];
+        snprintf(sec, sizeof sec, "%.*s", (int)(dot - set), set);
+        if (!has_section(doc, sec) && memchr(set, '.', (size_t)(dot - set)))
+            return apply_dist_arg(doc, set, eq, err);
+    }
     char *section = strndup(set, (size_t)(dot - set));
     char *key = strndup(dot + 1, (size_t)(eq - dot - 1));
     int rc = 0;
@@ -239,10 +310,7 @@ int ini_doc_apply_set(ini_doc *doc, const char *set, fz_error *err)
             goto done;
         }
     }
-    int known = strcmp(section, "fund") == 0 || strcmp(section, "simulation") == 0;
-    for (size_t i = 0; i < doc->nsec && !known; i++)
-        known = strcmp(doc->sections[i].name, section) == 0;
-    if (!known)
+    if (!has_section(doc, section))
         rc = fz_fail(err, FZ_EINPUT, "--set %s: the scenario has no section [%s]", set, section);
     else
         rc = add_entry(doc, section, key, value, 0, origin, err);

@@ -44,6 +44,12 @@ static const command commands[] = {
      "Mak-Morton-Wood optimality gap.\n"
      "  --gap-batches M         independent SAA batches for the gap (default 10)\n"
      "  --solver-time-limit S   GLPK time limit per solve, seconds\n"},
+    {"sweep", cmd_sweep,
+     "usage: fianza sweep (--budget FROM:TO:STEP | --param SECTION.KEY=FROM:TO:STEP | --tornado PCT) [OPTIONS] SCENARIO.ini\n"
+     "Re-optimise along a budget or parameter range (any numeric key, or a distribution\n"
+     "argument such as region.chicago.bond_usd.median) and chart the optimal value with\n"
+     "a 95% band; --tornado ranks every numeric parameter by its effect on the optimum\n"
+     "when moved down and up by PCT percent.  Points share common random numbers.\n"},
     {"compare", cmd_compare,
      "usage: fianza compare --allocation A --allocation B ... [--policy P ...] [OPTIONS] SCENARIO.ini\n"
      "Evaluate two or more variants on the same replications (common random numbers):\n"

@@ -161,8 +161,7 @@ static void stage(const optimize_options *o, const char *what, size_t done, size
         o->progress(o->progress_ctx, what, done, total);
 }
 
-/* Solves the SAA problem of one stream: curves, then the MIP. */
-static int solve_stream(alloc_result *res, curve_set **curves_out, const scenario *s, uint64_t stream,
+int optimize_saa(alloc_result *res, curve_set **curves_out, const scenario *s, uint64_t stream,
                         size_t nreps, size_t cvar_reps, const optimize_options *o, fz_error *err)
 {
     const size_t C = s->nregions, G = (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
@@ -223,6 +222,14 @@ static void set_baselines(optimize_result *r, const scenario *s)
                                                          : s->budget_usd / (double)C;
 }
 
+optimize_est optimize_value(const scenario *s, const eval_result *r, size_t k)
+{
+    const eval_alloc *a = &r->allocs[k];
+    if (s->objective == OBJ_CVAR)
+        return cvar_est(a->totals, r->nreps, s->cvar_alpha);
+    return est_of(s->objective == OBJ_FREEDOM_DAYS ? &a->freedom_days : &a->releases);
+}
+
 static int evaluate_all(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
 {
     const size_t S = (size_t)s->replications;
@@ -233,16 +240,11 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
         return rc;
     for (size_t k = 0; k < OPT_NALLOC; k++) {
         const eval_alloc *a = &r->eval->allocs[k];
-        if (s->objective == OBJ_CVAR) {
-            r->objective[k] = cvar_est(a->totals, S, s->cvar_alpha);
+        r->objective[k] = optimize_value(s, r->eval, k);
+        if (s->objective == OBJ_CVAR)
             r->diff[k] = (optimize_est){r->objective[k].value - r->objective[0].value, NAN, NAN};
-        } else if (s->objective == OBJ_FREEDOM_DAYS) {
-            r->objective[k] = est_of(&a->freedom_days);
-            r->diff[k] = est_of(&a->diff_freedom);
-        } else {
-            r->objective[k] = est_of(&a->releases);
-            r->diff[k] = est_of(&a->diff_releases);
-        }
+        else
+            r->diff[k] = est_of(s->objective == OBJ_FREEDOM_DAYS ? &a->diff_freedom : &a->diff_releases);
     }
     optimize_est d = r->diff[OPT_EXPECTED_VALUE];
     r->vss = (optimize_est){-d.value, -d.hi, -d.lo};
@@ -294,7 +296,7 @@ static int gap_estimate(optimize_result *r, const scenario *s, const optimize_op
     for (int m = 0; m < M; m++) {
         stage(o, "gap", (size_t)m, (size_t)M);
         alloc_result res;
-        int rc = solve_stream(&res, NULL, s, RNG_STREAM_BATCH + (uint64_t)m, n, r->cvar_reps, o, err);
+        int rc = optimize_saa(&res, NULL, s, RNG_STREAM_BATCH + (uint64_t)m, n, r->cvar_reps, o, err);
         if (rc)
             return rc;
         r->batch_values[m] = res.value;
@@ -311,6 +313,15 @@ static int gap_estimate(optimize_result *r, const scenario *s, const optimize_op
     return 0;
 }
 
+size_t optimize_cvar_reps(const scenario *s)
+{
+    if (s->objective != OBJ_CVAR)
+        return 0;
+    const size_t S = (size_t)s->replications, G = (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
+    size_t cap = OPTIMIZE_CVAR_MAX_NONZEROS / (s->nregions * G);
+    return S < cap ? S : cap > 0 ? cap : 1;
+}
+
 int optimize_run(optimize_result **out, const scenario *s, const optimize_options *o, fz_error *err)
 {
     *out = NULL;
@@ -324,13 +335,10 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
         goto done;
     }
     r->nregions = C;
-    if (s->objective == OBJ_CVAR) {
-        size_t cap = OPTIMIZE_CVAR_MAX_NONZEROS / (C * G);
-        r->cvar_reps = S < cap ? S : cap > 0 ? cap : 1;
-    }
+    r->cvar_reps = optimize_cvar_reps(s);
     double t = now();
     stage(o, "curves", 0, 1);
-    if ((rc = solve_stream(&r->mip, &r->curves, s, RNG_STREAM_OPTIMIZE, S, r->cvar_reps, o, err)))
+    if ((rc = optimize_saa(&r->mip, &r->curves, s, RNG_STREAM_OPTIMIZE, S, r->cvar_reps, o, err)))
         goto done;
     r->seconds_curves = now() - t - r->mip.seconds;
     r->seconds_solve = r->mip.seconds;

@@ -59,6 +59,18 @@ typedef struct optimize_result {
 int optimize_run(optimize_result **out, const scenario *s, const optimize_options *o, fz_error *err);
 void optimize_free(optimize_result *r);
 
+/* The SAA problem of one stream: curves of nreps replications (the first
+ * cvar_reps of them kept for the CVaR model when the objective is cvar),
+ * then the MIP.  *curves (if not NULL) receives the curves. */
+int optimize_saa(alloc_result *res, curve_set **curves, const scenario *s, uint64_t stream, size_t nreps,
+                 size_t cvar_reps, const optimize_options *o, fz_error *err);
+
+/* Replications the CVaR model uses for a scenario (0 unless objective cvar). */
+size_t optimize_cvar_reps(const scenario *s);
+
+/* Out-of-sample value of allocation k in the scenario's objective, with CI. */
+optimize_est optimize_value(const scenario *s, const eval_result *r, size_t k);
+
 /* Builds the allocation problem of a scenario over curves (bounds from the
  * share limits); value points into the caller's arrays. */
 int optimize_problem(alloc_problem *p, long *lo, long *hi, const scenario *s, size_t ngrid, fz_error *err);

@@ -1,0 +1,368 @@
+/* fianza sweep: the optimal value along a budget range (--budget), a
+ * parameter range (--param), and the tornado chart (--tornado PCT).
+ * Every point re-optimises on the same seed, so points share common random
+ * numbers: the draws of a replication do not depend on the budget or, for
+ * most parameters, on the value swept, and curves come out smooth. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "charts.h"
+#include "cmds.h"
+#include "html.h"
+#include "optimize.h"
+#include "outdir.h"
+#include "plot.h"
+#include "report.h"
+#include "rng.h"
+
+typedef struct point {
+    double x, in_sample, marginal;
+    double *alloc;
+    optimize_est value, releases;
+} point;
+
+/* FROM:TO:STEP into a list of values (at most 1000). */
+static int parse_range(double **out, size_t *n, const char *text, const char *opt, fz_error *err)
+{
+    double a, b, st;
+    char tail;
+    if (sscanf(text, "%lf:%lf:%lf%c", &a, &b, &st, &tail) != 3 || !isfinite(a) || !isfinite(b) || !(st > 0) ||
+        b < a)
+        return fz_fail(err, FZ_EINPUT, "%s %s: expected FROM:TO:STEP with FROM <= TO and STEP > 0", opt, text);
+    double k = floor((b - a) / st + 1e-9) + 1;
+    if (k > 1000)
+        return fz_fail(err, FZ_EINPUT, "%s %s: %.0f points; the limit is 1000", opt, text, k);
+    *n = (size_t)k;
+    *out = malloc(*n * sizeof **out);
+    if (!*out)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    for (size_t i = 0; i < *n; i++)
+        (*out)[i] = a + (double)i * st;
+    return 0;
+}
+
+/* The scenario with extra --set options on top of the user's. */
+static int load_with(scenario **out, const cli_opts *o, const char *const *extra, size_t nextra, fz_error *err)
+{
+    cli_opts copy = *o;
+    char **sets = malloc((o->nsets + nextra) * sizeof *sets);
+    if (!sets)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    memcpy(sets, o->sets, o->nsets * sizeof *sets);
+    for (size_t i = 0; i < nextra; i++)
+        sets[o->nsets + i] = (char *)extra[i];
+    copy.sets = sets;
+    copy.nsets = o->nsets + nextra;
+    int rc = cli_load_scenario(out, &copy, err);
+    free(sets);
+    return rc;
+}
+
+static int solve_point(point *p, const scenario *s, const optimize_options *oo, fz_error *err)
+{
+    alloc_result res;
+    int rc = optimize_saa(&res, NULL, s, RNG_STREAM_OPTIMIZE, (size_t)s->replications, optimize_cvar_reps(s), oo, err);
+    if (rc)
+        return rc;
+    p->alloc = malloc(s->nregions * sizeof *p->alloc);
+    if (!p->alloc) {
+        alloc_result_free(&res);
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    }
+    for (size_t c = 0; c < s->nregions; c++)
+        p->alloc[c] = (double)res.steps[c] * s->granularity_usd;
+    p->in_sample = res.value;
+    p->marginal = res.budget_dual * 1000;
+    alloc_result_free(&res);
+    return 0;
+}
+
+static int evaluate_points(point *pts, size_t n, const scenario *s, int threads, fz_error *err)
+{
+    const size_t C = s->nregions;
+    double *allocs = calloc(n * C, sizeof *allocs);
+    eval_result *r = NULL;
+    if (!allocs)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        memcpy(allocs + i * C, pts[i].alloc, C * sizeof *allocs);
+    eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = (size_t)s->replications, .threads = threads};
+    int rc = eval_run(&r, s, allocs, n, &eo, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        pts[i].value = optimize_value(s, r, i);
+        double h = stat_ci95_half(&r->allocs[i].releases), m = r->allocs[i].releases.mean;
+        pts[i].releases = (optimize_est){m, m - h, m + h};
+    }
+    eval_free(r);
+    free(allocs);
+    return rc;
+}
+
+static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t n, const char *param, int budget,
+                       charts_list *charts, json_t *doc, fz_error *err)
+{
+    FILE *f = outdir_open(dir, "sweep.csv", err);
+    if (!f)
+        return FZ_ERUNTIME;
+    fprintf(f, "%s", param);
+    for (size_t c = 0; c < s->nregions; c++)
+        fprintf(f, ",%s_usd", s->regions[c].name);
+    fprintf(f, ",in_sample,value,lo,hi,releases,releases_lo,releases_hi,marginal_per_1000\n");
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const point *p = &pts[i];
+        fprintf(f, "%.10g", p->x);
+        json_t *alloc = json_object();
+        for (size_t c = 0; c < s->nregions; c++) {
+            fprintf(f, ",%.2f", p->alloc[c]);
+            json_object_set_new(alloc, s->regions[c].name, json_real(p->alloc[c]));
+        }
+        fprintf(f, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", p->in_sample, p->value.value, p->value.lo,
+                p->value.hi, p->releases.value, p->releases.lo, p->releases.hi, p->marginal);
+        json_array_append_new(arr, json_pack("{s:f, s:o, s:f, s:{s:f, s:[f, f]}, s:{s:f, s:[f, f]}, s:f}", "x", p->x,
+                                             "allocation", alloc, "in_sample_value", p->in_sample, "value", "mean",
+                                             p->value.value, "ci95", p->value.lo, p->value.hi, "releases", "mean",
+                                             p->releases.value, "ci95", p->releases.lo, p->releases.hi,
+                                             "marginal_objective_per_1000_usd", p->marginal));
+    }
+    json_object_set_new(doc, "sweep", json_pack("{s:s, s:o}", "parameter", param, "points", arr));
+    int rc = outdir_close(f, "sweep.csv", err);
+    if (rc)
+        return rc;
+    char title[300], vcol[16], mplot[256];
+    snprintf(title, sizeof title, "%s: optimal %s along %s", s->name, scenario_objective_name(s->objective), param);
+    snprintf(vcol, sizeof vcol, "%zu", s->nregions + 3);
+    snprintf(mplot, sizeof mplot,
+             budget ? "'' skip 1 using ($1/1000):(column(%zu)) axes x1y2 with lines lt 2 dt 2 title 'marginal value per USD 1,000'"
+                    : "NaN notitle%.0zu",
+             s->nregions + 9);
+    char *t = plot_quote(title), *xl = plot_quote(budget ? "budget (thousand USD)" : param),
+         *yl = plot_quote(scenario_objective_name(s->objective));
+    if (!t || !xl || !yl)
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+    plot_var v[] = {{"TITLE", t}, {"XLABEL", xl}, {"YLABEL", yl}, {"VCOL", vcol}, {"XSCALE", budget ? "1000" : "1"},
+                    {"MARGINAL", budget ? "1" : "0"}, {"MARGINAL_PLOT", mplot}};
+    if (!rc && !(rc = plot_script(dir, "sweep", v, sizeof v / sizeof *v, err)))
+        charts->names[charts->n++] = "sweep";
+    free(t), free(xl), free(yl);
+    return rc;
+}
+
+typedef struct tornado_row {
+    char name[128];
+    double base, low, high, v_low, v_high;
+} tornado_row;
+
+static int cmp_rows(const void *a, const void *b)
+{
+    const tornado_row *x = a, *y = b;
+    double wx = fabs(x->v_high - x->v_low), wy = fabs(y->v_high - y->v_low);
+    return (wx < wy) - (wx > wy);
+}
+
+static int run_tornado(const cli_opts *o, const scenario *s, const optimize_options *oo, outdir *dir,
+                       charts_list *charts, json_t *doc, fz_error *err)
+{
+    scenario_param *ps = NULL;
+    size_t np = 0;
+    tornado_row *rows = NULL;
+    point base = {0};
+    int rc = scenario_params(&ps, &np, s, err);
+    if (rc || (rc = solve_point(&base, s, oo, err)))
+        goto done;
+    rows = calloc(np ? np : 1, sizeof *rows);
+    if (!rows) {
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+        goto done;
+    }
+    size_t nr = 0;
+    for (size_t i = 0; i < np; i++) {
+        const scenario_param *p = &ps[i];
+        if (p->value == 0)
+            continue; /* a percentage of 0 moves nothing */
+        tornado_row *row = &rows[nr];
+        snprintf(row->name, sizeof row->name, "%s", p->name + strlen("region."));
+        row->base = p->value;
+        double d = fabs(p->value) * o->tornado_pct / 100, xs[2] = {p->value - d, p->value + d}, vs[2];
+        for (int j = 0; j < 2; j++) {
+            xs[j] = fmin(fmax(xs[j], p->lo), p->hi);
+            if (p->integer)
+                xs[j] = round(xs[j]);
+            char set[300];
+            snprintf(set, sizeof set, "%s=%.10g", p->name, xs[j]);
+            const char *extra[] = {set};
+            scenario *sj = NULL;
+            point pt = {0};
+            if ((rc = load_with(&sj, o, extra, 1, err)) == 0)
+                rc = solve_point(&pt, sj, oo, err);
+            free(pt.alloc);
+            scenario_free(sj);
+            if (rc == FZ_EINPUT) { /* the moved value is invalid (e.g. min above max): leave the bar out */
+                rc = 0;
+                vs[j] = base.in_sample;
+                continue;
+            }
+            if (rc)
+                goto done;
+            vs[j] = pt.in_sample;
+        }
+        row->low = xs[0], row->high = xs[1], row->v_low = vs[0], row->v_high = vs[1];
+        nr++;
+        if (oo->progress)
+            oo->progress(oo->progress_ctx, "tornado", i + 1, np);
+    }
+    qsort(rows, nr, sizeof *rows, cmp_rows);
+    FILE *f = outdir_open(dir, "tornado.csv", err);
+    if (!f) {
+        rc = FZ_ERUNTIME;
+        goto done;
+    }
+    fprintf(f, "parameter,base,low,high,value_low,value_high,base_value\n");
+    json_t *arr = json_array();
+    for (size_t i = 0; i < nr; i++) {
+        fprintf(f, "%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", rows[i].name, rows[i].base, rows[i].low, rows[i].high,
+                rows[i].v_low, rows[i].v_high, base.in_sample);
+        json_array_append_new(arr, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f}", "parameter", rows[i].name, "base",
+                                             rows[i].base, "low", rows[i].low, "high", rows[i].high, "value_low",
+                                             rows[i].v_low, "value_high", rows[i].v_high));
+    }
+    json_object_set_new(doc, "tornado", json_pack("{s:f, s:f, s:s, s:o}", "percent", o->tornado_pct, "base_value",
+                                                  base.in_sample, "value", "in-sample optimum (optimize stream)",
+                                                  "parameters", arr));
+    if ((rc = outdir_close(f, "tornado.csv", err)))
+        goto done;
+    char title[300], bv[64], n[16];
+    snprintf(title, sizeof title, "%s: optimal %s when each parameter moves by %g%%", s->name,
+             scenario_objective_name(s->objective), o->tornado_pct);
+    snprintf(bv, sizeof bv, "%.17g", base.in_sample);
+    snprintf(n, sizeof n, "%zu", nr);
+    char *t = plot_quote(title), *xl = plot_quote("optimal value (in sample)");
+    plot_var v[] = {{"TITLE", t}, {"BASE", bv}, {"N", n}, {"XLABEL", xl}};
+    if (!t || !xl)
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+    else if (!(rc = plot_script(dir, "tornado", v, 4, err)))
+        charts->names[charts->n++] = "tornado";
+    free(t), free(xl);
+done:
+    free(ps);
+    free(rows);
+    free(base.alloc);
+    return rc;
+}
+
+static void on_stage(void *ctx, const char *stage, size_t done, size_t total)
+{
+    cli_progress *p = ctx;
+    p->what = stage;
+    cli_progress_update(p, done, total);
+}
+
+int cmd_sweep(const cli_opts *o)
+{
+    fz_error err = {0, ""};
+    scenario *s = NULL;
+    outdir *dir = NULL;
+    json_t *doc = NULL;
+    double *xs = NULL;
+    point *pts = NULL;
+    size_t n = 0;
+    char dirbuf[4096], param[256] = "budget_usd";
+    int rc, modes = !!o->budget_range + !!o->param_range + (o->tornado_pct > 0);
+    if ((rc = cli_load_scenario(&s, o, &err)))
+        goto done;
+    if (modes != 1) {
+        rc = fz_fail(&err, FZ_EINPUT, "sweep: expected one of --budget FROM:TO:STEP, --param SECTION.KEY=FROM:TO:STEP "
+                                      "or --tornado PCT");
+        goto done;
+    }
+    if (o->param_range) {
+        const char *eq = strchr(o->param_range, '=');
+        if (!eq || eq == o->param_range || (size_t)(eq - o->param_range) >= sizeof param) {
+            rc = fz_fail(&err, FZ_EINPUT, "--param %s: expected SECTION.KEY=FROM:TO:STEP", o->param_range);
+            goto done;
+        }
+        snprintf(param, sizeof param, "%.*s", (int)(eq - o->param_range), o->param_range);
+        rc = parse_range(&xs, &n, eq + 1, "--param", &err);
+    } else if (o->budget_range) {
+        rc = parse_range(&xs, &n, o->budget_range, "--budget", &err);
+    }
+    if (rc || (rc = outdir_begin(&dir, cli_outdir(o, s, dirbuf, sizeof dirbuf), &err)))
+        goto done;
+    cli_progress bar;
+    cli_progress_init(&bar, o, "sweep");
+    optimize_options oo = {.threads = o->threads, .time_limit = o->time_limit, .progress = on_stage,
+                           .progress_ctx = &bar};
+    doc = report_header_json(s, "sweep", (size_t)s->replications, (size_t)s->replications);
+    charts_list charts = {.n = 0};
+    if (o->tornado_pct > 0) {
+        rc = run_tornado(o, s, &oo, dir, &charts, doc, &err);
+        cli_progress_done(&bar);
+        if (rc)
+            goto done;
+    } else {
+        pts = calloc(n, sizeof *pts);
+        if (!pts) {
+            rc = fz_fail(&err, FZ_ERUNTIME, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++) {
+            char set[300];
+            snprintf(set, sizeof set, "%s=%.10g", o->param_range ? param : "fund.budget_usd", xs[i]);
+            const char *extra[] = {set};
+            scenario *si = NULL;
+            pts[i].x = xs[i];
+            on_stage(&bar, "sweep", i, n);
+            if ((rc = load_with(&si, o, extra, 1, &err)) == 0 && (rc = solve_point(&pts[i], si, &oo, &err)) == 0 &&
+                o->param_range)
+                rc = evaluate_points(&pts[i], 1, si, o->threads, &err);
+            scenario_free(si);
+            if (rc)
+                goto done;
+        }
+        /* budget points: one evaluation pass for all, on common random numbers */
+        if (o->budget_range && (rc = evaluate_points(pts, n, s, o->threads, &err)))
+            goto done;
+        cli_progress_done(&bar);
+        if ((rc = write_sweep(dir, s, pts, n, param, !o->param_range, &charts, doc, &err)))
+            goto done;
+    }
+    if ((rc = report_write_json(dir, "summary.json", doc, &err)) ||
+        (rc = charts_render(dir, &charts, o->no_plots, o->quiet, &err)) ||
+        (rc = html_report(dir, s, doc, &charts, &err)))
+        goto done;
+    rc = outdir_commit(dir, &err);
+    dir = NULL;
+    if (rc)
+        goto done;
+    if (!o->quiet && pts) {
+        printf("fianza sweep: %s along %s (%ld replications per point, seed %llu, common random numbers)\n\n", s->name,
+               param, s->replications, (unsigned long long)s->seed);
+        printf("%14s", param);
+        for (size_t c = 0; c < s->nregions; c++)
+            printf(" %12.12s", s->regions[c].label);
+        printf("  %-26s %s\n", scenario_objective_name(s->objective), "marginal/USD 1,000");
+        for (size_t i = 0; i < n; i++) {
+            printf("%14.6g", pts[i].x);
+            for (size_t c = 0; c < s->nregions; c++)
+                printf(" %12.0f", pts[i].alloc[c]);
+            char v[64];
+            snprintf(v, sizeof v, "%.2f [%.2f, %.2f]", pts[i].value.value, pts[i].value.lo, pts[i].value.hi);
+            printf("  %-26s %.3f\n", v, pts[i].marginal);
+        }
+    } else if (!o->quiet) {
+        printf("fianza sweep --tornado %g: %s; ranked parameters in %s/tornado.csv\n", o->tornado_pct, s->name,
+               cli_outdir(o, s, dirbuf, sizeof dirbuf));
+    }
+    if (o->json)
+        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12)), putchar('\n');
+done:
+    outdir_abort(dir);
+    json_decref(doc);
+    for (size_t i = 0; pts && i < n; i++)
+        free(pts[i].alloc);
+    free(pts);
+    free(xs);
+    scenario_free(s);
+    return rc ? cmd_report_error(&err) : 0;
+}
