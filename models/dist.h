@@ -50,8 +50,8 @@ const char *dist_family_name(dist_family f);
 double dist_lower(const dist *d);
 double dist_upper(const dist *d);
 
-/* Mean and variance of the (truncated) distribution.  Truncated continuous
- * families are integrated numerically (GSL QAGS); returns 0 or FZ_ERUNTIME. */
+/* Mean and variance of the (truncated) distribution, from closed-form
+ * partial moments (dist.c); returns 0 or FZ_ERUNTIME if not finite. */
 int dist_mean(const dist *d, double *mean, fz_error *err);
 int dist_variance(const dist *d, double *var, fz_error *err);
 
