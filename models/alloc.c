@@ -272,11 +272,29 @@ int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err)
         glp_delete_prob(lp);
         goto unhook;
     }
-    out->value = glp_mip_obj_val(lp);
     for (int j = 1; j <= ncols; j++)
         if (glp_mip_col_val(lp, j) > 0.5)
             out->steps[col_region[j]] = col_point[j];
     glp_delete_prob(lp);
+    /* The value from the data, not GLPK's floating objective (1 ulp off at times). */
+    if (!p->cvar) {
+        out->value = 0;
+        for (size_t c = 0; c < C; c++)
+            out->value += p->value[c * p->ngrid + (size_t)out->steps[c]];
+    } else {
+        double *tot = malloc(S * sizeof *tot);
+        if (!tot) {
+            rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+            goto unhook;
+        }
+        for (size_t s = 0; s < S; s++) {
+            tot[s] = 0;
+            for (size_t c = 0; c < C; c++)
+                tot[s] += p->rep_value[(s * C + c) * p->ngrid + (size_t)out->steps[c]];
+        }
+        out->value = alloc_cvar(tot, S, p->alpha);
+        free(tot);
+    }
 unhook:
     glp_error_hook(NULL, NULL);
     glp_term_hook(NULL, NULL);
