@@ -4,7 +4,19 @@
  * same people: arrival time, grant, family pays, hearing delay, amount,
  * release delay, removal.  Draws after the one that makes a person
  * unfundable are skipped: this changes no distribution (the draws are
- * independent) and saves most of the work when grant rates are low. */
+ * independent) and saves most of the work when grant rates are low.
+ *
+ * Speed (issue 6), without changing a single result for a given seed:
+ * - uniform draws are inline on the generator's state (rng.h), and
+ *   dist_sample uses inline copies of GSL's Gaussian and gamma samplers;
+ * - the removal test needs m = a + Exp(hazard) only through m > d + r.  With
+ *   t = d + r - a and E = -mu log1p(-u) (gsl_ran_exponential, mu = 1/hazard),
+ *   u <= -log1p(-u) <= u / (1 - u) decides it without the logarithm unless u
+ *   is within a relative 1e-9 of the boundary (see removed());
+ * - the fundable cases are put in policy order by a stable bucket sort: a
+ *   bucket index monotone in the key (equal keys share a bucket), a stable
+ *   scatter in draw order, and a stable sort inside each small bucket, which
+ *   is exactly the stable sort the merge sort did, in O(n) on average. */
 #include "engine.h"
 
 #include <gsl/gsl_randist.h>
@@ -17,10 +29,10 @@
 struct engine_ws {
     gsl_rng *rng;
     engine_case *cases;
-    uint32_t *order; /* draw index of each case, to break ties */
     size_t n, cap, people;
-    engine_case *tmp;
-    uint32_t *tmp_order;
+    engine_case *tmp;      /* scratch for the sorts */
+    uint32_t *bucket;      /* bucket of each case */
+    uint32_t *start;       /* bucket starts: cap + 1 */
 };
 
 engine_ws *engine_ws_new(void)
@@ -42,9 +54,9 @@ void engine_ws_free(engine_ws *ws)
         return;
     gsl_rng_free(ws->rng);
     free(ws->cases);
-    free(ws->order);
     free(ws->tmp);
-    free(ws->tmp_order);
+    free(ws->bucket);
+    free(ws->start);
     free(ws);
 }
 
@@ -54,16 +66,16 @@ static int grow(engine_ws *ws, fz_error *err)
     engine_case *c = realloc(ws->cases, cap * sizeof *c);
     if (c)
         ws->cases = c;
-    uint32_t *o = c ? realloc(ws->order, cap * sizeof *o) : NULL;
-    if (o)
-        ws->order = o;
-    engine_case *t = o ? realloc(ws->tmp, cap * sizeof *t) : NULL;
+    engine_case *t = c ? realloc(ws->tmp, cap * sizeof *t) : NULL;
     if (t)
         ws->tmp = t;
-    uint32_t *to = t ? realloc(ws->tmp_order, cap * sizeof *to) : NULL;
-    if (!to)
+    uint32_t *b = t ? realloc(ws->bucket, cap * sizeof *b) : NULL;
+    if (b)
+        ws->bucket = b;
+    uint32_t *s = b ? realloc(ws->start, (cap + 1) * sizeof *s) : NULL;
+    if (!s)
         return fz_fail(err, FZ_ERUNTIME, "out of memory for %zu cases", cap);
-    ws->tmp_order = to;
+    ws->start = s;
     ws->cap = cap;
     return 0;
 }
@@ -76,46 +88,123 @@ static double sort_key(const engine_case *c, scenario_policy p)
 
 static void merge_sort(engine_ws *ws, size_t lo, size_t hi, scenario_policy p)
 {
+    engine_case *cs = ws->cases, *tmp = ws->tmp;
     if (hi - lo < 2)
         return;
     if (hi - lo <= 16) { /* insertion sort: stable */
         for (size_t i = lo + 1; i < hi; i++) {
-            engine_case c = ws->cases[i];
-            uint32_t o = ws->order[i];
+            engine_case c = cs[i];
             double k = sort_key(&c, p);
             size_t j = i;
-            while (j > lo && sort_key(&ws->cases[j - 1], p) > k) {
-                ws->cases[j] = ws->cases[j - 1];
-                ws->order[j] = ws->order[j - 1];
+            while (j > lo && sort_key(&cs[j - 1], p) > k) {
+                cs[j] = cs[j - 1];
                 j--;
             }
-            ws->cases[j] = c;
-            ws->order[j] = o;
+            cs[j] = c;
         }
         return;
     }
     size_t mid = lo + (hi - lo) / 2;
     merge_sort(ws, lo, mid, p);
     merge_sort(ws, mid, hi, p);
-    if (sort_key(&ws->cases[mid - 1], p) <= sort_key(&ws->cases[mid], p))
+    if (sort_key(&cs[mid - 1], p) <= sort_key(&cs[mid], p))
         return;
     size_t i = lo, j = mid, k = lo;
     while (i < mid && j < hi) {
-        int take_right = sort_key(&ws->cases[j], p) < sort_key(&ws->cases[i], p);
-        size_t from = take_right ? j++ : i++;
-        ws->tmp[k] = ws->cases[from];
-        ws->tmp_order[k++] = ws->order[from];
+        int take_right = sort_key(&cs[j], p) < sort_key(&cs[i], p);
+        tmp[k++] = cs[take_right ? j++ : i++];
     }
-    for (; i < mid; i++, k++) {
-        ws->tmp[k] = ws->cases[i];
-        ws->tmp_order[k] = ws->order[i];
+    for (; i < mid; i++, k++)
+        tmp[k] = cs[i];
+    for (; j < hi; j++, k++)
+        tmp[k] = cs[j];
+    memcpy(cs + lo, tmp + lo, (hi - lo) * sizeof *cs);
+}
+
+/* Stable sort of all cases on the policy key (the result of merge_sort, faster).
+ * Bucket b(k) = min(nb - 1, (size_t)((k - lo) * scale)) is nondecreasing in k
+ * (rounded subtraction and multiplication are monotone), so scattering the
+ * cases by bucket in draw order and then sorting each bucket stably gives the
+ * stable order.  Keys that are not finite fall back to the merge sort. */
+static void sort_cases(engine_ws *ws, scenario_policy p)
+{
+    const size_t n = ws->n;
+    engine_case *cs = ws->cases;
+    if (n <= 32) {
+        merge_sort(ws, 0, n, p);
+        return;
     }
-    for (; j < hi; j++, k++) {
-        ws->tmp[k] = ws->cases[j];
-        ws->tmp_order[k] = ws->order[j];
+    double lo = INFINITY, hi = -INFINITY;
+    int sorted = 1;
+    for (size_t i = 0; i < n; i++) {
+        double k = sort_key(&cs[i], p);
+        lo = k < lo ? k : lo;
+        hi = k > hi ? k : hi;
+        sorted &= i == 0 || sort_key(&cs[i - 1], p) <= k;
     }
-    memcpy(ws->cases + lo, ws->tmp + lo, (hi - lo) * sizeof *ws->cases);
-    memcpy(ws->order + lo, ws->tmp_order + lo, (hi - lo) * sizeof *ws->order);
+    if (sorted) /* also: every key equal */
+        return;
+    double span = hi - lo;
+    if (!isfinite(span) || !(span > 0)) { /* infinite or NaN keys */
+        merge_sort(ws, 0, n, p);
+        return;
+    }
+    const size_t nb = n; /* about one case per bucket */
+    const double scale = (double)nb / span;
+    uint32_t *bk = ws->bucket, *start = ws->start;
+    memset(start, 0, (nb + 1) * sizeof *start);
+    for (size_t i = 0; i < n; i++) {
+        size_t b = (size_t)((sort_key(&cs[i], p) - lo) * scale);
+        b = b < nb ? b : nb - 1;
+        bk[i] = (uint32_t)b;
+        start[b + 1]++;
+    }
+    for (size_t b = 0; b < nb; b++)
+        start[b + 1] += start[b];
+    engine_case *out = ws->tmp;
+    for (size_t i = 0; i < n; i++) /* start[b]: next free slot of bucket b */
+        out[start[bk[i]]++] = cs[i];
+    /* now start[b] is the end of bucket b: sort each bucket in place */
+    ws->tmp = cs;
+    ws->cases = out;
+    size_t from = 0;
+    for (size_t b = 0; b < nb; b++) {
+        size_t to = start[b];
+        if (to - from > 16)
+            merge_sort(ws, from, to, p);
+        else
+            for (size_t i = from + 1; i < to; i++) { /* insertion sort: stable */
+                engine_case c = out[i];
+                double k = sort_key(&c, p);
+                size_t j = i;
+                while (j > from && sort_key(&out[j - 1], p) > k) {
+                    out[j] = out[j - 1];
+                    j--;
+                }
+                out[j] = c;
+            }
+        from = to;
+    }
+}
+
+/* Is a person who arrived at a, to be released at rel, removed first?  The
+ * same answer as !(a + gsl_ran_exponential(r, mu) > rel), i.e. with
+ * E = -mu * log1p(-u): since u <= -log1p(-u) <= u / (1 - u), mu u > t (1 + 1e-9)
+ * (t = rel - a) gives E > t by a relative margin that covers every rounding
+ * of the exact expression (log1p within an ulp, the products, a + E), so
+ * a + E > rel in floating point too; mu u < t (1 - 1e-9) (1 - u) gives
+ * a + E <= rel likewise.  The margin must exceed an ulp of rel: t > 1e-6 rel. */
+static inline int removed(double u, double mu, double a, double rel)
+{
+    double t = rel - a;
+    if (t > 1e-6 * rel) {
+        double mt = u * mu;
+        if (mt > t * (1 + 1e-9))
+            return 0;
+        if (mt < t * (1 - 1e-9) * (1 - u))
+            return 1;
+    }
+    return !(a + -mu * log1p(-u) > rel);
 }
 
 int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy policy,
@@ -124,36 +213,35 @@ int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy
     const scenario_region *g = &s->regions[region];
     const double H = s->horizon_days;
     gsl_rng *r = ws->rng;
+    rng_state *st = rng_state_of(r);
     rng_seed(r, s->seed, stream, rep, region);
     size_t n0 = (size_t)g->initial_detained;
     size_t people = n0 + (g->arrivals_per_day > 0 ? gsl_ran_poisson(r, g->arrivals_per_day * H) : 0);
+    const double grant = g->bond_grant_prob, family = g->family_pays_prob, max_bond = g->max_bond_paid_usd;
+    const double case_cost = g->case_cost_usd, hazard = g->removal_hazard_per_day, mu = 1 / hazard;
+    const dist *hearing = g->hearing_delay_days, *bond = g->bond_usd, *release = g->release_delay_days;
     ws->n = 0;
     ws->people = people;
     for (size_t i = 0; i < people; i++) {
-        double a = i < n0 ? 0 : H * gsl_rng_uniform(r);
-        if (gsl_rng_uniform(r) >= g->bond_grant_prob)
+        double a = i < n0 ? 0 : H * rng_uniform(st);
+        if (rng_uniform(st) >= grant)
             continue; /* bond denied (prob 1 never denies: uniform < 1) */
-        if (g->family_pays_prob > 0 && gsl_rng_uniform(r) < g->family_pays_prob)
+        if (family > 0 && rng_uniform(st) < family)
             continue; /* the family pays: the fund is not needed */
-        double d = a + dist_sample(g->hearing_delay_days, r);
+        double d = a + dist_sample(hearing, r);
         if (!(d < H))
             continue;
-        double b = dist_sample(g->bond_usd, r);
-        if (b > g->max_bond_paid_usd)
+        double b = dist_sample(bond, r);
+        if (b > max_bond)
             continue;
-        double rel = d + dist_sample(g->release_delay_days, r);
-        if (g->removal_hazard_per_day > 0) {
-            double m = a + gsl_ran_exponential(r, 1 / g->removal_hazard_per_day);
-            if (!(m > rel))
-                continue; /* removed before release */
-        }
+        double rel = d + dist_sample(release, r);
+        if (hazard > 0 && removed(rng_uniform(st), mu, a, rel))
+            continue; /* removed before release */
         if (ws->n == ws->cap && grow(ws, err))
             return FZ_ERUNTIME;
-        ws->cases[ws->n] = (engine_case){b + g->case_cost_usd, a, rel, d};
-        ws->order[ws->n] = (uint32_t)i;
-        ws->n++;
+        ws->cases[ws->n++] = (engine_case){b + case_cost, a, rel, d};
     }
-    merge_sort(ws, 0, ws->n, policy);
+    sort_cases(ws, policy);
     return 0;
 }
 

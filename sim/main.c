@@ -1,8 +1,12 @@
 /* fianza: plan a bail-bond fund (README.md).  Parses the command line and
  * hands over to one sim/cmd_<verb>.c per command; the only exit is here. */
 #include <gsl/gsl_errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "outdir.h"
 
 #include "cli.h"
 #include "cmds.h"
@@ -67,9 +71,23 @@ static void usage_all(FILE *f)
     fprintf(f, "Run 'fianza COMMAND --help' for a command's options.\n");
 }
 
+/* SIGINT/SIGTERM during a run: remove the half-written results directory and
+ * exit 128 + signal (130, 143), as shells report an interrupted command. */
+static void on_signal(int sig)
+{
+    outdir_signal_cleanup();
+    _exit(128 + sig);
+}
+
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* GSL must report, never abort: every status is checked */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage_all(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

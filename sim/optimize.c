@@ -275,6 +275,8 @@ static int wait_and_see(optimize_result *r, const scenario *s, const optimize_op
     } else {
         r->wait_and_see = est_of(&w.ws);
         r->evpi = est_of(&w.diff);
+        if (r->evpi.lo < 0) /* every replication's difference is >= 0: so is EVPI */
+            r->evpi.lo = 0;
     }
 done:
     curve_free(cs);

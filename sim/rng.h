@@ -9,6 +9,7 @@
 #ifndef FZ_RNG_H
 #define FZ_RNG_H
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
@@ -16,6 +17,76 @@
 enum { RNG_STREAM_OPTIMIZE = 1, RNG_STREAM_EVALUATE = 2, RNG_STREAM_BATCH = 1000 };
 
 extern const gsl_rng_type *rng_xoshiro256pp;
+
+/* The generator's state, and inline draws on it for the hot loops.  For a
+ * gsl_rng r of type rng_xoshiro256pp, rng_state_of(r) is its state, and
+ *   rng_uniform     = gsl_rng_uniform(r),     rng_uniform_pos = gsl_rng_uniform_pos(r),
+ *   rng_get         = gsl_rng_get(r)
+ * bit for bit, consuming the same outputs, so inline draws and GSL samplers
+ * may be mixed freely on the same stream. */
+typedef struct rng_state {
+    uint64_t s[4];
+} rng_state;
+
+static inline rng_state *rng_state_of(gsl_rng *r) { return (rng_state *)r->state; }
+
+static inline uint64_t rng_next64(rng_state *st)
+{
+    uint64_t *s = st->s;
+    uint64_t x = s[0] + s[3], result = ((x << 23) | (x >> 41)) + s[0];
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    return result;
+}
+
+/* 53 random bits: uniform on [0, 1) with spacing 2^-53. */
+static inline double rng_uniform(rng_state *st) { return (double)(rng_next64(st) >> 11) * 0x1.0p-53; }
+
+static inline double rng_uniform_pos(rng_state *st)
+{
+    double x;
+    do
+        x = rng_uniform(st);
+    while (x == 0);
+    return x;
+}
+
+/* gsl_rng's integer interface is 32 bits wide (get and max): the top bits. */
+static inline unsigned long rng_get(rng_state *st) { return (unsigned long)(rng_next64(st) >> 32); }
+
+/* gsl_ran_gaussian_ziggurat and gsl_ran_gamma, bit for bit and with the same
+ * draws, for a generator of type rng_xoshiro256pp (see rng.c).  They fall
+ * back to GSL's own functions until rng_fast_init has checked them
+ * (rng_new calls it), or if that check failed. */
+extern int rng_fast_ready;
+extern uint32_t rng_zig_k[128];
+extern double rng_zig_w[128];
+
+void rng_fast_init(void);
+
+static inline double rng_gaussian_ziggurat(gsl_rng *r, double sigma)
+{
+    if (rng_fast_ready) {
+        rng_state *st = rng_state_of(r), saved = *st;
+        unsigned long k = rng_get(st);
+        unsigned long i = k & 0xFF, j = (k >> 8) & 0xFFFFFF;
+        int sign = (i & 0x80) ? +1 : -1;
+        i &= 0x7f;
+        if (j < rng_zig_k[i]) {
+            double x = j * rng_zig_w[i];
+            return sign * sigma * x;
+        }
+        *st = saved; /* the rejection step: GSL's, from the same state */
+    }
+    return gsl_ran_gaussian_ziggurat(r, sigma);
+}
+
+double rng_gamma(gsl_rng *r, double a, double b);
 
 gsl_rng *rng_new(void);
 
