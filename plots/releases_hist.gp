@@ -11,6 +11,7 @@ do for [fmt in "png svg"] {
     set xlabel 'total releases in one replication'
     set ylabel 'share of replications'
     set yrange [0:*]
+    set key top right
     set style fill solid 0.55 border -1
     set boxwidth @BOXWIDTH@ absolute
     set object 1 rect from lo, graph 0 to hi, graph 1 fc rgb '#d1495b' fs transparent solid 0.25 noborder

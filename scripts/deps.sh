@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages fianza needs to build, test and draw charts,
 # skipping the ones already present.  Run as root (or through sudo).
+# Extra packages may be named on the command line (CI adds chromium for the
+# report.html browser test).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libglpk-dev libgsl-dev check libsubunit-dev
-      libinih-dev libjansson-dev libcsv-dev gnuplot-nox)
+      libinih-dev libjansson-dev libcsv-dev gnuplot-nox "$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

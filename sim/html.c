@@ -31,7 +31,8 @@ static double num(const json_t *o, const char *path)
 static void mean_ci(FILE *f, const json_t *o, const char *path, int digits)
 {
     char p[256];
-    double m = num(o, path);
+    snprintf(p, sizeof p, "%s.mean", path);
+    double m = num(o, p);
     snprintf(p, sizeof p, "%s.ci95.0", path);
     double lo = num(o, p);
     snprintf(p, sizeof p, "%s.ci95.1", path);
