@@ -41,7 +41,7 @@ static const key_spec fund_keys[] = {
 static const key_spec simulation_keys[] = {
     {"replications", K_INT, F(replications), 1, SCENARIO_MAX_REPLICATIONS, 0,
      "a whole number from 1 to 100000000"},
-    {"seed", K_SEED, F(seed), 0, 0, 0, "a whole number from 0 to 18446744073709551615"},
+    {"seed", K_SEED, F(seed), 0, 0, 0, "a whole number from 0 to 9223372036854775807"},
     {NULL, 0, 0, 0, 0, 0, NULL}};
 
 static const key_spec region_keys[] = {
@@ -125,7 +125,9 @@ static int set_value(void *base, const key_spec *k, const ini_entry *e, const ch
         char *end;
         errno = 0;
         unsigned long long s = strtoull(v, &end, 10);
-        if (isdigit((unsigned char)v[0]) && !*end && errno != ERANGE) {
+        /* at most 2^63 - 1: summary.json carries the seed as a JSON integer,
+         * which jansson holds in a signed 64-bit type */
+        if (isdigit((unsigned char)v[0]) && !*end && errno != ERANGE && s <= (unsigned long long)INT64_MAX) {
             *(uint64_t *)field = (uint64_t)s;
             return 0;
         }

@@ -281,7 +281,13 @@ int ini_doc_apply_set(ini_doc *doc, const char *set, fz_error *err)
     {
         char sec[256];
         snprintf(sec, sizeof sec, "%.*s", (int)(dot - set), set);
-        if (!has_section(doc, sec) && memchr(set, '.', (size_t)(dot - set)))
+        const char *d2 = NULL;
+        for (const char *p = set; p < dot; p++)
+            if (*p == '.')
+                d2 = p;
+        char sec2[256];
+        snprintf(sec2, sizeof sec2, "%.*s", d2 ? (int)(d2 - set) : 0, set);
+        if (!has_section(doc, sec) && d2 && has_section(doc, sec2))
             return apply_dist_arg(doc, set, eq, err);
     }
     char *section = strndup(set, (size_t)(dot - set));

@@ -130,25 +130,26 @@ int cmd_compare(const cli_opts *o)
     if (rc)
         goto done;
     if (!o->quiet) {
-        printf("fianza compare: %s, %zu replications, seed %llu (common random numbers)\n\n", s->name, r->nreps,
+        FILE *out = o->json ? stderr : stdout; /* stdout carries only JSON then */
+        fprintf(out, "fianza compare: %s, %zu replications, seed %llu (common random numbers)\n\n", s->name, r->nreps,
                (unsigned long long)s->seed);
-        printf("%-4s %-15s", "#", "policy");
+        fprintf(out, "%-4s %-15s", "#", "policy");
         for (size_t c = 0; c < C; c++)
-            printf(" %12.12s", s->regions[c].label);
-        printf("  %-24s %s\n", "releases (95% CI)", "minus #1 (paired 95% CI)");
+            fprintf(out, " %12.12s", s->regions[c].label);
+        fprintf(out, "  %-24s %s\n", "releases (95% CI)", "minus #1 (paired 95% CI)");
         for (size_t k = 0; k < K; k++) {
             const eval_alloc *a = &r->allocs[k];
-            printf("%-4zu %-15s", k + 1, scenario_policy_name(pol[k]));
+            fprintf(out, "%-4zu %-15s", k + 1, scenario_policy_name(pol[k]));
             for (size_t c = 0; c < C; c++)
-                printf(" %12.0f", a->alloc[c]);
+                fprintf(out, " %12.0f", a->alloc[c]);
             double h = stat_ci95_half(&a->releases), d = stat_ci95_half(&a->diff_releases);
             char x[64];
             snprintf(x, sizeof x, "%.2f [%.2f, %.2f]", a->releases.mean, a->releases.mean - h, a->releases.mean + h);
-            printf("  %-24s", x);
+            fprintf(out, "  %-24s", x);
             if (k)
-                printf(" %+.2f [%+.2f, %+.2f]", a->diff_releases.mean, a->diff_releases.mean - d,
+                fprintf(out, " %+.2f [%+.2f, %+.2f]", a->diff_releases.mean, a->diff_releases.mean - d,
                        a->diff_releases.mean + d);
-            printf("\n");
+            fprintf(out, "\n");
         }
     }
     if (o->json)

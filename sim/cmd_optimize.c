@@ -86,18 +86,18 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
     return doc;
 }
 
-static void print_table(const scenario *s, const optimize_result *r)
+static void print_table(FILE *out, const scenario *s, const optimize_result *r)
 {
     const size_t C = r->nregions;
     const char *obj = scenario_objective_name(s->objective);
-    printf("\n%-15s", "allocation");
+    fprintf(out, "\n%-15s", "allocation");
     for (size_t c = 0; c < C; c++)
-        printf(" %12.12s", s->regions[c].label);
-    printf("  %-28s %s\n", obj, "minus optimal (95% CI)");
+        fprintf(out, " %12.12s", s->regions[c].label);
+    fprintf(out, "  %-28s %s\n", obj, "minus optimal (95% CI)");
     for (size_t k = 0; k < OPT_NALLOC; k++) {
-        printf("%-15s", optimize_alloc_names[k]);
+        fprintf(out, "%-15s", optimize_alloc_names[k]);
         for (size_t c = 0; c < C; c++)
-            printf(" %12.0f", r->allocs[k * C + c]);
+            fprintf(out, " %12.0f", r->allocs[k * C + c]);
         optimize_est e = r->objective[k], d = r->diff[k];
         char a[64], b[64] = "";
         if (isfinite(e.lo))
@@ -108,16 +108,16 @@ static void print_table(const scenario *s, const optimize_result *r)
             snprintf(b, sizeof b, "%+.1f [%+.1f, %+.1f]", d.value, d.lo, d.hi);
         else if (k > 0)
             snprintf(b, sizeof b, "%+.1f", d.value);
-        printf("  %-28s %s\n", a, b);
+        fprintf(out, "  %-28s %s\n", a, b);
     }
-    printf("\nVSS %.2f [%.2f, %.2f]; EVPI %.2f", r->vss.value, r->vss.lo, r->vss.hi, r->evpi.value);
+    fprintf(out, "\nVSS %.2f [%.2f, %.2f]; EVPI %.2f", r->vss.value, r->vss.lo, r->vss.hi, r->evpi.value);
     if (isfinite(r->evpi.lo))
-        printf(" [%.2f, %.2f]", r->evpi.lo, r->evpi.hi);
-    printf("; marginal %s per extra USD 1,000: %.3f\n", obj, r->mip.budget_dual * 1000);
+        fprintf(out, " [%.2f, %.2f]", r->evpi.lo, r->evpi.hi);
+    fprintf(out, "; marginal %s per extra USD 1,000: %.3f\n", obj, r->mip.budget_dual * 1000);
     if (r->gap_batches >= 2)
-        printf("optimality gap (Mak-Morton-Wood, %d batches): %.2f, 95%% upper bound %.2f\n", r->gap_batches,
+        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.2f, 95%% upper bound %.2f\n", r->gap_batches,
                r->gap.value, r->gap_ci_upper);
-    printf("solver: GLPK, %s (%d columns, %d rows)\n", r->mip.status_text, r->mip.columns, r->mip.rows);
+    fprintf(out, "solver: GLPK, %s (%d columns, %d rows)\n", r->mip.status_text, r->mip.columns, r->mip.rows);
 }
 
 static void on_stage(void *ctx, const char *stage, size_t done, size_t total)
@@ -189,13 +189,14 @@ int cmd_optimize(const cli_opts *o)
     if (rc)
         goto done;
     if (!o->quiet) {
-        printf("fianza optimize: %s, budget %.0f USD, %ld replications per stream, seed %llu, %s, objective %s\n",
+        FILE *out = o->json ? stderr : stdout; /* stdout carries only JSON then */
+        fprintf(out, "fianza optimize: %s, budget %.0f USD, %ld replications per stream, seed %llu, %s, objective %s\n",
                s->name, s->budget_usd, s->replications, (unsigned long long)s->seed,
                scenario_policy_name(s->policy), scenario_objective_name(s->objective));
-        print_table(s, r);
-        printf("\nOptimal allocation, out of sample:\n");
-        report_print_eval(stdout, s, r->eval, OPT_OPTIMAL);
-        printf("done in %.2f s (curves %.2f, MIP %.3f, evaluation %.2f, gap %.2f); results in %s/\n", seconds,
+        print_table(out, s, r);
+        fprintf(out, "\nOptimal allocation, out of sample:\n");
+        report_print_eval(out, s, r->eval, OPT_OPTIMAL);
+        fprintf(out, "done in %.2f s (curves %.2f, MIP %.3f, evaluation %.2f, gap %.2f); results in %s/\n", seconds,
                r->seconds_curves, r->seconds_solve, r->seconds_eval, r->seconds_gap, path);
     }
     if (o->json)

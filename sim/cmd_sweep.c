@@ -335,23 +335,24 @@ int cmd_sweep(const cli_opts *o)
     dir = NULL;
     if (rc)
         goto done;
+    FILE *out = o->json ? stderr : stdout; /* stdout carries only JSON then */
     if (!o->quiet && pts) {
-        printf("fianza sweep: %s along %s (%ld replications per point, seed %llu, common random numbers)\n\n", s->name,
+        fprintf(out, "fianza sweep: %s along %s (%ld replications per point, seed %llu, common random numbers)\n\n", s->name,
                param, s->replications, (unsigned long long)s->seed);
-        printf("%14s", param);
+        fprintf(out, "%14s", param);
         for (size_t c = 0; c < s->nregions; c++)
-            printf(" %12.12s", s->regions[c].label);
-        printf("  %-26s %s\n", scenario_objective_name(s->objective), "marginal/USD 1,000");
+            fprintf(out, " %12.12s", s->regions[c].label);
+        fprintf(out, "  %-26s %s\n", scenario_objective_name(s->objective), "marginal/USD 1,000");
         for (size_t i = 0; i < n; i++) {
-            printf("%14.6g", pts[i].x);
+            fprintf(out, "%14.6g", pts[i].x);
             for (size_t c = 0; c < s->nregions; c++)
-                printf(" %12.0f", pts[i].alloc[c]);
+                fprintf(out, " %12.0f", pts[i].alloc[c]);
             char v[64];
             snprintf(v, sizeof v, "%.2f [%.2f, %.2f]", pts[i].value.value, pts[i].value.lo, pts[i].value.hi);
-            printf("  %-26s %.3f\n", v, pts[i].marginal);
+            fprintf(out, "  %-26s %.3f\n", v, pts[i].marginal);
         }
     } else if (!o->quiet) {
-        printf("fianza sweep --tornado %g: %s; ranked parameters in %s/tornado.csv\n", o->tornado_pct, s->name,
+        fprintf(out, "fianza sweep --tornado %g: %s; ranked parameters in %s/tornado.csv\n", o->tornado_pct, s->name,
                cli_outdir(o, s, dirbuf, sizeof dirbuf));
     }
     if (o->json)

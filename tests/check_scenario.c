@@ -274,7 +274,7 @@ START_TEST(test_other_values)
                           "cvar_alpha = 1\n"
                           "[simulation]\n"
                           "replications = 100000000\n"
-                          "seed = 18446744073709551615\n"
+                          "seed = 9223372036854775807\n"
                           "[region.a]\n"
                           "max_bond_paid_usd = unlimited\n"
                           "case_cost_usd = 250.5\n"
@@ -296,7 +296,7 @@ START_TEST(test_other_values)
     ck_assert_int_eq(s->objective, OBJ_CVAR);
     ck_assert_double_eq(s->cvar_alpha, 1);
     ck_assert_int_eq(s->replications, SCENARIO_MAX_REPLICATIONS);
-    ck_assert(s->seed == UINT64_MAX);
+    ck_assert(s->seed == (uint64_t)INT64_MAX);
     ck_assert(isinf(s->regions[0].max_bond_paid_usd));
     ck_assert_double_eq(s->regions[0].case_cost_usd, 250.5);
     ck_assert_double_eq(s->regions[0].bond_grant_prob, 0);
@@ -645,6 +645,7 @@ static const bad_case bad_cases[] = {
     {"replications 1e12", "[region.a]\n[simulation]\nreplications = 1e12\n", 0, 3, "replications",
      NULL, KIND_TEXT},
     {"seed -1", "[region.a]\n[simulation]\nseed = -1\n", 0, 3, "seed", NULL, KIND_TEXT},
+    {"seed 2^63 (summary.json holds signed 64-bit integers)", "[region.a]\n[simulation]\nseed = 9223372036854775808\n", 0, 3, "seed", NULL, KIND_TEXT},
     {"seed 1.5", "[region.a]\n[simulation]\nseed = 1.5\n", 0, 3, "seed", NULL, KIND_TEXT},
     {"seed 2^64", "[region.a]\n[simulation]\nseed = 18446744073709551616\n", 0, 3, "seed", NULL,
      KIND_TEXT},
@@ -816,7 +817,7 @@ START_TEST(test_print_round_trip)
                       "target_releases = 13\n"
                       "[simulation]\n"
                       "replications = 777\n"
-                      "seed = 18446744073709551615\n"
+                      "seed = 9223372036854775807\n"
                       "[region.kansas_city]\n"
                       "label = \"Kansas City\"\n"
                       "initial_detained = 12\n"
