@@ -11,7 +11,8 @@
 
 enum {
     OPT_SEED = 256, OPT_REPS, OPT_THREADS, OPT_SET, OPT_JSON, OPT_NO_PLOTS, OPT_QUIET,
-    OPT_ALLOCATION, OPT_POLICY, OPT_GAP, OPT_BUDGET, OPT_PARAM, OPT_COLUMN, OPT_TORNADO, OPT_TIME_LIMIT
+    OPT_ALLOCATION, OPT_POLICY, OPT_GAP, OPT_BUDGET, OPT_PARAM, OPT_COLUMN, OPT_TORNADO, OPT_TIME_LIMIT,
+    OPT_MIN, OPT_MAX
 };
 
 static const struct option long_opts[] = {
@@ -25,6 +26,7 @@ static const struct option long_opts[] = {
     {"budget", required_argument, NULL, OPT_BUDGET}, {"param", required_argument, NULL, OPT_PARAM},
     {"solver-time-limit", required_argument, NULL, OPT_TIME_LIMIT},
     {"column", required_argument, NULL, OPT_COLUMN}, {"tornado", required_argument, NULL, OPT_TORNADO},
+    {"min", required_argument, NULL, OPT_MIN},       {"max", required_argument, NULL, OPT_MAX},
     {NULL, 0, NULL, 0}};
 
 static int push(const char ***arr, size_t *n, const char *v)
@@ -55,7 +57,11 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
     if (argc < 2)
         return fz_fail(err, FZ_EINPUT, "expected a command: check, simulate, optimize, sweep, compare or fit");
     o->command = argv[1];
-    optind = 2;
+    /* Parse argv[1..] with the command as "program name"; optind = 0 makes
+     * glibc reinitialise getopt completely (no state from an earlier call). */
+    argc--;
+    argv++;
+    optind = 0;
     opterr = 0;
     int c;
     long v;
@@ -111,6 +117,19 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
                 return fz_fail(err, FZ_EINPUT, "--solver-time-limit %s: expected seconds in (0, 86400]", optarg);
             break;
         }
+        case OPT_MIN:
+        case OPT_MAX: {
+            char *end;
+            errno = 0;
+            double x = strtod(optarg, &end);
+            if (end == optarg || *end || errno == ERANGE || !isfinite(x))
+                return fz_fail(err, FZ_EINPUT, "--%s %s: expected a number", c == OPT_MIN ? "min" : "max", optarg);
+            if (c == OPT_MIN)
+                o->fit_min = x, o->has_min = 1;
+            else
+                o->fit_max = x, o->has_max = 1;
+            break;
+        }
         case ':': return fz_fail(err, FZ_EINPUT, "%s: expects a value", argv[optind - 1]);
         default: return fz_fail(err, FZ_EINPUT, "unknown option '%s' (see fianza %s --help)", argv[optind - 1], o->command);
         }
@@ -124,8 +143,8 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
     if (optind < argc)
         return fz_fail(err, FZ_EINPUT, "unexpected argument '%s'", argv[optind]);
     if (!o->scenario_path)
-        return fz_fail(err, FZ_EINPUT, "fianza %s: expected a scenario file (see fianza %s --help)", o->command,
-                       o->command);
+        return fz_fail(err, FZ_EINPUT, "fianza %s: expected %s (see fianza %s --help)", o->command,
+                       strcmp(o->command, "fit") ? "a scenario file" : "a CSV file", o->command);
     return 0;
 }
 
