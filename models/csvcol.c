@@ -17,8 +17,11 @@ typedef struct reader {
     long line;       /* physical line being fed */
     size_t field;    /* index of the next field in the current record */
     long record;     /* records seen, header = 0 */
+    long rec_start;  /* line on which the record being read starts */
     long col;        /* index of the wanted column, -1 until the header is read */
     int seen_in_row; /* the wanted column appeared in this row */
+    size_t nheader;  /* fields in the header row */
+    int flags;       /* CSVCOL_* */
     csvcol *out;
     size_t cap;
     fz_error *err;
@@ -94,11 +97,20 @@ static void on_field(void *data, size_t len, void *ctx)
     while (isspace((unsigned char)*t))
         t++;
     if (!*t) {
-        r->out->n_empty++;
+        if (!r->out->n_empty++)
+            r->out->first_empty_line = r->line;
         return;
     }
     double v;
-    if (csvcol_parse_number(cell, &v) != 0) {
+    int bad = csvcol_parse_number(cell, &v) != 0;
+    if (bad && (r->flags & CSVCOL_SKIP_NONNUMERIC)) {
+        if (!r->out->n_nonnumeric++) {
+            r->out->first_nonnumeric_line = r->line;
+            snprintf(r->out->first_nonnumeric, sizeof r->out->first_nonnumeric, "%s", t);
+        }
+        return;
+    }
+    if (bad) {
         fz_fail(r->err, FZ_EINPUT, "%s:%ld: column '%s': '%.40s' is not a number", r->path, r->line,
                 r->column, cell);
         r->failed = 1;
@@ -107,14 +119,20 @@ static void on_field(void *data, size_t len, void *ctx)
     if (r->out->n == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 256;
         double *nv = realloc(r->out->values, cap * sizeof *nv);
-        if (!nv) {
+        if (nv)
+            r->out->values = nv;
+        long *nl = nv && (r->flags & CSVCOL_LINES) ? realloc(r->out->lines, cap * sizeof *nl) : NULL;
+        if (nl)
+            r->out->lines = nl;
+        if (!nv || (!nl && (r->flags & CSVCOL_LINES))) {
             fz_fail(r->err, FZ_ERUNTIME, "%s: out of memory", r->path);
             r->failed = 1;
             return;
         }
-        r->out->values = nv;
         r->cap = cap;
     }
+    if (r->out->lines)
+        r->out->lines[r->out->n] = r->line;
     r->out->values[r->out->n++] = v;
 }
 
@@ -127,17 +145,33 @@ static void on_record(int term, void *ctx)
                 r->line, r->column);
         r->failed = 1;
     }
+    if (r->record == 0)
+        r->nheader = r->field;
     if (r->record > 0) {
         r->out->n_rows++;
-        if (!r->seen_in_row && !r->failed)
-            r->out->n_empty++; /* short row: the cell is missing */
+        if (!r->failed && r->field > r->nheader) {
+            /* an unquoted 1,500 splits into two fields and shifts the row */
+            fz_fail(r->err, FZ_EINPUT,
+                    "%s:%ld: this row has %zu fields but the header has %zu (quote amounts that have "
+                    "a thousands separator: \"1,500\")",
+                    r->path, r->line, r->field, r->nheader);
+            r->failed = 1;
+        }
+        if (!r->seen_in_row && !r->failed && !r->out->n_empty++)
+            r->out->first_empty_line = r->line; /* short row: the cell is missing */
     }
     r->record++;
+    r->rec_start = r->line + 1;
     r->field = 0;
     r->seen_in_row = 0;
 }
 
 int csvcol_read(csvcol *out, const char *path, const char *column, fz_error *err)
+{
+    return csvcol_read_flags(out, path, column, 0, err);
+}
+
+int csvcol_read_flags(csvcol *out, const char *path, const char *column, int flags, fz_error *err)
 {
     memset(out, 0, sizeof *out);
     FILE *f = fopen(path, "rb");
@@ -148,7 +182,7 @@ int csvcol_read(csvcol *out, const char *path, const char *column, fz_error *err
         fclose(f);
         return fz_fail(err, FZ_ERUNTIME, "%s: cannot start the CSV parser", path);
     }
-    reader r = {.path = path, .column = column, .col = -1, .out = out, .err = err};
+    reader r = {.path = path, .column = column, .col = -1, .out = out, .err = err, .flags = flags, .rec_start = 1};
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -159,6 +193,8 @@ int csvcol_read(csvcol *out, const char *path, const char *column, fz_error *err
             rc = fz_fail(err, FZ_EINPUT, "%s:%ld: NUL byte in a text file", path, r.line);
             goto done;
         }
+        if (r.rec_start == r.line && strspn(line, "\r\n") == (size_t)len)
+            r.rec_start++; /* libcsv skips blank lines between records */
         if (csv_parse(&p, line, (size_t)len, on_field, on_record, &r) != (size_t)len) {
             rc = fz_fail(err, FZ_EINPUT, "%s:%ld: malformed CSV: %s", path, r.line,
                          csv_strerror(csv_error(&p)));
@@ -170,8 +206,10 @@ int csvcol_read(csvcol *out, const char *path, const char *column, fz_error *err
         goto done;
     }
     if (!r.failed && csv_fini(&p, on_field, on_record, &r) != 0) {
-        rc = fz_fail(err, FZ_EINPUT, "%s:%ld: malformed CSV: %s (an unterminated quote?)", path,
-                     r.line, csv_strerror(csv_error(&p)));
+        rc = fz_fail(err, FZ_EINPUT,
+                     "%s:%ld: malformed CSV: %s: a quoted field in the record that starts on this line is never "
+                     "closed (the file ends at line %ld)",
+                     path, r.rec_start, csv_strerror(csv_error(&p)), r.line);
         goto done;
     }
     if (r.failed) {
@@ -195,5 +233,6 @@ void csvcol_free(csvcol *c)
     if (!c)
         return;
     free(c->values);
+    free(c->lines);
     memset(c, 0, sizeof *c);
 }

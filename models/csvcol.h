@@ -5,10 +5,13 @@
  * byte-order mark is skipped), quoted fields may hold commas and newlines,
  * CRLF or LF line ends, amounts may be written "$1,500" or "1,500.00".
  * Empty cells are skipped and counted; a cell that is not a number is an
- * error naming file:line, never read as 0.
+ * error naming file:line (or, with CSVCOL_SKIP_NONNUMERIC, skipped and
+ * counted), never read as 0.  A row with more fields than the header (an
+ * unquoted "1,500") is an error naming file:line.
  *
- * Ownership: csvcol_read fills *out with a malloc'd values array that the
- * caller releases with csvcol_free (which accepts a zeroed struct). */
+ * Ownership: csvcol_read fills *out with a malloc'd values array (and, with
+ * CSVCOL_LINES, a lines array) that the caller releases with csvcol_free
+ * (which accepts a zeroed struct). */
 #ifndef FZ_CSVCOL_H
 #define FZ_CSVCOL_H
 
@@ -21,9 +24,20 @@ typedef struct csvcol {
     size_t n;
     size_t n_empty; /* empty cells skipped */
     size_t n_rows;  /* data rows read (header excluded) */
+    long *lines;    /* CSVCOL_LINES: the file line of each value, else NULL */
+    long first_empty_line;      /* 0 if none */
+    size_t n_nonnumeric;        /* CSVCOL_SKIP_NONNUMERIC: cells skipped */
+    long first_nonnumeric_line; /* 0 if none */
+    char first_nonnumeric[48];  /* that cell's text (cut) */
 } csvcol;
 
+enum {
+    CSVCOL_LINES = 1,          /* record each value's line (fit's file:line messages) */
+    CSVCOL_SKIP_NONNUMERIC = 2 /* count non-numbers instead of failing */
+};
+
 int csvcol_read(csvcol *out, const char *path, const char *column, fz_error *err);
+int csvcol_read_flags(csvcol *out, const char *path, const char *column, int flags, fz_error *err);
 void csvcol_free(csvcol *c);
 
 /* Parses one cell as a number: trims blanks, accepts a leading '$' and

@@ -98,6 +98,10 @@ static int set_value(void *base, const key_spec *k, const ini_entry *e, const ch
     double x;
     switch (k->type) {
     case K_TEXT: {
+        for (const char *p = v; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                return fz_fail(err, FZ_EINPUT, "%s: %s: control characters (such as a newline) are not allowed",
+                               e->origin, e->key);
         size_t n = strlen(v);
         if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
             v++;

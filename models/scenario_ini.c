@@ -316,10 +316,15 @@ int ini_doc_apply_set(ini_doc *doc, const char *set, fz_error *err)
             goto done;
         }
     }
-    if (!has_section(doc, section))
+    if (!has_section(doc, section)) {
+        /* region.boston.bond_usd.median: name the missing region, not a.b.c */
+        char *dot2 = strchr(section, '.') ? strchr(strchr(section, '.') + 1, '.') : NULL;
+        if (dot2)
+            *dot2 = '\0';
         rc = fz_fail(err, FZ_EINPUT, "--set %s: the scenario has no section [%s]", set, section);
-    else
+    } else {
         rc = add_entry(doc, section, key, value, 0, origin, err);
+    }
 done:
     free(section);
     free(key);

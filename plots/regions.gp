@@ -2,9 +2,11 @@
 # interval.  Data: regions.csv (label, then mean, low, high for releases per
 # USD 10,000 allocated, cost per release, fundable cases, days to release).
 load 'theme.gp'
+set datafile commentschars ''  # labels are data: a label may start with '#'
 chart_title = @TITLE@
 do for [fmt in "png svg"] {
     eval('set terminal '.(fmt eq 'png' ? PNG : SVG))
+    set termoption noenhanced  # tick labels come from regions.csv: any text, shown as is
     set output 'regions.'.fmt
     set multiplot layout 2,2 title chart_title noenhanced
     set style fill solid 0.6 border -1

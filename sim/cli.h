@@ -16,7 +16,7 @@
 
 typedef struct cli_opts {
     const char *command;
-    const char *scenario_path;
+    const char *scenario_path; /* first positional (fit: DATA.csv) */
     const char *outdir;
     const char *seed, *replications; /* as given; applied through --set */
     int threads;
@@ -28,10 +28,12 @@ typedef struct cli_opts {
     size_t npolicies;
     int gap_batches;
     const char *budget_range, *param_range, *column;
+    double fit_min, fit_max; /* fit: --min, --max (truncation) */
+    int has_min, has_max;
     double tornado_pct;
     double time_limit; /* --solver-time-limit seconds, 0: none */
     int json, no_plots, quiet, help;
-    const char *extra; /* second positional (fit: DATA.csv) */
+    const char *extra; /* a second positional, if any (no command takes one) */
 } cli_opts;
 
 int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err);

@@ -133,10 +133,12 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
     char title[300], vcol[16], mplot[256];
     snprintf(title, sizeof title, "%s: optimal %s along %s", s->name, scenario_objective_name(s->objective), param);
     snprintf(vcol, sizeof vcol, "%zu", s->nregions + 3);
-    snprintf(mplot, sizeof mplot,
-             budget ? "'' skip 1 using ($1/1000):(column(%zu)) axes x1y2 with lines lt 2 dt 2 title 'marginal value per USD 1,000'"
-                    : "NaN notitle%.0zu",
-             s->nregions + 9);
+    if (budget)
+        snprintf(mplot, sizeof mplot,
+                 "'' skip 1 using ($1/1000):(column(%zu)) axes x1y2 with lines lt 2 dt 2 title 'marginal value per USD 1,000'",
+                 s->nregions + 9);
+    else
+        snprintf(mplot, sizeof mplot, "NaN notitle");
     char *t = plot_quote(title), *xl = plot_quote(budget ? "budget (thousand USD)" : param),
          *yl = plot_quote(scenario_objective_name(s->objective));
     if (!t || !xl || !yl)

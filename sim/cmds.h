@@ -11,6 +11,7 @@ int cmd_simulate(const cli_opts *o);
 int cmd_optimize(const cli_opts *o);
 int cmd_compare(const cli_opts *o);
 int cmd_sweep(const cli_opts *o);
+int cmd_fit(const cli_opts *o);
 
 /* Prints "fianza: message" to stderr and returns the error's exit status. */
 int cmd_report_error(const fz_error *err);

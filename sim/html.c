@@ -51,7 +51,7 @@ static void inline_svg(FILE *f, outdir *o, const char *name)
     snprintf(file, sizeof file, "%s.svg", name);
     FILE *in = fopen(outdir_file(o, file), "r");
     if (!in) {
-        fprintf(f, "<p class=\"missing\">Chart not drawn (gnuplot was not available). Its data and script are "
+        fprintf(f, "<p class=\"missing\">Chart not drawn (gnuplot was not available, or --no-plots). Its data and script are "
                    "in this directory: run <code>gnuplot %s.gp</code> here.</p>\n", name);
         return;
     }
@@ -74,6 +74,10 @@ static const char *caption(const char *name)
         return "What each region does with more money (mean over the optimize replications); dots mark the chosen split.";
     if (!strcmp(name, "allocations"))
         return "The optimal split next to the simple alternatives.";
+    if (!strcmp(name, "fit_hist"))
+        return "The data (density histogram) with each fitted density; the best fit by AIC is drawn thickest.";
+    if (!strcmp(name, "fit_qq"))
+        return "Fitted quantiles against the data's: a good fit keeps to the dashed line y = x.";
     return "";
 }
 
@@ -164,6 +168,98 @@ int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_li
                 caption(charts->names[i]), charts->names[i], charts->names[i]);
     }
     fprintf(f, "<p><small>Files: summary.json, allocation.csv, replications.csv and the charts' CSV data are in this "
+               "directory.</small></p>\n</body></html>\n");
+    return outdir_close(f, "report.html", err);
+}
+
+static void charts_section(FILE *f, outdir *o, const charts_list *charts)
+{
+    fprintf(f, "<h2>Charts</h2>\n");
+    for (size_t i = 0; i < charts->n; i++) {
+        fprintf(f, "<figure id=\"%s\">\n", charts->names[i]);
+        inline_svg(f, o, charts->names[i]);
+        fprintf(f, "<figcaption>%s <a href=\"%s.png\">PNG</a> &middot; <a href=\"%s.gp\">script</a></figcaption></figure>\n",
+                caption(charts->names[i]), charts->names[i], charts->names[i]);
+    }
+}
+
+int html_fit_report(outdir *o, const json_t *sum, const charts_list *charts, fz_error *err)
+{
+    FILE *f = outdir_open(o, "report.html", err);
+    if (!f)
+        return FZ_ERUNTIME;
+    const char *data = json_string_value(json_object_get(sum, "data"));
+    const char *column = json_string_value(json_object_get(sum, "column"));
+    const char *line = json_string_value(json_object_get(sum, "scenario_line"));
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>fianza fit: ");
+    esc(f, data ? data : "");
+    fprintf(f, "</title>\n<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}"
+               "table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:4px 10px;"
+               "text-align:right}th:nth-child(2),td:nth-child(2),th:nth-child(3),td:nth-child(3){text-align:left}"
+               "small{color:#666}figure{margin:2em 0}figcaption{color:#444}.missing{color:#a33}"
+               "svg{max-width:100%%;height:auto}pre{background:#f4f4f4;padding:0.6em}</style></head><body>\n"
+               "<h1>fianza fit: ");
+    esc(f, data ? data : "");
+    fprintf(f, ", column ");
+    esc(f, column ? column : "");
+    char range[96];
+    if (isnan(num(sum, "truncation.max")))
+        snprintf(range, sizeof range, "[%g, inf)", num(sum, "truncation.min"));
+    else
+        snprintf(range, sizeof range, "[%g, %g]", num(sum, "truncation.min"), num(sum, "truncation.max"));
+    fprintf(f, "</h1>\n<p>%.0f rows: %.0f numbers, %.0f empty cells, %.0f not numbers (left out). Fitted to %.0f "
+               "values in %s; %.0f below the minimum and %.0f above the maximum left out.</p>\n",
+            num(sum, "rows"), num(sum, "numbers"), num(sum, "empty_cells"), num(sum, "non_numeric_cells"),
+            num(sum, "used"), range, num(sum, "excluded_below_min"), num(sum, "excluded_above_max"));
+    if (line) {
+        fprintf(f, "<h2>Scenario line (best by AIC)</h2>\n<pre>");
+        esc(f, line);
+        fprintf(f, "</pre>\n");
+    }
+    fprintf(f, "<h2>Fits, ranked by AIC</h2>\n<table><tr><th>rank</th><th>family</th><th>parameters "
+               "<small>(standard errors)</small></th><th>log-lik</th><th>AIC</th><th>&Delta;AIC</th><th>BIC</th>"
+               "<th>KS D</th><th>KS p</th><th>AD</th><th>converged</th></tr>\n");
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(sum, "fits"), i, e) {
+        fprintf(f, "<tr><td>%.0f</td><td>%s</td><td>", num(e, "rank"),
+                json_string_value(json_object_get(e, "family")));
+        const char *k;
+        json_t *v;
+        int first = 1;
+        json_object_foreach(json_object_get(e, "parameters"), k, v) {
+            double se = num(json_object_get(e, "standard_errors"), k);
+            fprintf(f, "%s%s %.6g <small>(", first ? "" : ", ", k, json_number_value(v));
+            if (isnan(se))
+                fprintf(f, "n/a)</small>");
+            else
+                fprintf(f, se >= 10 ? "%.0f)</small>" : "%.2g)</small>", se);
+            first = 0;
+        }
+        fprintf(f, "</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.4f</td><td>%.3g</td>"
+                   "<td>%.3g</td><td>%s</td></tr>\n",
+                num(e, "loglik"), num(e, "aic"), num(e, "delta_aic"), num(e, "bic"), num(e, "ks.statistic"),
+                num(e, "ks.p_value"), num(e, "anderson_darling"),
+                json_is_true(json_object_get(e, "converged")) ? "yes" : "no");
+    }
+    fprintf(f, "</table>\n");
+    json_array_foreach(json_object_get(sum, "fits"), i, e) {
+        const char *why = json_string_value(json_object_get(e, "scenario_rejected"));
+        if (why) {
+            fprintf(f, "<p>%s: not usable in a scenario: ", json_string_value(json_object_get(e, "family")));
+            esc(f, why);
+            fprintf(f, "</p>\n");
+        }
+    }
+    json_array_foreach(json_object_get(sum, "skipped"), i, e) {
+        fprintf(f, "<p>%s skipped: ", json_string_value(json_object_get(e, "family")));
+        esc(f, json_string_value(json_object_get(e, "reason")));
+        fprintf(f, "</p>\n");
+    }
+    fprintf(f, "<p><small>KS p-values are conservative: the parameters were estimated from the same data "
+               "(Lilliefors 1967). AIC = 2k &minus; 2 log-lik, BIC = k ln n &minus; 2 log-lik.</small></p>\n");
+    charts_section(f, o, charts);
+    fprintf(f, "<p><small>Files: summary.json, fit.csv and the charts' CSV data and scripts are in this "
                "directory.</small></p>\n</body></html>\n");
     return outdir_close(f, "report.html", err);
 }

@@ -12,4 +12,7 @@
 
 int html_report(outdir *o, const scenario *s, const json_t *summary, const charts_list *charts, fz_error *err);
 
+/* report.html of `fianza fit`, from its summary.json (no scenario). */
+int html_fit_report(outdir *o, const json_t *summary, const charts_list *charts, fz_error *err);
+
 #endif

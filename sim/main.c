@@ -59,6 +59,19 @@ static const command commands[] = {
      "Evaluate two or more variants on the same replications (common random numbers):\n"
      "each --allocation, crossed with each --policy (cheapest_first, first_come) if given.\n"
      "Paired differences to the first variant with 95% confidence intervals.\n"},
+    {"fit", cmd_fit,
+     "usage: fianza fit DATA.csv --column NAME [--min X] [--max X] [-o DIR] [--json] [--no-plots] [--quiet]\n"
+     "Fit distributions to a CSV column and print the line to paste into a scenario.\n"
+     "Lognormal, gamma, weibull, exponential and normal, by maximum likelihood (standard\n"
+     "errors from the observed information), ranked by AIC, with BIC, Kolmogorov-Smirnov and\n"
+     "Anderson-Darling statistics, a QQ plot and a histogram with the fitted densities.\n"
+     "Results go to -o DIR (default results/CSV_NAME).\n"
+     "  --column NAME           the column to fit (header row names it)\n"
+     "  --min X, --max X        the data are truncated at X (only values in [min, max] were\n"
+     "                          recorded): fit the conditional distribution, not a shift.\n"
+     "                          Values outside are left out and counted.  Without --min a\n"
+     "                          normal is fitted truncated at 0, as scenarios need (min=0).\n"
+     "  (--seed, --replications, --threads and --set do not apply to fit)\n"},
 };
 
 static void usage_all(FILE *f)

@@ -98,9 +98,15 @@ int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_
     if (!f)
         return FZ_ERUNTIME;
     fprintf(f, "region,label,allocated_usd,share\n");
-    for (size_t c = 0; c < s->nregions; c++)
-        fprintf(f, "%s,\"%s\",%.2f,%.6f\n", s->regions[c].name, s->regions[c].label, alloc[c],
-                s->budget_usd > 0 ? alloc[c] / s->budget_usd : 0);
+    for (size_t c = 0; c < s->nregions; c++) {
+        fprintf(f, "%s,\"", s->regions[c].name);
+        for (const char *p = s->regions[c].label; *p; p++) { /* RFC 4180: a quote inside quotes is doubled */
+            if (*p == '"')
+                fputc('"', f);
+            fputc(*p, f);
+        }
+        fprintf(f, "\",%.2f,%.6f\n", alloc[c], s->budget_usd > 0 ? alloc[c] / s->budget_usd : 0);
+    }
     return outdir_close(f, "allocation.csv", err);
 }
 

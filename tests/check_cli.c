@@ -16,262 +16,15 @@
  *   summary.json on stdout; --help exits 0.
  *
  * All files live in one mkdtemp directory made and removed by an unchecked
- * fixture (in the parent process, so it goes even when a test fails). */
-#define _GNU_SOURCE
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
+ * fixture (in the parent process, so it goes even when a test fails); the
+ * process and file helpers are in cli_util.h. */
 #include <jansson.h>
-#include <signal.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "check_common.h"
-
-extern char **environ;
-
-/* ---- temporary directory ---- */
-
-static char work[128];
-
-static void work_setup(void)
-{
-    const char *base = getenv("TMPDIR");
-    snprintf(work, sizeof work, "%s/fz_cli_XXXXXX", base && *base && strlen(base) < 80 ? base : "/tmp");
-    if (!mkdtemp(work)) {
-        perror("mkdtemp");
-        abort();
-    }
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static void rm_tree(const char *path) { nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS); }
-
-static void work_teardown(void)
-{
-    if (work[0])
-        rm_tree(work);
-    work[0] = '\0';
-}
-
-static char path_pool[256][512];
-static int path_used;
-
-/* A fresh directory work/NAME for one test (static buffer). */
-static const char *test_dir(const char *name)
-{
-    static char buf[256];
-    path_used = 0;
-    snprintf(buf, sizeof buf, "%s/%s", work, name);
-    rm_tree(buf);
-    ck_assert_msg(mkdir(buf, 0700) == 0, "mkdir %s: %s", buf, strerror(errno));
-    return buf;
-}
-
-/* dir/name, in a pool of buffers that test_dir empties: paths stay valid
- * for the whole test. */
-static const char *path_in(const char *dir, const char *name)
-{
-    ck_assert_int_lt(path_used, 256);
-    char tmp[512], *b = path_pool[path_used++];
-    snprintf(tmp, sizeof tmp, "%s/%s", dir, name); /* dir may be a pool buffer */
-    memcpy(b, tmp, sizeof tmp);
-    return b;
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
-    fputs(text, f);
-    ck_assert_int_eq(fclose(f), 0);
-}
-
-/* Whole file, NUL-terminated; NULL if it does not exist. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    ck_assert_ptr_nonnull(buf);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            buf = realloc(buf, cap *= 2);
-            ck_assert_ptr_nonnull(buf);
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-/* Entries of dir whose name starts with prefix (for DIR, DIR.tmp-*, DIR.old-*). */
-static int count_prefixed(const char *dir, const char *prefix)
-{
-    DIR *d = opendir(dir);
-    ck_assert_ptr_nonnull(d);
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
-    closedir(d);
-    return n;
-}
-
-static size_t count_lines(const char *text)
-{
-    size_t n = 0;
-    for (const char *p = text; *p; p++)
-        n += *p == '\n';
-    return n;
-}
-
-/* ---- running the binary ---- */
-
-typedef struct run_result {
-    int status; /* exit status; -1 if killed by a signal */
-    char *out, *err;
-    size_t nout, nerr;
-    double seconds;
-} run_result;
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static char *read_fd(int fd, size_t *len)
-{
-    ck_assert(lseek(fd, 0, SEEK_SET) == 0);
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    ck_assert_ptr_nonnull(buf);
-    for (;;) {
-        if (cap - n < 2) {
-            buf = realloc(buf, cap *= 2);
-            ck_assert_ptr_nonnull(buf);
-        }
-        ssize_t got = read(fd, buf + n, cap - n - 1);
-        ck_assert(got >= 0);
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
-static int capture_fd(void)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/capture_XXXXXX", work);
-    int fd = mkstemp(path);
-    ck_assert_msg(fd >= 0, "mkstemp: %s", strerror(errno));
-    unlink(path);
-    return fd;
-}
-
-/* Timeouts stretch under valgrind (the valgrind ctest mode traces children):
- * CK_TIMEOUT_MULTIPLIER, as for Check's own timeouts, or x20 when valgrind's
- * preload library is present. */
-static double time_scale(void)
-{
-    const char *m = getenv("CK_TIMEOUT_MULTIPLIER"), *pre = getenv("LD_PRELOAD");
-    double k = m ? atof(m) : 0;
-    if (k >= 1)
-        return k;
-    return pre && strstr(pre, "vgpreload") ? 20 : 1;
-}
-
-/* Runs FZ_BIN with args (NULL-terminated, without argv[0]) in directory cwd,
- * killing it after timeout seconds. */
-static int run_v(run_result *r, const char *cwd, double timeout, const char *const *args)
-{
-    const char *argv[64];
-    size_t n = 0;
-    argv[n++] = FZ_BIN;
-    while (args[n - 1]) {
-        ck_assert_uint_lt(n, 63);
-        argv[n] = args[n - 1];
-        n++;
-    }
-    argv[n] = NULL;
-    int out = capture_fd(), err = capture_fd();
-    int in = open("/dev/null", O_RDONLY);
-    ck_assert(in >= 0);
-    posix_spawn_file_actions_t fa;
-    ck_assert_int_eq(posix_spawn_file_actions_init(&fa), 0);
-    ck_assert_int_eq(posix_spawn_file_actions_adddup2(&fa, in, 0), 0);
-    ck_assert_int_eq(posix_spawn_file_actions_adddup2(&fa, out, 1), 0);
-    ck_assert_int_eq(posix_spawn_file_actions_adddup2(&fa, err, 2), 0);
-    if (cwd)
-        ck_assert_int_eq(posix_spawn_file_actions_addchdir_np(&fa, cwd), 0);
-    pid_t pid;
-    timeout *= time_scale();
-    double t0 = now();
-    int rc = posix_spawn(&pid, FZ_BIN, &fa, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    ck_assert_msg(rc == 0, "posix_spawn %s: %s", FZ_BIN, strerror(rc));
-    int status, killed = 0;
-    for (;;) {
-        pid_t w = waitpid(pid, &status, WNOHANG);
-        if (w == pid)
-            break;
-        ck_assert_msg(w == 0, "waitpid: %s", strerror(errno));
-        if (!killed && now() - t0 > timeout) {
-            kill(pid, SIGKILL);
-            killed = 1;
-        }
-        nanosleep(&(struct timespec){0, 2000000}, NULL);
-    }
-    r->seconds = now() - t0;
-    r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r->out = read_fd(out, &r->nout);
-    r->err = read_fd(err, &r->nerr);
-    close(in);
-    close(out);
-    close(err);
-    ck_assert_msg(!killed, "fianza %s did not finish in %.0f s", argv[1] ? argv[1] : "", timeout);
-    return r->status;
-}
-
-#define RUN_IN(r, cwd, timeout, ...) run_v((r), (cwd), (timeout), (const char *const[]){__VA_ARGS__, NULL})
-#define RUN(r, ...) RUN_IN((r), NULL, 60, __VA_ARGS__)
-
-static void run_free(run_result *r)
-{
-    free(r->out);
-    free(r->err);
-    r->out = r->err = NULL;
-}
+#include "cli_util.h"
 
 /* ---- scenarios ---- */
 
@@ -292,8 +45,8 @@ static const char two_regions[] =
 /* Writes two_regions as dir/two.ini and returns its path. */
 static const char *two_ini(const char *dir)
 {
-    const char *p = path_in(dir, "two.ini");
-    write_file(p, two_regions);
+    const char *p = cu_path_in(dir, "two.ini");
+    cu_write_file(p, two_regions);
     return p;
 }
 
@@ -301,11 +54,11 @@ static const char *two_ini(const char *dir)
 
 START_TEST(test_check_defaults)
 {
-    const char *dir = test_dir("check_defaults");
-    const char *ini = path_in(dir, "minimal.ini");
-    write_file(ini, "[region.solo]\n");
+    const char *dir = cu_test_dir("check_defaults");
+    const char *ini = cu_path_in(dir, "minimal.ini");
+    cu_write_file(ini, "[region.solo]\n");
     run_result r;
-    ck_assert_int_eq(RUN(&r, "check", ini), 0);
+    ck_assert_int_eq(CU_RUN(&r, "check", ini), 0);
     ck_assert_uint_eq(r.nerr, 0);
     const char *want[] = {
         "[fund]\n", "\nbudget_usd = 300000\n", "\nhorizon_days = 90\n", "\ngranularity_usd = 500\n",
@@ -319,32 +72,32 @@ START_TEST(test_check_defaults)
         ck_assert_msg(strstr(r.out, want[i]) != NULL, "check output lacks '%s':\n%s", want[i], r.out);
 
     /* The output is itself a scenario that loads back to the same thing. */
-    const char *again = path_in(dir, "again.ini");
-    write_file(again, r.out);
+    const char *again = cu_path_in(dir, "again.ini");
+    cu_write_file(again, r.out);
     run_result r2;
-    ck_assert_int_eq(RUN(&r2, "check", again), 0);
+    ck_assert_int_eq(CU_RUN(&r2, "check", again), 0);
     const char *body1 = strchr(r.out, '\n'), *body2 = strchr(r2.out, '\n'); /* skip the path comment */
     ck_assert_ptr_nonnull(body1);
     ck_assert_ptr_nonnull(body2);
     ck_assert_str_eq(body1, body2);
-    run_free(&r2);
-    run_free(&r);
+    cu_run_free(&r2);
+    cu_run_free(&r);
 
     /* Given values are printed back, the others defaulted; --set applies. */
     const char *two = two_ini(dir);
-    ck_assert_int_eq(RUN(&r, "check", "--set", "region.chicago.case_cost_usd=75", "--seed", "99", two), 0);
+    ck_assert_int_eq(CU_RUN(&r, "check", "--set", "region.chicago.case_cost_usd=75", "--seed", "99", two), 0);
     ck_assert_ptr_nonnull(strstr(r.out, "[region.kansas_city]\nlabel = Kansas City\ninitial_detained = 60\n"));
     ck_assert_ptr_nonnull(strstr(r.out, "\ncase_cost_usd = 75\n"));
     ck_assert_ptr_nonnull(strstr(r.out, "\nseed = 99\n"));
     ck_assert_ptr_nonnull(strstr(r.out, "\nmax_bond_paid_usd = 25000\n"));
     ck_assert_ptr_nonnull(strstr(r.out, "\ntarget_releases = 150\n"));
-    run_free(&r);
+    cu_run_free(&r);
 }
 END_TEST
 
 START_TEST(test_check_bad_scenarios)
 {
-    const char *dir = test_dir("check_bad");
+    const char *dir = cu_test_dir("check_bad");
     const struct {
         const char *text;
         int line; /* 0: no line to name */
@@ -364,10 +117,10 @@ START_TEST(test_check_bad_scenarios)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char name[32], where[600];
         snprintf(name, sizeof name, "bad%zu.ini", i);
-        const char *ini = path_in(dir, name);
-        write_file(ini, bad[i].text);
+        const char *ini = cu_path_in(dir, name);
+        cu_write_file(ini, bad[i].text);
         run_result r;
-        ck_assert_msg(RUN(&r, "check", ini) == 2, "case %zu: exit %d\n%s", i, r.status, r.err);
+        ck_assert_msg(CU_RUN(&r, "check", ini) == 2, "case %zu: exit %d\n%s", i, r.status, r.err);
         if (bad[i].line)
             snprintf(where, sizeof where, "%s:%d", ini, bad[i].line);
         else
@@ -375,73 +128,45 @@ START_TEST(test_check_bad_scenarios)
         ck_assert_msg(strstr(r.err, where) != NULL, "case %zu: stderr lacks '%s':\n%s", i, where, r.err);
         ck_assert_msg(strncmp(r.err, "fianza: ", 8) == 0, "case %zu: %s", i, r.err);
         ck_assert_uint_eq(r.nout, 0);
-        run_free(&r);
+        cu_run_free(&r);
     }
     /* --set errors name the option; a missing file names the path. */
     const char *two = two_ini(dir);
     run_result r;
-    ck_assert_int_eq(RUN(&r, "check", "--set", "fund.budget_usd=-5", two), 2);
+    ck_assert_int_eq(CU_RUN(&r, "check", "--set", "fund.budget_usd=-5", two), 2);
     ck_assert_ptr_nonnull(strstr(r.err, "--set fund.budget_usd=-5"));
-    run_free(&r);
-    const char *missing = path_in(dir, "no_such.ini");
-    ck_assert_int_eq(RUN(&r, "check", missing), 2);
+    cu_run_free(&r);
+    const char *missing = cu_path_in(dir, "no_such.ini");
+    ck_assert_int_eq(CU_RUN(&r, "check", missing), 2);
     ck_assert_ptr_nonnull(strstr(r.err, missing));
-    run_free(&r);
+    cu_run_free(&r);
 }
 END_TEST
 
 /* ---- simulate ---- */
 
-static json_t *load_json(const char *path)
-{
-    json_error_t je;
-    json_t *j = json_load_file(path, 0, &je);
-    ck_assert_msg(j != NULL, "%s:%d: %s", path, je.line, je.text);
-    return j;
-}
-
-/* The value at a dotted path ("releases.ci95"), which must exist. */
-static json_t *at(json_t *root, const char *path)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path);
-    json_t *j = root;
-    for (char *save = NULL, *k = strtok_r(buf, ".", &save); k; k = strtok_r(NULL, ".", &save)) {
-        ck_assert_msg(json_is_object(j), "%s: '%s' is not inside an object", path, k);
-        j = json_object_get(j, k);
-        ck_assert_msg(j != NULL, "summary.json lacks %s", path);
-    }
-    return j;
-}
-
-static double num_at(json_t *root, const char *path)
-{
-    json_t *j = at(root, path);
-    ck_assert_msg(json_is_number(j), "%s is not a number", path);
-    return json_number_value(j);
-}
-
 /* Checks one simulate results directory against the two-region scenario. */
 static void check_results(const char *out, size_t reps, double seed, double chicago, double kc)
 {
-    json_t *s = load_json(path_in(out, "summary.json"));
-    ck_assert_str_eq(json_string_value(at(s, "scenario")), "two");
-    ck_assert_double_eq(num_at(s, "seed"), seed);
-    ck_assert_str_eq(json_string_value(at(s, "policy")), "cheapest_first");
-    ck_assert_str_eq(json_string_value(at(s, "objective")), "releases");
-    ck_assert_double_eq(num_at(s, "budget_usd"), 300000);
-    ck_assert_double_eq(num_at(s, "replications.evaluate"), (double)reps);
-    num_at(s, "replications.optimize");
-    ck_assert_double_eq(num_at(s, "allocation.chicago"), chicago);
-    ck_assert_double_eq(num_at(s, "allocation.kansas_city"), kc);
-    ck_assert_uint_eq(json_object_size(at(s, "allocation")), 2);
+    json_t *s = cu_load_json(cu_path_in(out, "summary.json"));
+    ck_assert_str_eq(json_string_value(cu_json_at(s, "scenario")), "two");
+    ck_assert_double_eq(cu_json_num(s, "seed"), seed);
+    ck_assert_str_eq(json_string_value(cu_json_at(s, "policy")), "cheapest_first");
+    ck_assert_str_eq(json_string_value(cu_json_at(s, "objective")), "releases");
+    ck_assert_double_eq(cu_json_num(s, "budget_usd"), 300000);
+    ck_assert_double_eq(cu_json_num(s, "replications.evaluate"), (double)reps);
+    cu_json_num(s, "replications.optimize");
+    ck_assert_double_eq(cu_json_num(s, "allocation.chicago"), chicago);
+    ck_assert_double_eq(cu_json_num(s, "allocation.kansas_city"), kc);
+    ck_assert_uint_eq(json_object_size(cu_json_at(s, "allocation")), 2);
 
-    double mean = num_at(s, "releases.mean");
-    json_t *ci = at(s, "releases.ci95");
+    double mean = cu_json_num(s, "releases.mean");
+    json_t *ci = cu_json_at(s, "releases.ci95");
     ck_assert(json_is_array(ci) && json_array_size(ci) == 2);
     double lo = json_number_value(json_array_get(ci, 0)), hi = json_number_value(json_array_get(ci, 1));
     ck_assert(lo <= mean && mean <= hi);
-    double p05 = num_at(s, "releases.p05"), p50 = num_at(s, "releases.p50"), p95 = num_at(s, "releases.p95");
+    double p05 = cu_json_num(s, "releases.p05"), p50 = cu_json_num(s, "releases.p50"),
+           p95 = cu_json_num(s, "releases.p95");
     ck_assert(p05 <= p50 && p50 <= p95);
     ck_assert(mean > 0);
 
@@ -450,7 +175,7 @@ static void check_results(const char *out, size_t reps, double seed, double chic
     double sum = 0;
     for (int c = 0; c < 2; c++) {
         char key[128];
-#define REGION_NUM(field) (snprintf(key, sizeof key, "regions.%s.%s", regions[c], field), num_at(s, key))
+#define REGION_NUM(field) (snprintf(key, sizeof key, "regions.%s.%s", regions[c], field), cu_json_num(s, key))
         ck_assert_double_eq(REGION_NUM("allocated_usd"), alloc[c]);
         double rel = REGION_NUM("releases_mean");
         double spent = REGION_NUM("spent_usd_mean");
@@ -458,7 +183,7 @@ static void check_results(const char *out, size_t reps, double seed, double chic
         ck_assert(rel >= 0 && rel <= fundable);
         ck_assert(spent >= 0 && spent <= alloc[c]);
         snprintf(key, sizeof key, "regions.%s.days_in_detention_mean", regions[c]);
-        json_t *days = at(s, key);
+        json_t *days = cu_json_at(s, key);
         if (rel > 0) /* without releases there is no mean: null */
             ck_assert(json_is_number(days) && json_number_value(days) > 0);
         else
@@ -467,13 +192,13 @@ static void check_results(const char *out, size_t reps, double seed, double chic
 #undef REGION_NUM
     }
     ck_assert_double_eq_tol(sum, mean, 1e-6 * (1 + mean));
-    ck_assert_uint_eq(json_object_size(at(s, "regions")), 2);
+    ck_assert_uint_eq(json_object_size(cu_json_at(s, "regions")), 2);
 
     /* replications.csv: header + reps x regions rows, releases agreeing with
      * the summary's mean. */
-    char *csv = slurp(path_in(out, "replications.csv"), NULL);
+    char *csv = cu_slurp(cu_path_in(out, "replications.csv"), NULL);
     ck_assert_ptr_nonnull(csv);
-    ck_assert_uint_eq(count_lines(csv), 1 + 2 * reps);
+    ck_assert_uint_eq(cu_count_lines(csv), 1 + 2 * reps);
     ck_assert_int_eq(strncmp(csv, "replication,", 12), 0);
     const char *hdr_end = strchr(csv, '\n');
     /* releases is the 5th column (replication,allocation,region,allocated_usd,releases,...) */
@@ -499,9 +224,9 @@ static void check_results(const char *out, size_t reps, double seed, double chic
     ck_assert_double_eq_tol(total / (double)reps, mean, 1e-6 * (1 + mean));
     free(csv);
 
-    char *alloc_csv = slurp(path_in(out, "allocation.csv"), NULL);
+    char *alloc_csv = cu_slurp(cu_path_in(out, "allocation.csv"), NULL);
     ck_assert_ptr_nonnull(alloc_csv);
-    ck_assert_uint_eq(count_lines(alloc_csv), 3);
+    ck_assert_uint_eq(cu_count_lines(alloc_csv), 3);
     ck_assert_ptr_nonnull(strstr(alloc_csv, "\nchicago,"));
     ck_assert_ptr_nonnull(strstr(alloc_csv, "\nkansas_city,"));
     free(alloc_csv);
@@ -510,51 +235,51 @@ static void check_results(const char *out, size_t reps, double seed, double chic
 
 START_TEST(test_simulate_outputs)
 {
-    const char *dir = test_dir("simulate");
+    const char *dir = cu_test_dir("simulate");
     const char *two = two_ini(dir);
-    const char *out = path_in(dir, "out");
+    const char *out = cu_path_in(dir, "out");
     run_result r;
-    ck_assert_msg(RUN(&r, "simulate", "--allocation", ALLOC, "--replications", "300", "-o", out, two) == 0, "%s",
+    ck_assert_msg(CU_RUN(&r, "simulate", "--allocation", ALLOC, "--replications", "300", "-o", out, two) == 0, "%s",
                   r.err);
     ck_assert_ptr_nonnull(strstr(r.out, "Chicago")); /* the table */
-    run_free(&r);
+    cu_run_free(&r);
     check_results(out, 300, 20251218, 200000, 100000);
-    ck_assert_int_eq(count_prefixed(dir, "out"), 1); /* no out.tmp-* or out.old-* */
+    ck_assert_int_eq(cu_count_prefixed(dir, "out"), 1); /* no out.tmp-* or out.old-* */
 
     /* Running again replaces the directory whole; regions left out get 0. */
-    ck_assert_int_eq(RUN(&r, "simulate", "--quiet", "--allocation", "kansas_city=250000", "--replications", "150",
+    ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--allocation", "kansas_city=250000", "--replications", "150",
                          "-o", out, two),
                      0);
     ck_assert_uint_eq(r.nout, 0); /* --quiet */
-    run_free(&r);
+    cu_run_free(&r);
     check_results(out, 150, 20251218, 0, 250000);
-    ck_assert_int_eq(count_prefixed(dir, "out"), 1);
+    ck_assert_int_eq(cu_count_prefixed(dir, "out"), 1);
 }
 END_TEST
 
 /* Without -o the results go to results/SCENARIO_NAME under the working directory. */
 START_TEST(test_simulate_default_dir)
 {
-    const char *dir = test_dir("default_dir");
+    const char *dir = cu_test_dir("default_dir");
     const char *two = two_ini(dir);
     char cwd[512];
     snprintf(cwd, sizeof cwd, "%s", dir);
     run_result r;
-    ck_assert_msg(RUN_IN(&r, cwd, 60, "simulate", "--quiet", "--allocation", ALLOC, "--replications", "100", two) ==
+    ck_assert_msg(CU_RUN_IN(&r, cwd, 60, "simulate", "--quiet", "--allocation", ALLOC, "--replications", "100", two) ==
                       0,
                   "%s", r.err);
-    run_free(&r);
+    cu_run_free(&r);
     char results[600];
     snprintf(results, sizeof results, "%s/results", cwd);
-    check_results(path_in(results, "two"), 100, 20251218, 200000, 100000);
-    ck_assert_int_eq(count_prefixed(results, "two"), 1);
+    check_results(cu_path_in(results, "two"), 100, 20251218, 200000, 100000);
+    ck_assert_int_eq(cu_count_prefixed(results, "two"), 1);
 }
 END_TEST
 
 static void assert_same_file(const char *a, const char *b)
 {
     size_t na, nb;
-    char *x = slurp(a, &na), *y = slurp(b, &nb);
+    char *x = cu_slurp(a, &na), *y = cu_slurp(b, &nb);
     ck_assert_msg(x && y, "missing %s or %s", a, b);
     ck_assert_msg(na == nb && memcmp(x, y, na) == 0, "%s and %s differ", a, b);
     free(x);
@@ -563,27 +288,27 @@ static void assert_same_file(const char *a, const char *b)
 
 START_TEST(test_threads_identical)
 {
-    const char *dir = test_dir("threads");
+    const char *dir = cu_test_dir("threads");
     const char *two = two_ini(dir);
-    const char *o1 = path_in(dir, "t1"), *o2 = path_in(dir, "t2"), *o3 = path_in(dir, "t3");
+    const char *o1 = cu_path_in(dir, "t1"), *o2 = cu_path_in(dir, "t2"), *o3 = cu_path_in(dir, "t3");
     run_result r;
     /* 2500 replications: three evaluation blocks */
-    ck_assert_int_eq(RUN(&r, "simulate", "--quiet", "--allocation", ALLOC, "--replications", "2500", "--threads",
+    ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--allocation", ALLOC, "--replications", "2500", "--threads",
                          "1", "-o", o1, two),
                      0);
-    run_free(&r);
-    ck_assert_int_eq(RUN(&r, "simulate", "--quiet", "--allocation", ALLOC, "--replications", "2500", "--threads",
+    cu_run_free(&r);
+    ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--allocation", ALLOC, "--replications", "2500", "--threads",
                          "2", "-o", o2, two),
                      0);
-    run_free(&r);
-    ck_assert_int_eq(RUN(&r, "simulate", "--quiet", "--threads", "3", "--allocation", ALLOC, "--replications",
+    cu_run_free(&r);
+    ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--threads", "3", "--allocation", ALLOC, "--replications",
                          "2500", "-o", o3, two),
                      0);
-    run_free(&r);
+    cu_run_free(&r);
     const char *files[] = {"summary.json", "replications.csv", "allocation.csv"};
     for (size_t i = 0; i < 3; i++) {
-        assert_same_file(path_in(o1, files[i]), path_in(o2, files[i]));
-        assert_same_file(path_in(o1, files[i]), path_in(o3, files[i]));
+        assert_same_file(cu_path_in(o1, files[i]), cu_path_in(o2, files[i]));
+        assert_same_file(cu_path_in(o1, files[i]), cu_path_in(o3, files[i]));
     }
 }
 END_TEST
@@ -592,10 +317,10 @@ END_TEST
  * DIR.tmp-* sibling). */
 START_TEST(test_bad_usage)
 {
-    const char *dir = test_dir("bad_usage");
+    const char *dir = cu_test_dir("bad_usage");
     const char *two = two_ini(dir);
-    const char *out = path_in(dir, "out");
-    const char *missing = path_in(dir, "missing.ini");
+    const char *out = cu_path_in(dir, "out");
+    const char *missing = cu_path_in(dir, "missing.ini");
     const char *const cases[][12] = {
         {"simulate", "--allocation", "chicago=1000,boston=5", "-o", out, two},
         {"simulate", "--allocation", "chicago=200000,kansas_city=100001", "-o", out, two},
@@ -623,12 +348,12 @@ START_TEST(test_bad_usage)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         run_result r;
-        int rc = run_v(&r, dir, 30, cases[i]);
+        int rc = cu_run_v(&r, dir, 30, cases[i]);
         ck_assert_msg(rc == 2, "case %zu (%s %s): exit %d\n%s", i, cases[i][1], cases[i][2], rc, r.err);
         ck_assert_msg(strstr(r.err, "fianza") != NULL, "case %zu: no message: '%s'", i, r.err);
-        ck_assert_msg(count_prefixed(dir, "out") == 0, "case %zu left a results directory behind", i);
-        ck_assert_msg(!exists(path_in(dir, "results")), "case %zu wrote results/", i);
-        run_free(&r);
+        ck_assert_msg(cu_count_prefixed(dir, "out") == 0, "case %zu left a results directory behind", i);
+        ck_assert_msg(!cu_exists(cu_path_in(dir, "results")), "case %zu wrote results/", i);
+        cu_run_free(&r);
     }
 }
 END_TEST
@@ -637,24 +362,24 @@ END_TEST
  * here would take hours to simulate. */
 START_TEST(test_unwritable_outdir)
 {
-    const char *dir = test_dir("unwritable");
-    const char *ini = path_in(dir, "huge.ini");
-    write_file(ini, "[simulation]\nreplications = 10000000\n[region.big]\ninitial_detained = 100000\n"
+    const char *dir = cu_test_dir("unwritable");
+    const char *ini = cu_path_in(dir, "huge.ini");
+    cu_write_file(ini, "[simulation]\nreplications = 10000000\n[region.big]\ninitial_detained = 100000\n"
                     "bond_usd = uniform(min=1500, max=3000)\n");
-    const char *file = path_in(dir, "plainfile");
-    write_file(file, "not a directory\n");
-    const char *targets[] = {"/proc/fianza_results", "/proc/self/nope/results", path_in(dir, "plainfile/sub"),
+    const char *file = cu_path_in(dir, "plainfile");
+    cu_write_file(file, "not a directory\n");
+    const char *targets[] = {"/proc/fianza_results", "/proc/self/nope/results", cu_path_in(dir, "plainfile/sub"),
                              file};
     for (size_t i = 0; i < sizeof targets / sizeof *targets; i++) {
         run_result r;
-        int rc = RUN_IN(&r, dir, 20, "simulate", "--allocation", "big=300000", "-o", targets[i], ini);
+        int rc = CU_RUN_IN(&r, dir, 20, "simulate", "--allocation", "big=300000", "-o", targets[i], ini);
         ck_assert_msg(rc == 2, "-o %s: exit %d\n%s", targets[i], rc, r.err);
-        ck_assert_msg(r.seconds < 10 * time_scale(), "-o %s: took %.1f s", targets[i], r.seconds);
+        ck_assert_msg(r.seconds < 10 * cu_time_scale(), "-o %s: took %.1f s", targets[i], r.seconds);
         ck_assert_ptr_nonnull(strstr(r.err, targets[i]));
-        ck_assert_int_eq(count_prefixed(dir, "plainfile"), 1);
-        run_free(&r);
+        ck_assert_int_eq(cu_count_prefixed(dir, "plainfile"), 1);
+        cu_run_free(&r);
     }
-    char *still = slurp(file, NULL);
+    char *still = cu_slurp(file, NULL);
     ck_assert_str_eq(still, "not a directory\n");
     free(still);
 }
@@ -662,43 +387,44 @@ END_TEST
 
 START_TEST(test_seed)
 {
-    const char *dir = test_dir("seed");
+    const char *dir = cu_test_dir("seed");
     const char *two = two_ini(dir);
-    const char *a = path_in(dir, "a"), *b = path_in(dir, "b"), *c = path_in(dir, "c");
+    const char *a = cu_path_in(dir, "a"), *b = cu_path_in(dir, "b"), *c = cu_path_in(dir, "c");
     run_result r;
-    ck_assert_int_eq(RUN(&r, "simulate", "--quiet", "--seed", "11", "--allocation", ALLOC, "--replications", "400",
+    ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--seed", "11", "--allocation", ALLOC, "--replications", "400",
                          "-o", a, two),
                      0);
-    run_free(&r);
-    ck_assert_int_eq(RUN(&r, "simulate", "--quiet", "--seed", "11", "--allocation", ALLOC, "--replications", "400",
+    cu_run_free(&r);
+    ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--seed", "11", "--allocation", ALLOC, "--replications", "400",
                          "-o", b, two),
                      0);
-    run_free(&r);
-    ck_assert_int_eq(RUN(&r, "simulate", "--quiet", "--seed", "12", "--allocation", ALLOC, "--replications", "400",
+    cu_run_free(&r);
+    ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--seed", "12", "--allocation", ALLOC, "--replications", "400",
                          "-o", c, two),
                      0);
-    run_free(&r);
-    assert_same_file(path_in(a, "summary.json"), path_in(b, "summary.json"));
-    assert_same_file(path_in(a, "replications.csv"), path_in(b, "replications.csv"));
-    json_t *ja = load_json(path_in(a, "summary.json")), *jc = load_json(path_in(c, "summary.json"));
-    ck_assert_double_eq(num_at(ja, "seed"), 11);
-    ck_assert_double_eq(num_at(jc, "seed"), 12);
-    ck_assert(!json_equal(at(ja, "releases"), at(jc, "releases")));
-    ck_assert(!json_equal(at(ja, "regions"), at(jc, "regions")));
+    cu_run_free(&r);
+    assert_same_file(cu_path_in(a, "summary.json"), cu_path_in(b, "summary.json"));
+    assert_same_file(cu_path_in(a, "replications.csv"), cu_path_in(b, "replications.csv"));
+    json_t *ja = cu_load_json(cu_path_in(a, "summary.json")), *jc = cu_load_json(cu_path_in(c, "summary.json"));
+    ck_assert_double_eq(cu_json_num(ja, "seed"), 11);
+    ck_assert_double_eq(cu_json_num(jc, "seed"), 12);
+    ck_assert(!json_equal(cu_json_at(ja, "releases"), cu_json_at(jc, "releases")));
+    ck_assert(!json_equal(cu_json_at(ja, "regions"), cu_json_at(jc, "regions")));
     json_decref(ja);
     json_decref(jc);
-    char *ca = slurp(path_in(a, "replications.csv"), NULL), *cc = slurp(path_in(c, "replications.csv"), NULL);
+    char *ca = cu_slurp(cu_path_in(a, "replications.csv"), NULL),
+         *cc = cu_slurp(cu_path_in(c, "replications.csv"), NULL);
     ck_assert_str_ne(ca, cc);
     free(ca);
     free(cc);
 
     /* --seed is the scenario's [simulation] seed: the same as --set */
-    const char *d = path_in(dir, "d");
-    ck_assert_int_eq(RUN(&r, "simulate", "--quiet", "--set", "simulation.seed=11", "--allocation", ALLOC,
+    const char *d = cu_path_in(dir, "d");
+    ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--set", "simulation.seed=11", "--allocation", ALLOC,
                          "--replications", "400", "-o", d, two),
                      0);
-    run_free(&r);
-    assert_same_file(path_in(a, "summary.json"), path_in(d, "summary.json"));
+    cu_run_free(&r);
+    assert_same_file(cu_path_in(a, "summary.json"), cu_path_in(d, "summary.json"));
 }
 END_TEST
 
@@ -706,51 +432,51 @@ END_TEST
  * parse as one JSON document equal to the file, with or without --quiet. */
 START_TEST(test_json_stdout)
 {
-    const char *dir = test_dir("json");
+    const char *dir = cu_test_dir("json");
     const char *two = two_ini(dir);
     const char *flags[][2] = {{"--json", "--quiet"}, {"--json", "--json"}};
     for (size_t i = 0; i < 2; i++) {
-        const char *out = path_in(dir, i ? "loud" : "quiet");
+        const char *out = cu_path_in(dir, i ? "loud" : "quiet");
         run_result r;
-        ck_assert_int_eq(RUN(&r, "simulate", flags[i][0], flags[i][1], "--allocation", ALLOC, "--replications",
+        ck_assert_int_eq(CU_RUN(&r, "simulate", flags[i][0], flags[i][1], "--allocation", ALLOC, "--replications",
                              "200", "-o", out, two),
                          0);
         json_error_t je;
         json_t *doc = json_loadb(r.out, r.nout, 0, &je);
         ck_assert_msg(doc != NULL, "%s: stdout is not JSON (%s, line %d):\n%.300s", flags[i][1], je.text, je.line,
                       r.out);
-        json_t *file = load_json(path_in(out, "summary.json"));
+        json_t *file = cu_load_json(cu_path_in(out, "summary.json"));
         ck_assert_msg(json_equal(doc, file), "%s: stdout differs from summary.json", flags[i][1]);
-        ck_assert_double_eq(num_at(doc, "replications.evaluate"), 200);
+        ck_assert_double_eq(cu_json_num(doc, "replications.evaluate"), 200);
         json_decref(doc);
         json_decref(file);
-        run_free(&r);
+        cu_run_free(&r);
     }
 }
 END_TEST
 
 START_TEST(test_help)
 {
-    const char *dir = test_dir("help");
+    const char *dir = cu_test_dir("help");
     const char *const ok[][3] = {{"--help"}, {"-h"}, {"simulate", "--help"}, {"check", "--help"},
                                  {"simulate", "-h"}};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         run_result r;
-        ck_assert_msg(run_v(&r, dir, 30, ok[i]) == 0, "%s %s: exit %d", ok[i][0], ok[i][1] ? ok[i][1] : "",
+        ck_assert_msg(cu_run_v(&r, dir, 30, ok[i]) == 0, "%s %s: exit %d", ok[i][0], ok[i][1] ? ok[i][1] : "",
                       r.status);
         ck_assert_ptr_nonnull(strstr(r.out, "usage: fianza"));
-        run_free(&r);
+        cu_run_free(&r);
     }
     run_result r;
-    ck_assert_int_eq(RUN(&r, "simulate", "--help"), 0);
+    ck_assert_int_eq(CU_RUN(&r, "simulate", "--help"), 0);
     ck_assert_ptr_nonnull(strstr(r.out, "--allocation"));
     ck_assert_ptr_nonnull(strstr(r.out, "--threads"));
-    run_free(&r);
+    cu_run_free(&r);
     const char *const none[] = {NULL};
-    ck_assert_int_eq(run_v(&r, dir, 30, none), 2); /* no command: usage on stderr */
+    ck_assert_int_eq(cu_run_v(&r, dir, 30, none), 2); /* no command: usage on stderr */
     ck_assert_ptr_nonnull(strstr(r.err, "usage: fianza"));
-    run_free(&r);
-    ck_assert_int_eq(count_prefixed(dir, ""), 2); /* only . and .. */
+    cu_run_free(&r);
+    ck_assert_int_eq(cu_count_prefixed(dir, ""), 2); /* only . and .. */
 }
 END_TEST
 
@@ -758,14 +484,14 @@ Suite *make_cli_suite(void)
 {
     Suite *s = suite_create("cli");
     TCase *check = tcase_create("check");
-    tcase_add_unchecked_fixture(check, work_setup, work_teardown);
+    tcase_add_unchecked_fixture(check, cu_work_setup, cu_work_teardown);
     tcase_set_timeout(check, 60);
     tcase_add_test(check, test_check_defaults);
     tcase_add_test(check, test_check_bad_scenarios);
     suite_add_tcase(s, check);
 
     TCase *sim = tcase_create("simulate");
-    tcase_add_unchecked_fixture(sim, work_setup, work_teardown);
+    tcase_add_unchecked_fixture(sim, cu_work_setup, cu_work_teardown);
     tcase_set_timeout(sim, 120);
     tcase_add_test(sim, test_simulate_outputs);
     tcase_add_test(sim, test_simulate_default_dir);
@@ -775,7 +501,7 @@ Suite *make_cli_suite(void)
     suite_add_tcase(s, sim);
 
     TCase *usage = tcase_create("usage");
-    tcase_add_unchecked_fixture(usage, work_setup, work_teardown);
+    tcase_add_unchecked_fixture(usage, cu_work_setup, cu_work_teardown);
     tcase_set_timeout(usage, 120);
     tcase_add_test(usage, test_bad_usage);
     tcase_add_test(usage, test_unwritable_outdir);

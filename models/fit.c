@@ -1,0 +1,369 @@
+/* fit: maximum-likelihood estimation of the scenario families (fit.h).
+ *
+ * Log-likelihood of the family truncated to [lo, hi] (the conditional
+ * distribution, Cohen 1991, "Truncated and Censored Samples", ch. 1):
+ *   l(theta) = sum_i log f(x_i; theta) - n log(F(hi; theta) - F(lo; theta)).
+ * The sums of log f need only sufficient statistics (n, mean and centred sum
+ * of squares of x and of log x) for every family but the Weibull, so one
+ * evaluation is O(1) there and O(n) for the Weibull.
+ *
+ * Estimates.  Closed forms (Johnson, Kotz & Balakrishnan, "Continuous
+ * Univariate Distributions", vol. 1): normal mean and sd = sample mean and
+ * sqrt(sum (x - mean)^2 / n); lognormal mu and sigma the same on log x;
+ * exponential mean = sample mean, and sample mean - lo when truncated on the
+ * left only (memorylessness: X - lo given X > lo is the same exponential).
+ * Otherwise the negative log-likelihood is minimised by GSL's Nelder-Mead
+ * simplex (nmsimplex2) over unconstrained parameters t (logs of positive
+ * parameters; the normal mean over the sample sd), started from the closed
+ * forms above or, for gamma, Minka's (2002) approximation to the shape MLE,
+ * k0 = (3 - s + sqrt((s - 3)^2 + 24 s)) / (12 s), s = log(mean) - mean(log x),
+ * and for the Weibull the moments of log X (a Gumbel law: sd = pi / (k sqrt 6),
+ * mean = log(scale) - gamma_E / k).  The simplex is restarted once from its
+ * optimum; "converged" means both runs met the size tolerance.
+ *
+ * Standard errors: the observed information I = -H, H the Hessian of l in t
+ * by central differences at the optimum; Var(t) = I^-1 (Cholesky, GSL), and
+ * each reported parameter phi_j depends on t_j alone, so se(phi_j) =
+ * |d phi_j / d t_j| se(t_j) (the delta method; exact for the observed
+ * information since the gradient vanishes at the optimum). */
+#include "fit.h"
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fit_int.h"
+
+static const char *const family_names[FIT_NFAMILIES] = {"lognormal", "gamma", "weibull", "exponential", "normal"};
+
+const char *fit_family_name(fit_family f) { return (unsigned)f < FIT_NFAMILIES ? family_names[f] : "?"; }
+
+int fit_family_parse(const char *name, fit_family *out)
+{
+    for (int f = 0; f < FIT_NFAMILIES; f++)
+        if (!strcmp(name, family_names[f])) {
+            *out = (fit_family)f;
+            return 0;
+        }
+    return -1;
+}
+
+void fit_options_init(fit_options *o)
+{
+    o->lo = -INFINITY;
+    o->hi = INFINITY;
+}
+
+int fit_nparams(fit_family f) { return f == FIT_EXPONENTIAL ? 1 : 2; }
+
+/* ---- the data and the log-likelihood ---- */
+
+static double loglik(const fit_data *d, const double *p)
+{
+    double n = (double)d->n, s;
+    switch (d->fam) {
+    case FIT_LOGNORMAL: {
+        double dm = d->lmean - p[0];
+        s = -n * d->lmean - n * log(p[1]) - 0.5 * n * log(2 * M_PI) - (d->lm2 + n * dm * dm) / (2 * p[1] * p[1]);
+        break;
+    }
+    case FIT_NORMAL: {
+        double dm = d->mean - p[0];
+        s = -n * log(p[1]) - 0.5 * n * log(2 * M_PI) - (d->m2 + n * dm * dm) / (2 * p[1] * p[1]);
+        break;
+    }
+    case FIT_GAMMA:
+        s = (p[0] - 1) * n * d->lmean - n * d->mean / p[1] - n * gsl_sf_lngamma(p[0]) - n * p[0] * log(p[1]);
+        break;
+    case FIT_EXPONENTIAL: s = -n * log(p[0]) - n * d->mean / p[0]; break;
+    case FIT_WEIBULL: {
+        double sum = 0;
+        for (size_t i = 0; i < d->n; i++)
+            sum += pow(d->x[i] / p[1], p[0]);
+        s = n * log(p[0]) - n * p[0] * log(p[1]) + (p[0] - 1) * n * d->lmean - sum;
+        break;
+    }
+    default: return NAN;
+    }
+    return s - n * fit_log_mass(d->fam, p, d->lo, d->hi);
+}
+
+/* Unconstrained t <-> canonical p, and d phi_j / d t_j for the reported phi. */
+static void to_canonical(const fit_data *d, const double *t, double *p)
+{
+    switch (d->fam) {
+    case FIT_LOGNORMAL: p[0] = t[0], p[1] = exp(t[1]); break;
+    case FIT_NORMAL: p[0] = d->s0 * t[0], p[1] = d->s0 * exp(t[1]); break;
+    case FIT_EXPONENTIAL: p[0] = exp(t[0]); break;
+    default: p[0] = exp(t[0]), p[1] = exp(t[1]); break;
+    }
+}
+
+static void from_canonical(const fit_data *d, const double *p, double *t)
+{
+    switch (d->fam) {
+    case FIT_LOGNORMAL: t[0] = p[0], t[1] = log(p[1]); break;
+    case FIT_NORMAL: t[0] = p[0] / d->s0, t[1] = log(p[1] / d->s0); break;
+    case FIT_EXPONENTIAL: t[0] = log(p[0]); break;
+    default: t[0] = log(p[0]), t[1] = log(p[1]); break;
+    }
+}
+
+/* Reported parameters (fit.h) from canonical ones, with d phi / d t. */
+static void reported(const fit_data *d, const double *p, double *phi, double *dphi)
+{
+    switch (d->fam) {
+    case FIT_LOGNORMAL: phi[0] = dphi[0] = exp(p[0]), phi[1] = dphi[1] = p[1]; break;
+    case FIT_NORMAL: phi[0] = p[0], dphi[0] = d->s0, phi[1] = dphi[1] = p[1]; break;
+    case FIT_EXPONENTIAL: phi[0] = dphi[0] = p[0]; break;
+    default: phi[0] = dphi[0] = p[0], phi[1] = dphi[1] = p[1]; break;
+    }
+}
+
+static double loglik_t(const fit_data *d, const double *t)
+{
+    double p[2];
+    to_canonical(d, t, p);
+    return loglik(d, p);
+}
+
+static double objective(const gsl_vector *v, void *ctx)
+{
+    const fit_data *d = ctx;
+    double t[2] = {gsl_vector_get(v, 0), v->size > 1 ? gsl_vector_get(v, 1) : 0};
+    double l = loglik_t(d, t);
+    /* per observation, so the simplex tolerance does not depend on n; a
+     * huge finite value outside the domain keeps nmsimplex2 going */
+    return isfinite(l) ? -l / (double)d->n : 1e300;
+}
+
+/* Nelder-Mead from t; writes the optimum back into t.  Returns 1 if the
+ * simplex size fell below the tolerance, 0 if the iterations ran out. */
+static int simplex(const fit_data *d, double *t, int np, double step, int *iters)
+{
+    const double tol = 1e-7;
+    gsl_multimin_function fn = {.f = objective, .n = (size_t)np, .params = (void *)d};
+    gsl_vector *x = gsl_vector_alloc((size_t)np), *ss = gsl_vector_alloc((size_t)np);
+    gsl_multimin_fminimizer *m = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, (size_t)np);
+    int converged = 0;
+    if (!x || !ss || !m)
+        goto done;
+    for (int j = 0; j < np; j++) {
+        gsl_vector_set(x, (size_t)j, t[j]);
+        gsl_vector_set(ss, (size_t)j, step);
+    }
+    if (gsl_multimin_fminimizer_set(m, &fn, x, ss) != GSL_SUCCESS)
+        goto done;
+    for (int it = 0; it < 2000; it++) {
+        ++*iters;
+        if (gsl_multimin_fminimizer_iterate(m) != GSL_SUCCESS)
+            break;
+        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), tol) == GSL_SUCCESS) {
+            converged = 1;
+            break;
+        }
+    }
+    for (int j = 0; j < np; j++)
+        t[j] = gsl_vector_get(m->x, (size_t)j);
+done:
+    gsl_multimin_fminimizer_free(m);
+    gsl_vector_free(x);
+    gsl_vector_free(ss);
+    return converged;
+}
+
+/* Observed information in t by central differences, inverted: se_t[j].
+ * Returns 0, or -1 if the information is not positive definite. */
+static int std_errors(const fit_data *d, const double *t, int np, double *se_t)
+{
+    const double h = 1e-4;
+    double H[2][2], l0 = loglik_t(d, t);
+    for (int i = 0; i < np; i++)
+        for (int j = i; j < np; j++) {
+            double a[2] = {t[0], np > 1 ? t[1] : 0};
+            if (i == j) {
+                a[i] = t[i] + h;
+                double lp = loglik_t(d, a);
+                a[i] = t[i] - h;
+                double lm = loglik_t(d, a);
+                H[i][i] = (lp - 2 * l0 + lm) / (h * h);
+            } else {
+                double s[4];
+                for (int k = 0; k < 4; k++) {
+                    a[i] = t[i] + (k & 1 ? -h : h);
+                    a[j] = t[j] + (k & 2 ? -h : h);
+                    s[k] = loglik_t(d, a);
+                }
+                H[i][j] = H[j][i] = (s[0] - s[1] - s[2] + s[3]) / (4 * h * h);
+            }
+        }
+    double info[4];
+    for (int i = 0; i < np; i++)
+        for (int j = 0; j < np; j++)
+            info[i * np + j] = -H[i][j];
+    gsl_matrix_view mv = gsl_matrix_view_array(info, (size_t)np, (size_t)np);
+    for (int i = 0; i < np * np; i++)
+        if (!isfinite(info[i]))
+            return -1;
+    if (gsl_linalg_cholesky_decomp1(&mv.matrix) != GSL_SUCCESS ||
+        gsl_linalg_cholesky_invert(&mv.matrix) != GSL_SUCCESS)
+        return -1;
+    for (int j = 0; j < np; j++) {
+        double v = gsl_matrix_get(&mv.matrix, (size_t)j, (size_t)j);
+        if (!(v > 0) || !isfinite(v))
+            return -1;
+        se_t[j] = sqrt(v);
+    }
+    return 0;
+}
+
+/* Support check: index of the first value the family cannot produce, or n. */
+static size_t first_outside(fit_family f, const double *x, size_t n, const char **what)
+{
+    *what = f == FIT_EXPONENTIAL ? "x >= 0" : "x > 0";
+    for (size_t i = 0; i < n; i++)
+        if (f == FIT_EXPONENTIAL ? x[i] < 0 : f != FIT_NORMAL && !(x[i] > 0))
+            return i;
+    return n;
+}
+
+/* Closed-form or starting canonical parameters; returns 1 if they are the MLE. */
+static int start(const fit_data *d, double *p)
+{
+    int cut_lo = fit_cuts_lo(d->fam, d->lo), cut_hi = isfinite(d->hi);
+    double n = (double)d->n, lsd = sqrt(d->lm2 / n);
+    switch (d->fam) {
+    case FIT_LOGNORMAL: p[0] = d->lmean, p[1] = lsd; return !cut_lo && !cut_hi;
+    case FIT_NORMAL: p[0] = d->mean, p[1] = d->s0; return !cut_lo && !cut_hi;
+    case FIT_EXPONENTIAL:
+        p[0] = cut_lo ? d->mean - d->lo : d->mean;
+        if (!(p[0] > 0))
+            p[0] = d->mean > 0 ? d->mean : 1;
+        return !cut_hi;
+    case FIT_GAMMA: {
+        double s = log(d->mean) - d->lmean;
+        p[0] = s > 0 ? (3 - s + sqrt((s - 3) * (s - 3) + 24 * s)) / (12 * s) : 1;
+        p[1] = d->mean / p[0];
+        return 0;
+    }
+    case FIT_WEIBULL:
+        p[0] = lsd > 0 ? M_PI / (lsd * sqrt(6)) : 1;
+        p[1] = exp(d->lmean + 0.5772156649015329 / p[0]);
+        return 0;
+    default: return 0;
+    }
+}
+
+static void skip(fit_result *out, size_t index, const char *fmt, double v, const char *what)
+{
+    out->ok = 0;
+    out->bad_index = index;
+    snprintf(out->reason, sizeof out->reason, fmt, v, what);
+}
+
+int fit_family_mle(fit_result *out, fit_family fam, const double *x, size_t n, const fit_options *opt,
+                   fz_error *err)
+{
+    memset(out, 0, sizeof *out);
+    static const char *const names[FIT_NFAMILIES][2] = {
+        {"median", "sigma"}, {"shape", "scale"}, {"shape", "scale"}, {"mean", NULL}, {"mean", "sd"}};
+    out->family = fam;
+    out->nparams = fit_nparams(fam);
+    out->names[0] = names[fam][0];
+    out->names[1] = names[fam][1];
+    out->lo = opt ? opt->lo : -INFINITY;
+    out->hi = opt ? opt->hi : INFINITY;
+    out->loglik = out->aic = out->bic = out->ks = out->ks_p = out->ad = NAN;
+    out->se[0] = out->se[1] = out->param[0] = out->param[1] = NAN;
+    if ((unsigned)fam >= FIT_NFAMILIES)
+        return fz_fail(err, FZ_EINPUT, "unknown family %d", (int)fam);
+    if (!(out->lo < out->hi))
+        return fz_fail(err, FZ_EINPUT, "the truncation range [%g, %g] is empty", out->lo, out->hi);
+    if (n < 2)
+        return fz_fail(err, FZ_EINPUT, "%zu value%s: at least 2 are needed to fit a distribution", n,
+                       n == 1 ? "" : "s");
+    fit_data d = {.fam = fam, .x = x, .n = n, .lo = out->lo, .hi = out->hi};
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]) || x[i] < d.lo || x[i] > d.hi)
+            return fz_fail(err, FZ_EINPUT, "value %g (number %zu) is outside the fitted range [%g, %g]", x[i],
+                           i + 1, d.lo, d.hi);
+    const char *what;
+    size_t bad = first_outside(fam, x, n, &what);
+    if (bad < n) {
+        skip(out, bad, "%g is outside the family's support (%s)", x[bad], what);
+        return 0;
+    }
+    /* sufficient statistics (Welford for stability) */
+    for (size_t i = 0; i < n; i++) {
+        double k = (double)(i + 1), dx = x[i] - d.mean;
+        d.mean += dx / k;
+        d.m2 += dx * (x[i] - d.mean);
+        if (fam != FIT_NORMAL && fam != FIT_EXPONENTIAL) {
+            double lx = log(x[i]), dl = lx - d.lmean;
+            d.lmean += dl / k;
+            d.lm2 += dl * (lx - d.lmean);
+        }
+    }
+    d.s0 = sqrt(d.m2 / (double)n);
+    if (!(d.m2 > 0) || ((fam == FIT_LOGNORMAL || fam == FIT_GAMMA || fam == FIT_WEIBULL) && !(d.lm2 > 0))) {
+        skip(out, 0, "all values equal %g%s", x[0], ": there is no spread to fit");
+        return 0;
+    }
+    int np = out->nparams;
+    double p[2] = {0, 0}, t[2] = {0, 0}, se_t[2] = {NAN, NAN}, dphi[2] = {0, 0};
+    out->closed_form = start(&d, p);
+    from_canonical(&d, p, t);
+    if (out->closed_form) {
+        out->converged = 1;
+    } else {
+        int c1 = simplex(&d, t, np, 0.1, &out->iterations);
+        int c2 = simplex(&d, t, np, 0.02, &out->iterations); /* restart at the optimum */
+        out->converged = c1 && c2;
+        to_canonical(&d, t, p);
+    }
+    out->loglik = loglik(&d, p);
+    if (!isfinite(out->loglik)) {
+        skip(out, 0, "the likelihood could not be maximised (log-likelihood %g)%s", out->loglik, "");
+        return 0;
+    }
+    out->ok = 1;
+    reported(&d, p, out->param, dphi);
+    if (std_errors(&d, t, np, se_t) == 0)
+        for (int j = 0; j < np; j++)
+            out->se[j] = fabs(dphi[j]) * se_t[j];
+    out->aic = 2.0 * np - 2 * out->loglik;
+    out->bic = np * log((double)n) - 2 * out->loglik;
+    return fit_gof(out, x, n, err);
+}
+
+int fit_all(fit_result out[FIT_NFAMILIES], size_t *nfit, const double *x, size_t n, const fit_options *opt,
+            fz_error *err)
+{
+    fit_result tmp[FIT_NFAMILIES];
+    for (int f = 0; f < FIT_NFAMILIES; f++) {
+        int rc = fit_family_mle(&tmp[f], (fit_family)f, x, n, opt, err);
+        if (rc)
+            return rc;
+    }
+    /* fitted families by increasing AIC (insertion sort keeps family order on ties), then the rest */
+    size_t k = 0;
+    for (int f = 0; f < FIT_NFAMILIES; f++) {
+        if (!tmp[f].ok)
+            continue;
+        size_t j = k++;
+        while (j > 0 && out[j - 1].aic > tmp[f].aic) {
+            out[j] = out[j - 1];
+            j--;
+        }
+        out[j] = tmp[f];
+    }
+    *nfit = k;
+    for (int f = 0; f < FIT_NFAMILIES; f++)
+        if (!tmp[f].ok)
+            out[k++] = tmp[f];
+    return 0;
+}
