@@ -541,7 +541,9 @@ int dist_set_arg(char **out, const char *text, const char *arg, const char *valu
     if (span_eq(name, "mixture"))
         return fz_fail(err, FZ_EINPUT, "cannot set '%s' inside a mixture: set the whole distribution", arg);
     span body = {t.s + open + 1, t.n - open - 2};
-    size_t cap = t.n + strlen(arg) + strlen(value) + 8;
+    /* each item is written back with at most two more characters (", "),
+     * plus the new argument: 2 t.n + arg + value bounds the result */
+    size_t cap = 2 * t.n + strlen(arg) + strlen(value) + 16;
     char *o = malloc(cap);
     if (!o)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");

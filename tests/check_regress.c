@@ -44,12 +44,30 @@ START_TEST(test_cli_parse_twice)
 }
 END_TEST
 
+/* fuzz_options: dist_set_arg sized its output for the input text, but writes
+ * each argument back with ", " between: many short arguments overflowed. */
+START_TEST(test_dist_set_arg_many_items)
+{
+    char text[4096] = "gamma(";
+    for (int i = 0; i < 400; i++)
+        strcat(text, i ? ",x" : "x");
+    strcat(text, ")");
+    char *out = NULL;
+    fz_error err;
+    ck_assert_int_eq(dist_set_arg(&out, text, "min", "1", &err), 0);
+    ck_assert(strstr(out, ", min=1)") != NULL);
+    ck_assert_uint_eq(strlen(out), strlen("gamma()") + 1 + 399 * 3 + strlen(", min=1"));
+    free(out);
+}
+END_TEST
+
 Suite *make_regress_suite(void)
 {
     Suite *s = suite_create("regress");
     TCase *tc = tcase_create("fuzz");
     tcase_add_test(tc, test_weibull_tiny_shape_moments);
     tcase_add_test(tc, test_cli_parse_twice);
+    tcase_add_test(tc, test_dist_set_arg_many_items);
     suite_add_tcase(s, tc);
     return s;
 }
