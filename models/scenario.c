@@ -231,17 +231,31 @@ static int region_defaults(scenario_region *r, const char *name, fz_error *err)
     return 0;
 }
 
+/* Where [section] key was given ("FILE:LINE" or "--set ..."), or NULL. */
+static const char *entry_origin(const ini_doc *doc, const char *section, const char *key)
+{
+    for (size_t i = 0; i < doc->n; i++)
+        if (strcmp(doc->entries[i].section, section) == 0 && strcmp(doc->entries[i].key, key) == 0)
+            return doc->entries[i].origin;
+    return NULL;
+}
+
 static int check_whole(const scenario *s, const ini_doc *doc, fz_error *err)
 {
     const char *p = s->path;
     if (s->nregions == 0)
         return fz_fail(err, FZ_EINPUT, "%s: no regions: expected at least one [region.NAME] section", p);
     double cells = s->budget_usd / s->granularity_usd;
-    if (cells > SCENARIO_MAX_GRID)
+    if (cells > SCENARIO_MAX_GRID) {
+        /* name the line of granularity_usd (what to raise), else of budget_usd */
+        const char *where = entry_origin(doc, "fund", "granularity_usd");
+        if (!where)
+            where = entry_origin(doc, "fund", "budget_usd");
         return fz_fail(err, FZ_EINPUT,
                        "%s: budget_usd / granularity_usd = %.0f grid steps; the limit is %d: "
                        "raise granularity_usd",
-                       p, cells, SCENARIO_MAX_GRID);
+                       where ? where : p, cells, SCENARIO_MAX_GRID);
+    }
     double min_total = 0;
     for (size_t i = 0; i < s->nregions; i++) {
         const scenario_region *r = &s->regions[i];
@@ -400,6 +414,32 @@ int scenario_params(scenario_param **out, size_t *n, const scenario *s, fz_error
     *out = p;
     *n = k;
     return 0;
+}
+
+int scenario_key_numeric(const char *name)
+{
+    const key_spec *keys;
+    const char *key;
+    if (strncmp(name, "fund.", 5) == 0)
+        keys = fund_keys, key = name + 5;
+    else if (strncmp(name, "simulation.", 11) == 0)
+        keys = simulation_keys, key = name + 11;
+    else if (strncmp(name, "region.", 7) == 0 && strchr(name + 7, '.'))
+        keys = region_keys, key = strchr(name + 7, '.') + 1;
+    else
+        return -1;
+    const char *dot = strchr(key, '.');
+    size_t n = dot ? (size_t)(dot - key) : strlen(key);
+    for (const key_spec *k = keys; k->name; k++) {
+        if (strlen(k->name) != n || strncmp(k->name, key, n) != 0)
+            continue;
+        if (k->type == K_DIST)
+            return dot && dot[1] ? 1 : 0;
+        if (dot)
+            return -1;
+        return k->type == K_NUM || k->type == K_INT || k->type == K_SEED || k->type == K_UNLIMITED;
+    }
+    return -1;
 }
 
 int scenario_region_index(const scenario *s, const char *name)

@@ -80,6 +80,13 @@ typedef struct scenario_param {
  * malloc'd array; returns 0 or FZ_ERUNTIME. */
 int scenario_params(scenario_param **out, size_t *n, const scenario *s, fz_error *err);
 
+/* Whether a --set name ("fund.budget_usd", "region.R.bond_grant_prob",
+ * "region.R.bond_usd.median") holds a number that a sweep can vary: 1 for a
+ * numeric key or a distribution argument, 0 for a known key holding text
+ * (label, policy, objective) or a whole distribution, -1 when no such key
+ * exists (scenario_load then says why). */
+int scenario_key_numeric(const char *name);
+
 /* Index of the region called name, or -1. */
 int scenario_region_index(const scenario *s, const char *name);
 

@@ -2,7 +2,7 @@
 # Installs the Debian packages fianza needs to build, test and draw charts,
 # skipping the ones already present.  Run as root (or through sudo).
 # Extra packages may be named on the command line (CI adds chromium for the
-# report.html browser test).
+# report.html browser test and valgrind for the valgrind_optimize test).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libglpk-dev libgsl-dev check libsubunit-dev
       libinih-dev libjansson-dev libcsv-dev gnuplot-nox "$@")

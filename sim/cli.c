@@ -178,7 +178,24 @@ int cli_load_scenario(scenario **out, const cli_opts *o, fz_error *err)
     }
     int rc = scenario_load(out, o->scenario_path, sets, n, err);
     free(sets);
+    if (rc && o->seed)
+        cli_rename_origin(err, seed, "--seed", o->seed);
+    if (rc && o->replications)
+        cli_rename_origin(err, reps, "--replications", o->replications);
     return rc;
+}
+
+void cli_rename_origin(fz_error *err, const char *set, const char *option, const char *value)
+{
+    char head[600];
+    if (!err)
+        return;
+    int n = snprintf(head, sizeof head, "--set %s:", set);
+    if (n <= 0 || (size_t)n >= sizeof head || strncmp(err->msg, head, (size_t)n) != 0)
+        return;
+    char rest[sizeof err->msg];
+    snprintf(rest, sizeof rest, "%s", err->msg + n - 1); /* from the ':' on */
+    snprintf(err->msg, sizeof err->msg, "%s %s%s", option, value, rest);
 }
 
 int cli_parse_allocation(double *alloc, const scenario *s, const char *text, fz_error *err)

@@ -49,13 +49,45 @@ static int load_with(scenario **out, const cli_opts *o, const char *const *extra
     char **sets = malloc((o->nsets + nextra) * sizeof *sets);
     if (!sets)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
-    memcpy(sets, o->sets, o->nsets * sizeof *sets);
+    if (o->nsets) /* o->sets is NULL without --set: memcpy may not take NULL even for 0 bytes */
+        memcpy(sets, o->sets, o->nsets * sizeof *sets);
     for (size_t i = 0; i < nextra; i++)
         sets[o->nsets + i] = (char *)extra[i];
     copy.sets = sets;
     copy.nsets = o->nsets + nextra;
     int rc = cli_load_scenario(out, &copy, err);
     free(sets);
+    return rc;
+}
+
+/* The --set override of one point: "PARAM=X". */
+static void point_set(char *buf, size_t size, const char *param, double x)
+{
+    snprintf(buf, size, "%s=%.10g", param, x);
+}
+
+/* An error at one point named after the option the user typed
+ * ("--param SPEC (point SET): ..."), not after the --set it became. */
+static void point_error(fz_error *err, const char *set, const char *opt, const char *spec)
+{
+    char head[600], label[1200];
+    int n = snprintf(head, sizeof head, "--set %s:", set);
+    snprintf(label, sizeof label, "%s (point %s)", spec, set);
+    if (n > 0 && (size_t)n < sizeof head && strncmp(err->msg, head, (size_t)n) == 0)
+        cli_rename_origin(err, set, opt, label);
+    else
+        fz_error_prefix(err, "%s %s: ", opt, label);
+}
+
+/* The share bounds leave a grid point in every region (as optimize checks). */
+static int check_feasible(const scenario *s, fz_error *err)
+{
+    alloc_problem p;
+    long *lo = malloc(s->nregions * sizeof *lo), *hi = malloc(s->nregions * sizeof *hi);
+    int rc = lo && hi ? optimize_problem(&p, lo, hi, s, (size_t)(s->budget_usd / s->granularity_usd + 1e-9) + 1, err)
+                      : fz_fail(err, FZ_ERUNTIME, "out of memory");
+    free(lo);
+    free(hi);
     return rc;
 }
 
@@ -278,6 +310,7 @@ int cmd_sweep(const cli_opts *o)
                                       "or --tornado PCT");
         goto done;
     }
+    const char *opt = o->param_range ? "--param" : "--budget", *spec = o->param_range ? o->param_range : o->budget_range;
     if (o->param_range) {
         const char *eq = strchr(o->param_range, '=');
         if (!eq || eq == o->param_range || (size_t)(eq - o->param_range) >= sizeof param) {
@@ -286,9 +319,29 @@ int cmd_sweep(const cli_opts *o)
         }
         snprintf(param, sizeof param, "%.*s", (int)(eq - o->param_range), o->param_range);
         rc = parse_range(&xs, &n, eq + 1, "--param", &err);
+        if (!rc && scenario_key_numeric(param) == 0)
+            rc = fz_fail(&err, FZ_EINPUT,
+                         "--param %s: %s is not a number: sweep a numeric key or a distribution argument "
+                         "(such as region.NAME.bond_usd.median)",
+                         o->param_range, param);
     } else if (o->budget_range) {
         rc = parse_range(&xs, &n, o->budget_range, "--budget", &err);
     }
+    /* Every point must be a valid scenario with a feasible split: checked
+     * here, before the results directory exists or anything is simulated. */
+    for (size_t i = 0; !rc && i < n; i++) {
+        char set[300];
+        point_set(set, sizeof set, o->param_range ? param : "fund.budget_usd", xs[i]);
+        const char *extra[] = {set};
+        scenario *si = NULL;
+        if ((rc = load_with(&si, o, extra, 1, &err)) == 0)
+            rc = check_feasible(si, &err);
+        scenario_free(si);
+        if (rc)
+            point_error(&err, set, opt, spec);
+    }
+    if (!rc && o->tornado_pct > 0)
+        rc = check_feasible(s, &err);
     if (rc || (rc = outdir_begin(&dir, cli_outdir(o, s, dirbuf, sizeof dirbuf), &err)))
         goto done;
     cli_progress bar;
@@ -310,7 +363,7 @@ int cmd_sweep(const cli_opts *o)
         }
         for (size_t i = 0; i < n; i++) {
             char set[300];
-            snprintf(set, sizeof set, "%s=%.10g", o->param_range ? param : "fund.budget_usd", xs[i]);
+            point_set(set, sizeof set, o->param_range ? param : "fund.budget_usd", xs[i]);
             const char *extra[] = {set};
             scenario *si = NULL;
             pts[i].x = xs[i];
@@ -319,6 +372,8 @@ int cmd_sweep(const cli_opts *o)
                 o->param_range)
                 rc = evaluate_points(&pts[i], 1, si, o->threads, &err);
             scenario_free(si);
+            if (rc == FZ_EINPUT)
+                point_error(&err, set, opt, spec);
             if (rc)
                 goto done;
         }

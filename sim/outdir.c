@@ -65,6 +65,19 @@ int outdir_begin(outdir **out, const char *final_path, fz_error *err)
         n--;
     if (n == 0 || n + 16 >= PATH_MAX)
         return fz_fail(err, FZ_EINPUT, "-o '%s': not a usable directory name", final_path);
+    /* The results directory is replaced whole at the end (rename), which "/",
+     * "." and ".." (or a path ending in them) cannot be: refuse them now,
+     * before any simulation, rather than fail after it. */
+    const char *last = final_path + n;
+    while (last > final_path && last[-1] != '/')
+        last--;
+    size_t lastn = (size_t)(final_path + n - last);
+    if ((n == 1 && final_path[0] == '/') || (lastn == 1 && last[0] == '.') ||
+        (lastn == 2 && last[0] == '.' && last[1] == '.'))
+        return fz_fail(err, FZ_EINPUT,
+                       "-o %s: not a usable directory name (the results directory is replaced whole: "
+                       "name a directory of its own, such as results/NAME)",
+                       final_path);
     outdir *o = calloc(1, sizeof *o);
     if (!o)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
@@ -133,18 +146,19 @@ int outdir_commit(outdir *o, fz_error *err)
             int e = errno;
             if (old[0])
                 rmdir(old);
+            /* the message first: outdir_abort frees o */
+            fz_fail(err, FZ_ERUNTIME, "%s: cannot replace the old results: %s", o->final, strerror(e));
             outdir_abort(o);
-            return fz_fail(err, FZ_ERUNTIME, "%s: cannot replace the old results: %s", o->final,
-                           strerror(e));
+            return FZ_ERUNTIME;
         }
     }
     if (rename(o->tmp, o->final) != 0) {
         int e = errno;
         if (old[0])
             rename(old, o->final);
+        fz_fail(err, FZ_ERUNTIME, "%s: cannot move the results into place: %s", o->final, strerror(e));
         outdir_abort(o);
-        return fz_fail(err, FZ_ERUNTIME, "%s: cannot move the results into place: %s", o->final,
-                       strerror(e));
+        return FZ_ERUNTIME;
     }
     if (old[0])
         remove_tree(old);

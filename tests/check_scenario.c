@@ -662,7 +662,7 @@ static const bad_case bad_cases[] = {
      "min_share", NULL, KIND_TEXT},
     {"too many people", "[fund]\n[region.a]\narrivals_per_day = 20000\n", 0, 2, "people", NULL,
      KIND_TEXT},
-    {"grid too fine", "[fund]\ngranularity_usd = 1\n[region.a]\n", 0, AT_FILE, "granularity_usd", NULL,
+    {"grid too fine", "[fund]\ngranularity_usd = 1\n[region.a]\n", 0, 2, "granularity_usd", NULL,
      KIND_TEXT},
     {"no regions", "[fund]\nbudget_usd = 1000\n[simulation]\n", 0, AT_FILE, "no regions", NULL,
      KIND_TEXT},
