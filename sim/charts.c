@@ -81,6 +81,16 @@ static int write_hist(outdir *o, const eval_result *r, size_t k, double *boxwidt
     return outdir_close(f, "releases_hist.csv", err);
 }
 
+/* "m,lo,hi" for the regions chart; an undefined figure (no money, no
+ * releases) is drawn as an empty bar, 0, so a panel never lacks all points. */
+static void put3(FILE *f, double m, double lo, double hi)
+{
+    if (isfinite(m))
+        fprintf(f, ",%g,%g,%g", m, isfinite(lo) ? lo : m, isfinite(hi) ? hi : m);
+    else
+        fprintf(f, ",0,0,0");
+}
+
 static int write_regions(outdir *o, const scenario *s, const eval_result *r, size_t k, fz_error *err)
 {
     FILE *f = outdir_open(o, "regions.csv", err);
@@ -91,18 +101,15 @@ static int write_regions(outdir *o, const scenario *s, const eval_result *r, siz
     for (size_t c = 0; c < r->nregions; c++) {
         const eval_region *g = &a->regions[c];
         csv_label(f, s->regions[c].label);
-        double h = stat_ci95_half(&g->releases), x = a->alloc[c];
-        if (x > 0)
-            fprintf(f, ",%g,%g,%g", g->releases.mean / x * 1e4, (g->releases.mean - h) / x * 1e4,
-                    (g->releases.mean + h) / x * 1e4);
-        else
-            fprintf(f, ",NaN,NaN,NaN");
+        double h = stat_ci95_half(&g->releases), x = a->alloc[c], k = x > 0 ? 1e4 / x : NAN;
+        put3(f, g->releases.mean * k, (g->releases.mean - h) * k, (g->releases.mean + h) * k);
         double hc, cost = stat_ratio(&g->spent_per_release, &hc);
-        fprintf(f, ",%g,%g,%g", cost, cost - hc, cost + hc);
+        put3(f, cost, cost - hc, cost + hc);
         double hf = stat_ci95_half(&g->fundable);
-        fprintf(f, ",%g,%g,%g", g->fundable.mean, g->fundable.mean - hf, g->fundable.mean + hf);
+        put3(f, g->fundable.mean, g->fundable.mean - hf, g->fundable.mean + hf);
         double hd, days = stat_ratio(&g->detention_per_release, &hd);
-        fprintf(f, ",%g,%g,%g\n", days, days - hd, days + hd);
+        put3(f, days, days - hd, days + hd);
+        fputc('\n', f);
     }
     return outdir_close(f, "regions.csv", err);
 }
@@ -118,9 +125,9 @@ static int write_detention(outdir *o, const scenario *s, const eval_result *r, f
         double total = 0, run = 0;
         for (size_t b = 0; b < EVAL_DAYS_BINS; b++)
             total += h[b];
-        if (total == 0)
-            continue;
         fprintf(f, "%s,0,0\n", s->regions[c].name);
+        if (total == 0) /* nobody released: a flat line at 0 */
+            continue;
         for (size_t b = 0; b < EVAL_DAYS_BINS; b++) {
             if (h[b] == 0)
                 continue;
