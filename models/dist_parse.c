@@ -541,13 +541,15 @@ int dist_set_arg(char **out, const char *text, const char *arg, const char *valu
     if (span_eq(name, "mixture"))
         return fz_fail(err, FZ_EINPUT, "cannot set '%s' inside a mixture: set the whole distribution", arg);
     span body = {t.s + open + 1, t.n - open - 2};
-    /* each item is written back with at most two more characters (", "),
-     * plus the new argument: 2 t.n + arg + value bounds the result */
-    size_t cap = 2 * t.n + strlen(arg) + strlen(value) + 16;
-    char *o = malloc(cap);
-    if (!o)
+    /* written through a memory stream: the result has no size to foresee
+     * (an argument given twice is replaced twice) */
+    char *o = NULL;
+    size_t olen = 0;
+    FILE *f = open_memstream(&o, &olen);
+    if (!f)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
-    int n = snprintf(o, cap, "%.*s(", (int)name.n, name.s), found = 0;
+    int found = 0;
+    fprintf(f, "%.*s(", (int)name.n, name.s);
     for (int first = 1;; first = 0) {
         size_t cut = find_top(body, ',');
         span item = trim((span){body.s, cut});
@@ -555,20 +557,24 @@ int dist_set_arg(char **out, const char *text, const char *arg, const char *valu
         span key = trim((span){item.s, eq});
         int bare = eq == item.n && span_eq(name, "fixed") && !strcmp(arg, "value");
         if (item.n && (bare || (eq < item.n && span_eq(key, arg)))) {
-            n += snprintf(o + n, cap - (size_t)n, "%s%s=%s", first ? "" : ", ", arg, value);
+            fprintf(f, "%s%s=%s", first ? "" : ", ", arg, value);
             found = 1;
         } else if (item.n) {
-            n += snprintf(o + n, cap - (size_t)n, "%s%.*s", first ? "" : ", ", (int)item.n, item.s);
+            fprintf(f, "%s%.*s", first ? "" : ", ", (int)item.n, item.s);
         }
         if (cut == body.n)
             break;
         body = (span){body.s + cut + 1, body.n - cut - 1};
     }
     if (!found && (!strcmp(arg, "min") || !strcmp(arg, "max"))) {
-        n += snprintf(o + n, cap - (size_t)n, ", %s=%s", arg, value);
+        fprintf(f, ", %s=%s", arg, value);
         found = 1;
     }
-    snprintf(o + n, cap - (size_t)n, ")");
+    fputc(')', f);
+    if (fclose(f) != 0) {
+        free(o);
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    }
     if (!found) {
         free(o);
         return fz_fail(err, FZ_EINPUT, "%.*s(...) has no argument '%s'", (int)name.n, name.s, arg);

@@ -58,6 +58,17 @@ START_TEST(test_dist_set_arg_many_items)
     ck_assert(strstr(out, ", min=1)") != NULL);
     ck_assert_uint_eq(strlen(out), strlen("gamma()") + 1 + 399 * 3 + strlen(", min=1"));
     free(out);
+    /* the second find: an argument given many times, each replaced by a long value */
+    strcpy(text, "gamma(");
+    for (int i = 0; i < 300; i++)
+        strcat(text, i ? ",max=1" : "max=1");
+    strcat(text, ")");
+    char value[256];
+    memset(value, '9', sizeof value - 1);
+    value[sizeof value - 1] = '\0';
+    ck_assert_int_eq(dist_set_arg(&out, text, "max", value, &err), 0);
+    ck_assert_uint_eq(strlen(out), strlen("gamma()") + 300 * (strlen("max=") + 255) + 299 * 2);
+    free(out);
 }
 END_TEST
 
