@@ -24,6 +24,25 @@
 
 #include "csvcol.h"
 #include "dist_int.h"
+#include "rng.h"
+
+/* Draws on the engine's generator (rng_xoshiro256pp) use inline copies of
+ * GSL's functions (rng.h): the same values from the same draws, without a
+ * function-pointer call per draw.  Any other gsl_rng goes through GSL. */
+static inline int is_xo(const gsl_rng *r) { return r->type == rng_xoshiro256pp; }
+static inline double draw_uniform(gsl_rng *r) { return is_xo(r) ? rng_uniform(rng_state_of(r)) : gsl_rng_uniform(r); }
+static inline double draw_uniform_pos(gsl_rng *r)
+{
+    return is_xo(r) ? rng_uniform_pos(rng_state_of(r)) : gsl_rng_uniform_pos(r);
+}
+static inline double draw_gaussian(gsl_rng *r, double sigma)
+{
+    return is_xo(r) ? rng_gaussian_ziggurat(r, sigma) : gsl_ran_gaussian_ziggurat(r, sigma);
+}
+static inline double draw_gamma(gsl_rng *r, double a, double b)
+{
+    return is_xo(r) ? rng_gamma(r, a, b) : gsl_ran_gamma(r, a, b);
+}
 
 static const char *const family_names[] = {"fixed",   "uniform",     "normal",
                                            "lognormal", "gamma",     "weibull",
@@ -119,9 +138,9 @@ static double base_qinv(const dist *d, double q)
 static double base_draw(const dist *d, gsl_rng *r)
 {
     switch (d->fam) {
-    case DIST_NORMAL: return d->p[0] + gsl_ran_gaussian_ziggurat(r, d->p[1]);
-    case DIST_LOGNORMAL: return exp(d->p[0] + gsl_ran_gaussian_ziggurat(r, d->p[1]));
-    case DIST_GAMMA: return gsl_ran_gamma(r, d->p[0], d->p[1]);
+    case DIST_NORMAL: return d->p[0] + draw_gaussian(r, d->p[1]);
+    case DIST_LOGNORMAL: return exp(d->p[0] + draw_gaussian(r, d->p[1]));
+    case DIST_GAMMA: return draw_gamma(r, d->p[0], d->p[1]);
     default: return NAN;
     }
 }
@@ -132,10 +151,10 @@ double dist_sample(const dist *d, gsl_rng *r)
 {
     switch (d->fam) {
     case DIST_FIXED: return d->p[0];
-    case DIST_UNIFORM: return d->p[0] + (d->p[1] - d->p[0]) * gsl_rng_uniform(r);
+    case DIST_UNIFORM: return d->p[0] + (d->p[1] - d->p[0]) * draw_uniform(r);
     case DIST_EMPIRICAL: return d->values[gsl_rng_uniform_int(r, d->n)];
     case DIST_MIXTURE: {
-        double u = gsl_rng_uniform(r);
+        double u = draw_uniform(r);
         size_t i = 0;
         while (i + 1 < d->ncomp && u >= d->cumw[i])
             i++;
@@ -145,7 +164,7 @@ double dist_sample(const dist *d, gsl_rng *r)
     case DIST_EXPONENTIAL: {
         /* Inversion on the survival side: S(x) = exp(-(x/scale)^k). */
         double k = d->fam == DIST_WEIBULL ? d->p[0] : 1, scale = d->fam == DIST_WEIBULL ? d->p[1] : d->p[0];
-        double s = d->sf_hi + (d->sf_lo - d->sf_hi) * gsl_rng_uniform_pos(r);
+        double s = d->sf_hi + (d->sf_lo - d->sf_hi) * draw_uniform_pos(r);
         double x = scale * pow(-log(s), 1 / k);
         return d->truncated ? clampd(x, d->lo, d->hi) : x;
     }
@@ -160,7 +179,12 @@ double dist_sample(const dist *d, gsl_rng *r)
                 return x;
         }
     }
-    double u = gsl_rng_uniform_pos(r), x;
+    return dist_sample_inverse(d, r);
+}
+
+double dist_sample_inverse(const dist *d, gsl_rng *r)
+{
+    double u = draw_uniform_pos(r), x;
     if (d->cdf_lo > 0.5)
         x = base_qinv(d, d->sf_hi + u * (d->sf_lo - d->sf_hi));
     else
@@ -168,6 +192,47 @@ double dist_sample(const dist *d, gsl_rng *r)
     if (!isfinite(x))
         x = d->cdf_lo > 0.5 ? d->lo : d->hi; /* tail beyond double precision */
     return clampd(x, d->lo, d->hi);
+}
+
+void dist_draw_plan(const dist *d, dist_draw *out)
+{
+    memset(out, 0, sizeof *out);
+    out->kind = DIST_DRAW_CALL;
+    switch (d->fam) {
+    case DIST_FIXED:
+        out->kind = DIST_DRAW_FIXED;
+        out->a = d->p[0];
+        break;
+    case DIST_UNIFORM:
+        out->kind = DIST_DRAW_UNIFORM;
+        out->a = d->p[0];
+        out->b = d->p[1] - d->p[0];
+        break;
+    case DIST_GAMMA:
+        if (!d->truncated && d->p[0] >= 1) {
+            out->kind = DIST_DRAW_GAMMA;
+            out->a = d->p[0];
+            out->b = d->p[1];
+        }
+        break;
+    case DIST_LOGNORMAL:
+        out->a = d->p[0];
+        out->b = d->p[1];
+        if (!d->truncated) {
+            out->kind = DIST_DRAW_LOGNORMAL;
+        } else if (d->mass >= 0.25) {
+            /* exp(z) < lo for sure when z < log(lo) - 1e-9 (1 + |log lo|): the
+             * margin dwarfs the rounding of log, exp and the comparison */
+            double llo = d->lo > 0 ? log(d->lo) : -INFINITY, lhi = log(d->hi);
+            out->kind = DIST_DRAW_LOGNORMAL_REJECT;
+            out->lo = d->lo;
+            out->hi = d->hi;
+            out->zlo = isfinite(llo) ? llo - 1e-9 * (1 + fabs(llo)) : -INFINITY;
+            out->zhi = isfinite(lhi) ? lhi + 1e-9 * (1 + fabs(lhi)) : INFINITY;
+        }
+        break;
+    default: break;
+    }
 }
 
 double dist_lower(const dist *d) { return d->lo; }

@@ -39,6 +39,36 @@ void dist_free(dist *d);
 /* One draw.  Always within [lo, hi] of the truncation when there is one. */
 double dist_sample(const dist *d, gsl_rng *r);
 
+/* How dist_sample draws from d, for samplers inlined in hot loops
+ * (sim/engine.c), which must give the same values from the same draws:
+ *   FIXED              a
+ *   UNIFORM            a + b * U                 (U = gsl_rng_uniform)
+ *   GAMMA              gsl_ran_gamma(r, a, b)    (shape a >= 1, untruncated)
+ *   LOGNORMAL          exp(a + gsl_ran_gaussian_ziggurat(r, b))
+ *   LOGNORMAL_REJECT   up to 64 LOGNORMAL draws until one is in [lo, hi]; a
+ *                      draw with exponent z < zlo or z > zhi is outside for
+ *                      sure (no need for exp); then dist_sample_inverse
+ *   CALL               anything else: call dist_sample. */
+typedef enum dist_draw_kind {
+    DIST_DRAW_CALL,
+    DIST_DRAW_FIXED,
+    DIST_DRAW_UNIFORM,
+    DIST_DRAW_GAMMA,
+    DIST_DRAW_LOGNORMAL,
+    DIST_DRAW_LOGNORMAL_REJECT
+} dist_draw_kind;
+
+typedef struct dist_draw {
+    dist_draw_kind kind;
+    double a, b, lo, hi, zlo, zhi;
+} dist_draw;
+
+void dist_draw_plan(const dist *d, dist_draw *out);
+
+/* The inversion step of dist_sample for a truncated family (after its
+ * rejection tries, if any, have failed). */
+double dist_sample_inverse(const dist *d, gsl_rng *r);
+
 /* Canonical text ("gamma(shape=4, scale=3.5)"); returns the length that
  * snprintf would have written. */
 int dist_format(const dist *d, char *buf, size_t size);

@@ -76,8 +76,9 @@ int curve_compute(curve_set **out, const scenario *s, const curve_options *o, fz
     const size_t C = s->nregions, G = (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
     const double H = s->horizon_days, step = s->granularity_usd;
     int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
-    /* block size: at most 2^22 doubles per curve buffer */
-    size_t per_rep = C * G, blk = (size_t)1 << 22;
+    /* block size: at most 2^18 doubles per curve buffer (2 MiB), so that the
+     * per-replication curves are still in cache when they are folded */
+    size_t per_rep = C * G, blk = (size_t)1 << 18;
     blk = blk / per_rep < 1 ? 1 : blk / per_rep > 1024 ? 1024 : blk / per_rep;
     curve_set *cs = calloc(1, sizeof *cs);
     double *rel = malloc(blk * per_rep * sizeof *rel), *fre = malloc(blk * per_rep * sizeof *fre);
@@ -109,35 +110,49 @@ int curve_compute(curve_set **out, const scenario *s, const curve_options *o, fz
     for (size_t done = 0; done < o->nreps; done += blk) {
         size_t n = o->nreps - done < blk ? o->nreps - done : blk;
         int failed = 0;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
-        for (size_t i = 0; i < n; i++) {
-            engine_ws *w = ws[omp_get_thread_num()];
-            for (size_t c = 0; c < C; c++) {
-                if (engine_draw(w, s, c, s->policy, o->stream, o->first_rep + done + i, NULL)) {
+#pragma omp parallel num_threads(threads)
+        {
+#pragma omp for schedule(dynamic, 1)
+            for (size_t i = 0; i < n; i++) {
+                engine_ws *w = ws[omp_get_thread_num()];
+                for (size_t c = 0; c < C; c++) {
+                    if (engine_draw(w, s, c, s->policy, o->stream, o->first_rep + done + i, NULL)) {
 #pragma omp atomic write
-                    failed = 1;
-                    break;
+                        failed = 1;
+                        break;
+                    }
+                    size_t m;
+                    const engine_case *k = engine_cases(w, &m);
+                    double csum = 0, fsum = 0;
+                    for (size_t j = 0; j < m; j++) {
+                        csum += k[j].cost;
+                        fsum += H > k[j].release ? H - k[j].release : 0;
+                    }
+                    double *a = aux + (i * C + c) * 4;
+                    a[0] = (double)engine_people(w);
+                    a[1] = (double)m;
+                    a[2] = csum;
+                    a[3] = fsum;
+                    grid_pass(w, s->policy, H, step, G, rel + (i * C + c) * G, fre + (i * C + c) * G);
                 }
-                size_t m;
-                const engine_case *k = engine_cases(w, &m);
-                double csum = 0, fsum = 0;
-                for (size_t j = 0; j < m; j++) {
-                    csum += k[j].cost;
-                    fsum += H > k[j].release ? H - k[j].release : 0;
+            }
+            /* fold the curves in replication order, each thread a range of
+             * grid points (every sum still sees the replications in order) */
+            int nt = omp_get_num_threads(), t = omp_get_thread_num();
+            size_t j0 = per_rep * (size_t)t / (size_t)nt, j1 = per_rep * (size_t)(t + 1) / (size_t)nt;
+            for (size_t i = 0; i < n && !failed; i++) {
+                const double *r = rel + i * per_rep, *f = fre + i * per_rep;
+                for (size_t j = j0; j < j1; j++) {
+                    cs->releases[j] += r[j];
+                    cs->freedom[j] += f[j];
                 }
-                double *a = aux + (i * C + c) * 4;
-                a[0] = (double)engine_people(w);
-                a[1] = (double)m;
-                a[2] = csum;
-                a[3] = fsum;
-                grid_pass(w, s->policy, H, step, G, rel + (i * C + c) * G, fre + (i * C + c) * G);
             }
         }
         if (failed) {
             rc = fz_fail(err, FZ_ERUNTIME, "out of memory while drawing cases");
             goto done;
         }
-        /* fold in replication order: sums, then divided at the end */
+        /* the per-region sums, in replication order; divided at the end */
         for (size_t i = 0; i < n; i++)
             for (size_t c = 0; c < C; c++) {
                 const double *a = aux + (i * C + c) * 4;
@@ -145,12 +160,6 @@ int curve_compute(curve_set **out, const scenario *s, const curve_options *o, fz
                 cs->fundable[c] += a[1];
                 cost_sum[c] += a[2];
                 cfree_sum[c] += a[3];
-                const double *r = rel + (i * C + c) * G, *f = fre + (i * C + c) * G;
-                double *R = cs->releases + c * G, *F = cs->freedom + c * G;
-                for (size_t g = 0; g < G; g++) {
-                    R[g] += r[g];
-                    F[g] += f[g];
-                }
             }
         if (o->on_block && (rc = o->on_block(o->block_ctx, o->first_rep + done, n, rel, fre, err)))
             goto done;

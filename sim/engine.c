@@ -7,16 +7,18 @@
  * independent) and saves most of the work when grant rates are low.
  *
  * Speed (issue 6), without changing a single result for a given seed:
- * - uniform draws are inline on the generator's state (rng.h), and
- *   dist_sample uses inline copies of GSL's Gaussian and gamma samplers;
+ * - uniform draws are inline on the generator's state (rng.h), and so are
+ *   the common distributions (dist_draw_plan, with inline copies of GSL's
+ *   Gaussian and gamma samplers); dist_sample does the others;
  * - the removal test needs m = a + Exp(hazard) only through m > d + r.  With
  *   t = d + r - a and E = -mu log1p(-u) (gsl_ran_exponential, mu = 1/hazard),
  *   u <= -log1p(-u) <= u / (1 - u) decides it without the logarithm unless u
  *   is within a relative 1e-9 of the boundary (see removed());
  * - the fundable cases are put in policy order by a stable bucket sort: a
  *   bucket index monotone in the key (equal keys share a bucket), a stable
- *   scatter in draw order, and a stable sort inside each small bucket, which
- *   is exactly the stable sort the merge sort did, in O(n) on average. */
+ *   scatter in draw order, then one insertion pass (or a merge sort of each
+ *   large bucket), which is exactly the stable order the merge sort gave, in
+ *   O(n) on average (sort_cases). */
 #include "engine.h"
 
 #include <gsl/gsl_randist.h>
@@ -159,15 +161,35 @@ static void sort_cases(engine_ws *ws, scenario_policy p)
         bk[i] = (uint32_t)b;
         start[b + 1]++;
     }
-    for (size_t b = 0; b < nb; b++)
+    uint32_t most = 0; /* the largest bucket */
+    for (size_t b = 0; b < nb; b++) {
+        most = start[b + 1] > most ? start[b + 1] : most;
         start[b + 1] += start[b];
+    }
     engine_case *out = ws->tmp;
     for (size_t i = 0; i < n; i++) /* start[b]: next free slot of bucket b */
         out[start[bk[i]]++] = cs[i];
-    /* now start[b] is the end of bucket b: sort each bucket in place */
+    /* now start[b] is the end of bucket b */
     ws->tmp = cs;
     ws->cases = out;
-    size_t from = 0;
+    if (most <= 16) {
+        /* one stable insertion sort over everything: a case never moves past
+         * the start of its bucket, since every key before it is <= its own */
+        for (size_t i = 1; i < n; i++) {
+            double k = sort_key(&out[i], p);
+            if (!(sort_key(&out[i - 1], p) > k))
+                continue;
+            engine_case c = out[i];
+            size_t j = i;
+            do {
+                out[j] = out[j - 1];
+                j--;
+            } while (j > 0 && sort_key(&out[j - 1], p) > k);
+            out[j] = c;
+        }
+        return;
+    }
+    size_t from = 0; /* large buckets: sort each one */
     for (size_t b = 0; b < nb; b++) {
         size_t to = start[b];
         if (to - from > 16)
@@ -207,19 +229,74 @@ static inline int removed(double u, double mu, double a, double rel)
     return !(a + -mu * log1p(-u) > rel);
 }
 
+/* One distribution, sampled inline (dist_draw_plan): the same values from the
+ * same draws as dist_sample, without a call per draw. */
+typedef struct sampler {
+    dist_draw p;
+    const dist *d;
+    double gd, gc; /* gamma: d and c of rng_gamma_dc */
+} sampler;
+
+static void sampler_init(sampler *s, const dist *d)
+{
+    s->d = d;
+    dist_draw_plan(d, &s->p);
+    if (s->p.kind == DIST_DRAW_GAMMA) {
+        if (rng_fast_ready) {
+            s->gd = s->p.a - 1.0 / 3.0;
+            s->gc = (1.0 / 3.0) / sqrt(s->gd);
+        } else {
+            s->p.kind = DIST_DRAW_CALL;
+        }
+    }
+}
+
+/* One draw; st is the caller's copy of r's state (see rng.h). */
+__attribute__((always_inline)) static inline double sample(const sampler *s, gsl_rng *r, rng_state *st)
+{
+    double x;
+    switch (s->p.kind) {
+    case DIST_DRAW_FIXED: return s->p.a;
+    case DIST_DRAW_UNIFORM: return s->p.a + s->p.b * rng_uniform(st);
+    case DIST_DRAW_GAMMA: return rng_gamma_dc_st(st, r, s->gd, s->gc, s->p.b);
+    case DIST_DRAW_LOGNORMAL: return exp(s->p.a + rng_gaussian_ziggurat_st(st, r, s->p.b));
+    case DIST_DRAW_LOGNORMAL_REJECT:
+        for (int tries = 0; tries < 64; tries++) {
+            double z = s->p.a + rng_gaussian_ziggurat_st(st, r, s->p.b);
+            if (z < s->p.zlo || z > s->p.zhi)
+                continue; /* outside [lo, hi] for sure */
+            x = exp(z);
+            if (x >= s->p.lo && x <= s->p.hi)
+                return x;
+        }
+        *rng_state_of(r) = *st;
+        x = dist_sample_inverse(s->d, r);
+        break;
+    default:
+        *rng_state_of(r) = *st;
+        x = dist_sample(s->d, r);
+        break;
+    }
+    *st = *rng_state_of(r);
+    return x;
+}
+
 int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy policy,
                 uint64_t stream, uint64_t rep, fz_error *err)
 {
     const scenario_region *g = &s->regions[region];
     const double H = s->horizon_days;
     gsl_rng *r = ws->rng;
-    rng_state *st = rng_state_of(r);
     rng_seed(r, s->seed, stream, rep, region);
     size_t n0 = (size_t)g->initial_detained;
     size_t people = n0 + (g->arrivals_per_day > 0 ? gsl_ran_poisson(r, g->arrivals_per_day * H) : 0);
+    rng_state state = *rng_state_of(r), *st = &state; /* a local copy: kept in registers */
     const double grant = g->bond_grant_prob, family = g->family_pays_prob, max_bond = g->max_bond_paid_usd;
     const double case_cost = g->case_cost_usd, hazard = g->removal_hazard_per_day, mu = 1 / hazard;
-    const dist *hearing = g->hearing_delay_days, *bond = g->bond_usd, *release = g->release_delay_days;
+    sampler hearing, bond, release;
+    sampler_init(&hearing, g->hearing_delay_days);
+    sampler_init(&bond, g->bond_usd);
+    sampler_init(&release, g->release_delay_days);
     ws->n = 0;
     ws->people = people;
     for (size_t i = 0; i < people; i++) {
@@ -228,19 +305,20 @@ int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy
             continue; /* bond denied (prob 1 never denies: uniform < 1) */
         if (family > 0 && rng_uniform(st) < family)
             continue; /* the family pays: the fund is not needed */
-        double d = a + dist_sample(hearing, r);
+        double d = a + sample(&hearing, r, st);
         if (!(d < H))
             continue;
-        double b = dist_sample(bond, r);
+        double b = sample(&bond, r, st);
         if (b > max_bond)
             continue;
-        double rel = d + dist_sample(release, r);
+        double rel = d + sample(&release, r, st);
         if (hazard > 0 && removed(rng_uniform(st), mu, a, rel))
             continue; /* removed before release */
         if (ws->n == ws->cap && grow(ws, err))
             return FZ_ERUNTIME;
         ws->cases[ws->n++] = (engine_case){b + case_cost, a, rel, d};
     }
+    *rng_state_of(r) = state;
     sort_cases(ws, policy);
     return 0;
 }

@@ -11,6 +11,7 @@
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdint.h>
 
 /* Stream numbers.  Gap-estimation batches use RNG_STREAM_BATCH + batch. */
@@ -69,10 +70,14 @@ extern double rng_zig_w[128];
 
 void rng_fast_init(void);
 
-static inline double rng_gaussian_ziggurat(gsl_rng *r, double sigma)
+/* st is the state the caller draws from: rng_state_of(r), or a copy of it
+ * that the caller keeps in a local variable (so that the compiler can keep
+ * it in registers) and writes back before anything else uses r.  The rare
+ * calls into GSL go through r, synchronised both ways. */
+static inline double rng_gaussian_ziggurat_st(rng_state *st, gsl_rng *r, double sigma)
 {
     if (rng_fast_ready) {
-        rng_state *st = rng_state_of(r), saved = *st;
+        rng_state saved = *st;
         unsigned long k = rng_get(st);
         unsigned long i = k & 0xFF, j = (k >> 8) & 0xFFFFFF;
         int sign = (i & 0x80) ? +1 : -1;
@@ -83,10 +88,43 @@ static inline double rng_gaussian_ziggurat(gsl_rng *r, double sigma)
         }
         *st = saved; /* the rejection step: GSL's, from the same state */
     }
-    return gsl_ran_gaussian_ziggurat(r, sigma);
+    *rng_state_of(r) = *st;
+    double x = gsl_ran_gaussian_ziggurat(r, sigma);
+    *st = *rng_state_of(r);
+    return x;
+}
+
+static inline double rng_gaussian_ziggurat(gsl_rng *r, double sigma)
+{
+    return rng_gaussian_ziggurat_st(rng_state_of(r), r, sigma);
 }
 
 double rng_gamma(gsl_rng *r, double a, double b);
+
+/* rng_gamma's loop for shape a >= 1, with d = a - 1.0 / 3.0 and
+ * c = (1.0 / 3.0) / sqrt(d) computed by the caller; only when rng_fast_ready. */
+static inline double rng_gamma_dc_st(rng_state *st, gsl_rng *r, double d, double c, double b)
+{
+    double x, v, u;
+    for (;;) {
+        do {
+            x = rng_gaussian_ziggurat_st(st, r, 1.0);
+            v = 1.0 + c * x;
+        } while (v <= 0);
+        v = v * v * v;
+        u = rng_uniform_pos(st);
+        if (u < 1 - 0.0331 * x * x * x * x)
+            break;
+        if (log(u) < 0.5 * x * x + d * (1 - v + log(v)))
+            break;
+    }
+    return b * d * v;
+}
+
+static inline double rng_gamma_dc(gsl_rng *r, double d, double c, double b)
+{
+    return rng_gamma_dc_st(rng_state_of(r), r, d, c, b);
+}
 
 gsl_rng *rng_new(void);
 
