@@ -1,5 +1,6 @@
 /* fianza optimize: choose the split of the fund and evaluate it (DESIGN §2-3). */
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 
 #include "charts.h"
@@ -172,7 +173,7 @@ int cmd_optimize(const cli_opts *o)
     json_t *timing = json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:i}", "total_seconds", seconds, "curves_seconds",
                                r->seconds_curves, "solve_seconds", r->seconds_solve, "evaluate_seconds",
                                r->seconds_eval, "gap_seconds", r->seconds_gap, "people_optimize_stream",
-                               r->curves->people, "threads", o->threads);
+                               r->curves->people, "threads", o->threads ? o->threads : omp_get_max_threads());
     rc = report_write_json(dir, "timing.json", timing, &err);
     json_decref(timing);
     if (rc || (rc = report_write_json(dir, "summary.json", doc, &err)) ||

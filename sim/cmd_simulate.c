@@ -1,4 +1,5 @@
 /* fianza simulate: evaluate one allocation on the "evaluate" stream. */
+#include <omp.h>
 #include <stdlib.h>
 
 #include "charts.h"
@@ -57,7 +58,7 @@ int cmd_simulate(const cli_opts *o)
     json_decref(ev);
     json_object_set_new(doc, "people_simulated", json_real(r->people));
     json_t *timing = json_pack("{s:f, s:f, s:i}", "simulate_seconds", seconds, "people_per_second",
-                               seconds > 0 ? r->people / seconds : 0, "threads", o->threads);
+                               seconds > 0 ? r->people / seconds : 0, "threads", o->threads ? o->threads : omp_get_max_threads());
     rc = report_write_json(dir, "timing.json", timing, &err);
     json_decref(timing);
     if (rc || (rc = report_write_json(dir, "summary.json", doc, &err)) ||
