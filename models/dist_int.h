@@ -3,6 +3,12 @@
 #ifndef FZ_DIST_INT_H
 #define FZ_DIST_INT_H
 
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "dist.h"
 
 /* How the user wrote the parameters, so that dist_format prints them back
@@ -31,6 +37,59 @@ struct dist {
     dist **comp;
     double *weight, *cumw; /* normalised weights and their running sums */
 };
+
+/* ---- text helpers shared by dist_parse.c and dist_edit.c ---- */
+
+typedef struct span {
+    const char *s;
+    size_t n;
+} span;
+
+static inline span trim(span t)
+{
+    while (t.n && isspace((unsigned char)t.s[0])) {
+        t.s++;
+        t.n--;
+    }
+    while (t.n && isspace((unsigned char)t.s[t.n - 1]))
+        t.n--;
+    return t;
+}
+
+static inline int span_eq(span t, const char *word) { return t.n == strlen(word) && memcmp(t.s, word, t.n) == 0; }
+
+/* Reads a finite number filling the whole span. */
+static inline int parse_number(span t, double *out)
+{
+    char buf[64];
+    t = trim(t);
+    if (t.n == 0 || t.n >= sizeof buf)
+        return -1;
+    memcpy(buf, t.s, t.n);
+    buf[t.n] = '\0';
+    char *end;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (*end || end == buf || errno == ERANGE || !isfinite(v))
+        return -1;
+    *out = v == 0 ? 0 : v; /* -0 reads as 0 */
+    return 0;
+}
+
+/* Index of the first `sep` at bracket depth 0, or t.n if none. */
+static inline size_t find_top(span t, char sep)
+{
+    int depth = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        if (t.s[i] == '(')
+            depth++;
+        else if (t.s[i] == ')')
+            depth--;
+        else if (t.s[i] == sep && depth == 0)
+            return i;
+    }
+    return t.n;
+}
 
 double dist_base_cdf(const dist *d, double x);
 double dist_base_sf(const dist *d, double x);
