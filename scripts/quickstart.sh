@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quick start: install what is missing, build, and run the main job on the
 # default scenario end to end (allocation, intervals, charts).
-#   sudo scripts/quickstart.sh [SCENARIO.ini]
+#   scripts/quickstart.sh [SCENARIO.ini]      (apt-get runs as root, through sudo if needed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ]; then scripts/deps.sh; else sudo scripts/deps.sh; fi
