@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "par.h"
 
 void curve_free(curve_set *c)
 {
@@ -85,6 +86,14 @@ int curve_compute(curve_set **out, const scenario *s, const curve_options *o, fz
     double *aux = malloc(blk * C * 4 * sizeof *aux); /* people, fundable, cost sum, freedom sum */
     double *cost_sum = calloc(C, sizeof *cost_sum), *cfree_sum = calloc(C, sizeof *cfree_sum);
     engine_ws **ws = calloc((size_t)threads, sizeof *ws);
+    /* under MPI (par.h), second buffers receive the blocks of other ranks */
+    const int nranks = par_size(), me = par_rank();
+    double *orel = NULL, *ofre = NULL, *oaux = NULL;
+    if (nranks > 1) {
+        orel = malloc(blk * per_rep * sizeof *orel);
+        ofre = malloc(blk * per_rep * sizeof *ofre);
+        oaux = malloc(blk * C * 4 * sizeof *oaux);
+    }
     int rc = 0;
     if (cs) {
         cs->releases = calloc(per_rep, sizeof(double));
@@ -94,77 +103,91 @@ int curve_compute(curve_set **out, const scenario *s, const curve_options *o, fz
         cs->case_freedom = calloc(C, sizeof(double));
     }
     if (!cs || !rel || !fre || !aux || !ws || !cost_sum || !cfree_sum || !cs->releases || !cs->freedom ||
-        !cs->fundable || !cs->cost || !cs->case_freedom) {
+        !cs->fundable || !cs->cost || !cs->case_freedom || (nranks > 1 && (!orel || !ofre || !oaux)))
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the release curves");
+    for (int t = 0; !rc && t < threads; t++)
+        if (!(ws[t] = engine_ws_new()))
+            rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the release curves");
+    if ((rc = par_agree(rc, err)))
         goto done;
-    }
     cs->nregions = C;
     cs->ngrid = G;
     cs->nreps = o->nreps;
     cs->step = step;
-    for (int t = 0; t < threads; t++)
-        if (!(ws[t] = engine_ws_new())) {
-            rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the release curves");
-            goto done;
-        }
-    for (size_t done = 0; done < o->nreps; done += blk) {
-        size_t n = o->nreps - done < blk ? o->nreps - done : blk;
+    /* Blocks go in rounds of one per rank: rank `me` computes block
+     * round + me, then every block of the round is broadcast from its rank
+     * and folded, in replication order, on every rank. */
+    const size_t nblocks = (o->nreps + blk - 1) / blk;
+    for (size_t round = 0; round < nblocks; round += (size_t)nranks) {
+        size_t mine = round + (size_t)me, done = mine * blk;
+        size_t n = mine >= nblocks ? 0 : o->nreps - done < blk ? o->nreps - done : blk;
         int failed = 0;
-#pragma omp parallel num_threads(threads)
-        {
-#pragma omp for schedule(dynamic, 1)
-            for (size_t i = 0; i < n; i++) {
-                engine_ws *w = ws[omp_get_thread_num()];
-                for (size_t c = 0; c < C; c++) {
-                    if (engine_draw(w, s, c, s->policy, o->stream, o->first_rep + done + i, NULL)) {
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+        for (size_t i = 0; i < n; i++) {
+            engine_ws *w = ws[omp_get_thread_num()];
+            for (size_t c = 0; c < C; c++) {
+                if (engine_draw(w, s, c, s->policy, o->stream, o->first_rep + done + i, NULL)) {
 #pragma omp atomic write
-                        failed = 1;
-                        break;
-                    }
-                    size_t m;
-                    const engine_case *k = engine_cases(w, &m);
-                    double csum = 0, fsum = 0;
-                    for (size_t j = 0; j < m; j++) {
-                        csum += k[j].cost;
-                        fsum += H > k[j].release ? H - k[j].release : 0;
-                    }
-                    double *a = aux + (i * C + c) * 4;
-                    a[0] = (double)engine_people(w);
-                    a[1] = (double)m;
-                    a[2] = csum;
-                    a[3] = fsum;
-                    grid_pass(w, s->policy, H, step, G, rel + (i * C + c) * G, fre + (i * C + c) * G);
+                    failed = 1;
+                    break;
                 }
+                size_t m;
+                const engine_case *k = engine_cases(w, &m);
+                double csum = 0, fsum = 0;
+                for (size_t j = 0; j < m; j++) {
+                    csum += k[j].cost;
+                    fsum += H > k[j].release ? H - k[j].release : 0;
+                }
+                double *a = aux + (i * C + c) * 4;
+                a[0] = (double)engine_people(w);
+                a[1] = (double)m;
+                a[2] = csum;
+                a[3] = fsum;
+                grid_pass(w, s->policy, H, step, G, rel + (i * C + c) * G, fre + (i * C + c) * G);
             }
+        }
+        if (failed)
+            fz_fail(err, FZ_ERUNTIME, "out of memory while drawing cases");
+        if ((rc = par_agree(failed ? FZ_ERUNTIME : 0, err)))
+            goto done;
+        for (size_t b = round; b < round + (size_t)nranks && b < nblocks; b++) {
+            int owner = (int)(b - round);
+            double *brel = owner == me ? rel : orel, *bfre = owner == me ? fre : ofre, *baux = owner == me ? aux : oaux;
+            done = b * blk;
+            n = o->nreps - done < blk ? o->nreps - done : blk;
+            par_bcast(brel, n * per_rep * sizeof *brel, owner);
+            par_bcast(bfre, n * per_rep * sizeof *bfre, owner);
+            par_bcast(baux, n * C * 4 * sizeof *baux, owner);
             /* fold the curves in replication order, each thread a range of
              * grid points (every sum still sees the replications in order) */
-            int nt = omp_get_num_threads(), t = omp_get_thread_num();
-            size_t j0 = per_rep * (size_t)t / (size_t)nt, j1 = per_rep * (size_t)(t + 1) / (size_t)nt;
-            for (size_t i = 0; i < n && !failed; i++) {
-                const double *r = rel + i * per_rep, *f = fre + i * per_rep;
-                for (size_t j = j0; j < j1; j++) {
-                    cs->releases[j] += r[j];
-                    cs->freedom[j] += f[j];
+#pragma omp parallel num_threads(threads)
+            {
+                int nt = omp_get_num_threads(), t = omp_get_thread_num();
+                size_t j0 = per_rep * (size_t)t / (size_t)nt, j1 = per_rep * (size_t)(t + 1) / (size_t)nt;
+                for (size_t i = 0; i < n; i++) {
+                    const double *r = brel + i * per_rep, *f = bfre + i * per_rep;
+                    for (size_t j = j0; j < j1; j++) {
+                        cs->releases[j] += r[j];
+                        cs->freedom[j] += f[j];
+                    }
                 }
             }
+            /* the per-region sums, in replication order; divided at the end */
+            for (size_t i = 0; i < n; i++)
+                for (size_t c = 0; c < C; c++) {
+                    const double *a = baux + (i * C + c) * 4;
+                    cs->people += a[0];
+                    cs->fundable[c] += a[1];
+                    cost_sum[c] += a[2];
+                    cfree_sum[c] += a[3];
+                }
+            if (o->on_block)
+                rc = o->on_block(o->block_ctx, o->first_rep + done, n, brel, bfre, err);
+            if ((rc = par_agree(rc, err)))
+                goto done;
+            if (o->progress)
+                o->progress(o->progress_ctx, done + n, o->nreps);
         }
-        if (failed) {
-            rc = fz_fail(err, FZ_ERUNTIME, "out of memory while drawing cases");
-            goto done;
-        }
-        /* the per-region sums, in replication order; divided at the end */
-        for (size_t i = 0; i < n; i++)
-            for (size_t c = 0; c < C; c++) {
-                const double *a = aux + (i * C + c) * 4;
-                cs->people += a[0];
-                cs->fundable[c] += a[1];
-                cost_sum[c] += a[2];
-                cfree_sum[c] += a[3];
-            }
-        if (o->on_block && (rc = o->on_block(o->block_ctx, o->first_rep + done, n, rel, fre, err)))
-            goto done;
-        if (o->progress)
-            o->progress(o->progress_ctx, done + n, o->nreps);
     }
     double inv = o->nreps ? 1.0 / (double)o->nreps : 0;
     for (size_t j = 0; j < per_rep; j++) {
@@ -183,6 +206,9 @@ done:
     free(rel);
     free(fre);
     free(aux);
+    free(orel);
+    free(ofre);
+    free(oaux);
     free(cost_sum);
     free(cfree_sum);
     if (rc) {

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "par.h"
+
 void eval_free(eval_result *r)
 {
     if (!r)
@@ -116,22 +118,30 @@ int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t 
     double **days = calloc((size_t)threads, sizeof *days);
     size_t *days_cap = calloc((size_t)threads, sizeof *days_cap);
     uint64_t *hist = calloc((size_t)threads * C * EVAL_DAYS_BINS, sizeof *hist);
+    /* under MPI (par.h), a second buffer receives the blocks of other ranks */
+    const int nranks = par_size(), me = par_rank();
+    engine_stats *other = nranks > 1 ? malloc(EVAL_BLOCK * K * C * sizeof *other) : NULL;
+    double *other_people = nranks > 1 ? calloc(EVAL_BLOCK, sizeof *other_people) : NULL;
     int rc = 0;
-    if (!r || !block || !ws || !people || !days || !days_cap || !hist) {
+    if (!r || !block || !ws || !people || !days || !days_cap || !hist || (nranks > 1 && (!other || !other_people)))
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the evaluation");
-        goto done;
-    }
-    for (int t = 0; t < threads; t++)
-        if (!(ws[t] = engine_ws_new())) {
+    for (int t = 0; !rc && t < threads; t++)
+        if (!(ws[t] = engine_ws_new()))
             rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the evaluation");
-            goto done;
-        }
+    if ((rc = par_agree(rc, err)))
+        goto done;
     int mixed = 0; /* do allocations use different policies? */
     for (size_t k = 1; k < K; k++)
         mixed |= r->allocs[k].policy != r->allocs[0].policy;
 
-    for (size_t done = 0; done < opt->nreps; done += EVAL_BLOCK) {
-        size_t n = opt->nreps - done < EVAL_BLOCK ? opt->nreps - done : EVAL_BLOCK;
+    /* Blocks go in rounds of one per rank: rank `me` computes block
+     * round + me, then every block of the round is broadcast from its rank
+     * and folded, in replication order, on every rank. */
+    const size_t nblocks = (opt->nreps + EVAL_BLOCK - 1) / EVAL_BLOCK;
+    for (size_t round = 0; round < nblocks; round += (size_t)nranks) {
+        size_t mine = round + (size_t)me;
+        size_t done = mine * EVAL_BLOCK;
+        size_t n = mine >= nblocks ? 0 : opt->nreps - done < EVAL_BLOCK ? opt->nreps - done : EVAL_BLOCK;
         int failed = 0;
         fz_error first_err = {0, ""};
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 8)
@@ -188,23 +198,36 @@ int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t 
             }
             people[i] = p;
         }
-        if (failed) {
-            rc = first_err.code;
-            if (err)
-                *err = first_err;
+        if (failed && err)
+            *err = first_err;
+        if ((rc = par_agree(failed ? first_err.code : 0, err)))
             goto done;
+        for (size_t b = round; b < round + (size_t)nranks && b < nblocks; b++) {
+            int owner = (int)(b - round);
+            engine_stats *st = owner == me ? block : other;
+            double *pp = owner == me ? people : other_people;
+            done = b * EVAL_BLOCK;
+            n = opt->nreps - done < EVAL_BLOCK ? opt->nreps - done : EVAL_BLOCK;
+            par_bcast(st, n * K * C * sizeof *st, owner);
+            par_bcast(pp, n * sizeof *pp, owner);
+            for (size_t i = 0; i < n; i++)
+                r->people += pp[i];
+            fold_block(r, s, done, n, st);
+            if (opt->on_block)
+                rc = opt->on_block(opt->block_ctx, r, opt->first_rep + done, n, st, err);
+            if ((rc = par_agree(rc, err)))
+                goto done;
+            if (opt->progress)
+                opt->progress(opt->progress_ctx, done + n, opt->nreps);
         }
-        for (size_t i = 0; i < n; i++)
-            r->people += people[i];
-        fold_block(r, s, done, n, block);
-        if (opt->on_block && (rc = opt->on_block(opt->block_ctx, r, opt->first_rep + done, n, block, err)))
-            goto done;
-        if (opt->progress)
-            opt->progress(opt->progress_ctx, done + n, opt->nreps);
     }
-    for (int t = 0; t < threads; t++)
+    /* integer counts: summing threads and ranks in any order is exact */
+    for (int t = 1; t < threads; t++)
         for (size_t j = 0; j < C * EVAL_DAYS_BINS; j++)
-            r->days_hist[j] += (double)hist[(size_t)t * C * EVAL_DAYS_BINS + j];
+            hist[j] += hist[(size_t)t * C * EVAL_DAYS_BINS + j];
+    par_sum_u64(hist, C * EVAL_DAYS_BINS);
+    for (size_t j = 0; j < C * EVAL_DAYS_BINS; j++)
+        r->days_hist[j] = (double)hist[j];
 done:
     for (int t = 0; ws && t < threads; t++)
         engine_ws_free(ws[t]);
@@ -216,6 +239,8 @@ done:
     free(ws);
     free(block);
     free(people);
+    free(other);
+    free(other_people);
     if (rc) {
         eval_free(r);
         return rc;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "outdir.h"
+#include "par.h"
 
 #include "cli.h"
 #include "cmds.h"
@@ -92,7 +93,7 @@ static void on_signal(int sig)
     _exit(128 + sig);
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* GSL must report, never abort: every status is checked */
     struct sigaction sa;
@@ -122,8 +123,21 @@ int main(int argc, char **argv)
     } else if (rc) {
         fprintf(stderr, "fianza: %s\n", err.msg);
     } else {
+        if (par_rank() != 0) /* rank 0 alone prints and draws (par.h) */
+            o.quiet = o.no_plots = 1;
         rc = cmd->run(&o);
     }
     cli_opts_free(&o);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (par_init(&argc, &argv)) {
+        fprintf(stderr, "fianza: cannot start MPI\n");
+        return 1;
+    }
+    int rc = run(argc, argv);
+    par_finalize();
     return rc;
 }

@@ -10,7 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "par.h"
+
 struct outdir {
+    int null; /* MPI ranks other than 0: every file goes to /dev/null */
     char final[PATH_MAX];
     char tmp[PATH_MAX];
     char file[PATH_MAX];
@@ -57,7 +60,7 @@ static void remove_tree(const char *dir)
     rmdir(dir);
 }
 
-int outdir_begin(outdir **out, const char *final_path, fz_error *err)
+static int begin(outdir **out, const char *final_path, fz_error *err)
 {
     *out = NULL;
     size_t n = strlen(final_path);
@@ -110,6 +113,30 @@ int outdir_begin(outdir **out, const char *final_path, fz_error *err)
     return 0;
 }
 
+/* Under MPI only rank 0 creates the directory; the other ranks get a handle
+ * whose files go to /dev/null.  All ranks then agree on the status, so that
+ * none goes on into the simulation (and its collectives) when rank 0 failed. */
+int outdir_begin(outdir **out, const char *final_path, fz_error *err)
+{
+    int rc;
+    *out = NULL;
+    if (par_rank() == 0) {
+        rc = begin(out, final_path, err);
+    } else if (!(*out = calloc(1, sizeof **out))) {
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+    } else {
+        (*out)->null = 1;
+        snprintf((*out)->final, sizeof (*out)->final, "%s", final_path);
+        snprintf((*out)->tmp, sizeof (*out)->tmp, "/dev/null");
+        rc = 0;
+    }
+    if ((rc = par_agree(rc, err))) {
+        outdir_abort(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 const char *outdir_file(outdir *o, const char *name)
 {
     snprintf(o->file, sizeof o->file, "%s/%s", o->tmp, name);
@@ -120,7 +147,7 @@ const char *outdir_final(const outdir *o) { return o->final; }
 
 FILE *outdir_open(outdir *o, const char *name, fz_error *err)
 {
-    FILE *f = fopen(outdir_file(o, name), "w");
+    FILE *f = fopen(o->null ? "/dev/null" : outdir_file(o, name), "w");
     if (!f)
         fz_fail(err, FZ_ERUNTIME, "%s/%s: cannot write: %s", o->final, name, strerror(errno));
     return f;
@@ -138,6 +165,10 @@ int outdir_commit(outdir *o, fz_error *err)
 {
     if (!o)
         return 0;
+    if (o->null) {
+        free(o);
+        return 0;
+    }
     char old[PATH_MAX + 16] = "";
     struct stat st;
     if (stat(o->final, &st) == 0) {
@@ -171,6 +202,10 @@ void outdir_abort(outdir *o)
 {
     if (!o)
         return;
+    if (o->null) {
+        free(o);
+        return;
+    }
     remove_tree(o->tmp);
     g_tmp[0] = '\0';
     free(o);

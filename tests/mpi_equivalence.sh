@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# MPI builds (-DFIANZA_MPI=ON): summary.json must be byte-identical for any
+# number of ranks.  simulate, compare, optimize (two gap batches) and
+# sweep --budget run with --threads 1 in one process, then under
+# mpirun -np 1, 2, 3 (replications span several blocks, so ranks share them
+# unevenly); every summary.json is compared with the single-process one, and
+# exactly one results directory (rank 0's) must exist.  Last, a refused -o
+# must fail with status 2 on every rank count, without hanging.
+#   tests/mpi_equivalence.sh FIANZA_BIN SOURCE_DIR
+set -uo pipefail
+bin=$1 src=$2
+seed=$src/scenarios/seed-2025.ini
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mpi=(mpirun --allow-run-as-root --oversubscribe)
+fail=0
+
+cases=(
+  "simulate|simulate --allocation chicago=120000,kansas_city=60000 --replications 2500"
+  "compare|compare --allocation chicago=150000 --allocation kansas_city=150000 --replications 2100"
+  "optimize|optimize --replications 1500 --gap-batches 2"
+  "sweep|sweep --budget 100000:300000:100000 --replications 700"
+)
+for c in "${cases[@]}"; do
+  name=${c%%|*} args=${c#*|}
+  # shellcheck disable=SC2086
+  if ! "$bin" $args --threads 1 --quiet --no-plots -o "$work/$name-t1" "$seed" >/dev/null; then
+    echo "FAILED: $name: single process"
+    fail=1
+    continue
+  fi
+  for np in 1 2 3; do
+    out=$work/$name-np$np
+    # shellcheck disable=SC2086
+    if ! timeout 600 "${mpi[@]}" -np "$np" "$bin" $args --quiet -o "$out" "$seed" >/dev/null; then
+      echo "FAILED: $name: mpirun -np $np exited with an error"
+      fail=1
+    elif ! cmp -s "$work/$name-t1/summary.json" "$out/summary.json"; then
+      echo "FAILED: $name: summary.json differs between --threads 1 and mpirun -np $np"
+      diff "$work/$name-t1/summary.json" "$out/summary.json" | head -20
+      fail=1
+    else
+      echo "ok: $name, mpirun -np $np: summary.json identical"
+    fi
+  done
+done
+# one results directory per run, and no temporary leftovers
+extra=$(find "$work" -mindepth 1 -maxdepth 1 -name '*.tmp-*' -o -mindepth 1 -maxdepth 1 -name '*.old-*')
+if [ -n "$extra" ]; then
+  echo "FAILED: leftover directories: $extra"
+  fail=1
+fi
+
+touch "$work/file"
+for np in 1 3; do
+  timeout 120 "${mpi[@]}" -np "$np" "$bin" simulate --allocation chicago=1000 --replications 100 --quiet \
+    -o "$work/file/sub" "$seed" 2>"$work/err"
+  rc=$?
+  if [ "$rc" -ne 2 ]; then
+    echo "FAILED: refused -o under mpirun -np $np: exit $rc, expected 2"
+    cat "$work/err"
+    fail=1
+  else
+    echo "ok: refused -o under mpirun -np $np: exit 2"
+  fi
+done
+exit $fail
