@@ -182,6 +182,7 @@ int ini_doc_read(ini_doc *doc, const char *path, fz_error *err)
      * lines literally (no inline comments, no continuation lines). */
     ini_allow_inline_comments = 0;
     ini_allow_multiline = 0;
+    ini_stop_on_first_error = 1; /* report the first bad line, not a later one */
     line_reader r = {.f = f, .doc = doc, .err = err};
     int bad = ini_parse_stream(read_line, &r, on_pair, &r);
     int rc = 0;
