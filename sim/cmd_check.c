@@ -3,12 +3,6 @@
 
 #include "cmds.h"
 
-int cmd_report_error(const fz_error *err)
-{
-    fprintf(stderr, "fianza: %s\n", err->msg);
-    return err->code ? err->code : 1;
-}
-
 int cmd_check(const cli_opts *o)
 {
     scenario *s;

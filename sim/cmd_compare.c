@@ -7,7 +7,6 @@
 #include "charts.h"
 #include "cmds.h"
 #include "eval.h"
-#include "html.h"
 #include "outdir.h"
 #include "plot.h"
 #include "report.h"
@@ -122,12 +121,7 @@ int cmd_compare(const cli_opts *o)
     charts_list charts = {.n = 0};
     if ((rc = report_write_json(dir, "summary.json", doc, &err)) ||
         (rc = write_compare(dir, s, r, v, &charts, &err)) ||
-        (rc = charts_render(dir, &charts, o->no_plots, o->quiet, &err)) ||
-        (rc = html_report(dir, s, doc, &charts, &err)))
-        goto done;
-    rc = outdir_commit(dir, &err);
-    dir = NULL;
-    if (rc)
+        (rc = cmd_finish(&dir, s, doc, &charts, o, &err)))
         goto done;
     if (!o->quiet) {
         FILE *out = o->json ? stderr : stdout; /* stdout carries only JSON then */
@@ -152,8 +146,7 @@ int cmd_compare(const cli_opts *o)
             fprintf(out, "\n");
         }
     }
-    if (o->json)
-        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12)), putchar('\n');
+    cmd_print_json(o, doc);
 done:
     if (reps)
         report_reps_close(reps, NULL);

@@ -472,8 +472,7 @@ int cmd_fit(const cli_opts *o)
         goto done;
     if (!o->quiet)
         print_table(o->json ? stderr : stdout, &r, dirbuf); /* with --json, stdout carries summary.json alone */
-    if (o->json)
-        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12)), putchar('\n');
+    cmd_print_json(o, doc);
 done:
     outdir_abort(dir);
     json_decref(doc);

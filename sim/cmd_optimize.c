@@ -5,7 +5,6 @@
 
 #include "charts.h"
 #include "cmds.h"
-#include "html.h"
 #include "optimize.h"
 #include "outdir.h"
 #include "report.h"
@@ -182,12 +181,7 @@ int cmd_optimize(const cli_opts *o)
     charts_list charts = {.n = 0};
     if ((rc = charts_eval(dir, s, r->eval, OPT_OPTIMAL, "optimal allocation, out of sample", &charts, &err)) ||
         (rc = charts_optimize(dir, s, r, &charts, &err)) ||
-        (rc = charts_render(dir, &charts, o->no_plots, o->quiet, &err)) ||
-        (rc = html_report(dir, s, doc, &charts, &err)))
-        goto done;
-    rc = outdir_commit(dir, &err);
-    dir = NULL;
-    if (rc)
+        (rc = cmd_finish(&dir, s, doc, &charts, o, &err)))
         goto done;
     if (!o->quiet) {
         FILE *out = o->json ? stderr : stdout; /* stdout carries only JSON then */
@@ -200,8 +194,7 @@ int cmd_optimize(const cli_opts *o)
         fprintf(out, "done in %.2f s (curves %.2f, MIP %.3f, evaluation %.2f, gap %.2f); results in %s/\n", seconds,
                r->seconds_curves, r->seconds_solve, r->seconds_eval, r->seconds_gap, path);
     }
-    if (o->json)
-        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12)), putchar('\n');
+    cmd_print_json(o, doc);
 done:
     if (reps)
         report_reps_close(reps, NULL);

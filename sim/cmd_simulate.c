@@ -4,7 +4,6 @@
 
 #include "charts.h"
 #include "cmds.h"
-#include "html.h"
 #include "eval.h"
 #include "outdir.h"
 #include "report.h"
@@ -66,12 +65,7 @@ int cmd_simulate(const cli_opts *o)
         goto done;
     charts_list charts = {.n = 0};
     if ((rc = charts_eval(dir, s, r, 0, "simulated allocation", &charts, &err)) ||
-        (rc = charts_render(dir, &charts, o->no_plots, o->quiet, &err)) ||
-        (rc = html_report(dir, s, doc, &charts, &err)))
-        goto done;
-    rc = outdir_commit(dir, &err);
-    dir = NULL;
-    if (rc)
+        (rc = cmd_finish(&dir, s, doc, &charts, o, &err)))
         goto done;
     if (!o->quiet) {
         /* with --json, stdout carries summary.json alone: the table goes to stderr */
@@ -82,8 +76,7 @@ int cmd_simulate(const cli_opts *o)
         fprintf(tty, "%.3g people simulated in %.2f s (%.3g per second); results in %s/\n", r->people,
                 seconds, seconds > 0 ? r->people / seconds : 0, o->outdir ? o->outdir : dirbuf);
     }
-    if (o->json)
-        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12)), putchar('\n');
+    cmd_print_json(o, doc);
 done:
     if (reps)
         report_reps_close(reps, NULL);

@@ -9,7 +9,6 @@
 
 #include "charts.h"
 #include "cmds.h"
-#include "html.h"
 #include "optimize.h"
 #include "outdir.h"
 #include "plot.h"
@@ -385,12 +384,7 @@ int cmd_sweep(const cli_opts *o)
             goto done;
     }
     if ((rc = report_write_json(dir, "summary.json", doc, &err)) ||
-        (rc = charts_render(dir, &charts, o->no_plots, o->quiet, &err)) ||
-        (rc = html_report(dir, s, doc, &charts, &err)))
-        goto done;
-    rc = outdir_commit(dir, &err);
-    dir = NULL;
-    if (rc)
+        (rc = cmd_finish(&dir, s, doc, &charts, o, &err)))
         goto done;
     FILE *out = o->json ? stderr : stdout; /* stdout carries only JSON then */
     if (!o->quiet && pts) {
@@ -412,8 +406,7 @@ int cmd_sweep(const cli_opts *o)
         fprintf(out, "fianza sweep --tornado %g: %s; ranked parameters in %s/tornado.csv\n", o->tornado_pct, s->name,
                cli_outdir(o, s, dirbuf, sizeof dirbuf));
     }
-    if (o->json)
-        json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12)), putchar('\n');
+    cmd_print_json(o, doc);
 done:
     outdir_abort(dir);
     json_decref(doc);
