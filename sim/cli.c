@@ -286,6 +286,13 @@ void cli_progress_update(void *ctx, size_t done, size_t total)
     fflush(stderr);
 }
 
+void cli_progress_stage(void *ctx, const char *stage, size_t done, size_t total)
+{
+    cli_progress *p = ctx;
+    p->what = stage;
+    cli_progress_update(p, done, total);
+}
+
 void cli_progress_done(cli_progress *p)
 {
     if (p->enabled) {

@@ -62,6 +62,8 @@ typedef struct cli_progress {
 } cli_progress;
 void cli_progress_init(cli_progress *p, const cli_opts *o, const char *what);
 void cli_progress_update(void *ctx, size_t done, size_t total);
+/* The same for multi-stage work: the bar takes the stage's name. */
+void cli_progress_stage(void *ctx, const char *stage, size_t done, size_t total);
 void cli_progress_done(cli_progress *p);
 
 double cli_now(void); /* monotonic seconds */

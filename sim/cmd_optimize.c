@@ -120,13 +120,6 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
     fprintf(out, "solver: GLPK, %s (%d columns, %d rows)\n", r->mip.status_text, r->mip.columns, r->mip.rows);
 }
 
-static void on_stage(void *ctx, const char *stage, size_t done, size_t total)
-{
-    cli_progress *p = ctx;
-    p->what = stage;
-    cli_progress_update(p, done, total);
-}
-
 int cmd_optimize(const cli_opts *o)
 {
     fz_error err = {0, ""};
@@ -158,7 +151,7 @@ int cmd_optimize(const cli_opts *o)
     cli_progress bar;
     cli_progress_init(&bar, o, "optimize");
     optimize_options oo = {.threads = o->threads, .gap_batches = o->gap_batches, .time_limit = o->time_limit,
-                           .progress = on_stage, .progress_ctx = &bar, .on_eval_block = report_reps_block,
+                           .progress = cli_progress_stage, .progress_ctx = &bar, .on_eval_block = report_reps_block,
                            .eval_block_ctx = reps};
     double t0 = cli_now();
     rc = optimize_run(&r, s, &oo, &err);

@@ -284,13 +284,6 @@ done:
     return rc;
 }
 
-static void on_stage(void *ctx, const char *stage, size_t done, size_t total)
-{
-    cli_progress *p = ctx;
-    p->what = stage;
-    cli_progress_update(p, done, total);
-}
-
 int cmd_sweep(const cli_opts *o)
 {
     fz_error err = {0, ""};
@@ -345,7 +338,7 @@ int cmd_sweep(const cli_opts *o)
         goto done;
     cli_progress bar;
     cli_progress_init(&bar, o, "sweep");
-    optimize_options oo = {.threads = o->threads, .time_limit = o->time_limit, .progress = on_stage,
+    optimize_options oo = {.threads = o->threads, .time_limit = o->time_limit, .progress = cli_progress_stage,
                            .progress_ctx = &bar};
     doc = report_header_json(s, "sweep", (size_t)s->replications, (size_t)s->replications);
     charts_list charts = {.n = 0};
@@ -366,7 +359,7 @@ int cmd_sweep(const cli_opts *o)
             const char *extra[] = {set};
             scenario *si = NULL;
             pts[i].x = xs[i];
-            on_stage(&bar, "sweep", i, n);
+            cli_progress_stage(&bar, "sweep", i, n);
             if ((rc = load_with(&si, o, extra, 1, &err)) == 0 && (rc = solve_point(&pts[i], si, &oo, &err)) == 0 &&
                 o->param_range)
                 rc = evaluate_points(&pts[i], 1, si, o->threads, &err);

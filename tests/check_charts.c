@@ -40,26 +40,8 @@
 #include "check_common.h"
 #include "cli_util.h"
 
-static const char two_regions[] =
-    "; two consular regions\n"
-    "[fund]\nbudget_usd = 300000\nhorizon_days = 90\ntarget_releases = 150\n"
-    "[simulation]\nreplications = 300\nseed = 20251218\n"
-    "[region.chicago]\nlabel = Chicago\ninitial_detained = 150\narrivals_per_day = 2.5\n"
-    "bond_grant_prob = 0.6\nbond_usd = lognormal(median=1500, sigma=0.5, min=1500, max=50000)\n"
-    "max_bond_paid_usd = 25000\nhearing_delay_days = gamma(mean=14, sd=7)\n"
-    "release_delay_days = fixed(1)\nremoval_hazard_per_day = 0.005\nfamily_pays_prob = 0.2\n"
-    "[region.kansas_city]\nlabel = Kansas City\ninitial_detained = 60\narrivals_per_day = 1\n"
-    "bond_grant_prob = 0.5\nbond_usd = lognormal(median=4000, sigma=0.6, min=1500)\n"
-    "hearing_delay_days = uniform(min=3, max=25)\n";
-
+/* scenario: cu_two_ini (cli_util.c), 300 replications */
 #define ALLOC "chicago=200000,kansas_city=100000"
-
-static const char *two_ini(const char *dir)
-{
-    const char *p = cu_path_in(dir, "two.ini");
-    cu_write_file(p, two_regions);
-    return p;
-}
 
 /* Runs fianza (gnuplot on PATH), which must succeed with nothing on stderr. */
 #define RUN_OK(...)                                                                                                \
@@ -188,7 +170,7 @@ static void check_drawn(const char *dir, const chart *const *charts, size_t n, i
 START_TEST(test_simulate_charts)
 {
     const char *dir = cu_test_dir("simulate");
-    const char *two = two_ini(dir), *out = cu_path_in(dir, "out");
+    const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out");
     RUN_OK("simulate", "--allocation", ALLOC, "-o", out, two);
     check_drawn(out, CHARTS(&C_HIST, &C_REGIONS, &C_DETENTION), 1);
 }
@@ -197,7 +179,7 @@ END_TEST
 START_TEST(test_optimize_charts)
 {
     const char *dir = cu_test_dir("optimize");
-    const char *two = two_ini(dir), *out = cu_path_in(dir, "out");
+    const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out");
     RUN_OK("optimize", "--gap-batches", "2", "-o", out, two);
     check_drawn(out, CHARTS(&C_HIST, &C_REGIONS, &C_DETENTION, &C_CURVES, &C_ALLOCATIONS), 1);
 }
@@ -206,7 +188,7 @@ END_TEST
 START_TEST(test_compare_charts)
 {
     const char *dir = cu_test_dir("compare");
-    const char *two = two_ini(dir), *out = cu_path_in(dir, "out");
+    const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out");
     RUN_OK("compare", "--allocation", ALLOC, "--allocation", "chicago=100000,kansas_city=200000", "-o", out, two);
     check_drawn(out, CHARTS(&C_COMPARE), 1);
 }
@@ -215,7 +197,7 @@ END_TEST
 START_TEST(test_tornado_charts)
 {
     const char *dir = cu_test_dir("tornado");
-    const char *two = two_ini(dir), *out = cu_path_in(dir, "out");
+    const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out");
     RUN_OK("sweep", "--tornado", "20", "--replications", "200", "-o", out, two);
     check_drawn(out, CHARTS(&C_TORNADO), 1);
 }
@@ -297,7 +279,7 @@ static void check_budget_sweep(const char *out, const double *budgets, size_t n)
 START_TEST(test_sweep_budget)
 {
     const char *dir = cu_test_dir("sweep_budget");
-    const char *two = two_ini(dir), *out = cu_path_in(dir, "out"), *fc = cu_path_in(dir, "first_come");
+    const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out"), *fc = cu_path_in(dir, "first_come");
     const double budgets[] = {50000, 112500, 175000, 237500, 300000};
     RUN_OK("sweep", "--budget", "50000:300000:62500", "-o", out, two);
     check_drawn(out, CHARTS(&C_SWEEP), 1);
@@ -312,7 +294,7 @@ END_TEST
 START_TEST(test_sweep_param)
 {
     const char *dir = cu_test_dir("sweep_param");
-    const char *two = two_ini(dir), *out = cu_path_in(dir, "out"), *bad = cu_path_in(dir, "bad");
+    const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out"), *bad = cu_path_in(dir, "bad");
     RUN_OK("sweep", "--param", "region.kansas_city.bond_usd.median=2000:6000:2000", "-o", out, two);
     check_drawn(out, CHARTS(&C_SWEEP), 1);
     double x[8], ins[8], kc[8];
@@ -359,7 +341,7 @@ START_TEST(test_label_quoting)
 {
     const char *dir = cu_test_dir("labels");
     const char *ini = cu_path_in(dir, "labels.ini"), *out = cu_path_in(dir, "out");
-    char *text = strdup(two_regions), *p = strstr(text, "label = Chicago\n");
+    char *text = strdup(cu_two_regions(300)), *p = strstr(text, "label = Chicago\n");
     ck_assert_ptr_nonnull(p);
     *p = '\0';
     char buf[4096];
@@ -434,7 +416,7 @@ static const char *gnuplot_path(void)
 START_TEST(test_no_gnuplot)
 {
     const char *dir = cu_test_dir("no_gnuplot");
-    const char *two = two_ini(dir), *bin = cu_path_in(dir, "bin");
+    const char *two = cu_two_ini(dir, 300), *bin = cu_path_in(dir, "bin");
     ck_assert_int_eq(mkdir(bin, 0700), 0); /* a PATH with nothing on it */
     char path_env[600];
     snprintf(path_env, sizeof path_env, "PATH=%s", bin);
@@ -514,7 +496,7 @@ static void assert_zero_ci(json_t *v, const char *key, size_t k)
 START_TEST(test_compare_self)
 {
     const char *dir = cu_test_dir("compare_self");
-    const char *two = two_ini(dir), *out = cu_path_in(dir, "out");
+    const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out");
     /* the same allocation three times, spelled two ways */
     RUN_OK("compare", "--allocation", ALLOC, "--allocation", ALLOC, "--allocation",
            "kansas_city=100000,chicago=200000", "--no-plots", "-o", out, two);
@@ -541,7 +523,7 @@ END_TEST
 START_TEST(test_no_plots)
 {
     const char *dir = cu_test_dir("no_plots");
-    const char *two = two_ini(dir), *out = cu_path_in(dir, "out"), *sim = cu_path_in(dir, "sim");
+    const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out"), *sim = cu_path_in(dir, "sim");
     RUN_OK("optimize", "--gap-batches", "2", "--no-plots", "-o", out, two);
     ck_assert(cu_exists(cu_path_in(out, "summary.json")));
     ck_assert_int_eq(cu_count_suffixed(out, ".png"), 0);

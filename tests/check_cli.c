@@ -26,29 +26,9 @@
 #include "check_common.h"
 #include "cli_util.h"
 
-/* ---- scenarios ---- */
-
-static const char two_regions[] =
-    "; two consular regions\n"
-    "[fund]\nbudget_usd = 300000\nhorizon_days = 90\ntarget_releases = 150\n"
-    "[simulation]\nreplications = 200\nseed = 20251218\n"
-    "[region.chicago]\nlabel = Chicago\ninitial_detained = 150\narrivals_per_day = 2.5\n"
-    "bond_grant_prob = 0.6\nbond_usd = lognormal(median=1500, sigma=0.5, min=1500, max=50000)\n"
-    "max_bond_paid_usd = 25000\nhearing_delay_days = gamma(mean=14, sd=7)\n"
-    "release_delay_days = fixed(1)\nremoval_hazard_per_day = 0.005\nfamily_pays_prob = 0.2\n"
-    "[region.kansas_city]\nlabel = Kansas City\ninitial_detained = 60\narrivals_per_day = 1\n"
-    "bond_grant_prob = 0.5\nbond_usd = lognormal(median=4000, sigma=0.6, min=1500)\n"
-    "hearing_delay_days = uniform(min=3, max=25)\n";
+/* ---- scenarios: cu_two_ini (cli_util.c), 200 replications ---- */
 
 #define ALLOC "chicago=200000,kansas_city=100000"
-
-/* Writes two_regions as dir/two.ini and returns its path. */
-static const char *two_ini(const char *dir)
-{
-    const char *p = cu_path_in(dir, "two.ini");
-    cu_write_file(p, two_regions);
-    return p;
-}
 
 /* ---- check ---- */
 
@@ -84,7 +64,7 @@ START_TEST(test_check_defaults)
     cu_run_free(&r);
 
     /* Given values are printed back, the others defaulted; --set applies. */
-    const char *two = two_ini(dir);
+    const char *two = cu_two_ini(dir, 200);
     ck_assert_int_eq(CU_RUN(&r, "check", "--set", "region.chicago.case_cost_usd=75", "--seed", "99", two), 0);
     ck_assert_ptr_nonnull(strstr(r.out, "[region.kansas_city]\nlabel = Kansas City\ninitial_detained = 60\n"));
     ck_assert_ptr_nonnull(strstr(r.out, "\ncase_cost_usd = 75\n"));
@@ -131,7 +111,7 @@ START_TEST(test_check_bad_scenarios)
         cu_run_free(&r);
     }
     /* --set errors name the option; a missing file names the path. */
-    const char *two = two_ini(dir);
+    const char *two = cu_two_ini(dir, 200);
     run_result r;
     ck_assert_int_eq(CU_RUN(&r, "check", "--set", "fund.budget_usd=-5", two), 2);
     ck_assert_ptr_nonnull(strstr(r.err, "--set fund.budget_usd=-5"));
@@ -236,7 +216,7 @@ static void check_results(const char *out, size_t reps, double seed, double chic
 START_TEST(test_simulate_outputs)
 {
     const char *dir = cu_test_dir("simulate");
-    const char *two = two_ini(dir);
+    const char *two = cu_two_ini(dir, 200);
     const char *out = cu_path_in(dir, "out");
     run_result r;
     ck_assert_msg(CU_RUN(&r, "simulate", "--allocation", ALLOC, "--replications", "300", "-o", out, two) == 0, "%s",
@@ -261,7 +241,7 @@ END_TEST
 START_TEST(test_simulate_default_dir)
 {
     const char *dir = cu_test_dir("default_dir");
-    const char *two = two_ini(dir);
+    const char *two = cu_two_ini(dir, 200);
     char cwd[512];
     snprintf(cwd, sizeof cwd, "%s", dir);
     run_result r;
@@ -289,7 +269,7 @@ static void assert_same_file(const char *a, const char *b)
 START_TEST(test_threads_identical)
 {
     const char *dir = cu_test_dir("threads");
-    const char *two = two_ini(dir);
+    const char *two = cu_two_ini(dir, 200);
     const char *o1 = cu_path_in(dir, "t1"), *o2 = cu_path_in(dir, "t2"), *o3 = cu_path_in(dir, "t3");
     run_result r;
     /* 2500 replications: three evaluation blocks */
@@ -318,7 +298,7 @@ END_TEST
 START_TEST(test_bad_usage)
 {
     const char *dir = cu_test_dir("bad_usage");
-    const char *two = two_ini(dir);
+    const char *two = cu_two_ini(dir, 200);
     const char *out = cu_path_in(dir, "out");
     const char *missing = cu_path_in(dir, "missing.ini");
     const char *const cases[][12] = {
@@ -388,7 +368,7 @@ END_TEST
 START_TEST(test_seed)
 {
     const char *dir = cu_test_dir("seed");
-    const char *two = two_ini(dir);
+    const char *two = cu_two_ini(dir, 200);
     const char *a = cu_path_in(dir, "a"), *b = cu_path_in(dir, "b"), *c = cu_path_in(dir, "c");
     run_result r;
     ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--seed", "11", "--allocation", ALLOC, "--replications", "400",
@@ -433,7 +413,7 @@ END_TEST
 START_TEST(test_json_stdout)
 {
     const char *dir = cu_test_dir("json");
-    const char *two = two_ini(dir);
+    const char *two = cu_two_ini(dir, 200);
     const char *flags[][2] = {{"--json", "--quiet"}, {"--json", "--json"}};
     for (size_t i = 0; i < 2; i++) {
         const char *out = cu_path_in(dir, i ? "loud" : "quiet");

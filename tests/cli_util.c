@@ -314,3 +314,27 @@ void cu_run_free(run_result *r)
     free(r->err);
     r->out = r->err = NULL;
 }
+
+const char *cu_two_regions(int replications)
+{
+    static char text[1024];
+    snprintf(text, sizeof text,
+             "[fund]\nbudget_usd = 300000\nhorizon_days = 90\ntarget_releases = 150\n"
+             "[simulation]\nreplications = %d\nseed = 20251218\n"
+             "[region.chicago]\nlabel = Chicago\ninitial_detained = 150\narrivals_per_day = 2.5\n"
+             "bond_grant_prob = 0.6\nbond_usd = lognormal(median=1500, sigma=0.5, min=1500, max=50000)\n"
+             "max_bond_paid_usd = 25000\nhearing_delay_days = gamma(mean=14, sd=7)\n"
+             "release_delay_days = fixed(1)\nremoval_hazard_per_day = 0.005\nfamily_pays_prob = 0.2\n"
+             "[region.kansas_city]\nlabel = Kansas City\ninitial_detained = 60\narrivals_per_day = 1\n"
+             "bond_grant_prob = 0.5\nbond_usd = lognormal(median=4000, sigma=0.6, min=1500)\n"
+             "hearing_delay_days = uniform(min=3, max=25)\n",
+             replications);
+    return text;
+}
+
+const char *cu_two_ini(const char *dir, int replications)
+{
+    const char *p = cu_path_in(dir, "two.ini");
+    cu_write_file(p, cu_two_regions(replications));
+    return p;
+}

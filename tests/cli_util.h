@@ -41,6 +41,11 @@ const char *cu_path_in(const char *dir, const char *name);
 
 void cu_write_file(const char *path, const char *text);
 
+/* The two-region test scenario (Chicago, Kansas City) with the given
+ * replications, as text, and written as dir/two.ini (returns its path). */
+const char *cu_two_regions(int replications);
+const char *cu_two_ini(const char *dir, int replications);
+
 /* Whole file, NUL-terminated, malloc'd; NULL if it does not exist. */
 char *cu_slurp(const char *path, size_t *len);
 
