@@ -8,6 +8,7 @@
 
 #include "outdir.h"
 #include "par.h"
+#include "plot.h"
 
 #include "cli.h"
 #include "cmds.h"
@@ -89,6 +90,7 @@ static void usage_all(FILE *f)
  * exit 128 + signal (130, 143), as shells report an interrupted command. */
 static void on_signal(int sig)
 {
+    plot_signal_stop(); /* first: gnuplot must not write after the cleanup */
     outdir_signal_cleanup();
     _exit(128 + sig);
 }

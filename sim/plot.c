@@ -3,6 +3,7 @@
 #include "plot.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -11,6 +12,19 @@
 #include <sys/wait.h>
 
 extern char **environ;
+
+/* The gnuplot child being waited for (0: none), for plot_signal_stop. */
+static volatile sig_atomic_t g_child;
+
+void plot_signal_stop(void)
+{
+    pid_t pid = (pid_t)g_child;
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        g_child = 0;
+    }
+}
 
 char *plot_quote(const char *text)
 {
@@ -103,10 +117,14 @@ int plot_render(outdir *o, const char *const *names, size_t n, int quiet, fz_err
         }
         if (e != 0)
             return fz_fail(err, FZ_ERUNTIME, "cannot run gnuplot: %s", strerror(e));
+        g_child = pid;
         int status;
         while (waitpid(pid, &status, 0) < 0)
-            if (errno != EINTR)
+            if (errno != EINTR) {
+                g_child = 0;
                 return fz_fail(err, FZ_ERUNTIME, "waiting for gnuplot: %s", strerror(errno));
+            }
+        g_child = 0;
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             if (WIFEXITED(status) && WEXITSTATUS(status) == 127) { /* exec failed in the child */
                 if (!warned_missing && !quiet)

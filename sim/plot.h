@@ -39,4 +39,9 @@ int plot_script(outdir *o, const char *name, const plot_var *vars, size_t nvars,
  * FZ_ERUNTIME only for failures of the process machinery itself. */
 int plot_render(outdir *o, const char *const *names, size_t n, int quiet, fz_error *err);
 
+/* Async-signal-safe: kills the running gnuplot child (if any) and reaps it,
+ * so that nothing writes into the results directory after a signal handler
+ * has started removing it. */
+void plot_signal_stop(void);
+
 #endif
