@@ -82,11 +82,14 @@ static int write_hist(outdir *o, const eval_result *r, size_t k, double *boxwidt
 }
 
 /* "m,lo,hi" for the regions chart; an undefined figure (no money, no
- * releases) is drawn as an empty bar, 0, so a panel never lacks all points. */
+ * releases) is drawn as an empty bar, 0, so a panel never lacks all points.
+ * An undefined interval (1 replication) is left empty: no error bar. */
 static void put3(FILE *f, double m, double lo, double hi)
 {
-    if (isfinite(m))
-        fprintf(f, ",%g,%g,%g", m, isfinite(lo) ? lo : m, isfinite(hi) ? hi : m);
+    if (isfinite(m) && isfinite(lo) && isfinite(hi))
+        fprintf(f, ",%g,%g,%g", m, lo, hi);
+    else if (isfinite(m))
+        fprintf(f, ",%g,,", m);
     else
         fprintf(f, ",0,0,0");
 }
@@ -155,6 +158,8 @@ int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, co
     snprintf(mean, sizeof mean, "%.17g", m);
     snprintf(lo, sizeof lo, "%.17g", m - h);
     snprintf(hi, sizeof hi, "%.17g", m + h);
+    if (!isfinite(h)) /* 1 replication: gnuplot's NaN, and the script draws no CI */
+        snprintf(lo, sizeof lo, "NaN"), snprintf(hi, sizeof hi, "NaN");
     snprintf(p05, sizeof p05, "%.17g", stat_quantile_sorted(sorted, r->nreps, 0.05));
     snprintf(p95, sizeof p95, "%.17g", stat_quantile_sorted(sorted, r->nreps, 0.95));
     snprintf(n, sizeof n, "%zu", s->nregions);

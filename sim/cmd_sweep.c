@@ -130,6 +130,23 @@ static int evaluate_points(point *pts, size_t n, const scenario *s, int threads,
     return rc;
 }
 
+/* ",value,lo,hi": lo and hi empty when the interval is undefined (1 replication). */
+static void csv_est(FILE *f, optimize_est e)
+{
+    fprintf(f, ",%.10g", e.value);
+    if (isfinite(e.lo) && isfinite(e.hi))
+        fprintf(f, ",%.10g,%.10g", e.lo, e.hi);
+    else
+        fprintf(f, ",,");
+}
+
+/* {"mean": m, "ci95": [lo, hi] or null when undefined}. */
+static json_t *est_json(optimize_est e)
+{
+    return json_pack("{s:f, s:o}", "mean", e.value,
+                     "ci95", isfinite(e.lo) && isfinite(e.hi) ? json_pack("[f, f]", e.lo, e.hi) : json_null());
+}
+
 static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t n, const char *param, int budget,
                        charts_list *charts, json_t *doc, fz_error *err)
 {
@@ -149,13 +166,13 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
             fprintf(f, ",%.2f", p->alloc[c]);
             json_object_set_new(alloc, s->regions[c].name, json_real(p->alloc[c]));
         }
-        fprintf(f, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", p->in_sample, p->value.value, p->value.lo,
-                p->value.hi, p->releases.value, p->releases.lo, p->releases.hi, p->marginal);
-        json_array_append_new(arr, json_pack("{s:f, s:o, s:f, s:{s:f, s:[f, f]}, s:{s:f, s:[f, f]}, s:f}", "x", p->x,
-                                             "allocation", alloc, "in_sample_value", p->in_sample, "value", "mean",
-                                             p->value.value, "ci95", p->value.lo, p->value.hi, "releases", "mean",
-                                             p->releases.value, "ci95", p->releases.lo, p->releases.hi,
-                                             "marginal_objective_per_1000_usd", p->marginal));
+        fprintf(f, ",%.10g", p->in_sample);
+        csv_est(f, p->value);
+        csv_est(f, p->releases);
+        fprintf(f, ",%.10g\n", p->marginal);
+        json_array_append_new(arr, json_pack("{s:f, s:o, s:f, s:o, s:o, s:f}", "x", p->x, "allocation", alloc,
+                                             "in_sample_value", p->in_sample, "value", est_json(p->value), "releases",
+                                             est_json(p->releases), "marginal_objective_per_1000_usd", p->marginal));
     }
     json_object_set_new(doc, "sweep", json_pack("{s:s, s:o}", "parameter", param, "points", arr));
     int rc = outdir_close(f, "sweep.csv", err);
@@ -392,9 +409,10 @@ int cmd_sweep(const cli_opts *o)
             for (size_t c = 0; c < s->nregions; c++)
                 fprintf(out, " %12.0f", pts[i].alloc[c]);
             char v[64];
-            snprintf(v, sizeof v, "%.2f [%.2f, %.2f]", pts[i].value.value, pts[i].value.lo, pts[i].value.hi);
+            report_ci_text(v, sizeof v, pts[i].value.value, pts[i].value.lo, pts[i].value.hi, 2, 0);
             fprintf(out, "  %-26s %.3f\n", v, pts[i].marginal);
         }
+        report_print_ci_note(out, (size_t)s->replications);
     } else if (!o->quiet) {
         fprintf(out, "fianza sweep --tornado %g: %s; ranked parameters in %s/tornado.csv\n", o->tornado_pct, s->name,
                cli_outdir(o, s, dirbuf, sizeof dirbuf));
