@@ -291,7 +291,7 @@ static const row rows[] = {
     OPT("compare one variant", "compare: expected two or more --allocation", "compare", "--allocation", ALLOC, "-o", "out", "two.ini"),
     OPT("compare bad policy", "--policy random: expected cheapest_first or first_come", "compare", "--allocation", ALLOC, "--policy", "first_come", "--policy", "random", "-o", "out", "two.ini"),
     OPT("unknown command", "unknown command 'simulat'", "simulat", "--allocation", ALLOC, "two.ini"),
-    OPT("extra argument", "unexpected argument 'c.ini'", "simulate", "--allocation", ALLOC, "two.ini", "b.ini", "c.ini"),
+    OPT("extra argument", "unexpected argument 'b.ini'", "simulate", "--allocation", ALLOC, "two.ini", "b.ini", "c.ini"),
 
     /* ---- results directories, -o (8) ---- */
     OPT("-o under a file", "-o two.ini/out: cannot write there", "optimize", "-o", "two.ini/out", "two.ini"),

@@ -7,12 +7,29 @@
  *   files, "CI undefined" and a note on the console, and charts whose
  *   scripts draw no interval.  With 2 replications the same keys hold
  *   intervals (the tests can fail).
- * - stats: stat_sd and stat_ci95_half are NAN below 2 values. */
+ * - stats: stat_sd and stat_ci95_half are NAN below 2 values.
+ * - stdout is checked: check, --help, simulate's table and simulate --json
+ *   with stdout on /dev/full (ENOSPC), on a pipe whose reader is gone
+ *   (EPIPE: SIGPIPE is ignored) or closed (EBADF) exit 1 with "cannot write
+ *   to standard output" and the reason; a results directory is then
+ *   complete, and the message says so.
+ * - Refused with exit 2, a message naming the option or argument, nothing
+ *   on stdout and nothing written: a second positional argument, options
+ *   that the command does not use (`fit --seed`, `check --allocation`,
+ *   `optimize --allocation`, ...), an --allocation with an empty item
+ *   (`a=5,`), and --replications that is not written in digits (`1e3`). */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "check_common.h"
 #include "cli_util.h"
@@ -258,6 +275,230 @@ START_TEST(test_sweep_one_replication)
 }
 END_TEST
 
+/* ---- stdout ---- */
+
+extern char **environ;
+
+enum { OUT_FULL, OUT_CLOSED, OUT_BROKEN_PIPE };
+
+/* Runs FZ_BIN with args in cwd, its stdout /dev/full, closed, or a pipe
+ * with no reader; returns the exit status (-1: a signal), stderr in *err. */
+static int run_bad_stdout(char **err, int kind, const char *cwd, const char *const *args)
+{
+    const char *argv[32] = {FZ_BIN};
+    size_t n = 1;
+    for (; args[n - 1]; n++) {
+        ck_assert_uint_lt(n, 31);
+        argv[n] = args[n - 1];
+    }
+    argv[n] = NULL;
+    int efd = cu_capture_fd(), p[2] = {-1, -1};
+    posix_spawn_file_actions_t fa;
+    ck_assert_int_eq(posix_spawn_file_actions_init(&fa), 0);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    if (kind == OUT_FULL)
+        posix_spawn_file_actions_addopen(&fa, 1, "/dev/full", O_WRONLY, 0);
+    else if (kind == OUT_CLOSED)
+        posix_spawn_file_actions_addclose(&fa, 1);
+    else {
+        ck_assert_int_eq(pipe(p), 0);
+        close(p[0]); /* the reader is gone before fianza writes */
+        posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+    }
+    posix_spawn_file_actions_adddup2(&fa, efd, 2);
+    posix_spawn_file_actions_addchdir_np(&fa, cwd);
+    pid_t pid;
+    int rc = posix_spawn(&pid, FZ_BIN, &fa, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (p[1] >= 0)
+        close(p[1]);
+    ck_assert_msg(rc == 0, "posix_spawn: %s", strerror(rc));
+    int status;
+    double t0 = cu_now(), limit = 120 * cu_time_scale();
+    for (;;) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid)
+            break;
+        ck_assert_msg(w == 0, "waitpid: %s", strerror(errno));
+        if (cu_now() - t0 > limit) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            ck_abort_msg("fianza %s did not finish", argv[1]);
+        }
+        nanosleep(&(struct timespec){0, 2000000}, NULL);
+    }
+    size_t len;
+    *err = cu_read_fd(efd, &len);
+    close(efd);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+#define RUN_BAD_STDOUT(err, kind, cwd, ...) run_bad_stdout((err), (kind), (cwd), (const char *const[]){__VA_ARGS__, NULL})
+
+START_TEST(test_check_stdout_full)
+{
+    const char *dir = cu_test_dir("check_full");
+    cu_two_ini(dir, 50);
+    char *err;
+    ck_assert_int_eq(RUN_BAD_STDOUT(&err, OUT_FULL, dir, "check", "two.ini"), 1);
+    ck_assert_msg(strstr(err, "fianza: cannot write to standard output: No space left on device"), "%s", err);
+    ck_assert_ptr_null(strstr(err, "results directory")); /* check writes none */
+    free(err);
+    ck_assert_int_eq(RUN_BAD_STDOUT(&err, OUT_FULL, dir, "check", "--help"), 1);
+    ck_assert_msg(strstr(err, "cannot write to standard output"), "%s", err);
+    free(err);
+    /* bad input stays exit 2 with its own message */
+    ck_assert_int_eq(RUN_BAD_STDOUT(&err, OUT_FULL, dir, "check", "nope.ini"), 2);
+    ck_assert_msg(strstr(err, "nope.ini"), "%s", err);
+    free(err);
+}
+END_TEST
+
+START_TEST(test_check_stdout_broken_pipe_and_closed)
+{
+    const char *dir = cu_test_dir("check_pipe");
+    cu_two_ini(dir, 50);
+    char *err;
+    ck_assert_int_eq(RUN_BAD_STDOUT(&err, OUT_BROKEN_PIPE, dir, "check", "two.ini"), 1); /* not killed by SIGPIPE */
+    ck_assert_msg(strstr(err, "fianza: cannot write to standard output: Broken pipe"), "%s", err);
+    free(err);
+    ck_assert_int_eq(RUN_BAD_STDOUT(&err, OUT_CLOSED, dir, "check", "two.ini"), 1);
+    ck_assert_msg(strstr(err, "fianza: cannot write to standard output"), "%s", err);
+    free(err);
+}
+END_TEST
+
+/* A results directory is committed before stdout is written: it is complete,
+ * the exit status is 1 and the message says both. */
+START_TEST(test_simulate_stdout_full)
+{
+    const char *dir = cu_test_dir("simulate_full");
+    cu_two_ini(dir, 50);
+    const char *modes[][2] = {{"--json", "--quiet"}, {"--no-plots", "--no-plots"}, {"--json", "--no-plots"}};
+    const char *outs[] = {"json", "table", "both"};
+    for (size_t i = 0; i < 3; i++) {
+        char *err;
+        ck_assert_int_eq(RUN_BAD_STDOUT(&err, OUT_FULL, dir, "simulate", modes[i][0], modes[i][1], "--allocation", ALLOC,
+                                        "-o", outs[i], "two.ini"),
+                         1);
+        ck_assert_msg(strstr(err, "fianza: cannot write to standard output: No space left on device (the results "
+                                  "directory was written completely before that)"),
+                      "%s: %s", outs[i], err);
+        free(err);
+        json_t *s = cu_load_json(cu_path_in(cu_path_in(dir, outs[i]), "summary.json"));
+        ck_assert_double_eq(jnum(s, "replications.evaluate"), 50);
+        json_decref(s);
+        ck_assert_int_eq(cu_count_prefixed(dir, ""), 2 + 1 + (int)i + 1); /* ., .., two.ini, the directories */
+    }
+    char *err;
+    ck_assert_int_eq(RUN_BAD_STDOUT(&err, OUT_BROKEN_PIPE, dir, "simulate", "--json", "--no-plots", "--allocation",
+                                    ALLOC, "-o", "pipe", "two.ini"),
+                     1);
+    ck_assert_msg(strstr(err, "Broken pipe (the results directory was written completely"), "%s", err);
+    free(err);
+}
+END_TEST
+
+/* ---- refusals ---- */
+
+typedef struct refusal {
+    const char *args[12];
+    const char *want; /* in stderr */
+} refusal;
+
+START_TEST(test_refusals)
+{
+    const char *dir = cu_test_dir("refusals");
+    cu_two_ini(dir, 50);
+    cu_write_file(cu_path_in(dir, "d.csv"), "bond_usd\n5\n7\n9\n");
+    static const refusal rows[] = {
+        /* extra positional arguments */
+        {{"check", "two.ini", "b.ini"}, "unexpected argument 'b.ini': fianza check takes one scenario file"},
+        {{"check", "--seed", "3", "two.ini", "x"}, "unexpected argument 'x'"},
+        {{"simulate", "--allocation", ALLOC, "two.ini", "b.ini", "-o", "out"}, "unexpected argument 'b.ini'"},
+        {{"optimize", "two.ini", "two.ini", "-o", "out"}, "unexpected argument 'two.ini': fianza optimize"},
+        {{"fit", "d.csv", "e.csv", "--column", "bond_usd", "-o", "out"},
+         "unexpected argument 'e.csv': fianza fit takes one CSV file"},
+        /* options that the command does not use */
+        {{"optimize", "--allocation", "chicago=5", "-o", "out", "two.ini"},
+         "--allocation does not apply to fianza optimize (see fianza optimize --help)"},
+        {{"sweep", "--budget", "1000:2000:1000", "--allocation", "chicago=5", "-o", "out", "two.ini"},
+         "--allocation does not apply to fianza sweep"},
+        {{"check", "--allocation", "chicago=5", "two.ini"}, "--allocation does not apply to fianza check"},
+        {{"check", "-o", "out", "two.ini"}, "-o does not apply to fianza check"},
+        {{"check", "--json", "two.ini"}, "--json does not apply to fianza check"},
+        {{"check", "--threads", "2", "two.ini"}, "--threads does not apply to fianza check"},
+        {{"check", "--no-plots", "two.ini"}, "--no-plots does not apply to fianza check"},
+        {{"check", "--quiet", "two.ini"}, "--quiet does not apply to fianza check"},
+        {{"fit", "d.csv", "--column", "bond_usd", "--seed", "1", "-o", "out"}, "--seed does not apply to fianza fit"},
+        {{"fit", "d.csv", "--column", "bond_usd", "--replications", "5", "-o", "out"},
+         "--replications does not apply to fianza fit"},
+        {{"fit", "d.csv", "--column", "bond_usd", "--threads", "2", "-o", "out"}, "--threads does not apply to fianza fit"},
+        {{"fit", "d.csv", "--column", "bond_usd", "--set", "fund.budget_usd=5", "-o", "out"},
+         "--set does not apply to fianza fit"},
+        {{"simulate", "--allocation", ALLOC, "--policy", "first_come", "-o", "out", "two.ini"},
+         "--policy does not apply to fianza simulate"},
+        {{"simulate", "--allocation", ALLOC, "--gap-batches", "3", "-o", "out", "two.ini"},
+         "--gap-batches does not apply to fianza simulate"},
+        {{"simulate", "--allocation", ALLOC, "--column", "x", "-o", "out", "two.ini"},
+         "--column does not apply to fianza simulate"},
+        {{"sweep", "--budget", "1000:2000:1000", "--gap-batches", "3", "-o", "out", "two.ini"},
+         "--gap-batches does not apply to fianza sweep"},
+        {{"compare", "--allocation", ALLOC, "--allocation", ALLOC, "--tornado", "5", "-o", "out", "two.ini"},
+         "--tornado does not apply to fianza compare"},
+        {{"compare", "--allocation", ALLOC, "--allocation", ALLOC, "--solver-time-limit", "5", "-o", "out", "two.ini"},
+         "--solver-time-limit does not apply to fianza compare"},
+        {{"optimize", "--min", "1", "-o", "out", "two.ini"}, "--min does not apply to fianza optimize"},
+        /* an --allocation with an empty item */
+        {{"simulate", "--allocation", "chicago=5,", "-o", "out", "two.ini"},
+         "--allocation chicago=5,: item 2 is empty (a stray comma?)"},
+        {{"simulate", "--allocation", "chicago=5,,kansas_city=1", "-o", "out", "two.ini"}, "item 2 is empty"},
+        {{"simulate", "--allocation", ",chicago=5", "-o", "out", "two.ini"}, "item 1 is empty"},
+        {{"compare", "--allocation", ALLOC, "--allocation", "kansas_city=5,", "-o", "out", "two.ini"},
+         "--allocation kansas_city=5,: item 2 is empty"},
+        /* --replications in digits only */
+        {{"check", "--replications", "1e3", "two.ini"},
+         "--replications 1e3: expected a whole number from 1 to 100000000, in digits"},
+        {{"simulate", "--allocation", ALLOC, "--replications", "10.0", "-o", "out", "two.ini"}, "--replications 10.0"},
+        {{"optimize", "--replications", "+5", "-o", "out", "two.ini"}, "--replications +5"},
+        {{"optimize", "--replications", "", "-o", "out", "two.ini"}, "--replications : expected a whole number"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        run_result r;
+        int st = cu_run_v(&r, dir, 60, rows[i].args);
+        ck_assert_msg(st == 2, "row %zu (%s %s): exit %d\n%s", i, rows[i].args[0], rows[i].args[1], st, r.err);
+        ck_assert_msg(!strncmp(r.err, "fianza: ", 8) && strstr(r.err, rows[i].want), "row %zu: wanted '%s' in:\n%s", i,
+                      rows[i].want, r.err);
+        ck_assert_msg(r.nout == 0, "row %zu: stdout not empty", i);
+        cu_run_free(&r);
+        /* nothing written: two.ini, d.csv, . and .. */
+        ck_assert_msg(cu_count_prefixed(dir, "") == 4, "row %zu left files behind", i);
+    }
+}
+END_TEST
+
+/* The options that do apply are still taken (the controls of test_refusals). */
+START_TEST(test_accepted)
+{
+    const char *dir = cu_test_dir("accepted");
+    cu_two_ini(dir, 50);
+    run_result r;
+    ck_assert_int_eq(CU_RUN_IN(&r, dir, 60, "check", "--seed", "9", "--replications", "0012", "--set",
+                               "fund.budget_usd=5000", "two.ini"),
+                     0);
+    ck_assert_ptr_nonnull(strstr(r.out, "replications = 12\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "seed = 9\n"));
+    cu_run_free(&r);
+    ck_assert_int_eq(CU_RUN_IN(&r, dir, 60, "check", "--help"), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "only --seed, --replications and --set apply to check"));
+    cu_run_free(&r);
+    ck_assert_msg(CU_RUN_IN(&r, dir, 60, "simulate", "--quiet", "--no-plots", "--threads", "2", "--seed", "4",
+                            "--allocation", "chicago=5000", "-o", "out", "two.ini") == 0,
+                  "%s", r.err);
+    cu_run_free(&r);
+}
+END_TEST
+
 Suite *make_contract_suite(void)
 {
     Suite *s = suite_create("contract");
@@ -270,6 +511,19 @@ Suite *make_contract_suite(void)
     tcase_add_test(ci, test_compare_one_replication);
     tcase_add_test(ci, test_sweep_one_replication);
     suite_add_tcase(s, ci);
+    TCase *out = tcase_create("stdout");
+    tcase_add_unchecked_fixture(out, cu_work_setup, cu_work_teardown);
+    tcase_set_timeout(out, 120);
+    tcase_add_test(out, test_check_stdout_full);
+    tcase_add_test(out, test_check_stdout_broken_pipe_and_closed);
+    tcase_add_test(out, test_simulate_stdout_full);
+    suite_add_tcase(s, out);
+    TCase *refuse = tcase_create("refusals");
+    tcase_add_unchecked_fixture(refuse, cu_work_setup, cu_work_teardown);
+    tcase_set_timeout(refuse, 120);
+    tcase_add_test(refuse, test_refusals);
+    tcase_add_test(refuse, test_accepted);
+    suite_add_tcase(s, refuse);
     return s;
 }
 
