@@ -33,6 +33,11 @@ json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k);
 json_t *report_mean_ci_json(const stat_acc *a);
 
 int report_write_json(outdir *o, const char *name, json_t *doc, fz_error *err);
+
+/* Writes text as one RFC 4180 CSV field: in double quotes, a quote inside
+ * doubled, so that pandas, R or Python's csv module read back the exact text
+ * (commas, quotes, backslashes, semicolons, a leading '#' included). */
+void report_csv_text(FILE *f, const char *text);
 int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_error *err);
 
 typedef struct report_reps report_reps;
