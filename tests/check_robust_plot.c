@@ -363,10 +363,11 @@ static void check_labels_csv(const char *path)
     csv_free(&t);
 }
 
-/* Python's csv module, when python3 is there, must read the same labels. */
+/* Python's csv module, when python3 is there, must read the same labels
+ * (not under valgrind, which would trace python too). */
 static void check_labels_python(const char *path)
 {
-    if (access("/usr/bin/python3", X_OK) != 0)
+    if (access("/usr/bin/python3", X_OK) != 0 || cu_time_scale() > 1)
         return;
     run_result r;
     const char *code = "import csv,sys\n"
