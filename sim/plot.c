@@ -171,22 +171,29 @@ static double now_seconds(void)
 
 /* Waits for the child in g_child for at most limit seconds, polling with
  * naps that grow from 1 ms to 50 ms (a quick chart costs little latency).
- * Returns 1 when it ended (*status), 0 when the limit passed and it was
- * killed, -1 when it could not be waited for (errno). */
+ * The child is seen exiting with WNOWAIT and g_child cleared while it is
+ * still an unreaped zombie, so a signal handler never kills a pid that may
+ * have been reused.  Returns 1 when it ended (*status), 0 when the limit
+ * passed and it was killed, -1 when it could not be waited for (errno). */
 static int wait_limited(pid_t pid, double limit, int *status)
 {
     double start = now_seconds();
     long nap = 1000000;
     int rc;
     for (;;) {
-        pid_t w = waitpid(pid, status, WNOHANG);
-        if (w == pid) {
-            rc = 1;
-            break;
-        }
-        if (w < 0 && errno != EINTR) {
+        siginfo_t info;
+        info.si_pid = 0;
+        if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0) {
+            if (errno == EINTR)
+                continue;
             rc = -1;
             break;
+        }
+        if (info.si_pid == pid) {
+            g_child = 0;
+            while ((rc = waitpid(pid, status, 0) < 0 ? -1 : 1) < 0 && errno == EINTR)
+                ;
+            return rc;
         }
         if (now_seconds() - start >= limit) {
             stop_child(pid, status);
