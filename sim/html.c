@@ -56,7 +56,7 @@ static void inline_svg(FILE *f, outdir *o, const char *name)
     snprintf(file, sizeof file, "%s.svg", name);
     FILE *in = fopen(outdir_file(o, file), "r");
     if (!in) {
-        fprintf(f, "<p class=\"missing\">Chart not drawn (gnuplot was not available, or --no-plots). Its data and script are "
+        fprintf(f, "<p class=\"missing\">Chart not drawn (gnuplot was not available or failed on it, or --no-plots). Its data and script are "
                    "in this directory: run <code>gnuplot %s.gp</code> here.</p>\n", name);
         return;
     }

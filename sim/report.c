@@ -120,6 +120,17 @@ int report_write_json(outdir *o, const char *name, json_t *doc, fz_error *err)
     return rc;
 }
 
+void report_csv_text(FILE *f, const char *text)
+{
+    fputc('"', f);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            fputc('"', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
 int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_error *err)
 {
     FILE *f = outdir_open(o, "allocation.csv", err);
@@ -127,13 +138,9 @@ int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_
         return FZ_ERUNTIME;
     fprintf(f, "region,label,allocated_usd,share\n");
     for (size_t c = 0; c < s->nregions; c++) {
-        fprintf(f, "%s,\"", s->regions[c].name);
-        for (const char *p = s->regions[c].label; *p; p++) { /* RFC 4180: a quote inside quotes is doubled */
-            if (*p == '"')
-                fputc('"', f);
-            fputc(*p, f);
-        }
-        fprintf(f, "\",%.2f,%.6f\n", alloc[c], s->budget_usd > 0 ? alloc[c] / s->budget_usd : 0);
+        fprintf(f, "%s,", s->regions[c].name);
+        report_csv_text(f, s->regions[c].label);
+        fprintf(f, ",%.2f,%.6f\n", alloc[c], s->budget_usd > 0 ? alloc[c] / s->budget_usd : 0);
     }
     return outdir_close(f, "allocation.csv", err);
 }

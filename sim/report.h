@@ -44,6 +44,11 @@ char *report_ci_text(char *buf, size_t size, double mean, double lo, double hi, 
 void report_print_ci_note(FILE *f, size_t nreps);
 
 int report_write_json(outdir *o, const char *name, json_t *doc, fz_error *err);
+
+/* Writes text as one RFC 4180 CSV field: in double quotes, a quote inside
+ * doubled, so that pandas, R or Python's csv module read back the exact text
+ * (commas, quotes, backslashes, semicolons, a leading '#' included). */
+void report_csv_text(FILE *f, const char *text);
 int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_error *err);
 
 typedef struct report_reps report_reps;
