@@ -146,9 +146,14 @@ static int spawn_gnuplot(pid_t *pid, const char *dir, char *script)
     if (!e)
         e = posix_spawn_file_actions_adddup2(&fa, 1, 2);
     if (!e)
-        e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+        e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     if (!e)
         e = posix_spawnattr_setpgroup(&at, 0);
+    sigset_t dfl; /* fianza ignores SIGPIPE (main.c); gnuplot gets the default back */
+    sigemptyset(&dfl);
+    sigaddset(&dfl, SIGPIPE);
+    if (!e)
+        e = posix_spawnattr_setsigdefault(&at, &dfl);
     if (!e)
         e = posix_spawnattr_setsigmask(&at, &old);
     char *argv[] = {"gnuplot", script, NULL};
