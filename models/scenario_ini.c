@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "dist.h"
+#include "fz_input.h"
 #include "scenario_int.h"
 
 typedef struct line_reader {
@@ -24,6 +24,7 @@ typedef struct line_reader {
     int failed;
     char *buf;
     size_t cap;
+    long nread; /* bytes read: a file that grows while read stops at the limit */
 } line_reader;
 
 static int add_section(ini_doc *doc, const char *name, size_t n, int line, fz_error *err)
@@ -52,10 +53,25 @@ static char *read_line(char *str, int num, void *stream)
     line_reader *r = stream;
     if (r->failed)
         return NULL;
-    ssize_t len = getline(&r->buf, &r->cap, r->f);
-    if (len < 0)
+    /* one buffer the size of the whole limit: a line can never need more */
+    if (!r->buf && !(r->buf = malloc(r->cap = FZ_INPUT_MAX_SCENARIO + 2))) {
+        fz_fail(r->err, FZ_ERUNTIME, "out of memory");
+        r->failed = 1;
+        return NULL;
+    }
+    ssize_t len = fz_input_line(r->f, r->buf, r->cap);
+    if (len == 0)
         return NULL;
     r->line++;
+    if (len > 0)
+        r->nread += len;
+    if (len < 0 || r->nread > FZ_INPUT_MAX_SCENARIO) {
+        char lim[32];
+        fz_fail(r->err, FZ_EINPUT, "%s:%d: the file is larger than the limit of %s for a scenario file",
+                r->doc->path, r->line, fz_input_size_name(FZ_INPUT_MAX_SCENARIO, lim, sizeof lim));
+        r->failed = 1;
+        return NULL;
+    }
     char *s = r->buf;
     if ((size_t)len != strlen(s)) {
         fz_fail(r->err, FZ_EINPUT, "%s:%d: NUL byte: this is not a text file", r->doc->path, r->line);
@@ -170,14 +186,9 @@ int ini_doc_read(ini_doc *doc, const char *path, fz_error *err)
 {
     memset(doc, 0, sizeof *doc);
     doc->path = path;
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return fz_fail(err, FZ_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return fz_fail(err, FZ_EINPUT, "%s: not a regular file", path);
-    FILE *f = fopen(path, "r");
+    FILE *f = fz_input_open(path, FZ_INPUT_MAX_SCENARIO, "scenario file", err);
     if (!f)
-        return fz_fail(err, FZ_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+        return err ? err->code : FZ_EINPUT;
     /* Our reader already strips comments and leading blanks; make inih take
      * lines literally (no inline comments, no continuation lines). */
     ini_allow_inline_comments = 0;

@@ -234,7 +234,7 @@ static const row rows[] = {
     {.id = "fit binary", .args = {"fit", "d.csv", "--column", "bond_usd", "-o", "out"}, .f1 = "d.csv", .t1 = elf,
      .n1 = sizeof elf - 1, .status = 2, .want = "d.csv:1: NUL byte"},
     {.id = "fit directory", .args = {"fit", "d.csv", "--column", "bond_usd", "-o", "out"}, .f1 = "d.csv", .t1 = NULL,
-     .status = 2, .want = "d.csv: read error"},
+     .status = 2, .want = "d.csv: not a regular file (it is a directory)"},
     FIT("fit none in range", "bond_usd\n5\n7\n9\n", "d.csv:2: none of the 3 numbers in column 'bond_usd' lies inside [100, inf)", "--min", "100"),
     FIT("fit min negative", "bond_usd\n5\n7\n", "--min -1: expected a number >= 0", "--min", "-1"),
     FIT("fit min above max", "bond_usd\n5\n7\n", "--min 10 --max 5: expected min < max", "--min", "10", "--max", "5"),
