@@ -5,7 +5,8 @@
  * longer than inih's 200-byte buffer instead of letting inih cut them, (c)
  * records section headers, which inih does not report when a section has no
  * keys ("a region needs only a name"), and (d) strips comments that start
- * with ';' or '#' outside brackets, so the ';' of mixture(...) survives. */
+ * with ';' or '#' outside brackets, so the ';' of mixture(...) survives, and
+ * outside a value written as a quoted string. */
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
@@ -82,9 +83,22 @@ static char *read_line(char *str, int num, void *stream)
         s += 3;
     while (*s == ' ' || *s == '\t')
         s++;
-    /* strip a comment: ';' or '#' at bracket depth 0, at the start or after a blank */
-    int depth = 0;
+    /* strip a comment: ';' or '#' at bracket depth 0, at the start or after a
+     * blank, and not inside a value written as a quoted string ("a ; b",
+     * with \" and \\ escapes: scenario_unquote) */
+    int depth = 0, seen_delim = 0;
     for (char *p = s; *p; p++) {
+        if (!seen_delim && (*p == '=' || *p == ':')) { /* inih splits at the first of these */
+            seen_delim = 1;
+            char *q = p + 1;
+            while (*q == ' ' || *q == '\t')
+                q++;
+            size_t close = *q == '"' ? scenario_quoted_len(q) : 0;
+            if (close) {
+                p = q + close - 1; /* the closing quote */
+                continue;
+            }
+        }
         if (*p == '(')
             depth++;
         else if (*p == ')')

@@ -136,7 +136,7 @@ static const row rows[] = {
     SCEN("budget inf", "[fund]\nbudget_usd = inf\n[region.a]\n", "s.ini:2: budget_usd = 'inf'"),
     SCEN("budget 1e400", "[fund]\nbudget_usd = 1e400\n[region.a]\n", "s.ini:2: budget_usd = '1e400'"),
     /* -0 is 0, and a budget must be > 0 */
-    SCEN("budget -0", "[fund]\nbudget_usd = -0\n[region.a]\n", "s.ini:2: budget_usd = '-0': expected an amount in USD > 0"),
+    SCEN("budget -0", "[fund]\nbudget_usd = -0\n[region.a]\n", "s.ini:2: budget_usd = '-0': expected an amount in USD in (0, 1e12]"),
     SCEN("negative budget", "[fund]\nbudget_usd = -300000\n[region.a]\n", "s.ini:2: budget_usd = '-300000'"),
     SCEN("budget with unit", "[fund]\nbudget_usd = 300000 USD\n[region.a]\n", "s.ini:2: budget_usd = '300000 USD'"),
     /* -0 is 0 for amounts, probabilities and counts whose range includes 0 */
@@ -162,8 +162,8 @@ static const row rows[] = {
     SCEN("unknown policy", "[fund]\npolicy = random\n[region.a]\n", "s.ini:2: policy = 'random'"),
     SCEN("unknown objective", "[fund]\nobjective = profit\n[region.a]\n", "s.ini:2: objective = 'profit'"),
     SCEN("control char label", "[region.a]\nlabel = a\x01z\n", "s.ini:2: label: control characters"),
-    SCEN("min above max share", "[region.a]\nmin_share = 0.6\nmax_share = 0.5\n", "s.ini:1: [region.a]: min_share = 0.6 exceeds max_share = 0.5"),
-    SCEN("min shares above 1", "[region.a]\nmin_share = 0.6\n[region.b]\nmin_share = 0.6\n", "s.ini: the regions' min_share add up to 1.2"),
+    SCEN("min above max share", "[region.a]\nmin_share = 0.6\nmax_share = 0.5\n", "s.ini:2: [region.a]: min_share = 0.6 exceeds max_share = 0.5 (max_share: s.ini:3)"),
+    SCEN("min shares above 1", "[region.a]\nmin_share = 0.6\n[region.b]\nmin_share = 0.6\n", "s.ini:2: the regions' min_share add up to 1.2 > 1: no split of the budget meets them (min_share of [region.a] 0.6 at s.ini:2, [region.b] 0.6 at s.ini:4)"),
     SCEN("grid too fine", "[fund]\nbudget_usd = 1e9\ngranularity_usd = 1\n[region.a]\n", "s.ini:3: budget_usd / granularity_usd"),
     SCEN("too many people", "[region.a]\n\ninitial_detained = 10000000\narrivals_per_day = 100000\n", "s.ini:1: [region.a]: 19000000 people"),
     SCEN("65 regions", REG65, "s.ini:65: more than 64 regions"),
