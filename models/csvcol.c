@@ -134,6 +134,8 @@ static void on_field(void *data, size_t len, void *ctx)
     }
     if (r->out->n == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 256;
+        if (cap > CSVCOL_MAX_VALUES)
+            cap = CSVCOL_MAX_VALUES;
         double *nv = realloc(r->out->values, cap * sizeof *nv);
         if (nv)
             r->out->values = nv;
