@@ -414,6 +414,14 @@ static int parse_family(dist *d, span name, span body, const char *basedir, int 
     return set_support(d, natural_lo, has_min, mn, has_max, mx, fn, err);
 }
 
+static int balanced(span t)
+{
+    int depth = 0;
+    for (size_t i = 0; i < t.n && depth >= 0; i++)
+        depth += t.s[i] == '(' ? 1 : t.s[i] == ')' ? -1 : 0;
+    return depth == 0;
+}
+
 static int parse_rec(dist **out, span text, const char *basedir, int depth, fz_error *err)
 {
     *out = NULL;
@@ -433,10 +441,22 @@ static int parse_rec(dist **out, span text, const char *basedir, int depth, fz_e
                        (int)text.n, text.s);
     /* the brackets must balance inside */
     int depthc = 0;
-    for (size_t i = 1; i + 1 < rest.n; i++) {
+    size_t i;
+    for (i = 1; i + 1 < rest.n; i++) {
         depthc += rest.s[i] == '(' ? 1 : rest.s[i] == ')' ? -1 : 0;
         if (depthc < 0)
             break;
+    }
+    span after = trim((span){rest.s + i + 1, rest.n - i - 1});
+    if (depthc < 0 && balanced(after)) { /* the distribution closed at i: text follows it */
+        int head = (int)(rest.s + i + 1 - text.s);
+        if (depth > 0)
+            return fz_fail(err, FZ_EINPUT,
+                           "mixture(...): '%.*s' is followed by '%.*s': separate the components of a "
+                           "mixture with ';', as in mixture(0.4: fixed(1500); 0.6: fixed(3000))",
+                           head, text.s, (int)after.n, after.s);
+        return fz_fail(err, FZ_EINPUT, "'%.*s' is followed by unexpected text '%.*s'", head, text.s,
+                       (int)after.n, after.s);
     }
     if (depthc != 0)
         return fz_fail(err, FZ_EINPUT, "unbalanced brackets in '%.*s'", (int)text.n, text.s);

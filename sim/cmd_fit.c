@@ -372,7 +372,7 @@ static void param_text(const fit_result *f, char *buf, size_t size)
     for (int j = 0; j < f->nparams && used < size; j++) {
         char se[32] = "n/a";
         if (isfinite(f->se[j]))
-            snprintf(se, sizeof se, f->se[j] >= 10 ? "%.0f" : "%.2g", f->se[j]);
+            snprintf(se, sizeof se, f->se[j] >= 10 && f->se[j] < 1e6 ? "%.0f" : "%.2g", f->se[j]); /* 5e299: "5e+299" */
         used += (size_t)snprintf(buf + used, size - used, "%s%s %.5g (%s)", j ? ", " : "", f->names[j], f->param[j], se);
     }
 }

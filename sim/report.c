@@ -19,15 +19,15 @@ json_t *report_allocation_json(const scenario *s, const double *alloc)
 {
     json_t *o = json_object();
     for (size_t c = 0; c < s->nregions; c++)
-        json_object_set_new(o, s->regions[c].name, json_real(alloc[c]));
+        json_object_set_new(o, s->regions[c].name, json_guard_num(alloc[c]));
     return o;
 }
 
 json_t *report_mean_ci_json(const stat_acc *a)
 {
     double h = stat_ci95_half(a);
-    return json_pack("{s:f, s:[f, f], s:f}", "mean", a->mean, "ci95", a->mean - h, a->mean + h, "sd",
-                     stat_sd(a));
+    return json_pack("{s:o, s:[o, o], s:o}", "mean", json_guard_num(a->mean), "ci95", json_guard_num(a->mean - h),
+                     json_guard_num(a->mean + h), "sd", json_guard_num(stat_sd(a)));
 }
 
 static json_t *num_or_null(double x) { return isfinite(x) ? json_real(x) : json_null(); }
@@ -58,10 +58,11 @@ json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k)
         rel_sum += g->releases.mean * g->releases.n;
         det_sum += g->detention_days_sum;
         json_t *jr = json_pack(
-            "{s:s, s:f, s:f, s:[f, f], s:f, s:f, s:f}", "label", s->regions[c].label,
-            "allocated_usd", a->alloc[c], "releases_mean", g->releases.mean, "releases_ci95",
-            g->releases.mean - h, g->releases.mean + h, "spent_usd_mean", g->spent.mean,
-            "fundable_mean", g->fundable.mean, "freedom_days_mean", g->freedom_days.mean);
+            "{s:s, s:o, s:o, s:[o, o], s:o, s:o, s:o}", "label", s->regions[c].label,
+            "allocated_usd", json_guard_num(a->alloc[c]), "releases_mean", json_guard_num(g->releases.mean),
+            "releases_ci95", json_guard_num(g->releases.mean - h), json_guard_num(g->releases.mean + h),
+            "spent_usd_mean", json_guard_num(g->spent.mean), "fundable_mean", json_guard_num(g->fundable.mean),
+            "freedom_days_mean", json_guard_num(g->freedom_days.mean));
         json_object_set_new(jr, "days_in_detention_mean", num_or_null(eval_detention_mean(r, k, c)));
         json_object_set_new(jr, "cost_per_release_usd",
                             num_or_null(g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN));
@@ -79,8 +80,8 @@ json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k)
 
 int report_write_json(outdir *o, const char *name, json_t *doc, fz_error *err)
 {
-    if (!doc)
-        return fz_fail(err, FZ_ERUNTIME, "%s: could not build the JSON document", name);
+    if (json_guard_check(doc, name, err)) /* finite numbers or explicit nulls only */
+        return FZ_ERUNTIME;
     FILE *f = outdir_open(o, name, err);
     if (!f)
         return FZ_ERUNTIME;
