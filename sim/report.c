@@ -167,6 +167,15 @@ int report_reps_close(report_reps *w, fz_error *err)
     return rc;
 }
 
+/* A table cell: the number, or "n/a" where it is undefined (no releases). */
+static const char *cell(char buf[32], const char *fmt, double v)
+{
+    if (!isfinite(v))
+        return "n/a";
+    snprintf(buf, 32, fmt, v);
+    return buf;
+}
+
 void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t k)
 {
     const eval_alloc *a = &r->allocs[k];
@@ -178,9 +187,10 @@ void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t 
         char ci[64];
         snprintf(ci, sizeof ci, "%.1f [%.1f, %.1f]", g->releases.mean, g->releases.mean - h,
                  g->releases.mean + h);
-        fprintf(f, "%-16.16s %12.0f %22s %10.0f %9.0f %9.1f %10.1f\n", s->regions[c].label,
-                a->alloc[c], ci, g->spent.mean, g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN,
-                g->fundable.mean, eval_detention_mean(r, k, c));
+        char cpr[32], det[32];
+        fprintf(f, "%-16.16s %12.0f %22s %10.0f %9s %9.1f %10s\n", s->regions[c].label, a->alloc[c], ci,
+                g->spent.mean, cell(cpr, "%.0f", g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN),
+                g->fundable.mean, cell(det, "%.1f", eval_detention_mean(r, k, c)));
     }
     double h = stat_ci95_half(&a->releases), total = 0;
     for (size_t c = 0; c < r->nregions; c++)
@@ -188,8 +198,9 @@ void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t 
     char ci[64];
     snprintf(ci, sizeof ci, "%.1f [%.1f, %.1f]", a->releases.mean, a->releases.mean - h,
              a->releases.mean + h);
-    fprintf(f, "%-16s %12.0f %22s %10.0f %9.0f\n", "total", total, ci, a->spent.mean,
-            a->releases.mean > 0 ? a->spent.mean / a->releases.mean : NAN);
+    char cpr[32];
+    fprintf(f, "%-16s %12.0f %22s %10.0f %9s\n", "total", total, ci, a->spent.mean,
+            cell(cpr, "%.0f", a->releases.mean > 0 ? a->spent.mean / a->releases.mean : NAN));
     double *sorted = malloc((r->nreps ? r->nreps : 1) * sizeof *sorted);
     if (sorted) {
         memcpy(sorted, a->totals, r->nreps * sizeof *sorted);
