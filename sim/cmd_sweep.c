@@ -147,15 +147,17 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
         json_t *alloc = json_object();
         for (size_t c = 0; c < s->nregions; c++) {
             fprintf(f, ",%.2f", p->alloc[c]);
-            json_object_set_new(alloc, s->regions[c].name, json_real(p->alloc[c]));
+            json_object_set_new(alloc, s->regions[c].name, json_guard_num(p->alloc[c]));
         }
         fprintf(f, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", p->in_sample, p->value.value, p->value.lo,
                 p->value.hi, p->releases.value, p->releases.lo, p->releases.hi, p->marginal);
-        json_array_append_new(arr, json_pack("{s:f, s:o, s:f, s:{s:f, s:[f, f]}, s:{s:f, s:[f, f]}, s:f}", "x", p->x,
-                                             "allocation", alloc, "in_sample_value", p->in_sample, "value", "mean",
-                                             p->value.value, "ci95", p->value.lo, p->value.hi, "releases", "mean",
-                                             p->releases.value, "ci95", p->releases.lo, p->releases.hi,
-                                             "marginal_objective_per_1000_usd", p->marginal));
+        json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:{s:o, s:[o, o]}, s:{s:o, s:[o, o]}, s:o}", "x",
+                                             json_guard_num(p->x), "allocation", alloc, "in_sample_value",
+                                             json_guard_num(p->in_sample), "value", "mean", json_guard_num(p->value.value),
+                                             "ci95", json_guard_num(p->value.lo), json_guard_num(p->value.hi), "releases",
+                                             "mean", json_guard_num(p->releases.value), "ci95",
+                                             json_guard_num(p->releases.lo), json_guard_num(p->releases.hi),
+                                             "marginal_objective_per_1000_usd", json_guard_num(p->marginal)));
     }
     json_object_set_new(doc, "sweep", json_pack("{s:s, s:o}", "parameter", param, "points", arr));
     int rc = outdir_close(f, "sweep.csv", err);
