@@ -9,11 +9,14 @@
  *     share of its draws below 2,219 (34%; GSL's Qinv never went there);
  *   - json_guard: a non-finite number becomes a marker that json_guard_check
  *     refuses naming its key path, and report_write_json then writes nothing;
- *   - a mixture without ';' between its components says so. */
+ *   - a mixture without ';' between its components says so;
+ *   - fit prints a standard error of ~4e298 as 3.8e+298, not 31 digits, and
+ *     fit.csv has empty cells, never "nan". */
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check_common.h"
@@ -253,6 +256,37 @@ START_TEST(test_mixture_missing_semicolon)
 }
 END_TEST
 
+/* ---- item 8: fit prints a huge standard error with significant digits ----
+ * Values near 5e299: the standard errors are near 4e298, which "%.0f" printed
+ * as a 31-digit integer cut off by its buffer.  No run of 16 or more digits
+ * may appear, and fit.csv holds no "nan" (an undefined cell is empty). */
+START_TEST(test_fit_huge_se)
+{
+    const char *dir = cu_test_dir("fit");
+    char text[4096] = "x\n";
+    for (int i = 1; i <= 50; i++) {
+        double frac = fmod(i * 0.6180339887498949, 1.0);
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%.6g\n", (1 + 8 * frac) * 1e299);
+    }
+    cu_write_file(cu_path_in(dir, "big.csv"), text);
+    run_result r;
+    ck_assert_int_eq(CU_RUN_IN(&r, dir, 60, "fit", "big.csv", "--column", "x", "-o", "out", "--no-plots"), 0);
+    int run = 0, longest = 0;
+    for (const char *p = r.out; *p; p++) {
+        run = (*p >= '0' && *p <= '9') ? run + 1 : 0;
+        longest = run > longest ? run : longest;
+    }
+    ck_assert_msg(longest < 16, "a %d-digit number in:\n%s", longest, r.out);
+    ck_assert_msg(strstr(r.out, "e+29"), "no standard error in %%g form:\n%s", r.out);
+    ck_assert_msg(!strstr(r.out, "nan"), "stdout: %s", r.out);
+    char *csv = cu_slurp(cu_path_in(dir, "out/fit.csv"), NULL);
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_msg(!strstr(csv, "nan"), "fit.csv: %s", csv);
+    free(csv);
+    cu_run_free(&r);
+}
+END_TEST
+
 static Suite *make_nan_suite(void)
 {
     Suite *s = suite_create("nan");
@@ -269,6 +303,7 @@ static Suite *make_nan_suite(void)
     tcase_add_loop_test(cli, test_cli_rejects, 0, 3);
     tcase_add_test(cli, test_json_guard);
     tcase_add_test(cli, test_report_write_refuses_nan);
+    tcase_add_test(cli, test_fit_huge_se);
     tcase_set_timeout(cli, 120);
     suite_add_tcase(s, cli);
     return s;
