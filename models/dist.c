@@ -6,7 +6,9 @@
  * otherwise by inversion, x = F^-1(F(lo) + U (F(hi) - F(lo))) (Devroye 1986,
  * "Non-Uniform Random Variate Generation", §II.2), computed on the survival
  * side in the upper tail so that no precision is lost near 1.  Weibull and
- * exponential invert in closed form and always use inversion.
+ * exponential invert in closed form and always use inversion.  A gamma
+ * inverse is checked against its target and redone by bisection on ln x when
+ * GSL's iteration missed it (extreme shapes; see gamma_inverse_ok).
  *
  * Moments of truncated families use closed forms for the partial moments
  * E[X^j; lo < X < hi] (see partial_moment) divided by the kept mass. */
@@ -14,6 +16,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
@@ -182,13 +185,45 @@ double dist_sample(const dist *d, gsl_rng *r)
     return dist_sample_inverse(d, r);
 }
 
+/* Solves S(x) = target (upper) or F(x) = target by bisection on ln x over the
+ * support: slow (about 60 evaluations of the cdf) but sure, as F is monotone
+ * and GSL's incomplete gamma function stays accurate at extreme shapes. */
+static double invert_bisect(const dist *d, double target, int upper)
+{
+    double a = fmax(d->lo, DBL_TRUE_MIN), b = fmin(d->hi, DBL_MAX);
+    for (int i = 0; i < 200 && b > a * (1 + 4 * DBL_EPSILON); i++) {
+        double m = sqrt(a) * sqrt(b); /* the geometric midpoint, without overflow */
+        if (!(m > a && m < b))
+            m = a + (b - a) / 2;
+        if (upper ? dist_base_sf(d, m) > target : dist_base_cdf(d, m) < target)
+            a = m;
+        else
+            b = m;
+    }
+    return a + (b - a) / 2;
+}
+
+/* gsl_cdf_gamma_Qinv returns its last Newton iterate without checking it:
+ * for shape 1e-8, scale 1e10, min=1 it never goes below ~2,219 although 34%
+ * of the mass lies in [1, 2219].  A gamma inverse that misses its target by
+ * more than 1e-6 relative (GSL's Pinv guarantees 1.5e-8 when it succeeds, so
+ * results that were right are kept bit for bit) is redone by bisection. */
+static int gamma_inverse_ok(const dist *d, double x, double target, int upper)
+{
+    if (!isfinite(x))
+        return 0;
+    double f = upper ? dist_base_sf(d, x) : dist_base_cdf(d, x);
+    return fabs(f - target) <= 1e-6 * target;
+}
+
 double dist_sample_inverse(const dist *d, gsl_rng *r)
 {
     double u = draw_uniform_pos(r), x;
-    if (d->cdf_lo > 0.5)
-        x = base_qinv(d, d->sf_hi + u * (d->sf_lo - d->sf_hi));
-    else
-        x = base_pinv(d, d->cdf_lo + u * (d->cdf_hi - d->cdf_lo));
+    int upper = d->cdf_lo > 0.5;
+    double target = upper ? d->sf_hi + u * (d->sf_lo - d->sf_hi) : d->cdf_lo + u * (d->cdf_hi - d->cdf_lo);
+    x = upper ? base_qinv(d, target) : base_pinv(d, target);
+    if (d->fam == DIST_GAMMA && !gamma_inverse_ok(d, x, target, upper))
+        x = invert_bisect(d, target, upper);
     if (!isfinite(x))
         x = d->cdf_lo > 0.5 ? d->lo : d->hi; /* tail beyond double precision */
     return clampd(x, d->lo, d->hi);
@@ -320,9 +355,12 @@ static double partial_moment(const dist *d, int j)
         return exp(j * mu + 0.5 * j * j * s * s) * z;
     }
     case DIST_GAMMA: {
+        /* scale^j Gamma(k+j)/Gamma(k) = (scale k) (scale (k+1)) for j = 2: exact, and
+         * finite at extreme shapes where the difference of lngammas loses every digit
+         * (k = 1e300) or scale^2 underflows */
         double k = d->p[0], sc = d->p[1];
-        return pow(sc, j) * exp(gsl_sf_lngamma(k + j) - gsl_sf_lngamma(k)) *
-               inc_gamma_diff(k + j, lo / sc, hi / sc);
+        double c = j == 1 ? sc * k : (sc * k) * (sc * (k + 1));
+        return c * inc_gamma_diff(k + j, lo / sc, hi / sc);
     }
     case DIST_WEIBULL:
     case DIST_EXPONENTIAL: {

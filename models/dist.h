@@ -32,7 +32,11 @@ typedef struct dist dist;
 
 /* Parses text.  Relative empirical file paths are resolved against basedir
  * (NULL: the current directory).  On error the message names the offending
- * part of the text but not the scenario file: the caller prefixes that. */
+ * part of the text but not the scenario file: the caller prefixes that.
+ * Refused as well: derived parameters that are not finite and > 0 (lognormal
+ * sigma, gamma shape and scale from mean= and sd=), and any distribution whose
+ * E[X^2] overflows a double (values beyond about 1e154), so that nothing a
+ * scenario accepts can turn into NaN in the engine's sums of squares. */
 int dist_parse(dist **out, const char *text, const char *basedir, fz_error *err);
 void dist_free(dist *d);
 

@@ -236,6 +236,36 @@ static int set_support(dist *d, double natural_lo, int has_min, double mn, int h
     return 0;
 }
 
+static int gamma_ok(const double p[2]) { return isfinite(p[0]) && p[0] > 0 && isfinite(p[1]) && p[1] > 0; }
+
+/* The engine squares what it draws (variances of amounts and durations), so
+ * every distribution needs E[X^2] finite in double precision: values up to
+ * about 1e154.  Checked here, on the moments of the truncated distribution,
+ * so that `check` refuses what `simulate` could not compute. */
+static int check_moments(const dist *d, fz_error *err)
+{
+    double m1, var, bound = fmax(fabs(d->lo), fabs(d->hi));
+    fz_error e2 = {0};
+    /* Bounded support: E[X^2] <= bound^2, whatever the closed forms say (they
+     * overflow for weibull(shape=0.01, max=2), whose moments are small).  A
+     * mixture's E[X^2] is a weighted mean of its components', checked already. */
+    if (d->fam == DIST_MIXTURE || isfinite(bound * bound))
+        return 0;
+    if (dist_mean(d, &m1, &e2) == 0 && dist_variance(d, &var, &e2) == 0 && isfinite(m1 * m1 + var))
+        return 0;
+    if (d->fam == DIST_EMPIRICAL)
+        return fz_fail(err, FZ_EINPUT,
+                       "empirical(...): the values of column '%s' are too large: their mean square "
+                       "exceeds the largest double (1.8e308); values must stay below about 1e154",
+                       d->column);
+    int tail = d->fam != DIST_FIXED && d->fam != DIST_UNIFORM && d->fam != DIST_MIXTURE;
+    return fz_fail(err, FZ_EINPUT,
+                   "%s(...): the mean or variance is not finite in double precision (E[X^2] above "
+                   "1.8e308): the values are too large%s (values must stay below about 1e154%s)",
+                   dist_family_name(d->fam), tail ? " or too spread out" : "",
+                   tail ? "; max= truncates a long tail" : "");
+}
+
 static int parse_family(dist *d, span name, span body, const char *basedir, int depth, fz_error *err)
 {
     static const char *const names[] = {"fixed",   "uniform", "normal",      "lognormal", "gamma",
@@ -337,8 +367,18 @@ static int parse_family(dist *d, span name, span body, const char *basedir, int 
                            d->form == FORM_NATIVE ? "median and sigma" : "mean and sd");
         if (d->form == FORM_MEAN_SD) { /* s^2 = ln(1 + sd^2/mean^2), mu = ln(mean) - s^2/2 */
             double s2 = log1p(d->user[1] * d->user[1] / (d->user[0] * d->user[0]));
+            if (!isfinite(s2)) { /* sd^2 or mean^2 overflowed or underflowed: use the ratio */
+                double cv = d->user[1] / d->user[0];
+                s2 = log1p(cv * cv);
+            }
             d->p[0] = log(d->user[0]) - s2 / 2;
             d->p[1] = sqrt(s2);
+            if (!(isfinite(d->p[0]) && isfinite(d->p[1]) && d->p[1] > 0))
+                return fz_fail(err, FZ_EINPUT,
+                               "lognormal(...): mean = %g and sd = %g give log X the parameters mu = %g "
+                               "and sigma = %g, but sigma must be finite and > 0 (sd is too small "
+                               "relative to the mean)",
+                               d->user[0], d->user[1], d->p[0], d->p[1]);
         } else {
             d->p[0] = log(d->user[0]);
         }
@@ -353,6 +393,16 @@ static int parse_family(dist *d, span name, span body, const char *basedir, int 
         if (d->form == FORM_MEAN_SD) { /* shape = mean^2/sd^2, scale = sd^2/mean */
             d->p[0] = d->user[0] * d->user[0] / (d->user[1] * d->user[1]);
             d->p[1] = d->user[1] * d->user[1] / d->user[0];
+            if (!gamma_ok(d->p)) { /* a square overflowed or underflowed: use the ratio */
+                double cv = d->user[1] / d->user[0];
+                d->p[0] = 1 / (cv * cv);
+                d->p[1] = d->user[1] * cv;
+            }
+            if (!gamma_ok(d->p))
+                return fz_fail(err, FZ_EINPUT,
+                               "gamma(...): mean = %g and sd = %g give shape = %g (mean^2/sd^2) and "
+                               "scale = %g (sd^2/mean), but both must be finite and > 0",
+                               d->user[0], d->user[1], d->p[0], d->p[1]);
         }
         break;
     default: break;
@@ -370,6 +420,14 @@ static int parse_family(dist *d, span name, span body, const char *basedir, int 
     }
     double natural_lo = d->fam == DIST_NORMAL ? -INFINITY : 0;
     return set_support(d, natural_lo, has_min, mn, has_max, mx, fn, err);
+}
+
+static int balanced(span t)
+{
+    int depth = 0;
+    for (size_t i = 0; i < t.n && depth >= 0; i++)
+        depth += t.s[i] == '(' ? 1 : t.s[i] == ')' ? -1 : 0;
+    return depth == 0;
 }
 
 static int parse_rec(dist **out, span text, const char *basedir, int depth, fz_error *err)
@@ -391,10 +449,22 @@ static int parse_rec(dist **out, span text, const char *basedir, int depth, fz_e
                        (int)text.n, text.s);
     /* the brackets must balance inside */
     int depthc = 0;
-    for (size_t i = 1; i + 1 < rest.n; i++) {
+    size_t i;
+    for (i = 1; i + 1 < rest.n; i++) {
         depthc += rest.s[i] == '(' ? 1 : rest.s[i] == ')' ? -1 : 0;
         if (depthc < 0)
             break;
+    }
+    span after = trim((span){rest.s + i + 1, rest.n - i - 1});
+    if (depthc < 0 && balanced(after)) { /* the distribution closed at i: text follows it */
+        int head = (int)(rest.s + i + 1 - text.s);
+        if (depth > 0)
+            return fz_fail(err, FZ_EINPUT,
+                           "mixture(...): '%.*s' is followed by '%.*s': separate the components of a "
+                           "mixture with ';', as in mixture(0.4: fixed(1500); 0.6: fixed(3000))",
+                           head, text.s, (int)after.n, after.s);
+        return fz_fail(err, FZ_EINPUT, "'%.*s' is followed by unexpected text '%.*s'", head, text.s,
+                       (int)after.n, after.s);
     }
     if (depthc != 0)
         return fz_fail(err, FZ_EINPUT, "unbalanced brackets in '%.*s'", (int)text.n, text.s);
@@ -402,6 +472,8 @@ static int parse_rec(dist **out, span text, const char *basedir, int depth, fz_e
     if (!d)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
     int rc = parse_family(d, name, (span){rest.s + 1, rest.n - 2}, basedir, depth, err);
+    if (!rc)
+        rc = check_moments(d, err);
     if (rc) {
         dist_free(d);
         return rc;

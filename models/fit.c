@@ -327,7 +327,10 @@ int fit_family_mle(fit_result *out, fit_family fam, const double *x, size_t n, c
     }
     out->loglik = loglik(&d, p);
     if (!isfinite(out->loglik)) {
-        skip(out, 0, "the likelihood could not be maximised (log-likelihood %g)%s", out->loglik, "");
+        out->ok = 0; /* as skip(), with words for a non-finite log-likelihood (not "-nan") */
+        out->bad_index = 0;
+        snprintf(out->reason, sizeof out->reason, "the likelihood could not be maximised (log-likelihood %s)",
+                 isnan(out->loglik) ? "undefined" : out->loglik > 0 ? "infinite" : "minus infinity");
         return 0;
     }
     out->ok = 1;

@@ -237,6 +237,14 @@ static json_t *summary_json(const fit_run *r)
     return doc;
 }
 
+/* ",value", or "," alone for a non-finite value (never "nan" in a CSV) */
+static void csv_num(FILE *f, const char *fmt, double v)
+{
+    fputc(',', f);
+    if (isfinite(v))
+        fprintf(f, fmt, v);
+}
+
 static int write_fit_csv(outdir *dir, const fit_run *r, fz_error *err)
 {
     FILE *f = outdir_open(dir, "fit.csv", err);
@@ -252,14 +260,20 @@ static int write_fit_csv(outdir *dir, const fit_run *r, fz_error *err)
             fputc('\n', f);
             continue;
         }
-        fprintf(f, "%zu,%s,%s,%.10g,%.6g,%s,", i + 1, fit_family_name(x->family), x->names[0], x->param[0],
-                x->se[0], x->nparams > 1 ? x->names[1] : "");
-        if (x->nparams > 1)
-            fprintf(f, "%.10g,%.6g", x->param[1], x->se[1]);
-        else
-            fprintf(f, ",");
-        fprintf(f, ",%.10g,%.10g,%.6g,%.10g,%.6g,%.6g,%.6g,%d,", x->loglik, x->aic, x->aic - r->res[0].aic, x->bic,
-                x->ks, x->ks_p, x->ad, x->converged);
+        fprintf(f, "%zu,%s,%s", i + 1, fit_family_name(x->family), x->names[0]);
+        csv_num(f, "%.10g", x->param[0]);
+        csv_num(f, "%.6g", x->se[0]); /* empty: no standard error (not converged) */
+        fprintf(f, ",%s", x->nparams > 1 ? x->names[1] : "");
+        csv_num(f, "%.10g", x->nparams > 1 ? x->param[1] : NAN);
+        csv_num(f, "%.6g", x->nparams > 1 ? x->se[1] : NAN);
+        csv_num(f, "%.10g", x->loglik);
+        csv_num(f, "%.10g", x->aic);
+        csv_num(f, "%.6g", x->aic - r->res[0].aic);
+        csv_num(f, "%.10g", x->bic);
+        csv_num(f, "%.6g", x->ks);
+        csv_num(f, "%.6g", x->ks_p);
+        csv_num(f, "%.6g", x->ad);
+        fprintf(f, ",%d,", x->converged);
         csv_quoted(f, r->text[i]);
         fputc(',', f);
         csv_quoted(f, r->unusable[i]);
@@ -370,7 +384,7 @@ static void param_text(const fit_result *f, char *buf, size_t size)
     for (int j = 0; j < f->nparams && used < size; j++) {
         char se[32] = "n/a";
         if (isfinite(f->se[j]))
-            snprintf(se, sizeof se, f->se[j] >= 10 ? "%.0f" : "%.2g", f->se[j]);
+            snprintf(se, sizeof se, f->se[j] >= 10 && f->se[j] < 1e6 ? "%.0f" : "%.2g", f->se[j]); /* 5e299: "5e+299" */
         used += (size_t)snprintf(buf + used, size - used, "%s%s %.5g (%s)", j ? ", " : "", f->names[j], f->param[j], se);
     }
 }

@@ -12,7 +12,7 @@
 static json_t *est_json(optimize_est e)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "mean", isfinite(e.value) ? json_real(e.value) : json_null());
+    json_object_set_new(o, "mean", json_guard_num(e.value));
     if (isfinite(e.lo) && isfinite(e.hi))
         json_object_set_new(o, "ci95", json_pack("[f, f]", e.lo, e.hi));
     else
@@ -44,9 +44,9 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
     json_decref(ev);
     const char *obj = scenario_objective_name(s->objective);
     json_object_set_new(doc, "optimal",
-                        json_pack("{s:o, s:s, s:f, s:o}", "allocation",
+                        json_pack("{s:o, s:s, s:o, s:o}", "allocation",
                                   report_allocation_json(s, r->allocs), "objective", obj,
-                                  "in_sample_value", r->mip.value, "out_of_sample",
+                                  "in_sample_value", json_guard_num(r->mip.value), "out_of_sample",
                                   est_json(r->objective[OPT_OPTIMAL])));
     json_t *base = json_object();
     for (size_t k = 1; k < OPT_NALLOC; k++) {
@@ -63,23 +63,23 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
     if (r->gap_batches >= 2) {
         json_t *vals = json_array();
         for (int m = 0; m < r->gap_batches; m++)
-            json_array_append_new(vals, json_real(r->batch_values[m]));
+            json_array_append_new(vals, json_guard_num(r->batch_values[m]));
         json_object_set_new(doc, "gap",
                             json_pack("{s:s, s:i, s:I, s:o, s:o, s:o, s:o, s:o}", "method", "Mak-Morton-Wood 1999",
                                       "batches", r->gap_batches, "batch_replications",
                                       (json_int_t)(r->cvar_reps ? r->cvar_reps : (size_t)s->replications),
                                       "upper_bound", est_json(r->gap_upper), "lower_bound",
                                       est_json(r->objective[OPT_OPTIMAL]), "gap", est_json(r->gap),
-                                      "gap_ci95_one_sided_upper",
-                                      isfinite(r->gap_ci_upper) ? json_real(r->gap_ci_upper) : json_null(),
+                                      "gap_ci95_one_sided_upper", json_guard_num_or_null(r->gap_ci_upper),
                                       "batch_values", vals));
     }
     json_object_set_new(doc, "marginal_releases_per_1000_usd",
-                        s->objective == OBJ_RELEASES ? json_real(r->mip.budget_dual * 1000) : json_null());
-    json_object_set_new(doc, "marginal_objective_per_1000_usd", json_real(r->mip.budget_dual * 1000));
+                        s->objective == OBJ_RELEASES ? json_guard_num(r->mip.budget_dual * 1000) : json_null());
+    json_object_set_new(doc, "marginal_objective_per_1000_usd", json_guard_num(r->mip.budget_dual * 1000));
     json_object_set_new(doc, "solver",
-                        json_pack("{s:s, s:s, s:f, s:f, s:i, s:i}", "name", "GLPK", "status", r->mip.status_text,
-                                  "mip_value", r->mip.value, "lp_relaxation_value", r->mip.lp_value, "columns",
+                        json_pack("{s:s, s:s, s:o, s:o, s:i, s:i}", "name", "GLPK", "status", r->mip.status_text,
+                                  "mip_value", json_guard_num(r->mip.value), "lp_relaxation_value",
+                                  json_guard_num(r->mip.lp_value), "columns",
                                   r->mip.columns, "rows", r->mip.rows));
     if (r->cvar_reps)
         json_object_set_new(doc, "cvar", json_pack("{s:f, s:I}", "alpha", s->cvar_alpha, "model_replications",

@@ -55,7 +55,7 @@ int cmd_simulate(const cli_opts *o)
     json_t *ev = report_eval_json(s, r, 0);
     json_object_update(doc, ev);
     json_decref(ev);
-    json_object_set_new(doc, "people_simulated", json_real(r->people));
+    json_object_set_new(doc, "people_simulated", json_guard_num(r->people));
     json_t *timing = json_pack("{s:f, s:f, s:i}", "simulate_seconds", seconds, "people_per_second",
                                seconds > 0 ? r->people / seconds : 0, "threads", o->threads ? o->threads : omp_get_max_threads());
     rc = report_write_json(dir, "timing.json", timing, &err);

@@ -164,15 +164,16 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
         json_t *alloc = json_object();
         for (size_t c = 0; c < s->nregions; c++) {
             fprintf(f, ",%.2f", p->alloc[c]);
-            json_object_set_new(alloc, s->regions[c].name, json_real(p->alloc[c]));
+            json_object_set_new(alloc, s->regions[c].name, json_guard_num(p->alloc[c]));
         }
         fprintf(f, ",%.10g", p->in_sample);
         csv_est(f, p->value);
         csv_est(f, p->releases);
         fprintf(f, ",%.10g\n", p->marginal);
-        json_array_append_new(arr, json_pack("{s:f, s:o, s:f, s:o, s:o, s:f}", "x", p->x, "allocation", alloc,
-                                             "in_sample_value", p->in_sample, "value", est_json(p->value), "releases",
-                                             est_json(p->releases), "marginal_objective_per_1000_usd", p->marginal));
+        json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "x", json_guard_num(p->x),
+                                             "allocation", alloc, "in_sample_value", json_guard_num(p->in_sample),
+                                             "value", est_json(p->value), "releases", est_json(p->releases),
+                                             "marginal_objective_per_1000_usd", json_guard_num(p->marginal)));
     }
     json_object_set_new(doc, "sweep", json_pack("{s:s, s:o}", "parameter", param, "points", arr));
     int rc = outdir_close(f, "sweep.csv", err);

@@ -19,7 +19,7 @@ json_t *report_allocation_json(const scenario *s, const double *alloc)
 {
     json_t *o = json_object();
     for (size_t c = 0; c < s->nregions; c++)
-        json_object_set_new(o, s->regions[c].name, json_real(alloc[c]));
+        json_object_set_new(o, s->regions[c].name, json_guard_num(alloc[c]));
     return o;
 }
 
@@ -34,7 +34,7 @@ static json_t *ci_or_null(double mean, double half)
 json_t *report_mean_ci_json(const stat_acc *a)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "mean", num_or_null(a->mean));
+    json_object_set_new(o, "mean", json_guard_num(a->mean));
     json_object_set_new(o, "ci95", ci_or_null(a->mean, stat_ci95_half(a)));
     json_object_set_new(o, "sd", num_or_null(stat_sd(a)));
     return o;
@@ -86,10 +86,10 @@ json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k)
         rel_sum += g->releases.mean * g->releases.n;
         det_sum += g->detention_days_sum;
         json_t *jr = json_pack(
-            "{s:s, s:f, s:f, s:o, s:f, s:f, s:f}", "label", s->regions[c].label,
-            "allocated_usd", a->alloc[c], "releases_mean", g->releases.mean, "releases_ci95",
-            ci_or_null(g->releases.mean, h), "spent_usd_mean", g->spent.mean,
-            "fundable_mean", g->fundable.mean, "freedom_days_mean", g->freedom_days.mean);
+            "{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "label", s->regions[c].label,
+            "allocated_usd", json_guard_num(a->alloc[c]), "releases_mean", json_guard_num(g->releases.mean),
+            "releases_ci95", ci_or_null(g->releases.mean, h), "spent_usd_mean", json_guard_num(g->spent.mean),
+            "fundable_mean", json_guard_num(g->fundable.mean), "freedom_days_mean", json_guard_num(g->freedom_days.mean));
         json_object_set_new(jr, "days_in_detention_mean", num_or_null(eval_detention_mean(r, k, c)));
         json_object_set_new(jr, "cost_per_release_usd",
                             num_or_null(g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN));
@@ -107,8 +107,8 @@ json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k)
 
 int report_write_json(outdir *o, const char *name, json_t *doc, fz_error *err)
 {
-    if (!doc)
-        return fz_fail(err, FZ_ERUNTIME, "%s: could not build the JSON document", name);
+    if (json_guard_check(doc, name, err)) /* finite numbers or explicit nulls only */
+        return FZ_ERUNTIME;
     FILE *f = outdir_open(o, name, err);
     if (!f)
         return FZ_ERUNTIME;
@@ -201,6 +201,15 @@ int report_reps_close(report_reps *w, fz_error *err)
     return rc;
 }
 
+/* A table cell: the number, or "n/a" where it is undefined (no releases). */
+static const char *cell(char buf[32], const char *fmt, double v)
+{
+    if (!isfinite(v))
+        return "n/a";
+    snprintf(buf, 32, fmt, v);
+    return buf;
+}
+
 void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t k)
 {
     const eval_alloc *a = &r->allocs[k];
@@ -211,17 +220,19 @@ void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t 
         double h = stat_ci95_half(&g->releases);
         char ci[64];
         report_ci_text(ci, sizeof ci, g->releases.mean, g->releases.mean - h, g->releases.mean + h, 1, 0);
-        fprintf(f, "%-16.16s %12.0f %22s %10.0f %9.0f %9.1f %10.1f\n", s->regions[c].label,
-                a->alloc[c], ci, g->spent.mean, g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN,
-                g->fundable.mean, eval_detention_mean(r, k, c));
+        char cpr[32], det[32];
+        fprintf(f, "%-16.16s %12.0f %22s %10.0f %9s %9.1f %10s\n", s->regions[c].label, a->alloc[c], ci,
+                g->spent.mean, cell(cpr, "%.0f", g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN),
+                g->fundable.mean, cell(det, "%.1f", eval_detention_mean(r, k, c)));
     }
     double h = stat_ci95_half(&a->releases), total = 0;
     for (size_t c = 0; c < r->nregions; c++)
         total += a->alloc[c];
     char ci[64];
     report_ci_text(ci, sizeof ci, a->releases.mean, a->releases.mean - h, a->releases.mean + h, 1, 0);
-    fprintf(f, "%-16s %12.0f %22s %10.0f %9.0f\n", "total", total, ci, a->spent.mean,
-            a->releases.mean > 0 ? a->spent.mean / a->releases.mean : NAN);
+    char cpr[32];
+    fprintf(f, "%-16s %12.0f %22s %10.0f %9s\n", "total", total, ci, a->spent.mean,
+            cell(cpr, "%.0f", a->releases.mean > 0 ? a->spent.mean / a->releases.mean : NAN));
     double *sorted = malloc((r->nreps ? r->nreps : 1) * sizeof *sorted);
     if (sorted) {
         memcpy(sorted, a->totals, r->nreps * sizeof *sorted);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "eval.h"
+#include "json_guard.h"
 #include "outdir.h"
 #include "scenario.h"
 

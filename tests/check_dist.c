@@ -266,7 +266,7 @@ static const struct {
     {"normal(mean=0, sd=1", "normal(mean=0, sd=1"},
     {"normal(mean=0, sd=1))", "unbalanced"},
     {"normal((mean=0, sd=1)", "unbalanced"},
-    {"normal(mean=0)(sd=1)", "unbalanced"},
+    {"normal(mean=0)(sd=1)", "followed by unexpected text '(sd=1)'"},
     {"mixture(1: normal(mean=0, sd=1; 1: fixed(1))", "unbalanced"},
     {"normal mean=0, sd=1", "normal mean=0, sd=1"},
     {"", "expected"},
