@@ -86,12 +86,24 @@ static void usage_all(FILE *f)
     fprintf(f, "Run 'fianza COMMAND --help' for a command's options.\n");
 }
 
-/* SIGINT/SIGTERM during a run: remove the half-written results directory and
- * exit 128 + signal (130, 143), as shells report an interrupted command. */
+/* SIGINT, SIGTERM, SIGHUP (terminal closed), SIGXFSZ (ulimit -f) during a
+ * run: remove the half-written results directory and exit 128 + signal (130,
+ * 143, 129, 153), as shells report an interrupted command, saying whether
+ * the results had already been committed (outdir.h: a commit is never cut
+ * in half).  Only async-signal-safe calls. */
+static void put(const char *text) { (void)!write(STDERR_FILENO, text, strlen(text)); }
+
 static void on_signal(int sig)
 {
     plot_signal_stop(); /* first: gnuplot must not write after the cleanup */
-    outdir_signal_cleanup();
+    const char *committed = outdir_signal_cleanup();
+    if (committed) {
+        put("fianza: interrupted after the results were committed to ");
+        put(committed);
+        put("\n");
+    } else {
+        put("fianza: interrupted: no results written\n");
+    }
     _exit(128 + sig);
 }
 
@@ -102,8 +114,9 @@ static int run(int argc, char **argv)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    static const int sigs[] = OUTDIR_SIGNALS;
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaction(sigs[i], &sa, NULL);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage_all(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
