@@ -288,7 +288,7 @@ static int check_target(const char *final, const char *opt, const char *const *i
     char out[PATH_MAX], b1[256], b2[256];
     const char *o = shown(opt, b1, sizeof b1);
     if (resolve(final, out) != 0)
-        return fz_fail(err, FZ_EINPUT, "-o %s: cannot resolve the path: %s", o, strerror(errno));
+        return fz_fail(err, FZ_EINPUT, "-o %s: cannot write there: %s", o, strerror(errno));
     for (size_t i = 0; i < ninputs; i++)
         if (check_input(out, opt, inputs[i], err))
             return FZ_EINPUT;
@@ -366,7 +366,7 @@ static int begin(outdir **out, const char *final_path, const char *const *inputs
     while (n > 1 && final_path[n - 1] == '/')
         n--;
     if (n == 0 || n + 16 >= PATH_MAX)
-        return fz_fail(err, FZ_EINPUT, "-o %s: not a usable directory name", shown_opt);
+        return fz_fail(err, FZ_EINPUT, "-o '%s': not a usable directory name", shown_opt);
     /* The results directory is replaced whole at the end (rename), which "/",
      * "." and ".." (or a path ending in them) cannot be: refuse them now,
      * before any simulation, rather than fail after it. */
