@@ -21,7 +21,8 @@ typedef struct command {
 
 static const char common_help[] =
     "Common options:\n"
-    "  -o, --output DIR        results directory (default results/SCENARIO_NAME)\n"
+    "  -o, --output DIR        results directory (default results/SCENARIO_NAME), replaced whole:\n"
+    "                          it must be new, empty or written by fianza before\n"
     "  --seed N                override [simulation] seed\n"
     "  --replications N        override [simulation] replications (per stream)\n"
     "  --threads N             worker threads (results do not depend on it)\n"

@@ -50,24 +50,29 @@ static void block_signals(sigset_t *old)
 
 static void restore_signals(const sigset_t *old) { pthread_sigmask(SIG_SETMASK, old, NULL); }
 
-/* Moves the state from one of from[0..1] to BUSY.  Failing that, a signal
- * handler on another thread has claimed the directory and is about to end
- * the process: wait for that (signals stay blocked here). */
-static void claim(int from0, int from1)
+/* Moves the state from from0 or from1 to BUSY and returns 0.  When a signal
+ * handler on another thread has claimed the directory instead, it is about
+ * to end the process: wait for that (signals stay blocked here).  -1: the
+ * calls are out of order (a second begin without a commit). */
+static _Atomic int g_signalled;
+static int claim(int from0, int from1)
 {
     for (;;) {
         int expected = from0;
         if (atomic_compare_exchange_strong(&g_state, &expected, ST_BUSY))
-            return;
+            return 0;
         expected = from1;
         if (atomic_compare_exchange_strong(&g_state, &expected, ST_BUSY))
-            return;
+            return 0;
+        if (!atomic_load(&g_signalled))
+            return -1;
         pause();
     }
 }
 
 /* ---- deleting a tree: openat/unlinkat, constant memory ---- */
 
+/* The record of getdents64(2), which glibc does not declare. */
 struct dirent64_raw {
     unsigned long long d_ino;
     long long d_off;
@@ -260,18 +265,14 @@ static int replaceable(const char *dir)
     if (mfd >= 0) {
         char head[64] = "";
         struct stat st;
-        ssize_t n = fstat(mfd, &st) == 0 && S_ISREG(st.st_mode) ? read(mfd, head, sizeof head - 1) : -1;
-        ok = n > 0 && strncmp(head, "fianza results directory", 24) == 0;
+        ok = fstat(mfd, &st) == 0 && S_ISREG(st.st_mode) && read(mfd, head, sizeof head - 1) > 0 &&
+             strncmp(head, "fianza results directory", 24) == 0;
         close(mfd);
     }
     DIR *d = ok ? NULL : fdopendir(fd);
-    if (ok) {
-        close(fd);
-        return 1;
-    }
     if (!d) {
         close(fd);
-        return -1;
+        return ok ? 1 : -1;
     }
     struct dirent *e;
     int empty = 1;
@@ -299,11 +300,8 @@ static int check_target(const char *final, const char *opt, const char *const *i
                        "is replaced whole; choose another -o (such as results/NAME)",
                        o, shown(cwd, b2, sizeof b2));
     struct stat st;
-    if (lstat(final, &st) != 0) {
-        if (errno == ENOENT)
-            return 0;
-        return fz_fail(err, FZ_EINPUT, "-o %s: cannot use it: %s", o, strerror(errno));
-    }
+    if (lstat(final, &st) != 0)
+        return errno == ENOENT ? 0 : fz_fail(err, FZ_EINPUT, "-o %s: cannot use it: %s", o, strerror(errno));
     if (S_ISLNK(st.st_mode)) {
         char to[PATH_MAX];
         ssize_t n = readlink(final, to, sizeof to - 1);
@@ -405,7 +403,11 @@ static int begin(outdir **out, const char *final_path, const char *const *inputs
     snprintf(o->tmp, sizeof o->tmp, "%s.tmp-XXXXXX", o->final);
     sigset_t old;
     block_signals(&old);
-    claim(ST_IDLE, ST_COMMITTED);
+    if (claim(ST_IDLE, ST_COMMITTED) != 0) {
+        restore_signals(&old);
+        free(o);
+        return fz_fail(err, FZ_ERUNTIME, "-o %s: another results directory is still open", shown_opt);
+    }
     int made = mkdtemp(o->tmp) != NULL, e = errno;
     if (made)
         memcpy(g_tmp, o->tmp, sizeof g_tmp);
@@ -520,7 +522,11 @@ int outdir_commit(outdir *o, fz_error *err)
     const char *name = shown(o->final, b, sizeof b);
     sigset_t mask;
     block_signals(&mask);
-    claim(ST_OPEN, ST_OPEN);
+    if (claim(ST_OPEN, ST_OPEN) != 0) {
+        restore_signals(&mask);
+        free(o);
+        return fz_fail(err, FZ_ERUNTIME, "%s: not open", name);
+    }
     /* Checked again: something may have appeared at DIR during the run. */
     struct stat st;
     int exists = lstat(o->final, &st) == 0, e = 0;
@@ -562,10 +568,11 @@ void outdir_abort(outdir *o)
     if (!o->null) {
         sigset_t mask;
         block_signals(&mask);
-        claim(ST_OPEN, ST_OPEN);
-        outdir_remove_tree(o->tmp);
-        g_tmp[0] = '\0';
-        atomic_store(&g_state, ST_IDLE);
+        if (claim(ST_OPEN, ST_OPEN) == 0) {
+            outdir_remove_tree(o->tmp);
+            g_tmp[0] = '\0';
+            atomic_store(&g_state, ST_IDLE);
+        }
         restore_signals(&mask);
     }
     free(o);
@@ -573,6 +580,7 @@ void outdir_abort(outdir *o)
 
 const char *outdir_signal_cleanup(void)
 {
+    atomic_store(&g_signalled, 1);
     for (;;) {
         int st = atomic_load(&g_state);
         if (st == ST_COMMITTED)

@@ -209,6 +209,7 @@ START_TEST(test_foreign_dirs_refused)
     run_all_commands(child, at("other/b"), "remove it yourself", before);
     run_all_commands(child, "to_other", "is a symbolic link", before);
     run_all_commands(child, "dangling", "which does not exist", before);
+    run_all_commands(child, "dangling/out", "cannot write there", before);
     run_all_commands(child, "keep.txt", "exists and is not a directory", before);
     run_all_commands(child, "keep.txt/out", "cannot write there", before);
     free(before);
@@ -253,8 +254,11 @@ START_TEST(test_allowed_targets)
 {
     build_tree();
     ck_assert_int_eq(mkdir(at("empty"), 0755), 0);
+    ck_assert_int_eq(mkdir(at("linked"), 0755), 0);
+    ck_assert_int_eq(symlink("../linked", at("proj/lnk")), 0);
     char *inputs = snapshot(at("proj/data"));
-    const char *targets[] = {"results/s", "results/s", at("empty"), "data/new"};
+    /* (a link may lead to DIR's parent: the rename stays inside that) */
+    const char *targets[] = {"results/s", "results/s", at("empty"), "data/new", "lnk/res", "lnk/res"};
     for (size_t i = 0; i < sizeof targets / sizeof *targets; i++) {
         run_result r;
         int rc = CU_RUN_IN(&r, at("proj"), 60, "simulate", "--allocation", "chicago=1000", "--replications", "50",
@@ -265,8 +269,12 @@ START_TEST(test_allowed_targets)
     assert_results(at("proj/results/s"));
     assert_results(at("empty"));
     assert_results(at("proj/data/new"));
+    assert_results(at("linked/res"));
+    ck_assert_int_eq(cu_count_prefixed(at("linked"), "res."), 0);
     ck_assert_int_eq(cu_count_prefixed(at("proj/results"), "s."), 0);
-    ck_assert_str_eq(cu_slurp(at("proj/notes.txt"), NULL), "do not lose me\n");
+    char *notes = cu_slurp(at("proj/notes.txt"), NULL);
+    ck_assert_str_eq(notes, "do not lose me\n");
+    free(notes);
     /* fit into a new directory next to its CSV, twice */
     for (int i = 0; i < 2; i++) {
         run_result r;
