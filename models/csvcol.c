@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fz_input.h"
+
 typedef struct reader {
     const char *path, *column;
     long line;       /* physical line being fed */
@@ -71,6 +73,14 @@ int csvcol_parse_number(const char *cell, double *out)
     return 0;
 }
 
+/* libcsv grows its field buffer without limit: refuse past the line limit
+ * (a field within one line cannot be longer; one spanning lines inside
+ * quotes is held to the same bound). */
+static void *capped_realloc(void *p, size_t n)
+{
+    return n > (size_t)FZ_INPUT_MAX_CSV_LINE + 256 ? NULL : realloc(p, n);
+}
+
 static void on_field(void *data, size_t len, void *ctx)
 {
     reader *r = ctx;
@@ -116,8 +126,16 @@ static void on_field(void *data, size_t len, void *ctx)
         r->failed = 1;
         return;
     }
+    if (r->out->n == CSVCOL_MAX_VALUES) {
+        fz_fail(r->err, FZ_EINPUT, "%s:%ld: column '%s' holds more than %d numbers: the limit", r->path,
+                r->line, r->column, CSVCOL_MAX_VALUES);
+        r->failed = 1;
+        return;
+    }
     if (r->out->n == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 256;
+        if (cap > CSVCOL_MAX_VALUES)
+            cap = CSVCOL_MAX_VALUES;
         double *nv = realloc(r->out->values, cap * sizeof *nv);
         if (nv)
             r->out->values = nv;
@@ -174,21 +192,36 @@ int csvcol_read(csvcol *out, const char *path, const char *column, fz_error *err
 int csvcol_read_flags(csvcol *out, const char *path, const char *column, int flags, fz_error *err)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
+    FILE *f = fz_input_open(path, FZ_INPUT_MAX_CSV, "CSV file", err);
     if (!f)
-        return fz_fail(err, FZ_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+        return err ? err->code : FZ_EINPUT;
+    /* one line buffer of the line limit (+ line end, NUL) for the whole file */
+    const size_t cap = FZ_INPUT_MAX_CSV_LINE + 2;
+    char *line = malloc(cap);
     struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+    if (!line || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        free(line);
         fclose(f);
         return fz_fail(err, FZ_ERUNTIME, "%s: cannot start the CSV parser", path);
     }
+    csv_set_realloc_func(&p, capped_realloc);
     reader r = {.path = path, .column = column, .col = -1, .out = out, .err = err, .flags = flags, .rec_start = 1};
-    char *line = NULL;
-    size_t cap = 0;
     ssize_t len;
+    long nread = 0;
     int rc = 0;
-    while (!r.failed && (len = getline(&line, &cap, f)) >= 0) {
+    char lim[32];
+    while (!r.failed && (len = fz_input_line(f, line, cap)) != 0) {
         r.line++;
+        if (len < 0 || (size_t)len > (size_t)FZ_INPUT_MAX_CSV_LINE) {
+            rc = fz_fail(err, FZ_EINPUT, "%s:%ld: line longer than the limit of %s", path, r.line,
+                         fz_input_size_name(FZ_INPUT_MAX_CSV_LINE, lim, sizeof lim));
+            goto done;
+        }
+        if ((nread += len) > FZ_INPUT_MAX_CSV) {
+            rc = fz_fail(err, FZ_EINPUT, "%s:%ld: the file is larger than the limit of %s for a CSV file", path,
+                         r.line, fz_input_size_name(FZ_INPUT_MAX_CSV, lim, sizeof lim));
+            goto done;
+        }
         if ((size_t)len != strlen(line)) {
             rc = fz_fail(err, FZ_EINPUT, "%s:%ld: NUL byte in a text file", path, r.line);
             goto done;
@@ -196,8 +229,14 @@ int csvcol_read_flags(csvcol *out, const char *path, const char *column, int fla
         if (r.rec_start == r.line && strspn(line, "\r\n") == (size_t)len)
             r.rec_start++; /* libcsv skips blank lines between records */
         if (csv_parse(&p, line, (size_t)len, on_field, on_record, &r) != (size_t)len) {
-            rc = fz_fail(err, FZ_EINPUT, "%s:%ld: malformed CSV: %s", path, r.line,
-                         csv_strerror(csv_error(&p)));
+            if (csv_error(&p) == CSV_ENOMEM) /* capped_realloc refused: a field past the limit */
+                rc = fz_fail(err, FZ_EINPUT,
+                             "%s:%ld: a field longer than the limit of %s (a quoted field that starts on "
+                             "line %ld and is never closed?)",
+                             path, r.line, fz_input_size_name(FZ_INPUT_MAX_CSV_LINE, lim, sizeof lim), r.rec_start);
+            else
+                rc = fz_fail(err, FZ_EINPUT, "%s:%ld: malformed CSV: %s", path, r.line,
+                             csv_strerror(csv_error(&p)));
             goto done;
         }
     }

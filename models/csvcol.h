@@ -7,7 +7,9 @@
  * Empty cells are skipped and counted; a cell that is not a number is an
  * error naming file:line (or, with CSVCOL_SKIP_NONNUMERIC, skipped and
  * counted), never read as 0.  A row with more fields than the header (an
- * unquoted "1,500") is an error naming file:line.
+ * unquoted "1,500") is an error naming file:line.  The file must be a
+ * regular file within the limits of fz_input.h (size, line and field
+ * length), and the column holds at most CSVCOL_MAX_VALUES numbers.
  *
  * Ownership: csvcol_read fills *out with a malloc'd values array (and, with
  * CSVCOL_LINES, a lines array) that the caller releases with csvcol_free
@@ -18,6 +20,9 @@
 #include <stddef.h>
 
 #include "fz_error.h"
+
+/* Most numbers read from one column (README, "Limits"): 80 MB of values. */
+#define CSVCOL_MAX_VALUES 10000000
 
 typedef struct csvcol {
     double *values; /* numeric cells, in file order */

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,12 @@ static inline span trim(span t)
 
 static inline int span_eq(span t, const char *word) { return t.n == strlen(word) && memcmp(t.s, word, t.n) == 0; }
 
-/* Reads a finite number filling the whole span. */
+/* Reads a finite number filling the whole span: 0, -1 if it is none, -2 if
+ * strtod underflows (nonzero but below DBL_MIN in size: a subnormal, whose
+ * reciprocal is infinite, is refused rather than computed with). */
+#define DIST_NUMBER_PROBLEM(rc) \
+    ((rc) == -2 ? "is too close to 0 (a nonzero number must be at least 2.2e-308 in size)" \
+                : "is not a finite number")
 static inline int parse_number(span t, double *out)
 {
     char buf[64];
@@ -70,6 +76,8 @@ static inline int parse_number(span t, double *out)
     char *end;
     errno = 0;
     double v = strtod(buf, &end);
+    if (!*end && end != buf && errno == ERANGE && fabs(v) < DBL_MIN)
+        return -2; /* underflow: nonzero but below DBL_MIN in size (DIST_TINY_MSG) */
     if (*end || end == buf || errno == ERANGE || !isfinite(v))
         return -1;
     *out = v == 0 ? 0 : v; /* -0 reads as 0 */

@@ -63,9 +63,10 @@ static int get_arg(arg *args, int nargs, const char *key, double *v, int *found,
             continue;
         if (*found)
             return fz_fail(err, FZ_EINPUT, "%s(...): argument '%s' given twice", fam, key);
-        if (parse_number(args[i].val, v) != 0)
-            return fz_fail(err, FZ_EINPUT, "%s(...): %s = '%.*s' is not a finite number", fam, key,
-                           (int)args[i].val.n, args[i].val.s);
+        int bad = parse_number(args[i].val, v);
+        if (bad)
+            return fz_fail(err, FZ_EINPUT, "%s(...): %s = '%.*s' %s", fam, key, (int)args[i].val.n,
+                           args[i].val.s, DIST_NUMBER_PROBLEM(bad));
         args[i].used = *found = 1;
     }
     return 0;
@@ -148,9 +149,10 @@ static int parse_mixture(dist *d, span body, const char *basedir, int depth, fz_
             d->weight = w;
         }
         double w;
-        if (parse_number((span){item.s, colon}, &w) != 0 || w <= 0)
-            return fz_fail(err, FZ_EINPUT, "mixture(...): weight '%.*s' is not a positive number",
-                           (int)colon, item.s);
+        int bad = parse_number((span){item.s, colon}, &w);
+        if (bad || w <= 0)
+            return fz_fail(err, FZ_EINPUT, "mixture(...): weight '%.*s' %s", (int)colon, item.s,
+                           bad == -2 ? DIST_NUMBER_PROBLEM(bad) : "is not a positive number");
         int rc = parse_rec(&d->comp[d->ncomp], (span){item.s + colon + 1, item.n - colon - 1},
                            basedir, depth + 1, err);
         if (rc)
@@ -271,9 +273,10 @@ static int parse_family(dist *d, span name, span body, const char *basedir, int 
         if (has_min || has_max)
             return fz_fail(err, FZ_EINPUT, "fixed(...) takes no min= or max=");
         if (nargs == 1 && args[0].key.n == 0) {
-            if (parse_number(args[0].val, &d->p[0]) != 0)
-                return fz_fail(err, FZ_EINPUT, "fixed(...): '%.*s' is not a finite number",
-                               (int)args[0].val.n, args[0].val.s);
+            int bad = parse_number(args[0].val, &d->p[0]);
+            if (bad)
+                return fz_fail(err, FZ_EINPUT, "fixed(...): '%.*s' %s", (int)args[0].val.n, args[0].val.s,
+                               DIST_NUMBER_PROBLEM(bad));
             args[0].used = 1;
         } else {
             if ((rc = get_arg(args, nargs, "value", &d->p[0], &found, fn, err)))

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -25,17 +26,19 @@ typedef struct key_spec {
     const char *want; /* what is expected, for messages */
 } key_spec;
 
+_Static_assert(sizeof "label = " - 1 + SCENARIO_MAX_LABEL == INI_LINE_LIMIT, "a label fills a line");
+
 #define F(field) offsetof(scenario, field)
 #define R(field) offsetof(scenario_region, field)
 
 static const key_spec fund_keys[] = {
-    {"budget_usd", K_NUM, F(budget_usd), 0, 1e12, 1, "an amount in USD > 0"},
-    {"horizon_days", K_NUM, F(horizon_days), 0, 36500, 1, "a number of days > 0"},
-    {"granularity_usd", K_NUM, F(granularity_usd), 0, 1e12, 1, "an amount in USD > 0"},
+    {"budget_usd", K_NUM, F(budget_usd), 0, 1e12, 1, "an amount in USD in (0, 1e12]"},
+    {"horizon_days", K_NUM, F(horizon_days), 0, 36500, 1, "a number of days in (0, 36500]"},
+    {"granularity_usd", K_NUM, F(granularity_usd), 0, 1e12, 1, "an amount in USD in (0, 1e12]"},
     {"policy", K_POLICY, F(policy), 0, 0, 0, "cheapest_first or first_come"},
     {"objective", K_OBJECTIVE, F(objective), 0, 0, 0, "releases, freedom_days or cvar"},
     {"cvar_alpha", K_NUM, F(cvar_alpha), 0, 1, 1, "a fraction in (0, 1]"},
-    {"target_releases", K_NUM, F(target_releases), 0, 1e9, 0, "a number of releases >= 0"},
+    {"target_releases", K_NUM, F(target_releases), 0, 1e9, 0, "a number of releases in [0, 1e9]"},
     {NULL, 0, 0, 0, 0, 0, NULL}};
 
 static const key_spec simulation_keys[] = {
@@ -46,16 +49,16 @@ static const key_spec simulation_keys[] = {
 
 static const key_spec region_keys[] = {
     {"label", K_TEXT, R(label), 0, 0, 0, "a name for people"},
-    {"initial_detained", K_INT, R(initial_detained), 0, 1e7, 0, "a whole number of people >= 0"},
-    {"arrivals_per_day", K_NUM, R(arrivals_per_day), 0, 1e5, 0, "a rate >= 0"},
+    {"initial_detained", K_INT, R(initial_detained), 0, 1e7, 0, "a whole number of people from 0 to 10000000"},
+    {"arrivals_per_day", K_NUM, R(arrivals_per_day), 0, 1e5, 0, "a rate per day in [0, 100000]"},
     {"bond_grant_prob", K_NUM, R(bond_grant_prob), 0, 1, 0, "a probability in [0, 1]"},
     {"bond_usd", K_DIST, R(bond_usd), 0, 0, 0, "a distribution of amounts"},
     {"max_bond_paid_usd", K_UNLIMITED, R(max_bond_paid_usd), 0, 1e12, 0,
-     "an amount in USD >= 0 or 'unlimited'"},
-    {"case_cost_usd", K_NUM, R(case_cost_usd), 0, 1e12, 0, "an amount in USD >= 0"},
+     "an amount in USD in [0, 1e12] or 'unlimited'"},
+    {"case_cost_usd", K_NUM, R(case_cost_usd), 0, 1e12, 0, "an amount in USD in [0, 1e12]"},
     {"hearing_delay_days", K_DIST, R(hearing_delay_days), 0, 0, 0, "a distribution of days"},
     {"release_delay_days", K_DIST, R(release_delay_days), 0, 0, 0, "a distribution of days"},
-    {"removal_hazard_per_day", K_NUM, R(removal_hazard_per_day), 0, 1e3, 0, "a rate >= 0"},
+    {"removal_hazard_per_day", K_NUM, R(removal_hazard_per_day), 0, 1e3, 0, "a rate per day in [0, 1000]"},
     {"family_pays_prob", K_NUM, R(family_pays_prob), 0, 1, 0, "a probability in [0, 1]"},
     {"min_share", K_NUM, R(min_share), 0, 1, 0, "a fraction in [0, 1]"},
     {"max_share", K_NUM, R(max_share), 0, 1, 0, "a fraction in [0, 1]"},
@@ -77,6 +80,9 @@ int scenario_parse_policy(const char *text, scenario_policy *out)
     return -1;
 }
 
+/* 0, or -1 (not a finite number), or -2: nonzero but below DBL_MIN in size,
+ * where strtod underflows (a subnormal or 0): rejected rather than computed
+ * with, since 1/x of such a number is infinite. */
 static int parse_double(const char *text, double *out)
 {
     char *end;
@@ -84,10 +90,83 @@ static int parse_double(const char *text, double *out)
     double v = strtod(text, &end);
     while (isspace((unsigned char)*end))
         end++;
+    if (end != text && !*end && errno == ERANGE && fabs(v) < DBL_MIN)
+        return -2;
     if (end == text || *end || errno == ERANGE || !isfinite(v))
         return -1;
     *out = v == 0 ? 0 : v;
     return 0;
+}
+
+size_t scenario_quoted_len(const char *q)
+{
+    for (size_t i = 1; q[i]; i++) {
+        if (q[i] == '\\' && (q[i + 1] == '"' || q[i + 1] == '\\'))
+            i++;
+        else if (q[i] == '"')
+            return i + 1;
+    }
+    return 0;
+}
+
+/* The text of a value: a value that is exactly one quoted string loses its
+ * quotes and escapes (\" and \\; any other backslash stays), anything else
+ * is taken as written.  Returns a malloc'd string or NULL (out of memory). */
+static char *unquote(const char *v)
+{
+    size_t n = strlen(v), close = v[0] == '"' ? scenario_quoted_len(v) : 0;
+    if (close != n || n < 2)
+        return strdup(v);
+    char *out = malloc(n), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 1; i + 1 < n; i++) {
+        if (v[i] == '\\' && (v[i + 1] == '"' || v[i + 1] == '\\'))
+            i++;
+        *o++ = v[i];
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Writes a label so that reading it back gives it again: bare when that is
+ * safe, else as a quoted string with \" and \\ escapes (what unquote and the
+ * comment stripping of scenario_ini.c undo). */
+static int label_needs_quotes(const char *label)
+{
+    size_t n = strlen(label);
+    int quote = n == 0 || label[0] == '"' || label[0] == ' ' || label[0] == '\t' ||
+                label[n - 1] == ' ' || label[n - 1] == '\t';
+    for (size_t i = 0; i < n && !quote; i++) /* a comment would start here */
+        quote = (label[i] == ';' || label[i] == '#') && (i == 0 || label[i - 1] == ' ' || label[i - 1] == '\t');
+    return quote;
+}
+
+/* Characters of the value as print_label writes it. */
+static size_t label_printed_len(const char *label)
+{
+    size_t n = strlen(label);
+    if (!label_needs_quotes(label))
+        return n;
+    for (const char *p = label; *p; p++)
+        n += *p == '"' || *p == '\\';
+    return n + 2;
+}
+
+static void print_label(FILE *f, const char *label)
+{
+    size_t n = strlen(label);
+    if (!label_needs_quotes(label)) {
+        fprintf(f, "label = %s\n", label);
+        return;
+    }
+    fputs("label = \"", f);
+    for (size_t i = 0; i < n; i++) {
+        if (label[i] == '"' || label[i] == '\\')
+            fputc('\\', f);
+        fputc(label[i], f);
+    }
+    fputs("\"\n", f);
 }
 
 static int set_value(void *base, const key_spec *k, const ini_entry *e, const char *basedir,
@@ -102,14 +181,22 @@ static int set_value(void *base, const key_spec *k, const ini_entry *e, const ch
             if ((unsigned char)*p < 0x20 || *p == 0x7f)
                 return fz_fail(err, FZ_EINPUT, "%s: %s: control characters (such as a newline) are not allowed",
                                e->origin, e->key);
-        size_t n = strlen(v);
-        if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
-            v++;
-            n -= 2;
-        }
-        char *copy = strndup(v, n);
+        char *copy = unquote(v);
         if (!copy)
             return fz_fail(err, FZ_ERUNTIME, "out of memory");
+        /* check prints it back on one line ("label = " + the value, quoted
+         * and escaped when needed): that line must fit the line limit */
+        if (label_printed_len(copy) > SCENARIO_MAX_LABEL) {
+            size_t n = strlen(copy), m = label_printed_len(copy);
+            free(copy);
+            if (m == n)
+                return fz_fail(err, FZ_EINPUT, "%s: %s: %zu bytes long; the limit is %d", e->origin, e->key,
+                               n, SCENARIO_MAX_LABEL);
+            return fz_fail(err, FZ_EINPUT,
+                           "%s: %s: %zu bytes long, %zu written back quoted and escaped (as check prints "
+                           "it); the limit is %d",
+                           e->origin, e->key, n, m, SCENARIO_MAX_LABEL);
+        }
         free(*(char **)field);
         *(char **)field = copy;
         return 0;
@@ -153,6 +240,18 @@ static int set_value(void *base, const key_spec *k, const ini_entry *e, const ch
                            "(add min=0 to truncate it)",
                            e->origin, e->key, text);
         }
+        /* check prints it back in this form: it must fit a scenario line */
+        char text[1024];
+        int len = dist_format(d, text, sizeof text);
+        size_t line = strlen(e->key) + 3 + (size_t)len;
+        if (line > INI_LINE_LIMIT) {
+            dist_free(d);
+            return fz_fail(err, FZ_EINPUT,
+                           "%s: %s: written out in full (as `fianza check` prints it, e.g. mixture weights "
+                           "summing to 1, numbers in digits) the line would hold %zu characters; the limit "
+                           "is %d: use fewer components or shorter numbers",
+                           e->origin, e->key, line, INI_LINE_LIMIT);
+        }
         dist_free(*(dist **)field);
         *(dist **)field = d;
         return 0;
@@ -165,6 +264,11 @@ static int set_value(void *base, const key_spec *k, const ini_entry *e, const ch
         /* fall through */
     case K_NUM:
     case K_INT:
+        if (parse_double(v, &x) == -2)
+            return fz_fail(err, FZ_EINPUT,
+                           "%s: %s = '%s': too close to 0 (a nonzero number must be at least 2.2e-308 "
+                           "in size): expected %s",
+                           e->origin, e->key, v, k->want);
         if (parse_double(v, &x) == 0 && x >= k->lo && x <= k->hi && !(k->lo_open && x == k->lo)) {
             if (k->type != K_INT) {
                 *(double *)field = x;
@@ -264,9 +368,17 @@ static int check_whole(const scenario *s, const ini_doc *doc, fz_error *err)
             if (strncmp(doc->sections[j].name, "region.", 7) == 0 &&
                 strcmp(doc->sections[j].name + 7, r->name) == 0)
                 line = doc->sections[j].line;
-        if (r->min_share > r->max_share)
-            return fz_fail(err, FZ_EINPUT, "%s:%d: [region.%s]: min_share = %g exceeds max_share = %g",
-                           p, line, r->name, r->min_share, r->max_share);
+        if (r->min_share > r->max_share) {
+            /* name the lines of the keys (either may be a default) */
+            char sec[64];
+            snprintf(sec, sizeof sec, "region.%s", r->name);
+            const char *omin = entry_origin(doc, sec, "min_share"), *omax = entry_origin(doc, sec, "max_share");
+            char where[64];
+            snprintf(where, sizeof where, "%s:%d", p, line);
+            return fz_fail(err, FZ_EINPUT, "%s: [region.%s]: min_share = %g exceeds max_share = %g%s%s%s",
+                           omin ? omin : omax ? omax : where, r->name, r->min_share, r->max_share,
+                           omin && omax ? " (max_share: " : "", omin && omax ? omax : "", omin && omax ? ")" : "");
+        }
         double people = r->initial_detained + r->arrivals_per_day * s->horizon_days;
         if (people > SCENARIO_MAX_PEOPLE_MEAN)
             return fz_fail(err, FZ_EINPUT,
@@ -275,10 +387,31 @@ static int check_whole(const scenario *s, const ini_doc *doc, fz_error *err)
                            p, line, r->name, people, SCENARIO_MAX_PEOPLE_MEAN);
         min_total += r->min_share;
     }
-    if (min_total > 1 + 1e-12)
+    if (min_total > 1 + 1e-12) {
+        /* a cross-region error: name every min_share that takes part */
+        char list[640] = "";
+        const char *first = NULL;
+        for (size_t i = 0; i < s->nregions; i++) {
+            char sec[64];
+            snprintf(sec, sizeof sec, "region.%s", s->regions[i].name);
+            const char *o = s->regions[i].min_share > 0 ? entry_origin(doc, sec, "min_share") : NULL;
+            if (!o)
+                continue;
+            size_t used = strlen(list);
+            if (!first)
+                first = o;
+            else if (used + strlen(o) + 80 >= sizeof list) {
+                snprintf(list + used, sizeof list - used, ", ...");
+                break;
+            }
+            snprintf(list + used, sizeof list - used, "%s[region.%s] %g at %s", used ? ", " : "",
+                     s->regions[i].name, s->regions[i].min_share, o);
+        }
         return fz_fail(err, FZ_EINPUT,
-                       "%s: the regions' min_share add up to %g > 1: no split of the budget meets them",
-                       p, min_total);
+                       "%s: the regions' min_share add up to %g > 1: no split of the budget meets them "
+                       "(min_share of %s)",
+                       first ? first : p, min_total, list);
+    }
     return 0;
 }
 
@@ -453,7 +586,11 @@ int scenario_region_index(const scenario *s, const char *name)
 void scenario_print(FILE *f, const scenario *s)
 {
     char buf[1024];
-    fprintf(f, "; %s: scenario %s with every default filled in\n", s->path, s->name);
+    /* a control character in the path (a newline) would end the comment line */
+    fputs("; ", f);
+    for (const char *p = s->path; *p; p++)
+        fputc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, f);
+    fputs(": scenario with every default filled in\n", f);
     fprintf(f, "[fund]\nbudget_usd = %.15g\nhorizon_days = %.15g\ngranularity_usd = %.15g\n",
             s->budget_usd, s->horizon_days, s->granularity_usd);
     fprintf(f, "policy = %s\nobjective = %s\ncvar_alpha = %.15g\ntarget_releases = %.15g\n",
@@ -462,14 +599,9 @@ void scenario_print(FILE *f, const scenario *s)
             (unsigned long long)s->seed);
     for (size_t i = 0; i < s->nregions; i++) {
         const scenario_region *r = &s->regions[i];
-        /* quote a label that would not read back as itself bare: outer blanks
-         * are trimmed and one pair of outer quotes is dropped on reading */
-        size_t n = strlen(r->label);
-        int quote = n && (isspace((unsigned char)r->label[0]) ||
-                          isspace((unsigned char)r->label[n - 1]) ||
-                          (n >= 2 && r->label[0] == '"' && r->label[n - 1] == '"'));
-        fprintf(f, "\n[region.%s]\nlabel = %s%s%s\ninitial_detained = %ld\n", r->name,
-                quote ? "\"" : "", r->label, quote ? "\"" : "", r->initial_detained);
+        fprintf(f, "\n[region.%s]\n", r->name);
+        print_label(f, r->label);
+        fprintf(f, "initial_detained = %ld\n", r->initial_detained);
         fprintf(f, "arrivals_per_day = %.15g\nbond_grant_prob = %.15g\n", r->arrivals_per_day,
                 r->bond_grant_prob);
         dist_format(r->bond_usd, buf, sizeof buf);

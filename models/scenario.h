@@ -25,6 +25,10 @@ typedef enum scenario_objective { OBJ_RELEASES, OBJ_FREEDOM_DAYS, OBJ_CVAR } sce
 #define SCENARIO_MAX_REPLICATIONS 100000000L
 #define SCENARIO_MAX_GRID 100000    /* budget_usd / granularity_usd */
 #define SCENARIO_MAX_PEOPLE_MEAN 1e6 /* expected people per region and replication */
+/* Bytes of a label as check prints it: "label = " and the label fill a
+ * scenario line (198); a label that check must quote counts its quotes and
+ * one more byte per '"' or '\'. */
+#define SCENARIO_MAX_LABEL 190
 
 typedef struct scenario_region {
     char *name;  /* from [region.NAME] */
@@ -63,7 +67,9 @@ int scenario_load(scenario **out, const char *path, const char *const *sets, siz
                   fz_error *err);
 void scenario_free(scenario *s);
 
-/* Writes the scenario as an INI file with every default filled in. */
+/* Writes the scenario as an INI file with every default filled in; the
+ * text loads back to the same scenario and prints the same again (labels
+ * are quoted and escaped when needed, every line fits the line limit). */
 void scenario_print(FILE *f, const scenario *s);
 
 /* A numeric parameter that sweeps and the tornado chart can vary, named as

@@ -5,15 +5,16 @@
  * longer than inih's 200-byte buffer instead of letting inih cut them, (c)
  * records section headers, which inih does not report when a section has no
  * keys ("a region needs only a name"), and (d) strips comments that start
- * with ';' or '#' outside brackets, so the ';' of mixture(...) survives. */
+ * with ';' or '#' outside brackets, so the ';' of mixture(...) survives, and
+ * outside a value written as a quoted string. */
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "dist.h"
+#include "fz_input.h"
 #include "scenario_int.h"
 
 typedef struct line_reader {
@@ -24,6 +25,7 @@ typedef struct line_reader {
     int failed;
     char *buf;
     size_t cap;
+    long nread; /* bytes read: a file that grows while read stops at the limit */
 } line_reader;
 
 static int add_section(ini_doc *doc, const char *name, size_t n, int line, fz_error *err)
@@ -52,10 +54,25 @@ static char *read_line(char *str, int num, void *stream)
     line_reader *r = stream;
     if (r->failed)
         return NULL;
-    ssize_t len = getline(&r->buf, &r->cap, r->f);
-    if (len < 0)
+    /* one buffer the size of the whole limit: a line can never need more */
+    if (!r->buf && !(r->buf = malloc(r->cap = FZ_INPUT_MAX_SCENARIO + 2))) {
+        fz_fail(r->err, FZ_ERUNTIME, "out of memory");
+        r->failed = 1;
+        return NULL;
+    }
+    ssize_t len = fz_input_line(r->f, r->buf, r->cap);
+    if (len == 0)
         return NULL;
     r->line++;
+    if (len > 0)
+        r->nread += len;
+    if (len < 0 || r->nread > FZ_INPUT_MAX_SCENARIO) {
+        char lim[32];
+        fz_fail(r->err, FZ_EINPUT, "%s:%d: the file is larger than the limit of %s for a scenario file",
+                r->doc->path, r->line, fz_input_size_name(FZ_INPUT_MAX_SCENARIO, lim, sizeof lim));
+        r->failed = 1;
+        return NULL;
+    }
     char *s = r->buf;
     if ((size_t)len != strlen(s)) {
         fz_fail(r->err, FZ_EINPUT, "%s:%d: NUL byte: this is not a text file", r->doc->path, r->line);
@@ -66,9 +83,22 @@ static char *read_line(char *str, int num, void *stream)
         s += 3;
     while (*s == ' ' || *s == '\t')
         s++;
-    /* strip a comment: ';' or '#' at bracket depth 0, at the start or after a blank */
-    int depth = 0;
+    /* strip a comment: ';' or '#' at bracket depth 0, at the start or after a
+     * blank, and not inside a value written as a quoted string ("a ; b",
+     * with \" and \\ escapes: scenario_unquote) */
+    int depth = 0, seen_delim = 0;
     for (char *p = s; *p; p++) {
+        if (!seen_delim && (*p == '=' || *p == ':')) { /* inih splits at the first of these */
+            seen_delim = 1;
+            char *q = p + 1;
+            while (*q == ' ' || *q == '\t')
+                q++;
+            size_t close = *q == '"' ? scenario_quoted_len(q) : 0;
+            if (close) {
+                p = q + close - 1; /* the closing quote */
+                continue;
+            }
+        }
         if (*p == '(')
             depth++;
         else if (*p == ')')
@@ -170,14 +200,9 @@ int ini_doc_read(ini_doc *doc, const char *path, fz_error *err)
 {
     memset(doc, 0, sizeof *doc);
     doc->path = path;
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return fz_fail(err, FZ_EINPUT, "%s: cannot open: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return fz_fail(err, FZ_EINPUT, "%s: not a regular file", path);
-    FILE *f = fopen(path, "r");
+    FILE *f = fz_input_open(path, FZ_INPUT_MAX_SCENARIO, "scenario file", err);
     if (!f)
-        return fz_fail(err, FZ_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+        return err ? err->code : FZ_EINPUT;
     /* Our reader already strips comments and leading blanks; make inih take
      * lines literally (no inline comments, no continuation lines). */
     ini_allow_inline_comments = 0;

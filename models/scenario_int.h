@@ -32,6 +32,10 @@ typedef struct ini_doc {
  * newline and the terminating NUL. */
 #define INI_LINE_LIMIT 198
 
+/* Length of the quoted string that starts at q[0] == '"', closing quote
+ * included, with \" and \\ as escapes; 0 if it is never closed. */
+size_t scenario_quoted_len(const char *q);
+
 int ini_doc_read(ini_doc *doc, const char *path, fz_error *err);
 int ini_doc_apply_set(ini_doc *doc, const char *set, fz_error *err);
 void ini_doc_free(ini_doc *doc);

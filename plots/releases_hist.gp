@@ -14,12 +14,15 @@ do for [fmt in "png svg"] {
     set key top right
     set style fill solid 0.55 border -1
     set boxwidth @BOXWIDTH@ absolute
-    set object 1 rect from lo, graph 0 to hi, graph 1 fc rgb '#d1495b' fs transparent solid 0.25 noborder
+    if (lo == lo) {  # lo is NaN when the CI is undefined (1 replication)
+        set object 1 rect from lo, graph 0 to hi, graph 1 fc rgb '#d1495b' fs transparent solid 0.25 noborder
+    }
     set arrow 1 from mean, graph 0 to mean, graph 1 nohead lw 2 lc rgb '#d1495b'
     set arrow 2 from p05, graph 0 to p05, graph 1 nohead dt 2 lw 1.5 lc rgb '#4d4d4d'
     set arrow 3 from p95, graph 0 to p95, graph 1 nohead dt 2 lw 1.5 lc rgb '#4d4d4d'
     plot 'releases_hist.csv' skip 1 using 1:2 with boxes lt 1 title 'replications', \
-         NaN with lines lt 2 title sprintf('mean %.1f, 95%% CI [%.1f, %.1f]', mean, lo, hi), \
+         NaN with lines lt 2 title (lo == lo ? sprintf('mean %.1f, 95%% CI [%.1f, %.1f]', mean, lo, hi) \
+                                             : sprintf('mean %.1f (95%% CI undefined: 1 replication)', mean)), \
          NaN with lines dt 2 lc rgb '#4d4d4d' title sprintf('5th-95th percentile: %g to %g', p05, p95)
     set output
 }

@@ -7,13 +7,7 @@
 #include <string.h>
 
 #include "plot.h"
-
-/* Label text for a CSV data field: no commas or quotes, no control chars. */
-static void csv_label(FILE *f, const char *s)
-{
-    for (; *s; s++)
-        fputc(*s == ',' || *s == '"' || (unsigned char)*s < 0x20 ? ' ' : *s, f);
-}
+#include "report.h"
 
 /* "'a', 'b'" for a gnuplot array of region names or labels. */
 static char *quoted_list(const scenario *s, int labels)
@@ -82,25 +76,36 @@ static int write_hist(outdir *o, const eval_result *r, size_t k, double *boxwidt
 }
 
 /* "m,lo,hi" for the regions chart; an undefined figure (no money, no
- * releases) is drawn as an empty bar, 0, so a panel never lacks all points. */
+ * releases) is drawn as an empty bar, 0, so a panel never lacks all points.
+ * An undefined interval (1 replication) is left empty: no error bar. */
 static void put3(FILE *f, double m, double lo, double hi)
 {
-    if (isfinite(m))
-        fprintf(f, ",%g,%g,%g", m, isfinite(lo) ? lo : m, isfinite(hi) ? hi : m);
+    if (isfinite(m) && isfinite(lo) && isfinite(hi))
+        fprintf(f, ",%g,%g,%g", m, lo, hi);
+    else if (isfinite(m))
+        fprintf(f, ",%g,,", m);
     else
         fprintf(f, ",0,0,0");
 }
 
+/* regions.csv: the region's name, its figures, and its label last, quoted
+ * per RFC 4180.  gnuplot cannot split a field holding a doubled quote, so
+ * the label must follow every column the chart reads; regions.gp takes the
+ * tick labels from a script array instead. */
 static int write_regions(outdir *o, const scenario *s, const eval_result *r, size_t k, fz_error *err)
 {
     FILE *f = outdir_open(o, "regions.csv", err);
     if (!f)
         return FZ_ERUNTIME;
-    fprintf(f, "region,releases_per_10k,lo,hi,cost_per_release,lo,hi,fundable,lo,hi,days_to_release,lo,hi\n");
+    fprintf(f, "region");
+    static const char *const heads[] = {"releases_per_10k", "cost_per_release", "fundable", "days_to_release"};
+    for (size_t i = 0; i < 4; i++)
+        fprintf(f, ",%s,%s_lo,%s_hi", heads[i], heads[i], heads[i]);
+    fprintf(f, ",label\n");
     const eval_alloc *a = &r->allocs[k];
     for (size_t c = 0; c < r->nregions; c++) {
         const eval_region *g = &a->regions[c];
-        csv_label(f, s->regions[c].label);
+        fprintf(f, "%s", s->regions[c].name);
         double h = stat_ci95_half(&g->releases), x = a->alloc[c], k = x > 0 ? 1e4 / x : NAN;
         put3(f, g->releases.mean * k, (g->releases.mean - h) * k, (g->releases.mean + h) * k);
         double hc, cost = stat_ratio(&g->spent_per_release, &hc);
@@ -109,6 +114,8 @@ static int write_regions(outdir *o, const scenario *s, const eval_result *r, siz
         put3(f, g->fundable.mean, g->fundable.mean - hf, g->fundable.mean + hf);
         double hd, days = stat_ratio(&g->detention_per_release, &hd);
         put3(f, days, days - hd, days + hd);
+        fputc(',', f);
+        report_csv_text(f, s->regions[c].label);
         fputc('\n', f);
     }
     return outdir_close(f, "regions.csv", err);
@@ -155,6 +162,8 @@ int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, co
     snprintf(mean, sizeof mean, "%.17g", m);
     snprintf(lo, sizeof lo, "%.17g", m - h);
     snprintf(hi, sizeof hi, "%.17g", m + h);
+    if (!isfinite(h)) /* 1 replication: gnuplot's NaN, and the script draws no CI */
+        snprintf(lo, sizeof lo, "NaN"), snprintf(hi, sizeof hi, "NaN");
     snprintf(p05, sizeof p05, "%.17g", stat_quantile_sorted(sorted, r->nreps, 0.05));
     snprintf(p95, sizeof p95, "%.17g", stat_quantile_sorted(sorted, r->nreps, 0.95));
     snprintf(n, sizeof n, "%zu", s->nregions);
@@ -166,8 +175,8 @@ int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, co
     if ((rc = plot_script(o, "releases_hist", hv, sizeof hv / sizeof *hv, err)))
         goto done;
     add(list, "releases_hist");
-    plot_var rv[] = {{"TITLE", title}, {"N", n}};
-    if ((rc = write_regions(o, s, r, k, err)) || (rc = plot_script(o, "regions", rv, 2, err)))
+    plot_var rv[] = {{"TITLE", title}, {"N", n}, {"LABELS", labels}};
+    if ((rc = write_regions(o, s, r, k, err)) || (rc = plot_script(o, "regions", rv, 3, err)))
         goto done;
     add(list, "regions");
     if (k == 0) {

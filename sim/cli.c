@@ -29,6 +29,47 @@ static const struct option long_opts[] = {
     {"min", required_argument, NULL, OPT_MIN},       {"max", required_argument, NULL, OPT_MAX},
     {NULL, 0, NULL, 0}};
 
+/* The commands each option applies to (bits of command_bit); an option
+ * given to any other command is refused rather than silently ignored. */
+enum { C_CHECK = 1, C_SIMULATE = 2, C_OPTIMIZE = 4, C_SWEEP = 8, C_COMPARE = 16, C_FIT = 32 };
+enum { C_RUNS = C_SIMULATE | C_OPTIMIZE | C_SWEEP | C_COMPARE, C_WRITES = C_RUNS | C_FIT };
+
+static int command_bit(const char *command)
+{
+    static const char *const names[] = {"check", "simulate", "optimize", "sweep", "compare", "fit"};
+    for (int i = 0; i < 6; i++)
+        if (!strcmp(command, names[i]))
+            return 1 << i;
+    return 0;
+}
+
+static int applies_to(int c)
+{
+    switch (c) {
+    case 'h': return -1;
+    case 'o': case OPT_JSON: case OPT_NO_PLOTS: case OPT_QUIET: return C_WRITES;
+    case OPT_SEED: case OPT_REPS: case OPT_SET: return C_CHECK | C_RUNS;
+    case OPT_THREADS: return C_RUNS;
+    case OPT_ALLOCATION: return C_SIMULATE | C_COMPARE;
+    case OPT_POLICY: return C_COMPARE;
+    case OPT_GAP: return C_OPTIMIZE;
+    case OPT_TIME_LIMIT: return C_OPTIMIZE | C_SWEEP;
+    case OPT_BUDGET: case OPT_PARAM: case OPT_TORNADO: return C_SWEEP;
+    case OPT_COLUMN: case OPT_MIN: case OPT_MAX: return C_FIT;
+    default: return -1; /* errors (':' and '?') are reported as such */
+    }
+}
+
+static const char *option_name(int c)
+{
+    if (c == 'o')
+        return "-o";
+    for (const struct option *p = long_opts; p->name; p++)
+        if (p->val == c)
+            return p->name;
+    return "?";
+}
+
 static int push(const char ***arr, size_t *n, const char *v)
 {
     const char **a = realloc(*arr, (*n + 1) * sizeof *a);
@@ -63,14 +104,23 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
     argv++;
     optind = 0;
     opterr = 0;
-    int c;
+    int c, cmd = command_bit(o->command);
     long v;
     while ((c = getopt_long(argc, argv, ":o:h", long_opts, NULL)) != -1) {
+        if (cmd && !(applies_to(c) & cmd))
+            return fz_fail(err, FZ_EINPUT, "%s%s does not apply to fianza %s (see fianza %s --help)",
+                           c == 'o' ? "" : "--", option_name(c), o->command, o->command);
         switch (c) {
         case 'o': o->outdir = optarg; break;
         case 'h': o->help = 1; break;
         case OPT_SEED: o->seed = optarg; break;
-        case OPT_REPS: o->replications = optarg; break;
+        case OPT_REPS:
+            /* digits only: "1e3" or "10.0" is not a count (the range is the scenario's check) */
+            if (!*optarg || strspn(optarg, "0123456789") != strlen(optarg))
+                return fz_fail(err, FZ_EINPUT, "--replications %s: expected a whole number from 1 to %ld, in digits",
+                               optarg, (long)SCENARIO_MAX_REPLICATIONS);
+            o->replications = optarg;
+            break;
         case OPT_THREADS:
             if (parse_int(optarg, 1, 1024, &v))
                 return fz_fail(err, FZ_EINPUT, "--threads %s: expected a whole number from 1 to 1024", optarg);
@@ -136,15 +186,15 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
     }
     if (o->help)
         return 0;
+    const char *what = strcmp(o->command, "fit") ? "scenario file" : "CSV file";
     if (optind < argc)
         o->scenario_path = argv[optind++];
     if (optind < argc)
-        o->extra = argv[optind++];
-    if (optind < argc)
-        return fz_fail(err, FZ_EINPUT, "unexpected argument '%s'", argv[optind]);
+        return fz_fail(err, FZ_EINPUT, "unexpected argument '%s': fianza %s takes one %s (see fianza %s --help)",
+                       argv[optind], o->command, what, o->command);
     if (!o->scenario_path)
-        return fz_fail(err, FZ_EINPUT, "fianza %s: expected %s (see fianza %s --help)", o->command,
-                       strcmp(o->command, "fit") ? "a scenario file" : "a CSV file", o->command);
+        return fz_fail(err, FZ_EINPUT, "fianza %s: expected a %s (see fianza %s --help)", o->command, what,
+                       o->command);
     return 0;
 }
 
@@ -202,7 +252,7 @@ int cli_parse_allocation(double *alloc, const scenario *s, const char *text, fz_
 {
     for (size_t c = 0; c < s->nregions; c++)
         alloc[c] = 0;
-    char *copy = strdup(text), *save = NULL;
+    char *copy = strdup(text);
     int *seen = calloc(s->nregions, sizeof *seen);
     int rc = 0;
     if (!copy || !seen) {
@@ -211,8 +261,17 @@ int cli_parse_allocation(double *alloc, const scenario *s, const char *text, fz_
     }
     double total = 0;
     size_t items = 0;
-    for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+    /* split by hand: strtok would skip the empty item of "a=5," or "a=5,,b=1" */
+    for (char *item = copy, *next; *text && item; item = next) {
+        next = strchr(item, ',');
+        if (next)
+            *next++ = '\0';
         items++;
+        if (!*item) {
+            rc = fz_fail(err, FZ_EINPUT, "--allocation %s: item %zu is empty (a stray comma?): expected region=usd,...",
+                         text, items);
+            goto done;
+        }
         char *eq = strchr(item, '=');
         if (!eq) {
             rc = fz_fail(err, FZ_EINPUT, "--allocation %s: expected region=usd,... (got '%s')", text, item);

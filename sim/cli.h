@@ -3,7 +3,10 @@
  * cli_parse turns argv into cli_opts (getopt_long; --help handled by the
  * caller through cli_opts.help); cli_load_scenario applies --seed,
  * --replications and --set on top of the file.  Nothing here exits: errors
- * come back as FZ_EINPUT with a message naming the option.
+ * come back as FZ_EINPUT with a message naming the option.  cli_parse
+ * refuses an option that the command does not use (`fit --seed`, `check
+ * --allocation`, `optimize --allocation`) and a second positional argument,
+ * rather than ignoring them.
  *
  * Ownership: cli_opts owns its arrays; release with cli_opts_free. */
 #ifndef FZ_CLI_H
@@ -33,7 +36,6 @@ typedef struct cli_opts {
     double tornado_pct;
     double time_limit; /* --solver-time-limit seconds, 0: none */
     int json, no_plots, quiet, help;
-    const char *extra; /* a second positional, if any (no command takes one) */
 } cli_opts;
 
 int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err);

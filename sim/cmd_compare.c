@@ -17,6 +17,17 @@ typedef struct variant {
     scenario_policy policy;
 } variant;
 
+/* ",mean,lo,hi"; lo and hi empty when the interval is undefined (1 replication). */
+static void csv_mean_ci(FILE *f, const stat_acc *a)
+{
+    double h = stat_ci95_half(a);
+    fprintf(f, ",%.10g", a->mean);
+    if (isfinite(h))
+        fprintf(f, ",%.10g,%.10g", a->mean - h, a->mean + h);
+    else
+        fprintf(f, ",,");
+}
+
 static int write_compare(outdir *dir, const scenario *s, const eval_result *r, variant *v, charts_list *charts,
                          fz_error *err)
 {
@@ -26,10 +37,10 @@ static int write_compare(outdir *dir, const scenario *s, const eval_result *r, v
     fprintf(f, "variant,mean,lo,hi,diff,diff_lo,diff_hi\n");
     for (size_t k = 0; k < r->nalloc; k++) {
         const eval_alloc *a = &r->allocs[k];
-        double h = stat_ci95_half(&a->releases), d = stat_ci95_half(&a->diff_releases);
-        fprintf(f, "%zu:%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", k + 1, scenario_policy_name(v[k].policy),
-                a->releases.mean, a->releases.mean - h, a->releases.mean + h, a->diff_releases.mean,
-                a->diff_releases.mean - d, a->diff_releases.mean + d);
+        fprintf(f, "%zu:%s", k + 1, scenario_policy_name(v[k].policy));
+        csv_mean_ci(f, &a->releases);
+        csv_mean_ci(f, &a->diff_releases);
+        fputc('\n', f);
     }
     int rc = outdir_close(f, "compare.csv", err);
     char title[300], n[16];
@@ -138,13 +149,14 @@ int cmd_compare(const cli_opts *o)
                 fprintf(out, " %12.0f", a->alloc[c]);
             double h = stat_ci95_half(&a->releases), d = stat_ci95_half(&a->diff_releases);
             char x[64];
-            snprintf(x, sizeof x, "%.2f [%.2f, %.2f]", a->releases.mean, a->releases.mean - h, a->releases.mean + h);
+            report_ci_text(x, sizeof x, a->releases.mean, a->releases.mean - h, a->releases.mean + h, 2, 0);
             fprintf(out, "  %-24s", x);
             if (k)
-                fprintf(out, " %+.2f [%+.2f, %+.2f]", a->diff_releases.mean, a->diff_releases.mean - d,
-                       a->diff_releases.mean + d);
+                fprintf(out, " %s", report_ci_text(x, sizeof x, a->diff_releases.mean, a->diff_releases.mean - d,
+                                                   a->diff_releases.mean + d, 2, 1));
             fprintf(out, "\n");
         }
+        report_print_ci_note(out, r->nreps);
     }
     cmd_print_json(o, doc);
 done:

@@ -76,8 +76,6 @@ static int load(fit_run *r, const cli_opts *o, fz_error *err)
 {
     if (!o->column)
         return fz_fail(err, FZ_EINPUT, "fit: expected --column NAME (the CSV column to fit)");
-    if (o->extra)
-        return fz_fail(err, FZ_EINPUT, "fit: unexpected argument '%s' (one CSV file per run)", o->extra);
     if (o->has_min && o->fit_min < 0)
         return fz_fail(err, FZ_EINPUT, "--min %g: expected a number >= 0 (amounts and durations are non-negative)",
                        o->fit_min);

@@ -65,12 +65,14 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
         for (int m = 0; m < r->gap_batches; m++)
             json_array_append_new(vals, json_real(r->batch_values[m]));
         json_object_set_new(doc, "gap",
-                            json_pack("{s:s, s:i, s:I, s:o, s:o, s:o, s:f, s:o}", "method", "Mak-Morton-Wood 1999",
+                            json_pack("{s:s, s:i, s:I, s:o, s:o, s:o, s:o, s:o}", "method", "Mak-Morton-Wood 1999",
                                       "batches", r->gap_batches, "batch_replications",
                                       (json_int_t)(r->cvar_reps ? r->cvar_reps : (size_t)s->replications),
                                       "upper_bound", est_json(r->gap_upper), "lower_bound",
                                       est_json(r->objective[OPT_OPTIMAL]), "gap", est_json(r->gap),
-                                      "gap_ci95_one_sided_upper", r->gap_ci_upper, "batch_values", vals));
+                                      "gap_ci95_one_sided_upper",
+                                      isfinite(r->gap_ci_upper) ? json_real(r->gap_ci_upper) : json_null(),
+                                      "batch_values", vals));
     }
     json_object_set_new(doc, "marginal_releases_per_1000_usd",
                         s->objective == OBJ_RELEASES ? json_real(r->mip.budget_dual * 1000) : json_null());
@@ -90,6 +92,7 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
 {
     const size_t C = r->nregions;
     const char *obj = scenario_objective_name(s->objective);
+    const int one = r->eval->nreps < 2;
     fprintf(out, "\n%-15s", "allocation");
     for (size_t c = 0; c < C; c++)
         fprintf(out, " %12.12s", s->regions[c].label);
@@ -100,23 +103,31 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
             fprintf(out, " %12.0f", r->allocs[k * C + c]);
         optimize_est e = r->objective[k], d = r->diff[k];
         char a[64], b[64] = "";
-        if (isfinite(e.lo))
-            snprintf(a, sizeof a, "%.1f [%.1f, %.1f]", e.value, e.lo, e.hi);
+        /* a CVaR difference has no interval (not computed); with 1
+         * replication no estimate has one, and the table says so */
+        if (isfinite(e.lo) || one)
+            report_ci_text(a, sizeof a, e.value, e.lo, e.hi, 1, 0);
         else
             snprintf(a, sizeof a, "%.1f", e.value);
-        if (k > 0 && isfinite(d.lo))
-            snprintf(b, sizeof b, "%+.1f [%+.1f, %+.1f]", d.value, d.lo, d.hi);
+        if (k > 0 && (isfinite(d.lo) || one))
+            report_ci_text(b, sizeof b, d.value, d.lo, d.hi, 1, 1);
         else if (k > 0)
             snprintf(b, sizeof b, "%+.1f", d.value);
         fprintf(out, "  %-28s %s\n", a, b);
     }
-    fprintf(out, "\nVSS %.2f [%.2f, %.2f]; EVPI %.2f", r->vss.value, r->vss.lo, r->vss.hi, r->evpi.value);
-    if (isfinite(r->evpi.lo))
-        fprintf(out, " [%.2f, %.2f]", r->evpi.lo, r->evpi.hi);
+    char v[64];
+    fprintf(out, "\nVSS %s; EVPI ", report_ci_text(v, sizeof v, r->vss.value, r->vss.lo, r->vss.hi, 2, 0));
+    if (isfinite(r->evpi.lo) || one)
+        fprintf(out, "%s", report_ci_text(v, sizeof v, r->evpi.value, r->evpi.lo, r->evpi.hi, 2, 0));
+    else
+        fprintf(out, "%.2f", r->evpi.value);
     fprintf(out, "; marginal %s per extra USD 1,000: %.3f\n", obj, r->mip.budget_dual * 1000);
-    if (r->gap_batches >= 2)
+    if (r->gap_batches >= 2 && isfinite(r->gap_ci_upper))
         fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.2f, 95%% upper bound %.2f\n", r->gap_batches,
                r->gap.value, r->gap_ci_upper);
+    else if (r->gap_batches >= 2)
+        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.2f, 95%% upper bound undefined\n",
+                r->gap_batches, r->gap.value);
     fprintf(out, "solver: GLPK, %s (%d columns, %d rows)\n", r->mip.status_text, r->mip.columns, r->mip.rows);
 }
 

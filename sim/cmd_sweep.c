@@ -130,6 +130,23 @@ static int evaluate_points(point *pts, size_t n, const scenario *s, int threads,
     return rc;
 }
 
+/* ",value,lo,hi": lo and hi empty when the interval is undefined (1 replication). */
+static void csv_est(FILE *f, optimize_est e)
+{
+    fprintf(f, ",%.10g", e.value);
+    if (isfinite(e.lo) && isfinite(e.hi))
+        fprintf(f, ",%.10g,%.10g", e.lo, e.hi);
+    else
+        fprintf(f, ",,");
+}
+
+/* {"mean": m, "ci95": [lo, hi] or null when undefined}. */
+static json_t *est_json(optimize_est e)
+{
+    return json_pack("{s:f, s:o}", "mean", e.value,
+                     "ci95", isfinite(e.lo) && isfinite(e.hi) ? json_pack("[f, f]", e.lo, e.hi) : json_null());
+}
+
 static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t n, const char *param, int budget,
                        charts_list *charts, json_t *doc, fz_error *err)
 {
@@ -149,13 +166,13 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
             fprintf(f, ",%.2f", p->alloc[c]);
             json_object_set_new(alloc, s->regions[c].name, json_real(p->alloc[c]));
         }
-        fprintf(f, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", p->in_sample, p->value.value, p->value.lo,
-                p->value.hi, p->releases.value, p->releases.lo, p->releases.hi, p->marginal);
-        json_array_append_new(arr, json_pack("{s:f, s:o, s:f, s:{s:f, s:[f, f]}, s:{s:f, s:[f, f]}, s:f}", "x", p->x,
-                                             "allocation", alloc, "in_sample_value", p->in_sample, "value", "mean",
-                                             p->value.value, "ci95", p->value.lo, p->value.hi, "releases", "mean",
-                                             p->releases.value, "ci95", p->releases.lo, p->releases.hi,
-                                             "marginal_objective_per_1000_usd", p->marginal));
+        fprintf(f, ",%.10g", p->in_sample);
+        csv_est(f, p->value);
+        csv_est(f, p->releases);
+        fprintf(f, ",%.10g\n", p->marginal);
+        json_array_append_new(arr, json_pack("{s:f, s:o, s:f, s:o, s:o, s:f}", "x", p->x, "allocation", alloc,
+                                             "in_sample_value", p->in_sample, "value", est_json(p->value), "releases",
+                                             est_json(p->releases), "marginal_objective_per_1000_usd", p->marginal));
     }
     json_object_set_new(doc, "sweep", json_pack("{s:s, s:o}", "parameter", param, "points", arr));
     int rc = outdir_close(f, "sweep.csv", err);
@@ -182,16 +199,68 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
     return rc;
 }
 
+/* One parameter of the tornado: its value moved down [0] and up [1].  A move
+ * to a value the scenario rejects (a uniform's min pushed above its max, a
+ * probability above 1) has valid[j] = 0, no value, and the reason in why[j]. */
 typedef struct tornado_row {
     char name[128];
-    double base, low, high, v_low, v_high;
+    double base, x[2], v[2];
+    int valid[2];
+    char why[2][320];
 } tornado_row;
+
+/* The width of the effect; an invalid move counts as no effect. */
+static double row_width(const tornado_row *r, double base)
+{
+    double lo = r->valid[0] ? r->v[0] : base, hi = r->valid[1] ? r->v[1] : base;
+    return fabs(hi - lo);
+}
+
+static double g_sort_base; /* base value for cmp_rows (qsort takes no context) */
 
 static int cmp_rows(const void *a, const void *b)
 {
-    const tornado_row *x = a, *y = b;
-    double wx = fabs(x->v_high - x->v_low), wy = fabs(y->v_high - y->v_low);
+    double wx = row_width(a, g_sort_base), wy = row_width(b, g_sort_base);
     return (wx < wy) - (wx > wy);
+}
+
+/* tornado.csv: an invalid move keeps the value it tried (low/high) but has
+ * an empty value cell and 0 in its valid column. */
+static int write_tornado(outdir *dir, const tornado_row *rows, size_t nr, double base, fz_error *err)
+{
+    FILE *f = outdir_open(dir, "tornado.csv", err);
+    if (!f)
+        return FZ_ERUNTIME;
+    fprintf(f, "parameter,base,low,high,value_low,value_high,base_value,low_valid,high_valid\n");
+    for (size_t i = 0; i < nr; i++) {
+        const tornado_row *r = &rows[i];
+        fprintf(f, "%s,%.10g,%.10g,%.10g,", r->name, r->base, r->x[0], r->x[1]);
+        for (int j = 0; j < 2; j++)
+            if (r->valid[j])
+                fprintf(f, "%.10g,", r->v[j]);
+            else
+                fputc(',', f);
+        fprintf(f, "%.10g,%d,%d\n", base, r->valid[0], r->valid[1]);
+    }
+    return outdir_close(f, "tornado.csv", err);
+}
+
+static json_t *tornado_json(const tornado_row *r)
+{
+    json_t *o = json_pack("{s:s, s:f, s:f, s:f}", "parameter", r->name, "base", r->base, "low", r->x[0], "high", r->x[1]);
+    static const char *const side[2] = {"low", "high"};
+    for (int j = 0; j < 2; j++) {
+        char key[32];
+        snprintf(key, sizeof key, "value_%s", side[j]);
+        json_object_set_new(o, key, r->valid[j] ? json_real(r->v[j]) : json_null());
+        snprintf(key, sizeof key, "%s_valid", side[j]);
+        json_object_set_new(o, key, json_boolean(r->valid[j]));
+        if (!r->valid[j]) {
+            snprintf(key, sizeof key, "%s_invalid_reason", side[j]);
+            json_object_set_new(o, key, json_string(r->why[j]));
+        }
+    }
+    return o;
 }
 
 static int run_tornado(const cli_opts *o, const scenario *s, const optimize_options *oo, outdir *dir,
@@ -217,13 +286,14 @@ static int run_tornado(const cli_opts *o, const scenario *s, const optimize_opti
         tornado_row *row = &rows[nr];
         snprintf(row->name, sizeof row->name, "%s", p->name + strlen("region."));
         row->base = p->value;
-        double d = fabs(p->value) * o->tornado_pct / 100, xs[2] = {p->value - d, p->value + d}, vs[2];
+        double d = fabs(p->value) * o->tornado_pct / 100;
+        row->x[0] = p->value - d, row->x[1] = p->value + d;
         for (int j = 0; j < 2; j++) {
-            xs[j] = fmin(fmax(xs[j], p->lo), p->hi);
+            row->x[j] = fmin(fmax(row->x[j], p->lo), p->hi);
             if (p->integer)
-                xs[j] = round(xs[j]);
+                row->x[j] = round(row->x[j]);
             char set[300];
-            snprintf(set, sizeof set, "%s=%.10g", p->name, xs[j]);
+            snprintf(set, sizeof set, "%s=%.10g", p->name, row->x[j]);
             const char *extra[] = {set};
             scenario *sj = NULL;
             point pt = {0};
@@ -231,40 +301,30 @@ static int run_tornado(const cli_opts *o, const scenario *s, const optimize_opti
                 rc = solve_point(&pt, sj, oo, err);
             free(pt.alloc);
             scenario_free(sj);
-            if (rc == FZ_EINPUT) { /* the moved value is invalid (e.g. min above max): leave the bar out */
+            if (rc == FZ_EINPUT) { /* the moved value is invalid: no bar, marked as such */
                 rc = 0;
-                vs[j] = base.in_sample;
+                snprintf(row->why[j], sizeof row->why[j], "%s", err->msg);
                 continue;
             }
             if (rc)
                 goto done;
-            vs[j] = pt.in_sample;
+            row->v[j] = pt.in_sample;
+            row->valid[j] = 1;
         }
-        row->low = xs[0], row->high = xs[1], row->v_low = vs[0], row->v_high = vs[1];
         nr++;
         if (oo->progress)
             oo->progress(oo->progress_ctx, "tornado", i + 1, np);
     }
+    g_sort_base = base.in_sample;
     qsort(rows, nr, sizeof *rows, cmp_rows);
-    FILE *f = outdir_open(dir, "tornado.csv", err);
-    if (!f) {
-        rc = FZ_ERUNTIME;
+    if ((rc = write_tornado(dir, rows, nr, base.in_sample, err)))
         goto done;
-    }
-    fprintf(f, "parameter,base,low,high,value_low,value_high,base_value\n");
     json_t *arr = json_array();
-    for (size_t i = 0; i < nr; i++) {
-        fprintf(f, "%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", rows[i].name, rows[i].base, rows[i].low, rows[i].high,
-                rows[i].v_low, rows[i].v_high, base.in_sample);
-        json_array_append_new(arr, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f}", "parameter", rows[i].name, "base",
-                                             rows[i].base, "low", rows[i].low, "high", rows[i].high, "value_low",
-                                             rows[i].v_low, "value_high", rows[i].v_high));
-    }
+    for (size_t i = 0; i < nr; i++)
+        json_array_append_new(arr, tornado_json(&rows[i]));
     json_object_set_new(doc, "tornado", json_pack("{s:f, s:f, s:s, s:o}", "percent", o->tornado_pct, "base_value",
                                                   base.in_sample, "value", "in-sample optimum (optimize stream)",
                                                   "parameters", arr));
-    if ((rc = outdir_close(f, "tornado.csv", err)))
-        goto done;
     char title[300], bv[64], n[16];
     snprintf(title, sizeof title, "%s: optimal %s when each parameter moves by %g%%", s->name,
              scenario_objective_name(s->objective), o->tornado_pct);
@@ -282,6 +342,24 @@ done:
     free(rows);
     free(base.alloc);
     return rc;
+}
+
+/* The console lines for tornado moves that were invalid (from summary.json). */
+static void print_invalid_moves(FILE *out, const json_t *doc)
+{
+    static const char *const side[2] = {"low", "high"}, *const verb[2] = {"lowered", "raised"};
+    size_t i;
+    json_t *row;
+    json_array_foreach(json_object_get(json_object_get(doc, "tornado"), "parameters"), i, row)
+        for (int j = 0; j < 2; j++) {
+            char key[32];
+            snprintf(key, sizeof key, "%s_invalid_reason", side[j]);
+            const char *why = json_string_value(json_object_get(row, key));
+            if (why)
+                fprintf(out, "  %s %s to %.10g: invalid, no value (marked in tornado.csv): %s\n",
+                        json_string_value(json_object_get(row, "parameter")), verb[j],
+                        json_number_value(json_object_get(row, side[j])), why);
+        }
 }
 
 int cmd_sweep(const cli_opts *o)
@@ -392,12 +470,14 @@ int cmd_sweep(const cli_opts *o)
             for (size_t c = 0; c < s->nregions; c++)
                 fprintf(out, " %12.0f", pts[i].alloc[c]);
             char v[64];
-            snprintf(v, sizeof v, "%.2f [%.2f, %.2f]", pts[i].value.value, pts[i].value.lo, pts[i].value.hi);
+            report_ci_text(v, sizeof v, pts[i].value.value, pts[i].value.lo, pts[i].value.hi, 2, 0);
             fprintf(out, "  %-26s %.3f\n", v, pts[i].marginal);
         }
+        report_print_ci_note(out, (size_t)s->replications);
     } else if (!o->quiet) {
         fprintf(out, "fianza sweep --tornado %g: %s; ranked parameters in %s/tornado.csv\n", o->tornado_pct, s->name,
                cli_outdir(o, s, dirbuf, sizeof dirbuf));
+        print_invalid_moves(out, doc);
     }
     cmd_print_json(o, doc);
 done:

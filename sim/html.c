@@ -28,15 +28,9 @@ static double num(const json_t *o, const char *path)
     return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-static void mean_ci(FILE *f, const json_t *o, const char *path, int digits)
+/* "m [lo, hi]"; just m when the interval is null (undefined, or not computed). */
+static void mean_ci_at(FILE *f, double m, double lo, double hi, int digits)
 {
-    char p[256];
-    snprintf(p, sizeof p, "%s.mean", path);
-    double m = num(o, p);
-    snprintf(p, sizeof p, "%s.ci95.0", path);
-    double lo = num(o, p);
-    snprintf(p, sizeof p, "%s.ci95.1", path);
-    double hi = num(o, p);
     if (isnan(m))
         fputs("&ndash;", f);
     else if (isnan(lo))
@@ -45,13 +39,24 @@ static void mean_ci(FILE *f, const json_t *o, const char *path, int digits)
         fprintf(f, "%.*f <small>[%.*f, %.*f]</small>", digits, m, digits, lo, digits, hi);
 }
 
+static void mean_ci(FILE *f, const json_t *o, const char *path, int digits)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s.mean", path);
+    double m = num(o, p);
+    snprintf(p, sizeof p, "%s.ci95.0", path);
+    double lo = num(o, p);
+    snprintf(p, sizeof p, "%s.ci95.1", path);
+    mean_ci_at(f, m, lo, num(o, p), digits);
+}
+
 static void inline_svg(FILE *f, outdir *o, const char *name)
 {
     char file[256];
     snprintf(file, sizeof file, "%s.svg", name);
     FILE *in = fopen(outdir_file(o, file), "r");
     if (!in) {
-        fprintf(f, "<p class=\"missing\">Chart not drawn (gnuplot was not available, or --no-plots). Its data and script are "
+        fprintf(f, "<p class=\"missing\">Chart not drawn (gnuplot was not available or failed on it, or --no-plots). Its data and script are "
                    "in this directory: run <code>gnuplot %s.gp</code> here.</p>\n", name);
         return;
     }
@@ -96,9 +101,11 @@ int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_li
                "</style></head><body>\n<h1>fianza %s: ", cmd ? cmd : "run");
     esc(f, s->name);
     fprintf(f, "</h1>\n<p>Budget USD %.0f over %.0f days; policy %s; objective %s; %ld replications per stream; "
-               "seed %llu. Figures in brackets are 95%% confidence intervals.</p>\n",
+               "seed %llu. %s</p>\n",
             s->budget_usd, s->horizon_days, scenario_policy_name(s->policy), scenario_objective_name(s->objective),
-            s->replications, (unsigned long long)s->seed);
+            s->replications, (unsigned long long)s->seed,
+            s->replications < 2 ? "With 1 replication, confidence intervals are undefined and none are shown."
+                                : "Figures in brackets are 95% confidence intervals.");
     fprintf(f, "<h2>Releases</h2>\n<table><tr><th>total releases</th><td>");
     mean_ci(f, sum, "releases", 1);
     fprintf(f, "</td></tr><tr><th>5th / 50th / 95th percentile</th><td>%g / %g / %g</td></tr>",
@@ -118,10 +125,10 @@ int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_li
     json_object_foreach(json_object_get(sum, "regions"), key, g) {
         fprintf(f, "<tr><td>");
         esc(f, json_string_value(json_object_get(g, "label")) ? json_string_value(json_object_get(g, "label")) : key);
-        fprintf(f, "</td><td>%.0f</td><td>%.1f <small>[%.1f, %.1f]</small></td><td>%.0f</td><td>%.1f</td><td>%.1f</td></tr>\n",
-                num(g, "allocated_usd"), num(g, "releases_mean"), num(g, "releases_ci95.0"),
-                num(g, "releases_ci95.1"), num(g, "spent_usd_mean"), num(g, "fundable_mean"),
-                num(g, "days_in_detention_mean"));
+        fprintf(f, "</td><td>%.0f</td><td>", num(g, "allocated_usd"));
+        mean_ci_at(f, num(g, "releases_mean"), num(g, "releases_ci95.0"), num(g, "releases_ci95.1"), 1);
+        fprintf(f, "</td><td>%.0f</td><td>%.1f</td><td>%.1f</td></tr>\n", num(g, "spent_usd_mean"),
+                num(g, "fundable_mean"), num(g, "days_in_detention_mean"));
     }
     fprintf(f, "</table>\n");
     const json_t *base = json_object_get(sum, "baselines");

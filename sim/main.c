@@ -1,5 +1,7 @@
 /* fianza: plan a bail-bond fund (README.md).  Parses the command line and
  * hands over to one sim/cmd_<verb>.c per command; the only exit is here. */
+#include <errno.h>
+#include <fcntl.h>
 #include <gsl/gsl_errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,12 +33,15 @@ static const char common_help[] =
     "  --no-plots              do not draw charts\n"
     "  --quiet                 no progress bar or tables\n"
     "  -h, --help              this text\n"
-    "Exit status: 0 success, 1 runtime failure, 2 bad usage or input.\n";
+    "An option that the command does not use is refused, as is a second file.\n"
+    "Exit status: 0 success, 1 runtime failure (including a failed write to\n"
+    "standard output: the results directory is complete then), 2 bad usage or input.\n";
 
 static const command commands[] = {
     {"check", cmd_check,
-     "usage: fianza check [OPTIONS] SCENARIO.ini\n"
-     "Validate a scenario and print it with every default filled in.\n"},
+     "usage: fianza check [--seed N] [--replications N] [--set SECTION.KEY=VALUE ...] SCENARIO.ini\n"
+     "Validate a scenario and print it with every default filled in.\n"
+     "  (only --seed, --replications and --set apply to check)\n"},
     {"simulate", cmd_simulate,
      "usage: fianza simulate --allocation REGION=USD,... [OPTIONS] SCENARIO.ini\n"
      "Evaluate one allocation on the \"evaluate\" stream: releases with a 95% CI,\n"
@@ -56,7 +61,8 @@ static const command commands[] = {
      "Re-optimise along a budget or parameter range (any numeric key, or a distribution\n"
      "argument such as region.chicago.bond_usd.median) and chart the optimal value with\n"
      "a 95% band; --tornado ranks every numeric parameter by its effect on the optimum\n"
-     "when moved down and up by PCT percent.  Points share common random numbers.\n"},
+     "when moved down and up by PCT percent.  Points share common random numbers.\n"
+     "  --solver-time-limit S   GLPK time limit per solve, seconds\n"},
     {"compare", cmd_compare,
      "usage: fianza compare --allocation A --allocation B ... [--policy P ...] [OPTIONS] SCENARIO.ini\n"
      "Evaluate two or more variants on the same replications (common random numbers):\n"
@@ -108,6 +114,44 @@ static void on_signal(int sig)
     _exit(128 + sig);
 }
 
+/* Set by run when a command returned 0 after committing its results directory. */
+static int results_committed;
+
+/* Every table, check's printout, --json and --help go through stdout's
+ * buffer: a write that failed (full disk, a reader that closed the pipe, a
+ * closed descriptor) leaves the stream's error flag set, and the last flush
+ * and close report what is still buffered.  Either is a runtime failure. */
+static int close_stdout(int rc)
+{
+    int bad = ferror(stdout), e = 0;
+    errno = 0;
+    if (fflush(stdout) != 0)
+        bad = 1, e = errno;
+    errno = 0;
+    if (fclose(stdout) != 0 && !bad)
+        bad = 1, e = errno;
+    if (!bad)
+        return rc;
+    fprintf(stderr, "fianza: cannot write to standard output%s%s%s\n", e ? ": " : "", e ? strerror(e) : "",
+            results_committed ? " (the results directory was written completely before that)" : "");
+    return rc ? rc : 1;
+}
+
+/* A closed stdin, stdout or stderr (`fianza ... >&-`) would be reused by the
+ * next open(): results files would then receive the tables.  Each closed one
+ * is held by /dev/null, read-only, so that writes to it fail and are reported. */
+static void hold_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+            int n = open("/dev/null", O_RDONLY);
+            if (n >= 0 && n != fd) {
+                dup2(n, fd);
+                close(n);
+            }
+        }
+}
+
 static int run(int argc, char **argv)
 {
     gsl_set_error_handler_off(); /* GSL must report, never abort: every status is checked */
@@ -118,6 +162,10 @@ static int run(int argc, char **argv)
     static const int sigs[] = OUTDIR_SIGNALS;
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
         sigaction(sigs[i], &sa, NULL);
+    /* A reader that closes the pipe (`fianza check s.ini | head -1`) makes
+     * writes fail with EPIPE, reported by close_stdout (exit 1), instead of
+     * killing fianza silently; nothing is lost: stdout is written last. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage_all(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
@@ -142,6 +190,7 @@ static int run(int argc, char **argv)
         if (par_rank() != 0) /* rank 0 alone prints and draws (par.h) */
             o.quiet = o.no_plots = 1;
         rc = cmd->run(&o);
+        results_committed = rc == 0 && cmd->run != cmd_check;
     }
     cli_opts_free(&o);
     return rc;
@@ -149,11 +198,12 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    hold_std_fds();
     if (par_init(&argc, &argv)) {
         fprintf(stderr, "fianza: cannot start MPI\n");
         return 1;
     }
     int rc = run(argc, argv);
     par_finalize();
-    return rc;
+    return close_stdout(rc);
 }

@@ -306,7 +306,9 @@ static int gap_estimate(optimize_result *r, const scenario *s, const optimize_op
         alloc_result_free(&res);
     }
     optimize_est L = r->objective[OPT_OPTIMAL];
-    double hU = stat_ci95_half(&v), hL = isnan(L.lo) ? 0 : (L.hi - L.lo) / 2;
+    /* hL is NAN when L has no interval (1 evaluation replication): then so
+     * has the gap, rather than an interval that ignores L's error */
+    double hU = stat_ci95_half(&v), hL = (L.hi - L.lo) / 2;
     r->gap_upper = (optimize_est){v.mean, v.mean - hU, v.mean + hU};
     double g = v.mean - L.value, h = sqrt(hU * hU + hL * hL);
     r->gap = (optimize_est){g, g - h, g + h};

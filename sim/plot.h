@@ -5,7 +5,8 @@
  * writes NAME.gp next to its data files, so that a user can restyle it (or
  * the shared theme.gp) and re-render with `gnuplot NAME.gp` in that
  * directory.  plot_render runs gnuplot as an external program, with an
- * argument vector and no shell.  A missing gnuplot is one warning on stderr,
+ * argument vector and no shell.  Any gnuplot fault (missing, not runnable,
+ * crashing, failing, hanging past its time limit) is one warning on stderr,
  * never a failure: data and scripts are written all the same.
  *
  * Ownership: plot_quote returns a malloc'd string the caller frees. */
@@ -34,9 +35,20 @@ char *plot_quote(const char *text);
 /* Writes theme.gp and NAME.gp (template NAME filled with vars). */
 int plot_script(outdir *o, const char *name, const plot_var *vars, size_t nvars, fz_error *err);
 
-/* Runs `gnuplot NAME.gp` in the directory for each name.  Returns 0 when the
- * charts were drawn or gnuplot is missing (one warning unless quiet), and
- * FZ_ERUNTIME only for failures of the process machinery itself. */
+/* Seconds one gnuplot run may take (FIANZA_GNUPLOT_TIMEOUT overrides the
+ * default; a value outside (0, PLOT_TIMEOUT_MAX] is a warning unless quiet,
+ * and the default applies). */
+#define PLOT_TIMEOUT_DEFAULT 60
+#define PLOT_TIMEOUT_MAX 86400
+double plot_timeout(int quiet);
+
+/* Runs `gnuplot NAME.gp` in the directory for each name, each within
+ * plot_timeout() seconds, in its own process group.  Always returns 0: a
+ * gnuplot that cannot be started (not found, not executable, a directory),
+ * exits non-zero, dies of a signal or runs past its limit (killed with
+ * SIGKILL, the remaining charts skipped) costs one warning on stderr
+ * (none when quiet), and the renders of a failed chart are removed so that
+ * no half-written PNG or SVG is left. */
 int plot_render(outdir *o, const char *const *names, size_t n, int quiet, fz_error *err);
 
 /* Async-signal-safe: kills the running gnuplot child (if any) and reaps it,

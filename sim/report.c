@@ -23,14 +23,42 @@ json_t *report_allocation_json(const scenario *s, const double *alloc)
     return o;
 }
 
-json_t *report_mean_ci_json(const stat_acc *a)
+static json_t *num_or_null(double x) { return isfinite(x) ? json_real(x) : json_null(); }
+
+/* [lo, hi], or null when the interval is undefined (fewer than 2 replications). */
+static json_t *ci_or_null(double mean, double half)
 {
-    double h = stat_ci95_half(a);
-    return json_pack("{s:f, s:[f, f], s:f}", "mean", a->mean, "ci95", a->mean - h, a->mean + h, "sd",
-                     stat_sd(a));
+    return isfinite(mean) && isfinite(half) ? json_pack("[f, f]", mean - half, mean + half) : json_null();
 }
 
-static json_t *num_or_null(double x) { return isfinite(x) ? json_real(x) : json_null(); }
+json_t *report_mean_ci_json(const stat_acc *a)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "mean", num_or_null(a->mean));
+    json_object_set_new(o, "ci95", ci_or_null(a->mean, stat_ci95_half(a)));
+    json_object_set_new(o, "sd", num_or_null(stat_sd(a)));
+    return o;
+}
+
+char *report_ci_text(char *buf, size_t size, double mean, double lo, double hi, int digits, int sign)
+{
+    if (!isfinite(mean))
+        snprintf(buf, size, "undefined");
+    else if (!isfinite(lo) || !isfinite(hi))
+        snprintf(buf, size, sign ? "%+.*f [CI undefined]" : "%.*f [CI undefined]", digits, mean);
+    else
+        snprintf(buf, size, sign ? "%+.*f [%+.*f, %+.*f]" : "%.*f [%.*f, %.*f]", digits, mean, digits, lo, digits,
+                 hi);
+    return buf;
+}
+
+void report_print_ci_note(FILE *f, size_t nreps)
+{
+    if (nreps < 2)
+        fprintf(f, "note: with %zu replication, standard deviations and 95%% confidence intervals are undefined "
+                   "(null in summary.json); use --replications 2 or more for them\n",
+                nreps);
+}
 
 json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k)
 {
@@ -58,9 +86,9 @@ json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k)
         rel_sum += g->releases.mean * g->releases.n;
         det_sum += g->detention_days_sum;
         json_t *jr = json_pack(
-            "{s:s, s:f, s:f, s:[f, f], s:f, s:f, s:f}", "label", s->regions[c].label,
+            "{s:s, s:f, s:f, s:o, s:f, s:f, s:f}", "label", s->regions[c].label,
             "allocated_usd", a->alloc[c], "releases_mean", g->releases.mean, "releases_ci95",
-            g->releases.mean - h, g->releases.mean + h, "spent_usd_mean", g->spent.mean,
+            ci_or_null(g->releases.mean, h), "spent_usd_mean", g->spent.mean,
             "fundable_mean", g->fundable.mean, "freedom_days_mean", g->freedom_days.mean);
         json_object_set_new(jr, "days_in_detention_mean", num_or_null(eval_detention_mean(r, k, c)));
         json_object_set_new(jr, "cost_per_release_usd",
@@ -92,6 +120,17 @@ int report_write_json(outdir *o, const char *name, json_t *doc, fz_error *err)
     return rc;
 }
 
+void report_csv_text(FILE *f, const char *text)
+{
+    fputc('"', f);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            fputc('"', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
 int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_error *err)
 {
     FILE *f = outdir_open(o, "allocation.csv", err);
@@ -99,13 +138,9 @@ int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_
         return FZ_ERUNTIME;
     fprintf(f, "region,label,allocated_usd,share\n");
     for (size_t c = 0; c < s->nregions; c++) {
-        fprintf(f, "%s,\"", s->regions[c].name);
-        for (const char *p = s->regions[c].label; *p; p++) { /* RFC 4180: a quote inside quotes is doubled */
-            if (*p == '"')
-                fputc('"', f);
-            fputc(*p, f);
-        }
-        fprintf(f, "\",%.2f,%.6f\n", alloc[c], s->budget_usd > 0 ? alloc[c] / s->budget_usd : 0);
+        fprintf(f, "%s,", s->regions[c].name);
+        report_csv_text(f, s->regions[c].label);
+        fprintf(f, ",%.2f,%.6f\n", alloc[c], s->budget_usd > 0 ? alloc[c] / s->budget_usd : 0);
     }
     return outdir_close(f, "allocation.csv", err);
 }
@@ -175,8 +210,7 @@ void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t 
         const eval_region *g = &a->regions[c];
         double h = stat_ci95_half(&g->releases);
         char ci[64];
-        snprintf(ci, sizeof ci, "%.1f [%.1f, %.1f]", g->releases.mean, g->releases.mean - h,
-                 g->releases.mean + h);
+        report_ci_text(ci, sizeof ci, g->releases.mean, g->releases.mean - h, g->releases.mean + h, 1, 0);
         fprintf(f, "%-16.16s %12.0f %22s %10.0f %9.0f %9.1f %10.1f\n", s->regions[c].label,
                 a->alloc[c], ci, g->spent.mean, g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN,
                 g->fundable.mean, eval_detention_mean(r, k, c));
@@ -185,8 +219,7 @@ void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t 
     for (size_t c = 0; c < r->nregions; c++)
         total += a->alloc[c];
     char ci[64];
-    snprintf(ci, sizeof ci, "%.1f [%.1f, %.1f]", a->releases.mean, a->releases.mean - h,
-             a->releases.mean + h);
+    report_ci_text(ci, sizeof ci, a->releases.mean, a->releases.mean - h, a->releases.mean + h, 1, 0);
     fprintf(f, "%-16s %12.0f %22s %10.0f %9.0f\n", "total", total, ci, a->spent.mean,
             a->releases.mean > 0 ? a->spent.mean / a->releases.mean : NAN);
     double *sorted = malloc((r->nreps ? r->nreps : 1) * sizeof *sorted);
@@ -200,4 +233,5 @@ void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t 
     if (s->target_releases > 0)
         fprintf(f, "; P(releases >= %.0f) = %.3f", s->target_releases, a->reach_target / (double)r->nreps);
     fprintf(f, "\n");
+    report_print_ci_note(f, r->nreps);
 }

@@ -29,10 +29,26 @@ json_t *report_allocation_json(const scenario *s, const double *alloc);
  * "days_in_detention_mean" and "regions". */
 json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k);
 
-/* Mean and 95% interval of a stat as {"mean": m, "ci95": [lo, hi]}. */
+/* Mean, 95% interval and sample sd of a stat as {"mean": m, "ci95": [lo, hi],
+ * "sd": sd}; "ci95" and "sd" are null when undefined (fewer than 2
+ * replications), never a zero-width interval. */
 json_t *report_mean_ci_json(const stat_acc *a);
 
+/* "MEAN [LO, HI]" with `digits` decimals (sign: every figure signed, for
+ * differences), "MEAN [CI undefined]" when lo or hi is not finite, and
+ * "undefined" when the mean is not.  Returns buf. */
+char *report_ci_text(char *buf, size_t size, double mean, double lo, double hi, int digits, int sign);
+
+/* Under a table: with fewer than 2 replications, a line saying that sd and
+ * CIs are undefined (nothing otherwise). */
+void report_print_ci_note(FILE *f, size_t nreps);
+
 int report_write_json(outdir *o, const char *name, json_t *doc, fz_error *err);
+
+/* Writes text as one RFC 4180 CSV field: in double quotes, a quote inside
+ * doubled, so that pandas, R or Python's csv module read back the exact text
+ * (commas, quotes, backslashes, semicolons, a leading '#' included). */
+void report_csv_text(FILE *f, const char *text);
 int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_error *err);
 
 typedef struct report_reps report_reps;

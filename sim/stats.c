@@ -6,12 +6,12 @@
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 
-double stat_sd(const stat_acc *a) { return a->n > 1 ? sqrt(a->m2 / (a->n - 1)) : 0; }
+double stat_sd(const stat_acc *a) { return a->n > 1 ? sqrt(a->m2 / (a->n - 1)) : NAN; }
 
 double stat_ci95_half(const stat_acc *a)
 {
     if (a->n < 2)
-        return 0;
+        return NAN;
     double t = a->n > 1e6 ? 1.959963984540054 : gsl_cdf_tdist_Pinv(0.975, a->n - 1);
     return t * stat_sd(a) / sqrt(a->n);
 }

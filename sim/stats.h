@@ -44,11 +44,14 @@ static inline void stat_cov_add(stat_cov *a, double x, double y)
  * Var(R) ~ (s_y^2 - 2 R s_xy + R^2 s_x^2) / (n mean(x)^2).  NAN when mean(x) = 0. */
 double stat_ratio(const stat_cov *a, double *half95);
 
-/* Sample standard deviation (n - 1 denominator); 0 with fewer than 2 values. */
+/* Sample standard deviation (n - 1 denominator).  NAN with fewer than 2
+ * values: one replication says nothing about spread, and 0 would read as
+ * "no uncertainty" (callers print "undefined", null in JSON, empty in CSV). */
 double stat_sd(const stat_acc *a);
 
 /* Half-width of the two-sided 95% confidence interval of the mean:
- * t_{0.975, n-1} * sd / sqrt(n) (Student t; normal for large n). */
+ * t_{0.975, n-1} * sd / sqrt(n) (Student t; normal for large n).  NAN with
+ * fewer than 2 values (the interval is undefined, not of width 0). */
 double stat_ci95_half(const stat_acc *a);
 
 /* Quantile of sorted data, linear interpolation between order statistics

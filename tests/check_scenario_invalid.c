@@ -197,9 +197,9 @@ static const bad_case bad_cases[] = {
     {"inline comment without a blank", "[fund]\nbudget_usd = 1000;comment\n[region.a]\n", 0, 2,
      "budget_usd", NULL, KIND_TEXT},
     /* whole-scenario checks */
-    {"min_share > max_share", "[region.a]\n[region.b]\nmin_share = 0.6\nmax_share = 0.4\n", 0, 2,
+    {"min_share > max_share", "[region.a]\n[region.b]\nmin_share = 0.6\nmax_share = 0.4\n", 0, 3,
      "min_share", NULL, KIND_TEXT},
-    {"min_shares above 1", "[region.a]\nmin_share = 0.6\n[region.b]\nmin_share = 0.5\n", 0, AT_FILE,
+    {"min_shares above 1", "[region.a]\nmin_share = 0.6\n[region.b]\nmin_share = 0.5\n", 0, 2,
      "min_share", NULL, KIND_TEXT},
     {"too many people", "[fund]\n[region.a]\narrivals_per_day = 20000\n", 0, 2, "people", NULL,
      KIND_TEXT},
