@@ -100,4 +100,9 @@ int dist_args(const char *text, char names[][16], double *values, int max);
 /* Cumulative distribution function of the (truncated) distribution. */
 double dist_cdf(const dist *d, double x);
 
+/* Calls fn for the file= of every empirical part of d (mixture components
+ * included), as written: relative names are relative to the basedir that
+ * dist_parse was given.  For callers that must not overwrite their inputs. */
+void dist_files(const dist *d, void (*fn)(void *ctx, const char *file), void *ctx);
+
 #endif

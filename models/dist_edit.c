@@ -91,3 +91,13 @@ int dist_args(const char *text, char names[][16], double *values, int max)
     }
     return k;
 }
+
+void dist_files(const dist *d, void (*fn)(void *ctx, const char *file), void *ctx)
+{
+    if (!d)
+        return;
+    if (d->fam == DIST_EMPIRICAL && d->file)
+        fn(ctx, d->file);
+    for (size_t i = 0; i < d->ncomp; i++)
+        dist_files(d->comp[i], fn, ctx);
+}

@@ -100,7 +100,7 @@ int cmd_compare(const cli_opts *o)
             pol[k] = v[k].policy;
             names[k] = v[k].name;
         }
-    if ((rc = outdir_begin(&dir, cli_outdir(o, s, dirbuf, sizeof dirbuf), &err)) ||
+    if ((rc = cmd_outdir_begin(&dir, cli_outdir(o, s, dirbuf, sizeof dirbuf), s, &err)) ||
         (rc = report_reps_open(&reps, dir, s, names, &err)))
         goto done;
     cli_progress bar;

@@ -463,7 +463,7 @@ int cmd_fit(const cli_opts *o)
             len -= 4;
         snprintf(dirbuf, sizeof dirbuf, "results/%.*s", (int)len, base);
     }
-    if ((rc = outdir_begin(&dir, dirbuf, &err)) || (rc = run_fits(&r, &err)))
+    if ((rc = outdir_begin(&dir, dirbuf, (const char *const[]){r.path}, 1, &err)) || (rc = run_fits(&r, &err)))
         goto done;
     if (!(xs = malloc(r.n * sizeof *xs))) {
         rc = fz_fail(&err, FZ_ERUNTIME, "out of memory");

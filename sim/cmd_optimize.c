@@ -155,7 +155,7 @@ int cmd_optimize(const cli_opts *o)
             goto done;
     }
     const char *path = cli_outdir(o, s, dirbuf, sizeof dirbuf);
-    if ((rc = outdir_begin(&dir, path, &err)))
+    if ((rc = cmd_outdir_begin(&dir, path, s, &err)))
         goto done;
     if ((rc = report_reps_open(&reps, dir, s, optimize_alloc_names, &err)))
         goto done;

@@ -32,7 +32,7 @@ int cmd_simulate(const cli_opts *o)
         goto done;
     }
     if ((rc = cli_parse_allocation(alloc, s, o->allocations[0], &err)) ||
-        (rc = outdir_begin(&dir, cli_outdir(o, s, dirbuf, sizeof dirbuf), &err)))
+        (rc = cmd_outdir_begin(&dir, cli_outdir(o, s, dirbuf, sizeof dirbuf), s, &err)))
         goto done;
     const char *names[] = {"given"};
     if ((rc = report_reps_open(&reps, dir, s, names, &err)))

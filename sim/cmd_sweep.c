@@ -413,7 +413,7 @@ int cmd_sweep(const cli_opts *o)
     }
     if (!rc && o->tornado_pct > 0)
         rc = check_feasible(s, &err);
-    if (rc || (rc = outdir_begin(&dir, cli_outdir(o, s, dirbuf, sizeof dirbuf), &err)))
+    if (rc || (rc = cmd_outdir_begin(&dir, cli_outdir(o, s, dirbuf, sizeof dirbuf), s, &err)))
         goto done;
     cli_progress bar;
     cli_progress_init(&bar, o, "sweep");

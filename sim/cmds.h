@@ -20,6 +20,10 @@ int cmd_fit(const cli_opts *o);
 /* Prints "fianza: message" to stderr and returns the error's exit status. */
 int cmd_report_error(const fz_error *err);
 
+/* outdir_begin for a command that reads scenario s: its inputs (which -o
+ * must not be or contain) are the scenario file and the CSVs it reads. */
+int cmd_outdir_begin(outdir **dir, const char *path, const scenario *s, fz_error *err);
+
 /* The end of every command that writes a results directory: draw the charts
  * (unless --no-plots), write report.html, and move the directory into place.
  * *dir is NULL afterwards when it was committed; on error it is left for the

@@ -23,7 +23,8 @@ typedef struct command {
 
 static const char common_help[] =
     "Common options:\n"
-    "  -o, --output DIR        results directory (default results/SCENARIO_NAME)\n"
+    "  -o, --output DIR        results directory (default results/SCENARIO_NAME), replaced whole:\n"
+    "                          it must be new, empty or written by fianza before\n"
     "  --seed N                override [simulation] seed\n"
     "  --replications N        override [simulation] replications (per stream)\n"
     "  --threads N             worker threads (results do not depend on it)\n"
@@ -92,12 +93,24 @@ static void usage_all(FILE *f)
     fprintf(f, "Run 'fianza COMMAND --help' for a command's options.\n");
 }
 
-/* SIGINT/SIGTERM during a run: remove the half-written results directory and
- * exit 128 + signal (130, 143), as shells report an interrupted command. */
+/* SIGINT, SIGTERM, SIGHUP (terminal closed), SIGXFSZ (ulimit -f) during a
+ * run: remove the half-written results directory and exit 128 + signal (130,
+ * 143, 129, 153), as shells report an interrupted command, saying whether
+ * the results had already been committed (outdir.h: a commit is never cut
+ * in half).  Only async-signal-safe calls. */
+static void put(const char *text) { (void)!write(STDERR_FILENO, text, strlen(text)); }
+
 static void on_signal(int sig)
 {
     plot_signal_stop(); /* first: gnuplot must not write after the cleanup */
-    outdir_signal_cleanup();
+    const char *committed = outdir_signal_cleanup();
+    if (committed) {
+        put("fianza: interrupted after the results were committed to ");
+        put(committed);
+        put("\n");
+    } else {
+        put("fianza: interrupted: no results written\n");
+    }
     _exit(128 + sig);
 }
 
@@ -146,8 +159,9 @@ static int run(int argc, char **argv)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    static const int sigs[] = OUTDIR_SIGNALS;
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaction(sigs[i], &sa, NULL);
     /* A reader that closes the pipe (`fianza check s.ini | head -1`) makes
      * writes fail with EPIPE, reported by close_stdout (exit 1), instead of
      * killing fianza silently; nothing is lost: stdout is written last. */
