@@ -234,7 +234,7 @@ START_TEST(test_report_write_refuses_nan)
     const char *out = cu_path_in(dir, "res");
     outdir *o = NULL;
     fz_error err = {0};
-    ck_assert_int_eq(outdir_begin(&o, out, &err), 0);
+    ck_assert_int_eq(outdir_begin(&o, out, NULL, 0, &err), 0);
     json_t *doc = json_pack("{s:{s:o}}", "spent_usd", "mean", json_guard_num(NAN));
     ck_assert_int_eq(report_write_json(o, "summary.json", doc, &err), FZ_ERUNTIME);
     ck_assert_msg(strstr(err.msg, "summary.json: spent_usd.mean is not a finite number"), "%s", err.msg);
