@@ -122,6 +122,12 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
     fprintf(out, "solver: GLPK, %s (%d columns, %d rows)\n", r->mip.status_text, r->mip.columns, r->mip.rows);
 }
 
+static void notice(void *ctx, const char *text)
+{
+    const cli_progress *bar = ctx;
+    fprintf(stderr, "%sfianza: %s\n", bar->enabled ? "\n" : "", text); /* below the progress bar's line */
+}
+
 int cmd_optimize(const cli_opts *o)
 {
     fz_error err = {0, ""};
@@ -164,7 +170,8 @@ int cmd_optimize(const cli_opts *o)
     cli_progress bar;
     cli_progress_init(&bar, o, "optimize");
     optimize_options oo = {.threads = o->threads, .gap_batches = o->gap_batches, .time_limit = o->time_limit,
-                           .progress = cli_progress_stage, .progress_ctx = &bar, .on_eval_block = report_reps_block,
+                           .progress = cli_progress_stage, .progress_ctx = &bar,
+                           .notice = o->quiet ? NULL : notice, .on_eval_block = report_reps_block,
                            .eval_block_ctx = reps};
     double t0 = cli_now();
     rc = optimize_run(&r, s, &oo, &err);

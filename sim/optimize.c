@@ -295,6 +295,18 @@ static int gap_estimate(optimize_result *r, const scenario *s, const optimize_op
     if (!r->batch_values)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
     stat_acc v = {0, 0, 0};
+    /* each batch repeats the first solve's work (curves of n replications and
+     * a model of the same size): a measured estimate of the stage */
+    double per_batch = r->seconds_curves * (double)n / (double)s->replications + r->mip.seconds;
+    if (o->notice && M * per_batch > OPTIMIZE_ESTIMATE_WARN) {
+        char text[256];
+        snprintf(text, sizeof text,
+                 "the optimality gap estimate will take about %.0f minutes (%d batches, each like the first "
+                 "solve: %.1f s%s)",
+                 M * per_batch / 60, M, per_batch,
+                 r->mip.status == ALLOC_OPTIMAL ? "" : ", which stopped at the solver time limit");
+        o->notice(o->progress_ctx, text);
+    }
     for (int m = 0; m < M; m++) {
         stage(o, "gap", (size_t)m, (size_t)M);
         alloc_result res;

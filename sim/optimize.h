@@ -36,6 +36,9 @@ typedef struct optimize_options {
     int gap_batches;   /* M >= 2, or 0 to skip the gap estimate */
     double time_limit; /* GLPK, seconds per solve; 0: none */
     void (*progress)(void *ctx, const char *stage, size_t done, size_t total);
+    /* NULL, or told (with progress_ctx) when the gap batches will take over
+     * OPTIMIZE_ESTIMATE_WARN seconds: their count times the first solve's time */
+    void (*notice)(void *ctx, const char *text);
     eval_block_fn on_eval_block; /* sees the evaluation replications (replications.csv) */
     void *eval_block_ctx;
     void *progress_ctx;
