@@ -204,6 +204,33 @@ static int keep_point(const alloc_problem *p, size_t c, long g, double *best_so_
     return 0;
 }
 
+/* An allocation when branch-and-bound ran out of time before finding one
+ * (1 if steps is filled): for the mean objective the DP's, for cvar the DP
+ * optimum of the replications' mean (a sound heuristic: feasible, and its
+ * CVaR is what is reported). */
+static int fallback(long *steps, const alloc_problem *p, const long *dp_steps, double dp_value)
+{
+    const size_t C = p->nregions, G = p->ngrid;
+    if (!p->cvar) {
+        if (isnan(dp_value))
+            return 0;
+        memcpy(steps, dp_steps, C * sizeof *steps);
+        return 1;
+    }
+    double *mean = calloc(C * G, sizeof *mean);
+    if (!mean)
+        return 0;
+    for (size_t s = 0; s < p->nreps; s++)
+        for (size_t j = 0; j < C * G; j++)
+            mean[j] += p->rep_value[s * C * G + j] / (double)p->nreps;
+    alloc_problem q = *p;
+    q.cvar = 0;
+    q.value = mean;
+    int ok = alloc_dp_work(&q) <= ALLOC_DP_MAX_WORK && !isnan(alloc_dp(&q, steps));
+    free(mean);
+    return ok;
+}
+
 static double seconds_now(void)
 {
     struct timespec t;
@@ -365,7 +392,12 @@ int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err)
         out->status = ALLOC_OPTIMAL; /* the incumbent has the DP optimum */
     else if (ms == GLP_FEAS && (st == GLP_ETMLIM || st == 0))
         out->status = ALLOC_FEASIBLE_TIME_LIMIT;
-    else {
+    else if (st == GLP_ETMLIM && fallback(out->steps, p, dp_steps, dp_value)) {
+        /* no incumbent yet: the DP optimum (mean), or the allocation that is
+         * optimal for the mean of the replications (cvar), bounded by the LP */
+        out->status = p->cvar ? ALLOC_FEASIBLE_TIME_LIMIT : ALLOC_OPTIMAL;
+        bb.bound = out->lp_value;
+    } else {
         if (st == GLP_ETMLIM)
             rc = fz_fail(err, FZ_ERUNTIME,
                          "the solver time limit of %g s ran out before branch-and-bound found any allocation "
@@ -378,9 +410,10 @@ int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err)
         glp_delete_prob(lp);
         goto unhook;
     }
-    for (int j = 1; j <= ncols; j++)
-        if (glp_mip_col_val(lp, j) > 0.5)
-            out->steps[col_region[j]] = col_point[j];
+    if (ms == GLP_FEAS || ms == GLP_OPT)
+        for (int j = 1; j <= ncols; j++)
+            if (glp_mip_col_val(lp, j) > 0.5)
+                out->steps[col_region[j]] = col_point[j];
     glp_delete_prob(lp);
     /* The value from the data, not GLPK's floating objective (1 ulp off at times). */
     if (!p->cvar) {
@@ -411,11 +444,13 @@ int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err)
          * value is recomputed above: the gap is never negative) */
         out->bound = fmax(fmin(bb.bound, out->lp_value), out->value);
         out->gap = out->bound - out->value;
+        char rel[48] = ""; /* the relative gap, when the value is not 0 */
+        if (fabs(out->value) > 0)
+            snprintf(rel, sizeof rel, " = %.2g%%", 100 * out->gap / fabs(out->value));
         snprintf(out->status_text, sizeof out->status_text,
                  "time limit of %g s: best allocation found, optimality not proven (value %.6g, bound %.6g, gap "
-                 "%.3g = %.2g%%)",
-                 p->time_limit, out->value, out->bound, out->gap,
-                 100 * out->gap / fmax(fabs(out->value), 1e-300));
+                 "%.3g%s)",
+                 p->time_limit, out->value, out->bound, out->gap, rel);
     }
 unhook:
     glp_term_out(term_was);
