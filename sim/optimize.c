@@ -404,9 +404,10 @@ done:
 
 /* ---- run-time estimate ---- */
 
-typedef struct pilot_ctx { /* times the wait-and-see DP on the pilot's curves */
+typedef struct pilot_ctx { /* times the wait-and-see DP on the pilot's first curves */
     alloc_problem p;
     int freedom;
+    size_t solved; /* at most 2: one solve may itself take seconds */
     double seconds;
 } pilot_ctx;
 
@@ -416,7 +417,7 @@ static int pilot_block(void *ctx, uint64_t first, size_t n, const double *rel, c
     pilot_ctx *pc = ctx;
     const size_t per_rep = pc->p.nregions * pc->p.ngrid;
     double t = now();
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && pc->solved < 2; i++, pc->solved++) {
         pc->p.value = (pc->freedom ? fre : rel) + i * per_rep;
         (void)alloc_dp(&pc->p, NULL);
     }
@@ -441,7 +442,7 @@ int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_optio
         rc = curve_compute(&cs, s, &co, err);
         double total = now() - t;
         if (!rc && eta->pilot) {
-            eta->ws_rep = pc.seconds / (double)eta->pilot;
+            eta->ws_rep = pc.solved ? pc.seconds / (double)pc.solved : 0;
             eta->curve_rep = (total - pc.seconds) / (double)eta->pilot;
             size_t n = optimize_cvar_reps(s), batch = n ? n : S;
             double passes = 3 * (double)S + (o->gap_batches >= 2 ? o->gap_batches * (double)batch : 0);

@@ -88,7 +88,8 @@ optimize_est optimize_value(const scenario *s, const eval_result *r, size_t k);
 int optimize_problem(alloc_problem *p, long *lo, long *hi, const scenario *s, size_t ngrid, fz_error *err);
 
 /* Estimated run time from a measured pilot: the release curves and the
- * wait-and-see DP of the first `pilot` replications of the optimize stream,
+ * wait-and-see DP of the first `pilot` replications of the optimize stream
+ * (the DP on at most 2 of them),
  * timed, times the replications the run will do (curves for the optimize
  * stream, the wait-and-see pass and every gap batch, plus the evaluation,
  * counted as one more curve pass).  Solver time is not included: it cannot
