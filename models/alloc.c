@@ -84,22 +84,103 @@ double alloc_cvar(const double *x, size_t n, double alpha)
 
 typedef struct glpk_guard {
     jmp_buf jump;
-    char last[256]; /* GLPK's last terminal line, for error messages */
 } glpk_guard;
 
 static void on_glpk_error(void *info) { longjmp(((glpk_guard *)info)->jump, 1); }
 
+/* Swallows GLPK's terminal output (also off with glp_term_out): GLPK's own
+ * lines never reach the user; fianza reports every outcome itself. */
 static int on_glpk_term(void *info, const char *s)
 {
-    glpk_guard *g = info;
-    size_t n = strlen(s);
-    if (n > 1) {
-        snprintf(g->last, sizeof g->last, "%s", s);
-        size_t m = strlen(g->last);
-        if (m && g->last[m - 1] == '\n')
-            g->last[m - 1] = '\0';
+    (void)info, (void)s;
+    return 1;
+}
+
+/* Branch-and-bound callback.  It keeps the best bound of the open nodes
+ * (for the gap after a time limit; glp_ios_best_node scans every open node,
+ * so at most every 0.2 s: a stale bound is still a bound, as bounds only
+ * fall).  For the mean objective with the DP optimum known it ends the
+ * search once that optimum is the incumbent: GLPK's own incumbent when it
+ * finds one worth as much, or, after ALLOC_DP_NODES nodes without one, the
+ * DP's allocation handed to GLPK as a heuristic solution.  The node count,
+ * not a time, decides, so the result does not depend on the machine; the
+ * models of the shipped scenarios need at most ~35 nodes (measured) and keep
+ * GLPK's own optimum. */
+#define ALLOC_DP_NODES 500
+
+typedef struct bb_ctx {
+    const alloc_problem *p;
+    const int *col_region;
+    const long *col_point;
+    int ncols;
+    double dp_value;     /* NAN: not known */
+    const long *dp_steps; /* its allocation */
+    double bound;        /* best bound of the open nodes seen; +inf until seen */
+    double bound_at;     /* when it was last computed */
+    int stopped_at_dp;
+} bb_ctx;
+
+static double seconds_now(void);
+
+static int incumbent_at_dp(glp_tree *tree, const bb_ctx *b)
+{
+    glp_prob *lp = glp_ios_get_prob(tree);
+    const size_t C = b->p->nregions;
+    long chosen[64];
+    if (C > sizeof chosen / sizeof chosen[0])
+        return 0;
+    for (size_t c = 0; c < C; c++)
+        chosen[c] = -1;
+    for (int j = 1; j <= b->ncols; j++)
+        if (glp_mip_col_val(lp, j) > 0.5)
+            chosen[b->col_region[j]] = b->col_point[j];
+    double v = 0; /* from the data, summed in region order as the DP sums */
+    for (size_t c = 0; c < C; c++) {
+        if (chosen[c] < 0)
+            return 0;
+        v += b->p->value[c * b->p->ngrid + (size_t)chosen[c]];
     }
-    return 1; /* swallow: fianza prints its own messages */
+    return v >= b->dp_value;
+}
+
+static void on_branch(glp_tree *tree, void *info)
+{
+    bb_ctx *b = info;
+    int reason = glp_ios_reason(tree);
+    if (reason == GLP_ISELECT && seconds_now() - b->bound_at > 0.2) {
+        int node = glp_ios_best_node(tree);
+        if (node) {
+            double x = glp_ios_node_bound(tree, node);
+            if (x < b->bound)
+                b->bound = x;
+        }
+        b->bound_at = seconds_now();
+    }
+    if (isnan(b->dp_value) || b->stopped_at_dp)
+        return;
+    glp_prob *lp = glp_ios_get_prob(tree);
+    /* GLPK's objective first (cheap), then the value from the data */
+    if (glp_mip_status(lp) == GLP_FEAS && glp_mip_obj_val(lp) >= b->dp_value - 1e-9 * (1 + fabs(b->dp_value)) &&
+        incumbent_at_dp(tree, b)) {
+        b->stopped_at_dp = 1;
+        glp_ios_terminate(tree);
+        return;
+    }
+    int total;
+    glp_ios_tree_size(tree, NULL, NULL, &total);
+    if (reason != GLP_IHEUR || total < ALLOC_DP_NODES)
+        return;
+    int n = glp_get_num_cols(lp);
+    double *x = calloc((size_t)n + 1, sizeof *x);
+    if (!x)
+        return;
+    for (int j = 1; j <= b->ncols; j++)
+        x[j] = b->col_point[j] == b->dp_steps[b->col_region[j]] ? 1 : 0;
+    if (glp_ios_heur_sol(tree, x) == 0 && incumbent_at_dp(tree, b)) {
+        b->stopped_at_dp = 1;
+        glp_ios_terminate(tree);
+    }
+    free(x);
 }
 
 /* Keeps point g of region c?  (see the dominance rule at the top) */
@@ -123,6 +204,33 @@ static int keep_point(const alloc_problem *p, size_t c, long g, double *best_so_
     return 0;
 }
 
+/* An allocation when branch-and-bound ran out of time before finding one
+ * (1 if steps is filled): for the mean objective the DP's, for cvar the DP
+ * optimum of the replications' mean (a sound heuristic: feasible, and its
+ * CVaR is what is reported). */
+static int fallback(long *steps, const alloc_problem *p, const long *dp_steps, double dp_value)
+{
+    const size_t C = p->nregions, G = p->ngrid;
+    if (!p->cvar) {
+        if (isnan(dp_value))
+            return 0;
+        memcpy(steps, dp_steps, C * sizeof *steps);
+        return 1;
+    }
+    double *mean = calloc(C * G, sizeof *mean);
+    if (!mean)
+        return 0;
+    for (size_t s = 0; s < p->nreps; s++)
+        for (size_t j = 0; j < C * G; j++)
+            mean[j] += p->rep_value[s * C * G + j] / (double)p->nreps;
+    alloc_problem q = *p;
+    q.cvar = 0;
+    q.value = mean;
+    int ok = alloc_dp_work(&q) <= ALLOC_DP_MAX_WORK && !isnan(alloc_dp(&q, steps));
+    free(mean);
+    return ok;
+}
+
 static double seconds_now(void)
 {
     struct timespec t;
@@ -139,7 +247,7 @@ int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err)
     const size_t C = p->nregions, S = p->cvar ? p->nreps : 0;
     out->steps = calloc(C, sizeof *out->steps);
     int *col_region = NULL, *ind = NULL;
-    long *col_point = NULL;
+    long *col_point = NULL, *dp_steps = NULL;
     double *val = NULL;
     size_t maxcols = 0;
     for (size_t c = 0; c < C; c++)
@@ -153,6 +261,10 @@ int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err)
         goto done;
     }
     double t0 = seconds_now();
+    /* The DP optimum, when its work is bounded: it proves an incumbent optimal. */
+    dp_steps = p->cvar ? NULL : malloc(C * sizeof *dp_steps);
+    const double dp_value = dp_steps && alloc_dp_work(p) <= ALLOC_DP_MAX_WORK ? alloc_dp(p, dp_steps) : NAN;
+    int term_was;
     /* volatile: read after a longjmp out of GLPK */
     glpk_guard *volatile guard = calloc(1, sizeof *guard);
     if (!guard) {
@@ -160,13 +272,15 @@ int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err)
         goto done;
     }
     if (setjmp(guard->jump)) {
-        glp_free_env();
-        rc = fz_fail(err, FZ_ERUNTIME, "GLPK failed: %s", guard->last[0] ? guard->last : "internal error");
+        glp_free_env(); /* a fresh environment prints again: term_was needs no restoring */
+        rc = fz_fail(err, FZ_ERUNTIME, "the solver (GLPK) stopped with an internal error on a model of %d columns",
+                     out->columns);
         free(guard);
         goto done;
     }
     glp_error_hook(on_glpk_error, guard);
     glp_term_hook(on_glpk_term, guard);
+    term_was = glp_term_out(GLP_OFF);
 
     glp_prob *lp = glp_create_prob();
     glp_set_obj_dir(lp, GLP_MAX);
@@ -240,9 +354,19 @@ int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err)
         sm.tm_lim = (int)(p->time_limit * 1000);
     glp_scale_prob(lp, GLP_SF_AUTO);
     int st = glp_simplex(lp, &sm);
+    if (st == GLP_ETMLIM) {
+        rc = fz_fail(err, FZ_ERUNTIME,
+                     "the solver time limit of %g s ran out while solving the LP relaxation (%d columns, %d rows): "
+                     "no allocation found; raise --solver-time-limit",
+                     p->time_limit, out->columns, out->rows);
+        glp_delete_prob(lp);
+        goto unhook;
+    }
     if (st != 0 || glp_get_status(lp) != GLP_OPT) {
-        rc = fz_fail(err, FZ_ERUNTIME, "GLPK simplex on the LP relaxation failed (code %d, status %d)%s%s", st,
-                     glp_get_status(lp), guard->last[0] ? ": " : "", guard->last);
+        rc = fz_fail(err, FZ_ERUNTIME,
+                     "the solver (GLPK simplex) could not solve the LP relaxation (%d columns, %d rows): "
+                     "return code %d, status %d",
+                     out->columns, out->rows, st, glp_get_status(lp));
         glp_delete_prob(lp);
         goto unhook;
     }
@@ -253,28 +377,43 @@ int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err)
     glp_init_iocp(&io);
     io.msg_lev = GLP_MSG_ERR;
     io.presolve = GLP_OFF; /* start from the optimal relaxation above */
+    bb_ctx bb = {p, col_region, col_point, ncols, dp_value, dp_steps, INFINITY, 0, 0};
+    io.cb_func = on_branch;
+    io.cb_info = &bb;
     if (p->time_limit > 0) {
         double left = p->time_limit - (seconds_now() - t0);
         io.tm_lim = left > 0.001 ? (int)(left * 1000) : 1;
     }
     st = glp_intopt(lp, &io);
     int ms = glp_mip_status(lp);
-    if (ms == GLP_OPT && st == 0) {
+    if (ms == GLP_OPT && st == 0)
         out->status = ALLOC_OPTIMAL;
-        out->status_text = "optimal";
-    } else if (ms == GLP_FEAS && (st == GLP_ETMLIM || st == 0)) {
+    else if (ms == GLP_FEAS && st == GLP_ESTOP && bb.stopped_at_dp)
+        out->status = ALLOC_OPTIMAL; /* the incumbent has the DP optimum */
+    else if (ms == GLP_FEAS && (st == GLP_ETMLIM || st == 0))
         out->status = ALLOC_FEASIBLE_TIME_LIMIT;
-        out->status_text = "time limit: best feasible allocation found, optimality not proven";
+    else if (st == GLP_ETMLIM && fallback(out->steps, p, dp_steps, dp_value)) {
+        /* no incumbent yet: the DP optimum (mean), or the allocation that is
+         * optimal for the mean of the replications (cvar), bounded by the LP */
+        out->status = p->cvar ? ALLOC_FEASIBLE_TIME_LIMIT : ALLOC_OPTIMAL;
+        bb.bound = out->lp_value;
     } else {
-        rc = fz_fail(err, FZ_ERUNTIME, "GLPK branch-and-bound failed (code %d, status %d)%s%s", st, ms,
-                     st == GLP_ETMLIM ? ": time limit reached before any feasible allocation" : "",
-                     guard->last[0] && st != GLP_ETMLIM ? guard->last : "");
+        if (st == GLP_ETMLIM)
+            rc = fz_fail(err, FZ_ERUNTIME,
+                         "the solver time limit of %g s ran out before branch-and-bound found any allocation "
+                         "(%d columns, %d rows; LP bound %.6g): raise --solver-time-limit",
+                         p->time_limit, out->columns, out->rows, out->lp_value);
+        else
+            rc = fz_fail(err, FZ_ERUNTIME,
+                         "the solver (GLPK branch-and-bound) failed (%d columns, %d rows): return code %d, status %d",
+                         out->columns, out->rows, st, ms);
         glp_delete_prob(lp);
         goto unhook;
     }
-    for (int j = 1; j <= ncols; j++)
-        if (glp_mip_col_val(lp, j) > 0.5)
-            out->steps[col_region[j]] = col_point[j];
+    if (ms == GLP_FEAS || ms == GLP_OPT)
+        for (int j = 1; j <= ncols; j++)
+            if (glp_mip_col_val(lp, j) > 0.5)
+                out->steps[col_region[j]] = col_point[j];
     glp_delete_prob(lp);
     /* The value from the data, not GLPK's floating objective (1 ulp off at times). */
     if (!p->cvar) {
@@ -295,12 +434,32 @@ int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err)
         out->value = alloc_cvar(tot, S, p->alpha);
         free(tot);
     }
+    if (out->status == ALLOC_OPTIMAL) {
+        out->bound = out->value;
+        out->gap = 0;
+        snprintf(out->status_text, sizeof out->status_text, "optimal");
+    } else {
+        /* the open nodes' best bound, never above the root LP (GLPK's cvar
+         * objective is a lower estimate of the CVaR of its incumbent, whose
+         * value is recomputed above: the gap is never negative) */
+        out->bound = fmax(fmin(bb.bound, out->lp_value), out->value);
+        out->gap = out->bound - out->value;
+        char rel[48] = ""; /* the relative gap, when the value is not 0 */
+        if (fabs(out->value) > 0)
+            snprintf(rel, sizeof rel, " = %.2g%%", 100 * out->gap / fabs(out->value));
+        snprintf(out->status_text, sizeof out->status_text,
+                 "time limit of %g s: best allocation found, optimality not proven (value %.6g, bound %.6g, gap "
+                 "%.3g%s)",
+                 p->time_limit, out->value, out->bound, out->gap, rel);
+    }
 unhook:
+    glp_term_out(term_was);
     glp_error_hook(NULL, NULL);
     glp_term_hook(NULL, NULL);
     free(guard);
     out->seconds = seconds_now() - t0;
 done:
+    free(dp_steps);
     free(col_region);
     free(col_point);
     free(ind);

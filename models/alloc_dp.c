@@ -4,27 +4,63 @@
  *   f_c(b) = max { f_{c-1}(b - g) + v_c(g) : g in K_c, g <= b }
  *   optimum = f_{C-1}(budget_steps)
  * where K_c holds lo_c and every point of (lo_c, hi_c] whose value beats all
- * cheaper allowed points (the others are dominated, see alloc.c).  Cost
- * O(C * budget * |K|), and only O(|K|) for the last region, which is what
- * makes one solve per replication affordable for two regions.  The
+ * cheaper allowed points (the others are dominated, see alloc.c).  The
  * multiple-choice knapsack recursion is the textbook one (Kellerer, Pferschy
- * & Pisinger, "Knapsack Problems", 2004, ch. 11). */
+ * & Pisinger, "Knapsack Problems", 2004, ch. 11).
+ *
+ * Each f_c is a non-decreasing step function, so it is kept as its
+ * breakpoints only (the Pareto list of (cost, value) points, both strictly
+ * increasing) instead of one entry per budget step: merging a list of m
+ * points with K_c costs O(m |K_c| + budget), and m is at most the number of
+ * distinct values (for releases, the number of cases) and at most
+ * budget + 1.  Per-replication curves are step functions with few steps, so
+ * one solve per replication (wait-and-see) costs O(steps^2), not
+ * O(grid x steps) as a DP over every budget value did.  The last region is
+ * merged at b = budget only, by two pointers, O(m + |K|).  The values are
+ * the same floating sums as the per-budget DP's (f_{c-1} value + v_c(g)), so
+ * the optimum is bit-identical to it (tests/check_limits.c). */
 #include <math.h>
 #include <stdlib.h>
 
 #include "alloc.h"
 
-static size_t candidates(const alloc_problem *p, size_t c, long *cand)
+static size_t candidates(const alloc_problem *p, size_t c, long cap, long *cand)
 {
     const double *v = p->value + c * p->ngrid;
     size_t n = 0;
     double best = -INFINITY;
-    for (long g = p->lo[c]; g <= p->hi[c]; g++)
+    for (long g = p->lo[c]; g <= p->hi[c] && g <= cap; g++)
         if (g == p->lo[c] || v[g] > best) {
             best = v[g] > best ? v[g] : best;
             cand[n++] = g;
         }
     return n;
+}
+
+typedef struct level { /* the breakpoints of f_c */
+    size_t n;
+    long *cost;
+    double *val;
+    size_t *from; /* index of the f_{c-1} point it extends */
+    long *g;      /* region c's grid point */
+} level;
+
+static void level_free(level *l)
+{
+    free(l->cost);
+    free(l->val);
+    free(l->from);
+    free(l->g);
+}
+
+static int level_alloc(level *l, size_t n)
+{
+    l->n = 0;
+    l->cost = malloc(n * sizeof *l->cost);
+    l->val = malloc(n * sizeof *l->val);
+    l->from = malloc(n * sizeof *l->from);
+    l->g = malloc(n * sizeof *l->g);
+    return l->cost && l->val && l->from && l->g ? 0 : -1;
 }
 
 double alloc_dp(const alloc_problem *p, long *steps)
@@ -33,61 +69,139 @@ double alloc_dp(const alloc_problem *p, long *steps)
     const long B = p->budget_steps;
     if (C == 0 || B < 0)
         return NAN;
-    long *cand = malloc(p->ngrid * sizeof *cand);
-    double *f = malloc((size_t)(B + 1) * sizeof *f), *g = malloc((size_t)(B + 1) * sizeof *g);
-    long *choice = steps ? malloc(C * (size_t)(B + 1) * sizeof *choice) : NULL;
+    long *cand = malloc(p->ngrid * sizeof *cand), *rest = malloc((C + 1) * sizeof *rest);
+    level *lv = calloc(C, sizeof *lv);
+    double *bval = NULL;
+    size_t *bfrom = NULL;
+    long *bg = NULL;
     double result = NAN;
-    if (!cand || !f || !g || (steps && !choice))
+    if (!cand || !rest || !lv)
         goto done;
-    /* region 0 */
-    size_t k = candidates(p, 0, cand), j = 0;
-    const double *v = p->value;
-    for (long b = 0; b <= B; b++) {
-        while (j + 1 < k && cand[j + 1] <= b)
-            j++;
-        int ok = cand[0] <= b;
-        f[b] = ok ? v[cand[j]] : -INFINITY;
-        if (choice)
-            choice[b] = ok ? cand[j] : -1;
+    /* rest[c]: the least the regions after c need, so f_c may stop at B - rest[c] */
+    rest[C] = 0;
+    for (size_t c = C; c-- > 0;)
+        rest[c] = (c + 1 < C ? rest[c + 1] + p->lo[c + 1] : 0);
+    if (rest[0] + p->lo[0] > B)
+        goto done;
+    /* region 0: its candidates are already strictly increasing in value */
+    size_t k = candidates(p, 0, B - rest[0], cand);
+    if (level_alloc(&lv[0], k ? k : 1))
+        goto done;
+    for (size_t i = 0; i < k; i++) {
+        lv[0].cost[i] = cand[i];
+        lv[0].val[i] = p->value[(size_t)cand[i]];
+        lv[0].from[i] = 0;
+        lv[0].g[i] = cand[i];
     }
-    for (size_t c = 1; c < C; c++) {
-        k = candidates(p, c, cand);
-        v = p->value + c * p->ngrid;
-        long from = c + 1 == C ? B : 0; /* the last region needs b = B only */
-        for (long b = from; b <= B; b++) {
-            double best = -INFINITY;
-            long arg = -1;
-            for (size_t i = 0; i < k && cand[i] <= b; i++) {
-                double x = f[b - cand[i]] + v[cand[i]];
-                if (x > best) {
-                    best = x;
-                    arg = cand[i];
+    lv[0].n = k;
+    if (C > 2 && (!(bval = malloc((size_t)(B + 1) * sizeof *bval)) ||
+                  !(bfrom = malloc((size_t)(B + 1) * sizeof *bfrom)) || !(bg = malloc((size_t)(B + 1) * sizeof *bg))))
+        goto done;
+    for (size_t c = 1; c + 1 < C; c++) {
+        const level *f = &lv[c - 1];
+        const double *v = p->value + c * p->ngrid;
+        const long cap = B - rest[c];
+        k = candidates(p, c, cap, cand);
+        long top = -1;
+        for (size_t a = 0; a < f->n; a++)
+            for (size_t i = 0; i < k && f->cost[a] + cand[i] <= cap; i++) {
+                long b = f->cost[a] + cand[i];
+                for (; top < b; top++)
+                    bval[top + 1] = -INFINITY;
+                double x = f->val[a] + v[cand[i]];
+                if (x > bval[b]) {
+                    bval[b] = x;
+                    bfrom[b] = a;
+                    bg[b] = cand[i];
                 }
             }
-            g[b] = best;
-            if (choice)
-                choice[c * (size_t)(B + 1) + (size_t)b] = arg;
-        }
-        double *t = f;
-        f = g;
-        g = t;
+        size_t n = 0;
+        double best = -INFINITY;
+        for (long b = 0; b <= top; b++)
+            n += bval[b] > best ? (best = bval[b], 1) : 0;
+        if (level_alloc(&lv[c], n ? n : 1))
+            goto done;
+        best = -INFINITY;
+        for (long b = 0; b <= top; b++)
+            if (bval[b] > best) {
+                best = bval[b];
+                level *l = &lv[c];
+                l->cost[l->n] = b;
+                l->val[l->n] = best;
+                l->from[l->n] = bfrom[b];
+                l->g[l->n++] = bg[b];
+            }
     }
-    result = f[B];
-    if (isinf(result)) {
-        result = NAN;
+    /* the last region at b = B: as g grows, the best f point (the costliest
+     * with cost <= B - g) moves down */
+    const level *f = &lv[C > 1 ? C - 2 : 0];
+    if (f->n == 0)
+        goto done;
+    if (C == 1) {
+        result = f->val[f->n - 1];
+        if (steps)
+            steps[0] = f->g[f->n - 1];
         goto done;
     }
-    if (steps) { /* walk the choices back from the last region */
-        long b = B;
-        for (size_t c = C; c-- > 0;) {
-            steps[c] = choice[c * (size_t)(B + 1) + (size_t)b];
-            b -= steps[c];
+    const double *v = p->value + (C - 1) * p->ngrid;
+    k = candidates(p, C - 1, B, cand);
+    size_t a = f->n, arg_a = 0;
+    long arg_g = -1;
+    double best = -INFINITY;
+    for (size_t i = 0; i < k; i++) {
+        while (a > 0 && f->cost[a - 1] > B - cand[i])
+            a--;
+        if (a == 0)
+            break;
+        double x = f->val[a - 1] + v[cand[i]];
+        if (x > best) {
+            best = x;
+            arg_a = a - 1;
+            arg_g = cand[i];
+        }
+    }
+    if (arg_g < 0)
+        goto done;
+    result = best;
+    if (steps) { /* walk the parents back from the last region */
+        steps[C - 1] = arg_g;
+        size_t at = arg_a;
+        for (size_t c = C - 1; c-- > 0;) {
+            steps[c] = lv[c].g[at];
+            at = lv[c].from[at];
         }
     }
 done:
+    for (size_t c = 0; lv && c < C; c++)
+        level_free(&lv[c]);
+    free(lv);
     free(cand);
-    free(f);
-    free(g);
-    free(choice);
+    free(rest);
+    free(bval);
+    free(bfrom);
+    free(bg);
     return result;
+}
+
+double alloc_dp_work(const alloc_problem *p)
+{
+    const size_t C = p->nregions;
+    const long B = p->budget_steps;
+    long *cand = C && B >= 0 ? malloc(p->ngrid * sizeof *cand) : NULL;
+    if (!cand)
+        return INFINITY;
+    double m = 0, work = 0;
+    for (size_t c = 0; c < C; c++) {
+        double k = (double)candidates(p, c, B, cand);
+        if (c == 0)
+            m = k;
+        else if (c + 1 == C)
+            work += m + k;
+        else {
+            work += m * k + (double)B + 1;
+            m = fmin(m * k, (double)B + 1);
+        }
+    }
+    free(cand);
+    return work;
 }

@@ -128,7 +128,15 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
     else if (r->gap_batches >= 2)
         fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.2f, 95%% upper bound undefined\n",
                 r->gap_batches, r->gap.value);
+    if (r->gap_time_limited)
+        fprintf(out, "%d gap batches stopped at the solver time limit: their bounds were used\n", r->gap_time_limited);
     fprintf(out, "solver: GLPK, %s (%d columns, %d rows)\n", r->mip.status_text, r->mip.columns, r->mip.rows);
+}
+
+static void notice(void *ctx, const char *text)
+{
+    const cli_progress *bar = ctx;
+    fprintf(stderr, "%sfianza: %s\n", bar->enabled ? "\n" : "", text); /* below the progress bar's line */
 }
 
 int cmd_optimize(const cli_opts *o)
@@ -159,10 +167,22 @@ int cmd_optimize(const cli_opts *o)
         goto done;
     if ((rc = report_reps_open(&reps, dir, s, optimize_alloc_names, &err)))
         goto done;
+    if (!o->quiet) { /* runs of minutes get an estimate first, from a measured pilot */
+        optimize_eta eta;
+        optimize_options po = {.threads = o->threads, .gap_batches = o->gap_batches};
+        if ((rc = optimize_estimate(&eta, s, &po, &err)))
+            goto done;
+        if (eta.seconds > OPTIMIZE_ESTIMATE_WARN)
+            fprintf(stderr,
+                    "fianza: this run will take about %.0f minutes (estimate from a pilot of %zu replications: "
+                    "curves %.3g s and wait-and-see %.3g s per replication; solver time not included)\n",
+                    eta.seconds / 60, eta.pilot, eta.curve_rep, eta.ws_rep);
+    }
     cli_progress bar;
     cli_progress_init(&bar, o, "optimize");
     optimize_options oo = {.threads = o->threads, .gap_batches = o->gap_batches, .time_limit = o->time_limit,
-                           .progress = cli_progress_stage, .progress_ctx = &bar, .on_eval_block = report_reps_block,
+                           .progress = cli_progress_stage, .progress_ctx = &bar,
+                           .notice = o->quiet ? NULL : notice, .on_eval_block = report_reps_block,
                            .eval_block_ctx = reps};
     double t0 = cli_now();
     rc = optimize_run(&r, s, &oo, &err);

@@ -44,28 +44,43 @@ static void grid_pass(const engine_ws *ws, scenario_policy policy, double H, dou
         return;
     }
     /* first_come: below the cheapest case nothing is paid, and once x covers
-     * every case all are paid; the greedy pass is needed only in between. */
+     * every case all are paid; the greedy pass is needed only in between.
+     * A pass at x pays the same cases for every x' in [x, T), T the least
+     * spent_i + cost_i over the cases it skipped (the same floating sums, so
+     * the same comparisons): the grid points below T copy its result, which
+     * makes the cost O(cases x distinct outcomes), not O(cases x grid). */
     double min_cost = INFINITY, all_cost = 0, all_free = 0;
     for (size_t i = 0; i < n; i++) {
         min_cost = cs[i].cost < min_cost ? cs[i].cost : min_cost;
         all_cost += cs[i].cost;
         all_free += H > cs[i].release ? H - cs[i].release : 0;
     }
+    double r = 0, f = 0, until = -INFINITY; /* the last pass's result, valid for x < until */
     for (size_t g = 0; g < ngrid; g++) {
-        double x = (double)g * step, spent = 0, r = 0, f = 0;
+        double x = (double)g * step;
         if (x >= all_cost) {
             rel[g] = (double)n;
             fre[g] = all_free;
             continue;
         }
-        if (x >= min_cost)
+        if (x < min_cost) {
+            rel[g] = fre[g] = 0;
+            continue;
+        }
+        if (!(x < until)) {
+            double spent = 0;
+            r = f = 0;
+            until = INFINITY;
             for (size_t i = 0; i < n; i++) {
-                if (spent + cs[i].cost > x)
+                if (spent + cs[i].cost > x) {
+                    until = spent + cs[i].cost < until ? spent + cs[i].cost : until;
                     continue;
+                }
                 spent += cs[i].cost;
                 r += 1;
                 f += H > cs[i].release ? H - cs[i].release : 0;
             }
+        }
         rel[g] = r;
         fre[g] = f;
     }

@@ -188,7 +188,7 @@ int optimize_saa(alloc_result *res, curve_set **curves_out, const scenario *s, u
     p.cvar = s->objective == OBJ_CVAR;
     p.nreps = keep.have;
     p.rep_value = keep.buf;
-    p.time_limit = o->time_limit;
+    p.time_limit = o->time_limit > 0 ? o->time_limit : p.cvar ? OPTIMIZE_CVAR_TIME_LIMIT : 0;
     rc = alloc_solve(res, &p, err);
 done:
     free(lo);
@@ -295,14 +295,29 @@ static int gap_estimate(optimize_result *r, const scenario *s, const optimize_op
     if (!r->batch_values)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
     stat_acc v = {0, 0, 0};
+    /* each batch repeats the first solve's work (curves of n replications and
+     * a model of the same size): a measured estimate of the stage */
+    double per_batch = r->seconds_curves * (double)n / (double)s->replications + r->mip.seconds;
+    if (o->notice && M * per_batch > OPTIMIZE_ESTIMATE_WARN) {
+        char text[256];
+        snprintf(text, sizeof text,
+                 "the optimality gap estimate will take about %.0f minutes (%d batches, each like the first "
+                 "solve: %.1f s%s)",
+                 M * per_batch / 60, M, per_batch,
+                 r->mip.status == ALLOC_OPTIMAL ? "" : ", which stopped at the solver time limit");
+        o->notice(o->progress_ctx, text);
+    }
     for (int m = 0; m < M; m++) {
         stage(o, "gap", (size_t)m, (size_t)M);
         alloc_result res;
         int rc = optimize_saa(&res, NULL, s, RNG_STREAM_BATCH + (uint64_t)m, n, r->cvar_reps, o, err);
         if (rc)
             return rc;
-        r->batch_values[m] = res.value;
-        stat_add(&v, res.value);
+        /* a batch stopped by the time limit gives its bound: E[bound] >= E[v_m] */
+        double vm = res.status == ALLOC_OPTIMAL ? res.value : res.bound;
+        r->gap_time_limited += res.status != ALLOC_OPTIMAL;
+        r->batch_values[m] = vm;
+        stat_add(&v, vm);
         alloc_result_free(&res);
     }
     optimize_est L = r->objective[OPT_OPTIMAL];
@@ -387,4 +402,57 @@ done:
     }
     *out = r;
     return 0;
+}
+
+/* ---- run-time estimate ---- */
+
+typedef struct pilot_ctx { /* times the wait-and-see DP on the pilot's first curves */
+    alloc_problem p;
+    int freedom;
+    size_t solved; /* at most 2: one solve may itself take seconds */
+    double seconds;
+} pilot_ctx;
+
+static int pilot_block(void *ctx, uint64_t first, size_t n, const double *rel, const double *fre, fz_error *err)
+{
+    (void)first, (void)err;
+    pilot_ctx *pc = ctx;
+    const size_t per_rep = pc->p.nregions * pc->p.ngrid;
+    double t = now();
+    for (size_t i = 0; i < n && pc->solved < 2; i++, pc->solved++) {
+        pc->p.value = (pc->freedom ? fre : rel) + i * per_rep;
+        (void)alloc_dp(&pc->p, NULL);
+    }
+    pc->seconds += now() - t;
+    return 0;
+}
+
+int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_options *o, fz_error *err)
+{
+    memset(eta, 0, sizeof *eta);
+    const size_t C = s->nregions, S = (size_t)s->replications;
+    const size_t G = (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
+    long *lo = malloc(C * sizeof *lo), *hi = malloc(C * sizeof *hi);
+    pilot_ctx pc = {.freedom = s->objective == OBJ_FREEDOM_DAYS};
+    curve_set *cs = NULL;
+    int rc = !lo || !hi ? fz_fail(err, FZ_ERUNTIME, "out of memory") : optimize_problem(&pc.p, lo, hi, s, G, err);
+    if (!rc) {
+        eta->pilot = S < 8 ? S : 8;
+        curve_options co = {.stream = RNG_STREAM_OPTIMIZE, .nreps = eta->pilot, .threads = o->threads,
+                            .on_block = pilot_block, .block_ctx = &pc};
+        double t = now();
+        rc = curve_compute(&cs, s, &co, err);
+        double total = now() - t;
+        if (!rc && eta->pilot) {
+            eta->ws_rep = pc.solved ? pc.seconds / (double)pc.solved : 0;
+            eta->curve_rep = (total - pc.seconds) / (double)eta->pilot;
+            size_t n = optimize_cvar_reps(s), batch = n ? n : S;
+            double passes = 3 * (double)S + (o->gap_batches >= 2 ? o->gap_batches * (double)batch : 0);
+            eta->seconds = passes * eta->curve_rep + (double)S * eta->ws_rep;
+        }
+    }
+    curve_free(cs);
+    free(lo);
+    free(hi);
+    return rc;
 }

@@ -23,11 +23,22 @@ extern const char *const optimize_alloc_names[OPT_NALLOC];
 /* Largest CVaR model: replications x regions x grid points in its rows. */
 #define OPTIMIZE_CVAR_MAX_NONZEROS 2000000
 
+/* Time limit of each CVaR solve when --solver-time-limit is not given:
+ * CVaR MIPs over many regions can run for hours (branch-and-bound with S
+ * scenario rows).  A solve that reaches it reports its bound and gap
+ * (alloc_result), and the gap estimate uses that bound (still an upper
+ * bound).  Mean-objective solves have no default limit: the DP proves them. */
+#define OPTIMIZE_CVAR_TIME_LIMIT 60
+
+
 typedef struct optimize_options {
     int threads;
     int gap_batches;   /* M >= 2, or 0 to skip the gap estimate */
     double time_limit; /* GLPK, seconds per solve; 0: none */
     void (*progress)(void *ctx, const char *stage, size_t done, size_t total);
+    /* NULL, or told (with progress_ctx) when the gap batches will take over
+     * OPTIMIZE_ESTIMATE_WARN seconds: their count times the first solve's time */
+    void (*notice)(void *ctx, const char *text);
     eval_block_fn on_eval_block; /* sees the evaluation replications (replications.csv) */
     void *eval_block_ctx;
     void *progress_ctx;
@@ -50,6 +61,7 @@ typedef struct optimize_result {
     optimize_est diff[OPT_NALLOC];      /* paired: allocation k minus the optimum */
     optimize_est vss, evpi, wait_and_see;
     optimize_est gap, gap_upper;        /* MMW: upper-bound estimate U, gap U - L */
+    int gap_time_limited;               /* batches stopped by the time limit (their bound used) */
     double gap_ci_upper;                /* one-sided 95% bound on the gap */
     double *batch_values;               /* gap_batches in-sample optima */
     int gap_batches;
@@ -74,5 +86,21 @@ optimize_est optimize_value(const scenario *s, const eval_result *r, size_t k);
 /* Builds the allocation problem of a scenario over curves (bounds from the
  * share limits); value points into the caller's arrays. */
 int optimize_problem(alloc_problem *p, long *lo, long *hi, const scenario *s, size_t ngrid, fz_error *err);
+
+/* Estimated run time from a measured pilot: the release curves and the
+ * wait-and-see DP of the first `pilot` replications of the optimize stream
+ * (the DP on at most 2 of them),
+ * timed, times the replications the run will do (curves for the optimize
+ * stream, the wait-and-see pass and every gap batch, plus the evaluation,
+ * counted as one more curve pass).  Solver time is not included: it cannot
+ * be predicted (see OPTIMIZE_CVAR_TIME_LIMIT). */
+typedef struct optimize_eta {
+    double seconds;              /* the estimate */
+    double curve_rep, ws_rep;    /* measured seconds per replication */
+    size_t pilot;                /* replications in the pilot */
+} optimize_eta;
+
+int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_options *o, fz_error *err);
+#define OPTIMIZE_ESTIMATE_WARN 60 /* seconds: cmd_optimize prints the estimate above it */
 
 #endif
