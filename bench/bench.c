@@ -11,7 +11,7 @@
  *             second, per core, with 1 thread and with N threads;
  *   simulate  eval_run with one allocation (the equal split), stream
  *             "evaluate": replications per second;
- *   optimize  curve_compute + alloc_solve (the release curves and the MIP,
+ *   optimize  curve_compute + split_solve (the release curves and the MIP,
  *             without the out-of-sample evaluation or the gap estimate),
  *             stream "optimize": replications per second;
  * at every size of --sizes, with 1 thread and with N threads (default: all
@@ -42,7 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "alloc.h"
+#include "split.h"
 #include "curve.h"
 #include "engine.h"
 #include "eval.h"
@@ -150,8 +150,8 @@ static int solve(result *res, curve_set **keep, const scenario *s, uint64_t stre
     const size_t C = s->nregions, G = grid_points(s);
     long lo[SCENARIO_MAX_REGIONS], hi[SCENARIO_MAX_REGIONS];
     curve_set *cs = NULL;
-    alloc_problem p;
-    alloc_result ar = {0};
+    split_problem p;
+    split_result ar = {0};
     fz_error err = {0, ""};
     curve_options co = {.stream = stream, .nreps = reps, .threads = threads};
     double t0 = now(), c0 = cpu_now();
@@ -159,7 +159,7 @@ static int solve(result *res, curve_set **keep, const scenario *s, uint64_t stre
     double t1 = now();
     if (!rc && !(rc = optimize_problem(&p, lo, hi, s, G, &err))) {
         p.value = cs->releases;
-        rc = alloc_solve(&ar, &p, &err);
+        rc = split_solve(&ar, &p, &err);
     }
     res->wall = now() - t0;
     res->cpu = cpu_now() - c0;
@@ -176,7 +176,7 @@ static int solve(result *res, curve_set **keep, const scenario *s, uint64_t stre
     res->value = ar.value;
     for (size_t c = 0; c < C; c++)
         res->alloc_steps[c] = ar.steps[c];
-    alloc_result_free(&ar);
+    split_result_free(&ar);
     if (keep)
         *keep = cs;
     else

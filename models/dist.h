@@ -44,7 +44,7 @@ void dist_free(dist *d);
 double dist_sample(const dist *d, gsl_rng *r);
 
 /* How dist_sample draws from d, for samplers inlined in hot loops
- * (sim/engine.c), which must give the same values from the same draws:
+ * (sim/run/engine.c), which must give the same values from the same draws:
  *   FIXED              a
  *   UNIFORM            a + b * U                 (U = gsl_rng_uniform)
  *   GAMMA              gsl_ran_gamma(r, a, b)    (shape a >= 1, untruncated)

@@ -1,4 +1,9 @@
-/* scenario: a scenario file (DESIGN §4) loaded, defaulted and validated.
+/* Folder models/ (library fz_models): inputs and models.  Errors, bounded
+ * input files, random streams, distributions, the scenario, CSV columns,
+ * fitting and the GLPK split model.  It includes nothing from sim/: the
+ * engine and everything after it sit downstream (README "Map").
+ *
+ * scenario: a scenario file (DESIGN §4) loaded, defaulted and validated.
  *
  * scenario_load reads the INI file, applies `--set section.key=value`
  * overrides on top of it, fills every documented default and checks every

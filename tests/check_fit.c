@@ -1,5 +1,5 @@
 /* check_fit: maximum-likelihood fits and goodness of fit (models/fit.c,
- * models/fit_gof.c) and the `fianza fit` command (sim/cmd_fit.c).
+ * models/fit_gof.c) and the `fianza fit` command (sim/cli/cmd_fit.c).
  *
  *   - recovery: for each family, n = 20,000 draws of fianza's own sampler
  *     (dist_sample, rng stream keyed by a fixed seed) with known parameters

@@ -1,7 +1,7 @@
 /* check_limits: issue 10 item 6 (runs that took hours within the documented
  * limits) and item 8's solver messages.
  *
- * - alloc_dp, which keeps each partial optimum as its breakpoints, equals the
+ * - split_dp, which keeps each partial optimum as its breakpoints, equals the
  *   per-budget DP it replaced (copied below as grid_dp) exactly, on random
  *   instances, and its steps achieve it;
  * - the wait-and-see solve of 3 regions x 100,001 grid points with thousands
@@ -19,13 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "split.h"
 #include "check_common.h"
 #include "cli_util.h"
 
-/* ---- the per-budget DP that alloc_dp replaced (reference) ---- */
+/* ---- the per-budget DP that split_dp replaced (reference) ---- */
 
-static size_t grid_candidates(const alloc_problem *p, size_t c, long *cand)
+static size_t grid_candidates(const split_problem *p, size_t c, long *cand)
 {
     const double *v = p->value + c * p->ngrid;
     size_t n = 0;
@@ -38,7 +38,7 @@ static size_t grid_candidates(const alloc_problem *p, size_t c, long *cand)
     return n;
 }
 
-static double grid_dp(const alloc_problem *p)
+static double grid_dp(const split_problem *p)
 {
     const size_t C = p->nregions;
     const long B = p->budget_steps;
@@ -116,7 +116,7 @@ START_TEST(test_dp_equals_grid_dp)
         double *v = malloc(C * G * sizeof *v);
         ck_assert_ptr_nonnull(v);
         random_curves(v, C, G, 1 + (size_t)(unif() * 20), trial % 2, trial % 3 != 0);
-        alloc_problem p = {.nregions = C, .ngrid = G, .step = 1, .lo = lo, .hi = hi, .value = v};
+        split_problem p = {.nregions = C, .ngrid = G, .step = 1, .lo = lo, .hi = hi, .value = v};
         long lo_sum = 0;
         for (size_t c = 0; c < C; c++) {
             lo[c] = unif() < 0.5 ? 0 : (long)(unif() * (double)G / 3);
@@ -124,7 +124,7 @@ START_TEST(test_dp_equals_grid_dp)
             lo_sum += lo[c];
         }
         p.budget_steps = lo_sum + (long)(unif() * (double)G * (double)C);
-        double want = grid_dp(&p), got = alloc_dp(&p, steps), again = alloc_dp(&p, NULL);
+        double want = grid_dp(&p), got = split_dp(&p, steps), again = split_dp(&p, NULL);
         if (isnan(want))
             ck_assert_msg(isnan(got), "trial %d: infeasible, DP %g", trial, got);
         else {
@@ -156,12 +156,12 @@ START_TEST(test_wait_and_see_large_grid)
     double *v = malloc(C * G * sizeof *v);
     ck_assert_ptr_nonnull(v);
     long lo[3] = {0, 0, 0}, hi[3] = {100000, 100000, 100000};
-    alloc_problem p = {.nregions = C, .ngrid = G, .step = 10, .budget_steps = 100000, .lo = lo, .hi = hi,
+    split_problem p = {.nregions = C, .ngrid = G, .step = 10, .budget_steps = 100000, .lo = lo, .hi = hi,
                        .value = v};
     double worst = 0, grid_seconds = 0;
     for (int rep = 0; rep < 5; rep++) {
         random_curves(v, C, G, 3000, rep % 2, 1);
-        double t = cu_now(), got = alloc_dp(&p, NULL);
+        double t = cu_now(), got = split_dp(&p, NULL);
         t = cu_now() - t;
         worst = t > worst ? t : worst;
         ck_assert(isfinite(got));
@@ -192,20 +192,20 @@ START_TEST(test_mean_mip_proven_by_dp)
         lo[c] = 0;
         hi[c] = (long)G - 1;
     }
-    alloc_problem p = {.nregions = C, .ngrid = G, .step = 40, .budget_steps = 50000, .lo = lo, .hi = hi,
+    split_problem p = {.nregions = C, .ngrid = G, .step = 40, .budget_steps = 50000, .lo = lo, .hi = hi,
                        .value = v};
-    alloc_result r;
+    split_result r;
     fz_error err = {0, ""};
     double t = cu_now();
-    ck_assert_msg(alloc_solve(&r, &p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(split_solve(&r, &p, &err) == 0, "%s", err.msg);
     t = cu_now() - t;
     ck_assert_int_eq(r.status, ALLOC_OPTIMAL);
     ck_assert_str_eq(r.status_text, "optimal");
-    double dp = alloc_dp(&p, NULL);
+    double dp = split_dp(&p, NULL);
     ck_assert_msg(r.value == dp, "MIP %.17g, DP %.17g", r.value, dp);
     ck_assert(r.gap == 0 && r.bound == r.value);
     ck_assert_msg(t < 30 * cu_time_scale(), "the MIP took %.1f s", t);
-    alloc_result_free(&r);
+    split_result_free(&r);
     free(v);
 }
 END_TEST
@@ -225,12 +225,12 @@ START_TEST(test_cvar_time_limit_status)
         lo[c] = 0;
         hi[c] = (long)G - 1;
     }
-    alloc_problem p = {.nregions = C, .ngrid = G, .step = 1, .budget_steps = 3000, .lo = lo, .hi = hi,
+    split_problem p = {.nregions = C, .ngrid = G, .step = 1, .budget_steps = 3000, .lo = lo, .hi = hi,
                        .cvar = 1, .alpha = 0.1, .nreps = S, .rep_value = rv, .time_limit = 0.5};
-    alloc_result r;
+    split_result r;
     fz_error err = {0, ""};
     double t = cu_now();
-    ck_assert_msg(alloc_solve(&r, &p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(split_solve(&r, &p, &err) == 0, "%s", err.msg);
     t = cu_now() - t;
     ck_assert_msg(t < 5 * cu_time_scale(), "a 0.5 s limit took %.1f s", t);
     ck_assert(r.bound >= r.value && r.gap == r.bound - r.value && r.bound <= r.lp_value + 1e-9);
@@ -240,7 +240,7 @@ START_TEST(test_cvar_time_limit_status)
         ck_assert_msg(strstr(r.status_text, "time limit of 0.5 s") && strstr(r.status_text, "bound") &&
                           strstr(r.status_text, "gap"),
                       "%s", r.status_text);
-    alloc_result_free(&r);
+    split_result_free(&r);
     free(rv);
 }
 END_TEST

@@ -8,7 +8,7 @@
  *   - the truncated gamma(shape=1e-8, scale=1e10, min=1) puts the right
  *     share of its draws below 2,219 (34%; GSL's Qinv never went there);
  *   - json_guard: a non-finite number becomes a marker that json_guard_check
- *     refuses naming its key path, and report_write_json then writes nothing;
+ *     refuses naming its key path, and summary_write_json then writes nothing;
  *   - a mixture without ';' between its components says so;
  *   - fit prints a standard error of ~4e298 as 3.8e+298, not 31 digits, and
  *     fit.csv has empty cells, never "nan". */
@@ -24,7 +24,7 @@
 #include "dist.h"
 #include "json_guard.h"
 #include "outdir.h"
-#include "report.h"
+#include "summary.h"
 
 #define NELEM(a) (sizeof(a) / sizeof *(a))
 
@@ -227,7 +227,7 @@ START_TEST(test_json_guard)
 }
 END_TEST
 
-/* report_write_json runs the guard: nothing is written, the error names the key. */
+/* summary_write_json runs the guard: nothing is written, the error names the key. */
 START_TEST(test_report_write_refuses_nan)
 {
     const char *dir = cu_test_dir("write");
@@ -236,7 +236,7 @@ START_TEST(test_report_write_refuses_nan)
     fz_error err = {0};
     ck_assert_int_eq(outdir_begin(&o, out, NULL, 0, &err), 0);
     json_t *doc = json_pack("{s:{s:o}}", "spent_usd", "mean", json_guard_num(NAN));
-    ck_assert_int_eq(report_write_json(o, "summary.json", doc, &err), FZ_ERUNTIME);
+    ck_assert_int_eq(summary_write_json(o, "summary.json", doc, &err), FZ_ERUNTIME);
     ck_assert_msg(strstr(err.msg, "summary.json: spent_usd.mean is not a finite number"), "%s", err.msg);
     outdir_abort(o);
     json_decref(doc);

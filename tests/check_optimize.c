@@ -1,4 +1,4 @@
-/* check_optimize: DESIGN §2-3 end to end through sim/optimize.h.
+/* check_optimize: DESIGN §2-3 end to end through sim/run/optimize.h.
  *
  * - A scenario whose answer is known exactly (every bond USD 1,500, 500
  *   people waiting in each of two regions, nothing random that matters):
@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "alloc.h"
+#include "split.h"
 #include "check_common.h"
 #include "curve.h"
 #include "optimize.h"
@@ -190,7 +190,7 @@ static void expect_rejected(const scenario *s, const char *what, const char *nee
 {
     const size_t G = (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
     long lo[4], hi[4];
-    alloc_problem p;
+    split_problem p;
     fz_error err = {0};
     ck_assert_msg(optimize_problem(&p, lo, hi, s, G, &err) == FZ_EINPUT, "%s: optimize_problem accepted it", what);
     ck_assert_msg(strstr(err.msg, needle) != NULL, "%s: message '%s' lacks '%s'", what, err.msg, needle);
@@ -245,7 +245,7 @@ END_TEST
  * replication (the wait-and-see value) is at least that. */
 typedef struct ws_check {
     const optimize_result *r;
-    alloc_problem p;
+    split_problem p;
     int freedom;
     size_t seen, mismatches;
     double min_ws_gap, sum_ws, sum_gap, sum_opt;
@@ -267,7 +267,7 @@ static int ws_check_block(void *ctx, uint64_t first, size_t n, const double *rel
         if (rel_opt != w->r->eval->allocs[OPT_OPTIMAL].totals[first + i])
             w->mismatches++;
         w->p.value = v;
-        double best = alloc_dp(&w->p, NULL);
+        double best = split_dp(&w->p, NULL);
         if (best - at_opt < w->min_ws_gap)
             w->min_ws_gap = best - at_opt;
         w->sum_ws += best;
@@ -330,7 +330,7 @@ static void check_scenario_file(const char *file, const char *extra)
 
     /* in sample: the MIP optimum is the brute-force optimum over the curves */
     long lo[4], hi[4];
-    alloc_problem p;
+    split_problem p;
     fz_error err = {0};
     ck_assert_int_eq(optimize_problem(&p, lo, hi, s, G, &err), 0);
     double bf = brute_force(curve, G, C, p.budget_steps, lo, hi);
@@ -360,7 +360,7 @@ static void check_scenario_file(const char *file, const char *extra)
      * optimum is never significantly worse (diff.hi >= 0 alone would allow
      * a baseline that is clearly better). */
     for (size_t k = 1; k < OPT_NALLOC; k++) {
-        optimize_est d = r->diff[k];
+        stat_est d = r->diff[k];
         double half = (d.hi - d.lo) / 2;
         ck_assert_msg(isfinite(d.value) && half >= 0, "%s: %s: no paired difference", what, optimize_alloc_names[k]);
         ck_assert_msg(d.value <= half * 1.0 + 1e-12,
@@ -372,7 +372,7 @@ static void check_scenario_file(const char *file, const char *extra)
     ck_assert_double_eq(r->diff[OPT_OPTIMAL].value, 0);
 
     /* VSS = objective(optimal) - objective(expected value), as the paired difference */
-    optimize_est dev = r->diff[OPT_EXPECTED_VALUE];
+    stat_est dev = r->diff[OPT_EXPECTED_VALUE];
     ck_assert_double_eq(r->vss.value, -dev.value);
     ck_assert_double_eq(r->vss.lo, -dev.hi);
     ck_assert_double_eq(r->vss.hi, -dev.lo);
@@ -443,7 +443,7 @@ END_TEST
 START_TEST(test_bond_program_2025) { check_scenario_file("bond-program-2025.ini", NULL); }
 END_TEST
 
-/* CVaR objective: the MIP's value is the in-sample CVaR (alloc_cvar of the
+/* CVaR objective: the MIP's value is the in-sample CVaR (split_cvar of the
  * per-replication totals on the optimize stream) of the chosen split, and no
  * split beats it.  Under cheapest_first every replication's curve is
  * nondecreasing (checked), so with no share bounds a split that spends the
@@ -496,16 +496,16 @@ START_TEST(test_cvar_in_sample)
     for (long a = 0; a <= B; a++) {
         for (size_t i = 0; i < S; i++)
             tot[i] = k.buf[i * 2 * G + (size_t)a] + k.buf[i * 2 * G + G + (size_t)(B - a)];
-        best = fmax(best, alloc_cvar(tot, S, s->cvar_alpha));
+        best = fmax(best, split_cvar(tot, S, s->cvar_alpha));
     }
     for (size_t i = 0; i < S; i++)
         tot[i] = k.buf[i * 2 * G + (size_t)r->mip.steps[0]] + k.buf[i * 2 * G + G + (size_t)r->mip.steps[1]];
-    double at = alloc_cvar(tot, S, s->cvar_alpha);
+    double at = split_cvar(tot, S, s->cvar_alpha);
     ck_assert_msg(near(r->mip.value, best, 1e-9), "CVaR MIP %.12g, brute force %.12g", r->mip.value, best);
     ck_assert_msg(near(at, best, 1e-9), "the chosen split's CVaR %.12g, optimum %.12g", at, best);
     /* the out-of-sample objective is the CVaR of the evaluated totals */
     ck_assert(near(r->objective[OPT_OPTIMAL].value,
-                   alloc_cvar(r->eval->allocs[OPT_OPTIMAL].totals, (size_t)s->replications, s->cvar_alpha), 1e-12));
+                   split_cvar(r->eval->allocs[OPT_OPTIMAL].totals, (size_t)s->replications, s->cvar_alpha), 1e-12));
     ck_assert(r->objective[OPT_OPTIMAL].lo <= r->objective[OPT_OPTIMAL].value);
     ck_assert(r->evpi.value >= -1e-9);
     free(tot);
@@ -517,7 +517,7 @@ END_TEST
 
 /* ---- determinism ---- */
 
-static void same_est(optimize_est a, optimize_est b, const char *what)
+static void same_est(stat_est a, stat_est b, const char *what)
 {
     ck_assert_msg(memcmp(&a, &b, sizeof a) == 0, "%s differs: %.17g [%.17g, %.17g] vs %.17g [%.17g, %.17g]", what,
                   a.value, a.lo, a.hi, b.value, b.lo, b.hi);
@@ -551,7 +551,7 @@ START_TEST(test_threads_identical)
         ck_assert(memcmp(a->batch_values, b->batch_values, 2 * sizeof(double)) == 0);
         /* the public pieces reproduce the run: the SAA solve of the optimize
          * stream, and the out-of-sample values */
-        alloc_result again;
+        split_result again;
         optimize_options o = {.threads = 2};
         fz_error err = {0};
         ck_assert_int_eq(optimize_cvar_reps(s), 0);
@@ -559,7 +559,7 @@ START_TEST(test_threads_identical)
                       "%s", err.msg);
         ck_assert(memcmp(again.steps, a->mip.steps, C * sizeof(long)) == 0);
         ck_assert(memcmp(&again.value, &a->mip.value, sizeof(double)) == 0);
-        alloc_result_free(&again);
+        split_result_free(&again);
         for (size_t k = 0; k < OPT_NALLOC; k++)
             same_est(optimize_value(s, a->eval, k), a->objective[k], "optimize_value");
         optimize_free(a);

@@ -5,7 +5,7 @@
  * "f" fails as a whole.  A non-finite result therefore used to vanish from
  * summary.json (keys missing, exit 0).  Writers build numbers with
  * json_guard_num, which turns a non-finite value into a marker, and
- * report_write_json calls json_guard_check before writing: a marker (or a
+ * summary_write_json calls json_guard_check before writing: a marker (or a
  * missing document) is a runtime error naming the key, and nothing is written.
  * Values that are undefined by design (README: "null in summary.json") use
  * json_guard_num_or_null instead.

@@ -1,11 +1,11 @@
-/* report: summary.json, CSV files and terminal tables (report.h). */
-#include "report.h"
+/* summary: summary.json, CSV files and terminal tables (summary.h). */
+#include "summary.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-json_t *report_header_json(const scenario *s, const char *command, size_t n_optimize, size_t n_evaluate)
+json_t *summary_header_json(const scenario *s, const char *command, size_t n_optimize, size_t n_evaluate)
 {
     return json_pack("{s:s, s:s, s:I, s:s, s:s, s:f, s:f, s:{s:I, s:I}}", "scenario", s->name,
                      "command", command, "seed", (json_int_t)s->seed, "policy",
@@ -15,7 +15,7 @@ json_t *report_header_json(const scenario *s, const char *command, size_t n_opti
                      (json_int_t)n_optimize, "evaluate", (json_int_t)n_evaluate);
 }
 
-json_t *report_allocation_json(const scenario *s, const double *alloc)
+json_t *summary_allocation_json(const scenario *s, const double *alloc)
 {
     json_t *o = json_object();
     for (size_t c = 0; c < s->nregions; c++)
@@ -31,7 +31,7 @@ static json_t *ci_or_null(double mean, double half)
     return isfinite(mean) && isfinite(half) ? json_pack("[f, f]", mean - half, mean + half) : json_null();
 }
 
-json_t *report_mean_ci_json(const stat_acc *a)
+json_t *summary_mean_ci_json(const stat_acc *a)
 {
     json_t *o = json_object();
     json_object_set_new(o, "mean", json_guard_num(a->mean));
@@ -40,7 +40,7 @@ json_t *report_mean_ci_json(const stat_acc *a)
     return o;
 }
 
-char *report_ci_text(char *buf, size_t size, double mean, double lo, double hi, int digits, int sign)
+char *summary_ci_text(char *buf, size_t size, double mean, double lo, double hi, int digits, int sign)
 {
     if (!isfinite(mean))
         snprintf(buf, size, "undefined");
@@ -52,7 +52,7 @@ char *report_ci_text(char *buf, size_t size, double mean, double lo, double hi, 
     return buf;
 }
 
-void report_print_ci_note(FILE *f, size_t nreps)
+void summary_print_ci_note(FILE *f, size_t nreps)
 {
     if (nreps < 2)
         fprintf(f, "note: with %zu replication, standard deviations and 95%% confidence intervals are undefined "
@@ -60,7 +60,7 @@ void report_print_ci_note(FILE *f, size_t nreps)
                 nreps);
 }
 
-json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k)
+json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k)
 {
     const eval_alloc *a = &r->allocs[k];
     size_t n = r->nreps;
@@ -69,7 +69,7 @@ json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k)
         return NULL;
     memcpy(sorted, a->totals, n * sizeof *sorted);
     stat_sort(sorted, n);
-    json_t *rel = report_mean_ci_json(&a->releases);
+    json_t *rel = summary_mean_ci_json(&a->releases);
     json_object_set_new(rel, "p05", num_or_null(stat_quantile_sorted(sorted, n, 0.05)));
     json_object_set_new(rel, "p50", num_or_null(stat_quantile_sorted(sorted, n, 0.50)));
     json_object_set_new(rel, "p95", num_or_null(stat_quantile_sorted(sorted, n, 0.95)));
@@ -95,9 +95,9 @@ json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k)
                             num_or_null(g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN));
         json_object_set_new(regions, s->regions[c].name, jr);
     }
-    json_t *out = json_pack("{s:o, s:o, s:o, s:o}", "allocation", report_allocation_json(s, a->alloc),
-                            "releases", rel, "spent_usd", report_mean_ci_json(&a->spent),
-                            "freedom_days", report_mean_ci_json(&a->freedom_days));
+    json_t *out = json_pack("{s:o, s:o, s:o, s:o}", "allocation", summary_allocation_json(s, a->alloc),
+                            "releases", rel, "spent_usd", summary_mean_ci_json(&a->spent),
+                            "freedom_days", summary_mean_ci_json(&a->freedom_days));
     json_object_set_new(out, "cost_per_release_usd",
                         num_or_null(a->releases.mean > 0 ? a->spent.mean / a->releases.mean : NAN));
     json_object_set_new(out, "days_in_detention_mean", num_or_null(rel_sum > 0 ? det_sum / rel_sum : NAN));
@@ -105,7 +105,7 @@ json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k)
     return out;
 }
 
-int report_write_json(outdir *o, const char *name, json_t *doc, fz_error *err)
+int summary_write_json(outdir *o, const char *name, json_t *doc, fz_error *err)
 {
     if (json_guard_check(doc, name, err)) /* finite numbers or explicit nulls only */
         return FZ_ERUNTIME;
@@ -120,7 +120,7 @@ int report_write_json(outdir *o, const char *name, json_t *doc, fz_error *err)
     return rc;
 }
 
-void report_csv_text(FILE *f, const char *text)
+void summary_csv_text(FILE *f, const char *text)
 {
     fputc('"', f);
     for (const char *p = text; *p; p++) {
@@ -131,7 +131,7 @@ void report_csv_text(FILE *f, const char *text)
     fputc('"', f);
 }
 
-int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_error *err)
+int summary_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_error *err)
 {
     FILE *f = outdir_open(o, "allocation.csv", err);
     if (!f)
@@ -139,22 +139,22 @@ int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_
     fprintf(f, "region,label,allocated_usd,share\n");
     for (size_t c = 0; c < s->nregions; c++) {
         fprintf(f, "%s,", s->regions[c].name);
-        report_csv_text(f, s->regions[c].label);
+        summary_csv_text(f, s->regions[c].label);
         fprintf(f, ",%.2f,%.6f\n", alloc[c], s->budget_usd > 0 ? alloc[c] / s->budget_usd : 0);
     }
     return outdir_close(f, "allocation.csv", err);
 }
 
-struct report_reps {
+struct summary_reps {
     FILE *f;
     const scenario *s;
     const char *const *names;
 };
 
-int report_reps_open(report_reps **out, outdir *o, const scenario *s, const char *const *names,
+int summary_reps_open(summary_reps **out, outdir *o, const scenario *s, const char *const *names,
                      fz_error *err)
 {
-    report_reps *w = calloc(1, sizeof *w);
+    summary_reps *w = calloc(1, sizeof *w);
     if (!w)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
     w->f = outdir_open(o, "replications.csv", err);
@@ -170,10 +170,10 @@ int report_reps_open(report_reps **out, outdir *o, const scenario *s, const char
     return 0;
 }
 
-int report_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size_t n,
+int summary_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size_t n,
                       const engine_stats *stats, fz_error *err)
 {
-    report_reps *w = ctx;
+    summary_reps *w = ctx;
     size_t C = w->s->nregions, K = r->nalloc;
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < K; k++)
@@ -192,7 +192,7 @@ int report_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size_
     return 0;
 }
 
-int report_reps_close(report_reps *w, fz_error *err)
+int summary_reps_close(summary_reps *w, fz_error *err)
 {
     if (!w)
         return 0;
@@ -210,7 +210,7 @@ static const char *cell(char buf[32], const char *fmt, double v)
     return buf;
 }
 
-void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t k)
+void summary_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t k)
 {
     const eval_alloc *a = &r->allocs[k];
     fprintf(f, "%-16s %12s %22s %10s %9s %9s %10s\n", "region", "allocated", "releases (95% CI)",
@@ -219,7 +219,7 @@ void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t 
         const eval_region *g = &a->regions[c];
         double h = stat_ci95_half(&g->releases);
         char ci[64];
-        report_ci_text(ci, sizeof ci, g->releases.mean, g->releases.mean - h, g->releases.mean + h, 1, 0);
+        summary_ci_text(ci, sizeof ci, g->releases.mean, g->releases.mean - h, g->releases.mean + h, 1, 0);
         char cpr[32], det[32];
         fprintf(f, "%-16.16s %12.0f %22s %10.0f %9s %9.1f %10s\n", s->regions[c].label, a->alloc[c], ci,
                 g->spent.mean, cell(cpr, "%.0f", g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN),
@@ -229,7 +229,7 @@ void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t 
     for (size_t c = 0; c < r->nregions; c++)
         total += a->alloc[c];
     char ci[64];
-    report_ci_text(ci, sizeof ci, a->releases.mean, a->releases.mean - h, a->releases.mean + h, 1, 0);
+    summary_ci_text(ci, sizeof ci, a->releases.mean, a->releases.mean - h, a->releases.mean + h, 1, 0);
     char cpr[32];
     fprintf(f, "%-16s %12.0f %22s %10.0f %9s\n", "total", total, ci, a->spent.mean,
             cell(cpr, "%.0f", a->releases.mean > 0 ? a->spent.mean / a->releases.mean : NAN));
@@ -244,5 +244,5 @@ void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t 
     if (s->target_releases > 0)
         fprintf(f, "; P(releases >= %.0f) = %.3f", s->target_releases, a->reach_target / (double)r->nreps);
     fprintf(f, "\n");
-    report_print_ci_note(f, r->nreps);
+    summary_print_ci_note(f, r->nreps);
 }

@@ -1,4 +1,4 @@
-/* alloc: the allocation MIP in GLPK, and its checks (alloc.h).
+/* split: the allocation MIP in GLPK, and its checks (split.h).
  *
  * Multiple-choice knapsack (Sinha & Zoltners, Oper. Res. 27, 1979):
  *   max  sum_{c,g} v_cg y_cg
@@ -20,7 +20,7 @@
  * value of money), then glp_intopt from that basis.  GLPK's error hook
  * longjmps back here and the environment is freed, as GLPK's reference
  * manual (glp_error_hook) prescribes. */
-#include "alloc.h"
+#include "split.h"
 
 #include <glpk.h>
 #include <math.h>
@@ -30,7 +30,7 @@
 #include <string.h>
 #include <time.h>
 
-int alloc_check(const alloc_problem *p, fz_error *err)
+int split_check(const split_problem *p, fz_error *err)
 {
     long lo_sum = 0;
     if (p->nregions == 0 || p->ngrid == 0)
@@ -61,7 +61,7 @@ static int cmp_double(const void *a, const void *b)
 
 /* With the values sorted, x_(1) <= ... <= x_(n), and k = floor(alpha n):
  * CVaR = (x_(1) + ... + x_(k) + (alpha n - k) x_(k+1)) / (alpha n). */
-double alloc_cvar(const double *x, size_t n, double alpha)
+double split_cvar(const double *x, size_t n, double alpha)
 {
     double *s = n ? malloc(n * sizeof *s) : NULL;
     if (!s)
@@ -109,7 +109,7 @@ static int on_glpk_term(void *info, const char *s)
 #define ALLOC_DP_NODES 500
 
 typedef struct bb_ctx {
-    const alloc_problem *p;
+    const split_problem *p;
     const int *col_region;
     const long *col_point;
     int ncols;
@@ -184,7 +184,7 @@ static void on_branch(glp_tree *tree, void *info)
 }
 
 /* Keeps point g of region c?  (see the dominance rule at the top) */
-static int keep_point(const alloc_problem *p, size_t c, long g, double *best_so_far)
+static int keep_point(const split_problem *p, size_t c, long g, double *best_so_far)
 {
     if (g == p->lo[c])
         return 1;
@@ -208,7 +208,7 @@ static int keep_point(const alloc_problem *p, size_t c, long g, double *best_so_
  * (1 if steps is filled): for the mean objective the DP's, for cvar the DP
  * optimum of the replications' mean (a sound heuristic: feasible, and its
  * CVaR is what is reported). */
-static int fallback(long *steps, const alloc_problem *p, const long *dp_steps, double dp_value)
+static int fallback(long *steps, const split_problem *p, const long *dp_steps, double dp_value)
 {
     const size_t C = p->nregions, G = p->ngrid;
     if (!p->cvar) {
@@ -223,10 +223,10 @@ static int fallback(long *steps, const alloc_problem *p, const long *dp_steps, d
     for (size_t s = 0; s < p->nreps; s++)
         for (size_t j = 0; j < C * G; j++)
             mean[j] += p->rep_value[s * C * G + j] / (double)p->nreps;
-    alloc_problem q = *p;
+    split_problem q = *p;
     q.cvar = 0;
     q.value = mean;
-    int ok = alloc_dp_work(&q) <= ALLOC_DP_MAX_WORK && !isnan(alloc_dp(&q, steps));
+    int ok = split_dp_work(&q) <= ALLOC_DP_MAX_WORK && !isnan(split_dp(&q, steps));
     free(mean);
     return ok;
 }
@@ -238,10 +238,10 @@ static double seconds_now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err)
+int split_solve(split_result *out, const split_problem *p, fz_error *err)
 {
     memset(out, 0, sizeof *out);
-    int rc = alloc_check(p, err);
+    int rc = split_check(p, err);
     if (rc)
         return rc;
     const size_t C = p->nregions, S = p->cvar ? p->nreps : 0;
@@ -263,7 +263,7 @@ int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err)
     double t0 = seconds_now();
     /* The DP optimum, when its work is bounded: it proves an incumbent optimal. */
     dp_steps = p->cvar ? NULL : malloc(C * sizeof *dp_steps);
-    const double dp_value = dp_steps && alloc_dp_work(p) <= ALLOC_DP_MAX_WORK ? alloc_dp(p, dp_steps) : NAN;
+    const double dp_value = dp_steps && split_dp_work(p) <= ALLOC_DP_MAX_WORK ? split_dp(p, dp_steps) : NAN;
     int term_was;
     /* volatile: read after a longjmp out of GLPK */
     glpk_guard *volatile guard = calloc(1, sizeof *guard);
@@ -431,7 +431,7 @@ int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err)
             for (size_t c = 0; c < C; c++)
                 tot[s] += p->rep_value[(s * C + c) * p->ngrid + (size_t)out->steps[c]];
         }
-        out->value = alloc_cvar(tot, S, p->alpha);
+        out->value = split_cvar(tot, S, p->alpha);
         free(tot);
     }
     if (out->status == ALLOC_OPTIMAL) {
@@ -465,11 +465,11 @@ done:
     free(ind);
     free(val);
     if (rc)
-        alloc_result_free(out);
+        split_result_free(out);
     return rc;
 }
 
-void alloc_result_free(alloc_result *r)
+void split_result_free(split_result *r)
 {
     if (!r)
         return;

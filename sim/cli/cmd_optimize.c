@@ -7,9 +7,9 @@
 #include "cmds.h"
 #include "optimize.h"
 #include "outdir.h"
-#include "report.h"
+#include "summary.h"
 
-static json_t *est_json(optimize_est e)
+static json_t *est_json(stat_est e)
 {
     json_t *o = json_object();
     json_object_set_new(o, "mean", json_guard_num(e.value));
@@ -38,22 +38,22 @@ static int write_curves(outdir *dir, const scenario *s, const optimize_result *r
 
 static json_t *summary(const scenario *s, const optimize_result *r, const optimize_options *oo)
 {
-    json_t *doc = report_header_json(s, "optimize", (size_t)s->replications, r->eval->nreps);
-    json_t *ev = report_eval_json(s, r->eval, OPT_OPTIMAL);
+    json_t *doc = summary_header_json(s, "optimize", (size_t)s->replications, r->eval->nreps);
+    json_t *ev = summary_eval_json(s, r->eval, OPT_OPTIMAL);
     json_object_update(doc, ev);
     json_decref(ev);
     const char *obj = scenario_objective_name(s->objective);
     json_object_set_new(doc, "optimal",
                         json_pack("{s:o, s:s, s:o, s:o}", "allocation",
-                                  report_allocation_json(s, r->allocs), "objective", obj,
+                                  summary_allocation_json(s, r->allocs), "objective", obj,
                                   "in_sample_value", json_guard_num(r->mip.value), "out_of_sample",
                                   est_json(r->objective[OPT_OPTIMAL])));
     json_t *base = json_object();
     for (size_t k = 1; k < OPT_NALLOC; k++) {
         json_t *b = json_pack("{s:o, s:o, s:o}", "allocation",
-                              report_allocation_json(s, r->allocs + k * r->nregions), "value",
+                              summary_allocation_json(s, r->allocs + k * r->nregions), "value",
                               est_json(r->objective[k]), "difference_to_optimal", est_json(r->diff[k]));
-        json_object_set_new(b, "releases", report_mean_ci_json(&r->eval->allocs[k].releases));
+        json_object_set_new(b, "releases", summary_mean_ci_json(&r->eval->allocs[k].releases));
         json_object_set_new(base, optimize_alloc_names[k], b);
     }
     json_object_set_new(doc, "baselines", base);
@@ -101,24 +101,24 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
         fprintf(out, "%-15s", optimize_alloc_names[k]);
         for (size_t c = 0; c < C; c++)
             fprintf(out, " %12.0f", r->allocs[k * C + c]);
-        optimize_est e = r->objective[k], d = r->diff[k];
+        stat_est e = r->objective[k], d = r->diff[k];
         char a[64], b[64] = "";
         /* a CVaR difference has no interval (not computed); with 1
          * replication no estimate has one, and the table says so */
         if (isfinite(e.lo) || one)
-            report_ci_text(a, sizeof a, e.value, e.lo, e.hi, 1, 0);
+            summary_ci_text(a, sizeof a, e.value, e.lo, e.hi, 1, 0);
         else
             snprintf(a, sizeof a, "%.1f", e.value);
         if (k > 0 && (isfinite(d.lo) || one))
-            report_ci_text(b, sizeof b, d.value, d.lo, d.hi, 1, 1);
+            summary_ci_text(b, sizeof b, d.value, d.lo, d.hi, 1, 1);
         else if (k > 0)
             snprintf(b, sizeof b, "%+.1f", d.value);
         fprintf(out, "  %-28s %s\n", a, b);
     }
     char v[64];
-    fprintf(out, "\nVSS %s; EVPI ", report_ci_text(v, sizeof v, r->vss.value, r->vss.lo, r->vss.hi, 2, 0));
+    fprintf(out, "\nVSS %s; EVPI ", summary_ci_text(v, sizeof v, r->vss.value, r->vss.lo, r->vss.hi, 2, 0));
     if (isfinite(r->evpi.lo) || one)
-        fprintf(out, "%s", report_ci_text(v, sizeof v, r->evpi.value, r->evpi.lo, r->evpi.hi, 2, 0));
+        fprintf(out, "%s", summary_ci_text(v, sizeof v, r->evpi.value, r->evpi.lo, r->evpi.hi, 2, 0));
     else
         fprintf(out, "%.2f", r->evpi.value);
     fprintf(out, "; marginal %s per extra USD 1,000: %.3f\n", obj, r->mip.budget_dual * 1000);
@@ -144,7 +144,7 @@ int cmd_optimize(const cli_opts *o)
     fz_error err = {0, ""};
     scenario *s = NULL;
     outdir *dir = NULL;
-    report_reps *reps = NULL;
+    summary_reps *reps = NULL;
     optimize_result *r = NULL;
     json_t *doc = NULL;
     char dirbuf[4096];
@@ -153,7 +153,7 @@ int cmd_optimize(const cli_opts *o)
         goto done;
     {
         /* reject infeasible share bounds before any simulation */
-        alloc_problem p;
+        split_problem p;
         long *lo = malloc(s->nregions * sizeof *lo), *hi = malloc(s->nregions * sizeof *hi);
         rc = lo && hi ? optimize_problem(&p, lo, hi, s, (size_t)(s->budget_usd / s->granularity_usd + 1e-9) + 1, &err)
                       : fz_fail(&err, FZ_ERUNTIME, "out of memory");
@@ -165,7 +165,7 @@ int cmd_optimize(const cli_opts *o)
     const char *path = cli_outdir(o, s, dirbuf, sizeof dirbuf);
     if ((rc = cmd_outdir_begin(&dir, path, s, &err)))
         goto done;
-    if ((rc = report_reps_open(&reps, dir, s, optimize_alloc_names, &err)))
+    if ((rc = summary_reps_open(&reps, dir, s, optimize_alloc_names, &err)))
         goto done;
     if (!o->quiet) { /* runs of minutes get an estimate first, from a measured pilot */
         optimize_eta eta;
@@ -182,13 +182,13 @@ int cmd_optimize(const cli_opts *o)
     cli_progress_init(&bar, o, "optimize");
     optimize_options oo = {.threads = o->threads, .gap_batches = o->gap_batches, .time_limit = o->time_limit,
                            .progress = cli_progress_stage, .progress_ctx = &bar,
-                           .notice = o->quiet ? NULL : notice, .on_eval_block = report_reps_block,
+                           .notice = o->quiet ? NULL : notice, .on_eval_block = summary_reps_block,
                            .eval_block_ctx = reps};
     double t0 = cli_now();
     rc = optimize_run(&r, s, &oo, &err);
     double seconds = cli_now() - t0;
     cli_progress_done(&bar);
-    int rc2 = report_reps_close(reps, rc ? NULL : &err);
+    int rc2 = summary_reps_close(reps, rc ? NULL : &err);
     reps = NULL;
     if (rc || (rc = rc2))
         goto done;
@@ -197,10 +197,10 @@ int cmd_optimize(const cli_opts *o)
                                r->seconds_curves, "solve_seconds", r->seconds_solve, "evaluate_seconds",
                                r->seconds_eval, "gap_seconds", r->seconds_gap, "people_optimize_stream",
                                r->curves->people, "threads", o->threads ? o->threads : omp_get_max_threads());
-    rc = report_write_json(dir, "timing.json", timing, &err);
+    rc = summary_write_json(dir, "timing.json", timing, &err);
     json_decref(timing);
-    if (rc || (rc = report_write_json(dir, "summary.json", doc, &err)) ||
-        (rc = report_allocation_csv(dir, s, r->allocs, &err)) || (rc = write_curves(dir, s, r, &err)))
+    if (rc || (rc = summary_write_json(dir, "summary.json", doc, &err)) ||
+        (rc = summary_allocation_csv(dir, s, r->allocs, &err)) || (rc = write_curves(dir, s, r, &err)))
         goto done;
     charts_list charts = {.n = 0};
     if ((rc = charts_eval(dir, s, r->eval, OPT_OPTIMAL, "optimal allocation, out of sample", &charts, &err)) ||
@@ -214,14 +214,14 @@ int cmd_optimize(const cli_opts *o)
                scenario_policy_name(s->policy), scenario_objective_name(s->objective));
         print_table(out, s, r);
         fprintf(out, "\nOptimal allocation, out of sample:\n");
-        report_print_eval(out, s, r->eval, OPT_OPTIMAL);
+        summary_print_eval(out, s, r->eval, OPT_OPTIMAL);
         fprintf(out, "done in %.2f s (curves %.2f, MIP %.3f, evaluation %.2f, gap %.2f); results in %s/\n", seconds,
                r->seconds_curves, r->seconds_solve, r->seconds_eval, r->seconds_gap, path);
     }
     cmd_print_json(o, doc);
 done:
     if (reps)
-        report_reps_close(reps, NULL);
+        summary_reps_close(reps, NULL);
     outdir_abort(dir);
     json_decref(doc);
     optimize_free(r);

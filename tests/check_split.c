@@ -1,13 +1,13 @@
 /* check_alloc: the allocation model (models/alloc.h) on its own, no simulation.
  *
- * - alloc_solve (GLPK MIP) and alloc_dp (dynamic programming) against brute
+ * - split_solve (GLPK MIP) and split_dp (dynamic programming) against brute
  *   force over every feasible grid split, for 2 and 3 regions, small grids,
  *   budgets that bind, curves that are random nondecreasing, random
  *   non-monotone and step-like (non-concave), with and without share bounds;
- * - the CVaR model against brute force (alloc_cvar of each split's
+ * - the CVaR model against brute force (split_cvar of each split's
  *   per-replication totals).
- * alloc_cvar by hand, the budget dual, alloc_check and degenerate models:
- * check_alloc_lp.  Shared helpers are in alloc_util.h.
+ * split_cvar by hand, the budget dual, split_check and degenerate models:
+ * check_split_lp.  Shared helpers are in split_util.h.
  *
  * Every random instance comes from a fixed-seed gsl_rng, so a failure names
  * an instance that can be replayed. */
@@ -18,21 +18,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "split.h"
 #include "check_common.h"
 
-#include "alloc_util.h"
+#include "split_util.h"
 
 /* One random instance, storage included. */
 typedef struct inst {
-    alloc_problem p;
+    split_problem p;
     long lo[MAXC], hi[MAXC];
     double value[MAXC * MAXG];
     double rep[MAXS * MAXC * MAXG];
 } inst;
 
 /* Best value over every feasible split (-INFINITY if none). */
-static double brute_force(const alloc_problem *p)
+static double brute_force(const split_problem *p)
 {
     long g[MAXC];
     double best = -INFINITY;
@@ -116,7 +116,7 @@ static void random_instance(inst *in, size_t C, int kind, int bounds, int cvar, 
 {
     memset(in, 0, sizeof *in);
     size_t G = 5 + gsl_rng_uniform_int(r, cvar ? 4 : MAXG - 4); /* 5..12 (5..8 for cvar) */
-    alloc_problem *p = &in->p;
+    split_problem *p = &in->p;
     p->nregions = C;
     p->ngrid = G;
     p->step = 500;
@@ -155,26 +155,26 @@ static void random_instance(inst *in, size_t C, int kind, int bounds, int cvar, 
 
 static void describe(char *buf, size_t n, const inst *in, int kind, int trial)
 {
-    const alloc_problem *p = &in->p;
+    const split_problem *p = &in->p;
     int k = snprintf(buf, n, "trial %d (%s), C=%zu G=%zu B=%ld bounds", trial, kind_name[kind], p->nregions,
                      p->ngrid, p->budget_steps);
     for (size_t c = 0; c < p->nregions && k > 0 && (size_t)k < n; c++)
         k += snprintf(buf + k, n - (size_t)k, " [%ld,%ld]", p->lo[c], p->hi[c]);
 }
 
-/* alloc_solve and alloc_dp agree with brute force on one instance. */
+/* split_solve and split_dp agree with brute force on one instance. */
 static void check_instance(const inst *in, int kind, int trial)
 {
-    const alloc_problem *p = &in->p;
+    const split_problem *p = &in->p;
     char what[256];
     describe(what, sizeof what, in, kind, trial);
     double best = brute_force(p);
     ck_assert_msg(isfinite(best), "%s: no feasible split (test bug)", what);
 
-    alloc_result res;
+    split_result res;
     fz_error err = {0};
-    int rc = alloc_solve(&res, p, &err);
-    ck_assert_msg(rc == 0, "%s: alloc_solve failed: %s", what, err.msg);
+    int rc = split_solve(&res, p, &err);
+    ck_assert_msg(rc == 0, "%s: split_solve failed: %s", what, err.msg);
     ck_assert_msg(res.status == ALLOC_OPTIMAL, "%s: status %d", what, res.status);
     ck_assert_msg(feasible(p, res.steps), "%s: infeasible steps returned", what);
     double achieved = split_value(p, res.steps);
@@ -183,16 +183,16 @@ static void check_instance(const inst *in, int kind, int trial)
                   achieved, best);
     ck_assert_msg(res.lp_value >= res.value - 1e-9 * (1 + fabs(res.value)), "%s: LP %.12g below MIP %.12g", what,
                   res.lp_value, res.value);
-    alloc_result_free(&res);
+    split_result_free(&res);
 
     if (!p->cvar) {
         long steps[MAXC];
-        double dp = alloc_dp(p, steps);
+        double dp = split_dp(p, steps);
         ck_assert_msg(close_to(dp, best, 1e-12), "%s: DP %.12g, brute force %.12g", what, dp, best);
         ck_assert_msg(feasible(p, steps), "%s: DP steps infeasible", what);
         ck_assert_msg(close_to(split_value(p, steps), best, 1e-12), "%s: DP steps achieve %.12g, optimum %.12g",
                       what, split_value(p, steps), best);
-        ck_assert_msg(close_to(alloc_dp(p, NULL), best, 0), "%s: DP without steps differs", what);
+        ck_assert_msg(close_to(split_dp(p, NULL), best, 0), "%s: DP without steps differs", what);
     }
 }
 
@@ -262,7 +262,7 @@ START_TEST(test_cvar_alpha_one_is_mean)
     ck_assert_ptr_nonnull(in);
     for (int t = 0; t < 30; t++) {
         random_instance(in, 2 + (size_t)(t % 2), t % CURVE_KINDS, t % 2, 1, MAXS, r);
-        alloc_problem *p = &in->p;
+        split_problem *p = &in->p;
         p->alpha = 1;
         const size_t C = p->nregions, G = p->ngrid;
         for (size_t c = 0; c < C; c++)
@@ -272,14 +272,14 @@ START_TEST(test_cvar_alpha_one_is_mean)
                     m += in->rep[(s * C + c) * G + g];
                 in->value[c * G + g] = m / (double)p->nreps;
             }
-        alloc_result a, b;
+        split_result a, b;
         fz_error err = {0};
-        ck_assert_int_eq(alloc_solve(&a, p, &err), 0);
+        ck_assert_int_eq(split_solve(&a, p, &err), 0);
         p->cvar = 0;
-        ck_assert_int_eq(alloc_solve(&b, p, &err), 0);
+        ck_assert_int_eq(split_solve(&b, p, &err), 0);
         ck_assert_msg(close_to(a.value, b.value, 1e-9), "trial %d: cvar(1) %.12g, mean %.12g", t, a.value, b.value);
-        alloc_result_free(&a);
-        alloc_result_free(&b);
+        split_result_free(&a);
+        split_result_free(&b);
     }
     free(in);
     gsl_rng_free(r);

@@ -1,13 +1,13 @@
-/* check_alloc_lp: the allocation model (models/alloc.h) on its own, no
+/* check_split_lp: the allocation model (models/alloc.h) on its own, no
  * simulation (brute-force comparisons: check_alloc).
  *
- * - alloc_cvar against hand-computed values and the Rockafellar-Uryasev formula;
+ * - split_cvar against hand-computed values and the Rockafellar-Uryasev formula;
  * - the budget row's dual against the finite difference of the LP relaxation
  *   optimum on concave curves;
- * - alloc_check's rejections, and degenerate models that GLPK must solve.
+ * - split_check's rejections, and degenerate models that GLPK must solve.
  *
  * Every random instance comes from a fixed-seed gsl_rng, so a failure names
- * an instance that can be replayed.  Shared helpers are in alloc_util.h. */
+ * an instance that can be replayed.  Shared helpers are in split_util.h. */
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -15,49 +15,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "split.h"
 #include "check_common.h"
 
-#include "alloc_util.h"
+#include "split_util.h"
 
 END_TEST
 
-/* alloc_cvar from sorted values, by hand. */
+/* split_cvar from sorted values, by hand. */
 START_TEST(test_cvar_hand)
 {
     const double x[] = {7, 3, 10, 1, 5, 9, 2, 8, 4, 6}; /* 1..10, shuffled */
     const double sorted[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
     /* alpha n = 2.5: (1 + 2 + 0.5 * 3) / 2.5 */
-    ck_assert_double_eq_tol(alloc_cvar(x, 10, 0.25), 1.8, 1e-12);
-    ck_assert_double_eq_tol(alloc_cvar(sorted, 10, 0.25), 1.8, 1e-12);
+    ck_assert_double_eq_tol(split_cvar(x, 10, 0.25), 1.8, 1e-12);
+    ck_assert_double_eq_tol(split_cvar(sorted, 10, 0.25), 1.8, 1e-12);
     /* alpha = 1: the mean */
-    ck_assert_double_eq_tol(alloc_cvar(x, 10, 1), 5.5, 1e-12);
+    ck_assert_double_eq_tol(split_cvar(x, 10, 1), 5.5, 1e-12);
     /* alpha n = 1: the minimum */
-    ck_assert_double_eq_tol(alloc_cvar(x, 10, 0.1), 1, 1e-12);
+    ck_assert_double_eq_tol(split_cvar(x, 10, 0.1), 1, 1e-12);
     /* alpha n = 0.5: still the minimum (a fraction of the worst value) */
-    ck_assert_double_eq_tol(alloc_cvar(x, 10, 0.05), 1, 1e-12);
+    ck_assert_double_eq_tol(split_cvar(x, 10, 0.05), 1, 1e-12);
     /* alpha n = 5: mean of the five worst */
-    ck_assert_double_eq_tol(alloc_cvar(x, 10, 0.5), 3, 1e-12);
+    ck_assert_double_eq_tol(split_cvar(x, 10, 0.5), 3, 1e-12);
     /* alpha n = 3.3: (1 + 2 + 3 + 0.3 * 4) / 3.3 */
-    ck_assert_double_eq_tol(alloc_cvar(x, 10, 0.33), (6 + 0.3 * 4) / 3.3, 1e-12);
+    ck_assert_double_eq_tol(split_cvar(x, 10, 0.33), (6 + 0.3 * 4) / 3.3, 1e-12);
     /* alpha n = 7.5 of 10 */
-    ck_assert_double_eq_tol(alloc_cvar(x, 10, 0.75), (28 + 0.5 * 8) / 7.5, 1e-12);
+    ck_assert_double_eq_tol(split_cvar(x, 10, 0.75), (28 + 0.5 * 8) / 7.5, 1e-12);
     /* ties and negatives: {-2, -2, 0, 5}, alpha n = 1.5: (-2 + 0.5 * -2) / 1.5 = -2 */
     const double y[] = {5, -2, 0, -2};
-    ck_assert_double_eq_tol(alloc_cvar(y, 4, 0.375), -2, 1e-12);
+    ck_assert_double_eq_tol(split_cvar(y, 4, 0.375), -2, 1e-12);
     /* alpha n = 2.6 of {-2,-2,0,5}: (-4 + 0.6 * 0) / 2.6 */
-    ck_assert_double_eq_tol(alloc_cvar(y, 4, 0.65), -4 / 2.6, 1e-12);
+    ck_assert_double_eq_tol(split_cvar(y, 4, 0.65), -4 / 2.6, 1e-12);
     /* one value */
     const double z[] = {42};
-    ck_assert_double_eq_tol(alloc_cvar(z, 1, 0.1), 42, 1e-12);
-    ck_assert_double_eq_tol(alloc_cvar(z, 1, 1), 42, 1e-12);
+    ck_assert_double_eq_tol(split_cvar(z, 1, 0.1), 42, 1e-12);
+    ck_assert_double_eq_tol(split_cvar(z, 1, 1), 42, 1e-12);
     /* x is not modified */
     ck_assert_double_eq(x[0], 7);
     ck_assert_double_eq(x[9], 6);
 }
 END_TEST
 
-/* alloc_cvar against the Rockafellar-Uryasev formula evaluated directly:
+/* split_cvar against the Rockafellar-Uryasev formula evaluated directly:
  * max over eta in the data of eta - sum (eta - x_i)^+ / (alpha n) (the
  * maximum is attained at a data point, the alpha-quantile). */
 START_TEST(test_cvar_vs_ru_formula)
@@ -79,8 +79,8 @@ START_TEST(test_cvar_vs_ru_formula)
             if (v > best)
                 best = v;
         }
-        double c = alloc_cvar(x, n, alpha);
-        ck_assert_msg(close_to(c, best, 1e-12), "trial %d: n=%zu alpha=%g: alloc_cvar %.15g, R-U %.15g", t, n,
+        double c = split_cvar(x, n, alpha);
+        ck_assert_msg(close_to(c, best, 1e-12), "trial %d: n=%zu alpha=%g: split_cvar %.15g, R-U %.15g", t, n,
                       alpha, c, best);
     }
     gsl_rng_free(r);
@@ -145,12 +145,12 @@ START_TEST(test_budget_dual)
                 base += v[c * G];
             for (long i = 0; i < B; i++)
                 lp_exact += inc[i];
-            alloc_problem p = {.nregions = C, .ngrid = G, .step = step, .lo = lo, .hi = hi, .value = v};
-            alloc_result at[3];
+            split_problem p = {.nregions = C, .ngrid = G, .step = step, .lo = lo, .hi = hi, .value = v};
+            split_result at[3];
             fz_error err = {0};
             for (int k = 0; k < 3; k++) {
                 p.budget_steps = B - 1 + k;
-                ck_assert_msg(alloc_solve(&at[k], &p, &err) == 0, "%s", err.msg);
+                ck_assert_msg(split_solve(&at[k], &p, &err) == 0, "%s", err.msg);
             }
             double slope = inc[B] / step; /* releases per USD */
             double fd_right = (at[2].lp_value - at[1].lp_value) / step;
@@ -168,7 +168,7 @@ START_TEST(test_budget_dual)
             ck_assert_msg(close_to(at[1].value, at[1].lp_value, 1e-9), "trial %d B=%ld: MIP %.12g, LP %.12g", t,
                           B, at[1].value, at[1].lp_value);
             for (int k = 0; k < 3; k++)
-                alloc_result_free(&at[k]);
+                split_result_free(&at[k]);
             checked++;
         }
     }
@@ -183,31 +183,31 @@ START_TEST(test_budget_dual_slack)
 {
     const long lo[] = {0, 0}, hi[] = {4, 4};
     const double v[] = {0, 3, 5, 6, 6, 0, 2, 2, 2, 2};
-    alloc_problem p = {.nregions = 2, .ngrid = 5, .step = 500, .budget_steps = 8, .lo = lo, .hi = hi, .value = v};
-    alloc_result res;
+    split_problem p = {.nregions = 2, .ngrid = 5, .step = 500, .budget_steps = 8, .lo = lo, .hi = hi, .value = v};
+    split_result res;
     fz_error err = {0};
-    ck_assert_int_eq(alloc_solve(&res, &p, &err), 0);
+    ck_assert_int_eq(split_solve(&res, &p, &err), 0);
     ck_assert_double_eq_tol(res.value, 8, 1e-12);
     ck_assert_double_eq_tol(res.budget_dual, 0, 1e-12);
     /* the cheapest points with the best values: 3 and 1 */
     ck_assert_int_eq(res.steps[0], 3);
     ck_assert_int_eq(res.steps[1], 1);
-    alloc_result_free(&res);
+    split_result_free(&res);
 }
 END_TEST
 
-/* ---- alloc_check ---- */
+/* ---- split_check ---- */
 
-static void expect_einput(const alloc_problem *p, const char *what)
+static void expect_einput(const split_problem *p, const char *what)
 {
     fz_error err = {0};
-    ck_assert_msg(alloc_check(p, &err) == FZ_EINPUT, "%s: alloc_check accepted it", what);
+    ck_assert_msg(split_check(p, &err) == FZ_EINPUT, "%s: split_check accepted it", what);
     ck_assert_int_eq(err.code, FZ_EINPUT);
     ck_assert_msg(strlen(err.msg) > 10, "%s: no message", what);
     ck_assert_msg(strstr(err.msg, "allocation") != NULL, "%s: message '%s'", what, err.msg);
-    alloc_result res;
+    split_result res;
     memset(&err, 0, sizeof err);
-    ck_assert_msg(alloc_solve(&res, p, &err) == FZ_EINPUT, "%s: alloc_solve accepted it", what);
+    ck_assert_msg(split_solve(&res, p, &err) == FZ_EINPUT, "%s: split_solve accepted it", what);
     ck_assert_ptr_null(res.steps);
     ck_assert(strlen(err.msg) > 10);
 }
@@ -216,9 +216,9 @@ START_TEST(test_check_rejects)
 {
     const double v[2 * 5] = {0, 1, 2, 3, 4, 0, 1, 2, 3, 4};
     long lo[2] = {0, 0}, hi[2] = {4, 4};
-    alloc_problem p = {.nregions = 2, .ngrid = 5, .step = 500, .budget_steps = 6, .lo = lo, .hi = hi, .value = v};
+    split_problem p = {.nregions = 2, .ngrid = 5, .step = 500, .budget_steps = 6, .lo = lo, .hi = hi, .value = v};
     fz_error err = {0};
-    ck_assert_int_eq(alloc_check(&p, &err), 0);
+    ck_assert_int_eq(split_check(&p, &err), 0);
 
     lo[1] = 3, hi[1] = 2;
     expect_einput(&p, "lo > hi");
@@ -230,17 +230,17 @@ START_TEST(test_check_rejects)
     expect_einput(&p, "sum lo > budget");
     {
         fz_error e = {0};
-        alloc_check(&p, &e);
+        split_check(&p, &e);
         ck_assert_msg(strstr(e.msg, "budget") != NULL, "sum lo > budget: message '%s'", e.msg);
     }
     lo[0] = 3; /* 6 = 6: allowed, and the only split is (3, 3) */
-    ck_assert_int_eq(alloc_check(&p, &err), 0);
-    alloc_result res;
-    ck_assert_int_eq(alloc_solve(&res, &p, &err), 0);
+    ck_assert_int_eq(split_check(&p, &err), 0);
+    split_result res;
+    ck_assert_int_eq(split_solve(&res, &p, &err), 0);
     ck_assert_int_eq(res.steps[0], 3);
     ck_assert_int_eq(res.steps[1], 3);
     ck_assert_double_eq_tol(res.value, 6, 1e-12);
-    alloc_result_free(&res);
+    split_result_free(&res);
 
     lo[0] = lo[1] = 0;
     p.cvar = 1;
@@ -264,46 +264,46 @@ END_TEST
 START_TEST(test_degenerate)
 {
     fz_error err = {0};
-    alloc_result res;
+    split_result res;
     const double zeros[64] = {0};
     const long lo0[3] = {0, 0, 0}, hi0[3] = {0, 0, 0}, hi4[3] = {4, 4, 4};
 
     /* one grid point, all values zero, budget 0 */
-    alloc_problem p = {.nregions = 3, .ngrid = 1, .step = 500, .budget_steps = 0, .lo = lo0, .hi = hi0,
+    split_problem p = {.nregions = 3, .ngrid = 1, .step = 500, .budget_steps = 0, .lo = lo0, .hi = hi0,
                        .value = zeros};
-    ck_assert_msg(alloc_solve(&res, &p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(split_solve(&res, &p, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(res.status, ALLOC_OPTIMAL);
     ck_assert_double_eq(res.value, 0);
     ck_assert_double_eq(res.lp_value, 0);
     for (int c = 0; c < 3; c++)
         ck_assert_int_eq(res.steps[c], 0);
     ck_assert(isfinite(res.budget_dual));
-    alloc_result_free(&res);
-    ck_assert_double_eq(alloc_dp(&p, NULL), 0);
+    split_result_free(&res);
+    ck_assert_double_eq(split_dp(&p, NULL), 0);
 
     /* one region */
     p.nregions = 1;
-    ck_assert_msg(alloc_solve(&res, &p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(split_solve(&res, &p, &err) == 0, "%s", err.msg);
     ck_assert_double_eq(res.value, 0);
-    alloc_result_free(&res);
+    split_result_free(&res);
 
     /* several grid points, all zero: every point but 0 is dominated */
     p.nregions = 3;
     p.ngrid = 5;
     p.hi = hi4;
     p.budget_steps = 7;
-    ck_assert_msg(alloc_solve(&res, &p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(split_solve(&res, &p, &err) == 0, "%s", err.msg);
     ck_assert_double_eq(res.value, 0);
     ck_assert_double_eq(res.budget_dual, 0);
     ck_assert(feasible(&p, res.steps));
-    alloc_result_free(&res);
+    split_result_free(&res);
 
     /* budget 0 with several grid points */
     p.budget_steps = 0;
-    ck_assert_msg(alloc_solve(&res, &p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(split_solve(&res, &p, &err) == 0, "%s", err.msg);
     for (int c = 0; c < 3; c++)
         ck_assert_int_eq(res.steps[c], 0);
-    alloc_result_free(&res);
+    split_result_free(&res);
 
     /* CVaR with all-zero replications (rows with no y coefficients), one grid point */
     p.ngrid = 1;
@@ -312,27 +312,27 @@ START_TEST(test_degenerate)
     p.alpha = 0.1;
     p.nreps = 5;
     p.rep_value = zeros;
-    ck_assert_msg(alloc_solve(&res, &p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(split_solve(&res, &p, &err) == 0, "%s", err.msg);
     ck_assert_double_eq_tol(res.value, 0, 1e-12);
-    alloc_result_free(&res);
+    split_result_free(&res);
 
     /* CVaR, several grid points, all zero */
     p.ngrid = 4;
     const long hi3[3] = {3, 3, 3};
     p.hi = hi3;
     p.budget_steps = 5;
-    ck_assert_msg(alloc_solve(&res, &p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(split_solve(&res, &p, &err) == 0, "%s", err.msg);
     ck_assert_double_eq_tol(res.value, 0, 1e-12);
     ck_assert(feasible(&p, res.steps));
-    alloc_result_free(&res);
+    split_result_free(&res);
 
     /* a time limit that is set but never reached */
     p.cvar = 0;
     p.time_limit = 10;
-    ck_assert_msg(alloc_solve(&res, &p, &err) == 0, "%s", err.msg);
+    ck_assert_msg(split_solve(&res, &p, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(res.status, ALLOC_OPTIMAL);
-    alloc_result_free(&res);
-    alloc_result_free(NULL);
+    split_result_free(&res);
+    split_result_free(NULL);
 }
 END_TEST
 
@@ -344,17 +344,17 @@ START_TEST(test_model_size)
     /* region 0: points 0..4 with values 0 2 2 1 3 -> kept 0, 1, 4
      * region 1: allowed 1..4 with values 5 4 6 6 -> kept 1, 3 */
     const double v[] = {0, 2, 2, 1, 3, 9, 5, 4, 6, 6};
-    alloc_problem p = {.nregions = 2, .ngrid = 5, .step = 500, .budget_steps = 5, .lo = lo, .hi = hi, .value = v};
-    alloc_result res;
+    split_problem p = {.nregions = 2, .ngrid = 5, .step = 500, .budget_steps = 5, .lo = lo, .hi = hi, .value = v};
+    split_result res;
     fz_error err = {0};
-    ck_assert_int_eq(alloc_solve(&res, &p, &err), 0);
+    ck_assert_int_eq(split_solve(&res, &p, &err), 0);
     ck_assert_int_eq(res.columns, 5);
     ck_assert_int_eq(res.rows, 3);
     /* optimum: (4, 1) = 3 + 5 = 8 vs (1, 3) = 2 + 6 = 8 vs (2,3) = 8: value 8 */
     ck_assert_double_eq_tol(res.value, 8, 1e-12);
     ck_assert_double_eq_tol(split_value(&p, res.steps), 8, 1e-12);
     ck_assert(res.steps[1] >= 1);
-    alloc_result_free(&res);
+    split_result_free(&res);
 }
 END_TEST
 

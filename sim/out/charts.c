@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "plot.h"
-#include "report.h"
+#include "summary.h"
 
 /* "'a', 'b'" for a gnuplot array of region names or labels. */
 static char *quoted_list(const scenario *s, int labels)
@@ -115,7 +115,7 @@ static int write_regions(outdir *o, const scenario *s, const eval_result *r, siz
         double hd, days = stat_ratio(&g->detention_per_release, &hd);
         put3(f, days, days - hd, days + hd);
         fputc(',', f);
-        report_csv_text(f, s->regions[c].label);
+        summary_csv_text(f, s->regions[c].label);
         fputc('\n', f);
     }
     return outdir_close(f, "regions.csv", err);

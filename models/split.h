@@ -1,14 +1,14 @@
-/* alloc: split a budget across regions (DESIGN §2).
+/* split: split a budget across regions (DESIGN §2).
  *
  * The decision is one grid point g_c per region (allocation g_c * step USD),
  * lo_c <= g_c <= hi_c, sum g_c <= budget_steps: a multiple-choice knapsack.
- * alloc_solve builds it as a MIP in GLPK and solves it exactly; its LP
+ * split_solve builds it as a MIP in GLPK and solves it exactly; its LP
  * relaxation's budget-row dual is the marginal value of money.
  * Objectives: "mean" maximises sum_c value[c][g_c]; "cvar" maximises the
  * Rockafellar-Uryasev CVaR of per-replication totals.
- * alloc_dp solves the mean problem by dynamic programming: an independent
+ * split_dp solves the mean problem by dynamic programming: an independent
  * exact method (tests), fast enough to run once per replication
- * (wait-and-see value), and what lets alloc_solve stop GLPK's
+ * (wait-and-see value), and what lets split_solve stop GLPK's
  * branch-and-bound as soon as its incumbent reaches the optimum (the LP
  * bound of step-function knapsacks is weak: without it, proving optimality
  * took GLPK minutes on 25 regions x 50,001 grid points).
@@ -16,18 +16,18 @@
  * GLPK prints nothing: its terminal output is off during every solve and
  * every outcome (time limit, failure) comes back as fianza's own text.
  *
- * Ownership: the problem's arrays belong to the caller; alloc_solve fills a
- * result whose steps array is released by alloc_result_free.  GLPK failures
+ * Ownership: the problem's arrays belong to the caller; split_solve fills a
+ * result whose steps array is released by split_result_free.  GLPK failures
  * are caught (glp_error_hook) and come back as FZ_ERUNTIME; GLPK never
  * aborts the process. */
-#ifndef FZ_ALLOC_H
-#define FZ_ALLOC_H
+#ifndef FZ_SPLIT_H
+#define FZ_SPLIT_H
 
 #include <stddef.h>
 
 #include "fz_error.h"
 
-typedef struct alloc_problem {
+typedef struct split_problem {
     size_t nregions;
     size_t ngrid;        /* grid points 0..ngrid-1 in each region */
     double step;         /* USD per grid step */
@@ -41,11 +41,11 @@ typedef struct alloc_problem {
     size_t nreps;
     const double *rep_value;
     double time_limit; /* seconds; 0: none */
-} alloc_problem;
+} split_problem;
 
 enum { ALLOC_OPTIMAL = 0, ALLOC_FEASIBLE_TIME_LIMIT = 1 };
 
-typedef struct alloc_result {
+typedef struct split_result {
     long *steps;       /* chosen grid point per region */
     double value;      /* objective value of the MIP solution */
     double lp_value;   /* LP relaxation optimum */
@@ -56,30 +56,30 @@ typedef struct alloc_result {
     double gap;         /* bound - value, >= 0 (0 when optimal) */
     double seconds;
     int columns, rows; /* size of the model given to GLPK */
-} alloc_result;
+} split_result;
 
 /* Checks the bounds: 0 <= lo <= hi < ngrid and sum lo <= budget_steps
  * (FZ_EINPUT otherwise, before any solving). */
-int alloc_check(const alloc_problem *p, fz_error *err);
+int split_check(const split_problem *p, fz_error *err);
 
-int alloc_solve(alloc_result *out, const alloc_problem *p, fz_error *err);
-void alloc_result_free(alloc_result *r);
+int split_solve(split_result *out, const split_problem *p, fz_error *err);
+void split_result_free(split_result *r);
 
 /* Exact mean-objective optimum by dynamic programming over candidate points
  * (points that beat every cheaper point), each region's curve and each
  * partial optimum kept as its breakpoints.  steps (may be NULL) receives the
  * argmax.  Returns the optimal value, or NAN if infeasible. */
-double alloc_dp(const alloc_problem *p, long *steps);
+double split_dp(const split_problem *p, long *steps);
 
-/* An upper bound on alloc_dp's work (pairs of breakpoints merged), from the
- * candidate counts: what alloc_solve checks before using the DP to prove a
+/* An upper bound on split_dp's work (pairs of breakpoints merged), from the
+ * candidate counts: what split_solve checks before using the DP to prove a
  * mean-objective MIP optimal (ALLOC_DP_MAX_WORK). */
-double alloc_dp_work(const alloc_problem *p);
+double split_dp_work(const split_problem *p);
 #define ALLOC_DP_MAX_WORK 2e9
 
 /* CVaR_alpha of x[0..n-1]: the mean of the worst ceil-free alpha fraction,
  * max_eta { eta - E[(eta - X)^+] / alpha } (Rockafellar & Uryasev 2000),
  * computed from the sorted values.  x is not modified. */
-double alloc_cvar(const double *x, size_t n, double alpha);
+double split_cvar(const double *x, size_t n, double alpha);
 
 #endif

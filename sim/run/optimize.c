@@ -29,7 +29,7 @@ void optimize_free(optimize_result *r)
     if (!r)
         return;
     free(r->allocs);
-    alloc_result_free(&r->mip);
+    split_result_free(&r->mip);
     curve_free(r->curves);
     free(r->ev_curve);
     eval_free(r->eval);
@@ -37,7 +37,7 @@ void optimize_free(optimize_result *r)
     free(r);
 }
 
-int optimize_problem(alloc_problem *p, long *lo, long *hi, const scenario *s, size_t ngrid, fz_error *err)
+int optimize_problem(split_problem *p, long *lo, long *hi, const scenario *s, size_t ngrid, fz_error *err)
 {
     memset(p, 0, sizeof *p);
     double steps = s->budget_usd / s->granularity_usd;
@@ -59,20 +59,20 @@ int optimize_problem(alloc_problem *p, long *lo, long *hi, const scenario *s, si
                            "min_share and max_share of the budget",
                            s->path, s->regions[c].name, s->granularity_usd);
     }
-    return alloc_check(p, err);
+    return split_check(p, err);
 }
 
-static optimize_est est_of(const stat_acc *a)
+static stat_est est_of(const stat_acc *a)
 {
     double h = stat_ci95_half(a);
-    return (optimize_est){a->mean, a->mean - h, a->mean + h};
+    return (stat_est){a->mean, a->mean - h, a->mean + h};
 }
 
 /* CVaR of x with the asymptotic interval: Var(CVaR_hat) ~ Var((eta - X)^+) /
  * (alpha^2 n), eta the alpha-quantile (Trindade et al., Ann. Oper. Res. 151, 2007). */
-static optimize_est cvar_est(const double *x, size_t n, double alpha)
+static stat_est cvar_est(const double *x, size_t n, double alpha)
 {
-    optimize_est e = {alloc_cvar(x, n, alpha), NAN, NAN};
+    stat_est e = {split_cvar(x, n, alpha), NAN, NAN};
     double *s = malloc(n * sizeof *s);
     if (!s || n < 2) {
         free(s);
@@ -112,7 +112,7 @@ static int keep_block(void *ctx, uint64_t first, size_t n, const double *rel, co
 
 typedef struct ws_ctx { /* wait-and-see: the best allocation of each replication */
     const scenario *s;
-    alloc_problem p;
+    split_problem p;
     const long *opt_steps;
     int freedom;
     stat_acc ws, diff;
@@ -128,7 +128,7 @@ static int ws_block(void *ctx, uint64_t first, size_t n, const double *rel, cons
     for (size_t i = 0; i < n; i++) {
         const double *v = (w->freedom ? fre : rel) + i * C * G;
         w->p.value = v;
-        double best = alloc_dp(&w->p, NULL), at_opt = 0;
+        double best = split_dp(&w->p, NULL), at_opt = 0;
         if (isnan(best))
             return fz_fail(err, FZ_ERUNTIME, "wait-and-see: no feasible allocation");
         for (size_t c = 0; c < C; c++)
@@ -161,14 +161,14 @@ static void stage(const optimize_options *o, const char *what, size_t done, size
         o->progress(o->progress_ctx, what, done, total);
 }
 
-int optimize_saa(alloc_result *res, curve_set **curves_out, const scenario *s, uint64_t stream,
+int optimize_saa(split_result *res, curve_set **curves_out, const scenario *s, uint64_t stream,
                         size_t nreps, size_t cvar_reps, const optimize_options *o, fz_error *err)
 {
     const size_t C = s->nregions, G = (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
     long *lo = malloc(C * sizeof *lo), *hi = malloc(C * sizeof *hi);
     keep_ctx keep = {NULL, cvar_reps, 0, C * G, 0};
     curve_set *cs = NULL;
-    alloc_problem p;
+    split_problem p;
     int rc;
     if (!lo || !hi) {
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
@@ -189,7 +189,7 @@ int optimize_saa(alloc_result *res, curve_set **curves_out, const scenario *s, u
     p.nreps = keep.have;
     p.rep_value = keep.buf;
     p.time_limit = o->time_limit > 0 ? o->time_limit : p.cvar ? OPTIMIZE_CVAR_TIME_LIMIT : 0;
-    rc = alloc_solve(res, &p, err);
+    rc = split_solve(res, &p, err);
 done:
     free(lo);
     free(hi);
@@ -222,7 +222,7 @@ static void set_baselines(optimize_result *r, const scenario *s)
                                                          : s->budget_usd / (double)C;
 }
 
-optimize_est optimize_value(const scenario *s, const eval_result *r, size_t k)
+stat_est optimize_value(const scenario *s, const eval_result *r, size_t k)
 {
     const eval_alloc *a = &r->allocs[k];
     if (s->objective == OBJ_CVAR)
@@ -242,12 +242,12 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
         const eval_alloc *a = &r->eval->allocs[k];
         r->objective[k] = optimize_value(s, r->eval, k);
         if (s->objective == OBJ_CVAR)
-            r->diff[k] = (optimize_est){r->objective[k].value - r->objective[0].value, NAN, NAN};
+            r->diff[k] = (stat_est){r->objective[k].value - r->objective[0].value, NAN, NAN};
         else
             r->diff[k] = est_of(s->objective == OBJ_FREEDOM_DAYS ? &a->diff_freedom : &a->diff_releases);
     }
-    optimize_est d = r->diff[OPT_EXPECTED_VALUE];
-    r->vss = (optimize_est){-d.value, -d.hi, -d.lo};
+    stat_est d = r->diff[OPT_EXPECTED_VALUE];
+    r->vss = (stat_est){-d.value, -d.hi, -d.lo};
     return 0;
 }
 
@@ -271,7 +271,7 @@ static int wait_and_see(optimize_result *r, const scenario *s, const optimize_op
         goto done;
     if (s->objective == OBJ_CVAR) {
         r->wait_and_see = cvar_est(w.ws_values, S, s->cvar_alpha);
-        r->evpi = (optimize_est){r->wait_and_see.value - r->objective[OPT_OPTIMAL].value, NAN, NAN};
+        r->evpi = (stat_est){r->wait_and_see.value - r->objective[OPT_OPTIMAL].value, NAN, NAN};
     } else {
         r->wait_and_see = est_of(&w.ws);
         r->evpi = est_of(&w.diff);
@@ -309,7 +309,7 @@ static int gap_estimate(optimize_result *r, const scenario *s, const optimize_op
     }
     for (int m = 0; m < M; m++) {
         stage(o, "gap", (size_t)m, (size_t)M);
-        alloc_result res;
+        split_result res;
         int rc = optimize_saa(&res, NULL, s, RNG_STREAM_BATCH + (uint64_t)m, n, r->cvar_reps, o, err);
         if (rc)
             return rc;
@@ -318,15 +318,15 @@ static int gap_estimate(optimize_result *r, const scenario *s, const optimize_op
         r->gap_time_limited += res.status != ALLOC_OPTIMAL;
         r->batch_values[m] = vm;
         stat_add(&v, vm);
-        alloc_result_free(&res);
+        split_result_free(&res);
     }
-    optimize_est L = r->objective[OPT_OPTIMAL];
+    stat_est L = r->objective[OPT_OPTIMAL];
     /* hL is NAN when L has no interval (1 evaluation replication): then so
      * has the gap, rather than an interval that ignores L's error */
     double hU = stat_ci95_half(&v), hL = (L.hi - L.lo) / 2;
-    r->gap_upper = (optimize_est){v.mean, v.mean - hU, v.mean + hU};
+    r->gap_upper = (stat_est){v.mean, v.mean - hU, v.mean + hU};
     double g = v.mean - L.value, h = sqrt(hU * hU + hL * hL);
-    r->gap = (optimize_est){g, g - h, g + h};
+    r->gap = (stat_est){g, g - h, g + h};
     double t95 = gsl_cdf_tdist_Pinv(0.95, M - 1);
     r->gap_ci_upper = g + t95 * stat_sd(&v) / sqrt(M) + 1.6448536269514722 * hL / 1.959963984540054;
     return 0;
@@ -365,18 +365,18 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
 
     /* expected-value solution */
     long *lo = malloc(C * sizeof *lo), *hi = malloc(C * sizeof *hi);
-    alloc_problem p;
-    alloc_result ev = {0};
+    split_problem p;
+    split_result ev = {0};
     if (!lo || !hi)
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
     else if (!(rc = optimize_problem(&p, lo, hi, s, G, err))) {
         ev_curves(r->ev_curve, r->curves, s->objective == OBJ_FREEDOM_DAYS);
         p.value = r->ev_curve;
         p.time_limit = o->time_limit;
-        if (!(rc = alloc_solve(&ev, &p, err)))
+        if (!(rc = split_solve(&ev, &p, err)))
             for (size_t c = 0; c < C; c++)
                 r->allocs[OPT_EXPECTED_VALUE * C + c] = (double)ev.steps[c] * s->granularity_usd;
-        alloc_result_free(&ev);
+        split_result_free(&ev);
     }
     free(lo);
     free(hi);
@@ -407,7 +407,7 @@ done:
 /* ---- run-time estimate ---- */
 
 typedef struct pilot_ctx { /* times the wait-and-see DP on the pilot's first curves */
-    alloc_problem p;
+    split_problem p;
     int freedom;
     size_t solved; /* at most 2: one solve may itself take seconds */
     double seconds;
@@ -421,7 +421,7 @@ static int pilot_block(void *ctx, uint64_t first, size_t n, const double *rel, c
     double t = now();
     for (size_t i = 0; i < n && pc->solved < 2; i++, pc->solved++) {
         pc->p.value = (pc->freedom ? fre : rel) + i * per_rep;
-        (void)alloc_dp(&pc->p, NULL);
+        (void)split_dp(&pc->p, NULL);
     }
     pc->seconds += now() - t;
     return 0;

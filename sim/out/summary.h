@@ -1,14 +1,18 @@
-/* report: what a run writes and prints (DESIGN §3, §5).
+/* Folder sim/out/ (library fz_out): everything a run writes: the results
+ * directory, summary.json, CSV files and tables, gnuplot charts and
+ * report.html.  It sees models/ and sim/run/, never the command line.
+ *
+ * summary: what a run writes and prints (DESIGN §3, §5).
  *
  * Turns eval results into summary.json fragments (jansson), allocation.csv,
  * replications.csv (streamed block by block, so it never sits in memory)
  * and the terminal tables.  Numbers in summary.json depend only on the
  * scenario and seed, never on timing or threads.
  *
- * Ownership: report_*_json return new references (json_decref them);
- * report_reps_open returns a writer closed by report_reps_close. */
-#ifndef FZ_REPORT_H
-#define FZ_REPORT_H
+ * Ownership: summary_*_json return new references (json_decref them);
+ * summary_reps_open returns a writer closed by summary_reps_close. */
+#ifndef FZ_SUMMARY_H
+#define FZ_SUMMARY_H
 
 #include <jansson.h>
 #include <stdio.h>
@@ -20,48 +24,48 @@
 
 /* The DESIGN §5 header: scenario, seed, policy, objective, budget_usd,
  * replications {optimize, evaluate}. */
-json_t *report_header_json(const scenario *s, const char *command, size_t n_optimize, size_t n_evaluate);
+json_t *summary_header_json(const scenario *s, const char *command, size_t n_optimize, size_t n_evaluate);
 
 /* {region: usd, ...} */
-json_t *report_allocation_json(const scenario *s, const double *alloc);
+json_t *summary_allocation_json(const scenario *s, const double *alloc);
 
 /* Out-of-sample statistics of allocation k: "releases" {mean, ci95, sd, p05,
  * p50, p95, p_target}, "spent_usd", "freedom_days", "cost_per_release_usd",
  * "days_in_detention_mean" and "regions". */
-json_t *report_eval_json(const scenario *s, const eval_result *r, size_t k);
+json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k);
 
 /* Mean, 95% interval and sample sd of a stat as {"mean": m, "ci95": [lo, hi],
  * "sd": sd}; "ci95" and "sd" are null when undefined (fewer than 2
  * replications), never a zero-width interval. */
-json_t *report_mean_ci_json(const stat_acc *a);
+json_t *summary_mean_ci_json(const stat_acc *a);
 
 /* "MEAN [LO, HI]" with `digits` decimals (sign: every figure signed, for
  * differences), "MEAN [CI undefined]" when lo or hi is not finite, and
  * "undefined" when the mean is not.  Returns buf. */
-char *report_ci_text(char *buf, size_t size, double mean, double lo, double hi, int digits, int sign);
+char *summary_ci_text(char *buf, size_t size, double mean, double lo, double hi, int digits, int sign);
 
 /* Under a table: with fewer than 2 replications, a line saying that sd and
  * CIs are undefined (nothing otherwise). */
-void report_print_ci_note(FILE *f, size_t nreps);
+void summary_print_ci_note(FILE *f, size_t nreps);
 
-int report_write_json(outdir *o, const char *name, json_t *doc, fz_error *err);
+int summary_write_json(outdir *o, const char *name, json_t *doc, fz_error *err);
 
 /* Writes text as one RFC 4180 CSV field: in double quotes, a quote inside
  * doubled, so that pandas, R or Python's csv module read back the exact text
  * (commas, quotes, backslashes, semicolons, a leading '#' included). */
-void report_csv_text(FILE *f, const char *text);
-int report_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_error *err);
+void summary_csv_text(FILE *f, const char *text);
+int summary_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_error *err);
 
-typedef struct report_reps report_reps;
+typedef struct summary_reps summary_reps;
 /* names[k] labels allocation k in the "allocation" column. */
-int report_reps_open(report_reps **out, outdir *o, const scenario *s, const char *const *names,
+int summary_reps_open(summary_reps **out, outdir *o, const scenario *s, const char *const *names,
                      fz_error *err);
 /* An eval_block_fn: pass it with the writer as ctx. */
-int report_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size_t n,
+int summary_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size_t n,
                       const engine_stats *stats, fz_error *err);
-int report_reps_close(report_reps *w, fz_error *err);
+int summary_reps_close(summary_reps *w, fz_error *err);
 
 /* Terminal table for allocation k. */
-void report_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t k);
+void summary_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t k);
 
 #endif

@@ -1,4 +1,4 @@
-/* alloc_dp: the mean-objective allocation by dynamic programming (alloc.h).
+/* split_dp: the mean-objective allocation by dynamic programming (split.h).
  *
  *   f_0(b) = max { v_0(g) : g in K_0, g <= b }
  *   f_c(b) = max { f_{c-1}(b - g) + v_c(g) : g in K_c, g <= b }
@@ -22,9 +22,9 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "alloc.h"
+#include "split.h"
 
-static size_t candidates(const alloc_problem *p, size_t c, long cap, long *cand)
+static size_t candidates(const split_problem *p, size_t c, long cap, long *cand)
 {
     const double *v = p->value + c * p->ngrid;
     size_t n = 0;
@@ -63,7 +63,7 @@ static int level_alloc(level *l, size_t n)
     return l->cost && l->val && l->from && l->g ? 0 : -1;
 }
 
-double alloc_dp(const alloc_problem *p, long *steps)
+double split_dp(const split_problem *p, long *steps)
 {
     const size_t C = p->nregions;
     const long B = p->budget_steps;
@@ -183,7 +183,7 @@ done:
     return result;
 }
 
-double alloc_dp_work(const alloc_problem *p)
+double split_dp_work(const split_problem *p)
 {
     const size_t C = p->nregions;
     const long B = p->budget_steps;

@@ -9,7 +9,7 @@
 #include "eval.h"
 #include "outdir.h"
 #include "plot.h"
-#include "report.h"
+#include "summary.h"
 #include "rng.h"
 
 typedef struct variant {
@@ -61,7 +61,7 @@ int cmd_compare(const cli_opts *o)
     fz_error err = {0, ""};
     scenario *s = NULL;
     outdir *dir = NULL;
-    report_reps *reps = NULL;
+    summary_reps *reps = NULL;
     eval_result *r = NULL;
     json_t *doc = NULL;
     double *allocs = NULL;
@@ -101,36 +101,36 @@ int cmd_compare(const cli_opts *o)
             names[k] = v[k].name;
         }
     if ((rc = cmd_outdir_begin(&dir, cli_outdir(o, s, dirbuf, sizeof dirbuf), s, &err)) ||
-        (rc = report_reps_open(&reps, dir, s, names, &err)))
+        (rc = summary_reps_open(&reps, dir, s, names, &err)))
         goto done;
     cli_progress bar;
     cli_progress_init(&bar, o, "compare");
     eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = (size_t)s->replications, .threads = o->threads,
-                       .policies = pol, .on_block = report_reps_block, .block_ctx = reps,
+                       .policies = pol, .on_block = summary_reps_block, .block_ctx = reps,
                        .progress = cli_progress_update, .progress_ctx = &bar};
     rc = eval_run(&r, s, allocs, K, &eo, &err);
     cli_progress_done(&bar);
-    int rc2 = report_reps_close(reps, rc ? NULL : &err);
+    int rc2 = summary_reps_close(reps, rc ? NULL : &err);
     reps = NULL;
     if (rc || (rc = rc2))
         goto done;
     /* the top level describes variant 1, as for simulate (DESIGN §5 keys) */
-    doc = report_header_json(s, "compare", 0, r->nreps);
-    json_t *first = report_eval_json(s, r, 0);
+    doc = summary_header_json(s, "compare", 0, r->nreps);
+    json_t *first = summary_eval_json(s, r, 0);
     json_object_update(doc, first);
     json_decref(first);
     json_t *arr = json_array();
     for (size_t k = 0; k < K; k++) {
-        json_t *e = report_eval_json(s, r, k);
+        json_t *e = summary_eval_json(s, r, k);
         json_object_set_new(e, "variant", json_integer((json_int_t)k + 1));
         json_object_set_new(e, "policy", json_string(scenario_policy_name(pol[k])));
-        json_object_set_new(e, "difference_to_first", report_mean_ci_json(&r->allocs[k].diff_releases));
-        json_object_set_new(e, "freedom_days_difference_to_first", report_mean_ci_json(&r->allocs[k].diff_freedom));
+        json_object_set_new(e, "difference_to_first", summary_mean_ci_json(&r->allocs[k].diff_releases));
+        json_object_set_new(e, "freedom_days_difference_to_first", summary_mean_ci_json(&r->allocs[k].diff_freedom));
         json_array_append_new(arr, e);
     }
     json_object_set_new(doc, "variants", arr);
     charts_list charts = {.n = 0};
-    if ((rc = report_write_json(dir, "summary.json", doc, &err)) ||
+    if ((rc = summary_write_json(dir, "summary.json", doc, &err)) ||
         (rc = write_compare(dir, s, r, v, &charts, &err)) ||
         (rc = cmd_finish(&dir, s, doc, &charts, o, &err)))
         goto done;
@@ -149,19 +149,19 @@ int cmd_compare(const cli_opts *o)
                 fprintf(out, " %12.0f", a->alloc[c]);
             double h = stat_ci95_half(&a->releases), d = stat_ci95_half(&a->diff_releases);
             char x[64];
-            report_ci_text(x, sizeof x, a->releases.mean, a->releases.mean - h, a->releases.mean + h, 2, 0);
+            summary_ci_text(x, sizeof x, a->releases.mean, a->releases.mean - h, a->releases.mean + h, 2, 0);
             fprintf(out, "  %-24s", x);
             if (k)
-                fprintf(out, " %s", report_ci_text(x, sizeof x, a->diff_releases.mean, a->diff_releases.mean - d,
+                fprintf(out, " %s", summary_ci_text(x, sizeof x, a->diff_releases.mean, a->diff_releases.mean - d,
                                                    a->diff_releases.mean + d, 2, 1));
             fprintf(out, "\n");
         }
-        report_print_ci_note(out, r->nreps);
+        summary_print_ci_note(out, r->nreps);
     }
     cmd_print_json(o, doc);
 done:
     if (reps)
-        report_reps_close(reps, NULL);
+        summary_reps_close(reps, NULL);
     outdir_abort(dir);
     json_decref(doc);
     eval_free(r);

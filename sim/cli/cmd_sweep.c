@@ -12,13 +12,13 @@
 #include "optimize.h"
 #include "outdir.h"
 #include "plot.h"
-#include "report.h"
+#include "summary.h"
 #include "rng.h"
 
 typedef struct point {
     double x, in_sample, marginal;
     double *alloc;
-    optimize_est value, releases;
+    stat_est value, releases;
 } point;
 
 /* FROM:TO:STEP into a list of values (at most 1000). */
@@ -81,7 +81,7 @@ static void point_error(fz_error *err, const char *set, const char *opt, const c
 /* The share bounds leave a grid point in every region (as optimize checks). */
 static int check_feasible(const scenario *s, fz_error *err)
 {
-    alloc_problem p;
+    split_problem p;
     long *lo = malloc(s->nregions * sizeof *lo), *hi = malloc(s->nregions * sizeof *hi);
     int rc = lo && hi ? optimize_problem(&p, lo, hi, s, (size_t)(s->budget_usd / s->granularity_usd + 1e-9) + 1, err)
                       : fz_fail(err, FZ_ERUNTIME, "out of memory");
@@ -92,20 +92,20 @@ static int check_feasible(const scenario *s, fz_error *err)
 
 static int solve_point(point *p, const scenario *s, const optimize_options *oo, fz_error *err)
 {
-    alloc_result res;
+    split_result res;
     int rc = optimize_saa(&res, NULL, s, RNG_STREAM_OPTIMIZE, (size_t)s->replications, optimize_cvar_reps(s), oo, err);
     if (rc)
         return rc;
     p->alloc = malloc(s->nregions * sizeof *p->alloc);
     if (!p->alloc) {
-        alloc_result_free(&res);
+        split_result_free(&res);
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
     }
     for (size_t c = 0; c < s->nregions; c++)
         p->alloc[c] = (double)res.steps[c] * s->granularity_usd;
     p->in_sample = res.value;
     p->marginal = res.budget_dual * 1000;
-    alloc_result_free(&res);
+    split_result_free(&res);
     return 0;
 }
 
@@ -123,7 +123,7 @@ static int evaluate_points(point *pts, size_t n, const scenario *s, int threads,
     for (size_t i = 0; !rc && i < n; i++) {
         pts[i].value = optimize_value(s, r, i);
         double h = stat_ci95_half(&r->allocs[i].releases), m = r->allocs[i].releases.mean;
-        pts[i].releases = (optimize_est){m, m - h, m + h};
+        pts[i].releases = (stat_est){m, m - h, m + h};
     }
     eval_free(r);
     free(allocs);
@@ -131,7 +131,7 @@ static int evaluate_points(point *pts, size_t n, const scenario *s, int threads,
 }
 
 /* ",value,lo,hi": lo and hi empty when the interval is undefined (1 replication). */
-static void csv_est(FILE *f, optimize_est e)
+static void csv_est(FILE *f, stat_est e)
 {
     fprintf(f, ",%.10g", e.value);
     if (isfinite(e.lo) && isfinite(e.hi))
@@ -141,7 +141,7 @@ static void csv_est(FILE *f, optimize_est e)
 }
 
 /* {"mean": m, "ci95": [lo, hi] or null when undefined}. */
-static json_t *est_json(optimize_est e)
+static json_t *est_json(stat_est e)
 {
     return json_pack("{s:f, s:o}", "mean", e.value,
                      "ci95", isfinite(e.lo) && isfinite(e.hi) ? json_pack("[f, f]", e.lo, e.hi) : json_null());
@@ -419,7 +419,7 @@ int cmd_sweep(const cli_opts *o)
     cli_progress_init(&bar, o, "sweep");
     optimize_options oo = {.threads = o->threads, .time_limit = o->time_limit, .progress = cli_progress_stage,
                            .progress_ctx = &bar};
-    doc = report_header_json(s, "sweep", (size_t)s->replications, (size_t)s->replications);
+    doc = summary_header_json(s, "sweep", (size_t)s->replications, (size_t)s->replications);
     charts_list charts = {.n = 0};
     if (o->tornado_pct > 0) {
         rc = run_tornado(o, s, &oo, dir, &charts, doc, &err);
@@ -455,7 +455,7 @@ int cmd_sweep(const cli_opts *o)
         if ((rc = write_sweep(dir, s, pts, n, param, !o->param_range, &charts, doc, &err)))
             goto done;
     }
-    if ((rc = report_write_json(dir, "summary.json", doc, &err)) ||
+    if ((rc = summary_write_json(dir, "summary.json", doc, &err)) ||
         (rc = cmd_finish(&dir, s, doc, &charts, o, &err)))
         goto done;
     FILE *out = o->json ? stderr : stdout; /* stdout carries only JSON then */
@@ -471,10 +471,10 @@ int cmd_sweep(const cli_opts *o)
             for (size_t c = 0; c < s->nregions; c++)
                 fprintf(out, " %12.0f", pts[i].alloc[c]);
             char v[64];
-            report_ci_text(v, sizeof v, pts[i].value.value, pts[i].value.lo, pts[i].value.hi, 2, 0);
+            summary_ci_text(v, sizeof v, pts[i].value.value, pts[i].value.lo, pts[i].value.hi, 2, 0);
             fprintf(out, "  %-26s %.3f\n", v, pts[i].marginal);
         }
-        report_print_ci_note(out, (size_t)s->replications);
+        summary_print_ci_note(out, (size_t)s->replications);
     } else if (!o->quiet) {
         fprintf(out, "fianza sweep --tornado %g: %s; ranked parameters in %s/tornado.csv\n", o->tornado_pct, s->name,
                cli_outdir(o, s, dirbuf, sizeof dirbuf));

@@ -1,4 +1,4 @@
-/* alloc_util.h: helpers shared by check_alloc.c and check_alloc_lp.c (the
+/* split_util.h: helpers shared by check_split.c and check_split_lp.c (the
  * allocation model on its own).  Static functions; include after
  * check_common.h. */
 #ifndef FZ_ALLOC_UTIL_H
@@ -6,7 +6,7 @@
 
 #include <math.h>
 
-#include "alloc.h"
+#include "split.h"
 #include "check_common.h"
 
 #define MAXC 3
@@ -16,7 +16,7 @@
 static int close_to(double a, double b, double tol) { return fabs(a - b) <= tol * (1 + fabs(a) + fabs(b)); }
 
 /* Objective of a split: sum of values (mean) or CVaR of per-replication totals. */
-static double split_value(const alloc_problem *p, const long *g)
+static double split_value(const split_problem *p, const long *g)
 {
     if (!p->cvar) {
         double v = 0;
@@ -30,10 +30,10 @@ static double split_value(const alloc_problem *p, const long *g)
         for (size_t c = 0; c < p->nregions; c++)
             tot[s] += p->rep_value[(s * p->nregions + c) * p->ngrid + (size_t)g[c]];
     }
-    return alloc_cvar(tot, p->nreps, p->alpha);
+    return split_cvar(tot, p->nreps, p->alpha);
 }
 
-static int feasible(const alloc_problem *p, const long *g)
+static int feasible(const split_problem *p, const long *g)
 {
     long sum = 0;
     for (size_t c = 0; c < p->nregions; c++) {

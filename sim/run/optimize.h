@@ -1,6 +1,10 @@
-/* optimize: DESIGN §2-3 end to end, as a library call.
+/* Folder sim/run/ (library fz_run): the engine, release curves, evaluation,
+ * the optimisation pipeline, statistics and MPI.  It sees models/ and
+ * nothing downstream: no file writing, no charts (README "Map").
  *
- *   curves (stream "optimize")  ->  MIP (alloc_solve)  ->  allocation
+ * optimize: DESIGN §2-3 end to end, as a library call.
+ *
+ *   curves (stream "optimize")  ->  MIP (split_solve)  ->  allocation
  *   baselines: equal split, proportional to expected fundable cases, and the
  *   expected-value solution (every random quantity replaced by its mean)
  *   evaluation of all four on stream "evaluate" (common random numbers)
@@ -12,7 +16,7 @@
 #ifndef FZ_OPTIMIZE_H
 #define FZ_OPTIMIZE_H
 
-#include "alloc.h"
+#include "split.h"
 #include "curve.h"
 #include "eval.h"
 #include "scenario.h"
@@ -26,7 +30,7 @@ extern const char *const optimize_alloc_names[OPT_NALLOC];
 /* Time limit of each CVaR solve when --solver-time-limit is not given:
  * CVaR MIPs over many regions can run for hours (branch-and-bound with S
  * scenario rows).  A solve that reaches it reports its bound and gap
- * (alloc_result), and the gap estimate uses that bound (still an upper
+ * (split_result), and the gap estimate uses that bound (still an upper
  * bound).  Mean-objective solves have no default limit: the DP proves them. */
 #define OPTIMIZE_CVAR_TIME_LIMIT 60
 
@@ -45,22 +49,22 @@ typedef struct optimize_options {
 } optimize_options;
 
 /* An estimate with a 95% confidence interval (lo, hi NAN when not available). */
-typedef struct optimize_est {
+typedef struct stat_est {
     double value, lo, hi;
-} optimize_est;
+} stat_est;
 
 typedef struct optimize_result {
     size_t nregions;
     double *allocs; /* OPT_NALLOC x nregions, USD */
-    alloc_result mip;
+    split_result mip;
     size_t cvar_reps; /* replications in the CVaR model (0 unless cvar) */
     curve_set *curves;  /* optimize stream */
     double *ev_curve;   /* expected-value curves [c * ngrid + g] */
     eval_result *eval;  /* the four allocations on the evaluate stream */
-    optimize_est objective[OPT_NALLOC]; /* out of sample, in the scenario's objective */
-    optimize_est diff[OPT_NALLOC];      /* paired: allocation k minus the optimum */
-    optimize_est vss, evpi, wait_and_see;
-    optimize_est gap, gap_upper;        /* MMW: upper-bound estimate U, gap U - L */
+    stat_est objective[OPT_NALLOC]; /* out of sample, in the scenario's objective */
+    stat_est diff[OPT_NALLOC];      /* paired: allocation k minus the optimum */
+    stat_est vss, evpi, wait_and_see;
+    stat_est gap, gap_upper;        /* MMW: upper-bound estimate U, gap U - L */
     int gap_time_limited;               /* batches stopped by the time limit (their bound used) */
     double gap_ci_upper;                /* one-sided 95% bound on the gap */
     double *batch_values;               /* gap_batches in-sample optima */
@@ -74,18 +78,18 @@ void optimize_free(optimize_result *r);
 /* The SAA problem of one stream: curves of nreps replications (the first
  * cvar_reps of them kept for the CVaR model when the objective is cvar),
  * then the MIP.  *curves (if not NULL) receives the curves. */
-int optimize_saa(alloc_result *res, curve_set **curves, const scenario *s, uint64_t stream, size_t nreps,
+int optimize_saa(split_result *res, curve_set **curves, const scenario *s, uint64_t stream, size_t nreps,
                  size_t cvar_reps, const optimize_options *o, fz_error *err);
 
 /* Replications the CVaR model uses for a scenario (0 unless objective cvar). */
 size_t optimize_cvar_reps(const scenario *s);
 
 /* Out-of-sample value of allocation k in the scenario's objective, with CI. */
-optimize_est optimize_value(const scenario *s, const eval_result *r, size_t k);
+stat_est optimize_value(const scenario *s, const eval_result *r, size_t k);
 
 /* Builds the allocation problem of a scenario over curves (bounds from the
  * share limits); value points into the caller's arrays. */
-int optimize_problem(alloc_problem *p, long *lo, long *hi, const scenario *s, size_t ngrid, fz_error *err);
+int optimize_problem(split_problem *p, long *lo, long *hi, const scenario *s, size_t ngrid, fz_error *err);
 
 /* Estimated run time from a measured pilot: the release curves and the
  * wait-and-see DP of the first `pilot` replications of the optimize stream

@@ -1,4 +1,8 @@
-/* cmds: one function per fianza command (sim/cmd_<verb>.c), called by main
+/* Folder sim/cli/ (fz_cli and the fianza executable): options, main and one
+ * cmd_<verb>.c per command, the only place that sees every other folder and
+ * the only place that exits (README "Map").
+ *
+ * cmds: one function per fianza command (sim/cli/cmd_<verb>.c), called by main
  * with parsed options.  Each returns an exit status (0, 1 or 2) after
  * printing any error itself; none calls exit(). */
 #ifndef FZ_CMDS_H

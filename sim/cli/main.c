@@ -1,5 +1,5 @@
 /* fianza: plan a bail-bond fund (README.md).  Parses the command line and
- * hands over to one sim/cmd_<verb>.c per command; the only exit is here. */
+ * hands over to one sim/cli/cmd_<verb>.c per command; the only exit is here. */
 #include <errno.h>
 #include <fcntl.h>
 #include <gsl/gsl_errno.h>

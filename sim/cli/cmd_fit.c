@@ -26,7 +26,7 @@
 #include "html.h"
 #include "outdir.h"
 #include "plot.h"
-#include "report.h"
+#include "summary.h"
 #include "stats.h"
 
 typedef struct fit_run {
@@ -473,7 +473,7 @@ int cmd_fit(const cli_opts *o)
     qsort(xs, r.n, sizeof *xs, cmp_double);
     doc = summary_json(&r);
     charts_list charts = {.n = 0};
-    if ((rc = report_write_json(dir, "summary.json", doc, &err)) || (rc = write_fit_csv(dir, &r, &err)) ||
+    if ((rc = summary_write_json(dir, "summary.json", doc, &err)) || (rc = write_fit_csv(dir, &r, &err)) ||
         (rc = write_charts(dir, &r, xs, &charts, &err)) ||
         (rc = charts_render(dir, &charts, o->no_plots, o->quiet, &err)) ||
         (rc = html_fit_report(dir, doc, &charts, &err)))
