@@ -48,11 +48,6 @@ typedef struct optimize_options {
     void *progress_ctx;
 } optimize_options;
 
-/* An estimate with a 95% confidence interval (lo, hi NAN when not available). */
-typedef struct stat_est {
-    double value, lo, hi;
-} stat_est;
-
 typedef struct optimize_result {
     size_t nregions;
     double *allocs; /* OPT_NALLOC x nregions, USD */

@@ -9,6 +9,11 @@
 
 #include <stddef.h>
 
+/* An estimate with a 95% confidence interval (lo, hi NAN when not available). */
+typedef struct stat_est {
+    double value, lo, hi;
+} stat_est;
+
 typedef struct stat_acc {
     double n, mean, m2;
 } stat_acc;
