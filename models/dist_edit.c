@@ -96,7 +96,7 @@ void dist_files(const dist *d, void (*fn)(void *ctx, const char *file), void *ct
 {
     if (!d)
         return;
-    if (d->fam == DIST_EMPIRICAL && d->file)
+    if (d->file) /* empirical */
         fn(ctx, d->file);
     for (size_t i = 0; i < d->ncomp; i++)
         dist_files(d->comp[i], fn, ctx);
