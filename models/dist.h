@@ -99,7 +99,8 @@ double dist_lower(const dist *d);
 double dist_upper(const dist *d);
 
 /* Mean and variance of the (truncated) distribution, from closed-form
- * partial moments (dist.c); returns 0 or FZ_ERUNTIME if not finite. */
+ * partial moments (each family's, models/family_NAME.c); returns 0 or
+ * FZ_ERUNTIME if not finite. */
 int dist_mean(const dist *d, double *mean, fz_error *err);
 int dist_variance(const dist *d, double *var, fz_error *err);
 

@@ -25,13 +25,17 @@
  * by central differences at the optimum; Var(t) = I^-1 (Cholesky, GSL), and
  * each reported parameter phi_j depends on t_j alone, so se(phi_j) =
  * |d phi_j / d t_j| se(t_j) (the delta method; exact for the observed
- * information since the gradient vanishes at the optimum). */
+ * information since the gradient vanishes at the optimum).
+ *
+ * Generic over the family table: each family's likelihood from the
+ * statistics, starting point and parameter transforms are its fit hooks
+ * (family.h, in models/family_NAME.c); the kept mass F(hi) - F(lo) is
+ * family.c's, in logs. */
 #include "fit.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multimin.h>
-#include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
