@@ -205,6 +205,30 @@ START_TEST(test_dist_cdf_is_fit_cdf)
 }
 END_TEST
 
+/* dist_edit reads the table: no numeric arguments for the families without
+ * parameters, no key edits inside a mixture (whose body is not key=value). */
+START_TEST(test_edit_uses_table)
+{
+    char names[8][16];
+    double v[8];
+    ck_assert_int_eq(dist_args("mixture(1: fixed(1); 1: fixed(2))", names, v, 8), 0);
+    ck_assert_int_eq(dist_args("empirical(file=a.csv, column=x, max=3)", names, v, 8), 0);
+    ck_assert_int_eq(dist_args("gamma(shape=2, scale=3, max=40)", names, v, 8), 3);
+    ck_assert_str_eq(names[2], "max");
+    ck_assert_double_eq(v[2], 40);
+    ck_assert_int_eq(dist_args("fixed(1500)", names, v, 8), 1);
+    ck_assert_str_eq(names[0], "value");
+    char *out = NULL;
+    fz_error err = {0, ""};
+    ck_assert_int_eq(dist_set_arg(&out, "mixture(1: fixed(1); 1: fixed(2))", "value", "3", &err), FZ_EINPUT);
+    ck_assert_ptr_null(out);
+    ck_assert_str_eq(err.msg, "cannot set 'value' inside a mixture: set the whole distribution");
+    ck_assert_int_eq(dist_set_arg(&out, "empirical(file=a.csv, column=x)", "max", "3", &err), 0);
+    ck_assert_str_eq(out, "empirical(file=a.csv, column=x, max=3)");
+    free(out);
+}
+END_TEST
+
 static Suite *make_dist_family_suite(void)
 {
     Suite *s = suite_create("dist_family");
@@ -214,6 +238,7 @@ static Suite *make_dist_family_suite(void)
     tcase_add_loop_test(tc, test_partial_moments, 0, NCASES);
     tcase_add_loop_test(tc, test_draw_mean, 0, NCASES);
     tcase_add_test(tc, test_dist_cdf_is_fit_cdf);
+    tcase_add_test(tc, test_edit_uses_table);
     suite_add_tcase(s, tc);
     return s;
 }
