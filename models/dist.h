@@ -16,17 +16,31 @@
 
 #include "fz_error.h"
 
-typedef enum dist_family {
-    DIST_FIXED,
-    DIST_UNIFORM,
-    DIST_NORMAL,
-    DIST_LOGNORMAL,
-    DIST_GAMMA,
-    DIST_WEIBULL,
-    DIST_EXPONENTIAL,
-    DIST_EMPIRICAL,
-    DIST_MIXTURE
-} dist_family;
+/* The families, one line each: X(ID, name, fit), fit = 1 when `fianza fit`
+ * fits the family (it then has fit hooks, family.h).  Adding a family is one
+ * file models/family_NAME.c defining `const family_type family_NAME` and one
+ * line here.  The order is the order of the enum below, of `fianza fit`'s
+ * tables and of its ties in the ranking (fitted families first). */
+#define FZ_FAMILIES(X)              \
+    X(LOGNORMAL, lognormal, 1)      \
+    X(GAMMA, gamma, 1)              \
+    X(WEIBULL, weibull, 1)          \
+    X(EXPONENTIAL, exponential, 1)  \
+    X(NORMAL, normal, 1)            \
+    X(FIXED, fixed, 0)              \
+    X(UNIFORM, uniform, 0)          \
+    X(EMPIRICAL, empirical, 0)      \
+    X(MIXTURE, mixture, 0)
+
+#define FZ_FAMILY_ENUM(ID, name, fit) DIST_##ID,
+typedef enum dist_family { FZ_FAMILIES(FZ_FAMILY_ENUM) DIST_NFAMILIES } dist_family;
+#undef FZ_FAMILY_ENUM
+
+/* A truncated family is sampled by rejection while the kept mass is at least
+ * 1/4, with at most this many tries before it falls back to inversion.  The
+ * engine's inline sampler (sim/run/engine.c) uses the same constant: the two
+ * must agree, or the engine's draws would differ from dist_sample's. */
+enum { DIST_REJECT_TRIES = 64 };
 
 typedef struct dist dist;
 
@@ -49,7 +63,7 @@ double dist_sample(const dist *d, gsl_rng *r);
  *   UNIFORM            a + b * U                 (U = gsl_rng_uniform)
  *   GAMMA              gsl_ran_gamma(r, a, b)    (shape a >= 1, untruncated)
  *   LOGNORMAL          exp(a + gsl_ran_gaussian_ziggurat(r, b))
- *   LOGNORMAL_REJECT   up to 64 LOGNORMAL draws until one is in [lo, hi]; a
+ *   LOGNORMAL_REJECT   up to DIST_REJECT_TRIES LOGNORMAL draws until one is in [lo, hi]; a
  *                      draw with exponent z < zlo or z > zhi is outside for
  *                      sure (no need for exp); then dist_sample_inverse
  *   CALL               anything else: call dist_sample. */
@@ -85,7 +99,8 @@ double dist_lower(const dist *d);
 double dist_upper(const dist *d);
 
 /* Mean and variance of the (truncated) distribution, from closed-form
- * partial moments (dist.c); returns 0 or FZ_ERUNTIME if not finite. */
+ * partial moments (each family's, models/family_NAME.c); returns 0 or
+ * FZ_ERUNTIME if not finite. */
 int dist_mean(const dist *d, double *mean, fz_error *err);
 int dist_variance(const dist *d, double *var, fz_error *err);
 

@@ -18,8 +18,10 @@ int dist_set_arg(char **out, const char *text, const char *arg, const char *valu
     if (open == t.n || t.s[t.n - 1] != ')')
         return fz_fail(err, FZ_EINPUT, "'%s' is not a distribution", text);
     span name = trim((span){t.s, open});
-    if (span_eq(name, "mixture"))
-        return fz_fail(err, FZ_EINPUT, "cannot set '%s' inside a mixture: set the whole distribution", arg);
+    int fam = family_find(name.s, name.n);
+    if (fam >= 0 && family_table[fam]->parse_body) /* not key=value: a mixture */
+        return fz_fail(err, FZ_EINPUT, "cannot set '%s' inside a %s: set the whole distribution", arg,
+                       family_table[fam]->name);
     span body = {t.s + open + 1, t.n - open - 2};
     /* written through a memory stream: the result has no size to foresee
      * (an argument given twice is replaced twice) */
@@ -69,8 +71,11 @@ int dist_args(const char *text, char names[][16], double *values, int max)
     size_t open = 0;
     while (open < t.n && t.s[open] != '(')
         open++;
-    if (open == t.n || t.s[t.n - 1] != ')' || span_eq(trim((span){t.s, open}), "mixture") ||
-        span_eq(trim((span){t.s, open}), "empirical"))
+    if (open == t.n || t.s[t.n - 1] != ')')
+        return 0;
+    span name = trim((span){t.s, open});
+    int f = family_find(name.s, name.n);
+    if (f >= 0 && family_table[f]->nparams == 0) /* mixture, empirical: nothing numeric to vary */
         return 0;
     span body = {t.s + open + 1, t.n - open - 2};
     int k = 0;
@@ -96,7 +101,7 @@ void dist_files(const dist *d, void (*fn)(void *ctx, const char *file), void *ct
 {
     if (!d)
         return;
-    if (d->fam == DIST_EMPIRICAL && d->file)
+    if (d->file) /* empirical */
         fn(ctx, d->file);
     for (size_t i = 0; i < d->ncomp; i++)
         dist_files(d->comp[i], fn, ctx);

@@ -25,31 +25,32 @@
  * by central differences at the optimum; Var(t) = I^-1 (Cholesky, GSL), and
  * each reported parameter phi_j depends on t_j alone, so se(phi_j) =
  * |d phi_j / d t_j| se(t_j) (the delta method; exact for the observed
- * information since the gradient vanishes at the optimum). */
+ * information since the gradient vanishes at the optimum).
+ *
+ * Generic over the family table: each family's likelihood from the
+ * statistics, starting point and parameter transforms are its fit hooks
+ * (family.h, in models/family_NAME.c); the kept mass F(hi) - F(lo) is
+ * family.c's, in logs. */
 #include "fit.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_multimin.h>
-#include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fit_int.h"
 
-static const char *const family_names[FIT_NFAMILIES] = {"lognormal", "gamma", "weibull", "exponential", "normal"};
-
-const char *fit_family_name(fit_family f) { return (unsigned)f < FIT_NFAMILIES ? family_names[f] : "?"; }
+const char *fit_family_name(fit_family f) { return dist_family_name(f); }
 
 int fit_family_parse(const char *name, fit_family *out)
 {
-    for (int f = 0; f < FIT_NFAMILIES; f++)
-        if (!strcmp(name, family_names[f])) {
-            *out = (fit_family)f;
-            return 0;
-        }
-    return -1;
+    int f = family_find(name, strlen(name));
+    if (f < 0 || !family_table[f]->fit)
+        return -1;
+    *out = (fit_family)f;
+    return 0;
 }
 
 void fit_options_init(fit_options *o)
@@ -58,75 +59,46 @@ void fit_options_init(fit_options *o)
     o->hi = INFINITY;
 }
 
-int fit_nparams(fit_family f) { return f == FIT_EXPONENTIAL ? 1 : 2; }
+/* ---- parameter transforms: the family's, or t = log p and phi = p ---- */
 
-/* ---- the data and the log-likelihood ---- */
-
-static double loglik(const fit_data *d, const double *p)
-{
-    double n = (double)d->n, s;
-    switch (d->fam) {
-    case FIT_LOGNORMAL: {
-        double dm = d->lmean - p[0];
-        s = -n * d->lmean - n * log(p[1]) - 0.5 * n * log(2 * M_PI) - (d->lm2 + n * dm * dm) / (2 * p[1] * p[1]);
-        break;
-    }
-    case FIT_NORMAL: {
-        double dm = d->mean - p[0];
-        s = -n * log(p[1]) - 0.5 * n * log(2 * M_PI) - (d->m2 + n * dm * dm) / (2 * p[1] * p[1]);
-        break;
-    }
-    case FIT_GAMMA:
-        s = (p[0] - 1) * n * d->lmean - n * d->mean / p[1] - n * gsl_sf_lngamma(p[0]) - n * p[0] * log(p[1]);
-        break;
-    case FIT_EXPONENTIAL: s = -n * log(p[0]) - n * d->mean / p[0]; break;
-    case FIT_WEIBULL: {
-        double sum = 0;
-        for (size_t i = 0; i < d->n; i++)
-            sum += pow(d->x[i] / p[1], p[0]);
-        s = n * log(p[0]) - n * p[0] * log(p[1]) + (p[0] - 1) * n * d->lmean - sum;
-        break;
-    }
-    default: return NAN;
-    }
-    return s - n * fit_log_mass(d->fam, p, d->lo, d->hi);
-}
-
-/* Unconstrained t <-> canonical p, and d phi_j / d t_j for the reported phi. */
 static void to_canonical(const fit_data *d, const double *t, double *p)
 {
-    switch (d->fam) {
-    case FIT_LOGNORMAL: p[0] = t[0], p[1] = exp(t[1]); break;
-    case FIT_NORMAL: p[0] = d->s0 * t[0], p[1] = d->s0 * exp(t[1]); break;
-    case FIT_EXPONENTIAL: p[0] = exp(t[0]); break;
-    default: p[0] = exp(t[0]), p[1] = exp(t[1]); break;
-    }
+    if (d->type->fit->to_canonical)
+        d->type->fit->to_canonical(d, t, p);
+    else
+        for (int j = 0; j < d->type->nparams; j++)
+            p[j] = exp(t[j]);
 }
 
 static void from_canonical(const fit_data *d, const double *p, double *t)
 {
-    switch (d->fam) {
-    case FIT_LOGNORMAL: t[0] = p[0], t[1] = log(p[1]); break;
-    case FIT_NORMAL: t[0] = p[0] / d->s0, t[1] = log(p[1] / d->s0); break;
-    case FIT_EXPONENTIAL: t[0] = log(p[0]); break;
-    default: t[0] = log(p[0]), t[1] = log(p[1]); break;
-    }
+    if (d->type->fit->from_canonical)
+        d->type->fit->from_canonical(d, p, t);
+    else
+        for (int j = 0; j < d->type->nparams; j++)
+            t[j] = log(p[j]);
 }
 
-/* Reported parameters (fit.h) from canonical ones, with d phi / d t. */
 static void reported(const fit_data *d, const double *p, double *phi, double *dphi)
 {
-    switch (d->fam) {
-    case FIT_LOGNORMAL: phi[0] = dphi[0] = exp(p[0]), phi[1] = dphi[1] = p[1]; break;
-    case FIT_NORMAL: phi[0] = p[0], dphi[0] = d->s0, phi[1] = dphi[1] = p[1]; break;
-    case FIT_EXPONENTIAL: phi[0] = dphi[0] = p[0]; break;
-    default: phi[0] = dphi[0] = p[0], phi[1] = dphi[1] = p[1]; break;
-    }
+    if (d->type->fit->reported)
+        d->type->fit->reported(d, p, phi, dphi);
+    else
+        for (int j = 0; j < d->type->nparams; j++)
+            phi[j] = dphi[j] = p[j];
+}
+
+/* ---- the log-likelihood ---- */
+
+static double loglik(const fit_data *d, const double *p)
+{
+    family_trunc f = {d->type, {p[0], d->type->nparams > 1 ? p[1] : 0}, d->lo, d->hi};
+    return d->type->fit->loglik(d, p) - (double)d->n * family_trunc_logmass(&f);
 }
 
 static double loglik_t(const fit_data *d, const double *t)
 {
-    double p[2];
+    double p[2] = {0, 0};
     to_canonical(d, t, p);
     return loglik(d, p);
 }
@@ -222,40 +194,14 @@ static int std_errors(const fit_data *d, const double *t, int np, double *se_t)
 }
 
 /* Support check: index of the first value the family cannot produce, or n. */
-static size_t first_outside(fit_family f, const double *x, size_t n, const char **what)
+static size_t first_outside(const family_type *t, const double *x, size_t n, const char **what)
 {
-    *what = f == FIT_EXPONENTIAL ? "x >= 0" : "x > 0";
+    int closed = t->fit->lo_closed;
+    *what = closed ? "x >= 0" : "x > 0";
     for (size_t i = 0; i < n; i++)
-        if (f == FIT_EXPONENTIAL ? x[i] < 0 : f != FIT_NORMAL && !(x[i] > 0))
+        if (closed ? x[i] < t->natural_lo : !(x[i] > t->natural_lo))
             return i;
     return n;
-}
-
-/* Closed-form or starting canonical parameters; returns 1 if they are the MLE. */
-static int start(const fit_data *d, double *p)
-{
-    int cut_lo = fit_cuts_lo(d->fam, d->lo), cut_hi = isfinite(d->hi);
-    double n = (double)d->n, lsd = sqrt(d->lm2 / n);
-    switch (d->fam) {
-    case FIT_LOGNORMAL: p[0] = d->lmean, p[1] = lsd; return !cut_lo && !cut_hi;
-    case FIT_NORMAL: p[0] = d->mean, p[1] = d->s0; return !cut_lo && !cut_hi;
-    case FIT_EXPONENTIAL:
-        p[0] = cut_lo ? d->mean - d->lo : d->mean;
-        if (!(p[0] > 0))
-            p[0] = d->mean > 0 ? d->mean : 1;
-        return !cut_hi;
-    case FIT_GAMMA: {
-        double s = log(d->mean) - d->lmean;
-        p[0] = s > 0 ? (3 - s + sqrt((s - 3) * (s - 3) + 24 * s)) / (12 * s) : 1;
-        p[1] = d->mean / p[0];
-        return 0;
-    }
-    case FIT_WEIBULL:
-        p[0] = lsd > 0 ? M_PI / (lsd * sqrt(6)) : 1;
-        p[1] = exp(d->lmean + 0.5772156649015329 / p[0]);
-        return 0;
-    default: return 0;
-    }
 }
 
 static void skip(fit_result *out, size_t index, const char *fmt, double v, const char *what)
@@ -265,67 +211,62 @@ static void skip(fit_result *out, size_t index, const char *fmt, double v, const
     snprintf(out->reason, sizeof out->reason, fmt, v, what);
 }
 
-int fit_family_mle(fit_result *out, fit_family fam, const double *x, size_t n, const fit_options *opt,
-                   fz_error *err)
+/* The result before fitting: family, names, truncation, every number NaN. */
+static int init_result(fit_result *out, fit_family fam, const fit_options *opt, fz_error *err)
 {
     memset(out, 0, sizeof *out);
-    static const char *const names[FIT_NFAMILIES][2] = {
-        {"median", "sigma"}, {"shape", "scale"}, {"shape", "scale"}, {"mean", NULL}, {"mean", "sd"}};
     out->family = fam;
-    out->nparams = fit_nparams(fam);
-    out->names[0] = names[fam][0];
-    out->names[1] = names[fam][1];
     out->lo = opt ? opt->lo : -INFINITY;
     out->hi = opt ? opt->hi : INFINITY;
     out->loglik = out->aic = out->bic = out->ks = out->ks_p = out->ad = NAN;
     out->se[0] = out->se[1] = out->param[0] = out->param[1] = NAN;
-    if ((unsigned)fam >= FIT_NFAMILIES)
+    if ((unsigned)fam >= DIST_NFAMILIES || !family_table[fam]->fit)
         return fz_fail(err, FZ_EINPUT, "unknown family %d", (int)fam);
+    const family_type *t = family_table[fam];
+    out->nparams = t->nparams;
+    out->names[0] = t->fit->names[0];
+    out->names[1] = t->fit->names[1];
     if (!(out->lo < out->hi))
         return fz_fail(err, FZ_EINPUT, "the truncation range [%g, %g] is empty", out->lo, out->hi);
-    if (n < 2)
-        return fz_fail(err, FZ_EINPUT, "%zu value%s: at least 2 are needed to fit a distribution", n,
-                       n == 1 ? "" : "s");
-    fit_data d = {.fam = fam, .x = x, .n = n, .lo = out->lo, .hi = out->hi};
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(x[i]) || x[i] < d.lo || x[i] > d.hi)
-            return fz_fail(err, FZ_EINPUT, "value %g (number %zu) is outside the fitted range [%g, %g]", x[i],
-                           i + 1, d.lo, d.hi);
-    const char *what;
-    size_t bad = first_outside(fam, x, n, &what);
-    if (bad < n) {
-        skip(out, bad, "%g is outside the family's support (%s)", x[bad], what);
-        return 0;
-    }
-    /* sufficient statistics (Welford for stability) */
-    for (size_t i = 0; i < n; i++) {
-        double k = (double)(i + 1), dx = x[i] - d.mean;
-        d.mean += dx / k;
-        d.m2 += dx * (x[i] - d.mean);
-        if (fam != FIT_NORMAL && fam != FIT_EXPONENTIAL) {
-            double lx = log(x[i]), dl = lx - d.lmean;
-            d.lmean += dl / k;
-            d.lm2 += dl * (lx - d.lmean);
+    return 0;
+}
+
+/* Sufficient statistics (Welford, for stability); 0 when there is no spread. */
+static int statistics(fit_data *d)
+{
+    int logs = d->type->fit->uses_logs;
+    for (size_t i = 0; i < d->n; i++) {
+        double k = (double)(i + 1), dx = d->x[i] - d->mean;
+        d->mean += dx / k;
+        d->m2 += dx * (d->x[i] - d->mean);
+        if (logs) {
+            double lx = log(d->x[i]), dl = lx - d->lmean;
+            d->lmean += dl / k;
+            d->lm2 += dl * (lx - d->lmean);
         }
     }
-    d.s0 = sqrt(d.m2 / (double)n);
-    if (!(d.m2 > 0) || ((fam == FIT_LOGNORMAL || fam == FIT_GAMMA || fam == FIT_WEIBULL) && !(d.lm2 > 0))) {
-        skip(out, 0, "all values equal %g%s", x[0], ": there is no spread to fit");
-        return 0;
-    }
+    d->s0 = sqrt(d->m2 / (double)d->n);
+    return d->m2 > 0 && (!logs || d->lm2 > 0);
+}
+
+/* The estimates (closed form or simplex), their standard errors and the
+ * information criteria. */
+static int estimate(fit_result *out, const fit_data *d)
+{
+    const family_fit *ft = d->type->fit;
     int np = out->nparams;
     double p[2] = {0, 0}, t[2] = {0, 0}, se_t[2] = {NAN, NAN}, dphi[2] = {0, 0};
-    out->closed_form = start(&d, p);
-    from_canonical(&d, p, t);
+    out->closed_form = ft->start(d, p);
+    from_canonical(d, p, t);
     if (out->closed_form) {
         out->converged = 1;
     } else {
-        int c1 = simplex(&d, t, np, 0.1, &out->iterations);
-        int c2 = simplex(&d, t, np, 0.02, &out->iterations); /* restart at the optimum */
+        int c1 = simplex(d, t, np, 0.1, &out->iterations);
+        int c2 = simplex(d, t, np, 0.02, &out->iterations); /* restart at the optimum */
         out->converged = c1 && c2;
-        to_canonical(&d, t, p);
+        to_canonical(d, t, p);
     }
-    out->loglik = loglik(&d, p);
+    out->loglik = loglik(d, p);
     if (!isfinite(out->loglik)) {
         out->ok = 0; /* as skip(), with words for a non-finite log-likelihood (not "-nan") */
         out->bad_index = 0;
@@ -334,12 +275,41 @@ int fit_family_mle(fit_result *out, fit_family fam, const double *x, size_t n, c
         return 0;
     }
     out->ok = 1;
-    reported(&d, p, out->param, dphi);
-    if (std_errors(&d, t, np, se_t) == 0)
+    reported(d, p, out->param, dphi);
+    if (std_errors(d, t, np, se_t) == 0)
         for (int j = 0; j < np; j++)
             out->se[j] = fabs(dphi[j]) * se_t[j];
     out->aic = 2.0 * np - 2 * out->loglik;
-    out->bic = np * log((double)n) - 2 * out->loglik;
+    out->bic = np * log((double)d->n) - 2 * out->loglik;
+    return 1;
+}
+
+int fit_family_mle(fit_result *out, fit_family fam, const double *x, size_t n, const fit_options *opt,
+                   fz_error *err)
+{
+    int rc = init_result(out, fam, opt, err);
+    if (rc)
+        return rc;
+    if (n < 2)
+        return fz_fail(err, FZ_EINPUT, "%zu value%s: at least 2 are needed to fit a distribution", n,
+                       n == 1 ? "" : "s");
+    fit_data d = {.type = family_table[fam], .x = x, .n = n, .lo = out->lo, .hi = out->hi};
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]) || x[i] < d.lo || x[i] > d.hi)
+            return fz_fail(err, FZ_EINPUT, "value %g (number %zu) is outside the fitted range [%g, %g]", x[i],
+                           i + 1, d.lo, d.hi);
+    const char *what;
+    size_t bad = first_outside(d.type, x, n, &what);
+    if (bad < n) {
+        skip(out, bad, "%g is outside the family's support (%s)", x[bad], what);
+        return 0;
+    }
+    if (!statistics(&d)) {
+        skip(out, 0, "all values equal %g%s", x[0], ": there is no spread to fit");
+        return 0;
+    }
+    if (!estimate(out, &d))
+        return 0;
     return fit_gof(out, x, n, err);
 }
 
@@ -347,14 +317,23 @@ int fit_all(fit_result out[FIT_NFAMILIES], size_t *nfit, const double *x, size_t
             fz_error *err)
 {
     fit_result tmp[FIT_NFAMILIES];
-    for (int f = 0; f < FIT_NFAMILIES; f++) {
-        int rc = fit_family_mle(&tmp[f], (fit_family)f, x, n, opt, err);
+    size_t m = 0;
+    for (int f = 0; f < DIST_NFAMILIES; f++) {
+        if (!family_table[f]->fit)
+            continue;
+        if (m == FIT_NFAMILIES) /* FZ_FAMILIES marks fewer families fit than have fit hooks */
+            return fz_fail(err, FZ_ERUNTIME, "family table: %s has fit hooks but is not marked fit",
+                           family_table[f]->name);
+        int rc = fit_family_mle(&tmp[m++], (fit_family)f, x, n, opt, err);
         if (rc)
             return rc;
     }
+    if (m != FIT_NFAMILIES)
+        return fz_fail(err, FZ_ERUNTIME, "family table: %zu families have fit hooks, FZ_FAMILIES marks %d", m,
+                       (int)FIT_NFAMILIES);
     /* fitted families by increasing AIC (insertion sort keeps family order on ties), then the rest */
     size_t k = 0;
-    for (int f = 0; f < FIT_NFAMILIES; f++) {
+    for (size_t f = 0; f < m; f++) {
         if (!tmp[f].ok)
             continue;
         size_t j = k++;
@@ -365,7 +344,7 @@ int fit_all(fit_result out[FIT_NFAMILIES], size_t *nfit, const double *x, size_t
         out[j] = tmp[f];
     }
     *nfit = k;
-    for (int f = 0; f < FIT_NFAMILIES; f++)
+    for (size_t f = 0; f < m; f++)
         if (!tmp[f].ok)
             out[k++] = tmp[f];
     return 0;

@@ -1,7 +1,8 @@
 /* fit: maximum-likelihood fits of the scenario families to data, and
  * goodness-of-fit statistics (`fianza fit`).
  *
- * Families: lognormal, gamma, weibull, exponential and normal, each
+ * Families: lognormal, gamma, weibull, exponential and normal (those with
+ * fit hooks in the family table, family.h), each
  * optionally truncated to [lo, hi]: the likelihood is that of the conditional
  * distribution, sum log f(x_i) - n log(F(hi) - F(lo)), not of a shifted one,
  * so a sample that only shows values above a threshold still estimates the
@@ -22,9 +23,15 @@
 
 #include <stddef.h>
 
+#include "dist.h"
 #include "fz_error.h"
 
-typedef enum fit_family { FIT_LOGNORMAL, FIT_GAMMA, FIT_WEIBULL, FIT_EXPONENTIAL, FIT_NORMAL, FIT_NFAMILIES } fit_family;
+/* The fitted families are the dist families marked fit in FZ_FAMILIES
+ * (dist.h), in that order: DIST_LOGNORMAL, DIST_GAMMA, ... */
+typedef dist_family fit_family;
+#define FZ_FAMILY_COUNT_FIT(ID, name, fit) +(fit)
+enum { FIT_NFAMILIES = 0 FZ_FAMILIES(FZ_FAMILY_COUNT_FIT) };
+#undef FZ_FAMILY_COUNT_FIT
 
 /* Truncation of the fitted family: the conditional distribution on
  * [lo, hi].  lo = -INFINITY / hi = INFINITY (fit_options_init) for none;
@@ -52,6 +59,7 @@ typedef struct fit_result {
 } fit_result;
 
 const char *fit_family_name(fit_family f);
+/* A fitted family by name: 0, or -1 for a name that is none (or not fitted). */
 int fit_family_parse(const char *name, fit_family *out);
 
 /* Fits one family to x[0..n) (any order, n >= 2, every value in [lo, hi]).
@@ -68,8 +76,8 @@ int fit_family_mle(fit_result *out, fit_family fam, const double *x, size_t n, c
 int fit_all(fit_result out[FIT_NFAMILIES], size_t *nfit, const double *x, size_t n, const fit_options *opt,
             fz_error *err);
 
-/* The fitted (truncated) distribution (fit_dist.c): density, cdf, survival,
- * and quantile (NaN if the family has no such parameters). */
+/* The fitted (truncated) distribution (fit_dist.c, over family.c's
+ * family_trunc): density, cdf, survival, and quantile. */
 double fit_pdf(const fit_result *r, double x);
 double fit_cdf(const fit_result *r, double x);
 double fit_sf(const fit_result *r, double x);

@@ -173,12 +173,30 @@ START_TEST(test_fixed_forms)
 }
 END_TEST
 
+/* The family table drives parsing: every family's name is recognised (the
+ * parser answers about that family's arguments, never "unknown
+ * distribution"), names are distinct, and an unknown name lists them all. */
 START_TEST(test_family_names)
 {
-    static const char *const names[] = {"fixed",   "uniform",     "normal",    "lognormal", "gamma",
-                                        "weibull", "exponential", "empirical", "mixture"};
-    for (int f = DIST_FIXED; f <= DIST_MIXTURE; f++)
-        ck_assert_str_eq(dist_family_name((dist_family)f), names[f]);
+    fz_error err = {0, ""};
+    dist *d = NULL;
+    ck_assert_int_eq(dist_parse(&d, "pareto(shape=1)", NULL, &err), FZ_EINPUT);
+    ck_assert_ptr_null(d);
+    char unknown[sizeof err.msg];
+    memcpy(unknown, err.msg, sizeof unknown);
+    for (int f = 0; f < DIST_NFAMILIES; f++) {
+        const char *name = dist_family_name((dist_family)f);
+        ck_assert(name[0] != '\0');
+        for (int g = 0; g < f; g++)
+            ck_assert_str_ne(name, dist_family_name((dist_family)g));
+        ck_assert_msg(strstr(unknown, name), "'%s' lacks %s", unknown, name);
+        char text[64], want[64];
+        snprintf(text, sizeof text, "%s()", name);
+        snprintf(want, sizeof want, "%s(...)", name);
+        int rc = dist_parse(&d, text, NULL, &err);
+        ck_assert_msg(rc == FZ_EINPUT && strncmp(err.msg, want, strlen(want)) == 0, "%s: %d '%s'", text, rc, err.msg);
+    }
+    ck_assert_str_eq(dist_family_name(DIST_NFAMILIES), "?");
 }
 END_TEST
 

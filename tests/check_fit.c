@@ -69,11 +69,11 @@ static const struct {
     fit_family fam;
     double truth[2]; /* as reported: median/sigma, shape/scale, mean, mean/sd */
 } families[] = {
-    {"lognormal(median=3500, sigma=0.8)", FIT_LOGNORMAL, {3500, 0.8}},
-    {"gamma(shape=2.5, scale=6)", FIT_GAMMA, {2.5, 6}},
-    {"weibull(shape=1.5, scale=10)", FIT_WEIBULL, {1.5, 10}},
-    {"exponential(mean=7)", FIT_EXPONENTIAL, {7, 0}},
-    {"normal(mean=5000, sd=1000)", FIT_NORMAL, {5000, 1000}},
+    {"lognormal(median=3500, sigma=0.8)", DIST_LOGNORMAL, {3500, 0.8}},
+    {"gamma(shape=2.5, scale=6)", DIST_GAMMA, {2.5, 6}},
+    {"weibull(shape=1.5, scale=10)", DIST_WEIBULL, {1.5, 10}},
+    {"exponential(mean=7)", DIST_EXPONENTIAL, {7, 0}},
+    {"normal(mean=5000, sd=1000)", DIST_NORMAL, {5000, 1000}},
 };
 
 /* The streams (100 + case) were fixed before the first run, not searched for.
@@ -117,14 +117,14 @@ START_TEST(test_left_truncated_lognormal)
     o.lo = 1500;
     fit_result t, naive;
     fz_error err = {0, ""};
-    ck_assert_msg(fit_family_mle(&t, FIT_LOGNORMAL, x, n, &o, &err) == 0, "%s", err.msg);
+    ck_assert_msg(fit_family_mle(&t, DIST_LOGNORMAL, x, n, &o, &err) == 0, "%s", err.msg);
     ck_assert(!t.closed_form);
     assert_within(&t, truth, 4, "truncated likelihood");
     char line[256];
     fit_format(&t, line, sizeof line);
     ck_assert_msg(strstr(line, ", min=1500)") != NULL, "%s", line);
     fit_options_init(&o); /* the naive fit ignores the truncation */
-    ck_assert_int_eq(fit_family_mle(&naive, FIT_LOGNORMAL, x, n, &o, &err), 0);
+    ck_assert_int_eq(fit_family_mle(&naive, DIST_LOGNORMAL, x, n, &o, &err), 0);
     ck_assert(naive.closed_form);
     for (int j = 0; j < 2; j++) {
         double z = fabs(naive.param[j] - truth[j]) / naive.se[j];
@@ -143,33 +143,33 @@ START_TEST(test_two_sided_and_right_truncation)
     double *x = draw("weibull(shape=1.5, scale=10, min=2, max=20)", n, 300);
     fit_options_init(&o);
     o.lo = 2, o.hi = 20;
-    ck_assert_int_eq(fit_family_mle(&f, FIT_WEIBULL, x, n, &o, &err), 0);
+    ck_assert_int_eq(fit_family_mle(&f, DIST_WEIBULL, x, n, &o, &err), 0);
     assert_within(&f, (double[]){1.5, 10}, 4, "weibull on [2, 20]");
     free(x);
     x = draw("exponential(mean=7, max=10)", n, 301);
     fit_options_init(&o);
     o.hi = 10;
-    ck_assert_int_eq(fit_family_mle(&f, FIT_EXPONENTIAL, x, n, &o, &err), 0);
+    ck_assert_int_eq(fit_family_mle(&f, DIST_EXPONENTIAL, x, n, &o, &err), 0);
     assert_within(&f, (double[]){7, 0}, 4, "exponential on [0, 10]");
     free(x);
     /* left truncation of an exponential is a closed form: mean - lo */
     x = draw("exponential(mean=7, min=5)", n, 302);
     fit_options_init(&o);
     o.lo = 5;
-    ck_assert_int_eq(fit_family_mle(&f, FIT_EXPONENTIAL, x, n, &o, &err), 0);
+    ck_assert_int_eq(fit_family_mle(&f, DIST_EXPONENTIAL, x, n, &o, &err), 0);
     ck_assert(f.closed_form);
     assert_within(&f, (double[]){7, 0}, 4, "exponential above 5");
     free(x);
     x = draw("gamma(shape=3, scale=2, min=4)", n, 303);
     fit_options_init(&o);
     o.lo = 4;
-    ck_assert_int_eq(fit_family_mle(&f, FIT_GAMMA, x, n, &o, &err), 0);
+    ck_assert_int_eq(fit_family_mle(&f, DIST_GAMMA, x, n, &o, &err), 0);
     assert_within(&f, (double[]){3, 2}, 4, "gamma above 4");
     free(x);
     x = draw("normal(mean=10, sd=4, min=0)", n, 304);
     fit_options_init(&o);
     o.lo = 0;
-    ck_assert_int_eq(fit_family_mle(&f, FIT_NORMAL, x, n, &o, &err), 0);
+    ck_assert_int_eq(fit_family_mle(&f, DIST_NORMAL, x, n, &o, &err), 0);
     assert_within(&f, (double[]){10, 4}, 4, "normal above 0");
     free(x);
 }
@@ -201,7 +201,7 @@ static fit_result fixed_fit(fit_family fam, double p0, double p1, double lo, dou
     memset(&r, 0, sizeof r);
     r.family = fam;
     r.ok = 1;
-    r.nparams = fam == FIT_EXPONENTIAL ? 1 : 2;
+    r.nparams = fam == DIST_EXPONENTIAL ? 1 : 2;
     r.param[0] = p0;
     r.param[1] = p1;
     r.lo = lo;
@@ -213,7 +213,7 @@ START_TEST(test_gof_known_answers)
 {
     fz_error err = {0, ""};
     double a[] = {3.0, 0.2, 1.5, 0.7}; /* any order */
-    fit_result r = fixed_fit(FIT_EXPONENTIAL, 1, 0, -INFINITY, INFINITY);
+    fit_result r = fixed_fit(DIST_EXPONENTIAL, 1, 0, -INFINITY, INFINITY);
     ck_assert_int_eq(fit_gof(&r, a, 4, &err), 0);
     ck_assert_double_eq_tol(r.ks, 0.5 - exp(-1.5), 1e-13);
     ck_assert_double_eq_tol(r.ks, 0.2768698398515702, 1e-13);
@@ -221,14 +221,14 @@ START_TEST(test_gof_known_answers)
     ck_assert_double_eq_tol(r.ad, 0.44667284265546403, 1e-12);
 
     double a1[] = {1.2, 1.7, 2.5, 4.0};
-    r = fixed_fit(FIT_EXPONENTIAL, 1, 0, 1, INFINITY);
+    r = fixed_fit(DIST_EXPONENTIAL, 1, 0, 1, INFINITY);
     ck_assert_int_eq(fit_gof(&r, a1, 4, &err), 0);
     ck_assert_double_eq_tol(r.ks, 0.2768698398515702, 1e-12);
     ck_assert_double_eq_tol(r.ks_p, 0.8387025971070696, 1e-10);
     ck_assert_double_eq_tol(r.ad, 0.44667284265546403, 1e-11);
 
     double b[] = {1.1, 2.0, 2.5, 3.3, 4.8, 9.0};
-    r = fixed_fit(FIT_LOGNORMAL, exp(1.0), 0.5, -INFINITY, INFINITY);
+    r = fixed_fit(DIST_LOGNORMAL, exp(1.0), 0.5, -INFINITY, INFINITY);
     ck_assert_int_eq(fit_gof(&r, b, 6, &err), 0);
     ck_assert_double_eq_tol(r.ks, 0.20561264255170575, 1e-12);
     ck_assert_double_eq_tol(r.ks_p, 0.918832777704942, 1e-10);
@@ -267,12 +267,12 @@ END_TEST
 START_TEST(test_line_matches_cdf)
 {
     static const fit_result cases[] = {
-        {.family = FIT_LOGNORMAL, .nparams = 2, .names = {"median", "sigma"}, .param = {2826.31, 0.81}, .lo = 1500, .hi = INFINITY},
-        {.family = FIT_GAMMA, .nparams = 2, .names = {"shape", "scale"}, .param = {0.5, 4500}, .lo = 1500, .hi = 50000},
-        {.family = FIT_WEIBULL, .nparams = 2, .names = {"shape", "scale"}, .param = {1.5, 10}, .lo = 0, .hi = 20},
-        {.family = FIT_EXPONENTIAL, .nparams = 1, .names = {"mean", NULL}, .param = {7, 0}, .lo = -INFINITY, .hi = INFINITY},
-        {.family = FIT_NORMAL, .nparams = 2, .names = {"mean", "sd"}, .param = {10, 4}, .lo = 0, .hi = INFINITY},
-        {.family = FIT_NORMAL, .nparams = 2, .names = {"mean", "sd"}, .param = {100, 5}, .lo = 120, .hi = 130},
+        {.family = DIST_LOGNORMAL, .nparams = 2, .names = {"median", "sigma"}, .param = {2826.31, 0.81}, .lo = 1500, .hi = INFINITY},
+        {.family = DIST_GAMMA, .nparams = 2, .names = {"shape", "scale"}, .param = {0.5, 4500}, .lo = 1500, .hi = 50000},
+        {.family = DIST_WEIBULL, .nparams = 2, .names = {"shape", "scale"}, .param = {1.5, 10}, .lo = 0, .hi = 20},
+        {.family = DIST_EXPONENTIAL, .nparams = 1, .names = {"mean", NULL}, .param = {7, 0}, .lo = -INFINITY, .hi = INFINITY},
+        {.family = DIST_NORMAL, .nparams = 2, .names = {"mean", "sd"}, .param = {10, 4}, .lo = 0, .hi = INFINITY},
+        {.family = DIST_NORMAL, .nparams = 2, .names = {"mean", "sd"}, .param = {100, 5}, .lo = 120, .hi = 130},
     };
     static const char *const lines[] = {
         "lognormal(median=2826.31, sigma=0.81, min=1500)", "gamma(shape=0.5, scale=4500, min=1500, max=50000)",
@@ -296,7 +296,7 @@ START_TEST(test_line_matches_cdf)
         dist_free(d);
     }
     /* far in the tail nothing underflows: a normal truncated 40 sd above its mean */
-    fit_result far = {.family = FIT_NORMAL, .nparams = 2, .param = {0, 1}, .lo = 40, .hi = INFINITY};
+    fit_result far = {.family = DIST_NORMAL, .nparams = 2, .param = {0, 1}, .lo = 40, .hi = INFINITY};
     ck_assert_double_eq_tol(fit_cdf(&far, 40 + 1.0 / 40), 1 - exp(-1 - 0.5 / 1600.0), 1e-3);
     ck_assert(isfinite(fit_quantile(&far, 0.5)) && fit_quantile(&far, 0.5) > 40);
     ck_assert(isfinite(fit_pdf(&far, 40.01)) && fit_pdf(&far, 40.01) > 0);
@@ -321,16 +321,16 @@ START_TEST(test_support_and_errors)
     double neg[] = {3, 4, -1, 8, 2};
     ck_assert_int_eq(fit_all(res, &nfit, neg, 5, &o, &err), 0);
     ck_assert_uint_eq(nfit, 1);
-    ck_assert_int_eq(res[0].family, FIT_NORMAL);
+    ck_assert_int_eq(res[0].family, DIST_NORMAL);
     ck_assert_uint_eq(res[1].bad_index, 2);
     ck_assert_int_eq(fit_all(res, &nfit, neg, 1, &o, &err), FZ_EINPUT);
     ck_assert_ptr_nonnull(strstr(err.msg, "at least 2"));
     o.lo = 2.5;
-    ck_assert_int_eq(fit_family_mle(res, FIT_GAMMA, neg, 5, &o, &err), FZ_EINPUT);
+    ck_assert_int_eq(fit_family_mle(res, DIST_GAMMA, neg, 5, &o, &err), FZ_EINPUT);
     ck_assert_ptr_nonnull(strstr(err.msg, "outside"));
     fit_family f;
     ck_assert_int_eq(fit_family_parse("weibull", &f), 0);
-    ck_assert_int_eq(f, FIT_WEIBULL);
+    ck_assert_int_eq(f, DIST_WEIBULL);
     ck_assert_int_ne(fit_family_parse("pareto", &f), 0);
 }
 END_TEST

@@ -261,7 +261,7 @@ __attribute__((always_inline)) static inline double sample(const sampler *s, gsl
     case DIST_DRAW_GAMMA: return rng_gamma_dc_st(st, r, s->gd, s->gc, s->p.b);
     case DIST_DRAW_LOGNORMAL: return exp(s->p.a + rng_gaussian_ziggurat_st(st, r, s->p.b));
     case DIST_DRAW_LOGNORMAL_REJECT:
-        for (int tries = 0; tries < 64; tries++) {
+        for (int tries = 0; tries < DIST_REJECT_TRIES; tries++) {
             double z = s->p.a + rng_gaussian_ziggurat_st(st, r, s->p.b);
             if (z < s->p.zlo || z > s->p.zhi)
                 continue; /* outside [lo, hi] for sure */
