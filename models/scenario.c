@@ -528,7 +528,6 @@ int scenario_params(scenario_param **out, size_t *n, const scenario *s, fz_error
                 if (!isfinite(v))
                     continue;
                 scenario_param *e = &p[k++];
-                snprintf(e->name, sizeof e->name, "region.%s.%s", r->name, q->name);
                 *e = (scenario_param){.value = v, .lo = q->lo, .hi = q->hi, .integer = q->type == K_INT};
                 snprintf(e->name, sizeof e->name, "region.%s.%s", r->name, q->name);
             } else if (q->type == K_DIST) {

@@ -51,7 +51,7 @@ size_t engine_people(const engine_ws *ws);
 
 /* Spends allocation x (USD) on the last draw under `policy`.  When `days` is
  * not NULL, it receives each paid person's days in detention (room for
- * engine_cases' n values) and *ndays their count. */
+ * engine_cases' n values); their count is out->releases. */
 void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x,
                 double horizon, double *days);
 
