@@ -574,6 +574,11 @@ int scenario_key_numeric(const char *name)
     return -1;
 }
 
+size_t scenario_grid_points(const scenario *s)
+{
+    return (size_t)floor(s->budget_usd / s->granularity_usd + SCENARIO_GRID_EPS) + 1;
+}
+
 int scenario_region_index(const scenario *s, const char *name)
 {
     for (size_t i = 0; i < s->nregions; i++)

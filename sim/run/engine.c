@@ -62,6 +62,24 @@ void engine_ws_free(engine_ws *ws)
     free(ws);
 }
 
+engine_ws **engine_ws_pool(int n)
+{
+    engine_ws **pool = calloc(n > 0 ? (size_t)n : 1, sizeof *pool);
+    for (int t = 0; pool && t < n; t++)
+        if (!(pool[t] = engine_ws_new())) {
+            engine_ws_pool_free(pool, n);
+            return NULL;
+        }
+    return pool;
+}
+
+void engine_ws_pool_free(engine_ws **pool, int n)
+{
+    for (int t = 0; pool && t < n; t++)
+        engine_ws_free(pool[t]);
+    free(pool);
+}
+
 static int grow(engine_ws *ws, fz_error *err)
 {
     size_t cap = ws->cap ? 2 * ws->cap : 256;
