@@ -84,7 +84,7 @@ static double cpu_now(void)
 
 static size_t grid_points(const scenario *s)
 {
-    return (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
+    return scenario_grid_points(s);
 }
 
 /* ---- the measurements (run in the child) ---- */

@@ -16,6 +16,7 @@
 
 #include "csvcol.h"
 #include "dist_int.h"
+#include "fz_util.h"
 
 typedef struct arg {
     span key, val;
@@ -92,12 +93,6 @@ static int get_text(arg *args, int nargs, const char *key, char **out, const cha
         args[i].used = 1;
     }
     return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* Two-form families: native (a, b) or (mean, sd). */
@@ -206,7 +201,7 @@ static int load_empirical(dist *d, const char *basedir, fz_error *err)
         return fz_fail(err, FZ_EINPUT, "%s: column '%s' has no numeric values%s", path, d->column,
                        d->truncated ? " inside [min, max]" : "");
     }
-    qsort(col.values, k, sizeof *col.values, cmp_double);
+    qsort(col.values, k, sizeof *col.values, fz_cmp_double);
     d->values = col.values;
     d->n = k;
     d->lo = col.values[0];

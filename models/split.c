@@ -30,6 +30,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "fz_util.h"
+
 int split_check(const split_problem *p, fz_error *err)
 {
     long lo_sum = 0;
@@ -53,12 +55,6 @@ int split_check(const split_problem *p, fz_error *err)
     return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* With the values sorted, x_(1) <= ... <= x_(n), and k = floor(alpha n):
  * CVaR = (x_(1) + ... + x_(k) + (alpha n - k) x_(k+1)) / (alpha n). */
 double split_cvar(const double *x, size_t n, double alpha)
@@ -67,7 +63,7 @@ double split_cvar(const double *x, size_t n, double alpha)
     if (!s)
         return NAN;
     memcpy(s, x, n * sizeof *s);
-    qsort(s, n, sizeof *s, cmp_double);
+    qsort(s, n, sizeof *s, fz_cmp_double);
     double an = alpha * (double)n, sum = 0;
     size_t k = (size_t)floor(an);
     if (k > n)
@@ -120,8 +116,6 @@ typedef struct bb_ctx {
     int stopped_at_dp;
 } bb_ctx;
 
-static double seconds_now(void);
-
 static int incumbent_at_dp(glp_tree *tree, const bb_ctx *b)
 {
     glp_prob *lp = glp_ios_get_prob(tree);
@@ -147,14 +141,14 @@ static void on_branch(glp_tree *tree, void *info)
 {
     bb_ctx *b = info;
     int reason = glp_ios_reason(tree);
-    if (reason == GLP_ISELECT && seconds_now() - b->bound_at > 0.2) {
+    if (reason == GLP_ISELECT && fz_seconds() - b->bound_at > 0.2) {
         int node = glp_ios_best_node(tree);
         if (node) {
             double x = glp_ios_node_bound(tree, node);
             if (x < b->bound)
                 b->bound = x;
         }
-        b->bound_at = seconds_now();
+        b->bound_at = fz_seconds();
     }
     if (isnan(b->dp_value) || b->stopped_at_dp)
         return;
@@ -231,13 +225,6 @@ static int fallback(long *steps, const split_problem *p, const long *dp_steps, d
     return ok;
 }
 
-static double seconds_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 int split_solve(split_result *out, const split_problem *p, fz_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -260,7 +247,7 @@ int split_solve(split_result *out, const split_problem *p, fz_error *err)
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the allocation model");
         goto done;
     }
-    double t0 = seconds_now();
+    double t0 = fz_seconds();
     /* The DP optimum, when its work is bounded: it proves an incumbent optimal. */
     dp_steps = p->cvar ? NULL : malloc(C * sizeof *dp_steps);
     const double dp_value = dp_steps && split_dp_work(p) <= ALLOC_DP_MAX_WORK ? split_dp(p, dp_steps) : NAN;
@@ -381,7 +368,7 @@ int split_solve(split_result *out, const split_problem *p, fz_error *err)
     io.cb_func = on_branch;
     io.cb_info = &bb;
     if (p->time_limit > 0) {
-        double left = p->time_limit - (seconds_now() - t0);
+        double left = p->time_limit - (fz_seconds() - t0);
         io.tm_lim = left > 0.001 ? (int)(left * 1000) : 1;
     }
     st = glp_intopt(lp, &io);
@@ -457,7 +444,7 @@ unhook:
     glp_error_hook(NULL, NULL);
     glp_term_hook(NULL, NULL);
     free(guard);
-    out->seconds = seconds_now() - t0;
+    out->seconds = fz_seconds() - t0;
 done:
     free(dp_steps);
     free(col_region);
