@@ -93,7 +93,7 @@ static stat_est cvar_est(const double *x, size_t n, double alpha)
     stat_acc a = {0, 0, 0};
     for (size_t i = 0; i < n; i++)
         stat_add(&a, eta > s[i] ? eta - s[i] : 0);
-    double h = 1.959963984540054 * stat_sd(&a) / (alpha * sqrt((double)n));
+    double h = STAT_Z975 * stat_sd(&a) / (alpha * sqrt((double)n));
     e.lo = e.value - h;
     e.hi = e.value + h;
     free(s);
@@ -320,7 +320,7 @@ static int gap_estimate(optimize_result *r, const scenario *s, const optimize_op
     double g = v.mean - L.value, h = sqrt(hU * hU + hL * hL);
     r->gap = (stat_est){g, g - h, g + h};
     double t95 = gsl_cdf_tdist_Pinv(0.95, M - 1);
-    r->gap_ci_upper = g + t95 * stat_sd(&v) / sqrt(M) + 1.6448536269514722 * hL / 1.959963984540054;
+    r->gap_ci_upper = g + t95 * stat_sd(&v) / sqrt(M) + STAT_Z95 * hL / STAT_Z975;
     return 0;
 }
 
