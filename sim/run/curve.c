@@ -21,34 +21,34 @@ void curve_free(curve_set *c)
     free(c);
 }
 
-/* Releases and freedom days of every grid allocation, for the last draw. */
-static void grid_pass(const engine_ws *ws, scenario_policy policy, double H, double step, size_t ngrid,
-                      double *rel, double *fre)
+/* cheapest_first: the paid set for x is the longest prefix of the cost
+ * order with sum <= x. */
+static void grid_cheapest(const engine_case *cs, size_t n, double H, double step, size_t ngrid, double *rel,
+                          double *fre)
 {
-    size_t n;
-    const engine_case *cs = engine_cases(ws, &n);
-    if (policy == POLICY_CHEAPEST_FIRST) {
-        /* paid set for x = the longest prefix of the cost order with sum <= x */
-        size_t k = 0;
-        double spent = 0, freedom = 0;
-        for (size_t g = 0; g < ngrid; g++) {
-            double x = (double)g * step;
-            while (k < n && spent + cs[k].cost <= x) {
-                spent += cs[k].cost;
-                freedom += H > cs[k].release ? H - cs[k].release : 0;
-                k++;
-            }
-            rel[g] = (double)k;
-            fre[g] = freedom;
+    size_t k = 0;
+    double spent = 0, freedom = 0;
+    for (size_t g = 0; g < ngrid; g++) {
+        double x = (double)g * step;
+        while (k < n && spent + cs[k].cost <= x) {
+            spent += cs[k].cost;
+            freedom += H > cs[k].release ? H - cs[k].release : 0;
+            k++;
         }
-        return;
+        rel[g] = (double)k;
+        fre[g] = freedom;
     }
-    /* first_come: below the cheapest case nothing is paid, and once x covers
-     * every case all are paid; the greedy pass is needed only in between.
-     * A pass at x pays the same cases for every x' in [x, T), T the least
-     * spent_i + cost_i over the cases it skipped (the same floating sums, so
-     * the same comparisons): the grid points below T copy its result, which
-     * makes the cost O(cases x distinct outcomes), not O(cases x grid). */
+}
+
+/* first_come: below the cheapest case nothing is paid, and once x covers
+ * every case all are paid; the greedy pass is needed only in between.
+ * A pass at x pays the same cases for every x' in [x, T), T the least
+ * spent_i + cost_i over the cases it skipped (the same floating sums, so
+ * the same comparisons): the grid points below T copy its result, which
+ * makes the cost O(cases x distinct outcomes), not O(cases x grid). */
+static void grid_first_come(const engine_case *cs, size_t n, double H, double step, size_t ngrid, double *rel,
+                            double *fre)
+{
     double min_cost = INFINITY, all_cost = 0, all_free = 0;
     for (size_t i = 0; i < n; i++) {
         min_cost = cs[i].cost < min_cost ? cs[i].cost : min_cost;
@@ -84,6 +84,18 @@ static void grid_pass(const engine_ws *ws, scenario_policy policy, double H, dou
         rel[g] = r;
         fre[g] = f;
     }
+}
+
+/* Releases and freedom days of every grid allocation, for the last draw. */
+static void grid_pass(const engine_ws *ws, scenario_policy policy, double H, double step, size_t ngrid,
+                      double *rel, double *fre)
+{
+    size_t n;
+    const engine_case *cs = engine_cases(ws, &n);
+    if (policy == POLICY_CHEAPEST_FIRST)
+        grid_cheapest(cs, n, H, step, ngrid, rel, fre);
+    else
+        grid_first_come(cs, n, H, step, ngrid, rel, fre);
 }
 
 /* One curve_compute call: the curve set being summed, and this rank's block
