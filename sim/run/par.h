@@ -2,7 +2,8 @@
  *
  * Under `mpirun -np K fianza ...` every rank runs the whole command on the
  * same inputs.  eval_run and curve_compute split their replication blocks
- * across the ranks (block b is computed by rank b mod K) and broadcast each
+ * across the ranks through par_blocks, the one block driver (block b is
+ * computed by rank b mod K) and broadcast each
  * block to all ranks, which fold it in replication order exactly as one
  * process would: every rank ends with bit-identical results and continues the
  * pipeline (MIP solves included) identically.  Only rank 0 writes the results
