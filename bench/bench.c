@@ -45,6 +45,7 @@
 #include "split.h"
 #include "curve.h"
 #include "engine.h"
+#include "fz_util.h"
 #include "eval.h"
 #include "optimize.h"
 #include "rng.h"
@@ -67,13 +68,6 @@ typedef struct result {
     double value;
 } result;
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 static double cpu_now(void)
 {
     struct rusage u;
@@ -82,17 +76,12 @@ static double cpu_now(void)
            1e-6 * (double)u.ru_stime.tv_usec;
 }
 
-static size_t grid_points(const scenario *s)
-{
-    return (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
-}
-
 /* ---- the measurements (run in the child) ---- */
 
 static void run_draw(result *res, const scenario *s, size_t reps, int threads)
 {
     const size_t C = s->nregions;
-    double people = 0, t0 = now(), c0 = cpu_now();
+    double people = 0, t0 = fz_seconds(), c0 = cpu_now();
     int failed = 0;
 #pragma omp parallel num_threads(threads) reduction(+ : people)
     {
@@ -112,7 +101,7 @@ static void run_draw(result *res, const scenario *s, size_t reps, int threads)
             }
         engine_ws_free(w);
     }
-    res->wall = now() - t0;
+    res->wall = fz_seconds() - t0;
     res->cpu = cpu_now() - c0;
     res->people = people;
     res->reps = (double)reps;
@@ -128,9 +117,9 @@ static void run_simulate(result *res, const scenario *s, size_t reps, int thread
     eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = reps, .threads = threads};
     eval_result *r = NULL;
     fz_error err = {0, ""};
-    double t0 = now(), c0 = cpu_now();
+    double t0 = fz_seconds(), c0 = cpu_now();
     int rc = eval_run(&r, s, alloc, 1, &eo, &err);
-    res->wall = now() - t0;
+    res->wall = fz_seconds() - t0;
     res->cpu = cpu_now() - c0;
     if (rc) {
         fprintf(stderr, "fianza_bench: simulate: %s\n", err.msg);
@@ -147,21 +136,21 @@ static void run_simulate(result *res, const scenario *s, size_t reps, int thread
 /* curves + MIP on `stream`: what optimize_run's solve_stream does. */
 static int solve(result *res, curve_set **keep, const scenario *s, uint64_t stream, size_t reps, int threads)
 {
-    const size_t C = s->nregions, G = grid_points(s);
+    const size_t C = s->nregions, G = scenario_grid_points(s);
     long lo[SCENARIO_MAX_REGIONS], hi[SCENARIO_MAX_REGIONS];
     curve_set *cs = NULL;
     split_problem p;
     split_result ar = {0};
     fz_error err = {0, ""};
     curve_options co = {.stream = stream, .nreps = reps, .threads = threads};
-    double t0 = now(), c0 = cpu_now();
+    double t0 = fz_seconds(), c0 = cpu_now();
     int rc = curve_compute(&cs, s, &co, &err);
-    double t1 = now();
+    double t1 = fz_seconds();
     if (!rc && !(rc = optimize_problem(&p, lo, hi, s, G, &err))) {
         p.value = cs->releases;
         rc = split_solve(&ar, &p, &err);
     }
-    res->wall = now() - t0;
+    res->wall = fz_seconds() - t0;
     res->cpu = cpu_now() - c0;
     res->curves_s = t1 - t0;
     res->mip_s = res->wall - res->curves_s;

@@ -3,6 +3,7 @@
  * drawn with equal probability (family.h). */
 #include <stdio.h>
 
+#include "fz_util.h"
 #include "csvcol.h"
 #include "dist_int.h"
 
@@ -17,12 +18,6 @@ static int parse(dist *d, fam_args *a, fz_error *err)
     d->lo = a->has_min ? a->min : -INFINITY;
     d->hi = a->has_max ? a->max : INFINITY;
     return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* Reads the column (relative names against basedir), keeps the values in [lo, hi]. */
@@ -47,7 +42,7 @@ static int finish(dist *d, const fam_args *a, const char *basedir, fz_error *err
         return fz_fail(err, FZ_EINPUT, "%s: column '%s' has no numeric values%s", path, d->column,
                        d->truncated ? " inside [min, max]" : "");
     }
-    qsort(col.values, k, sizeof *col.values, cmp_double);
+    qsort(col.values, k, sizeof *col.values, fz_cmp_double);
     d->values = col.values;
     d->n = k;
     d->lo = col.values[0];

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "fit_int.h"
+#include "fz_util.h"
 
 double fit_ks_stat(const double *u, size_t n)
 {
@@ -171,12 +172,6 @@ double fit_ks_pvalue(double d, size_t n)
     return kolmogorov_q((sqrt(nn) + 0.12 + 0.11 / sqrt(nn)) * d);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 int fit_gof(fit_result *r, const double *x, size_t n, fz_error *err)
 {
     double *xs = malloc(3 * (n ? n : 1) * sizeof *xs);
@@ -184,7 +179,7 @@ int fit_gof(fit_result *r, const double *x, size_t n, fz_error *err)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
     double *u = xs + n, *s = u + n;
     memcpy(xs, x, n * sizeof *xs);
-    qsort(xs, n, sizeof *xs, cmp_double);
+    qsort(xs, n, sizeof *xs, fz_cmp_double);
     for (size_t i = 0; i < n; i++) {
         u[i] = fit_cdf(r, xs[i]);
         s[i] = fit_sf(r, xs[i]);

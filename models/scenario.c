@@ -528,7 +528,6 @@ int scenario_params(scenario_param **out, size_t *n, const scenario *s, fz_error
                 if (!isfinite(v))
                     continue;
                 scenario_param *e = &p[k++];
-                snprintf(e->name, sizeof e->name, "region.%s.%s", r->name, q->name);
                 *e = (scenario_param){.value = v, .lo = q->lo, .hi = q->hi, .integer = q->type == K_INT};
                 snprintf(e->name, sizeof e->name, "region.%s.%s", r->name, q->name);
             } else if (q->type == K_DIST) {
@@ -573,6 +572,11 @@ int scenario_key_numeric(const char *name)
         return k->type == K_NUM || k->type == K_INT || k->type == K_SEED || k->type == K_UNLIMITED;
     }
     return -1;
+}
+
+size_t scenario_grid_points(const scenario *s)
+{
+    return (size_t)floor(s->budget_usd / s->granularity_usd + SCENARIO_GRID_EPS) + 1;
 }
 
 int scenario_region_index(const scenario *s, const char *name)

@@ -98,6 +98,14 @@ int scenario_params(scenario_param **out, size_t *n, const scenario *s, fz_error
  * exists (scenario_load then says why). */
 int scenario_key_numeric(const char *name);
 
+/* The allocation grid: g * granularity_usd for g = 0 .. budget_usd /
+ * granularity_usd.  Quotients of amounts in USD are rounded down unless
+ * within SCENARIO_GRID_EPS (absolute, in grid steps) of the integer above:
+ * 0.3 / 0.1 = 2.9999999999999996 is 3 steps, not 2.  Every count of grid
+ * steps (budget, share bounds, expected-value curves) uses this slack. */
+#define SCENARIO_GRID_EPS 1e-9
+size_t scenario_grid_points(const scenario *s);
+
 /* Index of the region called name, or -1. */
 int scenario_region_index(const scenario *s, const char *name);
 

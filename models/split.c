@@ -30,6 +30,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "fz_util.h"
+
 int split_check(const split_problem *p, fz_error *err)
 {
     long lo_sum = 0;
@@ -53,12 +55,6 @@ int split_check(const split_problem *p, fz_error *err)
     return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* With the values sorted, x_(1) <= ... <= x_(n), and k = floor(alpha n):
  * CVaR = (x_(1) + ... + x_(k) + (alpha n - k) x_(k+1)) / (alpha n). */
 double split_cvar(const double *x, size_t n, double alpha)
@@ -67,7 +63,7 @@ double split_cvar(const double *x, size_t n, double alpha)
     if (!s)
         return NAN;
     memcpy(s, x, n * sizeof *s);
-    qsort(s, n, sizeof *s, cmp_double);
+    qsort(s, n, sizeof *s, fz_cmp_double);
     double an = alpha * (double)n, sum = 0;
     size_t k = (size_t)floor(an);
     if (k > n)
@@ -120,8 +116,6 @@ typedef struct bb_ctx {
     int stopped_at_dp;
 } bb_ctx;
 
-static double seconds_now(void);
-
 static int incumbent_at_dp(glp_tree *tree, const bb_ctx *b)
 {
     glp_prob *lp = glp_ios_get_prob(tree);
@@ -147,14 +141,14 @@ static void on_branch(glp_tree *tree, void *info)
 {
     bb_ctx *b = info;
     int reason = glp_ios_reason(tree);
-    if (reason == GLP_ISELECT && seconds_now() - b->bound_at > 0.2) {
+    if (reason == GLP_ISELECT && fz_seconds() - b->bound_at > 0.2) {
         int node = glp_ios_best_node(tree);
         if (node) {
             double x = glp_ios_node_bound(tree, node);
             if (x < b->bound)
                 b->bound = x;
         }
-        b->bound_at = seconds_now();
+        b->bound_at = fz_seconds();
     }
     if (isnan(b->dp_value) || b->stopped_at_dp)
         return;
@@ -231,11 +225,230 @@ static int fallback(long *steps, const split_problem *p, const long *dp_steps, d
     return ok;
 }
 
-static double seconds_now(void)
+/* Column bookkeeping (which region and grid point each binary column is)
+ * and one scratch column for glp_set_mat_col (1-based, as GLPK wants). */
+typedef struct model_buf {
+    int *col_region;
+    long *col_point;
+    int *ind;
+    double *val;
+    int ncols; /* binary columns: 1 .. ncols */
+} model_buf;
+
+static int buf_init(model_buf *m, const split_problem *p, size_t S)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+    size_t maxcols = 0;
+    for (size_t c = 0; c < p->nregions; c++)
+        maxcols += (size_t)(p->hi[c] - p->lo[c] + 1);
+    m->ncols = 0;
+    m->col_region = malloc((maxcols + 1) * sizeof *m->col_region);
+    m->col_point = malloc((maxcols + 1) * sizeof *m->col_point);
+    m->ind = malloc((maxcols + S + 3) * sizeof *m->ind);
+    m->val = malloc((maxcols + S + 3) * sizeof *m->val);
+    return m->col_region && m->col_point && m->ind && m->val;
+}
+
+static void buf_free(model_buf *m)
+{
+    free(m->col_region);
+    free(m->col_point);
+    free(m->ind);
+    free(m->val);
+}
+
+/* The binary columns y_cg of the points kept (keep_point), each in its
+ * choice row, the budget row and the cvar rows. */
+static void add_point_columns(glp_prob *lp, const split_problem *p, size_t S, int budget_row, model_buf *m)
+{
+    const size_t C = p->nregions;
+    int *ind = m->ind;
+    double *val = m->val;
+    for (size_t c = 0; c < C; c++) {
+        double best = -INFINITY;
+        for (long g = p->lo[c]; g <= p->hi[c]; g++) {
+            if (g == p->lo[c])
+                best = p->cvar ? 0 : p->value[c * p->ngrid + (size_t)g];
+            if (!keep_point(p, c, g, &best))
+                continue;
+            int j = glp_add_cols(lp, 1);
+            m->ncols = j;
+            m->col_region[j] = (int)c;
+            m->col_point[j] = g;
+            glp_set_col_kind(lp, j, GLP_BV);
+            glp_set_obj_coef(lp, j, p->cvar ? 0 : p->value[c * p->ngrid + (size_t)g]);
+            int n = 0;
+            ind[++n] = (int)c + 1;
+            val[n] = 1;
+            if (g > 0) {
+                ind[++n] = budget_row;
+                val[n] = (double)g;
+            }
+            for (size_t s = 0; s < S; s++) {
+                double r = p->rep_value[(s * C + c) * p->ngrid + (size_t)g];
+                if (r != 0) {
+                    ind[++n] = budget_row + 1 + (int)s;
+                    val[n] = r;
+                }
+            }
+            glp_set_mat_col(lp, j, n, ind, val);
+        }
+    }
+}
+
+/* CVaR's eta (free) and u_s >= 0 columns. */
+static void add_cvar_columns(glp_prob *lp, const split_problem *p, size_t S, int budget_row, model_buf *m)
+{
+    int eta = glp_add_cols(lp, 1);
+    glp_set_col_bnds(lp, eta, GLP_FR, 0, 0);
+    glp_set_obj_coef(lp, eta, 1);
+    int n = 0;
+    for (size_t s = 0; s < S; s++) {
+        m->ind[++n] = budget_row + 1 + (int)s;
+        m->val[n] = -1;
+    }
+    glp_set_mat_col(lp, eta, n, m->ind, m->val);
+    int u0 = glp_add_cols(lp, (int)S);
+    for (size_t s = 0; s < S; s++) {
+        int j = u0 + (int)s, row = budget_row + 1 + (int)s;
+        double one = 1;
+        glp_set_col_bnds(lp, j, GLP_LO, 0, 0);
+        glp_set_obj_coef(lp, j, -1 / (p->alpha * (double)S));
+        glp_set_mat_col(lp, j, 1, (int[]){0, row}, (double[]){0, one});
+    }
+}
+
+/* The MIP of the top of the file; returns the budget row. */
+static int build_model(glp_prob *lp, const split_problem *p, size_t S, model_buf *m)
+{
+    const size_t C = p->nregions;
+    glp_set_obj_dir(lp, GLP_MAX);
+    /* rows: C choice rows, the budget row, then S cvar rows */
+    glp_add_rows(lp, (int)(C + 1 + S));
+    for (size_t c = 0; c < C; c++)
+        glp_set_row_bnds(lp, (int)c + 1, GLP_FX, 1, 1);
+    const int budget_row = (int)C + 1;
+    glp_set_row_bnds(lp, budget_row, GLP_UP, 0, (double)p->budget_steps);
+    for (size_t s = 0; s < S; s++)
+        glp_set_row_bnds(lp, budget_row + 1 + (int)s, GLP_LO, 0, 0);
+    add_point_columns(lp, p, S, budget_row, m);
+    if (p->cvar)
+        add_cvar_columns(lp, p, S, budget_row, m);
+    return budget_row;
+}
+
+/* The LP relaxation: its value and the budget row's dual (per USD). */
+static int solve_relaxation(glp_prob *lp, const split_problem *p, int budget_row, split_result *out, fz_error *err)
+{
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = GLP_MSG_ERR;
+    sm.presolve = GLP_OFF;
+    if (p->time_limit > 0)
+        sm.tm_lim = (int)(p->time_limit * 1000);
+    glp_scale_prob(lp, GLP_SF_AUTO);
+    int st = glp_simplex(lp, &sm);
+    if (st == GLP_ETMLIM)
+        return fz_fail(err, FZ_ERUNTIME,
+                       "the solver time limit of %g s ran out while solving the LP relaxation (%d columns, %d rows): "
+                       "no allocation found; raise --solver-time-limit",
+                       p->time_limit, out->columns, out->rows);
+    if (st != 0 || glp_get_status(lp) != GLP_OPT)
+        return fz_fail(err, FZ_ERUNTIME,
+                       "the solver (GLPK simplex) could not solve the LP relaxation (%d columns, %d rows): "
+                       "return code %d, status %d",
+                       out->columns, out->rows, st, glp_get_status(lp));
+    out->lp_value = glp_get_obj_val(lp);
+    out->budget_dual = glp_get_row_dual(lp, budget_row) / p->step;
+    return 0;
+}
+
+/* Branch-and-bound from the optimal relaxation: out->status and out->steps
+ * (GLPK's incumbent, or the fallback when time ran out before one). */
+static int solve_mip(glp_prob *lp, const split_problem *p, bb_ctx *bb, double t0, split_result *out, fz_error *err)
+{
+    glp_iocp io;
+    glp_init_iocp(&io);
+    io.msg_lev = GLP_MSG_ERR;
+    io.presolve = GLP_OFF; /* start from the optimal relaxation */
+    io.cb_func = on_branch;
+    io.cb_info = bb;
+    if (p->time_limit > 0) {
+        double left = p->time_limit - (fz_seconds() - t0);
+        io.tm_lim = left > 0.001 ? (int)(left * 1000) : 1;
+    }
+    int st = glp_intopt(lp, &io);
+    int ms = glp_mip_status(lp);
+    if (ms == GLP_OPT && st == 0)
+        out->status = ALLOC_OPTIMAL;
+    else if (ms == GLP_FEAS && st == GLP_ESTOP && bb->stopped_at_dp)
+        out->status = ALLOC_OPTIMAL; /* the incumbent has the DP optimum */
+    else if (ms == GLP_FEAS && (st == GLP_ETMLIM || st == 0))
+        out->status = ALLOC_FEASIBLE_TIME_LIMIT;
+    else if (st == GLP_ETMLIM && fallback(out->steps, p, bb->dp_steps, bb->dp_value)) {
+        /* no incumbent yet: the DP optimum (mean), or the allocation that is
+         * optimal for the mean of the replications (cvar), bounded by the LP */
+        out->status = p->cvar ? ALLOC_FEASIBLE_TIME_LIMIT : ALLOC_OPTIMAL;
+        bb->bound = out->lp_value;
+    } else if (st == GLP_ETMLIM)
+        return fz_fail(err, FZ_ERUNTIME,
+                       "the solver time limit of %g s ran out before branch-and-bound found any allocation "
+                       "(%d columns, %d rows; LP bound %.6g): raise --solver-time-limit",
+                       p->time_limit, out->columns, out->rows, out->lp_value);
+    else
+        return fz_fail(err, FZ_ERUNTIME,
+                       "the solver (GLPK branch-and-bound) failed (%d columns, %d rows): return code %d, status %d",
+                       out->columns, out->rows, st, ms);
+    if (ms == GLP_FEAS || ms == GLP_OPT)
+        for (int j = 1; j <= bb->ncols; j++)
+            if (glp_mip_col_val(lp, j) > 0.5)
+                out->steps[bb->col_region[j]] = bb->col_point[j];
+    return 0;
+}
+
+/* The value from the data, not GLPK's floating objective (1 ulp off at times). */
+static int value_from_data(split_result *out, const split_problem *p, fz_error *err)
+{
+    const size_t C = p->nregions, S = p->nreps;
+    if (!p->cvar) {
+        out->value = 0;
+        for (size_t c = 0; c < C; c++)
+            out->value += p->value[c * p->ngrid + (size_t)out->steps[c]];
+        return 0;
+    }
+    double *tot = malloc(S * sizeof *tot);
+    if (!tot)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    for (size_t s = 0; s < S; s++) {
+        tot[s] = 0;
+        for (size_t c = 0; c < C; c++)
+            tot[s] += p->rep_value[(s * C + c) * p->ngrid + (size_t)out->steps[c]];
+    }
+    out->value = split_cvar(tot, S, p->alpha);
+    free(tot);
+    return 0;
+}
+
+/* bound, gap and status_text; bound: the open nodes' best bound seen. */
+static void describe(split_result *out, const split_problem *p, double bound)
+{
+    if (out->status == ALLOC_OPTIMAL) {
+        out->bound = out->value;
+        out->gap = 0;
+        snprintf(out->status_text, sizeof out->status_text, "optimal");
+        return;
+    }
+    /* never above the root LP (GLPK's cvar objective is a lower estimate of
+     * the CVaR of its incumbent, whose value is recomputed above: the gap is
+     * never negative) */
+    out->bound = fmax(fmin(bound, out->lp_value), out->value);
+    out->gap = out->bound - out->value;
+    char rel[48] = ""; /* the relative gap, when the value is not 0 */
+    if (fabs(out->value) > 0)
+        snprintf(rel, sizeof rel, " = %.2g%%", 100 * out->gap / fabs(out->value));
+    snprintf(out->status_text, sizeof out->status_text,
+             "time limit of %g s: best allocation found, optimality not proven (value %.6g, bound %.6g, gap "
+             "%.3g%s)",
+             p->time_limit, out->value, out->bound, out->gap, rel);
 }
 
 int split_solve(split_result *out, const split_problem *p, fz_error *err)
@@ -245,22 +458,14 @@ int split_solve(split_result *out, const split_problem *p, fz_error *err)
     if (rc)
         return rc;
     const size_t C = p->nregions, S = p->cvar ? p->nreps : 0;
+    model_buf m;
+    long *dp_steps = NULL;
     out->steps = calloc(C, sizeof *out->steps);
-    int *col_region = NULL, *ind = NULL;
-    long *col_point = NULL, *dp_steps = NULL;
-    double *val = NULL;
-    size_t maxcols = 0;
-    for (size_t c = 0; c < C; c++)
-        maxcols += (size_t)(p->hi[c] - p->lo[c] + 1);
-    col_region = malloc((maxcols + 1) * sizeof *col_region);
-    col_point = malloc((maxcols + 1) * sizeof *col_point);
-    ind = malloc((maxcols + S + 3) * sizeof *ind);
-    val = malloc((maxcols + S + 3) * sizeof *val);
-    if (!out->steps || !col_region || !col_point || !ind || !val) {
+    if (!buf_init(&m, p, S) || !out->steps) {
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the allocation model");
         goto done;
     }
-    double t0 = seconds_now();
+    double t0 = fz_seconds();
     /* The DP optimum, when its work is bounded: it proves an incumbent optimal. */
     dp_steps = p->cvar ? NULL : malloc(C * sizeof *dp_steps);
     const double dp_value = dp_steps && split_dp_work(p) <= ALLOC_DP_MAX_WORK ? split_dp(p, dp_steps) : NAN;
@@ -283,187 +488,26 @@ int split_solve(split_result *out, const split_problem *p, fz_error *err)
     term_was = glp_term_out(GLP_OFF);
 
     glp_prob *lp = glp_create_prob();
-    glp_set_obj_dir(lp, GLP_MAX);
-    /* rows: C choice rows, the budget row, then S cvar rows */
-    glp_add_rows(lp, (int)(C + 1 + S));
-    for (size_t c = 0; c < C; c++)
-        glp_set_row_bnds(lp, (int)c + 1, GLP_FX, 1, 1);
-    const int budget_row = (int)C + 1;
-    glp_set_row_bnds(lp, budget_row, GLP_UP, 0, (double)p->budget_steps);
-    for (size_t s = 0; s < S; s++)
-        glp_set_row_bnds(lp, budget_row + 1 + (int)s, GLP_LO, 0, 0);
-
-    int ncols = 0;
-    for (size_t c = 0; c < C; c++) {
-        double best = -INFINITY;
-        for (long g = p->lo[c]; g <= p->hi[c]; g++) {
-            if (g == p->lo[c])
-                best = p->cvar ? 0 : p->value[c * p->ngrid + (size_t)g];
-            if (!keep_point(p, c, g, &best))
-                continue;
-            int j = glp_add_cols(lp, 1);
-            ncols = j;
-            col_region[j] = (int)c;
-            col_point[j] = g;
-            glp_set_col_kind(lp, j, GLP_BV);
-            glp_set_obj_coef(lp, j, p->cvar ? 0 : p->value[c * p->ngrid + (size_t)g]);
-            int n = 0;
-            ind[++n] = (int)c + 1;
-            val[n] = 1;
-            if (g > 0) {
-                ind[++n] = budget_row;
-                val[n] = (double)g;
-            }
-            for (size_t s = 0; s < S; s++) {
-                double r = p->rep_value[(s * C + c) * p->ngrid + (size_t)g];
-                if (r != 0) {
-                    ind[++n] = budget_row + 1 + (int)s;
-                    val[n] = r;
-                }
-            }
-            glp_set_mat_col(lp, j, n, ind, val);
-        }
-    }
-    if (p->cvar) {
-        int eta = glp_add_cols(lp, 1);
-        glp_set_col_bnds(lp, eta, GLP_FR, 0, 0);
-        glp_set_obj_coef(lp, eta, 1);
-        int n = 0;
-        for (size_t s = 0; s < S; s++) {
-            ind[++n] = budget_row + 1 + (int)s;
-            val[n] = -1;
-        }
-        glp_set_mat_col(lp, eta, n, ind, val);
-        int u0 = glp_add_cols(lp, (int)S);
-        for (size_t s = 0; s < S; s++) {
-            int j = u0 + (int)s, row = budget_row + 1 + (int)s;
-            double one = 1;
-            glp_set_col_bnds(lp, j, GLP_LO, 0, 0);
-            glp_set_obj_coef(lp, j, -1 / (p->alpha * (double)S));
-            glp_set_mat_col(lp, j, 1, (int[]){0, row}, (double[]){0, one});
-        }
-    }
+    const int budget_row = build_model(lp, p, S, &m);
     out->columns = glp_get_num_cols(lp);
     out->rows = glp_get_num_rows(lp);
-
-    glp_smcp sm;
-    glp_init_smcp(&sm);
-    sm.msg_lev = GLP_MSG_ERR;
-    sm.presolve = GLP_OFF;
-    if (p->time_limit > 0)
-        sm.tm_lim = (int)(p->time_limit * 1000);
-    glp_scale_prob(lp, GLP_SF_AUTO);
-    int st = glp_simplex(lp, &sm);
-    if (st == GLP_ETMLIM) {
-        rc = fz_fail(err, FZ_ERUNTIME,
-                     "the solver time limit of %g s ran out while solving the LP relaxation (%d columns, %d rows): "
-                     "no allocation found; raise --solver-time-limit",
-                     p->time_limit, out->columns, out->rows);
-        glp_delete_prob(lp);
-        goto unhook;
-    }
-    if (st != 0 || glp_get_status(lp) != GLP_OPT) {
-        rc = fz_fail(err, FZ_ERUNTIME,
-                     "the solver (GLPK simplex) could not solve the LP relaxation (%d columns, %d rows): "
-                     "return code %d, status %d",
-                     out->columns, out->rows, st, glp_get_status(lp));
-        glp_delete_prob(lp);
-        goto unhook;
-    }
-    out->lp_value = glp_get_obj_val(lp);
-    out->budget_dual = glp_get_row_dual(lp, budget_row) / p->step;
-
-    glp_iocp io;
-    glp_init_iocp(&io);
-    io.msg_lev = GLP_MSG_ERR;
-    io.presolve = GLP_OFF; /* start from the optimal relaxation above */
-    bb_ctx bb = {p, col_region, col_point, ncols, dp_value, dp_steps, INFINITY, 0, 0};
-    io.cb_func = on_branch;
-    io.cb_info = &bb;
-    if (p->time_limit > 0) {
-        double left = p->time_limit - (seconds_now() - t0);
-        io.tm_lim = left > 0.001 ? (int)(left * 1000) : 1;
-    }
-    st = glp_intopt(lp, &io);
-    int ms = glp_mip_status(lp);
-    if (ms == GLP_OPT && st == 0)
-        out->status = ALLOC_OPTIMAL;
-    else if (ms == GLP_FEAS && st == GLP_ESTOP && bb.stopped_at_dp)
-        out->status = ALLOC_OPTIMAL; /* the incumbent has the DP optimum */
-    else if (ms == GLP_FEAS && (st == GLP_ETMLIM || st == 0))
-        out->status = ALLOC_FEASIBLE_TIME_LIMIT;
-    else if (st == GLP_ETMLIM && fallback(out->steps, p, dp_steps, dp_value)) {
-        /* no incumbent yet: the DP optimum (mean), or the allocation that is
-         * optimal for the mean of the replications (cvar), bounded by the LP */
-        out->status = p->cvar ? ALLOC_FEASIBLE_TIME_LIMIT : ALLOC_OPTIMAL;
-        bb.bound = out->lp_value;
-    } else {
-        if (st == GLP_ETMLIM)
-            rc = fz_fail(err, FZ_ERUNTIME,
-                         "the solver time limit of %g s ran out before branch-and-bound found any allocation "
-                         "(%d columns, %d rows; LP bound %.6g): raise --solver-time-limit",
-                         p->time_limit, out->columns, out->rows, out->lp_value);
-        else
-            rc = fz_fail(err, FZ_ERUNTIME,
-                         "the solver (GLPK branch-and-bound) failed (%d columns, %d rows): return code %d, status %d",
-                         out->columns, out->rows, st, ms);
-        glp_delete_prob(lp);
-        goto unhook;
-    }
-    if (ms == GLP_FEAS || ms == GLP_OPT)
-        for (int j = 1; j <= ncols; j++)
-            if (glp_mip_col_val(lp, j) > 0.5)
-                out->steps[col_region[j]] = col_point[j];
+    bb_ctx bb = {p, m.col_region, m.col_point, m.ncols, dp_value, dp_steps, INFINITY, 0, 0};
+    rc = solve_relaxation(lp, p, budget_row, out, err);
+    if (!rc)
+        rc = solve_mip(lp, p, &bb, t0, out, err);
     glp_delete_prob(lp);
-    /* The value from the data, not GLPK's floating objective (1 ulp off at times). */
-    if (!p->cvar) {
-        out->value = 0;
-        for (size_t c = 0; c < C; c++)
-            out->value += p->value[c * p->ngrid + (size_t)out->steps[c]];
-    } else {
-        double *tot = malloc(S * sizeof *tot);
-        if (!tot) {
-            rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
-            goto unhook;
-        }
-        for (size_t s = 0; s < S; s++) {
-            tot[s] = 0;
-            for (size_t c = 0; c < C; c++)
-                tot[s] += p->rep_value[(s * C + c) * p->ngrid + (size_t)out->steps[c]];
-        }
-        out->value = split_cvar(tot, S, p->alpha);
-        free(tot);
-    }
-    if (out->status == ALLOC_OPTIMAL) {
-        out->bound = out->value;
-        out->gap = 0;
-        snprintf(out->status_text, sizeof out->status_text, "optimal");
-    } else {
-        /* the open nodes' best bound, never above the root LP (GLPK's cvar
-         * objective is a lower estimate of the CVaR of its incumbent, whose
-         * value is recomputed above: the gap is never negative) */
-        out->bound = fmax(fmin(bb.bound, out->lp_value), out->value);
-        out->gap = out->bound - out->value;
-        char rel[48] = ""; /* the relative gap, when the value is not 0 */
-        if (fabs(out->value) > 0)
-            snprintf(rel, sizeof rel, " = %.2g%%", 100 * out->gap / fabs(out->value));
-        snprintf(out->status_text, sizeof out->status_text,
-                 "time limit of %g s: best allocation found, optimality not proven (value %.6g, bound %.6g, gap "
-                 "%.3g%s)",
-                 p->time_limit, out->value, out->bound, out->gap, rel);
-    }
-unhook:
+    if (!rc)
+        rc = value_from_data(out, p, err);
+    if (!rc)
+        describe(out, p, bb.bound);
     glp_term_out(term_was);
     glp_error_hook(NULL, NULL);
     glp_term_hook(NULL, NULL);
     free(guard);
-    out->seconds = seconds_now() - t0;
+    out->seconds = fz_seconds() - t0;
 done:
     free(dp_steps);
-    free(col_region);
-    free(col_point);
-    free(ind);
-    free(val);
+    buf_free(&m);
     if (rc)
         split_result_free(out);
     return rc;

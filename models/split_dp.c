@@ -4,7 +4,7 @@
  *   f_c(b) = max { f_{c-1}(b - g) + v_c(g) : g in K_c, g <= b }
  *   optimum = f_{C-1}(budget_steps)
  * where K_c holds lo_c and every point of (lo_c, hi_c] whose value beats all
- * cheaper allowed points (the others are dominated, see alloc.c).  The
+ * cheaper allowed points (the others are dominated, see split.c).  The
  * multiple-choice knapsack recursion is the textbook one (Kellerer, Pferschy
  * & Pisinger, "Knapsack Problems", 2004, ch. 11).
  *
@@ -63,77 +63,122 @@ static int level_alloc(level *l, size_t n)
     return l->cost && l->val && l->from && l->g ? 0 : -1;
 }
 
+/* Scratch of one solve: candidate points, and per budget value the best
+ * f_c value with its parent (a middle region's merge). */
+typedef struct dp_scratch {
+    long *cand;
+    double *bval;
+    size_t *bfrom;
+    long *bg;
+} dp_scratch;
+
+/* f_0: region 0's candidates are already strictly increasing in value. */
+static int first_level(level *l, const split_problem *p, long cap, long *cand)
+{
+    size_t k = candidates(p, 0, cap, cand);
+    if (level_alloc(l, k ? k : 1))
+        return -1;
+    for (size_t i = 0; i < k; i++) {
+        l->cost[i] = cand[i];
+        l->val[i] = p->value[(size_t)cand[i]];
+        l->from[i] = 0;
+        l->g[i] = cand[i];
+    }
+    l->n = k;
+    return 0;
+}
+
+/* f_c from f = f_{c-1} for a middle region c, at budgets up to cap: the
+ * best value at each budget, then its breakpoints. */
+static int merge_level(level *l, const level *f, const split_problem *p, size_t c, long cap, dp_scratch *w)
+{
+    const double *v = p->value + c * p->ngrid;
+    const long *cand = w->cand;
+    double *bval = w->bval;
+    size_t k = candidates(p, c, cap, w->cand);
+    long top = -1;
+    for (size_t a = 0; a < f->n; a++)
+        for (size_t i = 0; i < k && f->cost[a] + cand[i] <= cap; i++) {
+            long b = f->cost[a] + cand[i];
+            for (; top < b; top++)
+                bval[top + 1] = -INFINITY;
+            double x = f->val[a] + v[cand[i]];
+            if (x > bval[b]) {
+                bval[b] = x;
+                w->bfrom[b] = a;
+                w->bg[b] = cand[i];
+            }
+        }
+    size_t n = 0;
+    double best = -INFINITY;
+    for (long b = 0; b <= top; b++)
+        n += bval[b] > best ? (best = bval[b], 1) : 0;
+    if (level_alloc(l, n ? n : 1))
+        return -1;
+    best = -INFINITY;
+    for (long b = 0; b <= top; b++)
+        if (bval[b] > best) {
+            best = bval[b];
+            l->cost[l->n] = b;
+            l->val[l->n] = best;
+            l->from[l->n] = w->bfrom[b];
+            l->g[l->n++] = w->bg[b];
+        }
+    return 0;
+}
+
+/* The last region (C > 1) at b = B against f = f_{C-2}: as g grows, the best
+ * f point (the costliest with cost <= B - g) moves down.  The optimum, NAN
+ * if none; *arg_a, *arg_g its f point and grid point. */
+static double last_region(const level *f, const split_problem *p, long *cand, size_t *arg_a, long *arg_g)
+{
+    const size_t C = p->nregions;
+    const long B = p->budget_steps;
+    const double *v = p->value + (C - 1) * p->ngrid;
+    size_t k = candidates(p, C - 1, B, cand);
+    size_t a = f->n;
+    double best = -INFINITY;
+    *arg_g = -1;
+    for (size_t i = 0; i < k; i++) {
+        while (a > 0 && f->cost[a - 1] > B - cand[i])
+            a--;
+        if (a == 0)
+            break;
+        double x = f->val[a - 1] + v[cand[i]];
+        if (x > best) {
+            best = x;
+            *arg_a = a - 1;
+            *arg_g = cand[i];
+        }
+    }
+    return *arg_g < 0 ? NAN : best;
+}
+
 double split_dp(const split_problem *p, long *steps)
 {
     const size_t C = p->nregions;
     const long B = p->budget_steps;
     if (C == 0 || B < 0)
         return NAN;
-    long *cand = malloc(p->ngrid * sizeof *cand), *rest = malloc((C + 1) * sizeof *rest);
+    dp_scratch w = {malloc(p->ngrid * sizeof(long)), NULL, NULL, NULL};
+    long *rest = malloc((C + 1) * sizeof *rest);
     level *lv = calloc(C, sizeof *lv);
-    double *bval = NULL;
-    size_t *bfrom = NULL;
-    long *bg = NULL;
     double result = NAN;
-    if (!cand || !rest || !lv)
+    if (!w.cand || !rest || !lv)
         goto done;
     /* rest[c]: the least the regions after c need, so f_c may stop at B - rest[c] */
     rest[C] = 0;
     for (size_t c = C; c-- > 0;)
         rest[c] = (c + 1 < C ? rest[c + 1] + p->lo[c + 1] : 0);
-    if (rest[0] + p->lo[0] > B)
+    if (rest[0] + p->lo[0] > B || first_level(&lv[0], p, B - rest[0], w.cand))
         goto done;
-    /* region 0: its candidates are already strictly increasing in value */
-    size_t k = candidates(p, 0, B - rest[0], cand);
-    if (level_alloc(&lv[0], k ? k : 1))
+    if (C > 2 && (!(w.bval = malloc((size_t)(B + 1) * sizeof *w.bval)) ||
+                  !(w.bfrom = malloc((size_t)(B + 1) * sizeof *w.bfrom)) ||
+                  !(w.bg = malloc((size_t)(B + 1) * sizeof *w.bg))))
         goto done;
-    for (size_t i = 0; i < k; i++) {
-        lv[0].cost[i] = cand[i];
-        lv[0].val[i] = p->value[(size_t)cand[i]];
-        lv[0].from[i] = 0;
-        lv[0].g[i] = cand[i];
-    }
-    lv[0].n = k;
-    if (C > 2 && (!(bval = malloc((size_t)(B + 1) * sizeof *bval)) ||
-                  !(bfrom = malloc((size_t)(B + 1) * sizeof *bfrom)) || !(bg = malloc((size_t)(B + 1) * sizeof *bg))))
-        goto done;
-    for (size_t c = 1; c + 1 < C; c++) {
-        const level *f = &lv[c - 1];
-        const double *v = p->value + c * p->ngrid;
-        const long cap = B - rest[c];
-        k = candidates(p, c, cap, cand);
-        long top = -1;
-        for (size_t a = 0; a < f->n; a++)
-            for (size_t i = 0; i < k && f->cost[a] + cand[i] <= cap; i++) {
-                long b = f->cost[a] + cand[i];
-                for (; top < b; top++)
-                    bval[top + 1] = -INFINITY;
-                double x = f->val[a] + v[cand[i]];
-                if (x > bval[b]) {
-                    bval[b] = x;
-                    bfrom[b] = a;
-                    bg[b] = cand[i];
-                }
-            }
-        size_t n = 0;
-        double best = -INFINITY;
-        for (long b = 0; b <= top; b++)
-            n += bval[b] > best ? (best = bval[b], 1) : 0;
-        if (level_alloc(&lv[c], n ? n : 1))
+    for (size_t c = 1; c + 1 < C; c++)
+        if (merge_level(&lv[c], &lv[c - 1], p, c, B - rest[c], &w))
             goto done;
-        best = -INFINITY;
-        for (long b = 0; b <= top; b++)
-            if (bval[b] > best) {
-                best = bval[b];
-                level *l = &lv[c];
-                l->cost[l->n] = b;
-                l->val[l->n] = best;
-                l->from[l->n] = bfrom[b];
-                l->g[l->n++] = bg[b];
-            }
-    }
-    /* the last region at b = B: as g grows, the best f point (the costliest
-     * with cost <= B - g) moves down */
     const level *f = &lv[C > 1 ? C - 2 : 0];
     if (f->n == 0)
         goto done;
@@ -143,27 +188,10 @@ double split_dp(const split_problem *p, long *steps)
             steps[0] = f->g[f->n - 1];
         goto done;
     }
-    const double *v = p->value + (C - 1) * p->ngrid;
-    k = candidates(p, C - 1, B, cand);
-    size_t a = f->n, arg_a = 0;
-    long arg_g = -1;
-    double best = -INFINITY;
-    for (size_t i = 0; i < k; i++) {
-        while (a > 0 && f->cost[a - 1] > B - cand[i])
-            a--;
-        if (a == 0)
-            break;
-        double x = f->val[a - 1] + v[cand[i]];
-        if (x > best) {
-            best = x;
-            arg_a = a - 1;
-            arg_g = cand[i];
-        }
-    }
-    if (arg_g < 0)
-        goto done;
-    result = best;
-    if (steps) { /* walk the parents back from the last region */
+    size_t arg_a = 0;
+    long arg_g;
+    result = last_region(f, p, w.cand, &arg_a, &arg_g);
+    if (!isnan(result) && steps) { /* walk the parents back from the last region */
         steps[C - 1] = arg_g;
         size_t at = arg_a;
         for (size_t c = C - 1; c-- > 0;) {
@@ -175,11 +203,11 @@ done:
     for (size_t c = 0; lv && c < C; c++)
         level_free(&lv[c]);
     free(lv);
-    free(cand);
+    free(w.cand);
     free(rest);
-    free(bval);
-    free(bfrom);
-    free(bg);
+    free(w.bval);
+    free(w.bfrom);
+    free(w.bg);
     return result;
 }
 

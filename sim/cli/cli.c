@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fz_util.h"
+
 enum {
     OPT_SEED = 256, OPT_REPS, OPT_THREADS, OPT_SET, OPT_JSON, OPT_NO_PLOTS, OPT_QUIET,
     OPT_ALLOCATION, OPT_POLICY, OPT_GAP, OPT_BUDGET, OPT_PARAM, OPT_COLUMN, OPT_TORNADO, OPT_TIME_LIMIT,
@@ -318,12 +320,7 @@ const char *cli_outdir(const cli_opts *o, const scenario *s, char *buf, size_t s
     return buf;
 }
 
-double cli_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
+double cli_now(void) { return fz_seconds(); }
 
 void cli_progress_init(cli_progress *p, const cli_opts *o, const char *what)
 {

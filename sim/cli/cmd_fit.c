@@ -23,6 +23,7 @@
 #include "cmds.h"
 #include "dist.h"
 #include "fit.h"
+#include "fz_util.h"
 #include "html.h"
 #include "outdir.h"
 #include "plot.h"
@@ -42,12 +43,6 @@ typedef struct fit_run {
     char unusable[FIT_NFAMILIES][256]; /* dist_parse's objection, if any */
     int best;                          /* index in res of the best usable fit, -1 if none */
 } fit_run;
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* "[1500, inf)" or "[0, 20000]" */
 static const char *range_text(const fit_run *r, char *buf, size_t size)
@@ -470,7 +465,7 @@ int cmd_fit(const cli_opts *o)
         goto done;
     }
     memcpy(xs, r.x, r.n * sizeof *xs);
-    qsort(xs, r.n, sizeof *xs, cmp_double);
+    qsort(xs, r.n, sizeof *xs, fz_cmp_double);
     doc = summary_json(&r);
     charts_list charts = {.n = 0};
     if ((rc = summary_write_json(dir, "summary.json", doc, &err)) || (rc = write_fit_csv(dir, &r, &err)) ||

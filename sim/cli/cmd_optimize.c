@@ -151,17 +151,9 @@ int cmd_optimize(const cli_opts *o)
     int rc;
     if ((rc = cli_load_scenario(&s, o, &err)))
         goto done;
-    {
-        /* reject infeasible share bounds before any simulation */
-        split_problem p;
-        long *lo = malloc(s->nregions * sizeof *lo), *hi = malloc(s->nregions * sizeof *hi);
-        rc = lo && hi ? optimize_problem(&p, lo, hi, s, (size_t)(s->budget_usd / s->granularity_usd + 1e-9) + 1, &err)
-                      : fz_fail(&err, FZ_ERUNTIME, "out of memory");
-        free(lo);
-        free(hi);
-        if (rc)
-            goto done;
-    }
+    optimize_bounds bounds; /* reject infeasible share bounds before any simulation */
+    if ((rc = optimize_bounds_init(&bounds, s, &err)))
+        goto done;
     const char *path = cli_outdir(o, s, dirbuf, sizeof dirbuf);
     if ((rc = cmd_outdir_begin(&dir, path, s, &err)))
         goto done;

@@ -29,7 +29,7 @@ static int parse_range(double **out, size_t *n, const char *text, const char *op
     if (sscanf(text, "%lf:%lf:%lf%c", &a, &b, &st, &tail) != 3 || !isfinite(a) || !isfinite(b) || !(st > 0) ||
         b < a)
         return fz_fail(err, FZ_EINPUT, "%s %s: expected FROM:TO:STEP with FROM <= TO and STEP > 0", opt, text);
-    double k = floor((b - a) / st + 1e-9) + 1;
+    double k = floor((b - a) / st + SCENARIO_GRID_EPS) + 1;
     if (k > 1000)
         return fz_fail(err, FZ_EINPUT, "%s %s: %.0f points; the limit is 1000", opt, text, k);
     *n = (size_t)k;
@@ -81,13 +81,8 @@ static void point_error(fz_error *err, const char *set, const char *opt, const c
 /* The share bounds leave a grid point in every region (as optimize checks). */
 static int check_feasible(const scenario *s, fz_error *err)
 {
-    split_problem p;
-    long *lo = malloc(s->nregions * sizeof *lo), *hi = malloc(s->nregions * sizeof *hi);
-    int rc = lo && hi ? optimize_problem(&p, lo, hi, s, (size_t)(s->budget_usd / s->granularity_usd + 1e-9) + 1, err)
-                      : fz_fail(err, FZ_ERUNTIME, "out of memory");
-    free(lo);
-    free(hi);
-    return rc;
+    optimize_bounds b;
+    return optimize_bounds_init(&b, s, err);
 }
 
 static int solve_point(point *p, const scenario *s, const optimize_options *oo, fz_error *err)

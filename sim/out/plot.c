@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fz_util.h"
+
 extern char **environ;
 
 /* The gnuplot child being waited for (0: none), for plot_signal_stop.  It
@@ -167,13 +169,6 @@ static int spawn_gnuplot(pid_t *pid, const char *dir, char *script)
     return e;
 }
 
-static double now_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 /* Waits for the child in g_child for at most limit seconds, polling with
  * naps that grow from 1 ms to 50 ms (a quick chart costs little latency).
  * The child is seen exiting with WNOWAIT and g_child cleared while it is
@@ -182,7 +177,7 @@ static double now_seconds(void)
  * passed and it was killed, -1 when it could not be waited for (errno). */
 static int wait_limited(pid_t pid, double limit, int *status)
 {
-    double start = now_seconds();
+    double start = fz_seconds();
     long nap = 1000000;
     int rc;
     for (;;) {
@@ -200,7 +195,7 @@ static int wait_limited(pid_t pid, double limit, int *status)
                 ;
             return rc;
         }
-        if (now_seconds() - start >= limit) {
+        if (fz_seconds() - start >= limit) {
             stop_child(pid, status);
             rc = 0;
             break;

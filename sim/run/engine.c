@@ -62,6 +62,24 @@ void engine_ws_free(engine_ws *ws)
     free(ws);
 }
 
+engine_ws **engine_ws_pool(int n)
+{
+    engine_ws **pool = calloc(n > 0 ? (size_t)n : 1, sizeof *pool);
+    for (int t = 0; pool && t < n; t++)
+        if (!(pool[t] = engine_ws_new())) {
+            engine_ws_pool_free(pool, n);
+            return NULL;
+        }
+    return pool;
+}
+
+void engine_ws_pool_free(engine_ws **pool, int n)
+{
+    for (int t = 0; pool && t < n; t++)
+        engine_ws_free(pool[t]);
+    free(pool);
+}
+
 static int grow(engine_ws *ws, fz_error *err)
 {
     size_t cap = ws->cap ? 2 * ws->cap : 256;
@@ -88,22 +106,31 @@ static double sort_key(const engine_case *c, scenario_policy p)
     return p == POLICY_CHEAPEST_FIRST ? c->cost : c->decide;
 }
 
+/* Stable insertion sort of cs[lo .. hi): for short runs, and for runs that
+ * are nearly in order (every case close to its place). */
+static void insertion_sort(engine_case *cs, size_t lo, size_t hi, scenario_policy p)
+{
+    for (size_t i = lo + 1; i < hi; i++) {
+        double k = sort_key(&cs[i], p);
+        if (!(sort_key(&cs[i - 1], p) > k))
+            continue;
+        engine_case c = cs[i];
+        size_t j = i;
+        do {
+            cs[j] = cs[j - 1];
+            j--;
+        } while (j > lo && sort_key(&cs[j - 1], p) > k);
+        cs[j] = c;
+    }
+}
+
 static void merge_sort(engine_ws *ws, size_t lo, size_t hi, scenario_policy p)
 {
     engine_case *cs = ws->cases, *tmp = ws->tmp;
     if (hi - lo < 2)
         return;
-    if (hi - lo <= 16) { /* insertion sort: stable */
-        for (size_t i = lo + 1; i < hi; i++) {
-            engine_case c = cs[i];
-            double k = sort_key(&c, p);
-            size_t j = i;
-            while (j > lo && sort_key(&cs[j - 1], p) > k) {
-                cs[j] = cs[j - 1];
-                j--;
-            }
-            cs[j] = c;
-        }
+    if (hi - lo <= 16) {
+        insertion_sort(cs, lo, hi, p);
         return;
     }
     size_t mid = lo + (hi - lo) / 2;
@@ -175,18 +202,7 @@ static void sort_cases(engine_ws *ws, scenario_policy p)
     if (most <= 16) {
         /* one stable insertion sort over everything: a case never moves past
          * the start of its bucket, since every key before it is <= its own */
-        for (size_t i = 1; i < n; i++) {
-            double k = sort_key(&out[i], p);
-            if (!(sort_key(&out[i - 1], p) > k))
-                continue;
-            engine_case c = out[i];
-            size_t j = i;
-            do {
-                out[j] = out[j - 1];
-                j--;
-            } while (j > 0 && sort_key(&out[j - 1], p) > k);
-            out[j] = c;
-        }
+        insertion_sort(out, 0, n, p);
         return;
     }
     size_t from = 0; /* large buckets: sort each one */
@@ -195,16 +211,7 @@ static void sort_cases(engine_ws *ws, scenario_policy p)
         if (to - from > 16)
             merge_sort(ws, from, to, p);
         else
-            for (size_t i = from + 1; i < to; i++) { /* insertion sort: stable */
-                engine_case c = out[i];
-                double k = sort_key(&c, p);
-                size_t j = i;
-                while (j > from && sort_key(&out[j - 1], p) > k) {
-                    out[j] = out[j - 1];
-                    j--;
-                }
-                out[j] = c;
-            }
+            insertion_sort(out, from, to, p);
         from = to;
     }
 }

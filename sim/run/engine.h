@@ -39,6 +39,12 @@ typedef struct engine_ws engine_ws;
 engine_ws *engine_ws_new(void);
 void engine_ws_free(engine_ws *ws);
 
+/* One workspace per thread, for the block loops of eval and curve: NULL if
+ * memory runs out (nothing left allocated).  engine_ws_pool_free takes the
+ * same n and accepts NULL. */
+engine_ws **engine_ws_pool(int n);
+void engine_ws_pool_free(engine_ws **pool, int n);
+
 /* Draws region `region` of replication `rep`; returns 0 or FZ_ERUNTIME (memory). */
 int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy policy,
                 uint64_t stream, uint64_t rep, fz_error *err);
@@ -51,7 +57,7 @@ size_t engine_people(const engine_ws *ws);
 
 /* Spends allocation x (USD) on the last draw under `policy`.  When `days` is
  * not NULL, it receives each paid person's days in detention (room for
- * engine_cases' n values) and *ndays their count. */
+ * engine_cases' n values); their count is out->releases. */
 void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x,
                 double horizon, double *days);
 

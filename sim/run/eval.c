@@ -65,7 +65,7 @@ fail:
 }
 
 /* Folds one block into the summary, in replication order. */
-static void fold_block(eval_result *r, const scenario *s, size_t done, size_t n, const engine_stats *st)
+static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n, const engine_stats *st)
 {
     size_t C = r->nregions, K = r->nalloc;
     for (size_t i = 0; i < n; i++) {
@@ -103,148 +103,195 @@ static void fold_block(eval_result *r, const scenario *s, size_t done, size_t n,
     }
 }
 
+/* One eval_run call: the result being summed, this rank's block (and,
+ * under MPI, a second buffer for the blocks of other ranks), and per thread
+ * a workspace, a buffer for one draw's days in detention and integer
+ * histogram counts (integer sums do not depend on the order of threads). */
+typedef struct eval_ctx {
+    const scenario *s;
+    const eval_options *opt;
+    eval_result *r;
+    size_t C, K;
+    int threads, mixed; /* mixed: allocations use different policies */
+    engine_stats *block, *other;
+    double *people, *other_people;
+    engine_ws **ws;
+    double **days;
+    size_t *days_cap;
+    uint64_t *hist;
+} eval_ctx;
+
+static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t nalloc, const eval_options *opt,
+                    fz_error *err)
+{
+    memset(x, 0, sizeof *x);
+    const size_t C = s->nregions, K = nalloc;
+    x->s = s;
+    x->opt = opt;
+    x->C = C;
+    x->K = K;
+    x->threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    const size_t T = (size_t)x->threads;
+    x->r = result_new(s, allocs, nalloc, opt);
+    x->block = malloc(EVAL_BLOCK * K * C * sizeof *x->block);
+    x->people = calloc(EVAL_BLOCK, sizeof *x->people);
+    x->ws = engine_ws_pool(x->threads);
+    x->days = calloc(T, sizeof *x->days);
+    x->days_cap = calloc(T, sizeof *x->days_cap);
+    x->hist = calloc(T * C * EVAL_DAYS_BINS, sizeof *x->hist);
+    int others = par_size() > 1;
+    if (others) {
+        x->other = malloc(EVAL_BLOCK * K * C * sizeof *x->other);
+        x->other_people = calloc(EVAL_BLOCK, sizeof *x->other_people);
+    }
+    if (!x->r || !x->block || !x->ws || !x->people || !x->days || !x->days_cap || !x->hist ||
+        (others && (!x->other || !x->other_people)))
+        return fz_fail(err, FZ_ERUNTIME, "out of memory for the evaluation");
+    for (size_t k = 1; k < K; k++)
+        x->mixed |= x->r->allocs[k].policy != x->r->allocs[0].policy;
+    return 0;
+}
+
+static void ctx_free(eval_ctx *x)
+{
+    engine_ws_pool_free(x->ws, x->threads);
+    for (int t = 0; x->days && t < x->threads; t++)
+        free(x->days[t]);
+    free(x->days);
+    free(x->days_cap);
+    free(x->hist);
+    free(x->block);
+    free(x->people);
+    free(x->other);
+    free(x->other_people);
+}
+
+/* Pays every allocation on the draw of region c in thread tid's workspace
+ * (drawn: the policy it was drawn under), into block row i. */
+static int pay_region(eval_ctx *x, int tid, size_t i, size_t c, uint64_t rep, scenario_policy drawn, fz_error *e)
+{
+    const eval_result *r = x->r;
+    const size_t C = x->C, K = x->K;
+    engine_ws *w = x->ws[tid];
+    for (size_t k = 0; k < K; k++) {
+        scenario_policy pk = r->allocs[k].policy;
+        if (x->mixed && pk != drawn) {
+            int rc = engine_draw(w, x->s, c, pk, x->opt->stream, rep, e);
+            if (rc)
+                return rc;
+            drawn = pk;
+        }
+        engine_stats *st = &x->block[(i * K + k) * C + c];
+        engine_pay(st, w, pk, r->allocs[k].alloc[c], x->s->horizon_days, k == 0 ? x->days[tid] : NULL);
+        if (k == 0) {
+            uint64_t *h = x->hist + ((size_t)tid * C + c) * EVAL_DAYS_BINS;
+            for (size_t j = 0; j < (size_t)st->releases; j++) {
+                double b = x->days[tid][j] / r->days_bin;
+                h[b < EVAL_DAYS_BINS - 1 ? (size_t)b : EVAL_DAYS_BINS - 1]++;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Replication i of the block (replication number rep), every region. */
+static int draw_rep(eval_ctx *x, int tid, size_t i, uint64_t rep, fz_error *e)
+{
+    engine_ws *w = x->ws[tid];
+    double p = 0;
+    int rc = 0;
+    for (size_t c = 0; c < x->C && !rc; c++) {
+        scenario_policy drawn = x->r->allocs[0].policy;
+        if ((rc = engine_draw(w, x->s, c, drawn, x->opt->stream, rep, e)))
+            break;
+        p += (double)engine_people(w);
+        size_t ncases;
+        engine_cases(w, &ncases);
+        if (ncases > x->days_cap[tid]) {
+            double *nb = realloc(x->days[tid], ncases * sizeof *nb);
+            if (!nb) {
+                rc = fz_fail(e, FZ_ERUNTIME, "out of memory for days in detention");
+                break;
+            }
+            x->days[tid] = nb;
+            x->days_cap[tid] = ncases;
+        }
+        rc = pay_region(x, tid, i, c, rep, drawn, e);
+    }
+    x->people[i] = p;
+    return rc;
+}
+
+/* par_blocks: this rank's block, replications first .. first + n - 1; the
+ * error of the first failing thread is the one reported. */
+static int compute_block(void *ctx, uint64_t first, size_t n, fz_error *err)
+{
+    eval_ctx *x = ctx;
+    int failed = 0;
+    fz_error first_err = {0, ""};
+#pragma omp parallel for num_threads(x->threads) schedule(dynamic, 8)
+    for (size_t i = 0; i < n; i++) {
+        fz_error e;
+        if (draw_rep(x, omp_get_thread_num(), i, x->opt->first_rep + first + i, &e)) {
+#pragma omp critical
+            {
+                if (!failed)
+                    first_err = e;
+                failed = 1;
+            }
+        }
+    }
+    if (failed && err)
+        *err = first_err;
+    return failed ? first_err.code : 0;
+}
+
+/* par_blocks: the block of rank `owner`, folded in replication order. */
+static int fold_block(void *ctx, int owner, uint64_t first, size_t n, fz_error *err)
+{
+    eval_ctx *x = ctx;
+    int mine = owner == par_rank();
+    engine_stats *st = mine ? x->block : x->other;
+    double *pp = mine ? x->people : x->other_people;
+    par_bcast(st, n * x->K * x->C * sizeof *st, owner);
+    par_bcast(pp, n * sizeof *pp, owner);
+    for (size_t i = 0; i < n; i++)
+        x->r->people += pp[i];
+    fold_stats(x->r, x->s, first, n, st);
+    return x->opt->on_block ? x->opt->on_block(x->opt->block_ctx, x->r, x->opt->first_rep + first, n, st, err) : 0;
+}
+
+/* The threads' and ranks' histograms into the result: integer counts, so
+ * summing them in any order is exact. */
+static void merge_hist(eval_ctx *x)
+{
+    const size_t bins = x->C * EVAL_DAYS_BINS;
+    for (int t = 1; t < x->threads; t++)
+        for (size_t j = 0; j < bins; j++)
+            x->hist[j] += x->hist[(size_t)t * bins + j];
+    par_sum_u64(x->hist, bins);
+    for (size_t j = 0; j < bins; j++)
+        x->r->days_hist[j] = (double)x->hist[j];
+}
+
 int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t nalloc,
              const eval_options *opt, fz_error *err)
 {
     *out = NULL;
-    size_t C = s->nregions, K = nalloc;
-    int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
-    eval_result *r = result_new(s, allocs, nalloc, opt);
-    engine_stats *block = malloc(EVAL_BLOCK * K * C * sizeof *block);
-    double *people = calloc(EVAL_BLOCK, sizeof *people);
-    engine_ws **ws = calloc((size_t)threads, sizeof *ws);
-    /* per thread: a buffer for one draw's days in detention, and integer
-     * histogram counts (integer sums do not depend on the order of threads) */
-    double **days = calloc((size_t)threads, sizeof *days);
-    size_t *days_cap = calloc((size_t)threads, sizeof *days_cap);
-    uint64_t *hist = calloc((size_t)threads * C * EVAL_DAYS_BINS, sizeof *hist);
-    /* under MPI (par.h), a second buffer receives the blocks of other ranks */
-    const int nranks = par_size(), me = par_rank();
-    engine_stats *other = nranks > 1 ? malloc(EVAL_BLOCK * K * C * sizeof *other) : NULL;
-    double *other_people = nranks > 1 ? calloc(EVAL_BLOCK, sizeof *other_people) : NULL;
-    int rc = 0;
-    if (!r || !block || !ws || !people || !days || !days_cap || !hist || (nranks > 1 && (!other || !other_people)))
-        rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the evaluation");
-    for (int t = 0; !rc && t < threads; t++)
-        if (!(ws[t] = engine_ws_new()))
-            rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the evaluation");
-    if ((rc = par_agree(rc, err)))
-        goto done;
-    int mixed = 0; /* do allocations use different policies? */
-    for (size_t k = 1; k < K; k++)
-        mixed |= r->allocs[k].policy != r->allocs[0].policy;
-
-    /* Blocks go in rounds of one per rank: rank `me` computes block
-     * round + me, then every block of the round is broadcast from its rank
-     * and folded, in replication order, on every rank. */
-    const size_t nblocks = (opt->nreps + EVAL_BLOCK - 1) / EVAL_BLOCK;
-    for (size_t round = 0; round < nblocks; round += (size_t)nranks) {
-        size_t mine = round + (size_t)me;
-        size_t done = mine * EVAL_BLOCK;
-        size_t n = mine >= nblocks ? 0 : opt->nreps - done < EVAL_BLOCK ? opt->nreps - done : EVAL_BLOCK;
-        int failed = 0;
-        fz_error first_err = {0, ""};
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 8)
-        for (size_t i = 0; i < n; i++) {
-            engine_ws *w = ws[omp_get_thread_num()];
-            uint64_t rep = opt->first_rep + done + i;
-            double p = 0;
-            for (size_t c = 0; c < C; c++) {
-                scenario_policy drawn = r->allocs[0].policy;
-                fz_error e;
-                if (engine_draw(w, s, c, drawn, opt->stream, rep, &e)) {
-#pragma omp critical
-                    {
-                        if (!failed)
-                            first_err = e;
-                        failed = 1;
-                    }
-                    break;
-                }
-                p += (double)engine_people(w);
-                int tid = omp_get_thread_num();
-                size_t ncases;
-                engine_cases(w, &ncases);
-                if (ncases > days_cap[tid]) {
-                    double *nb = realloc(days[tid], ncases * sizeof *nb);
-                    if (!nb) {
-#pragma omp critical
-                        {
-                            if (!failed)
-                                fz_fail(&first_err, FZ_ERUNTIME, "out of memory for days in detention");
-                            failed = 1;
-                        }
-                        break;
-                    }
-                    days[tid] = nb;
-                    days_cap[tid] = ncases;
-                }
-                for (size_t k = 0; k < K; k++) {
-                    scenario_policy pk = r->allocs[k].policy;
-                    if (mixed && pk != drawn) {
-                        engine_draw(w, s, c, pk, opt->stream, rep, &e);
-                        drawn = pk;
-                    }
-                    engine_stats *st = &block[(i * K + k) * C + c];
-                    engine_pay(st, w, pk, r->allocs[k].alloc[c], s->horizon_days, k == 0 ? days[tid] : NULL);
-                    if (k == 0) {
-                        uint64_t *h = hist + ((size_t)tid * C + c) * EVAL_DAYS_BINS;
-                        for (size_t j = 0; j < (size_t)st->releases; j++) {
-                            double b = days[tid][j] / r->days_bin;
-                            h[b < EVAL_DAYS_BINS - 1 ? (size_t)b : EVAL_DAYS_BINS - 1]++;
-                        }
-                    }
-                }
-            }
-            people[i] = p;
-        }
-        if (failed && err)
-            *err = first_err;
-        if ((rc = par_agree(failed ? first_err.code : 0, err)))
-            goto done;
-        for (size_t b = round; b < round + (size_t)nranks && b < nblocks; b++) {
-            int owner = (int)(b - round);
-            engine_stats *st = owner == me ? block : other;
-            double *pp = owner == me ? people : other_people;
-            done = b * EVAL_BLOCK;
-            n = opt->nreps - done < EVAL_BLOCK ? opt->nreps - done : EVAL_BLOCK;
-            par_bcast(st, n * K * C * sizeof *st, owner);
-            par_bcast(pp, n * sizeof *pp, owner);
-            for (size_t i = 0; i < n; i++)
-                r->people += pp[i];
-            fold_block(r, s, done, n, st);
-            if (opt->on_block)
-                rc = opt->on_block(opt->block_ctx, r, opt->first_rep + done, n, st, err);
-            if ((rc = par_agree(rc, err)))
-                goto done;
-            if (opt->progress)
-                opt->progress(opt->progress_ctx, done + n, opt->nreps);
-        }
+    eval_ctx x;
+    int rc = par_agree(ctx_init(&x, s, allocs, nalloc, opt, err), err);
+    if (!rc) {
+        par_blocks_def d = {.nreps = opt->nreps, .block = EVAL_BLOCK, .compute = compute_block, .fold = fold_block,
+                            .ctx = &x, .progress = opt->progress, .progress_ctx = opt->progress_ctx};
+        rc = par_blocks(&d, err);
     }
-    /* integer counts: summing threads and ranks in any order is exact */
-    for (int t = 1; t < threads; t++)
-        for (size_t j = 0; j < C * EVAL_DAYS_BINS; j++)
-            hist[j] += hist[(size_t)t * C * EVAL_DAYS_BINS + j];
-    par_sum_u64(hist, C * EVAL_DAYS_BINS);
-    for (size_t j = 0; j < C * EVAL_DAYS_BINS; j++)
-        r->days_hist[j] = (double)hist[j];
-done:
-    for (int t = 0; ws && t < threads; t++)
-        engine_ws_free(ws[t]);
-    for (int t = 0; days && t < threads; t++)
-        free(days[t]);
-    free(days);
-    free(days_cap);
-    free(hist);
-    free(ws);
-    free(block);
-    free(people);
-    free(other);
-    free(other_people);
+    if (!rc)
+        merge_hist(&x);
+    ctx_free(&x);
     if (rc) {
-        eval_free(r);
+        eval_free(x.r);
         return rc;
     }
-    *out = r;
+    *out = x.r;
     return 0;
 }

@@ -48,10 +48,10 @@ struct eval_result {
     double *days_hist;    /* [c * EVAL_DAYS_BINS + b]: releases of allocation 0 */
 };
 
+typedef struct eval_result eval_result;
 /* Called from the calling thread, in replication order, once per block;
  * stats[(i * nalloc + k) * nregions + c] is replication first_rep + i,
  * allocation k, region c.  Returns 0, or an error code (with err set) to stop. */
-typedef struct eval_result eval_result;
 typedef int (*eval_block_fn)(void *ctx, const eval_result *r, uint64_t first_rep, size_t n,
                              const engine_stats *stats, fz_error *err);
 typedef void (*eval_progress_fn)(void *ctx, size_t done, size_t total);

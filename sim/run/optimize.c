@@ -16,8 +16,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "fz_util.h"
 #include "rng.h"
 #include "stats.h"
 
@@ -44,13 +44,13 @@ int optimize_problem(split_problem *p, long *lo, long *hi, const scenario *s, si
     p->nregions = s->nregions;
     p->ngrid = ngrid;
     p->step = s->granularity_usd;
-    p->budget_steps = (long)floor(steps + 1e-9);
+    p->budget_steps = (long)floor(steps + SCENARIO_GRID_EPS);
     p->lo = lo;
     p->hi = hi;
     p->alpha = s->cvar_alpha;
     for (size_t c = 0; c < s->nregions; c++) {
-        lo[c] = (long)ceil(s->regions[c].min_share * steps - 1e-9);
-        hi[c] = (long)floor(s->regions[c].max_share * steps + 1e-9);
+        lo[c] = (long)ceil(s->regions[c].min_share * steps - SCENARIO_GRID_EPS);
+        hi[c] = (long)floor(s->regions[c].max_share * steps + SCENARIO_GRID_EPS);
         if (hi[c] > p->budget_steps)
             hi[c] = p->budget_steps;
         if (lo[c] > hi[c])
@@ -60,6 +60,14 @@ int optimize_problem(split_problem *p, long *lo, long *hi, const scenario *s, si
                            s->path, s->regions[c].name, s->granularity_usd);
     }
     return split_check(p, err);
+}
+
+int optimize_bounds_init(optimize_bounds *b, const scenario *s, fz_error *err)
+{
+    if (s->nregions > SCENARIO_MAX_REGIONS)
+        return fz_fail(err, FZ_EINPUT, "%s: %zu regions; the limit is %d", s->path, s->nregions,
+                       SCENARIO_MAX_REGIONS);
+    return optimize_problem(&b->p, b->lo, b->hi, s, scenario_grid_points(s), err);
 }
 
 static stat_est est_of(const stat_acc *a)
@@ -85,7 +93,7 @@ static stat_est cvar_est(const double *x, size_t n, double alpha)
     stat_acc a = {0, 0, 0};
     for (size_t i = 0; i < n; i++)
         stat_add(&a, eta > s[i] ? eta - s[i] : 0);
-    double h = 1.959963984540054 * stat_sd(&a) / (alpha * sqrt((double)n));
+    double h = STAT_Z975 * stat_sd(&a) / (alpha * sqrt((double)n));
     e.lo = e.value - h;
     e.hi = e.value + h;
     free(s);
@@ -112,7 +120,7 @@ static int keep_block(void *ctx, uint64_t first, size_t n, const double *rel, co
 
 typedef struct ws_ctx { /* wait-and-see: the best allocation of each replication */
     const scenario *s;
-    split_problem p;
+    optimize_bounds b;
     const long *opt_steps;
     int freedom;
     stat_acc ws, diff;
@@ -124,11 +132,11 @@ static int ws_block(void *ctx, uint64_t first, size_t n, const double *rel, cons
 {
     (void)first;
     ws_ctx *w = ctx;
-    const size_t C = w->p.nregions, G = w->p.ngrid;
+    const size_t C = w->b.p.nregions, G = w->b.p.ngrid;
     for (size_t i = 0; i < n; i++) {
         const double *v = (w->freedom ? fre : rel) + i * C * G;
-        w->p.value = v;
-        double best = split_dp(&w->p, NULL), at_opt = 0;
+        w->b.p.value = v;
+        double best = split_dp(&w->b.p, NULL), at_opt = 0;
         if (isnan(best))
             return fz_fail(err, FZ_ERUNTIME, "wait-and-see: no feasible allocation");
         for (size_t c = 0; c < C; c++)
@@ -148,7 +156,7 @@ static void ev_curves(double *out, const curve_set *cs, int freedom)
         for (size_t g = 0; g < cs->ngrid; g++) {
             double m = cs->cost[c], k = 0;
             if (isfinite(m) && m > 0)
-                k = fmin(cs->fundable[c], floor((double)g * cs->step / m + 1e-9));
+                k = fmin(cs->fundable[c], floor((double)g * cs->step / m + SCENARIO_GRID_EPS));
             else if (cs->fundable[c] > 0)
                 k = cs->fundable[c]; /* free cases */
             out[c * cs->ngrid + g] = freedom ? k * (isfinite(cs->case_freedom[c]) ? cs->case_freedom[c] : 0) : k;
@@ -164,17 +172,13 @@ static void stage(const optimize_options *o, const char *what, size_t done, size
 int optimize_saa(split_result *res, curve_set **curves_out, const scenario *s, uint64_t stream,
                         size_t nreps, size_t cvar_reps, const optimize_options *o, fz_error *err)
 {
-    const size_t C = s->nregions, G = (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
-    long *lo = malloc(C * sizeof *lo), *hi = malloc(C * sizeof *hi);
+    const size_t C = s->nregions, G = scenario_grid_points(s);
     keep_ctx keep = {NULL, cvar_reps, 0, C * G, 0};
     curve_set *cs = NULL;
-    split_problem p;
+    optimize_bounds b;
+    split_problem *p = &b.p;
     int rc;
-    if (!lo || !hi) {
-        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
-        goto done;
-    }
-    if ((rc = optimize_problem(&p, lo, hi, s, G, err)))
+    if ((rc = optimize_bounds_init(&b, s, err)))
         goto done;
     if (cvar_reps && !(keep.buf = malloc(cvar_reps * C * G * sizeof(double)))) {
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the CVaR model");
@@ -184,28 +188,19 @@ int optimize_saa(split_result *res, curve_set **curves_out, const scenario *s, u
                         .on_block = cvar_reps ? keep_block : NULL, .block_ctx = &keep};
     if ((rc = curve_compute(&cs, s, &co, err)))
         goto done;
-    p.value = s->objective == OBJ_FREEDOM_DAYS ? cs->freedom : cs->releases;
-    p.cvar = s->objective == OBJ_CVAR;
-    p.nreps = keep.have;
-    p.rep_value = keep.buf;
-    p.time_limit = o->time_limit > 0 ? o->time_limit : p.cvar ? OPTIMIZE_CVAR_TIME_LIMIT : 0;
-    rc = split_solve(res, &p, err);
+    p->value = s->objective == OBJ_FREEDOM_DAYS ? cs->freedom : cs->releases;
+    p->cvar = s->objective == OBJ_CVAR;
+    p->nreps = keep.have;
+    p->rep_value = keep.buf;
+    p->time_limit = o->time_limit > 0 ? o->time_limit : p->cvar ? OPTIMIZE_CVAR_TIME_LIMIT : 0;
+    rc = split_solve(res, p, err);
 done:
-    free(lo);
-    free(hi);
     free(keep.buf);
     if (!rc && curves_out)
         *curves_out = cs;
     else
         curve_free(cs);
     return rc;
-}
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
 static void set_baselines(optimize_result *r, const scenario *s)
@@ -253,17 +248,16 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
 
 static int wait_and_see(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
 {
-    const size_t C = s->nregions, G = r->curves->ngrid, S = (size_t)s->replications;
-    long *lo = malloc(C * sizeof *lo), *hi = malloc(C * sizeof *hi);
+    const size_t S = (size_t)s->replications;
     ws_ctx w = {.s = s, .opt_steps = r->mip.steps, .freedom = s->objective == OBJ_FREEDOM_DAYS,
                 .ws_values = malloc(S * sizeof(double))};
     curve_set *cs = NULL;
     int rc;
-    if (!lo || !hi || !w.ws_values) {
+    if (!w.ws_values) {
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
         goto done;
     }
-    if ((rc = optimize_problem(&w.p, lo, hi, s, G, err)))
+    if ((rc = optimize_bounds_init(&w.b, s, err)))
         goto done;
     curve_options co = {.stream = RNG_STREAM_EVALUATE, .nreps = S, .threads = o->threads,
                         .on_block = ws_block, .block_ctx = &w};
@@ -280,8 +274,6 @@ static int wait_and_see(optimize_result *r, const scenario *s, const optimize_op
     }
 done:
     curve_free(cs);
-    free(lo);
-    free(hi);
     free(w.ws_values);
     return rc;
 }
@@ -328,7 +320,7 @@ static int gap_estimate(optimize_result *r, const scenario *s, const optimize_op
     double g = v.mean - L.value, h = sqrt(hU * hU + hL * hL);
     r->gap = (stat_est){g, g - h, g + h};
     double t95 = gsl_cdf_tdist_Pinv(0.95, M - 1);
-    r->gap_ci_upper = g + t95 * stat_sd(&v) / sqrt(M) + 1.6448536269514722 * hL / 1.959963984540054;
+    r->gap_ci_upper = g + t95 * stat_sd(&v) / sqrt(M) + STAT_Z95 * hL / STAT_Z975;
     return 0;
 }
 
@@ -336,7 +328,7 @@ size_t optimize_cvar_reps(const scenario *s)
 {
     if (s->objective != OBJ_CVAR)
         return 0;
-    const size_t S = (size_t)s->replications, G = (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
+    const size_t S = (size_t)s->replications, G = scenario_grid_points(s);
     size_t cap = OPTIMIZE_CVAR_MAX_NONZEROS / (s->nregions * G);
     return S < cap ? S : cap > 0 ? cap : 1;
 }
@@ -344,8 +336,7 @@ size_t optimize_cvar_reps(const scenario *s)
 int optimize_run(optimize_result **out, const scenario *s, const optimize_options *o, fz_error *err)
 {
     *out = NULL;
-    const size_t C = s->nregions, S = (size_t)s->replications;
-    const size_t G = (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
+    const size_t C = s->nregions, S = (size_t)s->replications, G = scenario_grid_points(s);
     optimize_result *r = calloc(1, sizeof *r);
     int rc = 0;
     if (!r || !(r->allocs = calloc(OPT_NALLOC * C, sizeof(double))) ||
@@ -355,46 +346,41 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
     }
     r->nregions = C;
     r->cvar_reps = optimize_cvar_reps(s);
-    double t = now();
+    double t = fz_seconds();
     stage(o, "curves", 0, 1);
     if ((rc = optimize_saa(&r->mip, &r->curves, s, RNG_STREAM_OPTIMIZE, S, r->cvar_reps, o, err)))
         goto done;
-    r->seconds_curves = now() - t - r->mip.seconds;
+    r->seconds_curves = fz_seconds() - t - r->mip.seconds;
     r->seconds_solve = r->mip.seconds;
     set_baselines(r, s);
 
     /* expected-value solution */
-    long *lo = malloc(C * sizeof *lo), *hi = malloc(C * sizeof *hi);
-    split_problem p;
+    optimize_bounds b;
     split_result ev = {0};
-    if (!lo || !hi)
-        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
-    else if (!(rc = optimize_problem(&p, lo, hi, s, G, err))) {
+    if (!(rc = optimize_bounds_init(&b, s, err))) {
         ev_curves(r->ev_curve, r->curves, s->objective == OBJ_FREEDOM_DAYS);
-        p.value = r->ev_curve;
-        p.time_limit = o->time_limit;
-        if (!(rc = split_solve(&ev, &p, err)))
+        b.p.value = r->ev_curve;
+        b.p.time_limit = o->time_limit;
+        if (!(rc = split_solve(&ev, &b.p, err)))
             for (size_t c = 0; c < C; c++)
                 r->allocs[OPT_EXPECTED_VALUE * C + c] = (double)ev.steps[c] * s->granularity_usd;
         split_result_free(&ev);
     }
-    free(lo);
-    free(hi);
     if (rc)
         goto done;
 
-    t = now();
+    t = fz_seconds();
     stage(o, "evaluate", 0, 1);
     if ((rc = evaluate_all(r, s, o, err)))
         goto done;
     stage(o, "wait-and-see", 0, 1);
     if ((rc = wait_and_see(r, s, o, err)))
         goto done;
-    r->seconds_eval = now() - t;
-    t = now();
+    r->seconds_eval = fz_seconds() - t;
+    t = fz_seconds();
     if (o->gap_batches >= 2 && (rc = gap_estimate(r, s, o, err)))
         goto done;
-    r->seconds_gap = now() - t;
+    r->seconds_gap = fz_seconds() - t;
 done:
     if (rc) {
         optimize_free(r);
@@ -407,7 +393,7 @@ done:
 /* ---- run-time estimate ---- */
 
 typedef struct pilot_ctx { /* times the wait-and-see DP on the pilot's first curves */
-    split_problem p;
+    optimize_bounds b;
     int freedom;
     size_t solved; /* at most 2: one solve may itself take seconds */
     double seconds;
@@ -417,32 +403,30 @@ static int pilot_block(void *ctx, uint64_t first, size_t n, const double *rel, c
 {
     (void)first, (void)err;
     pilot_ctx *pc = ctx;
-    const size_t per_rep = pc->p.nregions * pc->p.ngrid;
-    double t = now();
+    const size_t per_rep = pc->b.p.nregions * pc->b.p.ngrid;
+    double t = fz_seconds();
     for (size_t i = 0; i < n && pc->solved < 2; i++, pc->solved++) {
-        pc->p.value = (pc->freedom ? fre : rel) + i * per_rep;
-        (void)split_dp(&pc->p, NULL);
+        pc->b.p.value = (pc->freedom ? fre : rel) + i * per_rep;
+        (void)split_dp(&pc->b.p, NULL);
     }
-    pc->seconds += now() - t;
+    pc->seconds += fz_seconds() - t;
     return 0;
 }
 
 int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_options *o, fz_error *err)
 {
     memset(eta, 0, sizeof *eta);
-    const size_t C = s->nregions, S = (size_t)s->replications;
-    const size_t G = (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
-    long *lo = malloc(C * sizeof *lo), *hi = malloc(C * sizeof *hi);
+    const size_t S = (size_t)s->replications;
     pilot_ctx pc = {.freedom = s->objective == OBJ_FREEDOM_DAYS};
     curve_set *cs = NULL;
-    int rc = !lo || !hi ? fz_fail(err, FZ_ERUNTIME, "out of memory") : optimize_problem(&pc.p, lo, hi, s, G, err);
+    int rc = optimize_bounds_init(&pc.b, s, err);
     if (!rc) {
         eta->pilot = S < 8 ? S : 8;
         curve_options co = {.stream = RNG_STREAM_OPTIMIZE, .nreps = eta->pilot, .threads = o->threads,
                             .on_block = pilot_block, .block_ctx = &pc};
-        double t = now();
+        double t = fz_seconds();
         rc = curve_compute(&cs, s, &co, err);
-        double total = now() - t;
+        double total = fz_seconds() - t;
         if (!rc && eta->pilot) {
             eta->ws_rep = pc.solved ? pc.seconds / (double)pc.solved : 0;
             eta->curve_rep = (total - pc.seconds) / (double)eta->pilot;
@@ -452,7 +436,5 @@ int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_optio
         }
     }
     curve_free(cs);
-    free(lo);
-    free(hi);
     return rc;
 }

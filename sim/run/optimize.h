@@ -86,6 +86,16 @@ stat_est optimize_value(const scenario *s, const eval_result *r, size_t k);
  * share limits); value points into the caller's arrays. */
 int optimize_problem(split_problem *p, long *lo, long *hi, const scenario *s, size_t ngrid, fz_error *err);
 
+/* optimize_problem on the scenario's grid (scenario_grid_points), with the
+ * bounds in the struct's own arrays: what every stage and command uses to
+ * build the problem or to reject infeasible share bounds before simulating.
+ * b->p points into b: use it in place, do not copy it. */
+typedef struct optimize_bounds {
+    split_problem p;
+    long lo[SCENARIO_MAX_REGIONS], hi[SCENARIO_MAX_REGIONS];
+} optimize_bounds;
+int optimize_bounds_init(optimize_bounds *b, const scenario *s, fz_error *err);
+
 /* Estimated run time from a measured pilot: the release curves and the
  * wait-and-see DP of the first `pilot` replications of the optimize stream
  * (the DP on at most 2 of them),

@@ -1,6 +1,29 @@
 /* par: MPI across processes, or the single-process stand-ins (par.h). */
 #include "par.h"
 
+/* Written once for both builds: with one rank it is the plain block loop. */
+int par_blocks(const par_blocks_def *d, fz_error *err)
+{
+    const size_t nranks = (size_t)par_size(), me = (size_t)par_rank();
+    const size_t B = d->block, nblocks = (d->nreps + B - 1) / B;
+    for (size_t round = 0; round < nblocks; round += nranks) {
+        size_t mine = round + me, first = mine * B;
+        size_t n = mine >= nblocks ? 0 : d->nreps - first < B ? d->nreps - first : B;
+        int rc = par_agree(d->compute(d->ctx, first, n, err), err);
+        if (rc)
+            return rc;
+        for (size_t b = round; b < round + nranks && b < nblocks; b++) {
+            first = b * B;
+            n = d->nreps - first < B ? d->nreps - first : B;
+            if ((rc = par_agree(d->fold(d->ctx, (int)(b - round), first, n, err), err)))
+                return rc;
+            if (d->progress)
+                d->progress(d->progress_ctx, first + n, d->nreps);
+        }
+    }
+    return 0;
+}
+
 #include <stdio.h>
 #include <string.h>
 

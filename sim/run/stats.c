@@ -8,12 +8,15 @@
 
 double stat_sd(const stat_acc *a) { return a->n > 1 ? sqrt(a->m2 / (a->n - 1)) : NAN; }
 
+/* t_{0.975} with n - 1 degrees of freedom; past 10^6 values the normal
+ * quantile (they differ by < 1e-6 relative). */
+static double t975(double n) { return n > 1e6 ? STAT_Z975 : gsl_cdf_tdist_Pinv(0.975, n - 1); }
+
 double stat_ci95_half(const stat_acc *a)
 {
     if (a->n < 2)
         return NAN;
-    double t = a->n > 1e6 ? 1.959963984540054 : gsl_cdf_tdist_Pinv(0.975, a->n - 1);
-    return t * stat_sd(a) / sqrt(a->n);
+    return t975(a->n) * stat_sd(a) / sqrt(a->n);
 }
 
 double stat_ratio(const stat_cov *a, double *half95)
@@ -28,8 +31,7 @@ double stat_ratio(const stat_cov *a, double *half95)
         return r;
     }
     double d = a->n - 1, var = (a->m2y / d - 2 * r * a->cxy / d + r * r * a->m2x / d) / (a->n * a->mx * a->mx);
-    double t = a->n > 1e6 ? 1.959963984540054 : gsl_cdf_tdist_Pinv(0.975, d);
-    *half95 = t * sqrt(var > 0 ? var : 0);
+    *half95 = t975(a->n) * sqrt(var > 0 ? var : 0);
     return r;
 }
 

@@ -49,6 +49,12 @@ static inline void stat_cov_add(stat_cov *a, double x, double y)
  * Var(R) ~ (s_y^2 - 2 R s_xy + R^2 s_x^2) / (n mean(x)^2).  NAN when mean(x) = 0. */
 double stat_ratio(const stat_cov *a, double *half95);
 
+/* Standard normal quantiles: two-sided 95% (z_0.975) and one-sided 95%
+ * (z_0.95), rounded to 16 and 17 significant digits (the literals the
+ * results were computed with: a different last digit changes them). */
+#define STAT_Z975 1.959963984540054
+#define STAT_Z95 1.6448536269514722
+
 /* Sample standard deviation (n - 1 denominator).  NAN with fewer than 2
  * values: one replication says nothing about spread, and 0 would read as
  * "no uncertainty" (callers print "undefined", null in JSON, empty in CSV). */
