@@ -233,9 +233,19 @@ START_TEST(test_cvar_time_limit_status)
     split_result r;
     fz_error err = {0, ""};
     double t = cu_now();
-    ck_assert_msg(split_solve(&r, &p, &err) == 0, "%s", err.msg);
+    int rc = split_solve(&r, &p, &err);
     t = cu_now() - t;
     ck_assert_msg(t < 5 * cu_time_scale(), "a 0.5 s limit took %.1f s", t);
+    if (rc != 0) {
+        /* A loaded machine may not finish the LP relaxation in 0.5 s: the
+         * documented outcome is then this runtime error, never GLPK's text. */
+        ck_assert_int_eq(rc, FZ_ERUNTIME);
+        ck_assert_msg(strstr(err.msg, "the solver time limit of 0.5 s ran out while solving the LP relaxation") &&
+                          strstr(err.msg, "raise --solver-time-limit"),
+                      "%s", err.msg);
+        free(rv);
+        return;
+    }
     ck_assert(r.bound >= r.value && r.gap == r.bound - r.value && r.bound <= r.lp_value + 1e-9);
     if (r.status == ALLOC_OPTIMAL)
         ck_assert(r.gap == 0 && strcmp(r.status_text, "optimal") == 0);
