@@ -404,8 +404,6 @@ START_TEST(test_set_repairs_and_dists)
 }
 END_TEST
 
-END_TEST
-
 /* ---- scenario_print ---- */
 
 static void assert_same(const scenario *a, const scenario *b)

@@ -279,6 +279,8 @@ START_TEST(test_invalid_without_error_record)
     ck_assert_int_eq(scenario_load(&s, path, NULL, 0, NULL), FZ_EINPUT);
     ck_assert_ptr_null(s);
 }
+END_TEST
+
 Suite *make_scenario_invalid_suite(void)
 {
     Suite *s = suite_create("scenario_invalid");
