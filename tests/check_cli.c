@@ -382,6 +382,10 @@ START_TEST(test_unwritable_outdir)
         run_result r;
         int rc = CU_RUN_IN(&r, dir, 20, "simulate", "--allocation", "big=300000", "-o", targets[i], ini);
         ck_assert_msg(rc == 2, "-o %s: exit %d\n%s", targets[i], rc, r.err);
+        /* 10 s: simulating would be 10^7 replications x 10^5 people = 10^12
+         * draws, >= 500 s even at 10^9 draws a second on each of 2 cores; a
+         * refusal before it is a parse and a mkdir (milliseconds), so 10 s
+         * (2% of the work, 1000x the refusal) tells them apart on any machine */
         ck_assert_msg(r.seconds < 10 * cu_time_scale(), "-o %s: took %.1f s", targets[i], r.seconds);
         ck_assert_ptr_nonnull(strstr(r.err, targets[i]));
         ck_assert_int_eq(cu_count_prefixed(dir, "plainfile"), 1);
