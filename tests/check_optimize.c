@@ -13,7 +13,7 @@
  *   per-replication curves, and the Mak-Morton-Wood upper bound is reported.
  * - Results do not depend on the number of threads (bit-identical).
  *
- * Scenario files are written into a private mkdtemp directory per TCase. */
+ * Scenario files are written into cli_util's cu_work, one per TCase. */
 #define _GNU_SOURCE
 #include <ftw.h>
 #include <math.h>
@@ -28,43 +28,19 @@
 
 #include "split.h"
 #include "check_common.h"
+#include "cli_util.h"
 #include "curve.h"
 #include "optimize.h"
 #include "rng.h"
 #include "scenario.h"
 
-/* ---- temporary files ---- */
-
-static char tmp_dir[64];
-
-static void tmp_setup(void)
-{
-    const char *base = getenv("TMPDIR");
-    snprintf(tmp_dir, sizeof tmp_dir, "%s/fz_optimize_XXXXXX", base && *base && strlen(base) < 40 ? base : "/tmp");
-    if (!mkdtemp(tmp_dir)) {
-        perror("mkdtemp");
-        abort();
-    }
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static void tmp_teardown(void)
-{
-    if (tmp_dir[0])
-        nftw(tmp_dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-    tmp_dir[0] = '\0';
-}
+/* ---- temporary files: cli_util's cu_work, one per TCase ---- */
 
 /* Writes text to NAME in the test's directory; returns its path (static). */
 static const char *write_ini(const char *name, const char *text)
 {
     static char path[256];
-    snprintf(path, sizeof path, "%s/%s", tmp_dir, name);
+    snprintf(path, sizeof path, "%s/%s", cu_work, name);
     FILE *f = fopen(path, "w");
     ck_assert_msg(f != NULL, "cannot write %s", path);
     fputs(text, f);
@@ -590,7 +566,7 @@ Suite *make_optimize_suite(void)
 {
     Suite *s = suite_create("optimize");
     TCase *tc = tcase_create("exact");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, cu_work_setup, cu_work_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_exact_cheapest_first);
     tcase_add_test(tc, test_exact_first_come);

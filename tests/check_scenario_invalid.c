@@ -286,13 +286,13 @@ Suite *make_scenario_invalid_suite(void)
     Suite *s = suite_create("scenario_invalid");
 
     TCase *tc = tcase_create("limits");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, cu_work_setup, cu_work_teardown);
     tcase_add_test(tc, test_long_region_names);
     tcase_add_test(tc, test_region_limit);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("invalid");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, cu_work_setup, cu_work_teardown);
     tcase_add_loop_test(tc, test_invalid, 0, N_BAD_CASES);
     tcase_add_test(tc, test_invalid_without_error_record);
     suite_add_tcase(s, tc);
