@@ -150,7 +150,22 @@ START_TEST(test_cli_fit_outputs)
     ck_assert_msg(used + empty == 2000, "used %lld + empty %lld != 2000 rows", (long long)used, (long long)empty);
     assert_binomial((long)empty, 2000, 0.03, "empty_cells");
     json_t *fits = json_object_get(doc, "fits");
-    ck_assert_uint_eq(json_array_size(fits), 5);
+    /* ranked: every family once (all five fit positive data above 1500),
+     * AIC ascending, and each one's line parses back */
+    size_t nf = json_array_size(fits);
+    ck_assert_uint_eq(nf, FIT_NFAMILIES);
+    for (size_t k = 0; k < nf; k++) {
+        json_t *fk = json_array_get(fits, k);
+        fit_family fam;
+        ck_assert_int_eq(fit_family_parse(json_string_value(json_object_get(fk, "family")), &fam), 0);
+        for (size_t l = 0; l < k; l++)
+            ck_assert_str_ne(json_string_value(json_object_get(json_array_get(fits, l), "family")),
+                             json_string_value(json_object_get(fk, "family")));
+        ck_assert(json_is_number(json_object_get(fk, "aic")));
+        if (k)
+            ck_assert_double_ge(json_real_value(json_object_get(fk, "aic")),
+                                json_real_value(json_object_get(json_array_get(fits, k - 1), "aic")));
+    }
     json_t *best = json_array_get(fits, 0);
     double med = json_real_value(json_object_get(json_object_get(best, "parameters"), "median"));
     double se = json_real_value(json_object_get(json_object_get(best, "standard_errors"), "median"));
