@@ -171,7 +171,10 @@ START_TEST(test_wait_and_see_large_grid)
             ck_assert_msg(memcmp(&got, &want, sizeof got) == 0, "%.17g vs %.17g", got, want);
         }
     }
-    /* relative to the old DP in the same build (Release, Debug, sanitizers) */
+    /* relative to the old DP in the same build (Release, Debug, sanitizers),
+     * not to a wall-clock figure: ~10^9 against ~10^7 operations is a factor
+     * of 100, so demanding 10 leaves a factor of 10 for cache effects and a
+     * busy machine (the worst of 5 runs against one run of the old DP) */
     ck_assert_msg(worst * 10 < grid_seconds, "breakpoint DP %.4f s, per-budget DP %.4f s", worst, grid_seconds);
     free(v);
 }
