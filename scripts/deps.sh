@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Installs the Debian packages fianza needs to build, test and draw charts,
-# skipping the ones already present.  Run as root (or through sudo).
-# Extra packages may be named on the command line (CI adds chromium for the
-# report.html browser test and valgrind for the valgrind_optimize test).
+# Installs the Debian packages of scripts/packages.txt, skipping the ones
+# already present: the "build" group (build, test, draw charts) always, and
+# the groups named on the command line (test, bench, mpi; see the list).
+# Run as root (or through sudo).
+#   scripts/deps.sh [GROUP...]
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libglpk-dev libgsl-dev check libsubunit-dev
-      libinih-dev libjansson-dev libcsv-dev gnuplot-nox "$@")
-missing=()
-for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+cd "$(dirname "$0")/.."
+groups=(build "$@")
+for g in "$@"; do
+  grep -Eq "^[^#[:space:]]+[[:space:]]+$g\$" scripts/packages.txt ||
+    { echo "scripts/deps.sh: no group '$g' in scripts/packages.txt" >&2; exit 2; }
 done
+missing=()
+while read -r pkg group; do
+  case "$pkg" in ''|'#'*) continue ;; esac
+  printf '%s\n' "${groups[@]}" | grep -qx "$group" || continue
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done < scripts/packages.txt
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -38,6 +38,7 @@ typedef struct row {
     size_t nmade;
     int status;
     char *err, *out; /* substrings of stderr and stdout; NULL: not checked */
+    int load_refused; /* "scenario_load: refused": the library refuses it too */
 } row;
 
 typedef struct catalogue {
@@ -325,6 +326,14 @@ static int finish_row(parser *p, row *w)
                                 "empty)", w->id, w->status);
     if (!w->status && !w->out)
         return perr(p, w->line, "row '%s' expects exit 0: it needs a stdout: line", w->id);
+    if (w->load_refused) { /* check FILE [--set VALUE]..., exit 2 */
+        int shape = w->status == 2 && w->nargs >= 2 && !strcmp(w->args[0], "check") && w->args[1][0] != '-';
+        for (size_t i = 2; shape && i < w->nargs; i += 2)
+            shape = !strcmp(w->args[i], "--set") && i + 1 < w->nargs;
+        if (!shape)
+            return perr(p, w->line, "row '%s': scenario_load: refused needs run: check FILE [--set VALUE]... and exit 2",
+                        w->id);
+    }
     for (size_t i = 0; i < p->c->n - 1; i++)
         if (!strcmp(p->c->rows[i].id, w->id))
             return perr(p, w->line, "row '%s' repeats the one on line %d", w->id, p->c->rows[i].line);
@@ -425,6 +434,10 @@ static int parse_catalogue(const char *file, const char *text, size_t len, catal
             w->status = (int)st;
         } else if (!strcmp(key, "stderr:") || !strcmp(key, "stdout:")) {
             rc = set_once(&p, key[3] == 'e' ? &w->err : &w->out, decode_text(&p, v, nv, "an expected message"), key);
+        } else if (!strcmp(key, "scenario_load:")) {
+            if (nv != 7 || strncmp(v, "refused", 7) || w->load_refused)
+                rc = perr(&p, p.line, "expected one line 'scenario_load: refused' in a row");
+            w->load_refused = 1;
         } else if (!colon && kw < n &&
                    (!strcmp(key, "file") || !strcmp(key, "dir") || !strcmp(key, "fifo") || !strcmp(key, "symlink") ||
                     !strcmp(key, "unreadable"))) {

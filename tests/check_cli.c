@@ -326,11 +326,39 @@ START_TEST(test_bad_usage)
         {"simulate", "--allocation", ALLOC, two, "-o"},
         {"nosuchcommand", two},
     };
+    /* the cause each message must name, one per case (not just any stderr) */
+    static const char *const want[] = {
+        "no region 'boston' in ",
+        "allocates 300001.00 USD, more than the budget of 300000.00 USD",
+        "allocates 300001.00 USD, more than the budget of 300000.00 USD",
+        "'-5' for chicago is not an amount in USD >= 0",
+        "'abc' for chicago is not an amount in USD >= 0",
+        "region 'chicago' given twice",
+        "--allocation: expected region=usd",
+        "expected exactly one --allocation",
+        "expected exactly one --allocation",
+        "unknown option '--bogus'",
+        "--replications 0: replications = '0': expected a whole number from 1 to 100000000",
+        "--replications many: expected a whole number from 1 to 100000000",
+        "--threads 0: expected a whole number from 1 to 1024",
+        "--seed -1: seed = '-1': expected a whole number from 0 to",
+        "unknown key 'no_such_key' in [fund]",
+        "the scenario has no section [region.boston]",
+        "bond_usd = fixed(-3) can be negative",
+        "--set nodot: expected section.key=value",
+        "missing.ini: cannot open: No such file or directory",
+        "expected a scenario file",
+        "unexpected argument 'extra'",
+        "-o: expects a value",
+        "unknown command 'nosuchcommand'",
+    };
+    ck_assert_uint_eq(sizeof want / sizeof *want, sizeof cases / sizeof *cases);
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         run_result r;
         int rc = cu_run_v(&r, dir, 30, cases[i]);
         ck_assert_msg(rc == 2, "case %zu (%s %s): exit %d\n%s", i, cases[i][1], cases[i][2], rc, r.err);
-        ck_assert_msg(strstr(r.err, "fianza") != NULL, "case %zu: no message: '%s'", i, r.err);
+        ck_assert_msg(strncmp(r.err, "fianza: ", 8) == 0 && strstr(r.err, want[i]) != NULL,
+                      "case %zu: expected 'fianza: ...%s...', got '%s'", i, want[i], r.err);
         ck_assert_msg(cu_count_prefixed(dir, "out") == 0, "case %zu left a results directory behind", i);
         ck_assert_msg(!cu_exists(cu_path_in(dir, "results")), "case %zu wrote results/", i);
         cu_run_free(&r);
@@ -354,6 +382,10 @@ START_TEST(test_unwritable_outdir)
         run_result r;
         int rc = CU_RUN_IN(&r, dir, 20, "simulate", "--allocation", "big=300000", "-o", targets[i], ini);
         ck_assert_msg(rc == 2, "-o %s: exit %d\n%s", targets[i], rc, r.err);
+        /* 10 s: simulating would be 10^7 replications x 10^5 people = 10^12
+         * draws, >= 500 s even at 10^9 draws a second on each of 2 cores; a
+         * refusal before it is a parse and a mkdir (milliseconds), so 10 s
+         * (2% of the work, 1000x the refusal) tells them apart on any machine */
         ck_assert_msg(r.seconds < 10 * cu_time_scale(), "-o %s: took %.1f s", targets[i], r.seconds);
         ck_assert_ptr_nonnull(strstr(r.err, targets[i]));
         ck_assert_int_eq(cu_count_prefixed(dir, "plainfile"), 1);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check_common.h"
+#include "cli_util.h"
 #include "csvcol.h"
 
 #define NELEM(a) (sizeof(a) / sizeof *(a))
@@ -25,7 +26,7 @@ static char path[128];
 
 static const char *write_tmp(const char *text, size_t len)
 {
-    snprintf(path, sizeof path, "/tmp/fz_csvcol_XXXXXX");
+    snprintf(path, sizeof path, "%s/csv_XXXXXX", cu_work); /* removed with cu_work even if a test fails */
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
     ck_assert(write(fd, text, len) == (ssize_t)len);
@@ -142,6 +143,7 @@ Suite *make_csvcol_suite(void)
 {
     Suite *s = suite_create("csvcol");
     TCase *tc = tcase_create("read");
+    tcase_add_unchecked_fixture(tc, cu_work_setup, cu_work_teardown);
     tcase_add_test(tc, test_messy_file);
     tcase_add_test(tc, test_non_numbers);
     tcase_add_loop_test(tc, test_bad_files, 0, NELEM(bad));

@@ -3,21 +3,26 @@
  *
  *   - recovery: for each family, n = 20,000 draws of fianza's own sampler
  *     (dist_sample, rng stream keyed by a fixed seed) with known parameters
- *     are fitted back to within 4 reported standard errors, and the true
- *     family ranks first by AIC;
+ *     are fitted back to within 4 reported standard errors, the reported
+ *     SEs match the closed-form asymptotic ones (Fisher information at the
+ *     truth) to 5%, a non-nested true family ranks first by AIC and the
+ *     exponential (nested in gamma and Weibull) is within 2 AIC units;
  *   - truncation: draws of lognormal(median=2000, sigma=0.7, min=1500) fitted
  *     with the left-truncated likelihood recover median and sigma within 4 SE,
- *     while the naive (untruncated) fit misses both by more than 10 SE; also
- *     a two-sided Weibull and a right-truncated exponential;
+ *     while the naive (untruncated) fit misses both by more than 10 SE; the
+ *     truncated fit's SEs match a Monte Carlo of 200 refits; also a two-sided
+ *     Weibull and a right-truncated exponential;
  *   - known answers: KS D, its p-value and AD A^2 of small fixed samples
  *     against fixed distributions, by hand and by SciPy (provenance below);
  *   - the scenario line of a fit parses (dist_parse) to the same cdf;
  *   - families whose support excludes a value are skipped, not errors;
- *   - the shipped synthetic CSV is exactly the generator's output;
- *   - the command: ranked table, scenario line, summary.json, charts'
- *     scripts; malformed CSVs exit 2 naming file:line. */
+ *   - the command: ranked table, scenario line, messy CSVs; malformed CSVs
+ *     exit 2 naming file:line (the shipped synthetic CSV and `fianza fit` on
+ *     it: check_synthetic.c). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <gsl/gsl_sf_erf.h>
+#include <gsl/gsl_sf_psi.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,7 +34,6 @@
 #include "dist.h"
 #include "fit.h"
 #include "rng.h"
-#include "synthetic_bonds.h"
 
 #define NELEM(a) (sizeof(a) / sizeof *(a))
 #define SEED 20251218
@@ -64,6 +68,54 @@ static void assert_within(const fit_result *f, const double *truth, double k, co
 
 /* ---- recovery of each family ---- */
 
+/* The asymptotic standard errors sqrt(diag(I^-1) / n) of the untruncated MLE,
+ * from the expected Fisher information at the TRUE parameters, so that the
+ * "within 4 SE" below does not rest on SEs computed by the code under test:
+ *   lognormal: SE(mu) = sigma/sqrt(n), SE(median = e^mu) = median sigma/sqrt(n)
+ *              (delta method), SE(sigma) = sigma/sqrt(2n);
+ *   normal:    SE(mean) = sd/sqrt(n), SE(sd) = sd/sqrt(2n);
+ *   exponential: SE(mean) = mean/sqrt(n);
+ *   gamma(k, theta): I = [[psi1(k), 1/theta], [1/theta, k/theta^2]], so
+ *              Var(k) = k / (n (k psi1(k) - 1)), Var(theta) = theta^2 psi1(k) / (n (k psi1(k) - 1));
+ *   Weibull(k, lambda): I = [[((1-g)^2 + pi^2/6)/k^2, -(1-g)/lambda], [., k^2/lambda^2]]
+ *              (g Euler's constant), det = pi^2 / (6 lambda^2), so
+ *              Var(k) = 6 k^2 / (pi^2 n), Var(lambda) = lambda^2 (1 + 6 (1-g)^2 / pi^2) / (k^2 n). */
+static void closed_form_se(fit_family fam, const double *t, size_t n, double se[2])
+{
+    const double rn = sqrt((double)n), g = 0.57721566490153286;
+    se[1] = 0;
+    switch (fam) {
+    case DIST_LOGNORMAL: se[0] = t[0] * t[1] / rn, se[1] = t[1] / sqrt(2.0 * n); break;
+    case DIST_NORMAL: se[0] = t[1] / rn, se[1] = t[1] / sqrt(2.0 * n); break;
+    case DIST_EXPONENTIAL: se[0] = t[0] / rn; break;
+    case DIST_GAMMA: {
+        double d = t[0] * gsl_sf_psi_1(t[0]) - 1;
+        se[0] = sqrt(t[0] / (n * d)), se[1] = t[1] * sqrt(gsl_sf_psi_1(t[0]) / (n * d));
+        break;
+    }
+    default: /* DIST_WEIBULL */
+        se[0] = t[0] * sqrt(6 / (M_PI * M_PI * n));
+        se[1] = t[1] / t[0] * sqrt((1 + 6 * (1 - g) * (1 - g) / (M_PI * M_PI)) / n);
+        break;
+    }
+}
+
+/* The reported SE against the closed form.  The reported one is evaluated at
+ * the estimate (and, for gamma and Weibull, from the observed information),
+ * the closed form at the truth; with the estimate within 4 SE (relative error
+ * < 4 * 0.6% for these n = 20,000 cases) and observed/expected information
+ * differing by O(1/sqrt(n)) = 0.7% times a small constant, the two agree to
+ * well within 5%.  A wrong factor (sqrt 2, n vs n-1 is too small to see, a
+ * missing delta-method factor, a Hessian of the wrong sign) is far outside. */
+static void assert_se_closed_form(const fit_result *f, const double *truth, size_t n, const char *what)
+{
+    double want[2];
+    closed_form_se(f->family, truth, n, want);
+    for (int j = 0; j < f->nparams; j++)
+        ck_assert_msg(fabs(f->se[j] / want[j] - 1) < 0.05, "%s: reported SE(%s) = %g, closed form %g", what,
+                      f->names[j], f->se[j], want[j]);
+}
+
 static const struct {
     const char *text;
     fit_family fam;
@@ -77,12 +129,14 @@ static const struct {
 };
 
 /* The streams (100 + case) were fixed before the first run, not searched for.
- * One caveat on "ranks first": the exponential is nested in the gamma and the
- * Weibull (shape 1), whose maximised likelihood is never lower, so the
- * exponential wins by AIC exactly when each likelihood-ratio statistic is
- * below 2, with probability about P(chi2_1 < 2) = 0.84 for each at any n.
- * On this stream its margin is 1.75 AIC units; the other families win by
- * hundreds. */
+ * "Ranks first" is what theory supports only for non-nested families: at
+ * n = 20,000 a wrong non-nested family loses by n times a Kullback-Leibler
+ * divergence, hundreds of AIC units.  The exponential is nested in the gamma
+ * and the Weibull (shape 1), whose maximised likelihood is never lower, so
+ * AIC(exponential) - AIC(gamma or Weibull) = 2 - LR <= 2 always, while which
+ * of them ranks first is a coin (P(chi2_1 < 2) = 0.84 each): the test asserts
+ * the former (the true family is within 2 AIC units of the best, and a
+ * family that nests it has at least its likelihood), not the stream's luck. */
 START_TEST(test_recover_family)
 {
     const size_t n = 20000;
@@ -93,13 +147,30 @@ START_TEST(test_recover_family)
     size_t nfit;
     fz_error err = {0, ""};
     ck_assert_msg(fit_all(res, &nfit, x, n, &o, &err) == 0, "%s", err.msg);
-    ck_assert_msg(res[0].family == families[_i].fam, "%s: %s ranks first by AIC (%.2f), the true family is %s",
-                  families[_i].text, fit_family_name(res[0].family), res[0].aic, fit_family_name(families[_i].fam));
-    assert_within(&res[0], families[_i].truth, 4, families[_i].text);
+    const fit_result *mine = NULL;
+    for (size_t k = 0; k < nfit; k++)
+        if (res[k].family == families[_i].fam)
+            mine = &res[k];
+    ck_assert_msg(mine != NULL, "%s: the true family was not fitted", families[_i].text);
+    if (families[_i].fam == DIST_EXPONENTIAL) {
+        ck_assert_msg(mine->aic - res[0].aic <= 2 + 1e-9, "%s: %.3f AIC units behind %s, theory says <= 2",
+                      families[_i].text, mine->aic - res[0].aic, fit_family_name(res[0].family));
+        for (size_t k = 0; k < nfit; k++)
+            if (res[k].family == DIST_GAMMA || res[k].family == DIST_WEIBULL)
+                ck_assert_msg(res[k].loglik >= mine->loglik - 1e-6 * fabs(mine->loglik),
+                              "%s nests the exponential but its loglik %.6f < %.6f", fit_family_name(res[k].family),
+                              res[k].loglik, mine->loglik);
+    } else
+        ck_assert_msg(res[0].family == families[_i].fam && res[1].aic - res[0].aic > 20,
+                      "%s: %s ranks first by AIC (%.2f, next %.2f; a margin under 20 would be a likelihood "
+                      "ratio of e^10, far from the n KL-divergence lead of the true family), the true family is %s", families[_i].text,
+                      fit_family_name(res[0].family), res[0].aic, res[1].aic, fit_family_name(families[_i].fam));
+    assert_within(mine, families[_i].truth, 4, families[_i].text);
+    assert_se_closed_form(mine, families[_i].truth, n, families[_i].text);
     /* the same through fit_family_mle, and the KS test does not reject the truth */
     fit_result one;
     ck_assert_int_eq(fit_family_mle(&one, families[_i].fam, x, n, &o, &err), 0);
-    ck_assert_double_eq_tol(one.loglik, res[0].loglik, 1e-9 * fabs(one.loglik));
+    ck_assert_double_eq_tol(one.loglik, mine->loglik, 1e-9 * fabs(one.loglik));
     ck_assert_msg(one.ks_p > 0.001, "%s: KS p = %g", families[_i].text, one.ks_p);
     free(x);
 }
@@ -131,6 +202,47 @@ START_TEST(test_left_truncated_lognormal)
         ck_assert_msg(z > 10, "naive %s = %g is only %.1f SE from %g", naive.names[j], naive.param[j], z, truth[j]);
     }
     free(x);
+}
+END_TEST
+
+/* The truncated likelihood's SEs have no closed form: check them against a
+ * Monte Carlo of refits.  R = 200 independent samples of n = 500 (streams
+ * 1000..1199, fixed in advance), each fitted; the spread of the estimates is
+ * the true sampling SE, the mean of the reported SEs should match it.  The
+ * sample sd of R normal-ish estimates has relative sd 1/sqrt(2(R-1)) = 5%,
+ * and the small-sample bias of the asymptotic SE at n = 500 is a few %, so
+ * the ratio is within 1 +- 0.2 (4 sd) unless the reported SE is wrong. */
+START_TEST(test_truncated_se_monte_carlo)
+{
+    enum { R = 200, N = 500 };
+    double est[2][R], se_sum[2] = {0, 0};
+    fz_error err = {0, ""};
+    for (int k = 0; k < R; k++) {
+        double *x = draw("lognormal(median=2000, sigma=0.7, min=1500)", N, 1000 + (uint64_t)k);
+        fit_options o;
+        fit_options_init(&o);
+        o.lo = 1500;
+        fit_result t;
+        ck_assert_msg(fit_family_mle(&t, DIST_LOGNORMAL, x, N, &o, &err) == 0, "%s", err.msg);
+        ck_assert_msg(t.ok, "refit %d: %s", k, t.reason);
+        /* not t.converged: about 10% of these n = 500 fits end with the simplex
+         * short of its tolerance (~2,000 iterations) though at the optimum to
+         * the precision shown; reported in issue 11's notes, not asserted here */
+        for (int j = 0; j < 2; j++) {
+            est[j][k] = log(t.param[j]); /* on the log scale the estimates are near normal */
+            se_sum[j] += t.se[j] / t.param[j];
+        }
+        free(x);
+    }
+    for (int j = 0; j < 2; j++) {
+        double m = 0, v = 0;
+        for (int k = 0; k < R; k++)
+            m += est[j][k] / R;
+        for (int k = 0; k < R; k++)
+            v += (est[j][k] - m) * (est[j][k] - m) / (R - 1);
+        double ratio = (se_sum[j] / R) / sqrt(v);
+        ck_assert_msg(fabs(ratio - 1) < 0.2, "parameter %d: mean reported SE / Monte Carlo SE = %.3f", j, ratio);
+    }
 }
 END_TEST
 
@@ -295,9 +407,15 @@ START_TEST(test_line_matches_cdf)
         }
         dist_free(d);
     }
-    /* far in the tail nothing underflows: a normal truncated 40 sd above its mean */
+    /* far in the tail nothing underflows: a normal truncated 40 sd above its
+     * mean.  The truncated cdf is 1 - Q(x)/Q(40) with Q(x) = erfc(x/sqrt 2)/2;
+     * GSL's log_erfc gives the ratio to ~1e-15 relative (the former reference
+     * 1 - e^-(1 + 1/3200), which drops the Mills factor 40/40.025, was 2.3e-4
+     * off).  1e-12 leaves room for the code's own tail formula. */
     fit_result far = {.family = DIST_NORMAL, .nparams = 2, .param = {0, 1}, .lo = 40, .hi = INFINITY};
-    ck_assert_double_eq_tol(fit_cdf(&far, 40 + 1.0 / 40), 1 - exp(-1 - 0.5 / 1600.0), 1e-3);
+    const double xt = 40 + 1.0 / 40;
+    double want = -expm1(gsl_sf_log_erfc(xt / M_SQRT2) - gsl_sf_log_erfc(40 / M_SQRT2));
+    ck_assert_msg(fabs(fit_cdf(&far, xt) - want) < 1e-12, "cdf %.17g, want %.17g", fit_cdf(&far, xt), want);
     ck_assert(isfinite(fit_quantile(&far, 0.5)) && fit_quantile(&far, 0.5) > 40);
     ck_assert(isfinite(fit_pdf(&far, 40.01)) && fit_pdf(&far, 40.01) > 0);
 }
@@ -332,29 +450,6 @@ START_TEST(test_support_and_errors)
     ck_assert_int_eq(fit_family_parse("weibull", &f), 0);
     ck_assert_int_eq(f, DIST_WEIBULL);
     ck_assert_int_ne(fit_family_parse("pareto", &f), 0);
-}
-END_TEST
-
-/* ---- the shipped synthetic data ---- */
-
-START_TEST(test_synthetic_file)
-{
-    char *mem = NULL, *shipped = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&mem, &len);
-    ck_assert_ptr_nonnull(m);
-    ck_assert_int_eq(synthetic_bonds_write(m), 0);
-    fclose(m);
-    const char *path = FZ_TEST_DIR "/../scenarios/data/synthetic_bonds.csv";
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
-    shipped = malloc(len + 2);
-    size_t got = fread(shipped, 1, len + 1, f);
-    fclose(f);
-    ck_assert_msg(got == len && memcmp(shipped, mem, len) == 0,
-                  "%s is not the output of tests/gen_synthetic_bonds (regenerate it)", path);
-    free(mem);
-    free(shipped);
 }
 END_TEST
 
@@ -453,45 +548,6 @@ START_TEST(test_cli_fit_messy_csv)
 }
 END_TEST
 
-START_TEST(test_cli_fit_outputs)
-{
-    const char *dir = cu_test_dir("outputs");
-    const char *csv = FZ_TEST_DIR "/../scenarios/data/synthetic_bonds.csv";
-    run_result r;
-    int st = CU_RUN_IN(&r, dir, 60, "fit", csv, "--column", "bond_usd", "--min", "1500", "--json", "--no-plots");
-    ck_assert_msg(st == 0, "exit %d: %s", st, r.err);
-    /* stdout is summary.json alone, the table goes to stderr */
-    json_error_t je;
-    json_t *doc = json_loads(r.out, 0, &je);
-    ck_assert_msg(doc != NULL, "stdout is not JSON: %s\n%s", je.text, r.out);
-    json_t *file = cu_load_json(cu_path_in(dir, "results/synthetic_bonds/summary.json"));
-    ck_assert(json_equal(doc, file));
-    ck_assert_str_eq(json_string_value(json_object_get(doc, "best")), "lognormal");
-    const char *line = json_string_value(json_object_get(doc, "scenario_line"));
-    ck_assert_msg(line && !strncmp(line, "bond_usd = lognormal(median=", 28) && strstr(line, ", min=1500)"), "%s",
-                  line ? line : "(none)");
-    ck_assert_int_eq(json_integer_value(json_object_get(doc, "used")), 1929);
-    ck_assert_int_eq(json_integer_value(json_object_get(doc, "empty_cells")), 71);
-    json_t *fits = json_object_get(doc, "fits");
-    ck_assert_uint_eq(json_array_size(fits), 5);
-    json_t *best = json_array_get(fits, 0);
-    double med = json_real_value(json_object_get(json_object_get(best, "parameters"), "median"));
-    double se = json_real_value(json_object_get(json_object_get(best, "standard_errors"), "median"));
-    ck_assert_msg(fabs(med - 2800) < 4 * se, "median %g (se %g), generated with 2800", med, se);
-    ck_assert_ptr_nonnull(strstr(r.err, "scenario line (best by AIC):\nbond_usd = lognormal("));
-    const char *files[] = {"fit.csv", "fit_hist.csv", "fit_density.csv", "fit_qq.csv", "fit_hist.gp", "fit_qq.gp",
-                           "theme.gp", "report.html"};
-    for (size_t i = 0; i < NELEM(files); i++) {
-        char name[128];
-        snprintf(name, sizeof name, "results/synthetic_bonds/%s", files[i]);
-        ck_assert_msg(cu_exists(cu_path_in(dir, name)), "%s missing", name);
-    }
-    json_decref(doc);
-    json_decref(file);
-    cu_run_free(&r);
-}
-END_TEST
-
 Suite *make_fit_suite(void)
 {
     Suite *s = suite_create("fit");
@@ -499,6 +555,7 @@ Suite *make_fit_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_recover_family, 0, NELEM(families));
     tcase_add_test(tc, test_left_truncated_lognormal);
+    tcase_add_test(tc, test_truncated_se_monte_carlo);
     tcase_add_test(tc, test_two_sided_and_right_truncation);
     tcase_add_test(tc, test_support_and_errors);
     suite_add_tcase(s, tc);
@@ -506,7 +563,6 @@ Suite *make_fit_suite(void)
     tcase_add_test(tc, test_gof_known_answers);
     tcase_add_test(tc, test_ks_pvalue);
     tcase_add_test(tc, test_line_matches_cdf);
-    tcase_add_test(tc, test_synthetic_file);
     suite_add_tcase(s, tc);
     tc = tcase_create("cli");
     tcase_set_timeout(tc, 120);
@@ -514,7 +570,6 @@ Suite *make_fit_suite(void)
     tcase_add_loop_test(tc, test_cli_bad_csv, 0, NELEM(bad_csvs));
     tcase_add_test(tc, test_cli_bad_options);
     tcase_add_test(tc, test_cli_fit_messy_csv);
-    tcase_add_test(tc, test_cli_fit_outputs);
     suite_add_tcase(s, tc);
     return s;
 }

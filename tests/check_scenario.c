@@ -77,7 +77,7 @@ START_TEST(test_defaults)
     scenario *s = load_ok("[region.a]\n", NULL, 0);
     ck_assert_str_eq(s->name, "case");
     ck_assert_str_eq(s->path, tmp_path("case.ini"));
-    ck_assert_str_eq(s->basedir, tmp_dir);
+    ck_assert_str_eq(s->basedir, cu_work);
     ck_assert_double_eq(s->budget_usd, 300000);
     ck_assert_double_eq(s->horizon_days, 90);
     ck_assert_double_eq(s->granularity_usd, 500);
@@ -404,8 +404,6 @@ START_TEST(test_set_repairs_and_dists)
 }
 END_TEST
 
-END_TEST
-
 /* ---- scenario_print ---- */
 
 static void assert_same(const scenario *a, const scenario *b)
@@ -537,7 +535,7 @@ Suite *make_scenario_suite(void)
     Suite *s = suite_create("scenario");
 
     TCase *tc = tcase_create("load");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, cu_work_setup, cu_work_teardown);
     tcase_add_test(tc, test_defaults);
     tcase_add_test(tc, test_defaults_several_regions);
     tcase_add_test(tc, test_example);
@@ -550,13 +548,13 @@ Suite *make_scenario_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("set");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, cu_work_setup, cu_work_teardown);
     tcase_add_test(tc, test_set_overrides);
     tcase_add_test(tc, test_set_repairs_and_dists);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("print");
-    tcase_add_unchecked_fixture(tc, tmp_setup, tmp_teardown);
+    tcase_add_unchecked_fixture(tc, cu_work_setup, cu_work_teardown);
     tcase_add_test(tc, test_print_round_trip);
     tcase_add_test(tc, test_print_fills_defaults);
     suite_add_tcase(s, tc);

@@ -284,6 +284,7 @@ START_TEST(test_cvar_alpha_one_is_mean)
     free(in);
     gsl_rng_free(r);
 }
+END_TEST
 
 Suite *make_alloc_suite(void)
 {

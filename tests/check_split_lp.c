@@ -20,8 +20,6 @@
 
 #include "split_util.h"
 
-END_TEST
-
 /* split_cvar from sorted values, by hand. */
 START_TEST(test_cvar_hand)
 {

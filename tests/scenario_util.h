@@ -1,16 +1,15 @@
 /* scenario_util.h: helpers shared by check_scenario.c and
  * check_scenario_invalid.c.  Static functions; include after check_common.h,
- * in a file that defines _GNU_SOURCE (mkdtemp, nftw).
+ * in a file that defines _GNU_SOURCE.
  *
- * Every case writes its INI text into a private directory made with mkdtemp
- * (one per TCase, removed by the unchecked teardown in the parent
- * process even when a test fails), so the text and its line numbers sit
- * next to the assertions. */
+ * Every case writes its INI text into cli_util's private directory cu_work
+ * (one per TCase, removed by the unchecked teardown in the parent process
+ * even when a test fails), so the text and its line numbers sit next to the
+ * assertions. */
 #ifndef FZ_SCENARIO_UTIL_H
 #define FZ_SCENARIO_UTIL_H
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,35 +17,12 @@
 #include <unistd.h>
 
 #include "check_common.h"
+#include "cli_util.h"
 #include "scenario.h"
 
-/* ---- temporary files ---- */
-
-static char tmp_dir[64];
-
-static void tmp_setup(void)
-{
-    const char *base = getenv("TMPDIR");
-    snprintf(tmp_dir, sizeof tmp_dir, "%s/fz_scenario_XXXXXX",
-             base && *base && strlen(base) < 40 ? base : "/tmp");
-    if (!mkdtemp(tmp_dir)) {
-        perror("mkdtemp");
-        abort();
-    }
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static void tmp_teardown(void)
-{
-    if (tmp_dir[0])
-        nftw(tmp_dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-    tmp_dir[0] = '\0';
-}
+/* ---- temporary files ----
+ * The directory is cli_util's cu_work: add cu_work_setup/cu_work_teardown
+ * as the TCase's unchecked fixture. */
 
 /* Path of NAME inside the test's directory (static buffer, rotated). */
 static const char *tmp_path(const char *name)
@@ -54,7 +30,7 @@ static const char *tmp_path(const char *name)
     static char bufs[4][256];
     static int k;
     char *b = bufs[k++ % 4];
-    snprintf(b, sizeof bufs[0], "%s/%s", tmp_dir, name);
+    snprintf(b, sizeof bufs[0], "%s/%s", cu_work, name);
     return b;
 }
 

@@ -9,8 +9,8 @@
  * exports are: a quoted court name holding a comma, 30% of amounts as
  * "$12,500" (quoted, with a thousands separator), about 3% of amounts and 2%
  * of delays left empty (not yet set).  Used by tests/gen_synthetic_bonds.c
- * (which writes the file) and tests/check_fit.c (which checks that the
- * shipped file is exactly this output). */
+ * (which writes the file) and tests/check_synthetic.c (which checks that the
+ * shipped file and this output both have the properties of this process). */
 #ifndef FZ_SYNTHETIC_BONDS_H
 #define FZ_SYNTHETIC_BONDS_H
 
