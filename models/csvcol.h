@@ -21,7 +21,7 @@
 
 #include "fz_error.h"
 
-/* Most numbers read from one column (README, "Limits"): 80 MB of values. */
+/* Most numbers read from one column (docs/limits.md): 80 MB of values. */
 #define CSVCOL_MAX_VALUES 10000000
 
 typedef struct csvcol {

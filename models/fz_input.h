@@ -19,7 +19,7 @@
 
 #include "fz_error.h"
 
-/* Limits (README, "Limits"). */
+/* Limits (docs/limits.md). */
 #define FZ_INPUT_MAX_SCENARIO (1L << 20)  /* scenario file: 1 MiB */
 #define FZ_INPUT_MAX_CSV (256L << 20)     /* empirical / fit CSV: 256 MiB */
 #define FZ_INPUT_MAX_CSV_LINE (64L << 10) /* CSV line and field: 64 KiB */

@@ -25,7 +25,7 @@
 typedef enum scenario_policy { POLICY_CHEAPEST_FIRST, POLICY_FIRST_COME } scenario_policy;
 typedef enum scenario_objective { OBJ_RELEASES, OBJ_FREEDOM_DAYS, OBJ_CVAR } scenario_objective;
 
-/* Limits past which a scenario is rejected (README, "Limits"). */
+/* Limits past which a scenario is rejected (docs/limits.md). */
 #define SCENARIO_MAX_REGIONS 64
 #define SCENARIO_MAX_REPLICATIONS 100000000L
 #define SCENARIO_MAX_GRID 100000    /* budget_usd / granularity_usd */

@@ -7,7 +7,7 @@
  * json_guard_num, which turns a non-finite value into a marker, and
  * summary_write_json calls json_guard_check before writing: a marker (or a
  * missing document) is a runtime error naming the key, and nothing is written.
- * Values that are undefined by design (README: "null in summary.json") use
+ * Values that are undefined by design (docs/outputs.md, "Undefined values") use
  * json_guard_num_or_null instead.
  *
  * Ownership: json_guard_num* return new references, as json_real does. */
