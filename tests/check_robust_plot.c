@@ -178,7 +178,10 @@ START_TEST(test_gnuplot_unrunnable)
         run_result r;
         int rc = simulate(&r, dir, env, 0);
         ck_assert_msg(rc == 0, "%s: exit %d:\n%s", k ? "not executable" : "directory", rc, r.err);
-        check_one_warning(&r, "gnuplot could not be run (Permission denied): charts not drawn");
+        /* the reason is the kernel's (EACCES); under valgrind, which execs
+         * children itself, it can read differently, so only its form is fixed */
+        check_one_warning(&r, "gnuplot could not be run (");
+        ck_assert_msg(strstr(r.err, "): charts not drawn"), "%s", r.err);
         cu_run_free(&r);
         check_undrawn(cu_path_in(dir, "out"));
     }
