@@ -210,42 +210,29 @@ void cli_opts_free(cli_opts *o)
 
 int cli_load_scenario(scenario **out, const cli_opts *o, fz_error *err)
 {
-    /* --seed and --replications are --set simulation.* so they are checked alike. */
+    /* --seed and --replications are --set simulation.* so they are checked
+     * alike; messages name them as typed ("--seed abc: seed = 'abc': ...") */
     size_t n = o->nsets;
-    const char **sets = malloc((n + 2) * sizeof *sets);
-    char seed[128], reps[128];
-    if (!sets)
-        return fz_fail(err, FZ_ERUNTIME, "out of memory");
-    for (size_t i = 0; i < o->nsets; i++)
-        sets[i] = o->sets[i];
-    if (o->seed) {
+    const char **sets = malloc((n + 2) * sizeof *sets), **origins = malloc((n + 2) * sizeof *origins);
+    char seed[128], reps[128], seed_origin[600], reps_origin[600];
+    int rc = sets && origins ? 0 : fz_fail(err, FZ_ERUNTIME, "out of memory");
+    for (size_t i = 0; !rc && i < o->nsets; i++)
+        sets[i] = o->sets[i], origins[i] = NULL; /* "--set SET" */
+    if (!rc && o->seed) {
         snprintf(seed, sizeof seed, "simulation.seed=%s", o->seed);
-        sets[n++] = seed;
+        snprintf(seed_origin, sizeof seed_origin, "--seed %s", o->seed);
+        sets[n] = seed, origins[n++] = seed_origin;
     }
-    if (o->replications) {
+    if (!rc && o->replications) {
         snprintf(reps, sizeof reps, "simulation.replications=%s", o->replications);
-        sets[n++] = reps;
+        snprintf(reps_origin, sizeof reps_origin, "--replications %s", o->replications);
+        sets[n] = reps, origins[n++] = reps_origin;
     }
-    int rc = scenario_load(out, o->scenario_path, sets, n, err);
+    if (!rc)
+        rc = scenario_load_named(out, o->scenario_path, sets, origins, n, err);
     free(sets);
-    if (rc && o->seed)
-        cli_rename_origin(err, seed, "--seed", o->seed);
-    if (rc && o->replications)
-        cli_rename_origin(err, reps, "--replications", o->replications);
+    free(origins);
     return rc;
-}
-
-void cli_rename_origin(fz_error *err, const char *set, const char *option, const char *value)
-{
-    char head[600];
-    if (!err)
-        return;
-    int n = snprintf(head, sizeof head, "--set %s:", set);
-    if (n <= 0 || (size_t)n >= sizeof head || strncmp(err->msg, head, (size_t)n) != 0)
-        return;
-    char rest[sizeof err->msg];
-    snprintf(rest, sizeof rest, "%s", err->msg + n - 1); /* from the ':' on */
-    snprintf(err->msg, sizeof err->msg, "%s %s%s", option, value, rest);
 }
 
 int cli_parse_allocation(double *alloc, const scenario *s, const char *text, fz_error *err)
