@@ -290,17 +290,30 @@ static char *label_list(const fit_run *r)
     return strdup(buf);
 }
 
-static int write_charts(outdir *dir, const fit_run *r, const double *xs, charts_list *charts, fz_error *err)
+/* The histogram's range [a, b] (x_(1) to the 99th percentile) and bin width
+ * (Freedman-Diaconis, 10 to 80 bins). */
+typedef struct hist_bins {
+    double a, b, w;
+    size_t nb;
+} hist_bins;
+
+static hist_bins fit_bins(const double *xs, size_t n)
 {
-    size_t n = r->n, nf = r->nfit;
-    /* histogram over [x_(1), 99th percentile]: Freedman-Diaconis bins, 10 to 80 */
-    double a = xs[0], b = stat_quantile_sorted(xs, n, 0.99);
-    if (!(b > a))
-        b = xs[n - 1];
+    hist_bins h = {.a = xs[0], .b = stat_quantile_sorted(xs, n, 0.99)};
+    if (!(h.b > h.a))
+        h.b = xs[n - 1];
     double iqr = stat_quantile_sorted(xs, n, 0.75) - stat_quantile_sorted(xs, n, 0.25);
-    double w = iqr > 0 ? 2 * iqr / cbrt((double)n) : (b - a) / 20;
-    size_t nb = (size_t)fmin(80, fmax(10, ceil((b - a) / w)));
-    w = (b - a) / (double)nb;
+    double w = iqr > 0 ? 2 * iqr / cbrt((double)n) : (h.b - h.a) / 20;
+    h.nb = (size_t)fmin(80, fmax(10, ceil((h.b - h.a) / w)));
+    h.w = (h.b - h.a) / (double)h.nb;
+    return h;
+}
+
+/* fit_hist.csv, fit_density.csv and fit_qq.csv: the charts' data. */
+static int write_chart_data(outdir *dir, const fit_run *r, const double *xs, hist_bins h, fz_error *err)
+{
+    size_t n = r->n, nf = r->nfit, nb = h.nb;
+    double a = h.a, b = h.b, w = h.w;
     FILE *f = outdir_open(dir, "fit_hist.csv", err);
     if (!f)
         return FZ_ERUNTIME;
@@ -340,7 +353,16 @@ static int write_charts(outdir *dir, const fit_run *r, const double *xs, charts_
             fprintf(f, ",%.10g", fit_quantile(&r->res[j], p));
         fprintf(f, "\n");
     }
-    if ((rc = outdir_close(f, "fit_qq.csv", err)))
+    return outdir_close(f, "fit_qq.csv", err);
+}
+
+static int write_charts(outdir *dir, const fit_run *r, const double *xs, charts_list *charts, fz_error *err)
+{
+    size_t n = r->n, nf = r->nfit;
+    hist_bins h = fit_bins(xs, n);
+    double b = h.b, w = h.w;
+    int rc = write_chart_data(dir, r, xs, h, err);
+    if (rc)
         return rc;
     const char *base = strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path;
     char t1[512], t2[512], xl[300], yl[300], nbuf[16], bw[64], rg[128] = "", range[96];
