@@ -16,7 +16,8 @@
  * - sweep: a point's override wins over --seed (`--param simulation.seed`
  *   with --seed gives each point its own seed, equal to a sweep run without
  *   --seed); a cross-key rejection of a point names --param, its value and
- *   the point, exits 2 and writes nothing.
+ *   the point, exits 2 and writes nothing; points made before -o is
+ *   refused are released (exit 2, not LeakSanitizer's 23, under ASan).
  * - The begin/end pair, for every command that writes a results directory
  *   (simulate, compare, optimize, sweep, fit): exit 0, summary.json whose
  *   "command" is the command's, --json on stdout equal to summary.json,
@@ -226,6 +227,12 @@ START_TEST(test_sweep_cross_key_point)
     ck_assert_msg(strncmp(r.err, want, strlen(want)) == 0, "stderr: %s", r.err);
     ck_assert_uint_eq(r.nout, 0);
     ck_assert_int_eq(cu_count_prefixed(dir, "out"), 0);
+    cu_run_free(&r);
+    /* points made, then -o refused: they are released too (under the
+     * sanitizers a leak would turn exit 2 into LeakSanitizer's 23) */
+    rc = CU_RUN(&r, "sweep", "--budget", "100000:300000:100000", "-o", "/", two);
+    ck_assert_msg(rc == 2, "exit %d: %s", rc, r.err);
+    ck_assert_msg(strstr(r.err, "-o /: not a usable directory name"), "stderr: %s", r.err);
     cu_run_free(&r);
 }
 END_TEST

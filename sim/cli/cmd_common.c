@@ -112,20 +112,22 @@ static int commit(cmd_run *r)
     return rc;
 }
 
-static int end(cmd_run *r, int rc, void (*print)(cmd_run *, void *), void *ctx)
+static int end(cmd_run *r, int rc, const cmd_hooks *hooks, void *ctx)
 {
     if (r->reps) /* the work failed before cmd_run_done */
         summary_reps_close(r->reps, NULL);
     if (!rc)
         rc = commit(r);
-    if (!rc && !r->o->quiet && print)
-        print(r, ctx);
+    if (!rc && !r->o->quiet && hooks->print)
+        hooks->print(r, ctx);
     if (!rc && r->o->json) {
         json_dumpf(r->doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
         putchar('\n');
     }
     outdir_abort(r->dir);
     json_decref(r->doc);
+    if (hooks->release)
+        hooks->release(ctx);
     scenario_free(r->s);
     return rc ? cmd_report_error(&r->err) : 0;
 }
@@ -136,7 +138,7 @@ int cmd_execute(const cli_opts *o, const cmd_hooks *hooks, void *ctx)
     int rc = begin(&r, o, hooks->check, ctx);
     if (!rc)
         rc = hooks->work(&r, ctx);
-    return end(&r, rc, hooks->print, ctx);
+    return end(&r, rc, hooks, ctx);
 }
 
 int cmd_check_shares(const scenario *s, fz_error *err)

@@ -157,7 +157,7 @@ static void print(cmd_run *r, void *ctx)
 
 int cmd_compare(const cli_opts *o)
 {
-    static const cmd_hooks hooks = {check, run, print};
+    static const cmd_hooks hooks = {.check = check, .work = run, .print = print};
     compare c = {0};
     int rc = cmd_execute(o, &hooks, &c);
     eval_free(c.res);

@@ -506,7 +506,7 @@ static void print(cmd_run *c, void *ctx)
 
 int cmd_fit(const cli_opts *o)
 {
-    static const cmd_hooks hooks = {check, run, print};
+    static const cmd_hooks hooks = {.check = check, .work = run, .print = print};
     fit_run r;
     memset(&r, 0, sizeof r);
     int rc = cmd_execute(o, &hooks, &r);

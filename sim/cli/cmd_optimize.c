@@ -203,7 +203,7 @@ static void print(cmd_run *r, void *ctx)
 
 int cmd_optimize(const cli_opts *o)
 {
-    static const cmd_hooks hooks = {check, run, print};
+    static const cmd_hooks hooks = {.check = check, .work = run, .print = print};
     optimize c = {0};
     int rc = cmd_execute(o, &hooks, &c);
     optimize_free(c.res);

@@ -343,10 +343,11 @@ static int parse_param(sweep *w, fz_error *err)
     return rc;
 }
 
-/* The points' scenarios share the user's distributions: they are freed
- * before it (at the end of check or run; the pair frees the user's last). */
-static void free_point_scenarios(sweep *w)
+/* The points' scenarios share the user's distributions: the pair frees
+ * them (cmd_hooks.release) before it frees the user's. */
+static void free_point_scenarios(void *ctx)
 {
+    sweep *w = ctx;
     for (size_t i = 0; i < w->n; i++) {
         scenario_free(w->pts[i].s);
         w->pts[i].s = NULL;
@@ -377,8 +378,6 @@ static int check(cmd_run *r, void *ctx)
             (rc = cmd_check_shares(w->pts[i].s, &r->err)))
             fz_error_prefix(&r->err, "%s: ", origin);
     }
-    if (rc)
-        free_point_scenarios(w);
     return rc;
 }
 
@@ -415,9 +414,7 @@ static int run(cmd_run *r, void *ctx)
     r->doc = summary_header_json(s, "sweep", (size_t)s->replications, (size_t)s->replications);
     if (r->o->tornado_pct > 0)
         return cmd_run_done(r, run_tornado(r, &w->oo));
-    int rc = run_points(r, w);
-    free_point_scenarios(w);
-    return rc;
+    return run_points(r, w);
 }
 
 static void print(cmd_run *r, void *ctx)
@@ -451,7 +448,7 @@ static void print(cmd_run *r, void *ctx)
 
 int cmd_sweep(const cli_opts *o)
 {
-    static const cmd_hooks hooks = {check, run, print};
+    static const cmd_hooks hooks = {.check = check, .work = run, .print = print, .release = free_point_scenarios};
     sweep w = {0};
     int rc = cmd_execute(o, &hooks, &w);
     for (size_t i = 0; i < w.n; i++)

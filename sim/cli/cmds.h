@@ -19,7 +19,9 @@
  * (unless --no-plots), writes report.html, commits the directory, then
  * calls hooks->print (unless --quiet) and prints --json; in every case it
  * releases what the pair owns and reports an error, returning the exit
- * status.
+ * status.  hooks->release, when given, runs first there, whatever
+ * happened: it frees what the command made that shares the scenario
+ * (sweep's points, copies of it).
  *
  * Ownership: the pair owns r->s, r->dir, r->reps and r->doc (a reference
  * the command hands over); the command frees what it keeps in ctx after
@@ -60,6 +62,7 @@ typedef struct cmd_hooks {
     int (*check)(cmd_run *r, void *ctx);  /* input checks, scenario loaded (NULL: none) */
     int (*work)(cmd_run *r, void *ctx);   /* the command itself */
     void (*print)(cmd_run *r, void *ctx); /* its table, after the commit (NULL: none) */
+    void (*release)(void *ctx);           /* frees what shares r->s, before the pair frees it (NULL: none) */
 } cmd_hooks;
 
 int cmd_execute(const cli_opts *o, const cmd_hooks *hooks, void *ctx);
