@@ -284,6 +284,23 @@ static int set_value(void *base, const key_spec *k, const ini_entry *e, const ch
     return fz_fail(err, FZ_EINPUT, "%s: %s = '%s': expected %s", e->origin, e->key, v, k->want);
 }
 
+/* One entry of section against its key table. */
+static int apply_entry(void *base, const key_spec *keys, ini_entry *e, const char *basedir, fz_error *err)
+{
+    e->used = 1;
+    const key_spec *k = keys;
+    while (k->name && strcmp(k->name, e->key) != 0)
+        k++;
+    if (!k->name) {
+        char known[512] = "";
+        for (const key_spec *q = keys; q->name; q++)
+            snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", q == keys ? "" : ", ", q->name);
+        return fz_fail(err, FZ_EINPUT, "%s: unknown key '%s' in [%s] (known: %s)", e->origin, e->key, e->section,
+                       known);
+    }
+    return set_value(base, k, e, basedir, err);
+}
+
 static int apply_section(void *base, const key_spec *keys, ini_doc *doc, const char *section,
                          const char *basedir, fz_error *err)
 {
@@ -291,23 +308,39 @@ static int apply_section(void *base, const key_spec *keys, ini_doc *doc, const c
         ini_entry *e = &doc->entries[i];
         if (strcmp(e->section, section) != 0)
             continue;
-        e->used = 1;
-        const key_spec *k = keys;
-        while (k->name && strcmp(k->name, e->key) != 0)
-            k++;
-        if (!k->name) {
-            char known[512] = "";
-            for (const key_spec *q = keys; q->name; q++)
-                snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s",
-                         q == keys ? "" : ", ", q->name);
-            return fz_fail(err, FZ_EINPUT, "%s: unknown key '%s' in [%s] (known: %s)", e->origin,
-                           e->key, section, known);
-        }
-        int rc = set_value(base, k, e, basedir, err);
+        int rc = apply_entry(base, keys, e, basedir, err);
         if (rc)
             return rc;
     }
     return 0;
+}
+
+/* Whether d belongs to another scenario (scenario_copy_set shares them). */
+static int dist_shared(const scenario_source *src, const dist *d)
+{
+    for (size_t i = 0; src && i < src->nshared; i++)
+        if (src->shared[i] == d)
+            return 1;
+    return 0;
+}
+
+int scenario_apply_entry(scenario *s, ini_entry *e, fz_error *err)
+{
+    if (!strcmp(e->section, "fund"))
+        return apply_entry(s, fund_keys, e, s->basedir, err);
+    if (!strcmp(e->section, "simulation"))
+        return apply_entry(s, simulation_keys, e, s->basedir, err);
+    int c = strncmp(e->section, "region.", 7) ? -1 : scenario_region_index(s, e->section + 7);
+    if (c < 0) /* ini_doc_apply_set adds entries to known sections only */
+        return fz_fail(err, FZ_ERUNTIME, "%s: no section [%s]", e->origin, e->section);
+    scenario_region *r = &s->regions[c];
+    for (const key_spec *k = region_keys; k->name; k++) {
+        dist **field = (dist **)((char *)r + k->offset);
+        /* set_value frees the distribution it replaces: not one shared with another scenario */
+        if (k->type == K_DIST && !strcmp(k->name, e->key) && dist_shared(s->source, *field))
+            *field = NULL;
+    }
+    return apply_entry(r, region_keys, e, s->basedir, err);
 }
 
 static int valid_region_name(const char *s)
@@ -344,9 +377,10 @@ static const char *entry_origin(const ini_doc *doc, const char *section, const c
     return NULL;
 }
 
-static int check_whole(const scenario *s, const ini_doc *doc, fz_error *err)
+int scenario_check_whole(const scenario *s, const ini_doc *doc, const char **lead, fz_error *err)
 {
     const char *p = s->path;
+    *lead = p;
     if (s->nregions == 0)
         return fz_fail(err, FZ_EINPUT, "%s: no regions: expected at least one [region.NAME] section", p);
     double cells = s->budget_usd / s->granularity_usd;
@@ -355,10 +389,11 @@ static int check_whole(const scenario *s, const ini_doc *doc, fz_error *err)
         const char *where = entry_origin(doc, "fund", "granularity_usd");
         if (!where)
             where = entry_origin(doc, "fund", "budget_usd");
+        *lead = where ? where : p;
         return fz_fail(err, FZ_EINPUT,
                        "%s: budget_usd / granularity_usd = %.0f grid steps; the limit is %d: "
                        "raise granularity_usd",
-                       where ? where : p, cells, SCENARIO_MAX_GRID);
+                       *lead, cells, SCENARIO_MAX_GRID);
     }
     double min_total = 0;
     for (size_t i = 0; i < s->nregions; i++) {
@@ -375,6 +410,7 @@ static int check_whole(const scenario *s, const ini_doc *doc, fz_error *err)
             const char *omin = entry_origin(doc, sec, "min_share"), *omax = entry_origin(doc, sec, "max_share");
             char where[64];
             snprintf(where, sizeof where, "%s:%d", p, line);
+            *lead = omin ? omin : omax ? omax : p;
             return fz_fail(err, FZ_EINPUT, "%s: [region.%s]: min_share = %g exceeds max_share = %g%s%s%s",
                            omin ? omin : omax ? omax : where, r->name, r->min_share, r->max_share,
                            omin && omax ? " (max_share: " : "", omin && omax ? omax : "", omin && omax ? ")" : "");
@@ -407,10 +443,11 @@ static int check_whole(const scenario *s, const ini_doc *doc, fz_error *err)
             snprintf(list + used, sizeof list - used, "%s[region.%s] %g at %s", used ? ", " : "",
                      s->regions[i].name, s->regions[i].min_share, o);
         }
+        *lead = first ? first : p;
         return fz_fail(err, FZ_EINPUT,
                        "%s: the regions' min_share add up to %g > 1: no split of the budget meets them "
                        "(min_share of %s)",
-                       first ? first : p, min_total, list);
+                       *lead, min_total, list);
     }
     return 0;
 }
@@ -418,15 +455,23 @@ static int check_whole(const scenario *s, const ini_doc *doc, fz_error *err)
 int scenario_load(scenario **out, const char *path, const char *const *sets, size_t nsets,
                   fz_error *err)
 {
+    return scenario_load_named(out, path, sets, NULL, nsets, err);
+}
+
+int scenario_load_named(scenario **out, const char *path, const char *const *sets, const char *const *origins,
+                        size_t nsets, fz_error *err)
+{
     *out = NULL;
+    scenario *s = calloc(1, sizeof *s);
+    if (!s || !(s->source = calloc(1, sizeof *s->source))) {
+        free(s);
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    }
     ini_doc doc;
     int rc = ini_doc_read(&doc, path, err);
-    if (rc)
+    if (rc) {
+        scenario_free(s);
         return rc;
-    scenario *s = calloc(1, sizeof *s);
-    if (!s) {
-        ini_doc_free(&doc);
-        return fz_fail(err, FZ_ERUNTIME, "out of memory");
     }
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
@@ -447,7 +492,7 @@ int scenario_load(scenario **out, const char *path, const char *const *sets, siz
         goto done;
     }
     for (size_t i = 0; i < nsets; i++)
-        if ((rc = ini_doc_apply_set(&doc, sets[i], err)))
+        if ((rc = ini_doc_apply_set(&doc, sets[i], origins ? origins[i] : NULL, NULL, err)))
             goto done;
 
     for (size_t j = 0; j < doc.nsec; j++) {
@@ -481,9 +526,11 @@ int scenario_load(scenario **out, const char *path, const char *const *sets, siz
     if ((rc = apply_section(s, fund_keys, &doc, "fund", s->basedir, err)) ||
         (rc = apply_section(s, simulation_keys, &doc, "simulation", s->basedir, err)))
         goto done;
-    rc = check_whole(s, &doc, err);
+    const char *lead;
+    rc = scenario_check_whole(s, &doc, &lead, err);
 done:
-    ini_doc_free(&doc);
+    doc.path = s->path; /* kept for scenario_copy_set, which outlives the caller's path */
+    s->source->doc = doc;
     if (rc) {
         scenario_free(s);
         return rc;
@@ -500,9 +547,15 @@ void scenario_free(scenario *s)
         scenario_region *r = &s->regions[i];
         free(r->name);
         free(r->label);
-        dist_free(r->bond_usd);
-        dist_free(r->hearing_delay_days);
-        dist_free(r->release_delay_days);
+        dist *own[] = {r->bond_usd, r->hearing_delay_days, r->release_delay_days};
+        for (size_t k = 0; k < sizeof own / sizeof *own; k++)
+            if (!dist_shared(s->source, own[k]))
+                dist_free(own[k]);
+    }
+    if (s->source) {
+        ini_doc_free(&s->source->doc);
+        free(s->source->shared);
+        free(s->source);
     }
     free(s->regions);
     free(s->path);

@@ -11,8 +11,15 @@
  * option) and what was expected.  The result is plain data that the engine
  * reads and never changes.
  *
+ * scenario_copy_set makes a variant in memory (sweeps, the tornado chart):
+ * the scenario keeps the entries it was made from, so a copy with one more
+ * override is checked exactly as scenario_load would check it, without
+ * reading any file again.
+ *
  * Ownership: scenario_load returns a new scenario released with
- * scenario_free (NULL allowed); it owns its regions, strings and dists. */
+ * scenario_free (NULL allowed); it owns its regions, strings and dists.  A
+ * copy from scenario_copy_set shares the distributions it leaves unchanged
+ * with the scenario it was copied from: free it first. */
 #ifndef FZ_SCENARIO_H
 #define FZ_SCENARIO_H
 
@@ -66,11 +73,26 @@ typedef struct scenario {
     uint64_t seed;
     size_t nregions;
     scenario_region *regions; /* in file order */
+    struct scenario_source *source; /* private (scenario.c): its entries, for scenario_copy_set */
 } scenario;
 
 int scenario_load(scenario **out, const char *path, const char *const *sets, size_t nsets,
                   fz_error *err);
 void scenario_free(scenario *s);
+
+/* scenario_load whose messages name override i after origins[i] ("--seed 5":
+ * "--seed 5: seed = '5x': expected ..."); origins, or one of them, NULL:
+ * "--set SET". */
+int scenario_load_named(scenario **out, const char *path, const char *const *sets, const char *const *origins,
+                        size_t nsets, fz_error *err);
+
+/* *out = s with one more override "section.key=value" on top of its own (or
+ * "region.R.key.arg=value"), as scenario_load would give it: same values,
+ * same checks.  Every error starts with origin (NULL: "--set SET"): an error
+ * in the override names it as its source; one that the override causes
+ * elsewhere (the grid limit at the file's granularity_usd line) is
+ * prefixed with it.  *out shares distributions with s: free it before s. */
+int scenario_copy_set(scenario **out, const scenario *s, const char *set, const char *origin, fz_error *err);
 
 /* Writes the scenario as an INI file with every default filled in; the
  * text loads back to the same scenario and prints the same again (labels

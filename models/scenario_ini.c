@@ -235,8 +235,32 @@ static int has_section(const ini_doc *doc, const char *section)
     return known;
 }
 
+/* Replaces e's value (taking ownership of value) and names origin as its source. */
+static int replace_entry(ini_entry *e, char *value, const char *origin, fz_error *err)
+{
+    char *o = strdup(origin);
+    if (!value || !o) {
+        free(value), free(o);
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    }
+    free(e->value), free(e->origin);
+    e->value = value;
+    e->origin = o;
+    e->line = 0;
+    return 0;
+}
+
+static ini_entry *find_entry(ini_doc *doc, const char *section, const char *key)
+{
+    for (size_t i = 0; i < doc->n; i++)
+        if (!strcmp(doc->entries[i].section, section) && !strcmp(doc->entries[i].key, key))
+            return &doc->entries[i];
+    return NULL;
+}
+
 /* "region.NAME.KEY.ARG=value": one argument of a distribution-valued key. */
-static int apply_dist_arg(ini_doc *doc, const char *set, const char *lhs_end, fz_error *err)
+static int apply_dist_arg(ini_doc *doc, const char *set, const char *lhs_end, const char *origin,
+                          ini_entry **changed, fz_error *err)
 {
     static const char *const defaults[][2] = {
         {"bond_usd", "fixed(1500)"}, {"hearing_delay_days", "fixed(0)"}, {"release_delay_days", "fixed(0)"}};
@@ -247,53 +271,40 @@ static int apply_dist_arg(ini_doc *doc, const char *set, const char *lhs_end, fz
             d1 = p;
         }
     if (!d2 || d2 == set)
-        return fz_fail(err, FZ_EINPUT, "--set %s: expected section.key=value", set);
+        return fz_fail(err, FZ_EINPUT, "%s: expected section.key=value", origin);
     char section[256], key[128], arg[64];
     snprintf(section, sizeof section, "%.*s", (int)(d2 - set), set);
     snprintf(key, sizeof key, "%.*s", (int)(d1 - d2 - 1), d2 + 1);
     snprintf(arg, sizeof arg, "%.*s", (int)(lhs_end - d1 - 1), d1 + 1);
     if (!has_section(doc, section))
-        return fz_fail(err, FZ_EINPUT, "--set %s: the scenario has no section [%s]", set, section);
-    const char *text = NULL;
-    ini_entry *e = NULL;
-    for (size_t i = 0; i < doc->n && !e; i++)
-        if (!strcmp(doc->entries[i].section, section) && !strcmp(doc->entries[i].key, key))
-            e = &doc->entries[i];
-    if (e)
-        text = e->value;
+        return fz_fail(err, FZ_EINPUT, "%s: the scenario has no section [%s]", origin, section);
+    ini_entry *e = find_entry(doc, section, key);
+    const char *text = e ? e->value : NULL;
     for (size_t i = 0; !text && i < sizeof defaults / sizeof *defaults; i++)
         if (!strcmp(defaults[i][0], key))
             text = defaults[i][1];
     if (!text)
-        return fz_fail(err, FZ_EINPUT, "--set %s: [%s] has no distribution '%s'", set, section, key);
-    char *edited, origin[600];
+        return fz_fail(err, FZ_EINPUT, "%s: [%s] has no distribution '%s'", origin, section, key);
+    char *edited;
     int rc = dist_set_arg(&edited, text, arg, lhs_end + 1, err);
     if (rc) {
-        fz_error_prefix(err, "--set %s: %s: ", set, key);
+        fz_error_prefix(err, "%s: %s: ", origin, key);
         return rc;
     }
-    snprintf(origin, sizeof origin, "--set %s", set);
     if (!e) {
         rc = add_entry(doc, section, key, edited, 0, origin, err);
         free(edited);
+        *changed = rc ? NULL : &doc->entries[doc->n - 1];
         return rc;
     }
-    char *o = strdup(origin);
-    if (!o) {
-        free(edited);
-        return fz_fail(err, FZ_ERUNTIME, "out of memory");
-    }
-    free(e->value), free(e->origin);
-    e->value = edited;
-    e->origin = o;
-    e->line = 0;
-    return 0;
+    *changed = e;
+    return replace_entry(e, edited, origin, err);
 }
 
 /* "section.key=value": the section is everything before the last '.' of the
  * part left of '=' (region names hold no dots); when that is no section,
  * "section.key.arg=value" sets one argument of a distribution. */
-int ini_doc_apply_set(ini_doc *doc, const char *set, fz_error *err)
+static int apply_set(ini_doc *doc, const char *set, const char *origin, ini_entry **changed, fz_error *err)
 {
     const char *eq = strchr(set, '=');
     const char *dot = NULL;
@@ -301,9 +312,7 @@ int ini_doc_apply_set(ini_doc *doc, const char *set, fz_error *err)
         if (*p == '.')
             dot = p;
     if (!eq || !dot || dot == set || dot + 1 == eq)
-        return fz_fail(err, FZ_EINPUT, "--set %s: expected section.key=value", set);
-    char origin[600];
-    snprintf(origin, sizeof origin, "--set %s", set);
+        return fz_fail(err, FZ_EINPUT, "%s: expected section.key=value", origin);
     {
         char sec[256];
         snprintf(sec, sizeof sec, "%.*s", (int)(dot - set), set);
@@ -314,7 +323,7 @@ int ini_doc_apply_set(ini_doc *doc, const char *set, fz_error *err)
         char sec2[256];
         snprintf(sec2, sizeof sec2, "%.*s", d2 ? (int)(d2 - set) : 0, set);
         if (!has_section(doc, sec) && d2 && has_section(doc, sec2))
-            return apply_dist_arg(doc, set, eq, err);
+            return apply_dist_arg(doc, set, eq, origin, changed, err);
     }
     char *section = strndup(set, (size_t)(dot - set));
     char *key = strndup(dot + 1, (size_t)(eq - dot - 1));
@@ -326,34 +335,49 @@ int ini_doc_apply_set(ini_doc *doc, const char *set, fz_error *err)
     const char *value = eq + 1;
     while (*value == ' ')
         value++;
-    for (size_t i = 0; i < doc->n; i++) {
-        ini_entry *e = &doc->entries[i];
-        if (strcmp(e->section, section) == 0 && strcmp(e->key, key) == 0) {
-            char *v = strdup(value), *o = strdup(origin);
-            if (!v || !o) {
-                free(v), free(o);
-                rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
-                goto done;
-            }
-            free(e->value), free(e->origin);
-            e->value = v;
-            e->origin = o;
-            e->line = 0;
-            goto done;
-        }
-    }
-    if (!has_section(doc, section)) {
+    ini_entry *e = find_entry(doc, section, key);
+    if (e) {
+        *changed = e;
+        rc = replace_entry(e, strdup(value), origin, err);
+    } else if (!has_section(doc, section)) {
         /* region.boston.bond_usd.median: name the missing region, not a.b.c */
         char *dot2 = strchr(section, '.') ? strchr(strchr(section, '.') + 1, '.') : NULL;
         if (dot2)
             *dot2 = '\0';
-        rc = fz_fail(err, FZ_EINPUT, "--set %s: the scenario has no section [%s]", set, section);
-    } else {
-        rc = add_entry(doc, section, key, value, 0, origin, err);
+        rc = fz_fail(err, FZ_EINPUT, "%s: the scenario has no section [%s]", origin, section);
+    } else if (!(rc = add_entry(doc, section, key, value, 0, origin, err))) {
+        *changed = &doc->entries[doc->n - 1];
     }
 done:
     free(section);
     free(key);
+    return rc;
+}
+
+int ini_doc_apply_set(ini_doc *doc, const char *set, const char *origin, ini_entry **changed, fz_error *err)
+{
+    ini_entry *unused;
+    /* cut at 599 bytes: a message that starts with a long override keeps its end */
+    char named[600];
+    snprintf(named, sizeof named, origin ? "%s" : "--set %s", origin ? origin : set);
+    *(changed ? changed : &unused) = NULL;
+    return apply_set(doc, set, named, changed ? changed : &unused, err);
+}
+
+int ini_doc_copy(ini_doc *dst, const ini_doc *src, fz_error *err)
+{
+    memset(dst, 0, sizeof *dst);
+    dst->path = src->path;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < src->n; i++) {
+        const ini_entry *e = &src->entries[i];
+        if (!(rc = add_entry(dst, e->section, e->key, e->value, e->line, e->origin, err)))
+            dst->entries[dst->n - 1].used = e->used;
+    }
+    for (size_t i = 0; !rc && i < src->nsec; i++)
+        rc = add_section(dst, src->sections[i].name, strlen(src->sections[i].name), src->sections[i].line, err);
+    if (rc)
+        ini_doc_free(dst);
     return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "fz_error.h"
+#include "scenario.h"
 
 /* One `key = value` line, or one --set option (line 0, origin = the option). */
 typedef struct ini_entry {
@@ -37,7 +38,26 @@ typedef struct ini_doc {
 size_t scenario_quoted_len(const char *q);
 
 int ini_doc_read(ini_doc *doc, const char *path, fz_error *err);
-int ini_doc_apply_set(ini_doc *doc, const char *set, fz_error *err);
+/* Applies the override "section.key=value" (or "region.R.key.arg=value", one
+ * argument of a distribution).  The entry it sets or adds, returned in
+ * *changed (may be NULL), is named origin in messages ("--seed 5"; NULL:
+ * "--set SET"), and so is every error about the override itself. */
+int ini_doc_apply_set(ini_doc *doc, const char *set, const char *origin, ini_entry **changed, fz_error *err);
+/* A deep copy of src (its path is shared, not copied). */
+int ini_doc_copy(ini_doc *dst, const ini_doc *src, fz_error *err);
 void ini_doc_free(ini_doc *doc);
+
+/* What a scenario keeps of its making (scenario.h: scenario.source). */
+typedef struct scenario_source {
+    ini_doc doc;         /* the file's entries with the overrides applied; doc.path is the scenario's path */
+    const dist **shared; /* distributions owned by the scenario it was copied from */
+    size_t nshared;
+} scenario_source;
+
+/* Applies one entry of doc to s (its section's key table, checked);
+ * scenario_check_whole runs the cross-key checks and sets *lead to the
+ * origin (an entry's, or the path) that its message starts with. */
+int scenario_apply_entry(scenario *s, ini_entry *e, fz_error *err);
+int scenario_check_whole(const scenario *s, const ini_doc *doc, const char **lead, fz_error *err);
 
 #endif

@@ -93,6 +93,85 @@ static int parse_int(const char *text, long lo, long hi, long *out)
     return 0;
 }
 
+/* --tornado, --solver-time-limit, --min and --max: a number in range. */
+static int take_number(cli_opts *o, int c, const char *arg, fz_error *err)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(arg, &end);
+    int bad = end == arg || *end;
+    switch (c) {
+    case OPT_TORNADO:
+        if (bad || !(x > 0 && x < 100))
+            return fz_fail(err, FZ_EINPUT, "--tornado %s: expected a percentage in (0, 100)", arg);
+        o->tornado_pct = x;
+        return 0;
+    case OPT_TIME_LIMIT:
+        if (bad || !(x > 0 && x <= 86400))
+            return fz_fail(err, FZ_EINPUT, "--solver-time-limit %s: expected seconds in (0, 86400]", arg);
+        o->time_limit = x;
+        return 0;
+    default: /* OPT_MIN, OPT_MAX */
+        if (bad || errno == ERANGE || !isfinite(x))
+            return fz_fail(err, FZ_EINPUT, "--%s %s: expected a number", c == OPT_MIN ? "min" : "max", arg);
+        if (c == OPT_MIN)
+            o->fit_min = x, o->has_min = 1;
+        else
+            o->fit_max = x, o->has_max = 1;
+        return 0;
+    }
+}
+
+/* One option (already known to apply to the command) and its value. */
+static int take_option(cli_opts *o, int c, const char *arg, fz_error *err)
+{
+    long v;
+    switch (c) {
+    case 'o': o->outdir = arg; break;
+    case 'h': o->help = 1; break;
+    case OPT_SEED: o->seed = arg; break;
+    case OPT_REPS:
+        /* digits only: "1e3" or "10.0" is not a count (the range is the scenario's check) */
+        if (!*arg || strspn(arg, "0123456789") != strlen(arg))
+            return fz_fail(err, FZ_EINPUT, "--replications %s: expected a whole number from 1 to %ld, in digits",
+                           arg, (long)SCENARIO_MAX_REPLICATIONS);
+        o->replications = arg;
+        break;
+    case OPT_THREADS:
+        if (parse_int(arg, 1, 1024, &v))
+            return fz_fail(err, FZ_EINPUT, "--threads %s: expected a whole number from 1 to 1024", arg);
+        o->threads = (int)v;
+        break;
+    case OPT_SET: {
+        char **s = realloc(o->sets, (o->nsets + 1) * sizeof *s);
+        if (s)
+            o->sets = s;
+        if (!s || !(s[o->nsets] = strdup(arg)))
+            return fz_fail(err, FZ_ERUNTIME, "out of memory");
+        o->nsets++;
+        break;
+    }
+    case OPT_JSON: o->json = 1; break;
+    case OPT_NO_PLOTS: o->no_plots = 1; break;
+    case OPT_QUIET: o->quiet = 1; break;
+    case OPT_ALLOCATION:
+    case OPT_POLICY:
+        if (c == OPT_ALLOCATION ? push(&o->allocations, &o->nalloc, arg) : push(&o->policies, &o->npolicies, arg))
+            return fz_fail(err, FZ_ERUNTIME, "out of memory");
+        break;
+    case OPT_GAP:
+        if (parse_int(arg, 2, 1000, &v))
+            return fz_fail(err, FZ_EINPUT, "--gap-batches %s: expected a whole number from 2 to 1000", arg);
+        o->gap_batches = (int)v;
+        break;
+    case OPT_BUDGET: o->budget_range = arg; break;
+    case OPT_PARAM: o->param_range = arg; break;
+    case OPT_COLUMN: o->column = arg; break;
+    default: return take_number(o, c, arg, err);
+    }
+    return 0;
+}
+
 int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
 {
     memset(o, 0, sizeof *o);
@@ -106,85 +185,17 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
     argv++;
     optind = 0;
     opterr = 0;
-    int c, cmd = command_bit(o->command);
-    long v;
+    int c, rc, cmd = command_bit(o->command);
     while ((c = getopt_long(argc, argv, ":o:h", long_opts, NULL)) != -1) {
+        if (c == ':')
+            return fz_fail(err, FZ_EINPUT, "%s: expects a value", argv[optind - 1]);
+        if (c == '?')
+            return fz_fail(err, FZ_EINPUT, "unknown option '%s' (see fianza %s --help)", argv[optind - 1], o->command);
         if (cmd && !(applies_to(c) & cmd))
             return fz_fail(err, FZ_EINPUT, "%s%s does not apply to fianza %s (see fianza %s --help)",
                            c == 'o' ? "" : "--", option_name(c), o->command, o->command);
-        switch (c) {
-        case 'o': o->outdir = optarg; break;
-        case 'h': o->help = 1; break;
-        case OPT_SEED: o->seed = optarg; break;
-        case OPT_REPS:
-            /* digits only: "1e3" or "10.0" is not a count (the range is the scenario's check) */
-            if (!*optarg || strspn(optarg, "0123456789") != strlen(optarg))
-                return fz_fail(err, FZ_EINPUT, "--replications %s: expected a whole number from 1 to %ld, in digits",
-                               optarg, (long)SCENARIO_MAX_REPLICATIONS);
-            o->replications = optarg;
-            break;
-        case OPT_THREADS:
-            if (parse_int(optarg, 1, 1024, &v))
-                return fz_fail(err, FZ_EINPUT, "--threads %s: expected a whole number from 1 to 1024", optarg);
-            o->threads = (int)v;
-            break;
-        case OPT_SET: {
-            char **s = realloc(o->sets, (o->nsets + 1) * sizeof *s);
-            if (!s || !(s[o->nsets] = strdup(optarg)))
-                return fz_fail(err, FZ_ERUNTIME, "out of memory");
-            o->sets = s;
-            o->nsets++;
-            break;
-        }
-        case OPT_JSON: o->json = 1; break;
-        case OPT_NO_PLOTS: o->no_plots = 1; break;
-        case OPT_QUIET: o->quiet = 1; break;
-        case OPT_ALLOCATION:
-            if (push(&o->allocations, &o->nalloc, optarg))
-                return fz_fail(err, FZ_ERUNTIME, "out of memory");
-            break;
-        case OPT_POLICY:
-            if (push(&o->policies, &o->npolicies, optarg))
-                return fz_fail(err, FZ_ERUNTIME, "out of memory");
-            break;
-        case OPT_GAP:
-            if (parse_int(optarg, 2, 1000, &v))
-                return fz_fail(err, FZ_EINPUT, "--gap-batches %s: expected a whole number from 2 to 1000", optarg);
-            o->gap_batches = (int)v;
-            break;
-        case OPT_BUDGET: o->budget_range = optarg; break;
-        case OPT_PARAM: o->param_range = optarg; break;
-        case OPT_COLUMN: o->column = optarg; break;
-        case OPT_TORNADO: {
-            char *end;
-            o->tornado_pct = strtod(optarg, &end);
-            if (end == optarg || *end || !(o->tornado_pct > 0 && o->tornado_pct < 100))
-                return fz_fail(err, FZ_EINPUT, "--tornado %s: expected a percentage in (0, 100)", optarg);
-            break;
-        }
-        case OPT_TIME_LIMIT: {
-            char *end;
-            o->time_limit = strtod(optarg, &end);
-            if (end == optarg || *end || !(o->time_limit > 0 && o->time_limit <= 86400))
-                return fz_fail(err, FZ_EINPUT, "--solver-time-limit %s: expected seconds in (0, 86400]", optarg);
-            break;
-        }
-        case OPT_MIN:
-        case OPT_MAX: {
-            char *end;
-            errno = 0;
-            double x = strtod(optarg, &end);
-            if (end == optarg || *end || errno == ERANGE || !isfinite(x))
-                return fz_fail(err, FZ_EINPUT, "--%s %s: expected a number", c == OPT_MIN ? "min" : "max", optarg);
-            if (c == OPT_MIN)
-                o->fit_min = x, o->has_min = 1;
-            else
-                o->fit_max = x, o->has_max = 1;
-            break;
-        }
-        case ':': return fz_fail(err, FZ_EINPUT, "%s: expects a value", argv[optind - 1]);
-        default: return fz_fail(err, FZ_EINPUT, "unknown option '%s' (see fianza %s --help)", argv[optind - 1], o->command);
-        }
+        if ((rc = take_option(o, c, optarg, err)))
+            return rc;
     }
     if (o->help)
         return 0;
@@ -212,42 +223,29 @@ void cli_opts_free(cli_opts *o)
 
 int cli_load_scenario(scenario **out, const cli_opts *o, fz_error *err)
 {
-    /* --seed and --replications are --set simulation.* so they are checked alike. */
+    /* --seed and --replications are --set simulation.* so they are checked
+     * alike; messages name them as typed ("--seed abc: seed = 'abc': ...") */
     size_t n = o->nsets;
-    const char **sets = malloc((n + 2) * sizeof *sets);
-    char seed[128], reps[128];
-    if (!sets)
-        return fz_fail(err, FZ_ERUNTIME, "out of memory");
-    for (size_t i = 0; i < o->nsets; i++)
-        sets[i] = o->sets[i];
-    if (o->seed) {
+    const char **sets = malloc((n + 2) * sizeof *sets), **origins = malloc((n + 2) * sizeof *origins);
+    char seed[128], reps[128], seed_origin[600], reps_origin[600];
+    int rc = sets && origins ? 0 : fz_fail(err, FZ_ERUNTIME, "out of memory");
+    for (size_t i = 0; !rc && i < o->nsets; i++)
+        sets[i] = o->sets[i], origins[i] = NULL; /* "--set SET" */
+    if (!rc && o->seed) {
         snprintf(seed, sizeof seed, "simulation.seed=%s", o->seed);
-        sets[n++] = seed;
+        snprintf(seed_origin, sizeof seed_origin, "--seed %s", o->seed);
+        sets[n] = seed, origins[n++] = seed_origin;
     }
-    if (o->replications) {
+    if (!rc && o->replications) {
         snprintf(reps, sizeof reps, "simulation.replications=%s", o->replications);
-        sets[n++] = reps;
+        snprintf(reps_origin, sizeof reps_origin, "--replications %s", o->replications);
+        sets[n] = reps, origins[n++] = reps_origin;
     }
-    int rc = scenario_load(out, o->scenario_path, sets, n, err);
+    if (!rc)
+        rc = scenario_load_named(out, o->scenario_path, sets, origins, n, err);
     free(sets);
-    if (rc && o->seed)
-        cli_rename_origin(err, seed, "--seed", o->seed);
-    if (rc && o->replications)
-        cli_rename_origin(err, reps, "--replications", o->replications);
+    free(origins);
     return rc;
-}
-
-void cli_rename_origin(fz_error *err, const char *set, const char *option, const char *value)
-{
-    char head[600];
-    if (!err)
-        return;
-    int n = snprintf(head, sizeof head, "--set %s:", set);
-    if (n <= 0 || (size_t)n >= sizeof head || strncmp(err->msg, head, (size_t)n) != 0)
-        return;
-    char rest[sizeof err->msg];
-    snprintf(rest, sizeof rest, "%s", err->msg + n - 1); /* from the ':' on */
-    snprintf(err->msg, sizeof err->msg, "%s %s%s", option, value, rest);
 }
 
 int cli_parse_allocation(double *alloc, const scenario *s, const char *text, fz_error *err)

@@ -43,11 +43,6 @@ void cli_opts_free(cli_opts *o);
 
 int cli_load_scenario(scenario **out, const cli_opts *o, fz_error *err);
 
-/* An error about the override "--set SET" (scenario_load's name for it)
- * renamed after the option the user typed: "OPTION VALUE: ...".  Messages
- * that do not start with that override are left as they are. */
-void cli_rename_origin(fz_error *err, const char *set, const char *option, const char *value);
-
 /* Parses "name=usd,name=usd" into alloc[nregions] (unnamed regions get 0);
  * rejects unknown regions, negative or non-numeric amounts and totals above
  * the budget. */

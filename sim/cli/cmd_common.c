@@ -1,11 +1,14 @@
-/* cmd_common: what every command does the same way: report an error, finish
- * a results directory, print summary.json for --json (cmds.h). */
+/* cmd_common: what every command does the same way: the begin/end pair of a
+ * run (scenario, results directory, writers, summary.json, charts, report,
+ * commit, --json), errors, and small writers the commands share (cmds.h). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmds.h"
 #include "html.h"
+#include "optimize.h"
 
 int cmd_report_error(const fz_error *err)
 {
@@ -13,7 +16,8 @@ int cmd_report_error(const fz_error *err)
     return err->code ? err->code : 1;
 }
 
-/* The scenario file and every CSV its empirical(...) parts read. */
+/* The files a run reads, which -o must not be or contain: the scenario and
+ * every CSV its empirical(...) parts read, or fit's data file. */
 typedef struct inputs {
     const scenario *s;
     char **paths;
@@ -40,42 +44,120 @@ static void add_input(void *ctx, const char *file)
     in->paths[in->n++] = p;
 }
 
-int cmd_outdir_begin(outdir **dir, const char *path, const scenario *s, fz_error *err)
+static int open_dir(cmd_run *r)
 {
-    inputs in = {.s = s, .paths = malloc(sizeof(char *))};
-    if (in.paths && (in.paths[0] = strdup(s->path)))
+    const char *path = r->s ? r->s->path : r->o->scenario_path;
+    inputs in = {.s = r->s, .paths = malloc(sizeof(char *))};
+    if (in.paths && (in.paths[0] = strdup(path)))
         in.n = 1;
     in.failed = in.n == 0;
-    for (size_t i = 0; i < s->nregions; i++) {
-        dist_files(s->regions[i].bond_usd, add_input, &in);
-        dist_files(s->regions[i].hearing_delay_days, add_input, &in);
-        dist_files(s->regions[i].release_delay_days, add_input, &in);
+    for (size_t i = 0; r->s && i < r->s->nregions; i++) {
+        dist_files(r->s->regions[i].bond_usd, add_input, &in);
+        dist_files(r->s->regions[i].hearing_delay_days, add_input, &in);
+        dist_files(r->s->regions[i].release_delay_days, add_input, &in);
     }
-    int rc = in.failed ? fz_fail(err, FZ_ERUNTIME, "out of memory")
-                       : outdir_begin(dir, path, (const char *const *)in.paths, in.n, err);
+    int rc = in.failed ? fz_fail(&r->err, FZ_ERUNTIME, "out of memory")
+                       : outdir_begin(&r->dir, r->dirname, (const char *const *)in.paths, in.n, &r->err);
     for (size_t i = 0; i < in.n; i++)
         free(in.paths[i]);
     free(in.paths);
     return rc;
 }
 
-int cmd_finish(outdir **dir, const scenario *s, const json_t *summary, const charts_list *charts,
-               const cli_opts *o, fz_error *err)
+static int begin(cmd_run *r, const cli_opts *o, int (*check)(cmd_run *, void *), void *ctx)
 {
-    int rc = charts_render(*dir, charts, o->no_plots, o->quiet, err);
-    if (!rc)
-        rc = html_report(*dir, s, summary, charts, err);
+    memset(r, 0, sizeof *r);
+    r->o = o;
+    r->out = o->json ? stderr : stdout;
+    int rc = 0;
+    if (strcmp(o->command, "fit") != 0)
+        rc = cli_load_scenario(&r->s, o, &r->err);
+    if (!rc && check)
+        rc = check(r, ctx);
     if (rc)
         return rc;
-    rc = outdir_commit(*dir, err);
-    *dir = NULL; /* committed, or removed by outdir_commit on failure */
+    if (!r->dirname[0]) {
+        char buf[sizeof r->dirname];
+        snprintf(r->dirname, sizeof r->dirname, "%s", cli_outdir(o, r->s, buf, sizeof buf));
+    }
+    if ((rc = open_dir(r)) || (r->rep_names && (rc = summary_reps_open(&r->reps, r->dir, r->s, r->rep_names, &r->err))))
+        return rc;
+    cli_progress_init(&r->bar, o, o->command);
+    return 0;
+}
+
+int cmd_run_done(cmd_run *r, int rc)
+{
+    cli_progress_done(&r->bar);
+    if (!r->reps)
+        return rc;
+    int rc2 = summary_reps_close(r->reps, rc ? NULL : &r->err);
+    r->reps = NULL;
+    return rc ? rc : rc2;
+}
+
+/* summary.json, charts, report.html, then the directory moved into place. */
+static int commit(cmd_run *r)
+{
+    int rc = summary_write_json(r->dir, "summary.json", r->doc, &r->err);
+    if (!rc)
+        rc = charts_render(r->dir, &r->charts, r->o->no_plots, r->o->quiet, &r->err);
+    if (!rc)
+        rc = r->s ? html_report(r->dir, r->s, r->doc, &r->charts, &r->err)
+                  : html_fit_report(r->dir, r->doc, &r->charts, &r->err);
+    if (rc)
+        return rc;
+    rc = outdir_commit(r->dir, &r->err);
+    r->dir = NULL; /* committed, or removed by outdir_commit on failure */
     return rc;
 }
 
-void cmd_print_json(const cli_opts *o, const json_t *summary)
+static int end(cmd_run *r, int rc, const cmd_hooks *hooks, void *ctx)
 {
-    if (!o->json)
-        return;
-    json_dumpf(summary, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
-    putchar('\n');
+    if (r->reps) /* the work failed before cmd_run_done */
+        summary_reps_close(r->reps, NULL);
+    if (!rc)
+        rc = commit(r);
+    if (!rc && !r->o->quiet && hooks->print)
+        hooks->print(r, ctx);
+    if (!rc && r->o->json) {
+        json_dumpf(r->doc, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+        putchar('\n');
+    }
+    outdir_abort(r->dir);
+    json_decref(r->doc);
+    if (hooks->release)
+        hooks->release(ctx);
+    scenario_free(r->s);
+    return rc ? cmd_report_error(&r->err) : 0;
+}
+
+int cmd_execute(const cli_opts *o, const cmd_hooks *hooks, void *ctx)
+{
+    cmd_run r;
+    int rc = begin(&r, o, hooks->check, ctx);
+    if (!rc)
+        rc = hooks->work(&r, ctx);
+    return end(&r, rc, hooks, ctx);
+}
+
+int cmd_check_shares(const scenario *s, fz_error *err)
+{
+    optimize_bounds b;
+    return optimize_bounds_init(&b, s, err);
+}
+
+json_t *cmd_est_json(stat_est e)
+{
+    return json_pack("{s:o, s:o}", "mean", json_guard_num(e.value), "ci95",
+                     isfinite(e.lo) && isfinite(e.hi) ? json_pack("[f, f]", e.lo, e.hi) : json_null());
+}
+
+void cmd_csv_est(FILE *f, stat_est e)
+{
+    fprintf(f, ",%.10g", e.value);
+    if (isfinite(e.lo) && isfinite(e.hi))
+        fprintf(f, ",%.10g,%.10g", e.lo, e.hi);
+    else
+        fprintf(f, ",,");
 }

@@ -7,7 +7,6 @@
 #include "charts.h"
 #include "cmds.h"
 #include "eval.h"
-#include "outdir.h"
 #include "plot.h"
 #include "summary.h"
 #include "rng.h"
@@ -17,15 +16,20 @@ typedef struct variant {
     scenario_policy policy;
 } variant;
 
-/* ",mean,lo,hi"; lo and hi empty when the interval is undefined (1 replication). */
+/* Variant k = allocation k / np crossed with policy k % np. */
+typedef struct compare {
+    size_t K;
+    double *allocs;          /* K x nregions */
+    variant *v;
+    scenario_policy *pol;    /* v[k].policy, as eval_options takes them */
+    const char **names;      /* v[k].name, for replications.csv */
+    eval_result *res;
+} compare;
+
 static void csv_mean_ci(FILE *f, const stat_acc *a)
 {
     double h = stat_ci95_half(a);
-    fprintf(f, ",%.10g", a->mean);
-    if (isfinite(h))
-        fprintf(f, ",%.10g,%.10g", a->mean - h, a->mean + h);
-    else
-        fprintf(f, ",,");
+    cmd_csv_est(f, (stat_est){a->mean, a->mean - h, a->mean + h});
 }
 
 static int write_compare(outdir *dir, const scenario *s, const eval_result *r, variant *v, charts_list *charts,
@@ -56,119 +60,110 @@ static int write_compare(outdir *dir, const scenario *s, const eval_result *r, v
     return rc;
 }
 
-int cmd_compare(const cli_opts *o)
+/* Every --allocation and --policy parsed before the results directory exists. */
+static int check(cmd_run *r, void *ctx)
 {
-    fz_error err = {0, ""};
-    scenario *s = NULL;
-    outdir *dir = NULL;
-    summary_reps *reps = NULL;
-    eval_result *r = NULL;
-    json_t *doc = NULL;
-    double *allocs = NULL;
-    variant *v = NULL;
-    scenario_policy *pol = NULL;
-    const char **names = NULL;
-    char dirbuf[4096];
-    int rc;
-    if ((rc = cli_load_scenario(&s, o, &err)))
-        goto done;
-    size_t na = o->nalloc, np = o->npolicies ? o->npolicies : 1, K = na * np, C = s->nregions;
-    if (na == 0 || K < 2) {
-        rc = fz_fail(&err, FZ_EINPUT, "compare: expected two or more --allocation, or one --allocation with "
-                                      "two or more --policy");
-        goto done;
+    compare *c = ctx;
+    const cli_opts *o = r->o;
+    size_t na = o->nalloc, np = o->npolicies ? o->npolicies : 1, C = r->s->nregions;
+    c->K = na * np;
+    if (na == 0 || c->K < 2)
+        return fz_fail(&r->err, FZ_EINPUT, "compare: expected two or more --allocation, or one --allocation with "
+                                           "two or more --policy");
+    c->allocs = malloc(c->K * C * sizeof *c->allocs);
+    c->v = calloc(c->K, sizeof *c->v);
+    c->pol = malloc(c->K * sizeof *c->pol);
+    c->names = malloc(c->K * sizeof *c->names);
+    if (!c->allocs || !c->v || !c->pol || !c->names)
+        return fz_fail(&r->err, FZ_ERUNTIME, "out of memory");
+    for (size_t k = 0; k < c->K; k++) {
+        size_t i = k / np, j = k % np;
+        int rc = cli_parse_allocation(c->allocs + k * C, r->s, o->allocations[i], &r->err);
+        if (rc)
+            return rc;
+        c->v[k].policy = r->s->policy;
+        if (o->npolicies && scenario_parse_policy(o->policies[j], &c->v[k].policy))
+            return fz_fail(&r->err, FZ_EINPUT, "--policy %s: expected cheapest_first or first_come", o->policies[j]);
+        snprintf(c->v[k].name, sizeof c->v[k].name, "%zu", k + 1);
+        c->pol[k] = c->v[k].policy;
+        c->names[k] = c->v[k].name;
     }
-    allocs = malloc(K * C * sizeof *allocs);
-    v = calloc(K, sizeof *v);
-    pol = malloc(K * sizeof *pol);
-    names = malloc(K * sizeof *names);
-    if (!allocs || !v || !pol || !names) {
-        rc = fz_fail(&err, FZ_ERUNTIME, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < na; i++)
-        for (size_t j = 0; j < np; j++) {
-            size_t k = i * np + j;
-            if ((rc = cli_parse_allocation(allocs + k * C, s, o->allocations[i], &err)))
-                goto done;
-            v[k].policy = s->policy;
-            if (o->npolicies && scenario_parse_policy(o->policies[j], &v[k].policy)) {
-                rc = fz_fail(&err, FZ_EINPUT, "--policy %s: expected cheapest_first or first_come", o->policies[j]);
-                goto done;
-            }
-            snprintf(v[k].name, sizeof v[k].name, "%zu", k + 1);
-            pol[k] = v[k].policy;
-            names[k] = v[k].name;
-        }
-    if ((rc = cmd_outdir_begin(&dir, cli_outdir(o, s, dirbuf, sizeof dirbuf), s, &err)) ||
-        (rc = summary_reps_open(&reps, dir, s, names, &err)))
-        goto done;
-    cli_progress bar;
-    cli_progress_init(&bar, o, "compare");
-    eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = (size_t)s->replications, .threads = o->threads,
-                       .policies = pol, .on_block = summary_reps_block, .block_ctx = reps,
-                       .progress = cli_progress_update, .progress_ctx = &bar};
-    rc = eval_run(&r, s, allocs, K, &eo, &err);
-    cli_progress_done(&bar);
-    int rc2 = summary_reps_close(reps, rc ? NULL : &err);
-    reps = NULL;
-    if (rc || (rc = rc2))
-        goto done;
-    /* the top level describes variant 1, as for simulate (DESIGN §5 keys) */
-    doc = summary_header_json(s, "compare", 0, r->nreps);
-    json_t *first = summary_eval_json(s, r, 0);
+    r->rep_names = c->names;
+    return 0;
+}
+
+/* The top level describes variant 1, as for simulate (DESIGN §5 keys). */
+static json_t *summary(const scenario *s, const compare *c)
+{
+    const eval_result *e = c->res;
+    json_t *doc = summary_header_json(s, "compare", 0, e->nreps);
+    json_t *first = summary_eval_json(s, e, 0);
     json_object_update(doc, first);
     json_decref(first);
     json_t *arr = json_array();
-    for (size_t k = 0; k < K; k++) {
-        json_t *e = summary_eval_json(s, r, k);
-        json_object_set_new(e, "variant", json_integer((json_int_t)k + 1));
-        json_object_set_new(e, "policy", json_string(scenario_policy_name(pol[k])));
-        json_object_set_new(e, "difference_to_first", summary_mean_ci_json(&r->allocs[k].diff_releases));
-        json_object_set_new(e, "freedom_days_difference_to_first", summary_mean_ci_json(&r->allocs[k].diff_freedom));
-        json_array_append_new(arr, e);
+    for (size_t k = 0; k < c->K; k++) {
+        json_t *v = summary_eval_json(s, e, k);
+        json_object_set_new(v, "variant", json_integer((json_int_t)k + 1));
+        json_object_set_new(v, "policy", json_string(scenario_policy_name(c->pol[k])));
+        json_object_set_new(v, "difference_to_first", summary_mean_ci_json(&e->allocs[k].diff_releases));
+        json_object_set_new(v, "freedom_days_difference_to_first", summary_mean_ci_json(&e->allocs[k].diff_freedom));
+        json_array_append_new(arr, v);
     }
     json_object_set_new(doc, "variants", arr);
-    charts_list charts = {.n = 0};
-    if ((rc = summary_write_json(dir, "summary.json", doc, &err)) ||
-        (rc = write_compare(dir, s, r, v, &charts, &err)) ||
-        (rc = cmd_finish(&dir, s, doc, &charts, o, &err)))
-        goto done;
-    if (!o->quiet) {
-        FILE *out = o->json ? stderr : stdout; /* stdout carries only JSON then */
-        fprintf(out, "fianza compare: %s, %zu replications, seed %llu (common random numbers)\n\n", s->name, r->nreps,
-               (unsigned long long)s->seed);
-        fprintf(out, "%-4s %-15s", "#", "policy");
-        for (size_t c = 0; c < C; c++)
-            fprintf(out, " %12.12s", s->regions[c].label);
-        fprintf(out, "  %-24s %s\n", "releases (95% CI)", "minus #1 (paired 95% CI)");
-        for (size_t k = 0; k < K; k++) {
-            const eval_alloc *a = &r->allocs[k];
-            fprintf(out, "%-4zu %-15s", k + 1, scenario_policy_name(pol[k]));
-            for (size_t c = 0; c < C; c++)
-                fprintf(out, " %12.0f", a->alloc[c]);
-            double h = stat_ci95_half(&a->releases), d = stat_ci95_half(&a->diff_releases);
-            char x[64];
-            summary_ci_text(x, sizeof x, a->releases.mean, a->releases.mean - h, a->releases.mean + h, 2, 0);
-            fprintf(out, "  %-24s", x);
-            if (k)
-                fprintf(out, " %s", summary_ci_text(x, sizeof x, a->diff_releases.mean, a->diff_releases.mean - d,
-                                                   a->diff_releases.mean + d, 2, 1));
-            fprintf(out, "\n");
-        }
-        summary_print_ci_note(out, r->nreps);
+    return doc;
+}
+
+static int run(cmd_run *r, void *ctx)
+{
+    compare *c = ctx;
+    eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = (size_t)r->s->replications, .threads = r->o->threads,
+                       .policies = c->pol, .on_block = summary_reps_block, .block_ctx = r->reps,
+                       .progress = cli_progress_update, .progress_ctx = &r->bar};
+    int rc = cmd_run_done(r, eval_run(&c->res, r->s, c->allocs, c->K, &eo, &r->err));
+    if (rc)
+        return rc;
+    r->doc = summary(r->s, c);
+    return write_compare(r->dir, r->s, c->res, c->v, &r->charts, &r->err);
+}
+
+static void print(cmd_run *r, void *ctx)
+{
+    const compare *c = ctx;
+    const eval_result *e = c->res;
+    const size_t C = r->s->nregions;
+    FILE *out = r->out;
+    fprintf(out, "fianza compare: %s, %zu replications, seed %llu (common random numbers)\n\n", r->s->name, e->nreps,
+            (unsigned long long)r->s->seed);
+    fprintf(out, "%-4s %-15s", "#", "policy");
+    for (size_t i = 0; i < C; i++)
+        fprintf(out, " %12.12s", r->s->regions[i].label);
+    fprintf(out, "  %-24s %s\n", "releases (95% CI)", "minus #1 (paired 95% CI)");
+    for (size_t k = 0; k < c->K; k++) {
+        const eval_alloc *a = &e->allocs[k];
+        fprintf(out, "%-4zu %-15s", k + 1, scenario_policy_name(c->pol[k]));
+        for (size_t i = 0; i < C; i++)
+            fprintf(out, " %12.0f", a->alloc[i]);
+        double h = stat_ci95_half(&a->releases), d = stat_ci95_half(&a->diff_releases);
+        char x[64];
+        summary_ci_text(x, sizeof x, a->releases.mean, a->releases.mean - h, a->releases.mean + h, 2, 0);
+        fprintf(out, "  %-24s", x);
+        if (k)
+            fprintf(out, " %s", summary_ci_text(x, sizeof x, a->diff_releases.mean, a->diff_releases.mean - d,
+                                               a->diff_releases.mean + d, 2, 1));
+        fprintf(out, "\n");
     }
-    cmd_print_json(o, doc);
-done:
-    if (reps)
-        summary_reps_close(reps, NULL);
-    outdir_abort(dir);
-    json_decref(doc);
-    eval_free(r);
-    free(allocs);
-    free(v);
-    free(pol);
-    free(names);
-    scenario_free(s);
-    return rc ? cmd_report_error(&err) : 0;
+    summary_print_ci_note(out, e->nreps);
+}
+
+int cmd_compare(const cli_opts *o)
+{
+    static const cmd_hooks hooks = {.check = check, .work = run, .print = print};
+    compare c = {0};
+    int rc = cmd_execute(o, &hooks, &c);
+    eval_free(c.res);
+    free(c.allocs);
+    free(c.v);
+    free(c.pol);
+    free(c.names);
+    return rc;
 }

@@ -24,8 +24,6 @@
 #include "dist.h"
 #include "fit.h"
 #include "fz_util.h"
-#include "html.h"
-#include "outdir.h"
 #include "plot.h"
 #include "summary.h"
 #include "stats.h"
@@ -177,8 +175,6 @@ static const char *key_prefix(const char *column)
     return buf;
 }
 
-static json_t *jnum(double v) { return isfinite(v) ? json_real(v) : json_null(); }
-
 static json_t *summary_json(const fit_run *r)
 {
     json_t *doc = json_object(), *fits = json_array(), *skipped = json_array();
@@ -195,7 +191,7 @@ static json_t *summary_json(const fit_run *r)
     json_object_set_new(doc, "excluded_below_min", json_integer((json_int_t)r->below));
     json_object_set_new(doc, "excluded_above_max", json_integer((json_int_t)r->above));
     json_object_set_new(doc, "used", json_integer((json_int_t)r->n));
-    json_object_set_new(doc, "truncation", json_pack("{s:o, s:o}", "min", jnum(r->opt.lo), "max", jnum(r->opt.hi)));
+    json_object_set_new(doc, "truncation", json_pack("{s:o, s:o}", "min", json_guard_num_or_null(r->opt.lo), "max", json_guard_num_or_null(r->opt.hi)));
     json_object_set_new(doc, "ks_p_value_conservative", json_true());
     json_object_set_new(doc, "ranking", json_string("aic"));
     for (size_t i = 0; i < FIT_NFAMILIES; i++) {
@@ -207,15 +203,15 @@ static json_t *summary_json(const fit_run *r)
         }
         json_t *par = json_object(), *se = json_object();
         for (int j = 0; j < f->nparams; j++) {
-            json_object_set_new(par, f->names[j], jnum(f->param[j]));
-            json_object_set_new(se, f->names[j], jnum(f->se[j]));
+            json_object_set_new(par, f->names[j], json_guard_num_or_null(f->param[j]));
+            json_object_set_new(se, f->names[j], json_guard_num_or_null(f->se[j]));
         }
         json_t *e = json_pack("{s:I, s:s, s:o, s:o, s:b, s:b, s:i, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:o, s:s}",
                               "rank", (json_int_t)i + 1, "family", fit_family_name(f->family), "parameters", par,
                               "standard_errors", se, "converged", f->converged, "closed_form", f->closed_form,
-                              "iterations", f->iterations, "loglik", jnum(f->loglik), "aic", jnum(f->aic),
-                              "delta_aic", jnum(f->aic - r->res[0].aic), "bic", jnum(f->bic), "ks", "statistic",
-                              jnum(f->ks), "p_value", jnum(f->ks_p), "anderson_darling", jnum(f->ad), "scenario",
+                              "iterations", f->iterations, "loglik", json_guard_num_or_null(f->loglik), "aic", json_guard_num_or_null(f->aic),
+                              "delta_aic", json_guard_num_or_null(f->aic - r->res[0].aic), "bic", json_guard_num_or_null(f->bic), "ks", "statistic",
+                              json_guard_num_or_null(f->ks), "p_value", json_guard_num_or_null(f->ks_p), "anderson_darling", json_guard_num_or_null(f->ad), "scenario",
                               r->text[i]);
         if (r->unusable[i][0])
             json_object_set_new(e, "scenario_rejected", json_string(r->unusable[i]));
@@ -289,17 +285,30 @@ static char *label_list(const fit_run *r)
     return strdup(buf);
 }
 
-static int write_charts(outdir *dir, const fit_run *r, const double *xs, charts_list *charts, fz_error *err)
+/* The histogram's range [a, b] (x_(1) to the 99th percentile) and bin width
+ * (Freedman-Diaconis, 10 to 80 bins). */
+typedef struct hist_bins {
+    double a, b, w;
+    size_t nb;
+} hist_bins;
+
+static hist_bins fit_bins(const double *xs, size_t n)
 {
-    size_t n = r->n, nf = r->nfit;
-    /* histogram over [x_(1), 99th percentile]: Freedman-Diaconis bins, 10 to 80 */
-    double a = xs[0], b = stat_quantile_sorted(xs, n, 0.99);
-    if (!(b > a))
-        b = xs[n - 1];
+    hist_bins h = {.a = xs[0], .b = stat_quantile_sorted(xs, n, 0.99)};
+    if (!(h.b > h.a))
+        h.b = xs[n - 1];
     double iqr = stat_quantile_sorted(xs, n, 0.75) - stat_quantile_sorted(xs, n, 0.25);
-    double w = iqr > 0 ? 2 * iqr / cbrt((double)n) : (b - a) / 20;
-    size_t nb = (size_t)fmin(80, fmax(10, ceil((b - a) / w)));
-    w = (b - a) / (double)nb;
+    double w = iqr > 0 ? 2 * iqr / cbrt((double)n) : (h.b - h.a) / 20;
+    h.nb = (size_t)fmin(80, fmax(10, ceil((h.b - h.a) / w)));
+    h.w = (h.b - h.a) / (double)h.nb;
+    return h;
+}
+
+/* fit_hist.csv, fit_density.csv and fit_qq.csv: the charts' data. */
+static int write_chart_data(outdir *dir, const fit_run *r, const double *xs, hist_bins h, fz_error *err)
+{
+    size_t n = r->n, nf = r->nfit, nb = h.nb;
+    double a = h.a, b = h.b, w = h.w;
     FILE *f = outdir_open(dir, "fit_hist.csv", err);
     if (!f)
         return FZ_ERUNTIME;
@@ -339,7 +348,16 @@ static int write_charts(outdir *dir, const fit_run *r, const double *xs, charts_
             fprintf(f, ",%.10g", fit_quantile(&r->res[j], p));
         fprintf(f, "\n");
     }
-    if ((rc = outdir_close(f, "fit_qq.csv", err)))
+    return outdir_close(f, "fit_qq.csv", err);
+}
+
+static int write_charts(outdir *dir, const fit_run *r, const double *xs, charts_list *charts, fz_error *err)
+{
+    size_t n = r->n, nf = r->nfit;
+    hist_bins h = fit_bins(xs, n);
+    double b = h.b, w = h.w;
+    int rc = write_chart_data(dir, r, xs, h, err);
+    if (rc)
         return rc;
     const char *base = strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path;
     char t1[512], t2[512], xl[300], yl[300], nbuf[16], bw[64], rg[128] = "", range[96];
@@ -437,55 +455,58 @@ static void print_table(FILE *out, const fit_run *r, const char *dirname)
     fprintf(out, "\nresults in %s/\n", dirname);
 }
 
-int cmd_fit(const cli_opts *o)
+/* The data read and checked, and the results directory named after the
+ * CSV (results/NAME without .csv) unless -o names it. */
+static int check(cmd_run *c, void *ctx)
 {
-    fz_error err = {0, ""};
-    fit_run r;
-    memset(&r, 0, sizeof r);
-    outdir *dir = NULL;
-    json_t *doc = NULL;
-    double *xs = NULL;
-    char dirbuf[4096];
-    int rc;
-    if ((rc = load(&r, o, &err)))
-        goto done;
-    if (o->outdir)
-        snprintf(dirbuf, sizeof dirbuf, "%s", o->outdir);
-    else {
-        const char *base = strrchr(r.path, '/') ? strrchr(r.path, '/') + 1 : r.path;
+    fit_run *r = ctx;
+    const cli_opts *o = c->o;
+    int rc = load(r, o, &c->err);
+    if (rc)
+        return rc;
+    if (o->outdir) {
+        snprintf(c->dirname, sizeof c->dirname, "%s", o->outdir);
+    } else {
+        const char *base = strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path;
         size_t len = strlen(base);
         if (len > 4 && !strcasecmp(base + len - 4, ".csv"))
             len -= 4;
-        snprintf(dirbuf, sizeof dirbuf, "results/%.*s", (int)len, base);
+        snprintf(c->dirname, sizeof c->dirname, "results/%.*s", (int)len, base);
     }
-    if ((rc = outdir_begin(&dir, dirbuf, (const char *const[]){r.path}, 1, &err)) || (rc = run_fits(&r, &err)))
-        goto done;
-    if (!(xs = malloc(r.n * sizeof *xs))) {
-        rc = fz_fail(&err, FZ_ERUNTIME, "out of memory");
-        goto done;
-    }
-    memcpy(xs, r.x, r.n * sizeof *xs);
-    qsort(xs, r.n, sizeof *xs, fz_cmp_double);
-    doc = summary_json(&r);
-    charts_list charts = {.n = 0};
-    if ((rc = summary_write_json(dir, "summary.json", doc, &err)) || (rc = write_fit_csv(dir, &r, &err)) ||
-        (rc = write_charts(dir, &r, xs, &charts, &err)) ||
-        (rc = charts_render(dir, &charts, o->no_plots, o->quiet, &err)) ||
-        (rc = html_fit_report(dir, doc, &charts, &err)))
-        goto done;
-    rc = outdir_commit(dir, &err);
-    dir = NULL;
+    return 0;
+}
+
+static int run(cmd_run *c, void *ctx)
+{
+    fit_run *r = ctx;
+    int rc = run_fits(r, &c->err);
     if (rc)
-        goto done;
-    if (!o->quiet)
-        print_table(o->json ? stderr : stdout, &r, dirbuf); /* with --json, stdout carries summary.json alone */
-    cmd_print_json(o, doc);
-done:
-    outdir_abort(dir);
-    json_decref(doc);
+        return rc;
+    double *xs = malloc(r->n * sizeof *xs);
+    if (!xs)
+        return fz_fail(&c->err, FZ_ERUNTIME, "out of memory");
+    memcpy(xs, r->x, r->n * sizeof *xs);
+    qsort(xs, r->n, sizeof *xs, fz_cmp_double);
+    c->doc = summary_json(r);
+    if (!(rc = write_fit_csv(c->dir, r, &c->err)))
+        rc = write_charts(c->dir, r, xs, &c->charts, &c->err);
     free(xs);
+    return rc;
+}
+
+static void print(cmd_run *c, void *ctx)
+{
+    print_table(c->out, ctx, c->dirname);
+}
+
+int cmd_fit(const cli_opts *o)
+{
+    static const cmd_hooks hooks = {.check = check, .work = run, .print = print};
+    fit_run r;
+    memset(&r, 0, sizeof r);
+    int rc = cmd_execute(o, &hooks, &r);
     free(r.x);
     free(r.line);
     csvcol_free(&r.col);
-    return rc ? cmd_report_error(&err) : 0;
+    return rc;
 }

@@ -6,19 +6,7 @@
 #include "charts.h"
 #include "cmds.h"
 #include "optimize.h"
-#include "outdir.h"
 #include "summary.h"
-
-static json_t *est_json(stat_est e)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "mean", json_guard_num(e.value));
-    if (isfinite(e.lo) && isfinite(e.hi))
-        json_object_set_new(o, "ci95", json_pack("[f, f]", e.lo, e.hi));
-    else
-        json_object_set_new(o, "ci95", json_null());
-    return o;
-}
 
 static int write_curves(outdir *dir, const scenario *s, const optimize_result *r, fz_error *err)
 {
@@ -47,19 +35,19 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
                         json_pack("{s:o, s:s, s:o, s:o}", "allocation",
                                   summary_allocation_json(s, r->allocs), "objective", obj,
                                   "in_sample_value", json_guard_num(r->mip.value), "out_of_sample",
-                                  est_json(r->objective[OPT_OPTIMAL])));
+                                  cmd_est_json(r->objective[OPT_OPTIMAL])));
     json_t *base = json_object();
     for (size_t k = 1; k < OPT_NALLOC; k++) {
         json_t *b = json_pack("{s:o, s:o, s:o}", "allocation",
                               summary_allocation_json(s, r->allocs + k * r->nregions), "value",
-                              est_json(r->objective[k]), "difference_to_optimal", est_json(r->diff[k]));
+                              cmd_est_json(r->objective[k]), "difference_to_optimal", cmd_est_json(r->diff[k]));
         json_object_set_new(b, "releases", summary_mean_ci_json(&r->eval->allocs[k].releases));
         json_object_set_new(base, optimize_alloc_names[k], b);
     }
     json_object_set_new(doc, "baselines", base);
-    json_object_set_new(doc, "vss", est_json(r->vss));
-    json_object_set_new(doc, "evpi", est_json(r->evpi));
-    json_object_set_new(doc, "wait_and_see", est_json(r->wait_and_see));
+    json_object_set_new(doc, "vss", cmd_est_json(r->vss));
+    json_object_set_new(doc, "evpi", cmd_est_json(r->evpi));
+    json_object_set_new(doc, "wait_and_see", cmd_est_json(r->wait_and_see));
     if (r->gap_batches >= 2) {
         json_t *vals = json_array();
         for (int m = 0; m < r->gap_batches; m++)
@@ -68,8 +56,8 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
                             json_pack("{s:s, s:i, s:I, s:o, s:o, s:o, s:o, s:o}", "method", "Mak-Morton-Wood 1999",
                                       "batches", r->gap_batches, "batch_replications",
                                       (json_int_t)(r->cvar_reps ? r->cvar_reps : (size_t)s->replications),
-                                      "upper_bound", est_json(r->gap_upper), "lower_bound",
-                                      est_json(r->objective[OPT_OPTIMAL]), "gap", est_json(r->gap),
+                                      "upper_bound", cmd_est_json(r->gap_upper), "lower_bound",
+                                      cmd_est_json(r->objective[OPT_OPTIMAL]), "gap", cmd_est_json(r->gap),
                                       "gap_ci95_one_sided_upper", json_guard_num_or_null(r->gap_ci_upper),
                                       "batch_values", vals));
     }
@@ -139,84 +127,85 @@ static void notice(void *ctx, const char *text)
     fprintf(stderr, "%sfianza: %s\n", bar->enabled ? "\n" : "", text); /* below the progress bar's line */
 }
 
+typedef struct optimize {
+    optimize_result *res;
+    double seconds;
+} optimize;
+
+/* Infeasible share bounds are refused before any simulation. */
+static int check(cmd_run *r, void *ctx)
+{
+    (void)ctx;
+    r->rep_names = optimize_alloc_names;
+    return cmd_check_shares(r->s, &r->err);
+}
+
+/* A run of minutes gets an estimate first, from a measured pilot. */
+static int estimate(cmd_run *r)
+{
+    optimize_eta eta;
+    optimize_options po = {.threads = r->o->threads, .gap_batches = r->o->gap_batches};
+    int rc = optimize_estimate(&eta, r->s, &po, &r->err);
+    if (!rc && eta.seconds > OPTIMIZE_ESTIMATE_WARN)
+        fprintf(stderr,
+                "fianza: this run will take about %.0f minutes (estimate from a pilot of %zu replications: "
+                "curves %.3g s and wait-and-see %.3g s per replication; solver time not included)\n",
+                eta.seconds / 60, eta.pilot, eta.curve_rep, eta.ws_rep);
+    cli_progress_init(&r->bar, r->o, r->o->command); /* the bar's rate leaves the pilot out */
+    return rc;
+}
+
+static int run(cmd_run *r, void *ctx)
+{
+    optimize *c = ctx;
+    const cli_opts *o = r->o;
+    const scenario *s = r->s;
+    int rc = o->quiet ? 0 : estimate(r);
+    if (rc)
+        return rc;
+    optimize_options oo = {.threads = o->threads, .gap_batches = o->gap_batches, .time_limit = o->time_limit,
+                           .progress = cli_progress_stage, .progress_ctx = &r->bar,
+                           .notice = o->quiet ? NULL : notice, .on_eval_block = summary_reps_block,
+                           .eval_block_ctx = r->reps};
+    double t0 = cli_now();
+    rc = optimize_run(&c->res, s, &oo, &r->err);
+    c->seconds = cli_now() - t0;
+    if ((rc = cmd_run_done(r, rc)))
+        return rc;
+    const optimize_result *e = c->res;
+    r->doc = summary(s, e, &oo);
+    json_t *timing = json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:i}", "total_seconds", c->seconds, "curves_seconds",
+                               e->seconds_curves, "solve_seconds", e->seconds_solve, "evaluate_seconds",
+                               e->seconds_eval, "gap_seconds", e->seconds_gap, "people_optimize_stream",
+                               e->curves->people, "threads", o->threads ? o->threads : omp_get_max_threads());
+    rc = summary_write_json(r->dir, "timing.json", timing, &r->err);
+    json_decref(timing);
+    if (rc || (rc = summary_allocation_csv(r->dir, s, e->allocs, &r->err)) || (rc = write_curves(r->dir, s, e, &r->err)) ||
+        (rc = charts_eval(r->dir, s, e->eval, OPT_OPTIMAL, "optimal allocation, out of sample", &r->charts, &r->err)))
+        return rc;
+    return charts_optimize(r->dir, s, e, &r->charts, &r->err);
+}
+
+static void print(cmd_run *r, void *ctx)
+{
+    const optimize *c = ctx;
+    const optimize_result *e = c->res;
+    const scenario *s = r->s;
+    fprintf(r->out, "fianza optimize: %s, budget %.0f USD, %ld replications per stream, seed %llu, %s, objective %s\n",
+            s->name, s->budget_usd, s->replications, (unsigned long long)s->seed, scenario_policy_name(s->policy),
+            scenario_objective_name(s->objective));
+    print_table(r->out, s, e);
+    fprintf(r->out, "\nOptimal allocation, out of sample:\n");
+    summary_print_eval(r->out, s, e->eval, OPT_OPTIMAL);
+    fprintf(r->out, "done in %.2f s (curves %.2f, MIP %.3f, evaluation %.2f, gap %.2f); results in %s/\n", c->seconds,
+            e->seconds_curves, e->seconds_solve, e->seconds_eval, e->seconds_gap, r->dirname);
+}
+
 int cmd_optimize(const cli_opts *o)
 {
-    fz_error err = {0, ""};
-    scenario *s = NULL;
-    outdir *dir = NULL;
-    summary_reps *reps = NULL;
-    optimize_result *r = NULL;
-    json_t *doc = NULL;
-    char dirbuf[4096];
-    int rc;
-    if ((rc = cli_load_scenario(&s, o, &err)))
-        goto done;
-    optimize_bounds bounds; /* reject infeasible share bounds before any simulation */
-    if ((rc = optimize_bounds_init(&bounds, s, &err)))
-        goto done;
-    const char *path = cli_outdir(o, s, dirbuf, sizeof dirbuf);
-    if ((rc = cmd_outdir_begin(&dir, path, s, &err)))
-        goto done;
-    if ((rc = summary_reps_open(&reps, dir, s, optimize_alloc_names, &err)))
-        goto done;
-    if (!o->quiet) { /* runs of minutes get an estimate first, from a measured pilot */
-        optimize_eta eta;
-        optimize_options po = {.threads = o->threads, .gap_batches = o->gap_batches};
-        if ((rc = optimize_estimate(&eta, s, &po, &err)))
-            goto done;
-        if (eta.seconds > OPTIMIZE_ESTIMATE_WARN)
-            fprintf(stderr,
-                    "fianza: this run will take about %.0f minutes (estimate from a pilot of %zu replications: "
-                    "curves %.3g s and wait-and-see %.3g s per replication; solver time not included)\n",
-                    eta.seconds / 60, eta.pilot, eta.curve_rep, eta.ws_rep);
-    }
-    cli_progress bar;
-    cli_progress_init(&bar, o, "optimize");
-    optimize_options oo = {.threads = o->threads, .gap_batches = o->gap_batches, .time_limit = o->time_limit,
-                           .progress = cli_progress_stage, .progress_ctx = &bar,
-                           .notice = o->quiet ? NULL : notice, .on_eval_block = summary_reps_block,
-                           .eval_block_ctx = reps};
-    double t0 = cli_now();
-    rc = optimize_run(&r, s, &oo, &err);
-    double seconds = cli_now() - t0;
-    cli_progress_done(&bar);
-    int rc2 = summary_reps_close(reps, rc ? NULL : &err);
-    reps = NULL;
-    if (rc || (rc = rc2))
-        goto done;
-    doc = summary(s, r, &oo);
-    json_t *timing = json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:i}", "total_seconds", seconds, "curves_seconds",
-                               r->seconds_curves, "solve_seconds", r->seconds_solve, "evaluate_seconds",
-                               r->seconds_eval, "gap_seconds", r->seconds_gap, "people_optimize_stream",
-                               r->curves->people, "threads", o->threads ? o->threads : omp_get_max_threads());
-    rc = summary_write_json(dir, "timing.json", timing, &err);
-    json_decref(timing);
-    if (rc || (rc = summary_write_json(dir, "summary.json", doc, &err)) ||
-        (rc = summary_allocation_csv(dir, s, r->allocs, &err)) || (rc = write_curves(dir, s, r, &err)))
-        goto done;
-    charts_list charts = {.n = 0};
-    if ((rc = charts_eval(dir, s, r->eval, OPT_OPTIMAL, "optimal allocation, out of sample", &charts, &err)) ||
-        (rc = charts_optimize(dir, s, r, &charts, &err)) ||
-        (rc = cmd_finish(&dir, s, doc, &charts, o, &err)))
-        goto done;
-    if (!o->quiet) {
-        FILE *out = o->json ? stderr : stdout; /* stdout carries only JSON then */
-        fprintf(out, "fianza optimize: %s, budget %.0f USD, %ld replications per stream, seed %llu, %s, objective %s\n",
-               s->name, s->budget_usd, s->replications, (unsigned long long)s->seed,
-               scenario_policy_name(s->policy), scenario_objective_name(s->objective));
-        print_table(out, s, r);
-        fprintf(out, "\nOptimal allocation, out of sample:\n");
-        summary_print_eval(out, s, r->eval, OPT_OPTIMAL);
-        fprintf(out, "done in %.2f s (curves %.2f, MIP %.3f, evaluation %.2f, gap %.2f); results in %s/\n", seconds,
-               r->seconds_curves, r->seconds_solve, r->seconds_eval, r->seconds_gap, path);
-    }
-    cmd_print_json(o, doc);
-done:
-    if (reps)
-        summary_reps_close(reps, NULL);
-    outdir_abort(dir);
-    json_decref(doc);
-    optimize_free(r);
-    scenario_free(s);
-    return rc ? cmd_report_error(&err) : 0;
+    static const cmd_hooks hooks = {.check = check, .work = run, .print = print};
+    optimize c = {0};
+    int rc = cmd_execute(o, &hooks, &c);
+    optimize_free(c.res);
+    return rc;
 }

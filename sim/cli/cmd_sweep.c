@@ -10,7 +10,6 @@
 #include "charts.h"
 #include "cmds.h"
 #include "optimize.h"
-#include "outdir.h"
 #include "plot.h"
 #include "summary.h"
 #include "rng.h"
@@ -19,70 +18,44 @@ typedef struct point {
     double x, in_sample, marginal;
     double *alloc;
     stat_est value, releases;
+    scenario *s; /* the scenario at this point: a copy of the user's with one key set */
 } point;
 
-/* FROM:TO:STEP into a list of values (at most 1000). */
-static int parse_range(double **out, size_t *n, const char *text, const char *opt, fz_error *err)
+/* A sweep along --budget or --param; for --tornado only the run's options. */
+typedef struct sweep {
+    const char *opt, *spec; /* "--param" and its value as typed, for messages */
+    char param[256];        /* the parameter swept: "budget_usd" or SECTION.KEY */
+    const char *key;        /* its --set name: "fund.budget_usd" or SECTION.KEY */
+    point *pts;
+    size_t n;
+    optimize_options oo;
+} sweep;
+
+/* FROM:TO:STEP into the points' values (at most 1000). */
+static int parse_range(sweep *w, const char *text, fz_error *err)
 {
     double a, b, st;
     char tail;
     if (sscanf(text, "%lf:%lf:%lf%c", &a, &b, &st, &tail) != 3 || !isfinite(a) || !isfinite(b) || !(st > 0) ||
         b < a)
-        return fz_fail(err, FZ_EINPUT, "%s %s: expected FROM:TO:STEP with FROM <= TO and STEP > 0", opt, text);
+        return fz_fail(err, FZ_EINPUT, "%s %s: expected FROM:TO:STEP with FROM <= TO and STEP > 0", w->opt, text);
     double k = floor((b - a) / st + SCENARIO_GRID_EPS) + 1;
     if (k > 1000)
-        return fz_fail(err, FZ_EINPUT, "%s %s: %.0f points; the limit is 1000", opt, text, k);
-    *n = (size_t)k;
-    *out = malloc(*n * sizeof **out);
-    if (!*out)
+        return fz_fail(err, FZ_EINPUT, "%s %s: %.0f points; the limit is 1000", w->opt, text, k);
+    w->n = (size_t)k;
+    if (!(w->pts = calloc(w->n, sizeof *w->pts)))
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
-    for (size_t i = 0; i < *n; i++)
-        (*out)[i] = a + (double)i * st;
+    for (size_t i = 0; i < w->n; i++)
+        w->pts[i].x = a + (double)i * st;
     return 0;
 }
 
-/* The scenario with extra --set options on top of the user's. */
-static int load_with(scenario **out, const cli_opts *o, const char *const *extra, size_t nextra, fz_error *err)
+/* The --set override of point i ("fund.budget_usd=150000") and its name in
+ * messages ("--budget 1:3:1 (point fund.budget_usd=1)"). */
+static void point_set(const sweep *w, size_t i, char *set, size_t size, char *origin, size_t osize)
 {
-    cli_opts copy = *o;
-    char **sets = malloc((o->nsets + nextra) * sizeof *sets);
-    if (!sets)
-        return fz_fail(err, FZ_ERUNTIME, "out of memory");
-    if (o->nsets) /* o->sets is NULL without --set: memcpy may not take NULL even for 0 bytes */
-        memcpy(sets, o->sets, o->nsets * sizeof *sets);
-    for (size_t i = 0; i < nextra; i++)
-        sets[o->nsets + i] = (char *)extra[i];
-    copy.sets = sets;
-    copy.nsets = o->nsets + nextra;
-    int rc = cli_load_scenario(out, &copy, err);
-    free(sets);
-    return rc;
-}
-
-/* The --set override of one point: "PARAM=X". */
-static void point_set(char *buf, size_t size, const char *param, double x)
-{
-    snprintf(buf, size, "%s=%.10g", param, x);
-}
-
-/* An error at one point named after the option the user typed
- * ("--param SPEC (point SET): ..."), not after the --set it became. */
-static void point_error(fz_error *err, const char *set, const char *opt, const char *spec)
-{
-    char head[600], label[1200];
-    int n = snprintf(head, sizeof head, "--set %s:", set);
-    snprintf(label, sizeof label, "%s (point %s)", spec, set);
-    if (n > 0 && (size_t)n < sizeof head && strncmp(err->msg, head, (size_t)n) == 0)
-        cli_rename_origin(err, set, opt, label);
-    else
-        fz_error_prefix(err, "%s %s: ", opt, label);
-}
-
-/* The share bounds leave a grid point in every region (as optimize checks). */
-static int check_feasible(const scenario *s, fz_error *err)
-{
-    optimize_bounds b;
-    return optimize_bounds_init(&b, s, err);
+    snprintf(set, size, "%s=%.10g", w->key, w->pts[i].x);
+    snprintf(origin, osize, "%s %s (point %s)", w->opt, w->spec, set);
 }
 
 static int solve_point(point *p, const scenario *s, const optimize_options *oo, fz_error *err)
@@ -125,23 +98,6 @@ static int evaluate_points(point *pts, size_t n, const scenario *s, int threads,
     return rc;
 }
 
-/* ",value,lo,hi": lo and hi empty when the interval is undefined (1 replication). */
-static void csv_est(FILE *f, stat_est e)
-{
-    fprintf(f, ",%.10g", e.value);
-    if (isfinite(e.lo) && isfinite(e.hi))
-        fprintf(f, ",%.10g,%.10g", e.lo, e.hi);
-    else
-        fprintf(f, ",,");
-}
-
-/* {"mean": m, "ci95": [lo, hi] or null when undefined}. */
-static json_t *est_json(stat_est e)
-{
-    return json_pack("{s:f, s:o}", "mean", e.value,
-                     "ci95", isfinite(e.lo) && isfinite(e.hi) ? json_pack("[f, f]", e.lo, e.hi) : json_null());
-}
-
 static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t n, const char *param, int budget,
                        charts_list *charts, json_t *doc, fz_error *err)
 {
@@ -162,12 +118,12 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
             json_object_set_new(alloc, s->regions[c].name, json_guard_num(p->alloc[c]));
         }
         fprintf(f, ",%.10g", p->in_sample);
-        csv_est(f, p->value);
-        csv_est(f, p->releases);
+        cmd_csv_est(f, p->value);
+        cmd_csv_est(f, p->releases);
         fprintf(f, ",%.10g\n", p->marginal);
         json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "x", json_guard_num(p->x),
                                              "allocation", alloc, "in_sample_value", json_guard_num(p->in_sample),
-                                             "value", est_json(p->value), "releases", est_json(p->releases),
+                                             "value", cmd_est_json(p->value), "releases", cmd_est_json(p->releases),
                                              "marginal_objective_per_1000_usd", json_guard_num(p->marginal)));
     }
     json_object_set_new(doc, "sweep", json_pack("{s:s, s:o}", "parameter", param, "points", arr));
@@ -259,81 +215,93 @@ static json_t *tornado_json(const tornado_row *r)
     return o;
 }
 
-static int run_tornado(const cli_opts *o, const scenario *s, const optimize_options *oo, outdir *dir,
-                       charts_list *charts, json_t *doc, fz_error *err)
+/* Parameter p moved down and up by pct percent (clamped to its range,
+ * rounded if whole), each move re-optimised on a copy of s.  A move that
+ * the scenario rejects is kept as invalid, with the reason. */
+static int tornado_move(tornado_row *row, const scenario_param *p, double pct, const scenario *s,
+                        const optimize_options *oo, fz_error *err)
 {
-    scenario_param *ps = NULL;
-    size_t np = 0;
-    tornado_row *rows = NULL;
-    point base = {0};
-    int rc = scenario_params(&ps, &np, s, err);
-    if (rc || (rc = solve_point(&base, s, oo, err)))
-        goto done;
-    rows = calloc(np ? np : 1, sizeof *rows);
-    if (!rows) {
-        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
-        goto done;
-    }
-    size_t nr = 0;
-    for (size_t i = 0; i < np; i++) {
-        const scenario_param *p = &ps[i];
-        if (p->value == 0)
-            continue; /* a percentage of 0 moves nothing */
-        tornado_row *row = &rows[nr];
-        snprintf(row->name, sizeof row->name, "%s", p->name + strlen("region."));
-        row->base = p->value;
-        double d = fabs(p->value) * o->tornado_pct / 100;
-        row->x[0] = p->value - d, row->x[1] = p->value + d;
-        for (int j = 0; j < 2; j++) {
-            row->x[j] = fmin(fmax(row->x[j], p->lo), p->hi);
-            if (p->integer)
-                row->x[j] = round(row->x[j]);
-            char set[300];
-            snprintf(set, sizeof set, "%s=%.10g", p->name, row->x[j]);
-            const char *extra[] = {set};
-            scenario *sj = NULL;
-            point pt = {0};
-            if ((rc = load_with(&sj, o, extra, 1, err)) == 0)
-                rc = solve_point(&pt, sj, oo, err);
-            free(pt.alloc);
-            scenario_free(sj);
-            if (rc == FZ_EINPUT) { /* the moved value is invalid: no bar, marked as such */
-                rc = 0;
-                snprintf(row->why[j], sizeof row->why[j], "%s", err->msg);
-                continue;
-            }
-            if (rc)
-                goto done;
-            row->v[j] = pt.in_sample;
-            row->valid[j] = 1;
+    snprintf(row->name, sizeof row->name, "%s", p->name + strlen("region."));
+    row->base = p->value;
+    double d = fabs(p->value) * pct / 100;
+    row->x[0] = p->value - d, row->x[1] = p->value + d;
+    for (int j = 0; j < 2; j++) {
+        row->x[j] = fmin(fmax(row->x[j], p->lo), p->hi);
+        if (p->integer)
+            row->x[j] = round(row->x[j]);
+        char set[300];
+        snprintf(set, sizeof set, "%s=%.10g", p->name, row->x[j]);
+        scenario *sj = NULL;
+        point pt = {0};
+        int rc = scenario_copy_set(&sj, s, set, NULL, err); /* errors name "--set SET" */
+        if (!rc)
+            rc = solve_point(&pt, sj, oo, err);
+        free(pt.alloc);
+        scenario_free(sj);
+        if (rc == FZ_EINPUT) { /* the moved value is invalid: no bar, marked as such */
+            snprintf(row->why[j], sizeof row->why[j], "%s", err->msg);
+            continue;
         }
-        nr++;
-        if (oo->progress)
-            oo->progress(oo->progress_ctx, "tornado", i + 1, np);
+        if (rc)
+            return rc;
+        row->v[j] = pt.in_sample;
+        row->valid[j] = 1;
     }
-    g_sort_base = base.in_sample;
+    return 0;
+}
+
+/* tornado.csv, the "tornado" part of summary.json and the chart's script;
+ * rows are ranked by the width of their effect. */
+static int write_tornado_all(cmd_run *r, tornado_row *rows, size_t nr, double base)
+{
+    const scenario *s = r->s;
+    g_sort_base = base;
     qsort(rows, nr, sizeof *rows, cmp_rows);
-    if ((rc = write_tornado(dir, rows, nr, base.in_sample, err)))
-        goto done;
+    int rc = write_tornado(r->dir, rows, nr, base, &r->err);
+    if (rc)
+        return rc;
     json_t *arr = json_array();
     for (size_t i = 0; i < nr; i++)
         json_array_append_new(arr, tornado_json(&rows[i]));
-    json_object_set_new(doc, "tornado", json_pack("{s:f, s:f, s:s, s:o}", "percent", o->tornado_pct, "base_value",
-                                                  base.in_sample, "value", "in-sample optimum (optimize stream)",
-                                                  "parameters", arr));
+    json_object_set_new(r->doc, "tornado", json_pack("{s:f, s:f, s:s, s:o}", "percent", r->o->tornado_pct,
+                                                     "base_value", base, "value", "in-sample optimum (optimize stream)",
+                                                     "parameters", arr));
     char title[300], bv[64], n[16];
     snprintf(title, sizeof title, "%s: optimal %s when each parameter moves by %g%%", s->name,
-             scenario_objective_name(s->objective), o->tornado_pct);
-    snprintf(bv, sizeof bv, "%.17g", base.in_sample);
+             scenario_objective_name(s->objective), r->o->tornado_pct);
+    snprintf(bv, sizeof bv, "%.17g", base);
     snprintf(n, sizeof n, "%zu", nr);
     char *t = plot_quote(title), *xl = plot_quote("optimal value (in sample)");
     plot_var v[] = {{"TITLE", t}, {"BASE", bv}, {"N", n}, {"XLABEL", xl}};
     if (!t || !xl)
-        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
-    else if (!(rc = plot_script(dir, "tornado", v, 4, err)))
-        charts->names[charts->n++] = "tornado";
+        rc = fz_fail(&r->err, FZ_ERUNTIME, "out of memory");
+    else if (!(rc = plot_script(r->dir, "tornado", v, 4, &r->err)))
+        r->charts.names[r->charts.n++] = "tornado";
     free(t), free(xl);
-done:
+    return rc;
+}
+
+static int run_tornado(cmd_run *r, const optimize_options *oo)
+{
+    scenario_param *ps = NULL;
+    size_t np = 0, nr = 0;
+    tornado_row *rows = NULL;
+    point base = {0};
+    int rc = scenario_params(&ps, &np, r->s, &r->err);
+    if (!rc)
+        rc = solve_point(&base, r->s, oo, &r->err);
+    if (!rc && !(rows = calloc(np ? np : 1, sizeof *rows)))
+        rc = fz_fail(&r->err, FZ_ERUNTIME, "out of memory");
+    for (size_t i = 0; !rc && i < np; i++) {
+        if (ps[i].value == 0)
+            continue; /* a percentage of 0 moves nothing */
+        if (!(rc = tornado_move(&rows[nr], &ps[i], r->o->tornado_pct, r->s, oo, &r->err)))
+            nr++;
+        if (oo->progress)
+            oo->progress(oo->progress_ctx, "tornado", i + 1, np);
+    }
+    if (!rc)
+        rc = write_tornado_all(r, rows, nr, base.in_sample);
     free(ps);
     free(rows);
     free(base.alloc);
@@ -358,131 +326,133 @@ static void print_invalid_moves(FILE *out, const json_t *doc)
         }
 }
 
+/* --param SECTION.KEY=FROM:TO:STEP: the key and its points. */
+static int parse_param(sweep *w, fz_error *err)
+{
+    const char *eq = strchr(w->spec, '=');
+    if (!eq || eq == w->spec || (size_t)(eq - w->spec) >= sizeof w->param)
+        return fz_fail(err, FZ_EINPUT, "--param %s: expected SECTION.KEY=FROM:TO:STEP", w->spec);
+    snprintf(w->param, sizeof w->param, "%.*s", (int)(eq - w->spec), w->spec);
+    w->key = w->param;
+    int rc = parse_range(w, eq + 1, err);
+    if (!rc && scenario_key_numeric(w->param) == 0)
+        rc = fz_fail(err, FZ_EINPUT,
+                     "--param %s: %s is not a number: sweep a numeric key or a distribution argument "
+                     "(such as region.NAME.bond_usd.median)",
+                     w->spec, w->param);
+    return rc;
+}
+
+/* The points' scenarios share the user's distributions: the pair frees
+ * them (cmd_hooks.release) before it frees the user's. */
+static void free_point_scenarios(void *ctx)
+{
+    sweep *w = ctx;
+    for (size_t i = 0; i < w->n; i++) {
+        scenario_free(w->pts[i].s);
+        w->pts[i].s = NULL;
+    }
+}
+
+/* Every point must be a valid scenario with a feasible split: each is made
+ * (in memory, from the user's scenario) and checked here, before the
+ * results directory exists or anything is simulated. */
+static int check(cmd_run *r, void *ctx)
+{
+    sweep *w = ctx;
+    const cli_opts *o = r->o;
+    if (!!o->budget_range + !!o->param_range + (o->tornado_pct > 0) != 1)
+        return fz_fail(&r->err, FZ_EINPUT, "sweep: expected one of --budget FROM:TO:STEP, --param "
+                                           "SECTION.KEY=FROM:TO:STEP or --tornado PCT");
+    if (o->tornado_pct > 0)
+        return cmd_check_shares(r->s, &r->err);
+    snprintf(w->param, sizeof w->param, "budget_usd");
+    w->key = "fund.budget_usd";
+    w->opt = o->param_range ? "--param" : "--budget";
+    w->spec = o->param_range ? o->param_range : o->budget_range;
+    int rc = o->param_range ? parse_param(w, &r->err) : parse_range(w, w->spec, &r->err);
+    for (size_t i = 0; !rc && i < w->n; i++) {
+        char set[300], origin[1400];
+        point_set(w, i, set, sizeof set, origin, sizeof origin);
+        if (!(rc = scenario_copy_set(&w->pts[i].s, r->s, set, origin, &r->err)) &&
+            (rc = cmd_check_shares(w->pts[i].s, &r->err)))
+            fz_error_prefix(&r->err, "%s: ", origin);
+    }
+    return rc;
+}
+
+/* Each point re-optimised (and, for --param, evaluated on its own
+ * scenario); budget points share one evaluation pass on common random
+ * numbers, since only the allocation differs between them. */
+static int run_points(cmd_run *r, sweep *w)
+{
+    int rc = 0;
+    for (size_t i = 0; !rc && i < w->n; i++) {
+        point *p = &w->pts[i];
+        cli_progress_stage(&r->bar, "sweep", i, w->n);
+        if (!(rc = solve_point(p, p->s, &w->oo, &r->err)) && r->o->param_range)
+            rc = evaluate_points(p, 1, p->s, r->o->threads, &r->err);
+        if (rc == FZ_EINPUT) {
+            char set[300], origin[1400];
+            point_set(w, i, set, sizeof set, origin, sizeof origin);
+            fz_error_prefix(&r->err, "%s: ", origin);
+        }
+    }
+    if (!rc && r->o->budget_range)
+        rc = evaluate_points(w->pts, w->n, r->s, r->o->threads, &r->err);
+    if ((rc = cmd_run_done(r, rc)))
+        return rc;
+    return write_sweep(r->dir, r->s, w->pts, w->n, w->param, !r->o->param_range, &r->charts, r->doc, &r->err);
+}
+
+static int run(cmd_run *r, void *ctx)
+{
+    sweep *w = ctx;
+    const scenario *s = r->s;
+    w->oo = (optimize_options){.threads = r->o->threads, .time_limit = r->o->time_limit,
+                               .progress = cli_progress_stage, .progress_ctx = &r->bar};
+    r->doc = summary_header_json(s, "sweep", (size_t)s->replications, (size_t)s->replications);
+    if (r->o->tornado_pct > 0)
+        return cmd_run_done(r, run_tornado(r, &w->oo));
+    return run_points(r, w);
+}
+
+static void print(cmd_run *r, void *ctx)
+{
+    const sweep *w = ctx;
+    const scenario *s = r->s;
+    FILE *out = r->out;
+    if (!w->pts) {
+        fprintf(out, "fianza sweep --tornado %g: %s; ranked parameters in %s/tornado.csv\n", r->o->tornado_pct,
+                s->name, r->dirname);
+        print_invalid_moves(out, r->doc);
+        return;
+    }
+    fprintf(out, "fianza sweep: %s along %s (%ld replications per point, seed %llu, common random numbers)\n\n",
+            s->name, w->param, s->replications, (unsigned long long)s->seed);
+    fprintf(out, "%14s", w->param);
+    for (size_t c = 0; c < s->nregions; c++)
+        fprintf(out, " %12.12s", s->regions[c].label);
+    fprintf(out, "  %-26s %s\n", scenario_objective_name(s->objective), "marginal/USD 1,000");
+    for (size_t i = 0; i < w->n; i++) {
+        const point *p = &w->pts[i];
+        fprintf(out, "%14.6g", p->x);
+        for (size_t c = 0; c < s->nregions; c++)
+            fprintf(out, " %12.0f", p->alloc[c]);
+        char v[64];
+        summary_ci_text(v, sizeof v, p->value.value, p->value.lo, p->value.hi, 2, 0);
+        fprintf(out, "  %-26s %.3f\n", v, p->marginal);
+    }
+    summary_print_ci_note(out, (size_t)s->replications);
+}
+
 int cmd_sweep(const cli_opts *o)
 {
-    fz_error err = {0, ""};
-    scenario *s = NULL;
-    outdir *dir = NULL;
-    json_t *doc = NULL;
-    double *xs = NULL;
-    point *pts = NULL;
-    size_t n = 0;
-    char dirbuf[4096], param[256] = "budget_usd";
-    int rc, modes = !!o->budget_range + !!o->param_range + (o->tornado_pct > 0);
-    if ((rc = cli_load_scenario(&s, o, &err)))
-        goto done;
-    if (modes != 1) {
-        rc = fz_fail(&err, FZ_EINPUT, "sweep: expected one of --budget FROM:TO:STEP, --param SECTION.KEY=FROM:TO:STEP "
-                                      "or --tornado PCT");
-        goto done;
-    }
-    const char *opt = o->param_range ? "--param" : "--budget", *spec = o->param_range ? o->param_range : o->budget_range;
-    if (o->param_range) {
-        const char *eq = strchr(o->param_range, '=');
-        if (!eq || eq == o->param_range || (size_t)(eq - o->param_range) >= sizeof param) {
-            rc = fz_fail(&err, FZ_EINPUT, "--param %s: expected SECTION.KEY=FROM:TO:STEP", o->param_range);
-            goto done;
-        }
-        snprintf(param, sizeof param, "%.*s", (int)(eq - o->param_range), o->param_range);
-        rc = parse_range(&xs, &n, eq + 1, "--param", &err);
-        if (!rc && scenario_key_numeric(param) == 0)
-            rc = fz_fail(&err, FZ_EINPUT,
-                         "--param %s: %s is not a number: sweep a numeric key or a distribution argument "
-                         "(such as region.NAME.bond_usd.median)",
-                         o->param_range, param);
-    } else if (o->budget_range) {
-        rc = parse_range(&xs, &n, o->budget_range, "--budget", &err);
-    }
-    /* Every point must be a valid scenario with a feasible split: checked
-     * here, before the results directory exists or anything is simulated. */
-    for (size_t i = 0; !rc && i < n; i++) {
-        char set[300];
-        point_set(set, sizeof set, o->param_range ? param : "fund.budget_usd", xs[i]);
-        const char *extra[] = {set};
-        scenario *si = NULL;
-        if ((rc = load_with(&si, o, extra, 1, &err)) == 0)
-            rc = check_feasible(si, &err);
-        scenario_free(si);
-        if (rc)
-            point_error(&err, set, opt, spec);
-    }
-    if (!rc && o->tornado_pct > 0)
-        rc = check_feasible(s, &err);
-    if (rc || (rc = cmd_outdir_begin(&dir, cli_outdir(o, s, dirbuf, sizeof dirbuf), s, &err)))
-        goto done;
-    cli_progress bar;
-    cli_progress_init(&bar, o, "sweep");
-    optimize_options oo = {.threads = o->threads, .time_limit = o->time_limit, .progress = cli_progress_stage,
-                           .progress_ctx = &bar};
-    doc = summary_header_json(s, "sweep", (size_t)s->replications, (size_t)s->replications);
-    charts_list charts = {.n = 0};
-    if (o->tornado_pct > 0) {
-        rc = run_tornado(o, s, &oo, dir, &charts, doc, &err);
-        cli_progress_done(&bar);
-        if (rc)
-            goto done;
-    } else {
-        pts = calloc(n, sizeof *pts);
-        if (!pts) {
-            rc = fz_fail(&err, FZ_ERUNTIME, "out of memory");
-            goto done;
-        }
-        for (size_t i = 0; i < n; i++) {
-            char set[300];
-            point_set(set, sizeof set, o->param_range ? param : "fund.budget_usd", xs[i]);
-            const char *extra[] = {set};
-            scenario *si = NULL;
-            pts[i].x = xs[i];
-            cli_progress_stage(&bar, "sweep", i, n);
-            if ((rc = load_with(&si, o, extra, 1, &err)) == 0 && (rc = solve_point(&pts[i], si, &oo, &err)) == 0 &&
-                o->param_range)
-                rc = evaluate_points(&pts[i], 1, si, o->threads, &err);
-            scenario_free(si);
-            if (rc == FZ_EINPUT)
-                point_error(&err, set, opt, spec);
-            if (rc)
-                goto done;
-        }
-        /* budget points: one evaluation pass for all, on common random numbers */
-        if (o->budget_range && (rc = evaluate_points(pts, n, s, o->threads, &err)))
-            goto done;
-        cli_progress_done(&bar);
-        if ((rc = write_sweep(dir, s, pts, n, param, !o->param_range, &charts, doc, &err)))
-            goto done;
-    }
-    if ((rc = summary_write_json(dir, "summary.json", doc, &err)) ||
-        (rc = cmd_finish(&dir, s, doc, &charts, o, &err)))
-        goto done;
-    FILE *out = o->json ? stderr : stdout; /* stdout carries only JSON then */
-    if (!o->quiet && pts) {
-        fprintf(out, "fianza sweep: %s along %s (%ld replications per point, seed %llu, common random numbers)\n\n", s->name,
-               param, s->replications, (unsigned long long)s->seed);
-        fprintf(out, "%14s", param);
-        for (size_t c = 0; c < s->nregions; c++)
-            fprintf(out, " %12.12s", s->regions[c].label);
-        fprintf(out, "  %-26s %s\n", scenario_objective_name(s->objective), "marginal/USD 1,000");
-        for (size_t i = 0; i < n; i++) {
-            fprintf(out, "%14.6g", pts[i].x);
-            for (size_t c = 0; c < s->nregions; c++)
-                fprintf(out, " %12.0f", pts[i].alloc[c]);
-            char v[64];
-            summary_ci_text(v, sizeof v, pts[i].value.value, pts[i].value.lo, pts[i].value.hi, 2, 0);
-            fprintf(out, "  %-26s %.3f\n", v, pts[i].marginal);
-        }
-        summary_print_ci_note(out, (size_t)s->replications);
-    } else if (!o->quiet) {
-        fprintf(out, "fianza sweep --tornado %g: %s; ranked parameters in %s/tornado.csv\n", o->tornado_pct, s->name,
-               cli_outdir(o, s, dirbuf, sizeof dirbuf));
-        print_invalid_moves(out, doc);
-    }
-    cmd_print_json(o, doc);
-done:
-    outdir_abort(dir);
-    json_decref(doc);
-    for (size_t i = 0; pts && i < n; i++)
-        free(pts[i].alloc);
-    free(pts);
-    free(xs);
-    scenario_free(s);
-    return rc ? cmd_report_error(&err) : 0;
+    static const cmd_hooks hooks = {.check = check, .work = run, .print = print, .release = free_point_scenarios};
+    sweep w = {0};
+    int rc = cmd_execute(o, &hooks, &w);
+    for (size_t i = 0; i < w.n; i++)
+        free(w.pts[i].alloc);
+    free(w.pts);
+    return rc;
 }
