@@ -43,13 +43,30 @@
 /* scenario: cu_two_ini (cli_util.c), 300 replications */
 #define ALLOC "chicago=200000,kansas_city=100000"
 
-/* Runs fianza (gnuplot on PATH), which must succeed with nothing on stderr. */
+/* True when stderr holds nothing but the run-time estimates that optimize
+ * prints before a run of over a minute (a slow machine, or valgrind). */
+static int only_estimates(const char *err)
+{
+    static const char *const ok[] = {"fianza: this run will take about ",
+                                     "fianza: the optimality gap estimate will take about "};
+    for (const char *p = err; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n && strncmp(p, ok[0], strlen(ok[0])) && strncmp(p, ok[1], strlen(ok[1])))
+            return 0;
+        p += n + (nl != NULL);
+    }
+    return 1;
+}
+
+/* Runs fianza (gnuplot on PATH), which must succeed with nothing on stderr
+ * but run-time estimates. */
 #define RUN_OK(...)                                                                                                \
     do {                                                                                                           \
         run_result r_;                                                                                             \
         int rc_ = cu_run_v(&r_, NULL, 60, (const char *const[]){__VA_ARGS__, NULL});                              \
         ck_assert_msg(rc_ == 0, "exit %d:\n%s", rc_, r_.err);                                                     \
-        ck_assert_msg(r_.nerr == 0, "stderr not empty:\n%s", r_.err);                                             \
+        ck_assert_msg(only_estimates(r_.err), "stderr not empty:\n%s", r_.err);                                  \
         cu_run_free(&r_);                                                                                          \
     } while (0)
 

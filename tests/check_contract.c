@@ -362,6 +362,10 @@ START_TEST(test_check_stdout_broken_pipe_and_closed)
     ck_assert_int_eq(RUN_BAD_STDOUT(&err, OUT_BROKEN_PIPE, dir, "check", "two.ini"), 1); /* not killed by SIGPIPE */
     ck_assert_msg(strstr(err, "fianza: cannot write to standard output: Broken pipe"), "%s", err);
     free(err);
+    /* valgrind (scripts/test.sh valgrind) opens descriptors of its own in
+     * the child before fianza starts, so a closed fd 1 is not closed there */
+    if (getenv("FIANZA_TEST_VALGRIND"))
+        return;
     ck_assert_int_eq(RUN_BAD_STDOUT(&err, OUT_CLOSED, dir, "check", "two.ini"), 1);
     ck_assert_msg(strstr(err, "fianza: cannot write to standard output"), "%s", err);
     free(err);
