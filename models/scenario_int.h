@@ -37,6 +37,10 @@ typedef struct ini_doc {
  * included, with \" and \\ as escapes; 0 if it is never closed. */
 size_t scenario_quoted_len(const char *q);
 
+/* Characters of a label as scenario_print writes it (quotes and escapes
+ * included): what the label limit SCENARIO_MAX_LABEL counts. */
+size_t scenario_label_printed_len(const char *label);
+
 int ini_doc_read(ini_doc *doc, const char *path, fz_error *err);
 /* Applies the override "section.key=value" (or "region.R.key.arg=value", one
  * argument of a distribution).  The entry it sets or adds, returned in
