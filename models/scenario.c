@@ -129,6 +129,72 @@ static char *unquote(const char *v)
     return out;
 }
 
+/* A label: no control characters, and short enough that check's line
+ * holding it (quoted and escaped when needed) fits the line limit. */
+static int set_text(char **field, const ini_entry *e, fz_error *err)
+{
+    const char *v = e->value;
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return fz_fail(err, FZ_EINPUT, "%s: %s: control characters (such as a newline) are not allowed",
+                           e->origin, e->key);
+    char *copy = unquote(v);
+    if (!copy)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    /* check prints it back on one line ("label = " + the value, quoted
+     * and escaped when needed): that line must fit the line limit */
+    if (scenario_label_printed_len(copy) > SCENARIO_MAX_LABEL) {
+        size_t n = strlen(copy), m = scenario_label_printed_len(copy);
+        free(copy);
+        if (m == n)
+            return fz_fail(err, FZ_EINPUT, "%s: %s: %zu bytes long; the limit is %d", e->origin, e->key,
+                           n, SCENARIO_MAX_LABEL);
+        return fz_fail(err, FZ_EINPUT,
+                       "%s: %s: %zu bytes long, %zu written back quoted and escaped (as check prints "
+                       "it); the limit is %d",
+                       e->origin, e->key, n, m, SCENARIO_MAX_LABEL);
+    }
+    free(*field);
+    *field = copy;
+    return 0;
+}
+
+/* A distribution: non-negative, and printable back on one scenario line. */
+static int set_dist(dist **field, const ini_entry *e, const char *basedir, fz_error *err)
+{
+    const char *v = e->value;
+    dist *d;
+    int rc = dist_parse(&d, v, basedir, err);
+    if (rc) {
+        fz_error_prefix(err, "%s: %s: ", e->origin, e->key);
+        return rc;
+    }
+    if (dist_lower(d) < 0) {
+        char text[256];
+        dist_format(d, text, sizeof text);
+        dist_free(d);
+        return fz_fail(err, FZ_EINPUT,
+                       "%s: %s = %s can be negative: durations and amounts must be >= 0 "
+                       "(add min=0 to truncate it)",
+                       e->origin, e->key, text);
+    }
+    /* check prints it back in this form: it must fit a scenario line */
+    char text[1024];
+    int len = dist_format(d, text, sizeof text);
+    size_t line = strlen(e->key) + 3 + (size_t)len;
+    if (line > INI_LINE_LIMIT) {
+        dist_free(d);
+        return fz_fail(err, FZ_EINPUT,
+                       "%s: %s: written out in full (as `fianza check` prints it, e.g. mixture weights "
+                       "summing to 1, numbers in digits) the line would hold %zu characters; the limit "
+                       "is %d: use fewer components or shorter numbers",
+                       e->origin, e->key, line, INI_LINE_LIMIT);
+    }
+    dist_free(*field);
+    *field = d;
+    return 0;
+}
+
 static int set_value(void *base, const key_spec *k, const ini_entry *e, const char *basedir,
                      fz_error *err)
 {
@@ -136,31 +202,8 @@ static int set_value(void *base, const key_spec *k, const ini_entry *e, const ch
     const char *v = e->value;
     double x;
     switch (k->type) {
-    case K_TEXT: {
-        for (const char *p = v; *p; p++)
-            if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                return fz_fail(err, FZ_EINPUT, "%s: %s: control characters (such as a newline) are not allowed",
-                               e->origin, e->key);
-        char *copy = unquote(v);
-        if (!copy)
-            return fz_fail(err, FZ_ERUNTIME, "out of memory");
-        /* check prints it back on one line ("label = " + the value, quoted
-         * and escaped when needed): that line must fit the line limit */
-        if (scenario_label_printed_len(copy) > SCENARIO_MAX_LABEL) {
-            size_t n = strlen(copy), m = scenario_label_printed_len(copy);
-            free(copy);
-            if (m == n)
-                return fz_fail(err, FZ_EINPUT, "%s: %s: %zu bytes long; the limit is %d", e->origin, e->key,
-                               n, SCENARIO_MAX_LABEL);
-            return fz_fail(err, FZ_EINPUT,
-                           "%s: %s: %zu bytes long, %zu written back quoted and escaped (as check prints "
-                           "it); the limit is %d",
-                           e->origin, e->key, n, m, SCENARIO_MAX_LABEL);
-        }
-        free(*(char **)field);
-        *(char **)field = copy;
-        return 0;
-    }
+    case K_TEXT:
+        return set_text((char **)field, e, err);
     case K_POLICY:
         if (scenario_parse_policy(v, (scenario_policy *)field) == 0)
             return 0;
@@ -184,38 +227,8 @@ static int set_value(void *base, const key_spec *k, const ini_entry *e, const ch
         }
         break;
     }
-    case K_DIST: {
-        dist *d;
-        int rc = dist_parse(&d, v, basedir, err);
-        if (rc) {
-            fz_error_prefix(err, "%s: %s: ", e->origin, e->key);
-            return rc;
-        }
-        if (dist_lower(d) < 0) {
-            char text[256];
-            dist_format(d, text, sizeof text);
-            dist_free(d);
-            return fz_fail(err, FZ_EINPUT,
-                           "%s: %s = %s can be negative: durations and amounts must be >= 0 "
-                           "(add min=0 to truncate it)",
-                           e->origin, e->key, text);
-        }
-        /* check prints it back in this form: it must fit a scenario line */
-        char text[1024];
-        int len = dist_format(d, text, sizeof text);
-        size_t line = strlen(e->key) + 3 + (size_t)len;
-        if (line > INI_LINE_LIMIT) {
-            dist_free(d);
-            return fz_fail(err, FZ_EINPUT,
-                           "%s: %s: written out in full (as `fianza check` prints it, e.g. mixture weights "
-                           "summing to 1, numbers in digits) the line would hold %zu characters; the limit "
-                           "is %d: use fewer components or shorter numbers",
-                           e->origin, e->key, line, INI_LINE_LIMIT);
-        }
-        dist_free(*(dist **)field);
-        *(dist **)field = d;
-        return 0;
-    }
+    case K_DIST:
+        return set_dist((dist **)field, e, basedir, err);
     case K_UNLIMITED:
         if (strcmp(v, "unlimited") == 0 || strcmp(v, "inf") == 0) {
             *(double *)field = INFINITY;
