@@ -49,6 +49,35 @@ static int add_section(ini_doc *doc, const char *name, size_t n, int line, fz_er
     return 0;
 }
 
+/* Strips a comment: ';' or '#' at bracket depth 0, at the start or after a
+ * blank, and not inside a value written as a quoted string ("a ; b", with
+ * \" and \\ escapes: scenario_unquote). */
+static void strip_comment(char *s)
+{
+    int depth = 0, seen_delim = 0;
+    for (char *p = s; *p; p++) {
+        if (!seen_delim && (*p == '=' || *p == ':')) { /* inih splits at the first of these */
+            seen_delim = 1;
+            char *q = p + 1;
+            while (*q == ' ' || *q == '\t')
+                q++;
+            size_t close = *q == '"' ? scenario_quoted_len(q) : 0;
+            if (close) {
+                p = q + close - 1; /* the closing quote */
+                continue;
+            }
+        }
+        if (*p == '(')
+            depth++;
+        else if (*p == ')')
+            depth--;
+        else if ((*p == ';' || *p == '#') && depth <= 0 && (p == s || p[-1] == ' ' || p[-1] == '\t')) {
+            *p = '\0';
+            break;
+        }
+    }
+}
+
 static char *read_line(char *str, int num, void *stream)
 {
     line_reader *r = stream;
@@ -83,31 +112,7 @@ static char *read_line(char *str, int num, void *stream)
         s += 3;
     while (*s == ' ' || *s == '\t')
         s++;
-    /* strip a comment: ';' or '#' at bracket depth 0, at the start or after a
-     * blank, and not inside a value written as a quoted string ("a ; b",
-     * with \" and \\ escapes: scenario_unquote) */
-    int depth = 0, seen_delim = 0;
-    for (char *p = s; *p; p++) {
-        if (!seen_delim && (*p == '=' || *p == ':')) { /* inih splits at the first of these */
-            seen_delim = 1;
-            char *q = p + 1;
-            while (*q == ' ' || *q == '\t')
-                q++;
-            size_t close = *q == '"' ? scenario_quoted_len(q) : 0;
-            if (close) {
-                p = q + close - 1; /* the closing quote */
-                continue;
-            }
-        }
-        if (*p == '(')
-            depth++;
-        else if (*p == ')')
-            depth--;
-        else if ((*p == ';' || *p == '#') && depth <= 0 && (p == s || p[-1] == ' ' || p[-1] == '\t')) {
-            *p = '\0';
-            break;
-        }
-    }
+    strip_comment(s);
     size_t n = strlen(s);
     while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
         s[--n] = '\0';
