@@ -372,9 +372,9 @@ static int run_check(const scenario *s, size_t n, const char *other, const char 
 static json_t *result_json(int what, size_t reps, int threads, const result *r, double speedup)
 {
     json_t *o = json_pack("{s:s, s:I, s:i, s:f, s:f, s:f, s:f, s:f, s:f}", "measure", mnames[what], "replications",
-                          (json_int_t)reps, "threads", threads, "seconds", r->wall, "cpu_seconds", r->cpu,
-                          "people", r->people, "reps_per_second", r->reps / r->wall, "people_per_second",
-                          r->people / r->wall, "peak_rss_mib", r->maxrss_kib / 1024);
+                          (json_int_t)reps, "threads", threads, "seconds", r->wall, "cpu_seconds", r->cpu, "people",
+                          r->people, "reps_per_second", r->reps / r->wall, "people_per_second", r->people / r->wall,
+                          "peak_rss_mib", r->maxrss_kib / 1024);
     json_object_set_new(o, "people_per_second_per_core", json_real(r->people / r->wall / threads));
     json_object_set_new(o, "people_per_cpu_second", json_real(r->cpu > 0 ? r->people / r->cpu : 0));
     if (what == M_OPTIMIZE) {
@@ -394,9 +394,8 @@ static void print_row(int what, size_t reps, int threads, const result *r, doubl
     char sp[16] = "";
     if (speedup > 0)
         snprintf(sp, sizeof sp, "%.2fx", speedup);
-    printf("%-9s %9zu %7d %9.3f %9.3f %11.4g %11.4g %11.4g %8s %9.1f\n", mnames[what], reps, threads, r->wall,
-           r->cpu, r->reps / r->wall, r->people / r->wall, r->people / r->wall / threads, sp,
-           r->maxrss_kib / 1024);
+    printf("%-9s %9zu %7d %9.3f %9.3f %11.4g %11.4g %11.4g %8s %9.1f\n", mnames[what], reps, threads, r->wall, r->cpu,
+           r->reps / r->wall, r->people / r->wall, r->people / r->wall / threads, sp, r->maxrss_kib / 1024);
 }
 
 int main(int argc, char **argv)
@@ -461,10 +460,10 @@ int main(int argc, char **argv)
     json_object_set_new(doc, "scenario", json_string(s->name));
     json_object_set_new(doc, "cores", json_integer(ncpu));
     json_object_set_new(doc, "threads", json_integer(threads));
-    printf("fianza_bench: scenario %s (%zu regions, %s), %ld cores online, threads 1 and %d\n", s->name,
-           s->nregions, scenario_policy_name(s->policy), ncpu, threads);
-    printf("%-9s %9s %7s %9s %9s %11s %11s %11s %8s %9s\n", "measure", "reps", "threads", "wall s", "cpu s",
-           "reps/s", "people/s", "people/s/c", "speedup", "peak MiB");
+    printf("fianza_bench: scenario %s (%zu regions, %s), %ld cores online, threads 1 and %d\n", s->name, s->nregions,
+           scenario_policy_name(s->policy), ncpu, threads);
+    printf("%-9s %9s %7s %9s %9s %11s %11s %11s %8s %9s\n", "measure", "reps", "threads", "wall s", "cpu s", "reps/s",
+           "people/s", "people/s/c", "speedup", "peak MiB");
     int failed = 0;
     for (int what = M_DRAW; what <= M_OPTIMIZE; what++) {
         if (!strstr(only, mnames[what]))
@@ -478,8 +477,8 @@ int main(int argc, char **argv)
                 int ok = 0;
                 for (int k = 0; k < repeat; k++) { /* keep the fastest run */
                     if (measure(&r, fork_it, what, s, reps, tlist[t])) {
-                        fprintf(stderr, "fianza_bench: %s at %zu replications, %d threads failed\n",
-                                mnames[what], reps, tlist[t]);
+                        fprintf(stderr, "fianza_bench: %s at %zu replications, %d threads failed\n", mnames[what], reps,
+                                tlist[t]);
                         failed = 1;
                         break;
                     }

@@ -121,14 +121,13 @@ static void on_field(void *data, size_t len, void *ctx)
         return;
     }
     if (bad) {
-        fz_fail(r->err, FZ_EINPUT, "%s:%ld: column '%s': '%.40s' is not a number", r->path, r->line,
-                r->column, cell);
+        fz_fail(r->err, FZ_EINPUT, "%s:%ld: column '%s': '%.40s' is not a number", r->path, r->line, r->column, cell);
         r->failed = 1;
         return;
     }
     if (r->out->n == CSVCOL_MAX_VALUES) {
-        fz_fail(r->err, FZ_EINPUT, "%s:%ld: column '%s' holds more than %d numbers: the limit", r->path,
-                r->line, r->column, CSVCOL_MAX_VALUES);
+        fz_fail(r->err, FZ_EINPUT, "%s:%ld: column '%s' holds more than %d numbers: the limit", r->path, r->line,
+                r->column, CSVCOL_MAX_VALUES);
         r->failed = 1;
         return;
     }
@@ -159,8 +158,7 @@ static void on_record(int term, void *ctx)
     (void)term;
     reader *r = ctx;
     if (!r->failed && r->record == 0 && r->col < 0) {
-        fz_fail(r->err, FZ_EINPUT, "%s:%ld: no column named '%s' in the header row", r->path,
-                r->line, r->column);
+        fz_fail(r->err, FZ_EINPUT, "%s:%ld: no column named '%s' in the header row", r->path, r->line, r->column);
         r->failed = 1;
     }
     if (r->record == 0)
@@ -218,8 +216,8 @@ int csvcol_read_flags(csvcol *out, const char *path, const char *column, int fla
             goto done;
         }
         if ((nread += len) > FZ_INPUT_MAX_CSV) {
-            rc = fz_fail(err, FZ_EINPUT, "%s:%ld: the file is larger than the limit of %s for a CSV file", path,
-                         r.line, fz_input_size_name(FZ_INPUT_MAX_CSV, lim, sizeof lim));
+            rc = fz_fail(err, FZ_EINPUT, "%s:%ld: the file is larger than the limit of %s for a CSV file", path, r.line,
+                         fz_input_size_name(FZ_INPUT_MAX_CSV, lim, sizeof lim));
             goto done;
         }
         if ((size_t)len != strlen(line)) {
@@ -235,8 +233,7 @@ int csvcol_read_flags(csvcol *out, const char *path, const char *column, int fla
                              "line %ld and is never closed?)",
                              path, r.line, fz_input_size_name(FZ_INPUT_MAX_CSV_LINE, lim, sizeof lim), r.rec_start);
             else
-                rc = fz_fail(err, FZ_EINPUT, "%s:%ld: malformed CSV: %s", path, r.line,
-                             csv_strerror(csv_error(&p)));
+                rc = fz_fail(err, FZ_EINPUT, "%s:%ld: malformed CSV: %s", path, r.line, csv_strerror(csv_error(&p)));
             goto done;
         }
     }
@@ -256,8 +253,7 @@ int csvcol_read_flags(csvcol *out, const char *path, const char *column, int fla
         goto done;
     }
     if (r.record == 0)
-        rc = fz_fail(err, FZ_EINPUT, "%s:1: empty file: expected a header row naming '%s'", path,
-                     column);
+        rc = fz_fail(err, FZ_EINPUT, "%s:1: empty file: expected a header row naming '%s'", path, column);
 done:
     csv_free(&p);
     free(line);

@@ -27,9 +27,9 @@
 typedef struct csvcol {
     double *values; /* numeric cells, in file order */
     size_t n;
-    size_t n_empty; /* empty cells skipped */
-    size_t n_rows;  /* data rows read (header excluded) */
-    long *lines;    /* CSVCOL_LINES: the file line of each value, else NULL */
+    size_t n_empty;             /* empty cells skipped */
+    size_t n_rows;              /* data rows read (header excluded) */
+    long *lines;                /* CSVCOL_LINES: the file line of each value, else NULL */
     long first_empty_line;      /* 0 if none */
     size_t n_nonnumeric;        /* CSVCOL_SKIP_NONNUMERIC: cells skipped */
     long first_nonnumeric_line; /* 0 if none */

@@ -23,10 +23,7 @@
 
 #include "dist_int.h"
 
-const char *dist_family_name(dist_family f)
-{
-    return (unsigned)f < DIST_NFAMILIES ? family_table[f]->name : "?";
-}
+const char *dist_family_name(dist_family f) { return (unsigned)f < DIST_NFAMILIES ? family_table[f]->name : "?"; }
 dist_family dist_get_family(const dist *d) { return d->fam; }
 
 void dist_free(dist *d)
@@ -46,10 +43,7 @@ void dist_free(dist *d)
 
 double dist_base_cdf(const dist *d, double x) { return d->type->cdf ? d->type->cdf(d->p, x) : NAN; }
 
-double dist_base_sf(const dist *d, double x)
-{
-    return d->type->sf ? d->type->sf(d->p, x) : 1 - dist_base_cdf(d, x);
-}
+double dist_base_sf(const dist *d, double x) { return d->type->sf ? d->type->sf(d->p, x) : 1 - dist_base_cdf(d, x); }
 
 double dist_sample(const dist *d, gsl_rng *r)
 {

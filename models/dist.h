@@ -21,15 +21,15 @@
  * file models/family_NAME.c defining `const family_type family_NAME` and one
  * line here.  The order is the order of the enum below, of `fianza fit`'s
  * tables and of its ties in the ranking (fitted families first). */
-#define FZ_FAMILIES(X)              \
-    X(LOGNORMAL, lognormal, 1)      \
-    X(GAMMA, gamma, 1)              \
-    X(WEIBULL, weibull, 1)          \
-    X(EXPONENTIAL, exponential, 1)  \
-    X(NORMAL, normal, 1)            \
-    X(FIXED, fixed, 0)              \
-    X(UNIFORM, uniform, 0)          \
-    X(EMPIRICAL, empirical, 0)      \
+#define FZ_FAMILIES(X)             \
+    X(LOGNORMAL, lognormal, 1)     \
+    X(GAMMA, gamma, 1)             \
+    X(WEIBULL, weibull, 1)         \
+    X(EXPONENTIAL, exponential, 1) \
+    X(NORMAL, normal, 1)           \
+    X(FIXED, fixed, 0)             \
+    X(UNIFORM, uniform, 0)         \
+    X(EMPIRICAL, empirical, 0)     \
     X(MIXTURE, mixture, 0)
 
 #define FZ_FAMILY_ENUM(ID, name, fit) DIST_##ID,

@@ -30,8 +30,8 @@ struct dist {
     double user[2]; /* parameters as written (e.g. mean and sd) */
     int truncated;  /* min= or max= given (not for uniform, fixed) */
     int has_min, has_max;
-    double arg_min, arg_max; /* min= and max= as written */
-    double lo, hi;  /* support after truncation */
+    double arg_min, arg_max;                   /* min= and max= as written */
+    double lo, hi;                             /* support after truncation */
     double cdf_lo, cdf_hi, sf_lo, sf_hi, mass; /* F(lo), F(hi), 1-F(lo), 1-F(hi) */
     /* empirical: sorted values inside [lo, hi] */
     double *values;
@@ -67,8 +67,7 @@ static inline int span_eq(span t, const char *word) { return t.n == strlen(word)
  * strtod underflows (nonzero but below DBL_MIN in size: a subnormal, whose
  * reciprocal is infinite, is refused rather than computed with). */
 #define DIST_NUMBER_PROBLEM(rc) \
-    ((rc) == -2 ? "is too close to 0 (a nonzero number must be at least 2.2e-308 in size)" \
-                : "is not a finite number")
+    ((rc) == -2 ? "is too close to 0 (a nonzero number must be at least 2.2e-308 in size)" : "is not a finite number")
 static inline int parse_number(span t, double *out)
 {
     char buf[64];

@@ -60,8 +60,8 @@ int dist_get_arg(fam_args *a, const char *key, double *v, int *found, fz_error *
             return fz_fail(err, FZ_EINPUT, "%s(...): argument '%s' given twice", a->fam, key);
         int bad = parse_number(a->a[i].val, v);
         if (bad)
-            return fz_fail(err, FZ_EINPUT, "%s(...): %s = '%.*s' %s", a->fam, key, (int)a->a[i].val.n,
-                           a->a[i].val.s, DIST_NUMBER_PROBLEM(bad));
+            return fz_fail(err, FZ_EINPUT, "%s(...): %s = '%.*s' %s", a->fam, key, (int)a->a[i].val.n, a->a[i].val.s,
+                           DIST_NUMBER_PROBLEM(bad));
         a->a[i].used = *found = 1;
     }
     return 0;
@@ -161,7 +161,10 @@ static void family_list(char *buf, size_t size)
     size_t used = 0;
     buf[0] = '\0';
     for (int f = 0; f < DIST_NFAMILIES && used < size; f++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s", f == 0 ? "" : f + 1 < DIST_NFAMILIES ? ", " : " or ",
+        used += (size_t)snprintf(buf + used, size - used, "%s%s",
+                                 f == 0                   ? ""
+                                 : f + 1 < DIST_NFAMILIES ? ", "
+                                                          : " or ",
                                  family_table[f]->name);
 }
 
@@ -232,8 +235,9 @@ int dist_parse_rec(dist **out, span text, const char *basedir, int depth, fz_err
     if (name.n == 0 || rest.n < 2 || rest.s[0] != '(' || rest.s[rest.n - 1] != ')' ||
         find_top((span){rest.s + 1, rest.n - 2}, ')') != rest.n - 2 ||
         find_top((span){rest.s, rest.n - 1}, ')') != rest.n - 1)
-        return fz_fail(err, FZ_EINPUT, "expected a distribution such as fixed(1500) or "
-                                       "gamma(mean=14, sd=7), got '%.*s'",
+        return fz_fail(err, FZ_EINPUT,
+                       "expected a distribution such as fixed(1500) or "
+                       "gamma(mean=14, sd=7), got '%.*s'",
                        (int)text.n, text.s);
     /* the brackets must balance inside */
     int depthc = 0;
@@ -251,8 +255,8 @@ int dist_parse_rec(dist **out, span text, const char *basedir, int depth, fz_err
                            "mixture(...): '%.*s' is followed by '%.*s': separate the components of a "
                            "mixture with ';', as in mixture(0.4: fixed(1500); 0.6: fixed(3000))",
                            head, text.s, (int)after.n, after.s);
-        return fz_fail(err, FZ_EINPUT, "'%.*s' is followed by unexpected text '%.*s'", head, text.s,
-                       (int)after.n, after.s);
+        return fz_fail(err, FZ_EINPUT, "'%.*s' is followed by unexpected text '%.*s'", head, text.s, (int)after.n,
+                       after.s);
     }
     if (depthc != 0)
         return fz_fail(err, FZ_EINPUT, "unbalanced brackets in '%.*s'", (int)text.n, text.s);

@@ -37,10 +37,7 @@ double family_log1mexp(double a)
 }
 
 /* log Phi(z), through log erfc in the lower tail where Phi underflows. */
-double family_log_phi(double z)
-{
-    return z < -5 ? gsl_sf_log_erfc(-z / M_SQRT2) - M_LN2 : log(gsl_cdf_ugaussian_P(z));
-}
+double family_log_phi(double z) { return z < -5 ? gsl_sf_log_erfc(-z / M_SQRT2) - M_LN2 : log(gsl_cdf_ugaussian_P(z)); }
 
 /* P(s, xhi) - P(s, xlo), taken on the Q side when both are near 1. */
 double family_inc_gamma_diff(double s, double xlo, double xhi)

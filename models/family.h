@@ -87,8 +87,8 @@ typedef struct family_type {
     double (*sample)(const struct dist *d, gsl_rng *r); /* NULL: rejection, then inversion */
     /* A check of an inverse from pinv/qinv (NULL: trusted); a miss is redone by bisection. */
     int (*inverse_ok)(const struct dist *d, double x, double target, int upper);
-    void (*plan)(const struct dist *d, dist_draw *out); /* NULL: DIST_DRAW_CALL */
-    double (*dist_cdf)(const struct dist *d, double x);  /* NULL: family_trunc_cdf */
+    void (*plan)(const struct dist *d, dist_draw *out);                          /* NULL: DIST_DRAW_CALL */
+    double (*dist_cdf)(const struct dist *d, double x);                          /* NULL: family_trunc_cdf */
     int (*moments)(const struct dist *d, double *m1, double *m2, fz_error *err); /* NULL: partial moments */
 
     const family_fit *fit; /* NULL: not fitted */
@@ -105,8 +105,8 @@ extern const family_type *const family_table[DIST_NFAMILIES];
 int family_find(const char *s, size_t n);
 
 /* ---- maths shared by several families (family.c) ---- */
-double family_log1mexp(double a);                     /* log(1 - e^a), a <= 0 */
-double family_log_phi(double z);                      /* log Phi(z) */
+double family_log1mexp(double a);                               /* log(1 - e^a), a <= 0 */
+double family_log_phi(double z);                                /* log Phi(z) */
 double family_inc_gamma_diff(double s, double xlo, double xhi); /* P(s, xhi) - P(s, xlo) */
 /* E[X^j; lo < X < hi] of a Weibull (shape k, scale sc); k = 1: the exponential */
 double family_weibull_moment(double k, double sc, double lo, double hi, int j);

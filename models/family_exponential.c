@@ -32,10 +32,7 @@ static double logpdf(const double *p, double x) { return x < 0 ? -INFINITY : -lo
 static double logcdf(const double *p, double x) { return family_log1mexp(-x / p[0]); }
 static double logsf(const double *p, double x) { return -x / p[0]; }
 
-static double quantile(const double *p, double lq, int upper)
-{
-    return p[0] * (upper ? -lq : -family_log1mexp(lq));
-}
+static double quantile(const double *p, double lq, int upper) { return p[0] * (upper ? -lq : -family_log1mexp(lq)); }
 
 static double partial_moment(const double *p, double lo, double hi, int j)
 {

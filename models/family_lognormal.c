@@ -66,7 +66,8 @@ static double partial_moment(const double *p, double lo, double hi, int j)
     double mu = p[0], s = p[1], sh = j * s * s;
     double a = lo > 0 ? (log(lo) - mu - sh) / s : -INFINITY;
     double b = isinf(hi) ? INFINITY : (log(hi) - mu - sh) / s;
-    double z = a > 0 ? gsl_cdf_ugaussian_Q(a) - gsl_cdf_ugaussian_Q(b) : gsl_cdf_ugaussian_P(b) - gsl_cdf_ugaussian_P(a);
+    double z =
+        a > 0 ? gsl_cdf_ugaussian_Q(a) - gsl_cdf_ugaussian_Q(b) : gsl_cdf_ugaussian_P(b) - gsl_cdf_ugaussian_P(a);
     return exp(j * mu + 0.5 * j * j * s * s) * z;
 }
 

@@ -63,8 +63,8 @@ static int parse_body(dist *d, const char *s, size_t n, const char *basedir, int
         if (bad || w <= 0)
             return fz_fail(err, FZ_EINPUT, "mixture(...): weight '%.*s' %s", (int)colon, item.s,
                            bad == -2 ? DIST_NUMBER_PROBLEM(bad) : "is not a positive number");
-        rc = dist_parse_rec(&d->comp[d->ncomp], (span){item.s + colon + 1, item.n - colon - 1}, basedir, depth + 1,
-                            err);
+        rc =
+            dist_parse_rec(&d->comp[d->ncomp], (span){item.s + colon + 1, item.n - colon - 1}, basedir, depth + 1, err);
         if (rc)
             return rc;
         d->weight[d->ncomp++] = w;

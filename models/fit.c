@@ -181,8 +181,7 @@ static int std_errors(const fit_data *d, const double *t, int np, double *se_t)
     for (int i = 0; i < np * np; i++)
         if (!isfinite(info[i]))
             return -1;
-    if (gsl_linalg_cholesky_decomp1(&mv.matrix) != GSL_SUCCESS ||
-        gsl_linalg_cholesky_invert(&mv.matrix) != GSL_SUCCESS)
+    if (gsl_linalg_cholesky_decomp1(&mv.matrix) != GSL_SUCCESS || gsl_linalg_cholesky_invert(&mv.matrix) != GSL_SUCCESS)
         return -1;
     for (int j = 0; j < np; j++) {
         double v = gsl_matrix_get(&mv.matrix, (size_t)j, (size_t)j);
@@ -271,7 +270,9 @@ static int estimate(fit_result *out, const fit_data *d)
         out->ok = 0; /* as skip(), with words for a non-finite log-likelihood (not "-nan") */
         out->bad_index = 0;
         snprintf(out->reason, sizeof out->reason, "the likelihood could not be maximised (log-likelihood %s)",
-                 isnan(out->loglik) ? "undefined" : out->loglik > 0 ? "infinite" : "minus infinity");
+                 isnan(out->loglik) ? "undefined"
+                 : out->loglik > 0  ? "infinite"
+                                    : "minus infinity");
         return 0;
     }
     out->ok = 1;
@@ -284,8 +285,7 @@ static int estimate(fit_result *out, const fit_data *d)
     return 1;
 }
 
-int fit_family_mle(fit_result *out, fit_family fam, const double *x, size_t n, const fit_options *opt,
-                   fz_error *err)
+int fit_family_mle(fit_result *out, fit_family fam, const double *x, size_t n, const fit_options *opt, fz_error *err)
 {
     int rc = init_result(out, fam, opt, err);
     if (rc)
@@ -296,8 +296,8 @@ int fit_family_mle(fit_result *out, fit_family fam, const double *x, size_t n, c
     fit_data d = {.type = family_table[fam], .x = x, .n = n, .lo = out->lo, .hi = out->hi};
     for (size_t i = 0; i < n; i++)
         if (!isfinite(x[i]) || x[i] < d.lo || x[i] > d.hi)
-            return fz_fail(err, FZ_EINPUT, "value %g (number %zu) is outside the fitted range [%g, %g]", x[i],
-                           i + 1, d.lo, d.hi);
+            return fz_fail(err, FZ_EINPUT, "value %g (number %zu) is outside the fitted range [%g, %g]", x[i], i + 1,
+                           d.lo, d.hi);
     const char *what;
     size_t bad = first_outside(d.type, x, n, &what);
     if (bad < n) {

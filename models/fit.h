@@ -48,10 +48,10 @@ typedef struct fit_result {
     char reason[200]; /* why the family was skipped (ok = 0) */
     size_t bad_index; /* ok = 0 for data: the first value outside the support */
     int nparams;
-    const char *names[2]; /* "median", "sigma", ... */
+    const char *names[2];   /* "median", "sigma", ... */
     double param[2], se[2]; /* se NaN when the information is not positive definite */
-    int closed_form;  /* estimates in closed form (no optimiser) */
-    int converged;    /* closed form, or the simplex met its tolerance twice */
+    int closed_form;        /* estimates in closed form (no optimiser) */
+    int converged;          /* closed form, or the simplex met its tolerance twice */
     int iterations;
     double loglik, aic, bic;
     double ks, ks_p, ad; /* Kolmogorov-Smirnov D and p-value, Anderson-Darling A^2 */
@@ -68,8 +68,7 @@ int fit_family_parse(const char *name, fit_family *out);
  * not an error.  Returns FZ_EINPUT for unusable data (n < 2, values outside
  * [lo, hi], an empty range), FZ_ERUNTIME if memory runs out.  On success the
  * goodness-of-fit fields are filled too (fit_gof). */
-int fit_family_mle(fit_result *out, fit_family fam, const double *x, size_t n, const fit_options *opt,
-                   fz_error *err);
+int fit_family_mle(fit_result *out, fit_family fam, const double *x, size_t n, const fit_options *opt, fz_error *err);
 
 /* Every family, ranked: out[0..FIT_NFAMILIES) holds the fitted families in
  * increasing AIC, then the skipped ones.  Returns the number fitted via *nfit. */

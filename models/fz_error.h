@@ -20,8 +20,7 @@ typedef struct fz_error {
 } fz_error;
 
 /* Sets err (if not NULL) and returns code, so callers can `return fz_fail(...)`. */
-int fz_fail(fz_error *err, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int fz_fail(fz_error *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Prepends "prefix" to an existing message (e.g. "file.ini:12: "). */
 void fz_error_prefix(fz_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -54,8 +54,8 @@ FILE *fz_input_open(const char *path, long max_bytes, const char *what, fz_error
     }
     if (st.st_size > max_bytes) {
         char lim[32];
-        fz_fail(err, FZ_EINPUT, "%s: %lld bytes: larger than the limit of %s for a %s", path,
-                (long long)st.st_size, fz_input_size_name(max_bytes, lim, sizeof lim), what);
+        fz_fail(err, FZ_EINPUT, "%s: %lld bytes: larger than the limit of %s for a %s", path, (long long)st.st_size,
+                fz_input_size_name(max_bytes, lim, sizeof lim), what);
         close(fd);
         return NULL;
     }

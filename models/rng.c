@@ -39,8 +39,8 @@ static void xo_set(void *vstate, unsigned long seed)
 static unsigned long xo_get(void *vstate) { return rng_get(vstate); }
 static double xo_get_double(void *vstate) { return rng_uniform(vstate); }
 
-static const gsl_rng_type xoshiro_type = {"xoshiro256++", 0xffffffffUL, 0, sizeof(xoshiro_state),
-                                          xo_set,         xo_get,       xo_get_double};
+static const gsl_rng_type xoshiro_type = {"xoshiro256++", 0xffffffffUL, 0, sizeof(xoshiro_state), xo_set,
+                                          xo_get,         xo_get_double};
 
 const gsl_rng_type *rng_xoshiro256pp = &xoshiro_type;
 
@@ -71,8 +71,8 @@ double rng_zig_w[128];
 
 typedef struct probe_state {
     unsigned long first; /* the first output */
-    int gets, doubles;  /* calls so far */
-    rng_state rest;     /* later outputs */
+    int gets, doubles;   /* calls so far */
+    rng_state rest;      /* later outputs */
 } probe_state;
 
 static void probe_set(void *v, unsigned long seed) { (void)v, (void)seed; }
@@ -87,8 +87,8 @@ static double probe_get_double(void *v)
     p->doubles++;
     return rng_uniform(&p->rest);
 }
-static const gsl_rng_type probe_type = {"fianza-probe", 0xffffffffUL, 0, sizeof(probe_state),
-                                        probe_set,      probe_get,    probe_get_double};
+static const gsl_rng_type probe_type = {"fianza-probe", 0xffffffffUL,    0, sizeof(probe_state), probe_set,
+                                        probe_get,      probe_get_double};
 
 /* Does GSL return at once for step i (sign bit set) and j?  *value: what it returned. */
 static int zig_fast_step(gsl_rng *probe, unsigned long i, unsigned long j, double *value)

@@ -42,8 +42,7 @@ static const key_spec fund_keys[] = {
     {NULL, 0, 0, 0, 0, 0, NULL}};
 
 static const key_spec simulation_keys[] = {
-    {"replications", K_INT, F(replications), 1, SCENARIO_MAX_REPLICATIONS, 0,
-     "a whole number from 1 to 100000000"},
+    {"replications", K_INT, F(replications), 1, SCENARIO_MAX_REPLICATIONS, 0, "a whole number from 1 to 100000000"},
     {"seed", K_SEED, F(seed), 0, 0, 0, "a whole number from 0 to 9223372036854775807"},
     {NULL, 0, 0, 0, 0, 0, NULL}};
 
@@ -136,8 +135,8 @@ static int set_text(char **field, const ini_entry *e, fz_error *err)
     const char *v = e->value;
     for (const char *p = v; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            return fz_fail(err, FZ_EINPUT, "%s: %s: control characters (such as a newline) are not allowed",
-                           e->origin, e->key);
+            return fz_fail(err, FZ_EINPUT, "%s: %s: control characters (such as a newline) are not allowed", e->origin,
+                           e->key);
     char *copy = unquote(v);
     if (!copy)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
@@ -147,8 +146,8 @@ static int set_text(char **field, const ini_entry *e, fz_error *err)
         size_t n = strlen(copy), m = scenario_label_printed_len(copy);
         free(copy);
         if (m == n)
-            return fz_fail(err, FZ_EINPUT, "%s: %s: %zu bytes long; the limit is %d", e->origin, e->key,
-                           n, SCENARIO_MAX_LABEL);
+            return fz_fail(err, FZ_EINPUT, "%s: %s: %zu bytes long; the limit is %d", e->origin, e->key, n,
+                           SCENARIO_MAX_LABEL);
         return fz_fail(err, FZ_EINPUT,
                        "%s: %s: %zu bytes long, %zu written back quoted and escaped (as check prints "
                        "it); the limit is %d",
@@ -195,15 +194,13 @@ static int set_dist(dist **field, const ini_entry *e, const char *basedir, fz_er
     return 0;
 }
 
-static int set_value(void *base, const key_spec *k, const ini_entry *e, const char *basedir,
-                     fz_error *err)
+static int set_value(void *base, const key_spec *k, const ini_entry *e, const char *basedir, fz_error *err)
 {
     char *field = (char *)base + k->offset;
     const char *v = e->value;
     double x;
     switch (k->type) {
-    case K_TEXT:
-        return set_text((char **)field, e, err);
+    case K_TEXT: return set_text((char **)field, e, err);
     case K_POLICY:
         if (scenario_parse_policy(v, (scenario_policy *)field) == 0)
             return 0;
@@ -227,8 +224,7 @@ static int set_value(void *base, const key_spec *k, const ini_entry *e, const ch
         }
         break;
     }
-    case K_DIST:
-        return set_dist((dist **)field, e, basedir, err);
+    case K_DIST: return set_dist((dist **)field, e, basedir, err);
     case K_UNLIMITED:
         if (strcmp(v, "unlimited") == 0 || strcmp(v, "inf") == 0) {
             *(double *)field = INFINITY;
@@ -274,8 +270,8 @@ static int apply_entry(void *base, const key_spec *keys, ini_entry *e, const cha
     return set_value(base, k, e, basedir, err);
 }
 
-static int apply_section(void *base, const key_spec *keys, ini_doc *doc, const char *section,
-                         const char *basedir, fz_error *err)
+static int apply_section(void *base, const key_spec *keys, ini_doc *doc, const char *section, const char *basedir,
+                         fz_error *err)
 {
     for (size_t i = 0; i < doc->n; i++) {
         ini_entry *e = &doc->entries[i];
@@ -373,8 +369,7 @@ int scenario_check_whole(const scenario *s, const ini_doc *doc, const char **lea
         const scenario_region *r = &s->regions[i];
         int line = 0;
         for (size_t j = 0; j < doc->nsec; j++)
-            if (strncmp(doc->sections[j].name, "region.", 7) == 0 &&
-                strcmp(doc->sections[j].name + 7, r->name) == 0)
+            if (strncmp(doc->sections[j].name, "region.", 7) == 0 && strcmp(doc->sections[j].name + 7, r->name) == 0)
                 line = doc->sections[j].line;
         if (r->min_share > r->max_share) {
             /* name the lines of the keys (either may be a default) */
@@ -385,8 +380,11 @@ int scenario_check_whole(const scenario *s, const ini_doc *doc, const char **lea
             snprintf(where, sizeof where, "%s:%d", p, line);
             *lead = omin ? omin : omax ? omax : p;
             return fz_fail(err, FZ_EINPUT, "%s: [region.%s]: min_share = %g exceeds max_share = %g%s%s%s",
-                           omin ? omin : omax ? omax : where, r->name, r->min_share, r->max_share,
-                           omin && omax ? " (max_share: " : "", omin && omax ? omax : "", omin && omax ? ")" : "");
+                           omin   ? omin
+                           : omax ? omax
+                                  : where,
+                           r->name, r->min_share, r->max_share, omin && omax ? " (max_share: " : "",
+                           omin && omax ? omax : "", omin && omax ? ")" : "");
         }
         double people = r->initial_detained + r->arrivals_per_day * s->horizon_days;
         if (people > SCENARIO_MAX_PEOPLE_MEAN)
@@ -413,8 +411,8 @@ int scenario_check_whole(const scenario *s, const ini_doc *doc, const char **lea
                 snprintf(list + used, sizeof list - used, ", ...");
                 break;
             }
-            snprintf(list + used, sizeof list - used, "%s[region.%s] %g at %s", used ? ", " : "",
-                     s->regions[i].name, s->regions[i].min_share, o);
+            snprintf(list + used, sizeof list - used, "%s[region.%s] %g at %s", used ? ", " : "", s->regions[i].name,
+                     s->regions[i].min_share, o);
         }
         *lead = first ? first : p;
         return fz_fail(err, FZ_EINPUT,
@@ -425,8 +423,7 @@ int scenario_check_whole(const scenario *s, const ini_doc *doc, const char **lea
     return 0;
 }
 
-int scenario_load(scenario **out, const char *path, const char *const *sets, size_t nsets,
-                  fz_error *err)
+int scenario_load(scenario **out, const char *path, const char *const *sets, size_t nsets, fz_error *err)
 {
     return scenario_load_named(out, path, sets, NULL, nsets, err);
 }
@@ -492,8 +489,7 @@ int scenario_load_named(scenario **out, const char *path, const char *const *set
         s->regions = grown;
         rc = region_defaults(&s->regions[s->nregions], name + 7, err);
         s->nregions++;
-        if (rc || (rc = apply_section(&s->regions[s->nregions - 1], region_keys, &doc, name,
-                                      s->basedir, err)))
+        if (rc || (rc = apply_section(&s->regions[s->nregions - 1], region_keys, &doc, name, s->basedir, err)))
             goto done;
     }
     if ((rc = apply_section(s, fund_keys, &doc, "fund", s->basedir, err)) ||

@@ -35,7 +35,7 @@ typedef enum scenario_objective { OBJ_RELEASES, OBJ_FREEDOM_DAYS, OBJ_CVAR } sce
 /* Limits past which a scenario is rejected (docs/limits.md). */
 #define SCENARIO_MAX_REGIONS 64
 #define SCENARIO_MAX_REPLICATIONS 100000000L
-#define SCENARIO_MAX_GRID 100000    /* budget_usd / granularity_usd */
+#define SCENARIO_MAX_GRID 100000     /* budget_usd / granularity_usd */
 #define SCENARIO_MAX_PEOPLE_MEAN 1e6 /* expected people per region and replication */
 /* Bytes of a label as check prints it: "label = " and the label fill a
  * scenario line (198); a label that check must quote counts its quotes and
@@ -72,12 +72,11 @@ typedef struct scenario {
     long replications;
     uint64_t seed;
     size_t nregions;
-    scenario_region *regions; /* in file order */
+    scenario_region *regions;       /* in file order */
     struct scenario_source *source; /* private (scenario.c): its entries, for scenario_copy_set */
 } scenario;
 
-int scenario_load(scenario **out, const char *path, const char *const *sets, size_t nsets,
-                  fz_error *err);
+int scenario_load(scenario **out, const char *path, const char *const *sets, size_t nsets, fz_error *err);
 void scenario_free(scenario *s);
 
 /* scenario_load whose messages name override i after origins[i] ("--seed 5":

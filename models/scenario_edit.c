@@ -22,7 +22,8 @@ static int copy_fields(scenario *c, const scenario *s, fz_error *err)
     c->nregions = 0;
     c->source = calloc(1, sizeof *c->source);
     if (!c->source || !(c->path = strdup(s->path)) || !(c->name = strdup(s->name)) ||
-        !(c->basedir = strdup(s->basedir)) || !(c->regions = calloc(s->nregions ? s->nregions : 1, sizeof *c->regions)) ||
+        !(c->basedir = strdup(s->basedir)) ||
+        !(c->regions = calloc(s->nregions ? s->nregions : 1, sizeof *c->regions)) ||
         !(c->source->shared = malloc((3 * s->nregions + 1) * sizeof *c->source->shared)))
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
     for (size_t i = 0; i < s->nregions; i++) {
@@ -55,8 +56,8 @@ int scenario_copy_set(scenario **out, const scenario *s, const char *set, const 
         c->source->doc.path = c->path;
         rc = ini_doc_apply_set(&c->source->doc, set, origin, &e, err);
     }
-    if (!rc && !(rc = scenario_apply_entry(c, e, err)) &&
-        (rc = scenario_check_whole(c, &c->source->doc, &lead, err)) && lead != e->origin)
+    if (!rc && !(rc = scenario_apply_entry(c, e, err)) && (rc = scenario_check_whole(c, &c->source->doc, &lead, err)) &&
+        lead != e->origin)
         fz_error_prefix(err, "%s: ", e->origin); /* caused by the override, found elsewhere */
     if (rc) {
         scenario_free(c);

@@ -32,8 +32,8 @@ static int add_section(ini_doc *doc, const char *name, size_t n, int line, fz_er
 {
     for (size_t i = 0; i < doc->nsec; i++)
         if (strlen(doc->sections[i].name) == n && strncmp(doc->sections[i].name, name, n) == 0)
-            return fz_fail(err, FZ_EINPUT, "%s:%d: section [%.*s] repeats the one on line %d",
-                           doc->path, line, (int)n, name, doc->sections[i].line);
+            return fz_fail(err, FZ_EINPUT, "%s:%d: section [%.*s] repeats the one on line %d", doc->path, line, (int)n,
+                           name, doc->sections[i].line);
     if (doc->nsec == doc->capsec) {
         size_t cap = doc->capsec ? 2 * doc->capsec : 8;
         ini_section *s = realloc(doc->sections, cap * sizeof *s);
@@ -97,8 +97,8 @@ static char *read_line(char *str, int num, void *stream)
         r->nread += len;
     if (len < 0 || r->nread > FZ_INPUT_MAX_SCENARIO) {
         char lim[32];
-        fz_fail(r->err, FZ_EINPUT, "%s:%d: the file is larger than the limit of %s for a scenario file",
-                r->doc->path, r->line, fz_input_size_name(FZ_INPUT_MAX_SCENARIO, lim, sizeof lim));
+        fz_fail(r->err, FZ_EINPUT, "%s:%d: the file is larger than the limit of %s for a scenario file", r->doc->path,
+                r->line, fz_input_size_name(FZ_INPUT_MAX_SCENARIO, lim, sizeof lim));
         r->failed = 1;
         return NULL;
     }
@@ -117,16 +117,15 @@ static char *read_line(char *str, int num, void *stream)
     while (n && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
         s[--n] = '\0';
     if (n > INI_LINE_LIMIT || (int)n + 2 > num) {
-        fz_fail(r->err, FZ_EINPUT, "%s:%d: line too long (%zu characters; the limit is %d)",
-                r->doc->path, r->line, n, INI_LINE_LIMIT);
+        fz_fail(r->err, FZ_EINPUT, "%s:%d: line too long (%zu characters; the limit is %d)", r->doc->path, r->line, n,
+                INI_LINE_LIMIT);
         r->failed = 1;
         return NULL;
     }
     if (s[0] == '[') {
         char *close = strchr(s, ']');
         if (!close || close[1] != '\0' || close == s + 1) {
-            fz_fail(r->err, FZ_EINPUT, "%s:%d: malformed section header: expected [name]",
-                    r->doc->path, r->line);
+            fz_fail(r->err, FZ_EINPUT, "%s:%d: malformed section header: expected [name]", r->doc->path, r->line);
             r->failed = 1;
             return NULL;
         }
@@ -182,15 +181,17 @@ static int on_pair(void *user, const char *section, const char *name, const char
     section = doc->nsec ? doc->sections[doc->nsec - 1].name : "";
     snprintf(origin, sizeof origin, "%s:%d", doc->path, r->line);
     if (!section[0]) {
-        fz_fail(r->err, FZ_EINPUT, "%s: key '%s' outside any section: expected [fund], "
-                "[simulation] or [region.NAME] above it", origin, name);
+        fz_fail(r->err, FZ_EINPUT,
+                "%s: key '%s' outside any section: expected [fund], "
+                "[simulation] or [region.NAME] above it",
+                origin, name);
         r->failed = 1;
         return 0;
     }
     for (size_t i = 0; i < doc->n; i++)
         if (strcmp(doc->entries[i].section, section) == 0 && strcmp(doc->entries[i].key, name) == 0) {
-            fz_fail(r->err, FZ_EINPUT, "%s: key '%s' in [%s] repeats the one on line %d", origin,
-                    name, section, doc->entries[i].line);
+            fz_fail(r->err, FZ_EINPUT, "%s: key '%s' in [%s] repeats the one on line %d", origin, name, section,
+                    doc->entries[i].line);
             r->failed = 1;
             return 0;
         }
@@ -219,8 +220,7 @@ int ini_doc_read(ini_doc *doc, const char *path, fz_error *err)
     if (r.failed)
         rc = err ? err->code : FZ_EINPUT;
     else if (bad > 0)
-        rc = fz_fail(err, FZ_EINPUT, "%s:%d: expected 'key = value', '[section]' or a comment",
-                     path, bad);
+        rc = fz_fail(err, FZ_EINPUT, "%s:%d: expected 'key = value', '[section]' or a comment", path, bad);
     else if (bad < 0)
         rc = fz_fail(err, FZ_ERUNTIME, "%s: cannot read", path);
     else if (ferror(f))
@@ -264,8 +264,8 @@ static ini_entry *find_entry(ini_doc *doc, const char *section, const char *key)
 }
 
 /* "region.NAME.KEY.ARG=value": one argument of a distribution-valued key. */
-static int apply_dist_arg(ini_doc *doc, const char *set, const char *lhs_end, const char *origin,
-                          ini_entry **changed, fz_error *err)
+static int apply_dist_arg(ini_doc *doc, const char *set, const char *lhs_end, const char *origin, ini_entry **changed,
+                          fz_error *err)
 {
     static const char *const defaults[][2] = {
         {"bond_usd", "fixed(1500)"}, {"hearing_delay_days", "fixed(0)"}, {"release_delay_days", "fixed(0)"}};

@@ -109,10 +109,10 @@ typedef struct bb_ctx {
     const int *col_region;
     const long *col_point;
     int ncols;
-    double dp_value;     /* NAN: not known */
+    double dp_value;      /* NAN: not known */
     const long *dp_steps; /* its allocation */
-    double bound;        /* best bound of the open nodes seen; +inf until seen */
-    double bound_at;     /* when it was last computed */
+    double bound;         /* best bound of the open nodes seen; +inf until seen */
+    double bound_at;      /* when it was last computed */
     int stopped_at_dp;
 } bb_ctx;
 

@@ -46,14 +46,14 @@ typedef struct split_problem {
 enum { ALLOC_OPTIMAL = 0, ALLOC_FEASIBLE_TIME_LIMIT = 1 };
 
 typedef struct split_result {
-    long *steps;       /* chosen grid point per region */
-    double value;      /* objective value of the MIP solution */
-    double lp_value;   /* LP relaxation optimum */
-    double budget_dual; /* d(LP value) / d(budget), per USD */
-    int status;         /* ALLOC_OPTIMAL or ALLOC_FEASIBLE_TIME_LIMIT */
+    long *steps;           /* chosen grid point per region */
+    double value;          /* objective value of the MIP solution */
+    double lp_value;       /* LP relaxation optimum */
+    double budget_dual;    /* d(LP value) / d(budget), per USD */
+    int status;            /* ALLOC_OPTIMAL or ALLOC_FEASIBLE_TIME_LIMIT */
     char status_text[160]; /* "optimal", or the time limit with the bound and gap */
-    double bound;       /* proven upper bound on the optimum (= value when optimal) */
-    double gap;         /* bound - value, >= 0 (0 when optimal) */
+    double bound;          /* proven upper bound on the optimum (= value when optimal) */
+    double gap;            /* bound - value, >= 0 (0 when optimal) */
     double seconds;
     int columns, rows; /* size of the model given to GLPK */
 } split_result;

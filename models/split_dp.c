@@ -172,9 +172,9 @@ double split_dp(const split_problem *p, long *steps)
         rest[c] = (c + 1 < C ? rest[c + 1] + p->lo[c + 1] : 0);
     if (rest[0] + p->lo[0] > B || first_level(&lv[0], p, B - rest[0], w.cand))
         goto done;
-    if (C > 2 && (!(w.bval = malloc((size_t)(B + 1) * sizeof *w.bval)) ||
-                  !(w.bfrom = malloc((size_t)(B + 1) * sizeof *w.bfrom)) ||
-                  !(w.bg = malloc((size_t)(B + 1) * sizeof *w.bg))))
+    if (C > 2 &&
+        (!(w.bval = malloc((size_t)(B + 1) * sizeof *w.bval)) ||
+         !(w.bfrom = malloc((size_t)(B + 1) * sizeof *w.bfrom)) || !(w.bg = malloc((size_t)(B + 1) * sizeof *w.bg))))
         goto done;
     for (size_t c = 1; c + 1 < C; c++)
         if (merge_level(&lv[c], &lv[c - 1], p, c, B - rest[c], &w))

@@ -23,8 +23,8 @@ enum { M_FILE, M_DIR, M_FIFO, M_SYMLINK };
 
 typedef struct made {
     int kind;
-    char *name;   /* relative to the row's directory */
-    char *bytes;  /* M_FILE: contents; M_SYMLINK: target */
+    char *name;  /* relative to the row's directory */
+    char *bytes; /* M_FILE: contents; M_SYMLINK: target */
     size_t len;
     int unreadable;
 } made;
@@ -37,7 +37,7 @@ typedef struct row {
     made made[MAX_MADE];
     size_t nmade;
     int status;
-    char *err, *out; /* substrings of stderr and stdout; NULL: not checked */
+    char *err, *out;  /* substrings of stderr and stdout; NULL: not checked */
     int load_refused; /* "scenario_load: refused": the library refuses it too */
 } row;
 
@@ -108,11 +108,11 @@ static int decode(parser *p, const char *s, size_t n, size_t *i, char stop, buf 
         if (*i == n)
             return perr(p, p->line, "a backslash at the end of the line (write \\\\ for one)");
         c = s[(*i)++];
-        const char *lit = c == 'n'                    ? "\n"
-                          : c == 't'                  ? "\t"
-                          : c == 'r'                  ? "\r"
+        const char *lit = c == 'n'                  ? "\n"
+                          : c == 't'                ? "\t"
+                          : c == 'r'                ? "\r"
                           : c && strchr("\\\"}", c) ? &s[*i - 1]
-                                                      : NULL;
+                                                    : NULL;
         if (lit) {
             buf_add(out, lit, 1);
         } else if (c == 'x') {
@@ -232,8 +232,10 @@ static int parse_made(parser *p, row *w, const char *kw, const char *s, size_t n
         j++;
     char *name = strndup(s, j);
     if (!name_ok(name) || !strncmp(name, "out", 3) || !strncmp(name, "results", 7)) {
-        perr(p, p->line, "%s '%s': expected a relative name without '..', not out* or results* (the runner checks "
-                         "that none exists after the run)", kw, name);
+        perr(p, p->line,
+             "%s '%s': expected a relative name without '..', not out* or results* (the runner checks "
+             "that none exists after the run)",
+             kw, name);
         free(name);
         return -1;
     }
@@ -322,8 +324,10 @@ static int finish_row(parser *p, row *w)
     if (!w->nargs)
         return perr(p, w->line, "row '%s' has no run: line", w->id);
     if (w->status && (!w->err || w->out))
-        return perr(p, w->line, "row '%s' expects exit %d: it needs a stderr: line and no stdout: line (stdout must be "
-                                "empty)", w->id, w->status);
+        return perr(p, w->line,
+                    "row '%s' expects exit %d: it needs a stderr: line and no stdout: line (stdout must be "
+                    "empty)",
+                    w->id, w->status);
     if (!w->status && !w->out)
         return perr(p, w->line, "row '%s' expects exit 0: it needs a stdout: line", w->id);
     if (w->load_refused) { /* check FILE [--set VALUE]..., exit 2 */
@@ -331,8 +335,8 @@ static int finish_row(parser *p, row *w)
         for (size_t i = 2; shape && i < w->nargs; i += 2)
             shape = !strcmp(w->args[i], "--set") && i + 1 < w->nargs;
         if (!shape)
-            return perr(p, w->line, "row '%s': scenario_load: refused needs run: check FILE [--set VALUE]... and exit 2",
-                        w->id);
+            return perr(p, w->line,
+                        "row '%s': scenario_load: refused needs run: check FILE [--set VALUE]... and exit 2", w->id);
     }
     for (size_t i = 0; i < p->c->n - 1; i++)
         if (!strcmp(p->c->rows[i].id, w->id))

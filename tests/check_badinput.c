@@ -154,8 +154,8 @@ static void check_scenario_load(const char *dir, const row *w, int r)
     fz_error err;
     memset(&err, 0, sizeof err);
     int rc = scenario_load(&s, cu_path_in(dir, w->args[1]), sets, nsets, &err);
-    ck_assert_msg(rc == FZ_EINPUT && err.code == FZ_EINPUT, "row %d (%s): scenario_load returned %d, err.code %d (%s)", r,
-                  w->id, rc, err.code, err.msg);
+    ck_assert_msg(rc == FZ_EINPUT && err.code == FZ_EINPUT, "row %d (%s): scenario_load returned %d, err.code %d (%s)",
+                  r, w->id, rc, err.code, err.msg);
     ck_assert_msg(s == NULL, "row %d (%s): *out not NULL on failure", r, w->id);
     ck_assert_msg(strstr(err.msg, w->err) != NULL, "row %d (%s): scenario_load's message lacks '%s': %s", r, w->id,
                   w->err, err.msg);

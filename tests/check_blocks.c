@@ -40,7 +40,7 @@ typedef struct call {
 typedef struct recorder {
     call calls[64];
     size_t ncalls;
-    char fail_on; /* 'c' or 'f': fail at that kind of call ... */
+    char fail_on;        /* 'c' or 'f': fail at that kind of call ... */
     uint64_t fail_first; /* ... for this block */
 } recorder;
 
@@ -54,18 +54,18 @@ static int rec_compute(void *ctx, uint64_t first, size_t n, fz_error *err)
 {
     recorder *r = ctx;
     record(r, 'c', first, n, -1);
-    return r->fail_on == 'c' && r->fail_first == first ? fz_fail(err, FZ_ERUNTIME, "compute %llu failed",
-                                                                   (unsigned long long)first)
-                                                       : 0;
+    return r->fail_on == 'c' && r->fail_first == first
+               ? fz_fail(err, FZ_ERUNTIME, "compute %llu failed", (unsigned long long)first)
+               : 0;
 }
 
 static int rec_fold(void *ctx, int owner, uint64_t first, size_t n, fz_error *err)
 {
     recorder *r = ctx;
     record(r, 'f', first, n, owner);
-    return r->fail_on == 'f' && r->fail_first == first ? fz_fail(err, FZ_EINPUT, "fold %llu failed",
-                                                                   (unsigned long long)first)
-                                                       : 0;
+    return r->fail_on == 'f' && r->fail_first == first
+               ? fz_fail(err, FZ_EINPUT, "fold %llu failed", (unsigned long long)first)
+               : 0;
 }
 
 static void rec_progress(void *ctx, size_t done, size_t total)
@@ -77,13 +77,18 @@ static void rec_progress(void *ctx, size_t done, size_t total)
 START_TEST(test_blocks_order)
 {
     recorder r = {.ncalls = 0};
-    par_blocks_def d = {.nreps = 10, .block = 4, .compute = rec_compute, .fold = rec_fold, .ctx = &r,
-                        .progress = rec_progress, .progress_ctx = &r};
+    par_blocks_def d = {.nreps = 10,
+                        .block = 4,
+                        .compute = rec_compute,
+                        .fold = rec_fold,
+                        .ctx = &r,
+                        .progress = rec_progress,
+                        .progress_ctx = &r};
     fz_error err = {0, ""};
     ck_assert_int_eq(par_blocks(&d, &err), 0);
     /* one process: each block computed, folded by rank 0, then progress */
-    const call want[] = {{'c', 0, 4, -1}, {'f', 0, 4, 0}, {'p', 4, 10, -1}, {'c', 4, 4, -1}, {'f', 4, 4, 0},
-                         {'p', 8, 10, -1}, {'c', 8, 2, -1}, {'f', 8, 2, 0}, {'p', 10, 10, -1}};
+    const call want[] = {{'c', 0, 4, -1},  {'f', 0, 4, 0},  {'p', 4, 10, -1}, {'c', 4, 4, -1},  {'f', 4, 4, 0},
+                         {'p', 8, 10, -1}, {'c', 8, 2, -1}, {'f', 8, 2, 0},   {'p', 10, 10, -1}};
     ck_assert_uint_eq(r.ncalls, sizeof want / sizeof *want);
     for (size_t i = 0; i < r.ncalls; i++) {
         ck_assert_msg(r.calls[i].what == want[i].what && r.calls[i].first == want[i].first &&
@@ -112,8 +117,13 @@ START_TEST(test_blocks_errors)
     ck_assert(r.calls[2].what == 'c' && r.calls[2].first == 4);
     /* a failing fold (a block callback's error): its code, no progress for it, nothing after */
     recorder q = {.ncalls = 0, .fail_on = 'f', .fail_first = 0};
-    par_blocks_def e = {.nreps = 10, .block = 4, .compute = rec_compute, .fold = rec_fold, .ctx = &q,
-                        .progress = rec_progress, .progress_ctx = &q};
+    par_blocks_def e = {.nreps = 10,
+                        .block = 4,
+                        .compute = rec_compute,
+                        .fold = rec_fold,
+                        .ctx = &q,
+                        .progress = rec_progress,
+                        .progress_ctx = &q};
     ck_assert_int_eq(par_blocks(&e, &err), FZ_EINPUT);
     ck_assert_str_eq(err.msg, "fold 0 failed");
     ck_assert_uint_eq(q.ncalls, 2);
@@ -149,8 +159,12 @@ START_TEST(test_curves_threads_identical)
     const int threads[] = {1, 2, 3};
     for (int t = 0; t < 3; t++) {
         seen sn = {first_rep, 0};
-        curve_options co = {.stream = RNG_STREAM_OPTIMIZE, .first_rep = first_rep, .nreps = nreps,
-                            .threads = threads[t], .on_block = seen_block, .block_ctx = &sn};
+        curve_options co = {.stream = RNG_STREAM_OPTIMIZE,
+                            .first_rep = first_rep,
+                            .nreps = nreps,
+                            .threads = threads[t],
+                            .on_block = seen_block,
+                            .block_ctx = &sn};
         fz_error err = {0, ""};
         ck_assert_msg(curve_compute(&cs[t], s, &co, &err) == 0, "curve_compute: %s", err.msg);
         ck_assert_uint_eq(sn.next, first_rep + nreps);

@@ -61,13 +61,13 @@ static int only_estimates(const char *err)
 
 /* Runs fianza (gnuplot on PATH), which must succeed with nothing on stderr
  * but run-time estimates. */
-#define RUN_OK(...)                                                                                                \
-    do {                                                                                                           \
-        run_result r_;                                                                                             \
-        int rc_ = cu_run_v(&r_, NULL, 60, (const char *const[]){__VA_ARGS__, NULL});                              \
-        ck_assert_msg(rc_ == 0, "exit %d:\n%s", rc_, r_.err);                                                     \
-        ck_assert_msg(only_estimates(r_.err), "stderr not empty:\n%s", r_.err);                                  \
-        cu_run_free(&r_);                                                                                          \
+#define RUN_OK(...)                                                                  \
+    do {                                                                             \
+        run_result r_;                                                               \
+        int rc_ = cu_run_v(&r_, NULL, 60, (const char *const[]){__VA_ARGS__, NULL}); \
+        ck_assert_msg(rc_ == 0, "exit %d:\n%s", rc_, r_.err);                        \
+        ck_assert_msg(only_estimates(r_.err), "stderr not empty:\n%s", r_.err);      \
+        cu_run_free(&r_);                                                            \
     } while (0)
 
 typedef struct chart {
@@ -76,8 +76,7 @@ typedef struct chart {
 } chart;
 
 static const chart C_HIST = {"releases_hist", {"releases_hist.csv"}}, C_REGIONS = {"regions", {"regions.csv"}},
-                   C_DETENTION = {"detention", {"detention.csv"}},
-                   C_CURVES = {"curves", {"curves.csv", "chosen.csv"}},
+                   C_DETENTION = {"detention", {"detention.csv"}}, C_CURVES = {"curves", {"curves.csv", "chosen.csv"}},
                    C_ALLOCATIONS = {"allocations", {"allocations.csv"}}, C_COMPARE = {"compare", {"compare.csv"}},
                    C_SWEEP = {"sweep", {"sweep.csv"}}, C_TORNADO = {"tornado", {"tornado.csv"}};
 
@@ -404,8 +403,8 @@ START_TEST(test_label_quoting)
     const char *bad = cu_path_in(dir, "bad");
     run_result r;
     int rc = CU_RUN(&r, "optimize", "--set", "region.kansas_city.label=two\nlines", "-o", bad, ini);
-    ck_assert_msg(rc == 2 && strstr(r.err, "--set region.kansas_city.label") && strstr(r.err, "control"),
-                  "exit %d: %s", rc, r.err);
+    ck_assert_msg(rc == 2 && strstr(r.err, "--set region.kansas_city.label") && strstr(r.err, "control"), "exit %d: %s",
+                  rc, r.err);
     ck_assert_int_eq(cu_count_prefixed(dir, "bad"), 0);
     cu_run_free(&r);
 }
@@ -520,8 +519,8 @@ START_TEST(test_compare_self)
     const char *dir = cu_test_dir("compare_self");
     const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out");
     /* the same allocation three times, spelled two ways */
-    RUN_OK("compare", "--allocation", ALLOC, "--allocation", ALLOC, "--allocation",
-           "kansas_city=100000,chicago=200000", "--no-plots", "-o", out, two);
+    RUN_OK("compare", "--allocation", ALLOC, "--allocation", ALLOC, "--allocation", "kansas_city=100000,chicago=200000",
+           "--no-plots", "-o", out, two);
     json_t *s = cu_load_json(cu_path_in(out, "summary.json"));
     json_t *vs = cu_json_at(s, "variants");
     ck_assert(json_is_array(vs));

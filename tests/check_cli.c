@@ -40,14 +40,31 @@ START_TEST(test_check_defaults)
     run_result r;
     ck_assert_int_eq(CU_RUN(&r, "check", ini), 0);
     ck_assert_uint_eq(r.nerr, 0);
-    const char *want[] = {
-        "[fund]\n", "\nbudget_usd = 300000\n", "\nhorizon_days = 90\n", "\ngranularity_usd = 500\n",
-        "\npolicy = cheapest_first\n", "\nobjective = releases\n", "\ncvar_alpha = 0.1\n",
-        "\ntarget_releases = 0\n", "[simulation]\n", "\nreplications = 10000\n", "\nseed = 1\n",
-        "[region.solo]\n", "\nlabel = solo\n", "\ninitial_detained = 0\n", "\narrivals_per_day = 0\n",
-        "\nbond_grant_prob = 1\n", "\nbond_usd = fixed(1500)\n", "\nmax_bond_paid_usd = unlimited\n",
-        "\ncase_cost_usd = 0\n", "\nhearing_delay_days = fixed(0)\n", "\nrelease_delay_days = fixed(0)\n",
-        "\nremoval_hazard_per_day = 0\n", "\nfamily_pays_prob = 0\n", "\nmin_share = 0\n", "\nmax_share = 1\n"};
+    const char *want[] = {"[fund]\n",
+                          "\nbudget_usd = 300000\n",
+                          "\nhorizon_days = 90\n",
+                          "\ngranularity_usd = 500\n",
+                          "\npolicy = cheapest_first\n",
+                          "\nobjective = releases\n",
+                          "\ncvar_alpha = 0.1\n",
+                          "\ntarget_releases = 0\n",
+                          "[simulation]\n",
+                          "\nreplications = 10000\n",
+                          "\nseed = 1\n",
+                          "[region.solo]\n",
+                          "\nlabel = solo\n",
+                          "\ninitial_detained = 0\n",
+                          "\narrivals_per_day = 0\n",
+                          "\nbond_grant_prob = 1\n",
+                          "\nbond_usd = fixed(1500)\n",
+                          "\nmax_bond_paid_usd = unlimited\n",
+                          "\ncase_cost_usd = 0\n",
+                          "\nhearing_delay_days = fixed(0)\n",
+                          "\nrelease_delay_days = fixed(0)\n",
+                          "\nremoval_hazard_per_day = 0\n",
+                          "\nfamily_pays_prob = 0\n",
+                          "\nmin_share = 0\n",
+                          "\nmax_share = 1\n"};
     for (size_t i = 0; i < sizeof want / sizeof *want; i++)
         ck_assert_msg(strstr(r.out, want[i]) != NULL, "check output lacks '%s':\n%s", want[i], r.out);
 
@@ -228,7 +245,7 @@ START_TEST(test_simulate_outputs)
 
     /* Running again replaces the directory whole; regions left out get 0. */
     ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--allocation", "kansas_city=250000", "--replications", "150",
-                         "-o", out, two),
+                            "-o", out, two),
                      0);
     ck_assert_uint_eq(r.nout, 0); /* --quiet */
     cu_run_free(&r);
@@ -274,15 +291,15 @@ START_TEST(test_threads_identical)
     run_result r;
     /* 2500 replications: three evaluation blocks */
     ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--allocation", ALLOC, "--replications", "2500", "--threads",
-                         "1", "-o", o1, two),
+                            "1", "-o", o1, two),
                      0);
     cu_run_free(&r);
     ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--allocation", ALLOC, "--replications", "2500", "--threads",
-                         "2", "-o", o2, two),
+                            "2", "-o", o2, two),
                      0);
     cu_run_free(&r);
     ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--threads", "3", "--allocation", ALLOC, "--replications",
-                         "2500", "-o", o3, two),
+                            "2500", "-o", o3, two),
                      0);
     cu_run_free(&r);
     const char *files[] = {"summary.json", "replications.csv", "allocation.csv"};
@@ -373,11 +390,10 @@ START_TEST(test_unwritable_outdir)
     const char *dir = cu_test_dir("unwritable");
     const char *ini = cu_path_in(dir, "huge.ini");
     cu_write_file(ini, "[simulation]\nreplications = 10000000\n[region.big]\ninitial_detained = 100000\n"
-                    "bond_usd = uniform(min=1500, max=3000)\n");
+                       "bond_usd = uniform(min=1500, max=3000)\n");
     const char *file = cu_path_in(dir, "plainfile");
     cu_write_file(file, "not a directory\n");
-    const char *targets[] = {"/proc/fianza_results", "/proc/self/nope/results", cu_path_in(dir, "plainfile/sub"),
-                             file};
+    const char *targets[] = {"/proc/fianza_results", "/proc/self/nope/results", cu_path_in(dir, "plainfile/sub"), file};
     for (size_t i = 0; i < sizeof targets / sizeof *targets; i++) {
         run_result r;
         int rc = CU_RUN_IN(&r, dir, 20, "simulate", "--allocation", "big=300000", "-o", targets[i], ini);
@@ -403,17 +419,17 @@ START_TEST(test_seed)
     const char *two = cu_two_ini(dir, 200);
     const char *a = cu_path_in(dir, "a"), *b = cu_path_in(dir, "b"), *c = cu_path_in(dir, "c");
     run_result r;
-    ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--seed", "11", "--allocation", ALLOC, "--replications", "400",
-                         "-o", a, two),
-                     0);
+    ck_assert_int_eq(
+        CU_RUN(&r, "simulate", "--quiet", "--seed", "11", "--allocation", ALLOC, "--replications", "400", "-o", a, two),
+        0);
     cu_run_free(&r);
-    ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--seed", "11", "--allocation", ALLOC, "--replications", "400",
-                         "-o", b, two),
-                     0);
+    ck_assert_int_eq(
+        CU_RUN(&r, "simulate", "--quiet", "--seed", "11", "--allocation", ALLOC, "--replications", "400", "-o", b, two),
+        0);
     cu_run_free(&r);
-    ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--seed", "12", "--allocation", ALLOC, "--replications", "400",
-                         "-o", c, two),
-                     0);
+    ck_assert_int_eq(
+        CU_RUN(&r, "simulate", "--quiet", "--seed", "12", "--allocation", ALLOC, "--replications", "400", "-o", c, two),
+        0);
     cu_run_free(&r);
     assert_same_file(cu_path_in(a, "summary.json"), cu_path_in(b, "summary.json"));
     assert_same_file(cu_path_in(a, "replications.csv"), cu_path_in(b, "replications.csv"));
@@ -433,7 +449,7 @@ START_TEST(test_seed)
     /* --seed is the scenario's [simulation] seed: the same as --set */
     const char *d = cu_path_in(dir, "d");
     ck_assert_int_eq(CU_RUN(&r, "simulate", "--quiet", "--set", "simulation.seed=11", "--allocation", ALLOC,
-                         "--replications", "400", "-o", d, two),
+                            "--replications", "400", "-o", d, two),
                      0);
     cu_run_free(&r);
     assert_same_file(cu_path_in(a, "summary.json"), cu_path_in(d, "summary.json"));
@@ -451,7 +467,7 @@ START_TEST(test_json_stdout)
         const char *out = cu_path_in(dir, i ? "loud" : "quiet");
         run_result r;
         ck_assert_int_eq(CU_RUN(&r, "simulate", flags[i][0], flags[i][1], "--allocation", ALLOC, "--replications",
-                             "200", "-o", out, two),
+                                "200", "-o", out, two),
                          0);
         json_error_t je;
         json_t *doc = json_loadb(r.out, r.nout, 0, &je);
@@ -470,8 +486,7 @@ END_TEST
 START_TEST(test_help)
 {
     const char *dir = cu_test_dir("help");
-    const char *const ok[][3] = {{"--help"}, {"-h"}, {"simulate", "--help"}, {"check", "--help"},
-                                 {"simulate", "-h"}};
+    const char *const ok[][3] = {{"--help"}, {"-h"}, {"simulate", "--help"}, {"check", "--help"}, {"simulate", "-h"}};
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         run_result r;
         ck_assert_msg(cu_run_v(&r, dir, 30, ok[i]) == 0, "%s %s: exit %d", ok[i][0], ok[i][1] ? ok[i][1] : "",

@@ -203,7 +203,8 @@ START_TEST(test_sweep_point_beats_seed)
     const char *a = cu_path_in(dir, "a"), *b = cu_path_in(dir, "b");
     run_result r;
     ck_assert_msg(CU_RUN(&r, "sweep", "--param", "simulation.seed=1:2:1", "--seed", "5", "--no-plots", "--quiet", "-o",
-                         a, two) == 0, "%s", r.err);
+                         a, two) == 0,
+                  "%s", r.err);
     cu_run_free(&r);
     ck_assert_msg(CU_RUN(&r, "sweep", "--param", "simulation.seed=1:2:1", "--no-plots", "--quiet", "-o", b, two) == 0,
                   "%s", r.err);
@@ -244,12 +245,9 @@ START_TEST(test_pair_every_command)
     const char *csv = FZ_TEST_DIR "/data/amounts.csv";
     static const char *const A = "chicago=200000,kansas_city=100000", *const B = "chicago=100000";
     const char *const runs[][8] = {
-        {"simulate", "--allocation", A, two},
-        {"compare", "--allocation", A, "--allocation", B, two},
-        {"optimize", "--gap-batches", "2", two},
-        {"sweep", "--budget", "100000:200000:100000", two},
-        {"sweep", "--tornado", "10", two},
-        {"fit", "--column", "amount", csv},
+        {"simulate", "--allocation", A, two},    {"compare", "--allocation", A, "--allocation", B, two},
+        {"optimize", "--gap-batches", "2", two}, {"sweep", "--budget", "100000:200000:100000", two},
+        {"sweep", "--tornado", "10", two},       {"fit", "--column", "amount", csv},
     };
     for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
         char name[16];

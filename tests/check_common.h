@@ -26,7 +26,7 @@ static inline int fz_check_run(Suite *suite)
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-#define FZ_CHECK_MAIN(module)                                                                      \
+#define FZ_CHECK_MAIN(module) \
     int main(void) { return fz_check_run(make_##module##_suite()); }
 
 /* Directory of the source tree's tests/ (data files) and the built binary. */

@@ -63,7 +63,9 @@ static void assert_null(json_t *doc, const char *path)
 {
     json_t *v = jat(doc, path);
     ck_assert_msg(json_is_null(v), "%s: expected null, found a %s", path,
-                  json_is_array(v) ? "list" : json_is_number(v) ? "number" : "non-null value");
+                  json_is_array(v)    ? "list"
+                  : json_is_number(v) ? "number"
+                                      : "non-null value");
 }
 
 /* An interval [lo, hi] with lo < hi. */
@@ -82,7 +84,8 @@ static void assert_no_zero_width(json_t *v, const char *where)
     if (json_is_object(v)) {
         const char *k;
         json_t *x;
-        json_object_foreach(v, k, x) {
+        json_object_foreach(v, k, x)
+        {
             if (strstr(k, "ci95") && json_is_array(x) && json_array_size(x) == 2)
                 ck_assert_msg(json_number_value(json_array_get(x, 0)) != json_number_value(json_array_get(x, 1)),
                               "%s: %s is a zero-width interval", where, k);
@@ -333,7 +336,8 @@ static int run_bad_stdout(char **err, int kind, const char *cwd, const char *con
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-#define RUN_BAD_STDOUT(err, kind, cwd, ...) run_bad_stdout((err), (kind), (cwd), (const char *const[]){__VA_ARGS__, NULL})
+#define RUN_BAD_STDOUT(err, kind, cwd, ...) \
+    run_bad_stdout((err), (kind), (cwd), (const char *const[]){__VA_ARGS__, NULL})
 
 START_TEST(test_check_stdout_full)
 {
@@ -382,8 +386,8 @@ START_TEST(test_simulate_stdout_full)
     const char *outs[] = {"json", "table", "both"};
     for (size_t i = 0; i < 3; i++) {
         char *err;
-        ck_assert_int_eq(RUN_BAD_STDOUT(&err, OUT_FULL, dir, "simulate", modes[i][0], modes[i][1], "--allocation", ALLOC,
-                                        "-o", outs[i], "two.ini"),
+        ck_assert_int_eq(RUN_BAD_STDOUT(&err, OUT_FULL, dir, "simulate", modes[i][0], modes[i][1], "--allocation",
+                                        ALLOC, "-o", outs[i], "two.ini"),
                          1);
         ck_assert_msg(strstr(err, "fianza: cannot write to standard output: No space left on device (the results "
                                   "directory was written completely before that)"),
@@ -437,7 +441,8 @@ START_TEST(test_refusals)
         {{"fit", "d.csv", "--column", "bond_usd", "--seed", "1", "-o", "out"}, "--seed does not apply to fianza fit"},
         {{"fit", "d.csv", "--column", "bond_usd", "--replications", "5", "-o", "out"},
          "--replications does not apply to fianza fit"},
-        {{"fit", "d.csv", "--column", "bond_usd", "--threads", "2", "-o", "out"}, "--threads does not apply to fianza fit"},
+        {{"fit", "d.csv", "--column", "bond_usd", "--threads", "2", "-o", "out"},
+         "--threads does not apply to fianza fit"},
         {{"fit", "d.csv", "--column", "bond_usd", "--set", "fund.budget_usd=5", "-o", "out"},
          "--set does not apply to fianza fit"},
         {{"simulate", "--allocation", ALLOC, "--policy", "first_come", "-o", "out", "two.ini"},

@@ -37,14 +37,14 @@ static const char *write_tmp(const char *text, size_t len)
 START_TEST(test_messy_file)
 {
     static const char text[] = "\xEF\xBB\xBF"
-                               "court,\"bond usd\",note\r\n"        /* 1 */
-                               "\"Chicago, IL\",1500,a\r\n"         /* 2 */
+                               "court,\"bond usd\",note\r\n"               /* 1 */
+                               "\"Chicago, IL\",1500,a\r\n"                /* 2 */
                                "KC,\"$12,500\",\"he said \"\"no\"\"\"\r\n" /* 3 */
-                               "\"multi\r\nline\",\"1,500.00\",\r\n" /* 4-5 */
-                               "x,,\r\n"                             /* 6: empty */
-                               "y\r\n"                               /* 7: short row */
-                               "\r\n"                                /* 8: blank, skipped */
-                               "z, 2.5e3 ,\"q\nr\"\r\n";             /* 9-10: the value ends on 9 */
+                               "\"multi\r\nline\",\"1,500.00\",\r\n"       /* 4-5 */
+                               "x,,\r\n"                                   /* 6: empty */
+                               "y\r\n"                                     /* 7: short row */
+                               "\r\n"                                      /* 8: blank, skipped */
+                               "z, 2.5e3 ,\"q\nr\"\r\n";                   /* 9-10: the value ends on 9 */
     const char *p = write_tmp(text, sizeof text - 1);
     csvcol c;
     fz_error err = {0, ""};
@@ -123,11 +123,12 @@ START_TEST(test_parse_number)
         int ok;
         double v;
     } c[] = {
-        {"1500", 1, 1500},       {" 1500 ", 1, 1500},     {"$1,500", 1, 1500},      {"1,500.50", 1, 1500.5},
-        {"-$1,500", 1, -1500},   {"12,345,678", 1, 12345678}, {"2.5e3", 1, 2500},  {".5", 1, 0.5},
-        {"1,50", 0, 0},          {"1,5000", 0, 0},        {",500", 0, 0},           {"$", 0, 0},
-        {"abc", 0, 0},           {"nan", 0, 0},           {"inf", 0, 0},            {"12 3", 0, 0},
-        {"1e999", 0, 0},         {"", 0, 0},
+        {"1500", 1, 1500},       {" 1500 ", 1, 1500},   {"$1,500", 1, 1500},
+        {"1,500.50", 1, 1500.5}, {"-$1,500", 1, -1500}, {"12,345,678", 1, 12345678},
+        {"2.5e3", 1, 2500},      {".5", 1, 0.5},        {"1,50", 0, 0},
+        {"1,5000", 0, 0},        {",500", 0, 0},        {"$", 0, 0},
+        {"abc", 0, 0},           {"nan", 0, 0},         {"inf", 0, 0},
+        {"12 3", 0, 0},          {"1e999", 0, 0},       {"", 0, 0},
     };
     for (size_t i = 0; i < NELEM(c); i++) {
         double v = NAN;

@@ -58,22 +58,19 @@ static const struct {
     {" lognormal ( median = 1500 , sigma = 0.5 , min = 1500 , max = 50000 ) ",
      "lognormal(median=1500, sigma=0.5, min=1500, max=50000)", DIST_LOGNORMAL},
     {"lognormal(mean=2000, sd=1000)", "lognormal(mean=2000, sd=1000)", DIST_LOGNORMAL},
-    {"lognormal(sd=1000, mean=2000, max=1500)", "lognormal(mean=2000, sd=1000, max=1500)",
-     DIST_LOGNORMAL},
+    {"lognormal(sd=1000, mean=2000, max=1500)", "lognormal(mean=2000, sd=1000, max=1500)", DIST_LOGNORMAL},
     {"gamma(shape=4, scale=3.5)", "gamma(shape=4, scale=3.5)", DIST_GAMMA},
     {"gamma(mean=14, sd=7)", "gamma(mean=14, sd=7)", DIST_GAMMA},
     {"gamma(shape=2, scale=1, min=10)", "gamma(shape=2, scale=1, min=10)", DIST_GAMMA},
     {"gamma(mean=14, sd=7, min=3, max=30)", "gamma(mean=14, sd=7, min=3, max=30)", DIST_GAMMA},
     {"weibull(shape=1.5, scale=20)", "weibull(shape=1.5, scale=20)", DIST_WEIBULL},
-    {"weibull(scale=20, shape=1.5, min=10, max=40)", "weibull(shape=1.5, scale=20, min=10, max=40)",
-     DIST_WEIBULL},
+    {"weibull(scale=20, shape=1.5, min=10, max=40)", "weibull(shape=1.5, scale=20, min=10, max=40)", DIST_WEIBULL},
     {"exponential(mean=7)", "exponential(mean=7)", DIST_EXPONENTIAL},
     {"exponential(mean=7, min=2, max=9)", "exponential(mean=7, min=2, max=9)", DIST_EXPONENTIAL},
     {"exponential(max=9, mean=0.125)", "exponential(mean=0.125, max=9)", DIST_EXPONENTIAL},
-    {"empirical(file=amounts.csv, column=amount)", "empirical(file=amounts.csv, column=amount)",
+    {"empirical(file=amounts.csv, column=amount)", "empirical(file=amounts.csv, column=amount)", DIST_EMPIRICAL},
+    {"empirical(column=\"days\", file='amounts.csv', max=30)", "empirical(file=amounts.csv, column=days, max=30)",
      DIST_EMPIRICAL},
-    {"empirical(column=\"days\", file='amounts.csv', max=30)",
-     "empirical(file=amounts.csv, column=days, max=30)", DIST_EMPIRICAL},
     {"mixture(1: fixed(1); 3: fixed(2))", "mixture(0.25: fixed(1); 0.75: fixed(2))", DIST_MIXTURE},
     {"mixture(1: fixed(1); 1: fixed(2); 1: fixed(3))",
      "mixture(0.333333333333333: fixed(1); 0.333333333333333: fixed(2); 0.333333333333333: "
@@ -146,8 +143,7 @@ END_TEST
 
 START_TEST(test_fixed_forms)
 {
-    static const char *const texts[] = {"fixed(1500)", "fixed(value=1500)", "fixed(value = 1500.0)",
-                                        "fixed(1.5e3)"};
+    static const char *const texts[] = {"fixed(1500)", "fixed(value=1500)", "fixed(value = 1500.0)", "fixed(1.5e3)"};
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     for (size_t i = 0; i < NELEM(texts); i++) {
         dist *d = parse_ok(texts[i]);
@@ -316,14 +312,13 @@ START_TEST(test_errors)
     dist *d = (dist *)&d; /* must be reset to NULL */
     fz_error err = {0};
     int rc = dist_parse(&d, text, DATA_DIR, &err);
-    ck_assert_msg(rc == FZ_EINPUT, "dist_parse(\"%s\") returned %d (%s), expected FZ_EINPUT", text,
-                  rc, rc ? err.msg : "accepted");
+    ck_assert_msg(rc == FZ_EINPUT, "dist_parse(\"%s\") returned %d (%s), expected FZ_EINPUT", text, rc,
+                  rc ? err.msg : "accepted");
     ck_assert_int_eq(err.code, FZ_EINPUT);
     ck_assert_ptr_null(d);
     ck_assert_msg(err.msg[0] != '\0', "empty message for \"%s\"", text);
-    ck_assert_msg(strstr(err.msg, error_cases[_i].needle) != NULL,
-                  "message for \"%s\" does not mention '%s': %s", text, error_cases[_i].needle,
-                  err.msg);
+    ck_assert_msg(strstr(err.msg, error_cases[_i].needle) != NULL, "message for \"%s\" does not mention '%s': %s", text,
+                  error_cases[_i].needle, err.msg);
 }
 END_TEST
 
@@ -468,8 +463,8 @@ START_TEST(test_truncated_cdf)
     ck_assert(isfinite(lo) || isfinite(hi));
     ck_assert_double_lt(lo, hi);
     if (isfinite(lo)) {
-        ck_assert_msg(fabs(dist_cdf(d, lo)) <= 1e-12 || dist_get_family(d) == DIST_EMPIRICAL,
-                      "%s: cdf(lo = %g) = %g", text, lo, dist_cdf(d, lo));
+        ck_assert_msg(fabs(dist_cdf(d, lo)) <= 1e-12 || dist_get_family(d) == DIST_EMPIRICAL, "%s: cdf(lo = %g) = %g",
+                      text, lo, dist_cdf(d, lo));
         ck_assert_double_eq(dist_cdf(d, lo - 1e-9 * fmax(1, fabs(lo))), 0);
     }
     ck_assert_double_eq(dist_cdf(d, -INFINITY), 0);
@@ -486,8 +481,7 @@ START_TEST(test_truncated_cdf)
     for (int i = 0; i <= n; i++) {
         double x = bottom + (top - bottom) * i / n;
         double c = dist_cdf(d, x);
-        ck_assert_msg(c >= prev && c <= 1 + 1e-12, "%s: cdf(%.17g) = %.17g after %.17g", text, x, c,
-                      prev);
+        ck_assert_msg(c >= prev && c <= 1 + 1e-12, "%s: cdf(%.17g) = %.17g after %.17g", text, x, c, prev);
         if (i == 0 && !isfinite(lo))
             ck_assert_double_eq_tol(c, 0, 1e-6);
         prev = c;
@@ -528,11 +522,16 @@ END_TEST
  * draw of a continuous family sits exactly on lo or hi, and the draws centre
  * on dist_mean.  (check_dist_moments tests these distributions in depth.) */
 static const char *const inversion_cases[] = {
-    "normal(mean=0, sd=1, min=4)",         "normal(mean=100, sd=10, min=95, max=96)",
-    "lognormal(median=1500, sigma=0.5, min=5000)", "lognormal(median=1500, sigma=0.5, max=500)",
-    "gamma(shape=2, scale=1, min=10)",     "gamma(shape=3, scale=2, max=1)",
-    "gamma(shape=0.1, scale=1, max=1e-8)", "gamma(shape=0.05, scale=2, max=1e-30)",
-    "weibull(shape=0.7, scale=5, min=20)", "exponential(mean=7, max=1)",
+    "normal(mean=0, sd=1, min=4)",
+    "normal(mean=100, sd=10, min=95, max=96)",
+    "lognormal(median=1500, sigma=0.5, min=5000)",
+    "lognormal(median=1500, sigma=0.5, max=500)",
+    "gamma(shape=2, scale=1, min=10)",
+    "gamma(shape=3, scale=2, max=1)",
+    "gamma(shape=0.1, scale=1, max=1e-8)",
+    "gamma(shape=0.05, scale=2, max=1e-30)",
+    "weibull(shape=0.7, scale=5, min=20)",
+    "exponential(mean=7, max=1)",
 };
 
 START_TEST(test_inversion_tails)
@@ -555,8 +554,7 @@ START_TEST(test_inversion_tails)
     gsl_rng_free(r);
     ck_assert_msg(outside == 0, "%s: %d draws outside [%g, %g]", text, outside, lo, hi);
     ck_assert_msg(at_bound == 0, "%s: %d of %d draws exactly on a bound", text, at_bound, n);
-    ck_assert_msg(fabs(sum / n - m) <= 5 * sqrt(v / n), "%s: sample mean %g, dist_mean %g", text,
-                  sum / n, m);
+    ck_assert_msg(fabs(sum / n - m) <= 5 * sqrt(v / n), "%s: sample mean %g, dist_mean %g", text, sum / n, m);
     dist_free(d);
 }
 END_TEST

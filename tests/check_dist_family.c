@@ -66,9 +66,9 @@ typedef struct fam_case {
 } fam_case;
 
 static const fam_case cases[] = {
-    {DIST_LOGNORMAL, {7.3, 0.6}},  {DIST_LOGNORMAL, {0, 1.5}},  {DIST_GAMMA, {4, 3.5}},
-    {DIST_GAMMA, {0.5, 10}},       {DIST_WEIBULL, {1.5, 20}},   {DIST_WEIBULL, {0.7, 3}},
-    {DIST_EXPONENTIAL, {7, 0}},    {DIST_NORMAL, {10, 3}},      {DIST_NORMAL, {-2, 0.5}},
+    {DIST_LOGNORMAL, {7.3, 0.6}}, {DIST_LOGNORMAL, {0, 1.5}}, {DIST_GAMMA, {4, 3.5}},
+    {DIST_GAMMA, {0.5, 10}},      {DIST_WEIBULL, {1.5, 20}},  {DIST_WEIBULL, {0.7, 3}},
+    {DIST_EXPONENTIAL, {7, 0}},   {DIST_NORMAL, {10, 3}},     {DIST_NORMAL, {-2, 0.5}},
 };
 enum { NCASES = sizeof cases / sizeof *cases };
 

@@ -80,11 +80,26 @@ typedef struct mcase {
 #define LO(x) .has_lo = 1, .lo = (x)
 #define HI(x) .has_hi = 1, .hi = (x)
 /* A component: family and parameters a, b; DT and EMPT add LO() and/or HI(). */
-#define D(f, A, B) {.fam = (f), .a = (A), .b = (B)}
-#define DT(f, A, B, ...) {.fam = (f), .a = (A), .b = (B), __VA_ARGS__}
-#define EMP(col) {.fam = R_EMPIRICAL, .column = (col)}
-#define EMPT(col, ...) {.fam = R_EMPIRICAL, .column = (col), __VA_ARGS__}
-#define ONE(text, comp) {(text), 0, {0}, {comp}}
+#define D(f, A, B)                     \
+    {                                  \
+        .fam = (f), .a = (A), .b = (B) \
+    }
+#define DT(f, A, B, ...)                            \
+    {                                               \
+        .fam = (f), .a = (A), .b = (B), __VA_ARGS__ \
+    }
+#define EMP(col)                            \
+    {                                       \
+        .fam = R_EMPIRICAL, .column = (col) \
+    }
+#define EMPT(col, ...)                                   \
+    {                                                    \
+        .fam = R_EMPIRICAL, .column = (col), __VA_ARGS__ \
+    }
+#define ONE(text, comp)          \
+    {                            \
+        (text), 0, {0}, { comp } \
+    }
 
 static const mcase cases[] = {
     /* untruncated, every family and form */
@@ -111,8 +126,7 @@ static const mcase cases[] = {
     ONE("normal(mean=100, sd=10, min=95, max=96)", DT(R_NORMAL, 100, 10, LO(95), HI(96))),
     /* truncated lognormal */
     ONE("lognormal(median=1500, sigma=0.5, min=1500)", DT(R_LOGNORMAL, 1500, 0.5, LO(1500))),
-    ONE("lognormal(median=1500, sigma=0.5, min=1500, max=50000)",
-        DT(R_LOGNORMAL, 1500, 0.5, LO(1500), HI(50000))),
+    ONE("lognormal(median=1500, sigma=0.5, min=1500, max=50000)", DT(R_LOGNORMAL, 1500, 0.5, LO(1500), HI(50000))),
     ONE("lognormal(median=1500, sigma=0.5, min=5000)", DT(R_LOGNORMAL, 1500, 0.5, LO(5000))),
     ONE("lognormal(median=1500, sigma=0.5, max=500)", DT(R_LOGNORMAL, 1500, 0.5, HI(500))),
     ONE("lognormal(mean=2000, sd=1000, max=1500)", DT(R_LOGNORMAL_MS, 2000, 1000, HI(1500))),
@@ -131,8 +145,7 @@ static const mcase cases[] = {
     ONE("exponential(mean=7, max=1)", DT(R_EXPONENTIAL, 7, 0, HI(1))),
     ONE("exponential(mean=2, min=30)", DT(R_EXPONENTIAL, 2, 0, LO(30))),
     /* truncated empirical */
-    ONE("empirical(file=amounts.csv, column=amount, min=1000, max=5000)",
-        EMPT("amount", LO(1000), HI(5000))),
+    ONE("empirical(file=amounts.csv, column=amount, min=1000, max=5000)", EMPT("amount", LO(1000), HI(5000))),
     /* mixtures: a point mass with a truncated tail, truncated parts, empirical */
     {"mixture(0.7: fixed(0); 0.3: exponential(mean=5, max=30))",
      2,
@@ -142,8 +155,7 @@ static const mcase cases[] = {
      "2: uniform(min=500, max=1000))",
      3,
      {1, 1, 2},
-     {DT(R_LOGNORMAL, 1500, 0.5, LO(1500)), DT(R_NORMAL, 800, 200, LO(0)),
-      D(R_UNIFORM, 500, 1000)}},
+     {DT(R_LOGNORMAL, 1500, 0.5, LO(1500)), DT(R_NORMAL, 800, 200, LO(0)), D(R_UNIFORM, 500, 1000)}},
     {"mixture(3: gamma(mean=14, sd=7); 1: empirical(file=amounts.csv, column=days))",
      2,
      {3, 1},
@@ -220,8 +232,7 @@ static double zpow_phi(double z, int k) { return isinf(z) ? 0 : pow(z, k) * std_
 /* Phi(b) - Phi(a), on the upper side when both are in the upper tail. */
 static double norm_mass(double a, double b)
 {
-    return a > 0 ? gsl_cdf_ugaussian_Q(a) - gsl_cdf_ugaussian_Q(b)
-                 : gsl_cdf_ugaussian_P(b) - gsl_cdf_ugaussian_P(a);
+    return a > 0 ? gsl_cdf_ugaussian_Q(a) - gsl_cdf_ugaussian_Q(b) : gsl_cdf_ugaussian_P(b) - gsl_cdf_ugaussian_P(a);
 }
 
 /* Returns 1 and fills *o when the component has a closed form. */
@@ -357,16 +368,14 @@ static double integrand_subst(double u, void *vp)
  * above.  Returns 0, or a GSL status. */
 static int integrate(qpar *q, double lo, double hi, double epsabs, double *out)
 {
-    double pts[4] = {lo, fmin(fmax(quantile(q, 1e-6), lo), hi),
-                     fmin(fmax(quantile(q, 1 - 1e-6), lo), hi), hi};
+    double pts[4] = {lo, fmin(fmax(quantile(q, 1e-6), lo), hi), fmin(fmax(quantile(q, 1 - 1e-6), lo), hi), hi};
     const double eps = 1e-11;
     gsl_integration_workspace *w = gsl_integration_workspace_alloc(2000);
     gsl_function f = {integrand, q}, g = {integrand_subst, q};
     double total = 0, v, e;
     int status = 0, first = 0;
     if (singular_shape(q) > 0 && lo == 0 && pts[2] > 0) {
-        status = gsl_integration_qags(&g, 0, pow(pts[2], singular_shape(q)), epsabs, eps, 2000, w,
-                                      &v, &e);
+        status = gsl_integration_qags(&g, 0, pow(pts[2], singular_shape(q)), epsabs, eps, 2000, w, &v, &e);
         total += v;
         first = 2;
     }
@@ -451,10 +460,7 @@ static moments4 empirical_moments(const ref *c)
     return o;
 }
 
-static double rel_diff(double a, double b)
-{
-    return fabs(a - b) / fmax(fmax(fabs(a), fabs(b)), 1e-300);
-}
+static double rel_diff(double a, double b) { return fabs(a - b) / fmax(fmax(fabs(a), fabs(b)), 1e-300); }
 
 /* Reference moments of one component; closed form and quadrature must agree. */
 static moments4 component_moments(const ref *c, const char *text)
@@ -527,8 +533,7 @@ START_TEST(test_moments)
     ck_assert_msg(fabs(lib_mean - ref.mean) <= 1e-6 * fmax(fabs(ref.mean), 1e-12) ||
                       (ref.mean == 0 && fabs(lib_mean) < 1e-12),
                   "%s: dist_mean %.12g, reference %.12g", mc->text, lib_mean, ref.mean);
-    ck_assert_msg(fabs(lib_var - ref.var) <= 1e-6 * ref.var ||
-                      (ref.var == 0 && fabs(lib_var) < 1e-9),
+    ck_assert_msg(fabs(lib_var - ref.var) <= 1e-6 * ref.var || (ref.var == 0 && fabs(lib_var) < 1e-9),
                   "%s: dist_variance %.12g, reference %.12g", mc->text, lib_var, ref.var);
 
     /* draws */
@@ -548,8 +553,7 @@ START_TEST(test_moments)
     }
     /* (counted, not asserted per draw: every ck_assert is a message to the runner) */
     ck_assert_msg(outside == 0, "%s: %d draws outside [dist_lower, dist_upper]", mc->text, outside);
-    ck_assert_msg(outside_ref == 0, "%s: %d draws outside the reference support", mc->text,
-                  outside_ref);
+    ck_assert_msg(outside_ref == 0, "%s: %d draws outside the reference support", mc->text, outside_ref);
     double mean = sum / NSAMP, ss = 0;
     for (int i = 0; i < NSAMP; i++)
         ss += (x[i] - mean) * (x[i] - mean);
@@ -561,11 +565,11 @@ START_TEST(test_moments)
     double se_var = sqrt(fmax(ref.mu4 - ref.var * ref.var, 0) / NSAMP);
     double slack = 1e-12 * fmax(fabs(ref.mean), 1); /* fixed: zero standard error */
     ck_assert_msg(fabs(mean - ref.mean) <= 4 * se_mean + slack,
-                  "%s: sample mean %.10g, analytic %.10g, %.2f standard errors", mc->text, mean,
-                  ref.mean, (mean - ref.mean) / se_mean);
+                  "%s: sample mean %.10g, analytic %.10g, %.2f standard errors", mc->text, mean, ref.mean,
+                  (mean - ref.mean) / se_mean);
     ck_assert_msg(fabs(var - ref.var) <= 4 * se_var + slack * slack,
-                  "%s: sample variance %.10g, analytic %.10g, %.2f standard errors", mc->text, var,
-                  ref.var, (var - ref.var) / se_var);
+                  "%s: sample variance %.10g, analytic %.10g, %.2f standard errors", mc->text, var, ref.var,
+                  (var - ref.var) / se_var);
     dist_free(d);
 }
 END_TEST

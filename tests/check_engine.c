@@ -46,8 +46,8 @@ static void check_fixed_exact(double case_cost)
              case_cost);
     scenario *s = load_text(text);
     const double cost = 1500 + case_cost;
-    const double xs[] = {0, 1, 1499.99, 1500, 1500.01, 2999, 3000, 4500.5, 10000, 100000,
-                         299999, 300000, 499 * cost + 1, 500 * cost - 0.5};
+    const double xs[] = {0,      1,     1499.99, 1500,   1500.01, 2999,           3000,
+                         4500.5, 10000, 100000,  299999, 300000,  499 * cost + 1, 500 * cost - 0.5};
     const size_t nx = sizeof xs / sizeof *xs;
     engine_ws *ws = ws_new();
     for (int pi = 0; pi < 2; pi++) {
@@ -62,8 +62,8 @@ static void check_fixed_exact(double case_cost)
                 engine_stats st;
                 engine_pay(&st, ws, p, xs[i], s->horizon_days, NULL);
                 double want = floor(xs[i] / cost);
-                ck_assert_msg(st.releases == want, "policy %d rep %d x %.2f: %g releases, want %g", pi,
-                              (int)rep, xs[i], st.releases, want);
+                ck_assert_msg(st.releases == want, "policy %d rep %d x %.2f: %g releases, want %g", pi, (int)rep, xs[i],
+                              st.releases, want);
                 ck_assert_double_eq(st.spent, cost * want);
                 ck_assert_double_eq(st.fundable, (double)n);
                 ck_assert(st.spent <= xs[i]);
@@ -138,8 +138,7 @@ START_TEST(test_nobody_fundable)
             ck_assert_uint_ge(engine_people(ws), 50);
             engine_stats st;
             engine_pay(&st, ws, POLICY_FIRST_COME, 1e9, s->horizon_days, NULL);
-            ck_assert_msg(st.fundable == 0 && st.releases == 0 && st.spent == 0, "case %zu rep %d", t,
-                          (int)rep);
+            ck_assert_msg(st.fundable == 0 && st.releases == 0 && st.spent == 0, "case %zu rep %d", t, (int)rep);
         }
         scenario_free(s);
     }
@@ -321,8 +320,8 @@ START_TEST(test_reference_draws)
                     draw(ws, s, c, both_policies[pi], RNG_STREAM_EVALUATE, rep);
                     const engine_case *cs = engine_cases(ws, &n);
                     ck_assert_uint_eq(n, m);
-                    ck_assert_msg(memcmp(cs, ref, n * sizeof *cs) == 0, "scenario %zu region %zu rep %d policy %d",
-                                  t, c, (int)rep, pi);
+                    ck_assert_msg(memcmp(cs, ref, n * sizeof *cs) == 0, "scenario %zu region %zu rep %d policy %d", t,
+                                  c, (int)rep, pi);
                 }
         scenario_free(s);
     }
@@ -364,15 +363,18 @@ START_TEST(test_cheapest_dominates_first_come)
 {
     scenario *s = load_text(random_text);
     /* pairs (cheapest_first, first_come) of the same allocation */
-    const double allocs[] = {0, 0,         0, 0,         20000, 5000,  20000, 5000,
-                             150000, 150000, 150000, 150000, 290000, 10000, 290000, 10000,
-                             1e6, 1e6,     1e6, 1e6};
+    const double allocs[] = {0,      0,      0,      0,     20000,  5000,  20000, 5000, 150000, 150000,
+                             150000, 150000, 290000, 10000, 290000, 10000, 1e6,   1e6,  1e6,    1e6};
     scenario_policy pol[10];
     for (size_t k = 0; k < 10; k++)
         pol[k] = both_policies[k % 2];
     bound_ctx b = {allocs, 10, 2, pol, 0, 0, 0};
-    eval_options opt = {.stream = RNG_STREAM_EVALUATE, .nreps = 2500, .threads = 2, .policies = pol,
-                        .on_block = check_block, .block_ctx = &b};
+    eval_options opt = {.stream = RNG_STREAM_EVALUATE,
+                        .nreps = 2500,
+                        .threads = 2,
+                        .policies = pol,
+                        .on_block = check_block,
+                        .block_ctx = &b};
     eval_result *r = run_eval(s, allocs, 10, &opt);
     ck_assert_int_eq(b.bad, 0);
     ck_assert_uint_eq(b.reps, 2500);
@@ -393,10 +395,8 @@ START_TEST(test_cheapest_dominates_first_come)
     ck_assert_double_eq(r->allocs[0].releases.mean, 0);
     ck_assert_double_eq(r->allocs[1].spent.mean, 0);
     for (size_t c = 0; c < 2; c++) {
-        ck_assert_double_eq_tol(r->allocs[8].regions[c].releases.mean, r->allocs[8].regions[c].fundable.mean,
-                                1e-9);
-        ck_assert_double_eq_tol(r->allocs[9].regions[c].releases.mean, r->allocs[9].regions[c].fundable.mean,
-                                1e-9);
+        ck_assert_double_eq_tol(r->allocs[8].regions[c].releases.mean, r->allocs[8].regions[c].fundable.mean, 1e-9);
+        ck_assert_double_eq_tol(r->allocs[9].regions[c].releases.mean, r->allocs[9].regions[c].fundable.mean, 1e-9);
     }
     eval_free(r);
     scenario_free(s);

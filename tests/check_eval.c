@@ -39,8 +39,8 @@
  *   P(a < H - D) = max(0, H - D) / H): λ max(0, H - D) g (1-p) q e^{-h(D+R)}.
  * E[fundable] = g (1-p) q e^{-h(D+R)} [N0 1{D<H} + λ max(0, H - D)].
  * With h = 0 the factor is 1 ("never removed"). */
-static double expected_fundable(double N0, double lambda, double H, double g, double p, double q, double D,
-                                double R, double h)
+static double expected_fundable(double N0, double lambda, double H, double g, double p, double q, double D, double R,
+                                double h)
 {
     return g * (1 - p) * q * exp(-h * (D + R)) * (N0 * (D < H ? 1 : 0) + lambda * fmax(0, H - D));
 }
@@ -55,8 +55,8 @@ static void check_fundable_mean(const char *text, double want, size_t nreps)
     ck_assert_double_eq(f->n, (double)nreps);
     double se = stat_sd(f) / sqrt(f->n);
     ck_assert_msg(se > 0, "no variation in the fundable count");
-    ck_assert_msg(fabs(f->mean - want) < 4 * se, "fundable mean %.4f, expected %.4f (SE %.4f, %.2f SE)\n%s",
-                  f->mean, want, se, (f->mean - want) / se, text);
+    ck_assert_msg(fabs(f->mean - want) < 4 * se, "fundable mean %.4f, expected %.4f (SE %.4f, %.2f SE)\n%s", f->mean,
+                  want, se, (f->mean - want) / se, text);
     eval_free(r);
     scenario_free(s);
 }
@@ -67,11 +67,11 @@ START_TEST(test_fundable_poisson_mean)
     struct {
         double N0, lambda, H, g, p, D, R, h;
     } cases[] = {
-        {40, 1.5, 60, 0.7, 0.2, 10, 3, 0.01},   /* everything at once */
-        {0, 4, 30, 1, 0, 0, 0, 0},              /* plain Poisson */
+        {40, 1.5, 60, 0.7, 0.2, 10, 3, 0.01},     /* everything at once */
+        {0, 4, 30, 1, 0, 0, 0, 0},                /* plain Poisson */
         {25, 0.8, 45, 0.55, 0.35, 44.5, 2, 0.02}, /* decisions just before the horizon */
-        {100, 2, 20, 0.9, 0.1, 25, 1, 0.005},   /* D >= H: nobody of arrivals or N0 */
-        {10, 3, 90, 0.6, 0, 14, 0.5, 0.05},     /* strong removal */
+        {100, 2, 20, 0.9, 0.1, 25, 1, 0.005},     /* D >= H: nobody of arrivals or N0 */
+        {10, 3, 90, 0.6, 0, 14, 0.5, 0.05},       /* strong removal */
     };
     for (size_t t = 0; t < sizeof cases / sizeof *cases; t++) {
         snprintf(text, sizeof text,
@@ -80,10 +80,9 @@ START_TEST(test_fundable_poisson_mean)
                  "bond_usd = lognormal(median=2500, sigma=0.7)\n"
                  "hearing_delay_days = fixed(%.17g)\nrelease_delay_days = fixed(%.17g)\n"
                  "removal_hazard_per_day = %.17g\n",
-                 cases[t].H, cases[t].N0, cases[t].lambda, cases[t].g, cases[t].p, cases[t].D, cases[t].R,
-                 cases[t].h);
-        double want = expected_fundable(cases[t].N0, cases[t].lambda, cases[t].H, cases[t].g, cases[t].p, 1,
-                                        cases[t].D, cases[t].R, cases[t].h);
+                 cases[t].H, cases[t].N0, cases[t].lambda, cases[t].g, cases[t].p, cases[t].D, cases[t].R, cases[t].h);
+        double want = expected_fundable(cases[t].N0, cases[t].lambda, cases[t].H, cases[t].g, cases[t].p, 1, cases[t].D,
+                                        cases[t].R, cases[t].h);
         if (want == 0) { /* D >= H: exactly zero, every replication */
             scenario *s = load_text(text);
             double alloc = 1e9;
@@ -136,8 +135,8 @@ END_TEST
 
 static void assert_stat_eq(const stat_acc *a, const stat_acc *b)
 {
-    ck_assert_msg(memcmp(a, b, sizeof *a) == 0, "stat differs: %.17g/%.17g vs %.17g/%.17g", a->mean, a->m2,
-                  b->mean, b->m2);
+    ck_assert_msg(memcmp(a, b, sizeof *a) == 0, "stat differs: %.17g/%.17g vs %.17g/%.17g", a->mean, a->m2, b->mean,
+                  b->m2);
 }
 
 static void assert_results_identical(const eval_result *a, const eval_result *b)
@@ -197,8 +196,7 @@ START_TEST(test_threads_identical)
     eval_result *r[3];
     const int threads[] = {1, 2, 3};
     for (int t = 0; t < 3; t++) {
-        eval_options opt = {.stream = RNG_STREAM_EVALUATE, .nreps = 2500, .threads = threads[t],
-                            .policies = det_pol};
+        eval_options opt = {.stream = RNG_STREAM_EVALUATE, .nreps = 2500, .threads = threads[t], .policies = det_pol};
         r[t] = run_eval(s, det_allocs, 3, &opt);
     }
     assert_results_identical(r[0], r[1]);
@@ -250,10 +248,10 @@ START_TEST(test_streams_differ)
      * estimated from the two samples' own value frequencies, and the count
      * of agreements is Bin(500, q): it must stay within 6 sd of 500 q (a
      * false alarm is below 1e-8; correlated streams would agree far more). */
-    ck_assert_msg(same_ab <= 500 * q_ab + 6 * sqrt(500 * q_ab * (1 - q_ab)), "optimize/evaluate agree %d of 500, chance %.1f",
-                  same_ab, 500 * q_ab);
-    ck_assert_msg(same_bc <= 500 * q_bc + 6 * sqrt(500 * q_bc * (1 - q_bc)), "evaluate/batch agree %d of 500, chance %.1f",
-                  same_bc, 500 * q_bc);
+    ck_assert_msg(same_ab <= 500 * q_ab + 6 * sqrt(500 * q_ab * (1 - q_ab)),
+                  "optimize/evaluate agree %d of 500, chance %.1f", same_ab, 500 * q_ab);
+    ck_assert_msg(same_bc <= 500 * q_bc + 6 * sqrt(500 * q_bc * (1 - q_bc)),
+                  "evaluate/batch agree %d of 500, chance %.1f", same_bc, 500 * q_bc);
     ck_assert(ra->people != rb->people);
     eval_free(ra);
     eval_free(rb);
@@ -280,8 +278,12 @@ START_TEST(test_first_rep_slices)
     const size_t N = 3000, C = 2, K = 3, per = K * C;
     record_ctx full = {calloc(N * per, sizeof(engine_stats)), 0, per, N, 0, 0};
     ck_assert_ptr_nonnull(full.all);
-    eval_options fo = {.stream = RNG_STREAM_EVALUATE, .nreps = N, .threads = 2, .policies = det_pol,
-                       .on_block = record_block, .block_ctx = &full};
+    eval_options fo = {.stream = RNG_STREAM_EVALUATE,
+                       .nreps = N,
+                       .threads = 2,
+                       .policies = det_pol,
+                       .on_block = record_block,
+                       .block_ctx = &full};
     eval_result *rf = run_eval(s, det_allocs, K, &fo);
     ck_assert_int_eq(full.out_of_order, 0);
     ck_assert_uint_eq(full.next, N);
@@ -290,21 +292,24 @@ START_TEST(test_first_rep_slices)
         size_t n;
     } slices[] = {{0, 1}, {1100, 700}, {1023, 2}, {2999, 1}, {7, 2048}, {1024, 1024}};
     for (size_t t = 0; t < sizeof slices / sizeof *slices; t++) {
-        record_ctx part = {calloc(slices[t].n * per, sizeof(engine_stats)), slices[t].first, per, slices[t].n,
-                           slices[t].first, 0};
+        record_ctx part = {
+            calloc(slices[t].n * per, sizeof(engine_stats)), slices[t].first, per, slices[t].n, slices[t].first, 0};
         ck_assert_ptr_nonnull(part.all);
-        eval_options po = {.stream = RNG_STREAM_EVALUATE, .first_rep = slices[t].first, .nreps = slices[t].n,
-                           .threads = 1 + (int)(t % 2), .policies = det_pol, .on_block = record_block,
+        eval_options po = {.stream = RNG_STREAM_EVALUATE,
+                           .first_rep = slices[t].first,
+                           .nreps = slices[t].n,
+                           .threads = 1 + (int)(t % 2),
+                           .policies = det_pol,
+                           .on_block = record_block,
                            .block_ctx = &part};
         eval_result *rp = run_eval(s, det_allocs, K, &po);
         ck_assert_int_eq(part.out_of_order, 0);
         ck_assert_uint_eq(rp->first_rep, slices[t].first);
         for (size_t k = 0; k < K; k++)
-            ck_assert_msg(memcmp(rp->allocs[k].totals, rf->allocs[k].totals + slices[t].first,
-                                 slices[t].n * sizeof(double)) == 0,
-                          "slice %zu allocation %zu: totals differ", t, k);
-        ck_assert_msg(memcmp(part.all, full.all + slices[t].first * per, slices[t].n * per * sizeof(engine_stats)) ==
-                          0,
+            ck_assert_msg(
+                memcmp(rp->allocs[k].totals, rf->allocs[k].totals + slices[t].first, slices[t].n * sizeof(double)) == 0,
+                "slice %zu allocation %zu: totals differ", t, k);
+        ck_assert_msg(memcmp(part.all, full.all + slices[t].first * per, slices[t].n * per * sizeof(engine_stats)) == 0,
                       "slice %zu: per-replication stats differ", t);
         eval_free(rp);
         free(part.all);

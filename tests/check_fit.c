@@ -163,8 +163,9 @@ START_TEST(test_recover_family)
     } else
         ck_assert_msg(res[0].family == families[_i].fam && res[1].aic - res[0].aic > 20,
                       "%s: %s ranks first by AIC (%.2f, next %.2f; a margin under 20 would be a likelihood "
-                      "ratio of e^10, far from the n KL-divergence lead of the true family), the true family is %s", families[_i].text,
-                      fit_family_name(res[0].family), res[0].aic, res[1].aic, fit_family_name(families[_i].fam));
+                      "ratio of e^10, far from the n KL-divergence lead of the true family), the true family is %s",
+                      families[_i].text, fit_family_name(res[0].family), res[0].aic, res[1].aic,
+                      fit_family_name(families[_i].fam));
     assert_within(mine, families[_i].truth, 4, families[_i].text);
     assert_se_closed_form(mine, families[_i].truth, n, families[_i].text);
     /* the same through fit_family_mle, and the KS test does not reject the truth */
@@ -358,11 +359,16 @@ START_TEST(test_ks_pvalue)
         size_t n;
         double d, p, tol;
     } c[] = {
-        {4, 0.27686983985157, 0.8387025971070701, 1e-9}, {100, 0.05, 0.9532159710635725, 1e-9},
-        {50, 0.1, 0.6623112704658186, 1e-9},             {10, 0.3, 0.27053557479999946, 1e-9},
-        {5, 0.6, 0.03008000000000001, 1e-9},             {1000, 0.02, 0.8108971656895577, 1e-6},
-        {5000, 0.01, 0.6954557253913853, 1e-6},          {20000, 0.005, 0.6974088406327613, 2e-3},
-        {2000, 0.03, 0.05354694793932557, 1e-6},         {20000, 0.0188, 1.4298500221167195e-06, 1.5e-8},
+        {4, 0.27686983985157, 0.8387025971070701, 1e-9},
+        {100, 0.05, 0.9532159710635725, 1e-9},
+        {50, 0.1, 0.6623112704658186, 1e-9},
+        {10, 0.3, 0.27053557479999946, 1e-9},
+        {5, 0.6, 0.03008000000000001, 1e-9},
+        {1000, 0.02, 0.8108971656895577, 1e-6},
+        {5000, 0.01, 0.6954557253913853, 1e-6},
+        {20000, 0.005, 0.6974088406327613, 2e-3},
+        {2000, 0.03, 0.05354694793932557, 1e-6},
+        {20000, 0.0188, 1.4298500221167195e-06, 1.5e-8},
     };
     for (size_t i = 0; i < NELEM(c); i++) {
         double p = fit_ks_pvalue(c[i].d, c[i].n);
@@ -379,17 +385,34 @@ END_TEST
 START_TEST(test_line_matches_cdf)
 {
     static const fit_result cases[] = {
-        {.family = DIST_LOGNORMAL, .nparams = 2, .names = {"median", "sigma"}, .param = {2826.31, 0.81}, .lo = 1500, .hi = INFINITY},
-        {.family = DIST_GAMMA, .nparams = 2, .names = {"shape", "scale"}, .param = {0.5, 4500}, .lo = 1500, .hi = 50000},
+        {.family = DIST_LOGNORMAL,
+         .nparams = 2,
+         .names = {"median", "sigma"},
+         .param = {2826.31, 0.81},
+         .lo = 1500,
+         .hi = INFINITY},
+        {.family = DIST_GAMMA,
+         .nparams = 2,
+         .names = {"shape", "scale"},
+         .param = {0.5, 4500},
+         .lo = 1500,
+         .hi = 50000},
         {.family = DIST_WEIBULL, .nparams = 2, .names = {"shape", "scale"}, .param = {1.5, 10}, .lo = 0, .hi = 20},
-        {.family = DIST_EXPONENTIAL, .nparams = 1, .names = {"mean", NULL}, .param = {7, 0}, .lo = -INFINITY, .hi = INFINITY},
+        {.family = DIST_EXPONENTIAL,
+         .nparams = 1,
+         .names = {"mean", NULL},
+         .param = {7, 0},
+         .lo = -INFINITY,
+         .hi = INFINITY},
         {.family = DIST_NORMAL, .nparams = 2, .names = {"mean", "sd"}, .param = {10, 4}, .lo = 0, .hi = INFINITY},
         {.family = DIST_NORMAL, .nparams = 2, .names = {"mean", "sd"}, .param = {100, 5}, .lo = 120, .hi = 130},
     };
-    static const char *const lines[] = {
-        "lognormal(median=2826.31, sigma=0.81, min=1500)", "gamma(shape=0.5, scale=4500, min=1500, max=50000)",
-        "weibull(shape=1.5, scale=10, max=20)",             "exponential(mean=7)",
-        "normal(mean=10, sd=4, min=0)",                     "normal(mean=100, sd=5, min=120, max=130)"};
+    static const char *const lines[] = {"lognormal(median=2826.31, sigma=0.81, min=1500)",
+                                        "gamma(shape=0.5, scale=4500, min=1500, max=50000)",
+                                        "weibull(shape=1.5, scale=10, max=20)",
+                                        "exponential(mean=7)",
+                                        "normal(mean=10, sd=4, min=0)",
+                                        "normal(mean=100, sd=5, min=120, max=130)"};
     for (size_t i = 0; i < NELEM(cases); i++) {
         const fit_result *r = &cases[i];
         char text[256];
@@ -457,18 +480,18 @@ END_TEST
 
 static const struct {
     const char *text, *column;
-    const char *where;       /* expected in stderr: "bad.csv:LINE" */
-    const char *extra[3];    /* more arguments */
+    const char *where;    /* expected in stderr: "bad.csv:LINE" */
+    const char *extra[3]; /* more arguments */
 } bad_csvs[] = {
-    {"id,bond_usd\n1,1500\n2,\"2500\n3,3000\n", "bond_usd", "bad.csv:3:", {NULL}},         /* unterminated quote */
-    {"id,amount\n1,1500\n2,2500\n", "bond_usd", "bad.csv:1:", {NULL}},                     /* missing column */
-    {"id,bond_usd\n1,\n2, \n3\n", "bond_usd", "bad.csv:2:", {NULL}},                       /* all empty */
-    {"id,bond_usd\n1,\n2,2500\n3,\n", "bond_usd", "bad.csv:3:", {NULL}},                   /* one value */
-    {"id,bond_usd\n1,1500\n2,-300\n3,2500\n", "bond_usd", "bad.csv:3:", {NULL}},           /* negative */
-    {"id,bond_usd,court\n1,1500,a\n2,$12,500,b\n", "bond_usd", "bad.csv:3:", {NULL}},      /* unquoted 12,500 */
-    {"id,bond_usd\n1,1500\n2,1500\n3,1500\n", "bond_usd", "bad.csv:2:", {NULL}},           /* no spread */
+    {"id,bond_usd\n1,1500\n2,\"2500\n3,3000\n", "bond_usd", "bad.csv:3:", {NULL}},              /* unterminated quote */
+    {"id,amount\n1,1500\n2,2500\n", "bond_usd", "bad.csv:1:", {NULL}},                          /* missing column */
+    {"id,bond_usd\n1,\n2, \n3\n", "bond_usd", "bad.csv:2:", {NULL}},                            /* all empty */
+    {"id,bond_usd\n1,\n2,2500\n3,\n", "bond_usd", "bad.csv:3:", {NULL}},                        /* one value */
+    {"id,bond_usd\n1,1500\n2,-300\n3,2500\n", "bond_usd", "bad.csv:3:", {NULL}},                /* negative */
+    {"id,bond_usd,court\n1,1500,a\n2,$12,500,b\n", "bond_usd", "bad.csv:3:", {NULL}},           /* unquoted 12,500 */
+    {"id,bond_usd\n1,1500\n2,1500\n3,1500\n", "bond_usd", "bad.csv:2:", {NULL}},                /* no spread */
     {"id,bond_usd\n1,100\n2,200\n3,5000\n", "bond_usd", "bad.csv:4:", {"--min", "1500", NULL}}, /* one left */
-    {"id,bond_usd\n", "bond_usd", "bad.csv:1:", {NULL}},                                   /* no rows */
+    {"id,bond_usd\n", "bond_usd", "bad.csv:1:", {NULL}},                                        /* no rows */
 };
 
 START_TEST(test_cli_bad_csv)
@@ -481,8 +504,8 @@ START_TEST(test_cli_bad_csv)
     run_result r;
     int st = cu_run_v(&r, dir, 60, args);
     ck_assert_msg(st == 2, "case %d: exit %d\n%s", _i, st, r.err);
-    ck_assert_msg(strstr(r.err, bad_csvs[_i].where) != NULL, "case %d: stderr lacks %s:\n%s", _i,
-                  bad_csvs[_i].where, r.err);
+    ck_assert_msg(strstr(r.err, bad_csvs[_i].where) != NULL, "case %d: stderr lacks %s:\n%s", _i, bad_csvs[_i].where,
+                  r.err);
     ck_assert_uint_eq(r.nout, 0);
     ck_assert_msg(!cu_exists(cu_path_in(dir, "results")), "a results directory was left behind");
     cu_run_free(&r);
@@ -521,7 +544,9 @@ START_TEST(test_cli_fit_messy_csv)
     const char *dir = cu_test_dir("messy");
     FILE *f;
     ck_assert_ptr_nonnull(f = fopen(cu_path_in(dir, "messy.csv"), "wb"));
-    fputs("\xEF\xBB\xBF" "court,bond_usd\r\n", f);
+    fputs("\xEF\xBB\xBF"
+          "court,bond_usd\r\n",
+          f);
     double *x = draw("lognormal(median=3000, sigma=0.6)", 300, 400);
     for (int i = 0; i < 300; i++) {
         if (i == 10)
@@ -539,8 +564,8 @@ START_TEST(test_cli_fit_messy_csv)
     int st = CU_RUN_IN(&r, dir, 60, "fit", "messy.csv", "--column", "bond_usd", "--no-plots");
     ck_assert_msg(st == 0, "exit %d: %s", st, r.err);
     const char *out = r.out;
-    ck_assert_msg(strstr(out, "300 rows: 298 numbers, 1 empty cells, 1 not numbers (first: line 23, 'pending')"),
-                  "%s", out);
+    ck_assert_msg(strstr(out, "300 rows: 298 numbers, 1 empty cells, 1 not numbers (first: line 23, 'pending')"), "%s",
+                  out);
     ck_assert_msg(strstr(out, "1    lognormal ") != NULL, "%s", out);
     ck_assert_ptr_nonnull(strstr(out, "scenario line (best by AIC):\nbond_usd = lognormal(median="));
     ck_assert_ptr_nonnull(strstr(out, "KS p-values are conservative"));

@@ -68,8 +68,8 @@ START_TEST(test_fifo)
     cu_write_file(cu_path_in(dir, "e.ini"), "[region.a]\nbond_usd = empirical(file=d.csv, column=x)\n");
     REFUSED(dir, "s.ini: not a regular file (it is a FIFO): expected a scenario file", "check", "s.ini");
     REFUSED(dir, "s.ini: not a regular file (it is a FIFO)", "simulate", "-o", "out", "s.ini");
-    REFUSED(dir, "d.csv: not a regular file (it is a FIFO): expected a CSV file", "fit", "d.csv", "--column", "x",
-            "-o", "out");
+    REFUSED(dir, "d.csv: not a regular file (it is a FIFO): expected a CSV file", "fit", "d.csv", "--column", "x", "-o",
+            "out");
     REFUSED(dir, "e.ini:2: bond_usd: ./d.csv: not a regular file (it is a FIFO)", "check", "e.ini");
     ck_assert(!cu_exists(cu_path_in(dir, "out")));
     /* the library call itself returns at once */
@@ -86,15 +86,15 @@ START_TEST(test_devices_and_directories)
     const char *dir = cu_test_dir("devices");
     cu_write_file(cu_path_in(dir, "z.ini"), "[region.a]\nbond_usd = empirical(file=/dev/zero, column=x)\n");
     REFUSED(dir, "/dev/zero: not a regular file (it is a character device): expected a CSV file", "check", "z.ini");
-    REFUSED(dir, "/dev/zero: not a regular file (it is a character device)", "fit", "/dev/zero", "--column", "x",
-            "-o", "out");
+    REFUSED(dir, "/dev/zero: not a regular file (it is a character device)", "fit", "/dev/zero", "--column", "x", "-o",
+            "out");
     REFUSED(dir, "/dev/zero: not a regular file", "check", "/dev/zero");
     ck_assert_int_eq(mkdir(cu_path_in(dir, "d.csv"), 0700), 0);
     ck_assert_int_eq(mkdir(cu_path_in(dir, "s.ini"), 0700), 0);
     cu_write_file(cu_path_in(dir, "e.ini"), "[region.a]\nbond_usd = empirical(file=d.csv, column=x)\n");
     REFUSED(dir, "s.ini: not a regular file (it is a directory): expected a scenario file", "check", "s.ini");
-    REFUSED(dir, "d.csv: not a regular file (it is a directory): expected a CSV file", "fit", "d.csv", "--column",
-            "x", "-o", "out");
+    REFUSED(dir, "d.csv: not a regular file (it is a directory): expected a CSV file", "fit", "d.csv", "--column", "x",
+            "-o", "out");
     REFUSED(dir, "e.ini:2: bond_usd: ./d.csv: not a regular file (it is a directory)", "check", "e.ini");
     ck_assert(!cu_exists(cu_path_in(dir, "out")));
 }
@@ -302,8 +302,9 @@ END_TEST
 
 /* Labels given with --set (bare, as typed) and the label they mean. */
 static const char *const labels[] = {
-    "a ; b",      "a;b",     "#1 first", "x # y",      "Smith, Jones", "O'Hare \"North\"", "\"KC\" and \"X\"",
-    "\"quoted\"", "back\\slash", "tail\\",   "\\\"", "a\\\\b", "São Paulo ; Zürich", "(a ; b)", ") ; c", "=x", ":y",
+    "a ; b",      "a;b",         "#1 first", "x # y", "Smith, Jones", "O'Hare \"North\"",   "\"KC\" and \"X\"",
+    "\"quoted\"", "back\\slash", "tail\\",   "\\\"",  "a\\\\b",       "São Paulo ; Zürich", "(a ; b)",
+    ") ; c",      "=x",          ":y",
 };
 
 static void assert_label(const char *dir, const char *ini, const char *want)
@@ -333,7 +334,7 @@ START_TEST(test_round_trip_labels)
     } file[] = {{"label = \"a ; b\" ; a comment", "a ; b"},
                 {"label = \"  two blanks each side  \"", "  two blanks each side  "},
                 {"label = \"say \\\"hi\\\", \\\\o/\"", "say \"hi\", \\o/"},
-                {"label = \"a\\b\"", "a\\b"},          /* any other backslash stays */
+                {"label = \"a\\b\"", "a\\b"},                     /* any other backslash stays */
                 {"label = \"KC\" and \"X\"", "\"KC\" and \"X\""}, /* not one quoted string: as written */
                 {"label = \"open", "\"open"},
                 {"label = \"\"", ""},
@@ -477,8 +478,9 @@ START_TEST(test_cross_region_lines)
                "(min_share of [region.a] 0.6 at s.ini:2, [region.b] 0.7 at --set region.b.min_share=0.7)");
     load_fails("[region.a]\nmax_share = 0.2\nmin_share = 0.3\n", NULL,
                "s.ini:3: [region.a]: min_share = 0.3 exceeds max_share = 0.2 (max_share: s.ini:2)");
-    load_fails("[region.a]\nmax_share = 0.2\n", "region.a.min_share=0.5",
-               "--set region.a.min_share=0.5: [region.a]: min_share = 0.5 exceeds max_share = 0.2 (max_share: s.ini:2)");
+    load_fails(
+        "[region.a]\nmax_share = 0.2\n", "region.a.min_share=0.5",
+        "--set region.a.min_share=0.5: [region.a]: min_share = 0.5 exceeds max_share = 0.2 (max_share: s.ini:2)");
 }
 END_TEST
 

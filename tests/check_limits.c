@@ -129,8 +129,8 @@ START_TEST(test_dp_equals_grid_dp)
             ck_assert_msg(isnan(got), "trial %d: infeasible, DP %g", trial, got);
         else {
             /* the same floating sums: bit-identical, not just close */
-            ck_assert_msg(memcmp(&got, &want, sizeof got) == 0, "trial %d: DP %.17g, per-budget DP %.17g", trial,
-                          got, want);
+            ck_assert_msg(memcmp(&got, &want, sizeof got) == 0, "trial %d: DP %.17g, per-budget DP %.17g", trial, got,
+                          want);
             ck_assert(memcmp(&again, &want, sizeof got) == 0);
             long used = 0;
             double at = 0;
@@ -157,8 +157,7 @@ START_TEST(test_wait_and_see_large_grid)
     double *v = malloc(C * G * sizeof *v);
     ck_assert_ptr_nonnull(v);
     long lo[3] = {0, 0, 0}, hi[3] = {100000, 100000, 100000};
-    split_problem p = {.nregions = C, .ngrid = G, .step = 10, .budget_steps = 100000, .lo = lo, .hi = hi,
-                       .value = v};
+    split_problem p = {.nregions = C, .ngrid = G, .step = 10, .budget_steps = 100000, .lo = lo, .hi = hi, .value = v};
     for (int rep = 0; rep < 5; rep++) {
         random_curves(v, C, G, 3000, rep % 2, 1);
         double got = split_dp(&p, NULL);
@@ -195,8 +194,7 @@ START_TEST(test_mean_mip_proven_by_dp)
         lo[c] = 0;
         hi[c] = (long)G - 1;
     }
-    split_problem p = {.nregions = C, .ngrid = G, .step = 40, .budget_steps = 50000, .lo = lo, .hi = hi,
-                       .value = v};
+    split_problem p = {.nregions = C, .ngrid = G, .step = 40, .budget_steps = 50000, .lo = lo, .hi = hi, .value = v};
     split_result r;
     fz_error err = {0, ""};
     double t = cu_now();
@@ -228,8 +226,17 @@ START_TEST(test_cvar_time_limit_status)
         lo[c] = 0;
         hi[c] = (long)G - 1;
     }
-    split_problem p = {.nregions = C, .ngrid = G, .step = 1, .budget_steps = 3000, .lo = lo, .hi = hi,
-                       .cvar = 1, .alpha = 0.1, .nreps = S, .rep_value = rv, .time_limit = 0.5};
+    split_problem p = {.nregions = C,
+                       .ngrid = G,
+                       .step = 1,
+                       .budget_steps = 3000,
+                       .lo = lo,
+                       .hi = hi,
+                       .cvar = 1,
+                       .alpha = 0.1,
+                       .nreps = S,
+                       .rep_value = rv,
+                       .time_limit = 0.5};
     split_result r;
     fz_error err = {0, ""};
     double t = cu_now();
@@ -291,8 +298,9 @@ static const char *many_regions(const char *dir, int n, const char *budget, cons
 /* No line of GLPK's terminal output (its messages start with these). */
 static void no_glpk_text(const run_result *r)
 {
-    static const char *const glpk[] = {"glp_", "min|aij|", "Scaling", "Constructing", "Integer optimization",
-                                       "Solving LP", "OPTIMAL", "TIME LIMIT", "+    ", "EQ:", "GM:", "*     "};
+    static const char *const glpk[] = {
+        "glp_",  "min|aij|", "Scaling", "Constructing", "Integer optimization", "Solving LP", "OPTIMAL", "TIME LIMIT",
+        "+    ", "EQ:",      "GM:",     "*     "};
     for (size_t i = 0; i < sizeof glpk / sizeof glpk[0]; i++) {
         ck_assert_msg(!strstr(r->err, glpk[i]), "stderr holds GLPK text \"%s\": %s", glpk[i], r->err);
         ck_assert_msg(!strstr(r->out, glpk[i]), "stdout holds GLPK text \"%s\"", glpk[i]);
@@ -364,7 +372,7 @@ START_TEST(test_estimate_printed)
                 (const char *const[]){"10", FZ_BIN, "optimize", ini, "-o", out, "--no-plots", NULL});
     ck_assert_msg(r.status == 124, "exit %d: %s", r.status, r.err);
     ck_assert_msg(strstr(r.err, "fianza: this run will take about ") && strstr(r.err, "minutes (estimate from a pilot "
-                                                                                     "of 8 replications"),
+                                                                                      "of 8 replications"),
                   "stderr: %s", r.err);
     cu_run_free(&r);
     /* --quiet prints nothing, and a small run no estimate */

@@ -45,7 +45,8 @@ static const struct {
 } rejected[] = {
     /* the three of the issue */
     {"lognormal(mean=1e160, sd=1e160)", "lognormal(...): the mean or variance is not finite"},
-    {"gamma(mean=1, sd=1e-170)", "give shape = inf (mean^2/sd^2) and scale = 0 (sd^2/mean), but both must be finite and > 0"},
+    {"gamma(mean=1, sd=1e-170)",
+     "give shape = inf (mean^2/sd^2) and scale = 0 (sd^2/mean), but both must be finite and > 0"},
     {"gamma(mean=1e200, sd=1e200)", "gamma(...): the mean or variance is not finite"},
     /* neighbours */
     {"lognormal(mean=1, sd=1e-170)", "sigma = 0, but sigma must be finite and > 0"},
@@ -58,10 +59,7 @@ static const struct {
     {"mixture(0.5: fixed(1); 0.5: gamma(mean=1e200, sd=1e200))", "gamma(...): the mean or variance is not finite"},
 };
 
-START_TEST(test_parse_rejects)
-{
-    parse_fails(rejected[_i].text, rejected[_i].want);
-}
+START_TEST(test_parse_rejects) { parse_fails(rejected[_i].text, rejected[_i].want); }
 END_TEST
 
 /* Where the textbook conversion over- or underflows but the distribution is
@@ -73,8 +71,8 @@ START_TEST(test_parse_accepts_extreme_but_finite)
         double mean, sd;
     } ok[] = {
         {"gamma(mean=1e-200, sd=1e-200)", 1e-200, 1e-200},     /* mean^2 underflows */
-        {"gamma(mean=1, sd=1e-150)", 1, 1e-150},                 /* shape 1e300 */
-        {"lognormal(mean=1e-200, sd=2e-200)", 1e-200, 2e-200},  /* sd^2/mean^2 = 0/0 */
+        {"gamma(mean=1, sd=1e-150)", 1, 1e-150},               /* shape 1e300 */
+        {"lognormal(mean=1e-200, sd=2e-200)", 1e-200, 2e-200}, /* sd^2/mean^2 = 0/0 */
         {"gamma(mean=1e150, sd=1e150)", 1e150, 1e150},         /* E[X^2] = 2e300 */
         {"gamma(shape=1e-8, scale=1e10, min=1)", NAN, NAN},
     };
@@ -156,8 +154,8 @@ START_TEST(test_gamma_extreme_truncated)
     for (int c = 0; c < NC; c++) {
         double p = (s_lo - gsl_cdf_gamma_Q(cuts[c], k, theta)) / s_lo, se = sqrt(p * (1 - p) / N);
         double phat = (double)below[c] / N;
-        ck_assert_msg(fabs(phat - p) <= 4 * se, "P(X <= %g): %.4f drawn, %.4f expected (4 SE = %.4f)", cuts[c], phat,
-                      p, 4 * se);
+        ck_assert_msg(fabs(phat - p) <= 4 * se, "P(X <= %g): %.4f drawn, %.4f expected (4 SE = %.4f)", cuts[c], phat, p,
+                      4 * se);
     }
     /* the issue's numbers: about 34% of the mass in [1, 2219] */
     double p2219 = (s_lo - gsl_cdf_gamma_Q(2219, k, theta)) / s_lo;

@@ -134,8 +134,8 @@ static void check_exactly_200(const char *policy)
     for (size_t k = 0; k < OPT_NALLOC; k++) {
         const eval_alloc *a = &r->eval->allocs[k];
         for (size_t i = 0; i < S; i++)
-            ck_assert_msg(a->totals[i] == 200, "%s: %s, replication %zu: %g releases", policy,
-                          optimize_alloc_names[k], i, a->totals[i]);
+            ck_assert_msg(a->totals[i] == 200, "%s: %s, replication %zu: %g releases", policy, optimize_alloc_names[k],
+                          i, a->totals[i]);
         ck_assert_double_eq(r->objective[k].value, 200);
         ck_assert_double_eq(r->objective[k].lo, 200);
         ck_assert_double_eq(r->objective[k].hi, 200);
@@ -229,8 +229,7 @@ typedef struct ws_check {
     double min_ws_gap, sum_ws, sum_gap, sum_opt;
 } ws_check;
 
-static int ws_check_block(void *ctx, uint64_t first, size_t n, const double *rel, const double *fre,
-                          fz_error *err)
+static int ws_check_block(void *ctx, uint64_t first, size_t n, const double *rel, const double *fre, fz_error *err)
 {
     (void)err;
     ws_check *w = ctx;
@@ -328,8 +327,8 @@ static void check_scenario_file(const char *file, const char *extra)
     double bf = brute_force(curve, G, C, p.budget_steps, lo, hi);
     ck_assert_int_eq(r->mip.status, ALLOC_OPTIMAL);
     ck_assert_msg(near(r->mip.value, bf, 1e-9), "%s: MIP %.12g, brute force %.12g", what, r->mip.value, bf);
-    ck_assert_msg(near(curve_value(curve, G, r->mip.steps, C), bf, 1e-9), "%s: the chosen steps do not achieve the optimum",
-                  what);
+    ck_assert_msg(near(curve_value(curve, G, r->mip.steps, C), bf, 1e-9),
+                  "%s: the chosen steps do not achieve the optimum", what);
     ck_assert_msg(r->mip.lp_value >= r->mip.value - 1e-9 * (1 + bf) && r->mip.budget_dual >= 0, "%s: LP %.12g dual %g",
                   what, r->mip.lp_value, r->mip.budget_dual);
     /* the expected-value solution is optimal for its own curves */
@@ -370,8 +369,8 @@ static void check_scenario_file(const char *file, const char *extra)
     ck_assert_double_eq(r->vss.hi, -dev.lo);
     ck_assert(near(r->vss.value, r->objective[OPT_OPTIMAL].value - r->objective[OPT_EXPECTED_VALUE].value, 1e-9));
     ck_assert_msg(r->vss.value + bonferroni_margin(r->vss) >= 0,
-                  "%s: the expected-value solution is significantly better (VSS %.4f .. %.4f)", what,
-                  r->vss.lo, r->vss.hi);
+                  "%s: the expected-value solution is significantly better (VSS %.4f .. %.4f)", what, r->vss.lo,
+                  r->vss.hi);
 
     /* EVPI: per replication the wait-and-see value is at least the optimum's
      * (checked replication by replication below), so the estimate is >= 0.
@@ -387,8 +386,8 @@ static void check_scenario_file(const char *file, const char *extra)
     ck_assert(near(r->wait_and_see.value - r->evpi.value, r->objective[OPT_OPTIMAL].value, 1e-9));
     ws_check w = {.r = r, .freedom = freedom, .min_ws_gap = INFINITY};
     ck_assert_int_eq(optimize_problem(&w.p, lo, hi, s, G, &err), 0);
-    curve_options co = {.stream = RNG_STREAM_EVALUATE, .nreps = S, .threads = 0, .on_block = ws_check_block,
-                        .block_ctx = &w};
+    curve_options co = {
+        .stream = RNG_STREAM_EVALUATE, .nreps = S, .threads = 0, .on_block = ws_check_block, .block_ctx = &w};
     curve_set *cs = NULL;
     ck_assert_int_eq(curve_compute(&cs, s, &co, &err), 0);
     curve_free(cs);
@@ -411,8 +410,9 @@ static void check_scenario_file(const char *file, const char *extra)
     ck_assert(r->gap_upper.lo <= r->gap_upper.value && r->gap_upper.value <= r->gap_upper.hi);
     ck_assert(near(r->gap.value, r->gap_upper.value - r->objective[OPT_OPTIMAL].value, 1e-9));
     ck_assert(isfinite(r->gap_ci_upper) && r->gap_ci_upper >= r->gap.value);
-    ck_assert_msg(r->gap.value + bonferroni_margin(r->gap) >= 0, "%s: MMW upper bound %.4f significantly below the lower bound %.4f", what,
-                  r->gap_upper.value, r->objective[OPT_OPTIMAL].value);
+    ck_assert_msg(r->gap.value + bonferroni_margin(r->gap) >= 0,
+                  "%s: MMW upper bound %.4f significantly below the lower bound %.4f", what, r->gap_upper.value,
+                  r->objective[OPT_OPTIMAL].value);
 
     fprintf(stderr,
             "%s: optimal %.3f [%.3f, %.3f]; baseline - optimal %+.4f %+.4f %+.4f; VSS %.4f; EVPI %.4f [%.4f, %.4f]; "

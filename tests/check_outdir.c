@@ -147,8 +147,7 @@ static void expect_refused(const char *cwd, const char *const *args, const char 
         snprintf(line + strlen(line), sizeof line - strlen(line), "%s ", args[i]);
     ck_assert_msg(rc == 2, "%s: exit %d, expected 2\n%s", line, rc, r.err);
     ck_assert_msg(strstr(r.err, why) != NULL, "%s: stderr lacks '%s':\n%s", line, why, r.err);
-    ck_assert_msg(r.seconds < 10 * cu_time_scale(), "%s: took %.1f s: refused only after simulating?", line,
-                  r.seconds);
+    ck_assert_msg(r.seconds < 10 * cu_time_scale(), "%s: took %.1f s: refused only after simulating?", line, r.seconds);
     char *after = snapshot(g_root);
     ck_assert_msg(strcmp(before, after) == 0, "%s: the tree changed", line);
     free(after);
@@ -184,16 +183,16 @@ START_TEST(test_inputs_refused)
     char *before = snapshot(g_root);
     const char *child = at("proj/child");
     const char *input = "the directory of the input";
-    run_all_commands(child, at("proj"), input, before);      /* holds the scenario; ".." of cwd */
-    run_all_commands(child, at("proj/data"), input, before); /* holds the CSV */
-    run_all_commands(child, at(""), input, before);          /* contains them all */
-    run_all_commands(child, at("proj/"), input, before);     /* trailing slash */
-    run_all_commands(child, "../data/../../proj", input, before); /* the same, by a winding name */
+    run_all_commands(child, at("proj"), input, before);              /* holds the scenario; ".." of cwd */
+    run_all_commands(child, at("proj/data"), input, before);         /* holds the CSV */
+    run_all_commands(child, at(""), input, before);                  /* contains them all */
+    run_all_commands(child, at("proj/"), input, before);             /* trailing slash */
+    run_all_commands(child, "../data/../../proj", input, before);    /* the same, by a winding name */
     run_all_commands(child, child, "the current directory", before); /* -o $PWD */
     run_all_commands(child, "/", "not a usable directory name", before);
     /* the fit case, as typed */
-    expect_refused(at("proj"), (const char *const[]){"fit", "data/d.csv", "--column", "x", "-o", "data", NULL},
-                   input, before);
+    expect_refused(at("proj"), (const char *const[]){"fit", "data/d.csv", "--column", "x", "-o", "data", NULL}, input,
+                   before);
     free(before);
 }
 END_TEST
@@ -358,8 +357,17 @@ START_TEST(test_remove_deep_tree)
     ck_assert(cu_exists(at("other/b/c.txt")));
     /* through fianza: old results deeper than PATH_MAX are replaced */
     run_result r;
-    const char *sim[] = {"simulate", "--allocation", "chicago=1000", "--replications", "50", "--no-plots", "--quiet",
-                         "s.ini", "-o", "out", NULL};
+    const char *sim[] = {"simulate",
+                         "--allocation",
+                         "chicago=1000",
+                         "--replications",
+                         "50",
+                         "--no-plots",
+                         "--quiet",
+                         "s.ini",
+                         "-o",
+                         "out",
+                         NULL};
     ck_assert_msg(cu_run_v(&r, at("proj"), 60, sim) == 0, "%s", r.err);
     cu_run_free(&r);
     deep_chain(at("proj/out"));
@@ -385,8 +393,8 @@ typedef struct killed_run {
  * with RLIMIT_FSIZE fsize when fsize >= 0, and waits.  With after_commit,
  * stdout is a full pipe, so that fianza blocks on its first table line
  * (after the commit), and sig goes once out/old-token has gone. */
-static void run_killed_ex(killed_run *k, const char *cwd, const char *const *args, double delay, int sig,
-                          long fsize, int after_commit)
+static void run_killed_ex(killed_run *k, const char *cwd, const char *const *args, double delay, int sig, long fsize,
+                          int after_commit)
 {
     int errfd = cu_capture_fd(), pipefd[2] = {-1, -1};
     if (after_commit) {

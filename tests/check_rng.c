@@ -24,10 +24,7 @@
 
 static int same_bits(double x, double y) { return memcmp(&x, &y, sizeof x) == 0; }
 
-static int same_state(const gsl_rng *a, const gsl_rng *b)
-{
-    return memcmp(a->state, b->state, sizeof(rng_state)) == 0;
-}
+static int same_state(const gsl_rng *a, const gsl_rng *b) { return memcmp(a->state, b->state, sizeof(rng_state)) == 0; }
 
 /* The ziggurat's geometry from its two constants, independent of rng.c's
  * probe: GSL's gsl_ran_gaussian_ziggurat (Marsaglia and Tsang 2000) uses
@@ -41,9 +38,9 @@ static int same_state(const gsl_rng *a, const gsl_rng *b)
  * different constructions (Marsaglia and Tsang's v belongs to r = 3.4426),
  * and GSL's tables follow neither exactly: they differ from this geometry
  * by up to 0.13% (layer 1).  A 0.2% tolerance still catches zero, garbled
- * or shifted tables (neighbouring edges x[i] differ by >= 0.8%).  The fast fraction is then the mean of k[i]/2^24 over the 128
- * layers, 0.9724; in n = 100,000 draws it is within 6 binomial sd (0.0031)
- * of that unless the inline branch is wrong. */
+ * or shifted tables (neighbouring edges x[i] differ by >= 0.8%).  The fast fraction is then the mean of k[i]/2^24 over
+ * the 128 layers, 0.9724; in n = 100,000 draws it is within 6 binomial sd (0.0031) of that unless the inline branch is
+ * wrong. */
 START_TEST(test_fast_path_active)
 {
     gsl_rng *r = rng_new();
@@ -72,8 +69,10 @@ START_TEST(test_fast_path_active)
         fast += j < rng_zig_k[i];
     }
     double sd = sqrt(p_fast * (1 - p_fast) / n);
-    ck_assert_msg(fabs((double)fast / n - p_fast) <= 6 * sd, "the inline ziggurat takes its fast branch in %d of %d "
-                  "draws, geometry says %.4f", fast, n, p_fast);
+    ck_assert_msg(fabs((double)fast / n - p_fast) <= 6 * sd,
+                  "the inline ziggurat takes its fast branch in %d of %d "
+                  "draws, geometry says %.4f",
+                  fast, n, p_fast);
     gsl_rng_free(r);
 }
 END_TEST
@@ -168,7 +167,8 @@ START_TEST(test_streams_keyed)
     /* 4 doubles of 53 bits equal by chance: probability 2^-212 */
     for (size_t k = 0; k < NELEM(keys); k++)
         for (size_t l = 0; l < k; l++)
-            ck_assert_msg(memcmp(first[k], first[l], sizeof first[k]) != 0, "keys %zu and %zu give the same draws", k, l);
+            ck_assert_msg(memcmp(first[k], first[l], sizeof first[k]) != 0, "keys %zu and %zu give the same draws", k,
+                          l);
     gsl_rng_free(r);
 }
 END_TEST

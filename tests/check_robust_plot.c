@@ -93,9 +93,9 @@ static size_t count_of(const char *text, const char *what)
  * scripts there, no render, report.html saying so for each of the three. */
 static void check_undrawn(const char *out)
 {
-    static const char *const files[] = {"summary.json", "allocation.csv", "regions.csv", "releases_hist.csv",
-                                        "detention.csv", "theme.gp", "regions.gp", "releases_hist.gp",
-                                        "detention.gp", "report.html"};
+    static const char *const files[] = {"summary.json",  "allocation.csv", "regions.csv", "releases_hist.csv",
+                                        "detention.csv", "theme.gp",       "regions.gp",  "releases_hist.gp",
+                                        "detention.gp",  "report.html"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         ck_assert_msg(cu_exists(cu_path_in(out, files[i])), "%s missing", files[i]);
     json_t *s = cu_load_json(cu_path_in(out, "summary.json"));
@@ -112,8 +112,8 @@ static void check_undrawn(const char *out)
 static void check_one_warning(const run_result *r, const char *what)
 {
     ck_assert_msg(cu_count_lines(r->err) == 1 && r->err[r->nerr - 1] == '\n', "stderr is not one line:\n%s", r->err);
-    ck_assert_msg(strstr(r->err, "fianza: warning: ") == r->err && strstr(r->err, what),
-                  "stderr lacks '%s':\n%s", what, r->err);
+    ck_assert_msg(strstr(r->err, "fianza: warning: ") == r->err && strstr(r->err, what), "stderr lacks '%s':\n%s", what,
+                  r->err);
 }
 
 /* Whether process pid is gone (or a zombie nobody reaped yet). */
@@ -197,8 +197,9 @@ START_TEST(test_gnuplot_fails)
         const char *name, *body, *want;
     } cases[] = {
         {"exit1", HALF_THEN("exit 1"), "gnuplot failed on releases_hist.gp, regions.gp, detention.gp (exit status 1"},
-        {"segv", HALF_THEN("kill -SEGV $$"), "gnuplot failed on releases_hist.gp, regions.gp, detention.gp (killed "
-                                             "by signal 11"},
+        {"segv", HALF_THEN("kill -SEGV $$"),
+         "gnuplot failed on releases_hist.gp, regions.gp, detention.gp (killed "
+         "by signal 11"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const char *dir = cu_test_dir(cases[i].name);
@@ -224,7 +225,7 @@ START_TEST(test_quiet_and_bad_timeout)
     check_undrawn(cu_path_in(dir, "out"));
 
     static const char *const bad[] = {"FIANZA_GNUPLOT_TIMEOUT=abc", "FIANZA_GNUPLOT_TIMEOUT=0",
-                                      "FIANZA_GNUPLOT_TIMEOUT=-1", "FIANZA_GNUPLOT_TIMEOUT=86401",
+                                      "FIANZA_GNUPLOT_TIMEOUT=-1",  "FIANZA_GNUPLOT_TIMEOUT=86401",
                                       "FIANZA_GNUPLOT_TIMEOUT=nan", "FIANZA_GNUPLOT_TIMEOUT=5s"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         const char *d = cu_test_dir("badtimeout");
@@ -394,8 +395,8 @@ START_TEST(test_labels_exact)
     free(text);
     cu_write_file(ini, buf);
     run_result r;
-    int rc = CU_RUN(&r, "simulate", "--allocation", ALLOC, "--set", "region.kansas_city.label=" LABEL_KC, "-o", out,
-                    ini);
+    int rc =
+        CU_RUN(&r, "simulate", "--allocation", ALLOC, "--set", "region.kansas_city.label=" LABEL_KC, "-o", out, ini);
     ck_assert_msg(rc == 0 && r.nerr == 0, "exit %d:\n%s", rc, r.err);
     cu_run_free(&r);
     for (int i = 0; i < 2; i++) {
@@ -424,8 +425,8 @@ START_TEST(test_tornado_invalid_moves)
     const char *dir = cu_test_dir("tornado");
     const char *two = cu_two_ini(dir, 50), *out = cu_path_in(dir, "out");
     run_result r;
-    int rc = CU_RUN(&r, "sweep", "--tornado", "20", "--set", "region.kansas_city.hearing_delay_days=uniform(min=10, max=11)",
-                    "-o", out, two);
+    int rc = CU_RUN(&r, "sweep", "--tornado", "20", "--set",
+                    "region.kansas_city.hearing_delay_days=uniform(min=10, max=11)", "-o", out, two);
     ck_assert_msg(rc == 0 && r.nerr == 0, "exit %d:\n%s", rc, r.err);
     ck_assert_msg(strstr(r.out, "kansas_city.hearing_delay_days.min raised to 12: invalid") &&
                       strstr(r.out, "kansas_city.hearing_delay_days.max lowered to 8.8: invalid") &&
@@ -439,8 +440,8 @@ START_TEST(test_tornado_invalid_moves)
     csv_parse(&t, text);
     free(text);
     ck_assert_uint_ge(t.nrows, 10);
-    int cv[2] = {csv_col(&t, "value_low"), csv_col(&t, "value_high")}, ok[2] = {csv_col(&t, "low_valid"),
-                                                                               csv_col(&t, "high_valid")};
+    int cv[2] = {csv_col(&t, "value_low"), csv_col(&t, "value_high")},
+        ok[2] = {csv_col(&t, "low_valid"), csv_col(&t, "high_valid")};
     size_t invalid = 0;
     for (size_t i = 1; i < t.nrows; i++) {
         const char *name = t.cell[i][0];

@@ -40,35 +40,34 @@ static char *print_to_string(const scenario *s)
 
 /* ---- the documented example (DESIGN §4), verbatim ---- */
 
-static const char example_ini[] =
-    "; scenarios/example.ini — comments start with ; or #\n"
-    "[fund]\n"
-    "budget_usd = 300000\n"
-    "horizon_days = 90\n"
-    "granularity_usd = 500\n"
-    "policy = cheapest_first        ; cheapest_first | first_come\n"
-    "objective = releases           ; releases | freedom_days | cvar\n"
-    "cvar_alpha = 0.1\n"
-    "target_releases = 200\n"
-    "\n"
-    "[simulation]\n"
-    "replications = 10000           ; per stream\n"
-    "seed = 20251218\n"
-    "\n"
-    "[region.chicago]\n"
-    "label = Chicago\n"
-    "initial_detained = 150\n"
-    "arrivals_per_day = 2.5\n"
-    "bond_grant_prob = 0.6\n"
-    "bond_usd = lognormal(median=1500, sigma=0.5, min=1500, max=50000)\n"
-    "max_bond_paid_usd = 25000\n"
-    "case_cost_usd = 0\n"
-    "hearing_delay_days = gamma(mean=14, sd=7)\n"
-    "release_delay_days = fixed(1)\n"
-    "removal_hazard_per_day = 0.005\n"
-    "family_pays_prob = 0.2\n"
-    "min_share = 0\n"
-    "max_share = 1\n";
+static const char example_ini[] = "; scenarios/example.ini — comments start with ; or #\n"
+                                  "[fund]\n"
+                                  "budget_usd = 300000\n"
+                                  "horizon_days = 90\n"
+                                  "granularity_usd = 500\n"
+                                  "policy = cheapest_first        ; cheapest_first | first_come\n"
+                                  "objective = releases           ; releases | freedom_days | cvar\n"
+                                  "cvar_alpha = 0.1\n"
+                                  "target_releases = 200\n"
+                                  "\n"
+                                  "[simulation]\n"
+                                  "replications = 10000           ; per stream\n"
+                                  "seed = 20251218\n"
+                                  "\n"
+                                  "[region.chicago]\n"
+                                  "label = Chicago\n"
+                                  "initial_detained = 150\n"
+                                  "arrivals_per_day = 2.5\n"
+                                  "bond_grant_prob = 0.6\n"
+                                  "bond_usd = lognormal(median=1500, sigma=0.5, min=1500, max=50000)\n"
+                                  "max_bond_paid_usd = 25000\n"
+                                  "case_cost_usd = 0\n"
+                                  "hearing_delay_days = gamma(mean=14, sd=7)\n"
+                                  "release_delay_days = fixed(1)\n"
+                                  "removal_hazard_per_day = 0.005\n"
+                                  "family_pays_prob = 0.2\n"
+                                  "min_share = 0\n"
+                                  "max_share = 1\n";
 
 /* ---- defaults ---- */
 
@@ -293,8 +292,7 @@ START_TEST(test_comments_and_mixture)
     ck_assert_int_eq(dist_get_family(r->bond_usd), DIST_MIXTURE);
     char buf[512];
     dist_format(r->bond_usd, buf, sizeof buf);
-    ck_assert_msg(strstr(buf, "fixed(1500)") && strstr(buf, "lognormal(") && strchr(buf, ';') &&
-                      strchr(buf, ':'),
+    ck_assert_msg(strstr(buf, "fixed(1500)") && strstr(buf, "lognormal(") && strchr(buf, ';') && strchr(buf, ':'),
                   "mixture lost a component: %s", buf);
     ck_assert_double_eq(dist_lower(r->bond_usd), 1500);
     ck_assert_int_eq(dist_get_family(r->hearing_delay_days), DIST_MIXTURE);
@@ -392,8 +390,7 @@ END_TEST
 /* A --set replaces a bad value before it is checked; dists work too. */
 START_TEST(test_set_repairs_and_dists)
 {
-    const char *sets[] = {"fund.budget_usd=90000",
-                          "region.a.bond_usd=mixture(1: fixed(1500); 1: fixed(3000))",
+    const char *sets[] = {"fund.budget_usd=90000", "region.a.bond_usd=mixture(1: fixed(1500); 1: fixed(3000))",
                           "region.a.label=Kansas City"};
     scenario *s = load_ok("[fund]\nbudget_usd = lots\n[region.a]\n", sets, 3);
     ck_assert_double_eq(s->budget_usd, 90000);
@@ -514,15 +511,31 @@ START_TEST(test_print_fills_defaults)
 {
     scenario *s = load_ok("[region.a]\n", NULL, 0);
     char *text = print_to_string(s);
-    static const char *const want[] = {
-        "[fund]\n", "budget_usd = 300000\n", "horizon_days = 90\n", "granularity_usd = 500\n",
-        "policy = cheapest_first\n", "objective = releases\n", "cvar_alpha = 0.1\n",
-        "target_releases = 0\n", "[simulation]\n", "replications = 10000\n", "seed = 1\n",
-        "[region.a]\n", "label = a\n", "initial_detained = 0\n", "arrivals_per_day = 0\n",
-        "bond_grant_prob = 1\n", "bond_usd = fixed(1500)\n", "max_bond_paid_usd = unlimited\n",
-        "case_cost_usd = 0\n", "hearing_delay_days = fixed(0)\n", "release_delay_days = fixed(0)\n",
-        "removal_hazard_per_day = 0\n", "family_pays_prob = 0\n", "min_share = 0\n",
-        "max_share = 1\n"};
+    static const char *const want[] = {"[fund]\n",
+                                       "budget_usd = 300000\n",
+                                       "horizon_days = 90\n",
+                                       "granularity_usd = 500\n",
+                                       "policy = cheapest_first\n",
+                                       "objective = releases\n",
+                                       "cvar_alpha = 0.1\n",
+                                       "target_releases = 0\n",
+                                       "[simulation]\n",
+                                       "replications = 10000\n",
+                                       "seed = 1\n",
+                                       "[region.a]\n",
+                                       "label = a\n",
+                                       "initial_detained = 0\n",
+                                       "arrivals_per_day = 0\n",
+                                       "bond_grant_prob = 1\n",
+                                       "bond_usd = fixed(1500)\n",
+                                       "max_bond_paid_usd = unlimited\n",
+                                       "case_cost_usd = 0\n",
+                                       "hearing_delay_days = fixed(0)\n",
+                                       "release_delay_days = fixed(0)\n",
+                                       "removal_hazard_per_day = 0\n",
+                                       "family_pays_prob = 0\n",
+                                       "min_share = 0\n",
+                                       "max_share = 1\n"};
     for (size_t i = 0; i < sizeof want / sizeof *want; i++)
         ck_assert_msg(strstr(text, want[i]) != NULL, "printed scenario lacks '%s':\n%s", want[i], text);
     free(text);

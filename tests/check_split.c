@@ -141,8 +141,8 @@ static void random_instance(inst *in, size_t C, int kind, int bounds, int cvar, 
         random_curve(in->value + c * G, G, kind, values, r);
     }
     /* binding budget: sum_lo <= B < sum_hi (B = sum_hi only if all bounds are tight) */
-    p->budget_steps = sum_hi > sum_lo ? sum_lo + (long)gsl_rng_uniform_int(r, (unsigned long)(sum_hi - sum_lo))
-                                      : sum_lo;
+    p->budget_steps =
+        sum_hi > sum_lo ? sum_lo + (long)gsl_rng_uniform_int(r, (unsigned long)(sum_hi - sum_lo)) : sum_lo;
     if (cvar) {
         p->cvar = 1;
         p->nreps = S;
@@ -156,8 +156,8 @@ static void random_instance(inst *in, size_t C, int kind, int bounds, int cvar, 
 static void describe(char *buf, size_t n, const inst *in, int kind, int trial)
 {
     const split_problem *p = &in->p;
-    int k = snprintf(buf, n, "trial %d (%s), C=%zu G=%zu B=%ld bounds", trial, kind_name[kind], p->nregions,
-                     p->ngrid, p->budget_steps);
+    int k = snprintf(buf, n, "trial %d (%s), C=%zu G=%zu B=%ld bounds", trial, kind_name[kind], p->nregions, p->ngrid,
+                     p->budget_steps);
     for (size_t c = 0; c < p->nregions && k > 0 && (size_t)k < n; c++)
         k += snprintf(buf + k, n - (size_t)k, " [%ld,%ld]", p->lo[c], p->hi[c]);
 }
@@ -179,8 +179,8 @@ static void check_instance(const inst *in, int kind, int trial)
     ck_assert_msg(feasible(p, res.steps), "%s: infeasible steps returned", what);
     double achieved = split_value(p, res.steps);
     ck_assert_msg(close_to(res.value, best, 1e-9), "%s: GLPK %.12g, brute force %.12g", what, res.value, best);
-    ck_assert_msg(close_to(achieved, best, 1e-9), "%s: the returned steps achieve %.12g, optimum %.12g", what,
-                  achieved, best);
+    ck_assert_msg(close_to(achieved, best, 1e-9), "%s: the returned steps achieve %.12g, optimum %.12g", what, achieved,
+                  best);
     ck_assert_msg(res.lp_value >= res.value - 1e-9 * (1 + fabs(res.value)), "%s: LP %.12g below MIP %.12g", what,
                   res.lp_value, res.value);
     split_result_free(&res);
@@ -190,8 +190,8 @@ static void check_instance(const inst *in, int kind, int trial)
         double dp = split_dp(p, steps);
         ck_assert_msg(close_to(dp, best, 1e-12), "%s: DP %.12g, brute force %.12g", what, dp, best);
         ck_assert_msg(feasible(p, steps), "%s: DP steps infeasible", what);
-        ck_assert_msg(close_to(split_value(p, steps), best, 1e-12), "%s: DP steps achieve %.12g, optimum %.12g",
-                      what, split_value(p, steps), best);
+        ck_assert_msg(close_to(split_value(p, steps), best, 1e-12), "%s: DP steps achieve %.12g, optimum %.12g", what,
+                      split_value(p, steps), best);
         ck_assert_msg(close_to(split_dp(p, NULL), best, 0), "%s: DP without steps differs", what);
     }
 }

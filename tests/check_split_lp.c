@@ -78,8 +78,8 @@ START_TEST(test_cvar_vs_ru_formula)
                 best = v;
         }
         double c = split_cvar(x, n, alpha);
-        ck_assert_msg(close_to(c, best, 1e-12), "trial %d: n=%zu alpha=%g: split_cvar %.15g, R-U %.15g", t, n,
-                      alpha, c, best);
+        ck_assert_msg(close_to(c, best, 1e-12), "trial %d: n=%zu alpha=%g: split_cvar %.15g, R-U %.15g", t, n, alpha, c,
+                      best);
     }
     gsl_rng_free(r);
 }
@@ -116,7 +116,7 @@ START_TEST(test_budget_dual)
             double d[MAXG];
             for (size_t g = 0; g + 1 < G; g++)
                 d[g] = (double)(2 * gsl_rng_uniform_int(r, 5)); /* 0, 2, .., 8 */
-            for (size_t i = 1; i + 1 < G; i++) /* sort descending */
+            for (size_t i = 1; i + 1 < G; i++)                  /* sort descending */
                 for (size_t j = i; j > 0 && d[j] > d[j - 1]; j--) {
                     double tmp = d[j];
                     d[j] = d[j - 1];
@@ -160,11 +160,11 @@ START_TEST(test_budget_dual)
                           "trial %d B=%ld: finite differences %.12g, %.12g, slope %.12g", t, B, fd_left, fd_right,
                           slope);
             ck_assert_msg(close_to(at[1].budget_dual * step, fd_right * step, 1e-9),
-                          "trial %d B=%ld: budget_dual %.12g per USD, finite difference %.12g", t, B,
-                          at[1].budget_dual, fd_right);
+                          "trial %d B=%ld: budget_dual %.12g per USD, finite difference %.12g", t, B, at[1].budget_dual,
+                          fd_right);
             /* the MIP is integral here: concave curves, integer budget */
-            ck_assert_msg(close_to(at[1].value, at[1].lp_value, 1e-9), "trial %d B=%ld: MIP %.12g, LP %.12g", t,
-                          B, at[1].value, at[1].lp_value);
+            ck_assert_msg(close_to(at[1].value, at[1].lp_value, 1e-9), "trial %d B=%ld: MIP %.12g, LP %.12g", t, B,
+                          at[1].value, at[1].lp_value);
             for (int k = 0; k < 3; k++)
                 split_result_free(&at[k]);
             checked++;
@@ -267,8 +267,7 @@ START_TEST(test_degenerate)
     const long lo0[3] = {0, 0, 0}, hi0[3] = {0, 0, 0}, hi4[3] = {4, 4, 4};
 
     /* one grid point, all values zero, budget 0 */
-    split_problem p = {.nregions = 3, .ngrid = 1, .step = 500, .budget_steps = 0, .lo = lo0, .hi = hi0,
-                       .value = zeros};
+    split_problem p = {.nregions = 3, .ngrid = 1, .step = 500, .budget_steps = 0, .lo = lo0, .hi = hi0, .value = zeros};
     ck_assert_msg(split_solve(&res, &p, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(res.status, ALLOC_OPTIMAL);
     ck_assert_double_eq(res.value, 0);

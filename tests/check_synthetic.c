@@ -30,7 +30,8 @@
 static void assert_binomial(long count, long n, double p, const char *what)
 {
     double sd = sqrt(n * p * (1 - p));
-    ck_assert_msg(fabs(count - n * p) <= 5 * sd, "%s: %ld of %ld, expected %.0f +- %.0f", what, count, n, n * p, 5 * sd);
+    ck_assert_msg(fabs(count - n * p) <= 5 * sd, "%s: %ld of %ld, expected %.0f +- %.0f", what, count, n, n * p,
+                  5 * sd);
 }
 
 static void assert_synthetic(const char *text, const char *what)
@@ -69,7 +70,8 @@ static void assert_synthetic(const char *text, const char *what)
                 if (*q != ',')
                     digits[nd++] = *q;
                 else
-                    ck_assert_msg(strlen(q) >= 5 && strspn(q + 1, "0123456789") == 3, "%s: separator in %s", what, line);
+                    ck_assert_msg(strlen(q) >= 5 && strspn(q + 1, "0123456789") == 3, "%s: separator in %s", what,
+                                  line);
             ck_assert_msg(*q == '"' && q[1] == ',', "%s: %s", what, line);
             q += 2;
         } else {
@@ -100,7 +102,8 @@ static void assert_synthetic(const char *text, const char *what)
     /* gamma(mean=14, sd=7) rounded: mean within 5 standard errors (7/sqrt n) */
     ck_assert_msg(fabs(delay_sum / ndelay - 14) <= 5 * 7 / sqrt((double)ndelay), "%s: mean delay %g", what,
                   delay_sum / ndelay);
-    fit_result truth = {.family = DIST_LOGNORMAL, .ok = 1, .nparams = 2, .param = {2800, 0.8}, .lo = 1500, .hi = INFINITY};
+    fit_result truth = {
+        .family = DIST_LOGNORMAL, .ok = 1, .nparams = 2, .param = {2800, 0.8}, .lo = 1500, .hi = INFINITY};
     fz_error err = {0, ""};
     ck_assert_int_eq(fit_gof(&truth, amounts, na, &err), 0);
     ck_assert_msg(truth.ks_p > 1e-4, "%s: amounts vs their distribution: KS D %g, p %g", what, truth.ks, truth.ks_p);
@@ -171,8 +174,8 @@ START_TEST(test_cli_fit_outputs)
     double se = json_real_value(json_object_get(json_object_get(best, "standard_errors"), "median"));
     ck_assert_msg(fabs(med - 2800) < 4 * se, "median %g (se %g), generated with 2800", med, se);
     ck_assert_ptr_nonnull(strstr(r.err, "scenario line (best by AIC):\nbond_usd = lognormal("));
-    const char *files[] = {"fit.csv", "fit_hist.csv", "fit_density.csv", "fit_qq.csv", "fit_hist.gp", "fit_qq.gp",
-                           "theme.gp", "report.html"};
+    const char *files[] = {"fit.csv",     "fit_hist.csv", "fit_density.csv", "fit_qq.csv",
+                           "fit_hist.gp", "fit_qq.gp",    "theme.gp",        "report.html"};
     for (size_t i = 0; i < NELEM(files); i++) {
         char name[128];
         snprintf(name, sizeof name, "results/synthetic_bonds/%s", files[i]);

@@ -22,8 +22,7 @@ static scenario *load_text(const char *text)
 {
     const char *base = getenv("TMPDIR");
     char path[256];
-    snprintf(path, sizeof path, "%s/fz_engine_XXXXXX.ini",
-             base && *base && strlen(base) < 200 ? base : "/tmp");
+    snprintf(path, sizeof path, "%s/fz_engine_XXXXXX.ini", base && *base && strlen(base) < 200 ? base : "/tmp");
     int fd = mkstemps(path, 4);
     ck_assert_msg(fd >= 0, "mkstemps failed");
     FILE *f = fdopen(fd, "w");
@@ -45,8 +44,7 @@ static engine_ws *ws_new(void)
     return ws;
 }
 
-static void draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy p, uint64_t stream,
-                 uint64_t rep)
+static void draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy p, uint64_t stream, uint64_t rep)
 {
     fz_error err = {0, ""};
     int rc = engine_draw(ws, s, region, p, stream, rep, &err);

@@ -48,8 +48,8 @@ static const char *write_file(const char *name, const char *text, size_t len)
 }
 
 /* Writes text to NAME and loads it; on failure *out is NULL and err holds the message. */
-static int load_text(scenario **out, const char *name, const char *text, const char *const *sets,
-                     size_t nsets, fz_error *err)
+static int load_text(scenario **out, const char *name, const char *text, const char *const *sets, size_t nsets,
+                     fz_error *err)
 {
     const char *path = write_file(name, text, 0);
     memset(err, 0, sizeof *err);
@@ -62,8 +62,7 @@ static scenario *load_ok(const char *text, const char *const *sets, size_t nsets
     scenario *s = NULL;
     fz_error err;
     int rc = load_text(&s, "case.ini", text, sets, nsets, &err);
-    ck_assert_msg(rc == 0, "expected the scenario to load, got %d: %s\n--- text ---\n%s", rc,
-                  err.msg, text);
+    ck_assert_msg(rc == 0, "expected the scenario to load, got %d: %s\n--- text ---\n%s", rc, err.msg, text);
     ck_assert_ptr_nonnull(s);
     return s;
 }

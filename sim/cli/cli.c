@@ -12,24 +12,45 @@
 #include "fz_util.h"
 
 enum {
-    OPT_SEED = 256, OPT_REPS, OPT_THREADS, OPT_SET, OPT_JSON, OPT_NO_PLOTS, OPT_QUIET,
-    OPT_ALLOCATION, OPT_POLICY, OPT_GAP, OPT_BUDGET, OPT_PARAM, OPT_COLUMN, OPT_TORNADO, OPT_TIME_LIMIT,
-    OPT_MIN, OPT_MAX
+    OPT_SEED = 256,
+    OPT_REPS,
+    OPT_THREADS,
+    OPT_SET,
+    OPT_JSON,
+    OPT_NO_PLOTS,
+    OPT_QUIET,
+    OPT_ALLOCATION,
+    OPT_POLICY,
+    OPT_GAP,
+    OPT_BUDGET,
+    OPT_PARAM,
+    OPT_COLUMN,
+    OPT_TORNADO,
+    OPT_TIME_LIMIT,
+    OPT_MIN,
+    OPT_MAX
 };
 
-static const struct option long_opts[] = {
-    {"output", required_argument, NULL, 'o'},      {"seed", required_argument, NULL, OPT_SEED},
-    {"replications", required_argument, NULL, OPT_REPS},
-    {"threads", required_argument, NULL, OPT_THREADS}, {"set", required_argument, NULL, OPT_SET},
-    {"json", no_argument, NULL, OPT_JSON},           {"no-plots", no_argument, NULL, OPT_NO_PLOTS},
-    {"quiet", no_argument, NULL, OPT_QUIET},         {"help", no_argument, NULL, 'h'},
-    {"allocation", required_argument, NULL, OPT_ALLOCATION},
-    {"policy", required_argument, NULL, OPT_POLICY}, {"gap-batches", required_argument, NULL, OPT_GAP},
-    {"budget", required_argument, NULL, OPT_BUDGET}, {"param", required_argument, NULL, OPT_PARAM},
-    {"solver-time-limit", required_argument, NULL, OPT_TIME_LIMIT},
-    {"column", required_argument, NULL, OPT_COLUMN}, {"tornado", required_argument, NULL, OPT_TORNADO},
-    {"min", required_argument, NULL, OPT_MIN},       {"max", required_argument, NULL, OPT_MAX},
-    {NULL, 0, NULL, 0}};
+static const struct option long_opts[] = {{"output", required_argument, NULL, 'o'},
+                                          {"seed", required_argument, NULL, OPT_SEED},
+                                          {"replications", required_argument, NULL, OPT_REPS},
+                                          {"threads", required_argument, NULL, OPT_THREADS},
+                                          {"set", required_argument, NULL, OPT_SET},
+                                          {"json", no_argument, NULL, OPT_JSON},
+                                          {"no-plots", no_argument, NULL, OPT_NO_PLOTS},
+                                          {"quiet", no_argument, NULL, OPT_QUIET},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {"allocation", required_argument, NULL, OPT_ALLOCATION},
+                                          {"policy", required_argument, NULL, OPT_POLICY},
+                                          {"gap-batches", required_argument, NULL, OPT_GAP},
+                                          {"budget", required_argument, NULL, OPT_BUDGET},
+                                          {"param", required_argument, NULL, OPT_PARAM},
+                                          {"solver-time-limit", required_argument, NULL, OPT_TIME_LIMIT},
+                                          {"column", required_argument, NULL, OPT_COLUMN},
+                                          {"tornado", required_argument, NULL, OPT_TORNADO},
+                                          {"min", required_argument, NULL, OPT_MIN},
+                                          {"max", required_argument, NULL, OPT_MAX},
+                                          {NULL, 0, NULL, 0}};
 
 /* The commands each option applies to (bits of command_bit); an option
  * given to any other command is refused rather than silently ignored. */
@@ -49,15 +70,24 @@ static int applies_to(int c)
 {
     switch (c) {
     case 'h': return -1;
-    case 'o': case OPT_JSON: case OPT_NO_PLOTS: case OPT_QUIET: return C_WRITES;
-    case OPT_SEED: case OPT_REPS: case OPT_SET: return C_CHECK | C_RUNS;
+    case 'o':
+    case OPT_JSON:
+    case OPT_NO_PLOTS:
+    case OPT_QUIET: return C_WRITES;
+    case OPT_SEED:
+    case OPT_REPS:
+    case OPT_SET: return C_CHECK | C_RUNS;
     case OPT_THREADS: return C_RUNS;
     case OPT_ALLOCATION: return C_SIMULATE | C_COMPARE;
     case OPT_POLICY: return C_COMPARE;
     case OPT_GAP: return C_OPTIMIZE;
     case OPT_TIME_LIMIT: return C_OPTIMIZE | C_SWEEP;
-    case OPT_BUDGET: case OPT_PARAM: case OPT_TORNADO: return C_SWEEP;
-    case OPT_COLUMN: case OPT_MIN: case OPT_MAX: return C_FIT;
+    case OPT_BUDGET:
+    case OPT_PARAM:
+    case OPT_TORNADO: return C_SWEEP;
+    case OPT_COLUMN:
+    case OPT_MIN:
+    case OPT_MAX: return C_FIT;
     default: return -1; /* errors (':' and '?') are reported as such */
     }
 }
@@ -133,8 +163,8 @@ static int take_option(cli_opts *o, int c, const char *arg, fz_error *err)
     case OPT_REPS:
         /* digits only: "1e3" or "10.0" is not a count (the range is the scenario's check) */
         if (!*arg || strspn(arg, "0123456789") != strlen(arg))
-            return fz_fail(err, FZ_EINPUT, "--replications %s: expected a whole number from 1 to %ld, in digits",
-                           arg, (long)SCENARIO_MAX_REPLICATIONS);
+            return fz_fail(err, FZ_EINPUT, "--replications %s: expected a whole number from 1 to %ld, in digits", arg,
+                           (long)SCENARIO_MAX_REPLICATIONS);
         o->replications = arg;
         break;
     case OPT_THREADS:
@@ -206,8 +236,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
         return fz_fail(err, FZ_EINPUT, "unexpected argument '%s': fianza %s takes one %s (see fianza %s --help)",
                        argv[optind], o->command, what, o->command);
     if (!o->scenario_path)
-        return fz_fail(err, FZ_EINPUT, "fianza %s: expected a %s (see fianza %s --help)", o->command, what,
-                       o->command);
+        return fz_fail(err, FZ_EINPUT, "fianza %s: expected a %s (see fianza %s --help)", o->command, what, o->command);
     return 0;
 }
 
@@ -292,8 +321,8 @@ int cli_parse_allocation(double *alloc, const scenario *s, const char *text, fz_
         errno = 0;
         double v = strtod(eq + 1, &end);
         if (end == eq + 1 || *end || errno == ERANGE || !isfinite(v) || v < 0) {
-            rc = fz_fail(err, FZ_EINPUT, "--allocation %s: '%s' for %s is not an amount in USD >= 0", text,
-                         eq + 1, item);
+            rc = fz_fail(err, FZ_EINPUT, "--allocation %s: '%s' for %s is not an amount in USD >= 0", text, eq + 1,
+                         item);
             goto done;
         }
         alloc[c] = v;
@@ -335,8 +364,8 @@ void cli_progress_update(void *ctx, size_t done, size_t total)
     double el = cli_now() - p->start, rate = el > 0 ? (double)done / el : 0;
     double left = rate > 0 ? (double)(total - done) / rate : 0;
     int width = 30, fill = (int)((double)width * (double)done / (double)total);
-    fprintf(stderr, "\r%-10s [%.*s%*s] %zu/%zu  %.0f/s  %.0fs left ", p->what, fill,
-            "##############################", width - fill, "", done, total, rate, left);
+    fprintf(stderr, "\r%-10s [%.*s%*s] %zu/%zu  %.0f/s  %.0fs left ", p->what, fill, "##############################",
+            width - fill, "", done, total, rate, left);
     fflush(stderr);
 }
 

@@ -19,10 +19,10 @@ typedef struct variant {
 /* Variant k = allocation k / np crossed with policy k % np. */
 typedef struct compare {
     size_t K;
-    double *allocs;          /* K x nregions */
+    double *allocs; /* K x nregions */
     variant *v;
-    scenario_policy *pol;    /* v[k].policy, as eval_options takes them */
-    const char **names;      /* v[k].name, for replications.csv */
+    scenario_policy *pol; /* v[k].policy, as eval_options takes them */
+    const char **names;   /* v[k].name, for replications.csv */
     eval_result *res;
 } compare;
 
@@ -68,8 +68,9 @@ static int check(cmd_run *r, void *ctx)
     size_t na = o->nalloc, np = o->npolicies ? o->npolicies : 1, C = r->s->nregions;
     c->K = na * np;
     if (na == 0 || c->K < 2)
-        return fz_fail(&r->err, FZ_EINPUT, "compare: expected two or more --allocation, or one --allocation with "
-                                           "two or more --policy");
+        return fz_fail(&r->err, FZ_EINPUT,
+                       "compare: expected two or more --allocation, or one --allocation with "
+                       "two or more --policy");
     c->allocs = malloc(c->K * C * sizeof *c->allocs);
     c->v = calloc(c->K, sizeof *c->v);
     c->pol = malloc(c->K * sizeof *c->pol);
@@ -116,9 +117,14 @@ static json_t *summary(const scenario *s, const compare *c)
 static int run(cmd_run *r, void *ctx)
 {
     compare *c = ctx;
-    eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = (size_t)r->s->replications, .threads = r->o->threads,
-                       .policies = c->pol, .on_block = summary_reps_block, .block_ctx = r->reps,
-                       .progress = cli_progress_update, .progress_ctx = &r->bar};
+    eval_options eo = {.stream = RNG_STREAM_EVALUATE,
+                       .nreps = (size_t)r->s->replications,
+                       .threads = r->o->threads,
+                       .policies = c->pol,
+                       .on_block = summary_reps_block,
+                       .block_ctx = r->reps,
+                       .progress = cli_progress_update,
+                       .progress_ctx = &r->bar};
     int rc = cmd_run_done(r, eval_run(&c->res, r->s, c->allocs, c->K, &eo, &r->err));
     if (rc)
         return rc;
@@ -148,8 +154,9 @@ static void print(cmd_run *r, void *ctx)
         summary_ci_text(x, sizeof x, a->releases.mean, a->releases.mean - h, a->releases.mean + h, 2, 0);
         fprintf(out, "  %-24s", x);
         if (k)
-            fprintf(out, " %s", summary_ci_text(x, sizeof x, a->diff_releases.mean, a->diff_releases.mean - d,
-                                               a->diff_releases.mean + d, 2, 1));
+            fprintf(out, " %s",
+                    summary_ci_text(x, sizeof x, a->diff_releases.mean, a->diff_releases.mean - d,
+                                    a->diff_releases.mean + d, 2, 1));
         fprintf(out, "\n");
     }
     summary_print_ci_note(out, e->nreps);

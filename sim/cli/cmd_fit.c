@@ -31,13 +31,13 @@
 typedef struct fit_run {
     const char *path, *column;
     csvcol col;
-    double *x;   /* values used, file order */
-    long *line;  /* their lines */
+    double *x;  /* values used, file order */
+    long *line; /* their lines */
     size_t n, below, above;
     fit_options opt;
     fit_result res[FIT_NFAMILIES];
     size_t nfit;
-    char text[FIT_NFAMILIES][256];    /* scenario syntax of each fit */
+    char text[FIT_NFAMILIES][256];     /* scenario syntax of each fit */
     char unusable[FIT_NFAMILIES][256]; /* dist_parse's objection, if any */
     int best;                          /* index in res of the best usable fit, -1 if none */
 } fit_run;
@@ -86,8 +86,10 @@ static int load(fit_run *r, const cli_opts *o, fz_error *err)
         long line = c->first_empty_line ? c->first_empty_line : c->first_nonnumeric_line ? c->first_nonnumeric_line : 1;
         if (c->n_rows == 0)
             return fz_fail(err, FZ_EINPUT, "%s:1: no data rows below the header: nothing to fit", r->path);
-        return fz_fail(err, FZ_EINPUT, "%s:%ld: column '%s' holds no numbers (%zu empty cells, %zu not numbers): "
-                       "nothing to fit", r->path, line, r->column, c->n_empty, c->n_nonnumeric);
+        return fz_fail(err, FZ_EINPUT,
+                       "%s:%ld: column '%s' holds no numbers (%zu empty cells, %zu not numbers): "
+                       "nothing to fit",
+                       r->path, line, r->column, c->n_empty, c->n_nonnumeric);
     }
     fit_options_init(&r->opt);
     r->opt.lo = o->has_min ? o->fit_min : 0;
@@ -186,19 +188,22 @@ static json_t *summary_json(const fit_run *r)
     json_object_set_new(doc, "empty_cells", json_integer((json_int_t)r->col.n_empty));
     json_object_set_new(doc, "non_numeric_cells", json_integer((json_int_t)r->col.n_nonnumeric));
     if (r->col.n_nonnumeric)
-        json_object_set_new(doc, "first_non_numeric", json_pack("{s:I, s:s}", "line",
-                            (json_int_t)r->col.first_nonnumeric_line, "text", r->col.first_nonnumeric));
+        json_object_set_new(
+            doc, "first_non_numeric",
+            json_pack("{s:I, s:s}", "line", (json_int_t)r->col.first_nonnumeric_line, "text", r->col.first_nonnumeric));
     json_object_set_new(doc, "excluded_below_min", json_integer((json_int_t)r->below));
     json_object_set_new(doc, "excluded_above_max", json_integer((json_int_t)r->above));
     json_object_set_new(doc, "used", json_integer((json_int_t)r->n));
-    json_object_set_new(doc, "truncation", json_pack("{s:o, s:o}", "min", json_guard_num_or_null(r->opt.lo), "max", json_guard_num_or_null(r->opt.hi)));
+    json_object_set_new(
+        doc, "truncation",
+        json_pack("{s:o, s:o}", "min", json_guard_num_or_null(r->opt.lo), "max", json_guard_num_or_null(r->opt.hi)));
     json_object_set_new(doc, "ks_p_value_conservative", json_true());
     json_object_set_new(doc, "ranking", json_string("aic"));
     for (size_t i = 0; i < FIT_NFAMILIES; i++) {
         const fit_result *f = &r->res[i];
         if (!f->ok) {
-            json_array_append_new(skipped, json_pack("{s:s, s:s}", "family", fit_family_name(f->family), "reason",
-                                                     f->reason));
+            json_array_append_new(skipped,
+                                  json_pack("{s:s, s:s}", "family", fit_family_name(f->family), "reason", f->reason));
             continue;
         }
         json_t *par = json_object(), *se = json_object();
@@ -206,13 +211,14 @@ static json_t *summary_json(const fit_run *r)
             json_object_set_new(par, f->names[j], json_guard_num_or_null(f->param[j]));
             json_object_set_new(se, f->names[j], json_guard_num_or_null(f->se[j]));
         }
-        json_t *e = json_pack("{s:I, s:s, s:o, s:o, s:b, s:b, s:i, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:o, s:s}",
-                              "rank", (json_int_t)i + 1, "family", fit_family_name(f->family), "parameters", par,
-                              "standard_errors", se, "converged", f->converged, "closed_form", f->closed_form,
-                              "iterations", f->iterations, "loglik", json_guard_num_or_null(f->loglik), "aic", json_guard_num_or_null(f->aic),
-                              "delta_aic", json_guard_num_or_null(f->aic - r->res[0].aic), "bic", json_guard_num_or_null(f->bic), "ks", "statistic",
-                              json_guard_num_or_null(f->ks), "p_value", json_guard_num_or_null(f->ks_p), "anderson_darling", json_guard_num_or_null(f->ad), "scenario",
-                              r->text[i]);
+        json_t *e =
+            json_pack("{s:I, s:s, s:o, s:o, s:b, s:b, s:i, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:o, s:s}", "rank",
+                      (json_int_t)i + 1, "family", fit_family_name(f->family), "parameters", par, "standard_errors", se,
+                      "converged", f->converged, "closed_form", f->closed_form, "iterations", f->iterations, "loglik",
+                      json_guard_num_or_null(f->loglik), "aic", json_guard_num_or_null(f->aic), "delta_aic",
+                      json_guard_num_or_null(f->aic - r->res[0].aic), "bic", json_guard_num_or_null(f->bic), "ks",
+                      "statistic", json_guard_num_or_null(f->ks), "p_value", json_guard_num_or_null(f->ks_p),
+                      "anderson_darling", json_guard_num_or_null(f->ad), "scenario", r->text[i]);
         if (r->unusable[i][0])
             json_object_set_new(e, "scenario_rejected", json_string(r->unusable[i]));
         json_array_append_new(fits, e);
@@ -376,7 +382,8 @@ static int write_charts(outdir *dir, const fit_run *r, const double *xs, charts_
     else {
         int logscale = xs[0] > 0 && xs[n - 1] / xs[0] >= 20;
         plot_var hv[] = {{"TITLE", qt1}, {"N", nbuf}, {"LABELS", labels}, {"XLABEL", qx}, {"BOXWIDTH", bw}};
-        plot_var qv[] = {{"TITLE", qt2}, {"N", nbuf}, {"LABELS", labels}, {"YLABEL", qy}, {"LOG", logscale ? "1" : "0"}};
+        plot_var qv[] = {
+            {"TITLE", qt2}, {"N", nbuf}, {"LABELS", labels}, {"YLABEL", qy}, {"LOG", logscale ? "1" : "0"}};
         if (!(rc = plot_script(dir, "fit_hist", hv, 5, err)) && !(rc = plot_script(dir, "fit_qq", qv, 5, err))) {
             charts->names[charts->n++] = "fit_hist";
             charts->names[charts->n++] = "fit_qq";
@@ -398,7 +405,8 @@ static void param_text(const fit_result *f, char *buf, size_t size)
         char se[32] = "n/a";
         if (isfinite(f->se[j]))
             snprintf(se, sizeof se, f->se[j] >= 10 && f->se[j] < 1e6 ? "%.0f" : "%.2g", f->se[j]); /* 5e299: "5e+299" */
-        used += (size_t)snprintf(buf + used, size - used, "%s%s %.5g (%s)", j ? ", " : "", f->names[j], f->param[j], se);
+        used +=
+            (size_t)snprintf(buf + used, size - used, "%s%s %.5g (%s)", j ? ", " : "", f->names[j], f->param[j], se);
     }
 }
 
@@ -417,8 +425,9 @@ static void print_table(FILE *out, const fit_run *r, const char *dirname)
         fprintf(out, "; left out: %zu below --min, %zu above --max", r->below, r->above);
     fprintf(out, "\n");
     if (r->opt.lo > 0 || isfinite(r->opt.hi))
-        fprintf(out, "truncated likelihood: each family conditioned on %s (not shifted), so the parameters\n"
-                     "describe the whole population, of which only values in that range were recorded\n",
+        fprintf(out,
+                "truncated likelihood: each family conditioned on %s (not shifted), so the parameters\n"
+                "describe the whole population, of which only values in that range were recorded\n",
                 range_text(r, rg, sizeof rg));
     if (!(r->opt.lo > 0))
         fprintf(out, "the normal is fitted truncated at 0 (min=0), the only way a scenario accepts a normal\n");
@@ -434,13 +443,16 @@ static void print_table(FILE *out, const fit_run *r, const char *dirname)
     }
     for (size_t i = r->nfit; i < FIT_NFAMILIES; i++)
         fprintf(out, "-    %-11s skipped: %s\n", fit_family_name(r->res[i].family), r->res[i].reason);
-    fprintf(out, "\nRanked by AIC = 2k - 2 log-lik (smaller is better; dAIC above 10: essentially no support);\n"
-                 "BIC = k ln n - 2 log-lik.  KS p-values are conservative: the parameters were estimated from\n"
-                 "the same data (Lilliefors 1967), so a small p rejects a family but a large one does not confirm it.\n");
+    fprintf(out,
+            "\nRanked by AIC = 2k - 2 log-lik (smaller is better; dAIC above 10: essentially no support);\n"
+            "BIC = k ln n - 2 log-lik.  KS p-values are conservative: the parameters were estimated from\n"
+            "the same data (Lilliefors 1967), so a small p rejects a family but a large one does not confirm it.\n");
     for (size_t i = 0; i < r->nfit; i++) {
         if (!r->res[i].converged)
-            fprintf(out, "%s: the optimiser did not converge (the likelihood may rise toward the edge of the "
-                         "parameter space); no standard errors\n", fit_family_name(r->res[i].family));
+            fprintf(out,
+                    "%s: the optimiser did not converge (the likelihood may rise toward the edge of the "
+                    "parameter space); no standard errors\n",
+                    fit_family_name(r->res[i].family));
         else if (!isfinite(r->res[i].se[0]))
             fprintf(out, "%s: the observed information is not positive definite; no standard errors\n",
                     fit_family_name(r->res[i].family));
@@ -494,10 +506,7 @@ static int run(cmd_run *c, void *ctx)
     return rc;
 }
 
-static void print(cmd_run *c, void *ctx)
-{
-    print_table(c->out, ctx, c->dirname);
-}
+static void print(cmd_run *c, void *ctx) { print_table(c->out, ctx, c->dirname); }
 
 int cmd_fit(const cli_opts *o)
 {

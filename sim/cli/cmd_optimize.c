@@ -32,15 +32,14 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
     json_decref(ev);
     const char *obj = scenario_objective_name(s->objective);
     json_object_set_new(doc, "optimal",
-                        json_pack("{s:o, s:s, s:o, s:o}", "allocation",
-                                  summary_allocation_json(s, r->allocs), "objective", obj,
-                                  "in_sample_value", json_guard_num(r->mip.value), "out_of_sample",
+                        json_pack("{s:o, s:s, s:o, s:o}", "allocation", summary_allocation_json(s, r->allocs),
+                                  "objective", obj, "in_sample_value", json_guard_num(r->mip.value), "out_of_sample",
                                   cmd_est_json(r->objective[OPT_OPTIMAL])));
     json_t *base = json_object();
     for (size_t k = 1; k < OPT_NALLOC; k++) {
-        json_t *b = json_pack("{s:o, s:o, s:o}", "allocation",
-                              summary_allocation_json(s, r->allocs + k * r->nregions), "value",
-                              cmd_est_json(r->objective[k]), "difference_to_optimal", cmd_est_json(r->diff[k]));
+        json_t *b =
+            json_pack("{s:o, s:o, s:o}", "allocation", summary_allocation_json(s, r->allocs + k * r->nregions), "value",
+                      cmd_est_json(r->objective[k]), "difference_to_optimal", cmd_est_json(r->diff[k]));
         json_object_set_new(b, "releases", summary_mean_ci_json(&r->eval->allocs[k].releases));
         json_object_set_new(base, optimize_alloc_names[k], b);
     }
@@ -67,11 +66,11 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
     json_object_set_new(doc, "solver",
                         json_pack("{s:s, s:s, s:o, s:o, s:i, s:i}", "name", "GLPK", "status", r->mip.status_text,
                                   "mip_value", json_guard_num(r->mip.value), "lp_relaxation_value",
-                                  json_guard_num(r->mip.lp_value), "columns",
-                                  r->mip.columns, "rows", r->mip.rows));
+                                  json_guard_num(r->mip.lp_value), "columns", r->mip.columns, "rows", r->mip.rows));
     if (r->cvar_reps)
-        json_object_set_new(doc, "cvar", json_pack("{s:f, s:I}", "alpha", s->cvar_alpha, "model_replications",
-                                                   (json_int_t)r->cvar_reps));
+        json_object_set_new(
+            doc, "cvar",
+            json_pack("{s:f, s:I}", "alpha", s->cvar_alpha, "model_replications", (json_int_t)r->cvar_reps));
     (void)oo;
     return doc;
 }
@@ -112,10 +111,10 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
     fprintf(out, "; marginal %s per extra USD 1,000: %.3f\n", obj, r->mip.budget_dual * 1000);
     if (r->gap_batches >= 2 && isfinite(r->gap_ci_upper))
         fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.2f, 95%% upper bound %.2f\n", r->gap_batches,
-               r->gap.value, r->gap_ci_upper);
+                r->gap.value, r->gap_ci_upper);
     else if (r->gap_batches >= 2)
-        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.2f, 95%% upper bound undefined\n",
-                r->gap_batches, r->gap.value);
+        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.2f, 95%% upper bound undefined\n", r->gap_batches,
+                r->gap.value);
     if (r->gap_time_limited)
         fprintf(out, "%d gap batches stopped at the solver time limit: their bounds were used\n", r->gap_time_limited);
     fprintf(out, "solver: GLPK, %s (%d columns, %d rows)\n", r->mip.status_text, r->mip.columns, r->mip.rows);
@@ -163,9 +162,13 @@ static int run(cmd_run *r, void *ctx)
     int rc = o->quiet ? 0 : estimate(r);
     if (rc)
         return rc;
-    optimize_options oo = {.threads = o->threads, .gap_batches = o->gap_batches, .time_limit = o->time_limit,
-                           .progress = cli_progress_stage, .progress_ctx = &r->bar,
-                           .notice = o->quiet ? NULL : notice, .on_eval_block = summary_reps_block,
+    optimize_options oo = {.threads = o->threads,
+                           .gap_batches = o->gap_batches,
+                           .time_limit = o->time_limit,
+                           .progress = cli_progress_stage,
+                           .progress_ctx = &r->bar,
+                           .notice = o->quiet ? NULL : notice,
+                           .on_eval_block = summary_reps_block,
                            .eval_block_ctx = r->reps};
     double t0 = cli_now();
     rc = optimize_run(&c->res, s, &oo, &r->err);
@@ -180,7 +183,8 @@ static int run(cmd_run *r, void *ctx)
                                e->curves->people, "threads", o->threads ? o->threads : omp_get_max_threads());
     rc = summary_write_json(r->dir, "timing.json", timing, &r->err);
     json_decref(timing);
-    if (rc || (rc = summary_allocation_csv(r->dir, s, e->allocs, &r->err)) || (rc = write_curves(r->dir, s, e, &r->err)) ||
+    if (rc || (rc = summary_allocation_csv(r->dir, s, e->allocs, &r->err)) ||
+        (rc = write_curves(r->dir, s, e, &r->err)) ||
         (rc = charts_eval(r->dir, s, e->eval, OPT_OPTIMAL, "optimal allocation, out of sample", &r->charts, &r->err)))
         return rc;
     return charts_optimize(r->dir, s, e, &r->charts, &r->err);

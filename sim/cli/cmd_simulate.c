@@ -30,9 +30,13 @@ static int run(cmd_run *r, void *ctx)
 {
     simulate *c = ctx;
     const scenario *s = r->s;
-    eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = (size_t)s->replications,
-                       .threads = r->o->threads, .on_block = summary_reps_block, .block_ctx = r->reps,
-                       .progress = cli_progress_update, .progress_ctx = &r->bar};
+    eval_options eo = {.stream = RNG_STREAM_EVALUATE,
+                       .nreps = (size_t)s->replications,
+                       .threads = r->o->threads,
+                       .on_block = summary_reps_block,
+                       .block_ctx = r->reps,
+                       .progress = cli_progress_update,
+                       .progress_ctx = &r->bar};
     double t0 = cli_now();
     int rc = eval_run(&c->res, s, c->alloc, 1, &eo, &r->err);
     c->seconds = cli_now() - t0;

@@ -36,8 +36,7 @@ static int parse_range(sweep *w, const char *text, fz_error *err)
 {
     double a, b, st;
     char tail;
-    if (sscanf(text, "%lf:%lf:%lf%c", &a, &b, &st, &tail) != 3 || !isfinite(a) || !isfinite(b) || !(st > 0) ||
-        b < a)
+    if (sscanf(text, "%lf:%lf:%lf%c", &a, &b, &st, &tail) != 3 || !isfinite(a) || !isfinite(b) || !(st > 0) || b < a)
         return fz_fail(err, FZ_EINPUT, "%s %s: expected FROM:TO:STEP with FROM <= TO and STEP > 0", w->opt, text);
     double k = floor((b - a) / st + SCENARIO_GRID_EPS) + 1;
     if (k > 1000)
@@ -121,9 +120,9 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
         cmd_csv_est(f, p->value);
         cmd_csv_est(f, p->releases);
         fprintf(f, ",%.10g\n", p->marginal);
-        json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "x", json_guard_num(p->x),
-                                             "allocation", alloc, "in_sample_value", json_guard_num(p->in_sample),
-                                             "value", cmd_est_json(p->value), "releases", cmd_est_json(p->releases),
+        json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "x", json_guard_num(p->x), "allocation",
+                                             alloc, "in_sample_value", json_guard_num(p->in_sample), "value",
+                                             cmd_est_json(p->value), "releases", cmd_est_json(p->releases),
                                              "marginal_objective_per_1000_usd", json_guard_num(p->marginal)));
     }
     json_object_set_new(doc, "sweep", json_pack("{s:s, s:o}", "parameter", param, "points", arr));
@@ -135,7 +134,8 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
     snprintf(vcol, sizeof vcol, "%zu", s->nregions + 3);
     if (budget)
         snprintf(mplot, sizeof mplot,
-                 "'' skip 1 using ($1/1000):(column(%zu)) axes x1y2 with lines lt 2 dt 2 title 'marginal value per USD 1,000'",
+                 "'' skip 1 using ($1/1000):(column(%zu)) axes x1y2 with lines lt 2 dt 2 title 'marginal value per USD "
+                 "1,000'",
                  s->nregions + 9);
     else
         snprintf(mplot, sizeof mplot, "NaN notitle");
@@ -143,8 +143,13 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
          *yl = plot_quote(scenario_objective_name(s->objective));
     if (!t || !xl || !yl)
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
-    plot_var v[] = {{"TITLE", t}, {"XLABEL", xl}, {"YLABEL", yl}, {"VCOL", vcol}, {"XSCALE", budget ? "1000" : "1"},
-                    {"MARGINAL", budget ? "1" : "0"}, {"MARGINAL_PLOT", mplot}};
+    plot_var v[] = {{"TITLE", t},
+                    {"XLABEL", xl},
+                    {"YLABEL", yl},
+                    {"VCOL", vcol},
+                    {"XSCALE", budget ? "1000" : "1"},
+                    {"MARGINAL", budget ? "1" : "0"},
+                    {"MARGINAL_PLOT", mplot}};
     if (!rc && !(rc = plot_script(dir, "sweep", v, sizeof v / sizeof *v, err)))
         charts->names[charts->n++] = "sweep";
     free(t), free(xl), free(yl);
@@ -199,7 +204,8 @@ static int write_tornado(outdir *dir, const tornado_row *rows, size_t nr, double
 
 static json_t *tornado_json(const tornado_row *r)
 {
-    json_t *o = json_pack("{s:s, s:f, s:f, s:f}", "parameter", r->name, "base", r->base, "low", r->x[0], "high", r->x[1]);
+    json_t *o =
+        json_pack("{s:s, s:f, s:f, s:f}", "parameter", r->name, "base", r->base, "low", r->x[0], "high", r->x[1]);
     static const char *const side[2] = {"low", "high"};
     for (int j = 0; j < 2; j++) {
         char key[32];
@@ -263,9 +269,9 @@ static int write_tornado_all(cmd_run *r, tornado_row *rows, size_t nr, double ba
     json_t *arr = json_array();
     for (size_t i = 0; i < nr; i++)
         json_array_append_new(arr, tornado_json(&rows[i]));
-    json_object_set_new(r->doc, "tornado", json_pack("{s:f, s:f, s:s, s:o}", "percent", r->o->tornado_pct,
-                                                     "base_value", base, "value", "in-sample optimum (optimize stream)",
-                                                     "parameters", arr));
+    json_object_set_new(r->doc, "tornado",
+                        json_pack("{s:f, s:f, s:s, s:o}", "percent", r->o->tornado_pct, "base_value", base, "value",
+                                  "in-sample optimum (optimize stream)", "parameters", arr));
     char title[300], bv[64], n[16];
     snprintf(title, sizeof title, "%s: optimal %s when each parameter moves by %g%%", s->name,
              scenario_objective_name(s->objective), r->o->tornado_pct);
@@ -314,16 +320,17 @@ static void print_invalid_moves(FILE *out, const json_t *doc)
     static const char *const side[2] = {"low", "high"}, *const verb[2] = {"lowered", "raised"};
     size_t i;
     json_t *row;
-    json_array_foreach(json_object_get(json_object_get(doc, "tornado"), "parameters"), i, row)
-        for (int j = 0; j < 2; j++) {
-            char key[32];
-            snprintf(key, sizeof key, "%s_invalid_reason", side[j]);
-            const char *why = json_string_value(json_object_get(row, key));
-            if (why)
-                fprintf(out, "  %s %s to %.10g: invalid, no value (marked in tornado.csv): %s\n",
-                        json_string_value(json_object_get(row, "parameter")), verb[j],
-                        json_number_value(json_object_get(row, side[j])), why);
-        }
+    json_array_foreach(json_object_get(json_object_get(doc, "tornado"), "parameters"), i, row) for (int j = 0; j < 2;
+                                                                                                    j++)
+    {
+        char key[32];
+        snprintf(key, sizeof key, "%s_invalid_reason", side[j]);
+        const char *why = json_string_value(json_object_get(row, key));
+        if (why)
+            fprintf(out, "  %s %s to %.10g: invalid, no value (marked in tornado.csv): %s\n",
+                    json_string_value(json_object_get(row, "parameter")), verb[j],
+                    json_number_value(json_object_get(row, side[j])), why);
+    }
 }
 
 /* --param SECTION.KEY=FROM:TO:STEP: the key and its points. */
@@ -362,8 +369,9 @@ static int check(cmd_run *r, void *ctx)
     sweep *w = ctx;
     const cli_opts *o = r->o;
     if (!!o->budget_range + !!o->param_range + (o->tornado_pct > 0) != 1)
-        return fz_fail(&r->err, FZ_EINPUT, "sweep: expected one of --budget FROM:TO:STEP, --param "
-                                           "SECTION.KEY=FROM:TO:STEP or --tornado PCT");
+        return fz_fail(&r->err, FZ_EINPUT,
+                       "sweep: expected one of --budget FROM:TO:STEP, --param "
+                       "SECTION.KEY=FROM:TO:STEP or --tornado PCT");
     if (o->tornado_pct > 0)
         return cmd_check_shares(r->s, &r->err);
     snprintf(w->param, sizeof w->param, "budget_usd");
@@ -409,8 +417,10 @@ static int run(cmd_run *r, void *ctx)
 {
     sweep *w = ctx;
     const scenario *s = r->s;
-    w->oo = (optimize_options){.threads = r->o->threads, .time_limit = r->o->time_limit,
-                               .progress = cli_progress_stage, .progress_ctx = &r->bar};
+    w->oo = (optimize_options){.threads = r->o->threads,
+                               .time_limit = r->o->time_limit,
+                               .progress = cli_progress_stage,
+                               .progress_ctx = &r->bar};
     r->doc = summary_header_json(s, "sweep", (size_t)s->replications, (size_t)s->replications);
     if (r->o->tornado_pct > 0)
         return cmd_run_done(r, run_tornado(r, &w->oo));
@@ -423,8 +433,8 @@ static void print(cmd_run *r, void *ctx)
     const scenario *s = r->s;
     FILE *out = r->out;
     if (!w->pts) {
-        fprintf(out, "fianza sweep --tornado %g: %s; ranked parameters in %s/tornado.csv\n", r->o->tornado_pct,
-                s->name, r->dirname);
+        fprintf(out, "fianza sweep --tornado %g: %s; ranked parameters in %s/tornado.csv\n", r->o->tornado_pct, s->name,
+                r->dirname);
         print_invalid_moves(out, r->doc);
         return;
     }

@@ -46,15 +46,15 @@ int cmd_fit(const cli_opts *o);
 
 typedef struct cmd_run {
     const cli_opts *o;
-    scenario *s;                   /* NULL for fit, which reads no scenario */
-    char dirname[4096];            /* results directory: -o or results/NAME (fit's check may set it) */
-    outdir *dir;                   /* NULL until the checks passed, and after the commit */
-    const char *const *rep_names;  /* set by check: open replications.csv for these allocations */
-    summary_reps *reps;            /* pass as eval_block_ctx with summary_reps_block; see cmd_run_done */
-    json_t *doc;                   /* summary.json, built by the command */
-    charts_list charts;            /* the chart scripts the command wrote */
-    cli_progress bar;              /* started when the directory is open, named after the command */
-    FILE *out;                     /* tables: stdout, or stderr with --json (stdout carries the JSON) */
+    scenario *s;                  /* NULL for fit, which reads no scenario */
+    char dirname[4096];           /* results directory: -o or results/NAME (fit's check may set it) */
+    outdir *dir;                  /* NULL until the checks passed, and after the commit */
+    const char *const *rep_names; /* set by check: open replications.csv for these allocations */
+    summary_reps *reps;           /* pass as eval_block_ctx with summary_reps_block; see cmd_run_done */
+    json_t *doc;                  /* summary.json, built by the command */
+    charts_list charts;           /* the chart scripts the command wrote */
+    cli_progress bar;             /* started when the directory is open, named after the command */
+    FILE *out;                    /* tables: stdout, or stderr with --json (stdout carries the JSON) */
     fz_error err;
 } cmd_run;
 

@@ -57,7 +57,8 @@ static const command commands[] = {
      "  --gap-batches M         independent SAA batches for the gap (default 10)\n"
      "  --solver-time-limit S   GLPK time limit per solve, seconds\n"},
     {"sweep", cmd_sweep,
-     "usage: fianza sweep (--budget FROM:TO:STEP | --param SECTION.KEY=FROM:TO:STEP | --tornado PCT) [OPTIONS] SCENARIO.ini\n"
+     "usage: fianza sweep (--budget FROM:TO:STEP | --param SECTION.KEY=FROM:TO:STEP | --tornado PCT) [OPTIONS] "
+     "SCENARIO.ini\n"
      "Re-optimise along a budget or parameter range (any numeric key, or a distribution\n"
      "argument such as region.chicago.bond_usd.median) and chart the optimal value with\n"
      "a 95% band; --tornado ranks every numeric parameter by its effect on the optimum\n"

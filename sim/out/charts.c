@@ -145,8 +145,8 @@ static int write_detention(outdir *o, const scenario *s, const eval_result *r, f
     return outdir_close(f, "detention.csv", err);
 }
 
-int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, const char *what,
-                charts_list *list, fz_error *err)
+int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, const char *what, charts_list *list,
+                fz_error *err)
 {
     char mean[64], lo[64], hi[64], p05[64], p95[64], bw[64], n[16];
     double boxwidth = 0.9, h = stat_ci95_half(&r->allocs[k].releases), m = r->allocs[k].releases.mean;
@@ -170,7 +170,7 @@ int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, co
     if ((rc = write_hist(o, r, k, &boxwidth, err)))
         goto done;
     snprintf(bw, sizeof bw, "%g", boxwidth);
-    plot_var hv[] = {{"TITLE", title}, {"MEAN", mean}, {"LO", lo},          {"HI", hi},
+    plot_var hv[] = {{"TITLE", title}, {"MEAN", mean}, {"LO", lo},      {"HI", hi},
                      {"P05", p05},     {"P95", p95},   {"BOXWIDTH", bw}};
     if ((rc = plot_script(o, "releases_hist", hv, sizeof hv / sizeof *hv, err)))
         goto done;
@@ -229,8 +229,8 @@ int charts_optimize(outdir *o, const scenario *s, const optimize_result *r, char
     if (!names || !labels || !t1 || !t2 || !ylabel)
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
     else {
-        plot_var cv[] = {{"TITLE", t1}, {"N", n}, {"NAMES", names}, {"LABELS", labels},
-                         {"YLABEL", ylabel}, {"YCOL", freedom ? "4" : "3"}};
+        plot_var cv[] = {{"TITLE", t1},      {"N", n},           {"NAMES", names},
+                         {"LABELS", labels}, {"YLABEL", ylabel}, {"YCOL", freedom ? "4" : "3"}};
         plot_var av[] = {{"TITLE", t2}, {"N", n}, {"LABELS", labels}};
         if (!(rc = plot_script(o, "curves", cv, 6, err)) && !(rc = plot_script(o, "allocations", av, 3, err))) {
             add(list, "curves");

@@ -18,8 +18,8 @@ typedef struct charts_list {
 } charts_list;
 
 /* releases_hist, regions, detention for allocation k of r (detention needs k = 0). */
-int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, const char *what,
-                charts_list *list, fz_error *err);
+int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, const char *what, charts_list *list,
+                fz_error *err);
 
 /* curves and allocations (expects curves.csv already written). */
 int charts_optimize(outdir *o, const scenario *s, const optimize_result *r, charts_list *list, fz_error *err);

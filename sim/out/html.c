@@ -56,8 +56,11 @@ static void inline_svg(FILE *f, outdir *o, const char *name)
     snprintf(file, sizeof file, "%s.svg", name);
     FILE *in = fopen(outdir_file(o, file), "r");
     if (!in) {
-        fprintf(f, "<p class=\"missing\">Chart not drawn (gnuplot was not available or failed on it, or --no-plots). Its data and script are "
-                   "in this directory: run <code>gnuplot %s.gp</code> here.</p>\n", name);
+        fprintf(f,
+                "<p class=\"missing\">Chart not drawn (gnuplot was not available or failed on it, or --no-plots). Its "
+                "data and script are "
+                "in this directory: run <code>gnuplot %s.gp</code> here.</p>\n",
+                name);
         return;
     }
     char line[8192];
@@ -76,7 +79,8 @@ static const char *caption(const char *name)
     if (!strcmp(name, "detention"))
         return "How long the people the fund frees spend in detention (arrival to release).";
     if (!strcmp(name, "curves"))
-        return "What each region does with more money (mean over the optimize replications); dots mark the chosen split.";
+        return "What each region does with more money (mean over the optimize replications); dots mark the chosen "
+               "split.";
     if (!strcmp(name, "allocations"))
         return "The optimal split next to the simple alternatives.";
     if (!strcmp(name, "fit_hist"))
@@ -94,14 +98,17 @@ int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_li
     const char *cmd = json_string_value(json_object_get(sum, "command"));
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>fianza: ");
     esc(f, s->name);
-    fprintf(f, "</title>\n<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}"
-               "table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:4px 10px;"
-               "text-align:right}th:first-child,td:first-child{text-align:left}small{color:#666}"
-               "figure{margin:2em 0}figcaption{color:#444}.missing{color:#a33}svg{max-width:100%%;height:auto}"
-               "</style></head><body>\n<h1>fianza %s: ", cmd ? cmd : "run");
+    fprintf(f,
+            "</title>\n<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}"
+            "table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:4px 10px;"
+            "text-align:right}th:first-child,td:first-child{text-align:left}small{color:#666}"
+            "figure{margin:2em 0}figcaption{color:#444}.missing{color:#a33}svg{max-width:100%%;height:auto}"
+            "</style></head><body>\n<h1>fianza %s: ",
+            cmd ? cmd : "run");
     esc(f, s->name);
-    fprintf(f, "</h1>\n<p>Budget USD %.0f over %.0f days; policy %s; objective %s; %ld replications per stream; "
-               "seed %llu. %s</p>\n",
+    fprintf(f,
+            "</h1>\n<p>Budget USD %.0f over %.0f days; policy %s; objective %s; %ld replications per stream; "
+            "seed %llu. %s</p>\n",
             s->budget_usd, s->horizon_days, scenario_policy_name(s->policy), scenario_objective_name(s->objective),
             s->replications, (unsigned long long)s->seed,
             s->replications < 2 ? "With 1 replication, confidence intervals are undefined and none are shown."
@@ -115,14 +122,16 @@ int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_li
                 num(sum, "releases.p_target"));
     fprintf(f, "<tr><th>USD spent</th><td>");
     mean_ci(f, sum, "spent_usd", 0);
-    fprintf(f, "</td></tr><tr><th>cost per release (USD)</th><td>%.0f</td></tr>"
-               "<tr><th>days in detention per release</th><td>%.1f</td></tr></table>\n",
+    fprintf(f,
+            "</td></tr><tr><th>cost per release (USD)</th><td>%.0f</td></tr>"
+            "<tr><th>days in detention per release</th><td>%.1f</td></tr></table>\n",
             num(sum, "cost_per_release_usd"), num(sum, "days_in_detention_mean"));
     fprintf(f, "<table><tr><th>region</th><th>allocated USD</th><th>releases</th><th>USD spent</th>"
                "<th>fundable cases</th><th>days in detention</th></tr>\n");
     const char *key;
     json_t *g;
-    json_object_foreach(json_object_get(sum, "regions"), key, g) {
+    json_object_foreach(json_object_get(sum, "regions"), key, g)
+    {
         fprintf(f, "<tr><td>");
         esc(f, json_string_value(json_object_get(g, "label")) ? json_string_value(json_object_get(g, "label")) : key);
         fprintf(f, "</td><td>%.0f</td><td>", num(g, "allocated_usd"));
@@ -133,8 +142,9 @@ int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_li
     fprintf(f, "</table>\n");
     const json_t *base = json_object_get(sum, "baselines");
     if (base) {
-        fprintf(f, "<h2>Optimal split and baselines</h2>\n<p>Objective: %s, evaluated out of sample on the same "
-                   "replications (paired).</p>\n<table><tr><th>allocation</th>",
+        fprintf(f,
+                "<h2>Optimal split and baselines</h2>\n<p>Objective: %s, evaluated out of sample on the same "
+                "replications (paired).</p>\n<table><tr><th>allocation</th>",
                 scenario_objective_name(s->objective));
         for (size_t c = 0; c < s->nregions; c++) {
             fprintf(f, "<th>");
@@ -148,7 +158,8 @@ int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_li
         fprintf(f, "<td>");
         mean_ci(f, opt, "out_of_sample", 2);
         fprintf(f, "</td><td></td></tr>\n");
-        json_object_foreach((json_t *)base, key, g) {
+        json_object_foreach((json_t *)base, key, g)
+        {
             fprintf(f, "<tr><td>%s</td>", key);
             for (size_t c = 0; c < s->nregions; c++)
                 fprintf(f, "<td>%.0f</td>", num(json_object_get(g, "allocation"), s->regions[c].name));
@@ -171,8 +182,10 @@ int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_li
     for (size_t i = 0; i < charts->n; i++) {
         fprintf(f, "<figure id=\"%s\">\n", charts->names[i]);
         inline_svg(f, o, charts->names[i]);
-        fprintf(f, "<figcaption>%s <a href=\"%s.png\">PNG</a> &middot; <a href=\"%s.gp\">script</a></figcaption></figure>\n",
-                caption(charts->names[i]), charts->names[i], charts->names[i]);
+        fprintf(
+            f,
+            "<figcaption>%s <a href=\"%s.png\">PNG</a> &middot; <a href=\"%s.gp\">script</a></figcaption></figure>\n",
+            caption(charts->names[i]), charts->names[i], charts->names[i]);
     }
     fprintf(f, "<p><small>Files: summary.json, allocation.csv, replications.csv and the charts' CSV data are in this "
                "directory.</small></p>\n</body></html>\n");
@@ -185,8 +198,10 @@ static void charts_section(FILE *f, outdir *o, const charts_list *charts)
     for (size_t i = 0; i < charts->n; i++) {
         fprintf(f, "<figure id=\"%s\">\n", charts->names[i]);
         inline_svg(f, o, charts->names[i]);
-        fprintf(f, "<figcaption>%s <a href=\"%s.png\">PNG</a> &middot; <a href=\"%s.gp\">script</a></figcaption></figure>\n",
-                caption(charts->names[i]), charts->names[i], charts->names[i]);
+        fprintf(
+            f,
+            "<figcaption>%s <a href=\"%s.png\">PNG</a> &middot; <a href=\"%s.gp\">script</a></figcaption></figure>\n",
+            caption(charts->names[i]), charts->names[i], charts->names[i]);
     }
 }
 
@@ -214,8 +229,9 @@ int html_fit_report(outdir *o, const json_t *sum, const charts_list *charts, fz_
         snprintf(range, sizeof range, "[%g, inf)", num(sum, "truncation.min"));
     else
         snprintf(range, sizeof range, "[%g, %g]", num(sum, "truncation.min"), num(sum, "truncation.max"));
-    fprintf(f, "</h1>\n<p>%.0f rows: %.0f numbers, %.0f empty cells, %.0f not numbers (left out). Fitted to %.0f "
-               "values in %s; %.0f below the minimum and %.0f above the maximum left out.</p>\n",
+    fprintf(f,
+            "</h1>\n<p>%.0f rows: %.0f numbers, %.0f empty cells, %.0f not numbers (left out). Fitted to %.0f "
+            "values in %s; %.0f below the minimum and %.0f above the maximum left out.</p>\n",
             num(sum, "rows"), num(sum, "numbers"), num(sum, "empty_cells"), num(sum, "non_numeric_cells"),
             num(sum, "used"), range, num(sum, "excluded_below_min"), num(sum, "excluded_above_max"));
     if (line) {
@@ -228,13 +244,14 @@ int html_fit_report(outdir *o, const json_t *sum, const charts_list *charts, fz_
                "<th>KS D</th><th>KS p</th><th>AD</th><th>converged</th></tr>\n");
     size_t i;
     json_t *e;
-    json_array_foreach(json_object_get(sum, "fits"), i, e) {
-        fprintf(f, "<tr><td>%.0f</td><td>%s</td><td>", num(e, "rank"),
-                json_string_value(json_object_get(e, "family")));
+    json_array_foreach(json_object_get(sum, "fits"), i, e)
+    {
+        fprintf(f, "<tr><td>%.0f</td><td>%s</td><td>", num(e, "rank"), json_string_value(json_object_get(e, "family")));
         const char *k;
         json_t *v;
         int first = 1;
-        json_object_foreach(json_object_get(e, "parameters"), k, v) {
+        json_object_foreach(json_object_get(e, "parameters"), k, v)
+        {
             double se = num(json_object_get(e, "standard_errors"), k);
             fprintf(f, "%s%s %.6g <small>(", first ? "" : ", ", k, json_number_value(v));
             if (isnan(se))
@@ -243,14 +260,16 @@ int html_fit_report(outdir *o, const json_t *sum, const charts_list *charts, fz_
                 fprintf(f, se >= 10 ? "%.0f)</small>" : "%.2g)</small>", se);
             first = 0;
         }
-        fprintf(f, "</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.4f</td><td>%.3g</td>"
-                   "<td>%.3g</td><td>%s</td></tr>\n",
+        fprintf(f,
+                "</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.4f</td><td>%.3g</td>"
+                "<td>%.3g</td><td>%s</td></tr>\n",
                 num(e, "loglik"), num(e, "aic"), num(e, "delta_aic"), num(e, "bic"), num(e, "ks.statistic"),
                 num(e, "ks.p_value"), num(e, "anderson_darling"),
                 json_is_true(json_object_get(e, "converged")) ? "yes" : "no");
     }
     fprintf(f, "</table>\n");
-    json_array_foreach(json_object_get(sum, "fits"), i, e) {
+    json_array_foreach(json_object_get(sum, "fits"), i, e)
+    {
         const char *why = json_string_value(json_object_get(e, "scenario_rejected"));
         if (why) {
             fprintf(f, "<p>%s: not usable in a scenario: ", json_string_value(json_object_get(e, "family")));
@@ -258,7 +277,8 @@ int html_fit_report(outdir *o, const json_t *sum, const charts_list *charts, fz_
             fprintf(f, "</p>\n");
         }
     }
-    json_array_foreach(json_object_get(sum, "skipped"), i, e) {
+    json_array_foreach(json_object_get(sum, "skipped"), i, e)
+    {
         fprintf(f, "<p>%s skipped: ", json_string_value(json_object_get(e, "family")));
         esc(f, json_string_value(json_object_get(e, "reason")));
         fprintf(f, "</p>\n");

@@ -28,14 +28,14 @@ static int walk(const json_t *v, char *path, size_t len, size_t size, const char
 {
     if (is_marker(v) || (json_is_real(v) && !isfinite(json_real_value(v)))) {
         const char *what = is_marker(v) ? json_string_value(json_object_get(v, MARKER_KEY)) : "nan";
-        return fz_fail(err, FZ_ERUNTIME,
-                       "%s: %s is not a finite number (%s): an internal error, nothing was written",
+        return fz_fail(err, FZ_ERUNTIME, "%s: %s is not a finite number (%s): an internal error, nothing was written",
                        name, len ? path : "(the document)", what ? what : "?");
     }
     if (json_is_object(v)) {
         const char *key;
         const json_t *child;
-        json_object_foreach((json_t *)v, key, child) {
+        json_object_foreach((json_t *)v, key, child)
+        {
             int n = snprintf(path + len, size - len, "%s%s", len ? "." : "", key);
             size_t next = n < 0 ? len : len + (size_t)n < size ? len + (size_t)n : size - 1;
             if (walk(child, path, next, size, name, err))

@@ -283,8 +283,7 @@ static int replaceable(const char *dir)
 }
 
 /* Everything about -o that can be known before a run: refused as FZ_EINPUT. */
-static int check_target(const char *final, const char *opt, const char *const *inputs, size_t ninputs,
-                        fz_error *err)
+static int check_target(const char *final, const char *opt, const char *const *inputs, size_t ninputs, fz_error *err)
 {
     char out[PATH_MAX], b1[256], b2[256];
     const char *o = shown(opt, b1, sizeof b1);
@@ -349,8 +348,9 @@ static int write_marker(outdir *o, fz_error *err)
     FILE *f = outdir_open(o, OUTDIR_MARKER, err);
     if (!f)
         return FZ_ERUNTIME;
-    fprintf(f, "fianza results directory, format %d\n"
-               "fianza replaces this directory whole when asked to write here again.\n",
+    fprintf(f,
+            "fianza results directory, format %d\n"
+            "fianza replaces this directory whole when asked to write here again.\n",
             OUTDIR_FORMAT_VERSION);
     return outdir_close(f, OUTDIR_MARKER, err);
 }
@@ -432,8 +432,7 @@ static int begin(outdir **out, const char *final_path, const char *const *inputs
 /* Under MPI only rank 0 creates the directory; the other ranks get a handle
  * whose files go to /dev/null.  All ranks then agree on the status, so that
  * none goes on into the simulation (and its collectives) when rank 0 failed. */
-int outdir_begin(outdir **out, const char *final_path, const char *const *inputs, size_t ninputs,
-                 fz_error *err)
+int outdir_begin(outdir **out, const char *final_path, const char *const *inputs, size_t ninputs, fz_error *err)
 {
     int rc;
     *out = NULL;
@@ -443,8 +442,8 @@ int outdir_begin(outdir **out, const char *final_path, const char *const *inputs
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
     } else {
         (*out)->null = 1;
-        snprintf((*out)->final, sizeof (*out)->final, "%s", final_path);
-        snprintf((*out)->tmp, sizeof (*out)->tmp, "/dev/null");
+        snprintf((*out)->final, sizeof(*out)->final, "%s", final_path);
+        snprintf((*out)->tmp, sizeof(*out)->tmp, "/dev/null");
         rc = 0;
     }
     if ((rc = par_agree(rc, err))) {

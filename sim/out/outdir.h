@@ -36,13 +36,15 @@
 #define OUTDIR_FORMAT_VERSION 1
 
 /* The signals that main turns into a clean exit 128 + signal. */
-#define OUTDIR_SIGNALS {SIGINT, SIGTERM, SIGHUP, SIGXFSZ}
+#define OUTDIR_SIGNALS                   \
+    {                                    \
+        SIGINT, SIGTERM, SIGHUP, SIGXFSZ \
+    }
 
 typedef struct outdir outdir;
 
 /* inputs: the files the command reads (ninputs of them, each existing). */
-int outdir_begin(outdir **out, const char *final_path, const char *const *inputs, size_t ninputs,
-                 fz_error *err);
+int outdir_begin(outdir **out, const char *final_path, const char *const *inputs, size_t ninputs, fz_error *err);
 
 /* Full path of `name` inside the temporary directory (static storage of the
  * handle: valid until the next call). */

@@ -82,7 +82,8 @@ static int write_filled(outdir *o, const char *name, const char *text, const plo
         size_t i = nvars;
         if (end)
             for (i = 0; i < nvars; i++)
-                if (strlen(vars[i].key) == (size_t)(end - at - 1) && !strncmp(at + 1, vars[i].key, (size_t)(end - at - 1)))
+                if (strlen(vars[i].key) == (size_t)(end - at - 1) &&
+                    !strncmp(at + 1, vars[i].key, (size_t)(end - at - 1)))
                     break;
         if (!at || !end || i == nvars) { /* no placeholder here: copy through the '@' */
             size_t n = at ? (size_t)(at - p) + 1 : strlen(p);
@@ -250,8 +251,10 @@ int plot_render(outdir *o, const char *const *names, size_t n, int quiet, fz_err
                     fprintf(stderr, "fianza: warning: gnuplot not found on PATH: charts not drawn "
                                     "(data and .gp scripts are in the results directory)\n");
                 else
-                    fprintf(stderr, "fianza: warning: gnuplot could not be run (%s): charts not drawn "
-                                    "(data and .gp scripts are in the results directory)\n", strerror(e));
+                    fprintf(stderr,
+                            "fianza: warning: gnuplot could not be run (%s): charts not drawn "
+                            "(data and .gp scripts are in the results directory)\n",
+                            strerror(e));
             }
             warned_unrunnable = 1;
             return 0;
@@ -259,8 +262,10 @@ int plot_render(outdir *o, const char *const *names, size_t n, int quiet, fz_err
         if (ended == 0) { /* the charts after this one would likely hang as well: stop here */
             remove_renders(o, names[i]);
             if (!quiet) {
-                fprintf(stderr, "fianza: warning: gnuplot did not finish %s within %g s (FIANZA_GNUPLOT_TIMEOUT) "
-                                "and was stopped: %zu chart(s) not drawn", script, limit, n - i);
+                fprintf(stderr,
+                        "fianza: warning: gnuplot did not finish %s within %g s (FIANZA_GNUPLOT_TIMEOUT) "
+                        "and was stopped: %zu chart(s) not drawn",
+                        script, limit, n - i);
                 if (*failed)
                     fprintf(stderr, "; it failed earlier on %s (%s; see gnuplot.log)", failed, how);
                 fprintf(stderr, " (data and .gp scripts are in the results directory)\n");
@@ -285,7 +290,9 @@ int plot_render(outdir *o, const char *const *names, size_t n, int quiet, fz_err
         }
     }
     if (*failed && !quiet)
-        fprintf(stderr, "fianza: warning: gnuplot failed on %s (%s; see gnuplot.log): not drawn (data and .gp "
-                        "scripts are in the results directory)\n", failed, how);
+        fprintf(stderr,
+                "fianza: warning: gnuplot failed on %s (%s; see gnuplot.log): not drawn (data and .gp "
+                "scripts are in the results directory)\n",
+                failed, how);
     return 0;
 }

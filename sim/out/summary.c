@@ -7,12 +7,11 @@
 
 json_t *summary_header_json(const scenario *s, const char *command, size_t n_optimize, size_t n_evaluate)
 {
-    return json_pack("{s:s, s:s, s:I, s:s, s:s, s:f, s:f, s:{s:I, s:I}}", "scenario", s->name,
-                     "command", command, "seed", (json_int_t)s->seed, "policy",
-                     scenario_policy_name(s->policy), "objective",
-                     scenario_objective_name(s->objective), "budget_usd", s->budget_usd,
-                     "horizon_days", s->horizon_days, "replications", "optimize",
-                     (json_int_t)n_optimize, "evaluate", (json_int_t)n_evaluate);
+    return json_pack("{s:s, s:s, s:I, s:s, s:s, s:f, s:f, s:{s:I, s:I}}", "scenario", s->name, "command", command,
+                     "seed", (json_int_t)s->seed, "policy", scenario_policy_name(s->policy), "objective",
+                     scenario_objective_name(s->objective), "budget_usd", s->budget_usd, "horizon_days",
+                     s->horizon_days, "replications", "optimize", (json_int_t)n_optimize, "evaluate",
+                     (json_int_t)n_evaluate);
 }
 
 json_t *summary_allocation_json(const scenario *s, const double *alloc)
@@ -47,16 +46,16 @@ char *summary_ci_text(char *buf, size_t size, double mean, double lo, double hi,
     else if (!isfinite(lo) || !isfinite(hi))
         snprintf(buf, size, sign ? "%+.*f [CI undefined]" : "%.*f [CI undefined]", digits, mean);
     else
-        snprintf(buf, size, sign ? "%+.*f [%+.*f, %+.*f]" : "%.*f [%.*f, %.*f]", digits, mean, digits, lo, digits,
-                 hi);
+        snprintf(buf, size, sign ? "%+.*f [%+.*f, %+.*f]" : "%.*f [%.*f, %.*f]", digits, mean, digits, lo, digits, hi);
     return buf;
 }
 
 void summary_print_ci_note(FILE *f, size_t nreps)
 {
     if (nreps < 2)
-        fprintf(f, "note: with %zu replication, standard deviations and 95%% confidence intervals are undefined "
-                   "(null in summary.json); use --replications 2 or more for them\n",
+        fprintf(f,
+                "note: with %zu replication, standard deviations and 95%% confidence intervals are undefined "
+                "(null in summary.json); use --replications 2 or more for them\n",
                 nreps);
 }
 
@@ -85,19 +84,19 @@ json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k)
         double h = stat_ci95_half(&g->releases);
         rel_sum += g->releases.mean * g->releases.n;
         det_sum += g->detention_days_sum;
-        json_t *jr = json_pack(
-            "{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "label", s->regions[c].label,
-            "allocated_usd", json_guard_num(a->alloc[c]), "releases_mean", json_guard_num(g->releases.mean),
-            "releases_ci95", ci_or_null(g->releases.mean, h), "spent_usd_mean", json_guard_num(g->spent.mean),
-            "fundable_mean", json_guard_num(g->fundable.mean), "freedom_days_mean", json_guard_num(g->freedom_days.mean));
+        json_t *jr =
+            json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "label", s->regions[c].label, "allocated_usd",
+                      json_guard_num(a->alloc[c]), "releases_mean", json_guard_num(g->releases.mean), "releases_ci95",
+                      ci_or_null(g->releases.mean, h), "spent_usd_mean", json_guard_num(g->spent.mean), "fundable_mean",
+                      json_guard_num(g->fundable.mean), "freedom_days_mean", json_guard_num(g->freedom_days.mean));
         json_object_set_new(jr, "days_in_detention_mean", num_or_null(eval_detention_mean(r, k, c)));
         json_object_set_new(jr, "cost_per_release_usd",
                             num_or_null(g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN));
         json_object_set_new(regions, s->regions[c].name, jr);
     }
-    json_t *out = json_pack("{s:o, s:o, s:o, s:o}", "allocation", summary_allocation_json(s, a->alloc),
-                            "releases", rel, "spent_usd", summary_mean_ci_json(&a->spent),
-                            "freedom_days", summary_mean_ci_json(&a->freedom_days));
+    json_t *out =
+        json_pack("{s:o, s:o, s:o, s:o}", "allocation", summary_allocation_json(s, a->alloc), "releases", rel,
+                  "spent_usd", summary_mean_ci_json(&a->spent), "freedom_days", summary_mean_ci_json(&a->freedom_days));
     json_object_set_new(out, "cost_per_release_usd",
                         num_or_null(a->releases.mean > 0 ? a->spent.mean / a->releases.mean : NAN));
     json_object_set_new(out, "days_in_detention_mean", num_or_null(rel_sum > 0 ? det_sum / rel_sum : NAN));
@@ -151,8 +150,7 @@ struct summary_reps {
     const char *const *names;
 };
 
-int summary_reps_open(summary_reps **out, outdir *o, const scenario *s, const char *const *names,
-                     fz_error *err)
+int summary_reps_open(summary_reps **out, outdir *o, const scenario *s, const char *const *names, fz_error *err)
 {
     summary_reps *w = calloc(1, sizeof *w);
     if (!w)
@@ -170,8 +168,8 @@ int summary_reps_open(summary_reps **out, outdir *o, const scenario *s, const ch
     return 0;
 }
 
-int summary_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size_t n,
-                      const engine_stats *stats, fz_error *err)
+int summary_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size_t n, const engine_stats *stats,
+                       fz_error *err)
 {
     summary_reps *w = ctx;
     size_t C = w->s->nregions, K = r->nalloc;
@@ -179,9 +177,8 @@ int summary_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size
         for (size_t k = 0; k < K; k++)
             for (size_t c = 0; c < C; c++) {
                 const engine_stats *e = &stats[(i * K + k) * C + c];
-                fprintf(w->f, "%llu,%s,%s,%.2f,%.0f,%.2f,%.0f,", (unsigned long long)(first_rep + i),
-                        w->names[k], w->s->regions[c].name, r->allocs[k].alloc[c], e->releases,
-                        e->spent, e->fundable);
+                fprintf(w->f, "%llu,%s,%s,%.2f,%.0f,%.2f,%.0f,", (unsigned long long)(first_rep + i), w->names[k],
+                        w->s->regions[c].name, r->allocs[k].alloc[c], e->releases, e->spent, e->fundable);
                 if (e->releases > 0)
                     fprintf(w->f, "%.4f,%.4f\n", e->detention_days / e->releases, e->freedom_days);
                 else
@@ -213,17 +210,17 @@ static const char *cell(char buf[32], const char *fmt, double v)
 void summary_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t k)
 {
     const eval_alloc *a = &r->allocs[k];
-    fprintf(f, "%-16s %12s %22s %10s %9s %9s %10s\n", "region", "allocated", "releases (95% CI)",
-            "spent", "cost/rel", "fundable", "days det.");
+    fprintf(f, "%-16s %12s %22s %10s %9s %9s %10s\n", "region", "allocated", "releases (95% CI)", "spent", "cost/rel",
+            "fundable", "days det.");
     for (size_t c = 0; c < r->nregions; c++) {
         const eval_region *g = &a->regions[c];
         double h = stat_ci95_half(&g->releases);
         char ci[64];
         summary_ci_text(ci, sizeof ci, g->releases.mean, g->releases.mean - h, g->releases.mean + h, 1, 0);
         char cpr[32], det[32];
-        fprintf(f, "%-16.16s %12.0f %22s %10.0f %9s %9.1f %10s\n", s->regions[c].label, a->alloc[c], ci,
-                g->spent.mean, cell(cpr, "%.0f", g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN),
-                g->fundable.mean, cell(det, "%.1f", eval_detention_mean(r, k, c)));
+        fprintf(f, "%-16.16s %12.0f %22s %10.0f %9s %9.1f %10s\n", s->regions[c].label, a->alloc[c], ci, g->spent.mean,
+                cell(cpr, "%.0f", g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN), g->fundable.mean,
+                cell(det, "%.1f", eval_detention_mean(r, k, c)));
     }
     double h = stat_ci95_half(&a->releases), total = 0;
     for (size_t c = 0; c < r->nregions; c++)

@@ -58,11 +58,10 @@ int summary_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz
 
 typedef struct summary_reps summary_reps;
 /* names[k] labels allocation k in the "allocation" column. */
-int summary_reps_open(summary_reps **out, outdir *o, const scenario *s, const char *const *names,
-                     fz_error *err);
+int summary_reps_open(summary_reps **out, outdir *o, const scenario *s, const char *const *names, fz_error *err);
 /* An eval_block_fn: pass it with the writer as ctx. */
-int summary_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size_t n,
-                      const engine_stats *stats, fz_error *err);
+int summary_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size_t n, const engine_stats *stats,
+                       fz_error *err);
 int summary_reps_close(summary_reps *w, fz_error *err);
 
 /* Terminal table for allocation k. */

@@ -87,8 +87,8 @@ static void grid_first_come(const engine_case *cs, size_t n, double H, double st
 }
 
 /* Releases and freedom days of every grid allocation, for the last draw. */
-static void grid_pass(const engine_ws *ws, scenario_policy policy, double H, double step, size_t ngrid,
-                      double *rel, double *fre)
+static void grid_pass(const engine_ws *ws, scenario_policy policy, double H, double step, size_t ngrid, double *rel,
+                      double *fre)
 {
     size_t n;
     const engine_case *cs = engine_cases(ws, &n);
@@ -280,8 +280,13 @@ int curve_compute(curve_set **out, const scenario *s, const curve_options *o, fz
     curve_run r;
     int rc = par_agree(run_init(&r, s, o, err), err);
     if (!rc) {
-        par_blocks_def d = {.nreps = o->nreps, .block = r.blk, .compute = compute_block, .fold = fold_block,
-                            .ctx = &r, .progress = o->progress, .progress_ctx = o->progress_ctx};
+        par_blocks_def d = {.nreps = o->nreps,
+                            .block = r.blk,
+                            .compute = compute_block,
+                            .fold = fold_block,
+                            .ctx = &r,
+                            .progress = o->progress,
+                            .progress_ctx = o->progress_ctx};
         rc = par_blocks(&d, err);
     }
     if (!rc)

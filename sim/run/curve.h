@@ -21,17 +21,17 @@
 typedef struct curve_set {
     size_t nregions, ngrid, nreps;
     double step;
-    double *releases; /* mean releases [c * ngrid + g] */
-    double *freedom;  /* mean days of freedom [c * ngrid + g] */
-    double *fundable; /* mean fundable cases per region */
-    double *cost;     /* mean cost of a fundable case per region (NAN if none) */
+    double *releases;     /* mean releases [c * ngrid + g] */
+    double *freedom;      /* mean days of freedom [c * ngrid + g] */
+    double *fundable;     /* mean fundable cases per region */
+    double *cost;         /* mean cost of a fundable case per region (NAN if none) */
     double *case_freedom; /* mean days of freedom a fundable case would get if paid */
     double people;        /* people simulated */
 } curve_set;
 
 /* rel and fre hold n replications: [(i * nregions + c) * ngrid + g]. */
-typedef int (*curve_block_fn)(void *ctx, uint64_t first_rep, size_t n, const double *rel,
-                              const double *fre, fz_error *err);
+typedef int (*curve_block_fn)(void *ctx, uint64_t first_rep, size_t n, const double *rel, const double *fre,
+                              fz_error *err);
 
 typedef struct curve_options {
     uint64_t stream, first_rep;

@@ -32,9 +32,9 @@ struct engine_ws {
     gsl_rng *rng;
     engine_case *cases;
     size_t n, cap, people;
-    engine_case *tmp;      /* scratch for the sorts */
-    uint32_t *bucket;      /* bucket of each case */
-    uint32_t *start;       /* bucket starts: cap + 1 */
+    engine_case *tmp; /* scratch for the sorts */
+    uint32_t *bucket; /* bucket of each case */
+    uint32_t *start;  /* bucket starts: cap + 1 */
 };
 
 engine_ws *engine_ws_new(void)
@@ -288,8 +288,8 @@ __attribute__((always_inline)) static inline double sample(const sampler *s, gsl
     return x;
 }
 
-int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy policy,
-                uint64_t stream, uint64_t rep, fz_error *err)
+int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy policy, uint64_t stream, uint64_t rep,
+                fz_error *err)
 {
     const scenario_region *g = &s->regions[region];
     const double H = s->horizon_days;
@@ -338,8 +338,7 @@ const engine_case *engine_cases(const engine_ws *ws, size_t *n)
 
 size_t engine_people(const engine_ws *ws) { return ws->people; }
 
-void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x,
-                double horizon, double *days)
+void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x, double horizon, double *days)
 {
     engine_stats st = {0, 0, (double)ws->n, 0, 0};
     size_t k = 0;

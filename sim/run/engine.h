@@ -19,10 +19,10 @@
 #include "scenario.h"
 
 typedef struct engine_case {
-    double cost;       /* bond + case_cost_usd */
-    double arrive;     /* a */
-    double release;    /* d + r: release time if paid */
-    double decide;     /* d */
+    double cost;    /* bond + case_cost_usd */
+    double arrive;  /* a */
+    double release; /* d + r: release time if paid */
+    double decide;  /* d */
 } engine_case;
 
 /* Outcome of one allocation in one replication and region. */
@@ -46,8 +46,8 @@ engine_ws **engine_ws_pool(int n);
 void engine_ws_pool_free(engine_ws **pool, int n);
 
 /* Draws region `region` of replication `rep`; returns 0 or FZ_ERUNTIME (memory). */
-int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy policy,
-                uint64_t stream, uint64_t rep, fz_error *err);
+int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy policy, uint64_t stream, uint64_t rep,
+                fz_error *err);
 
 /* The fundable cases of the last draw, in policy order. */
 const engine_case *engine_cases(const engine_ws *ws, size_t *n);
@@ -58,7 +58,6 @@ size_t engine_people(const engine_ws *ws);
 /* Spends allocation x (USD) on the last draw under `policy`.  When `days` is
  * not NULL, it receives each paid person's days in detention (room for
  * engine_cases' n values); their count is out->releases. */
-void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x,
-                double horizon, double *days);
+void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x, double horizon, double *days);
 
 #endif

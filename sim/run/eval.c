@@ -29,8 +29,7 @@ double eval_detention_mean(const eval_result *r, size_t k, size_t c)
     return releases > 0 ? g->detention_days_sum / releases : NAN;
 }
 
-static eval_result *result_new(const scenario *s, const double *allocs, size_t nalloc,
-                               const eval_options *opt)
+static eval_result *result_new(const scenario *s, const double *allocs, size_t nalloc, const eval_options *opt)
 {
     size_t C = s->nregions;
     eval_result *r = calloc(1, sizeof *r);
@@ -274,15 +273,20 @@ static void merge_hist(eval_ctx *x)
         x->r->days_hist[j] = (double)x->hist[j];
 }
 
-int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t nalloc,
-             const eval_options *opt, fz_error *err)
+int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t nalloc, const eval_options *opt,
+             fz_error *err)
 {
     *out = NULL;
     eval_ctx x;
     int rc = par_agree(ctx_init(&x, s, allocs, nalloc, opt, err), err);
     if (!rc) {
-        par_blocks_def d = {.nreps = opt->nreps, .block = EVAL_BLOCK, .compute = compute_block, .fold = fold_block,
-                            .ctx = &x, .progress = opt->progress, .progress_ctx = opt->progress_ctx};
+        par_blocks_def d = {.nreps = opt->nreps,
+                            .block = EVAL_BLOCK,
+                            .compute = compute_block,
+                            .fold = fold_block,
+                            .ctx = &x,
+                            .progress = opt->progress,
+                            .progress_ctx = opt->progress_ctx};
         rc = par_blocks(&d, err);
     }
     if (!rc)

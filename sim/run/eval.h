@@ -21,8 +21,8 @@
 
 typedef struct eval_region {
     stat_acc releases, spent, fundable, freedom_days;
-    double detention_days_sum; /* over all releases: mean = sum / releases.mean / n */
-    stat_cov spent_per_release;    /* x = releases, y = spent */
+    double detention_days_sum;      /* over all releases: mean = sum / releases.mean / n */
+    stat_cov spent_per_release;     /* x = releases, y = spent */
     stat_cov detention_per_release; /* x = releases, y = days in detention (sum) */
 } eval_region;
 
@@ -30,7 +30,7 @@ typedef struct eval_region {
 #define EVAL_DAYS_BINS 2000
 
 typedef struct eval_alloc {
-    double *alloc;  /* USD per region */
+    double *alloc; /* USD per region */
     scenario_policy policy;
     double *totals; /* total releases of each replication, replication order */
     stat_acc releases, spent, freedom_days;
@@ -43,17 +43,17 @@ struct eval_result {
     size_t nalloc, nregions, nreps;
     uint64_t stream, first_rep;
     eval_alloc *allocs;
-    double people; /* people simulated (the throughput unit) */
-    double days_bin;      /* histogram bin width, days; the last bin takes the overflow */
-    double *days_hist;    /* [c * EVAL_DAYS_BINS + b]: releases of allocation 0 */
+    double people;     /* people simulated (the throughput unit) */
+    double days_bin;   /* histogram bin width, days; the last bin takes the overflow */
+    double *days_hist; /* [c * EVAL_DAYS_BINS + b]: releases of allocation 0 */
 };
 
 typedef struct eval_result eval_result;
 /* Called from the calling thread, in replication order, once per block;
  * stats[(i * nalloc + k) * nregions + c] is replication first_rep + i,
  * allocation k, region c.  Returns 0, or an error code (with err set) to stop. */
-typedef int (*eval_block_fn)(void *ctx, const eval_result *r, uint64_t first_rep, size_t n,
-                             const engine_stats *stats, fz_error *err);
+typedef int (*eval_block_fn)(void *ctx, const eval_result *r, uint64_t first_rep, size_t n, const engine_stats *stats,
+                             fz_error *err);
 typedef void (*eval_progress_fn)(void *ctx, size_t done, size_t total);
 
 typedef struct eval_options {
@@ -70,8 +70,8 @@ typedef struct eval_options {
 
 #define EVAL_BLOCK 1024
 
-int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t nalloc,
-             const eval_options *opt, fz_error *err);
+int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t nalloc, const eval_options *opt,
+             fz_error *err);
 void eval_free(eval_result *r);
 
 /* Mean days in detention per release in region c (NAN without releases). */

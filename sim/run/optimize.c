@@ -21,8 +21,7 @@
 #include "rng.h"
 #include "stats.h"
 
-const char *const optimize_alloc_names[OPT_NALLOC] = {"optimal", "equal_split", "proportional",
-                                                      "expected_value"};
+const char *const optimize_alloc_names[OPT_NALLOC] = {"optimal", "equal_split", "proportional", "expected_value"};
 
 void optimize_free(optimize_result *r)
 {
@@ -65,8 +64,7 @@ int optimize_problem(split_problem *p, long *lo, long *hi, const scenario *s, si
 int optimize_bounds_init(optimize_bounds *b, const scenario *s, fz_error *err)
 {
     if (s->nregions > SCENARIO_MAX_REGIONS)
-        return fz_fail(err, FZ_EINPUT, "%s: %zu regions; the limit is %d", s->path, s->nregions,
-                       SCENARIO_MAX_REGIONS);
+        return fz_fail(err, FZ_EINPUT, "%s: %zu regions; the limit is %d", s->path, s->nregions, SCENARIO_MAX_REGIONS);
     return optimize_problem(&b->p, b->lo, b->hi, s, scenario_grid_points(s), err);
 }
 
@@ -169,8 +167,8 @@ static void stage(const optimize_options *o, const char *what, size_t done, size
         o->progress(o->progress_ctx, what, done, total);
 }
 
-int optimize_saa(split_result *res, curve_set **curves_out, const scenario *s, uint64_t stream,
-                        size_t nreps, size_t cvar_reps, const optimize_options *o, fz_error *err)
+int optimize_saa(split_result *res, curve_set **curves_out, const scenario *s, uint64_t stream, size_t nreps,
+                 size_t cvar_reps, const optimize_options *o, fz_error *err)
 {
     const size_t C = s->nregions, G = scenario_grid_points(s);
     keep_ctx keep = {NULL, cvar_reps, 0, C * G, 0};
@@ -184,8 +182,11 @@ int optimize_saa(split_result *res, curve_set **curves_out, const scenario *s, u
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the CVaR model");
         goto done;
     }
-    curve_options co = {.stream = stream, .nreps = nreps, .threads = o->threads,
-                        .on_block = cvar_reps ? keep_block : NULL, .block_ctx = &keep};
+    curve_options co = {.stream = stream,
+                        .nreps = nreps,
+                        .threads = o->threads,
+                        .on_block = cvar_reps ? keep_block : NULL,
+                        .block_ctx = &keep};
     if ((rc = curve_compute(&cs, s, &co, err)))
         goto done;
     p->value = s->objective == OBJ_FREEDOM_DAYS ? cs->freedom : cs->releases;
@@ -213,8 +214,8 @@ static void set_baselines(optimize_result *r, const scenario *s)
         total_fundable += r->curves->fundable[c];
     }
     for (size_t c = 0; c < C; c++)
-        a[OPT_PROPORTIONAL * C + c] = total_fundable > 0 ? s->budget_usd * r->curves->fundable[c] / total_fundable
-                                                         : s->budget_usd / (double)C;
+        a[OPT_PROPORTIONAL * C + c] =
+            total_fundable > 0 ? s->budget_usd * r->curves->fundable[c] / total_fundable : s->budget_usd / (double)C;
 }
 
 stat_est optimize_value(const scenario *s, const eval_result *r, size_t k)
@@ -228,8 +229,11 @@ stat_est optimize_value(const scenario *s, const eval_result *r, size_t k)
 static int evaluate_all(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
 {
     const size_t S = (size_t)s->replications;
-    eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = S, .threads = o->threads,
-                       .on_block = o->on_eval_block, .block_ctx = o->eval_block_ctx};
+    eval_options eo = {.stream = RNG_STREAM_EVALUATE,
+                       .nreps = S,
+                       .threads = o->threads,
+                       .on_block = o->on_eval_block,
+                       .block_ctx = o->eval_block_ctx};
     int rc = eval_run(&r->eval, s, r->allocs, OPT_NALLOC, &eo, err);
     if (rc)
         return rc;
@@ -249,7 +253,9 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
 static int wait_and_see(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
 {
     const size_t S = (size_t)s->replications;
-    ws_ctx w = {.s = s, .opt_steps = r->mip.steps, .freedom = s->objective == OBJ_FREEDOM_DAYS,
+    ws_ctx w = {.s = s,
+                .opt_steps = r->mip.steps,
+                .freedom = s->objective == OBJ_FREEDOM_DAYS,
                 .ws_values = malloc(S * sizeof(double))};
     curve_set *cs = NULL;
     int rc;
@@ -259,8 +265,8 @@ static int wait_and_see(optimize_result *r, const scenario *s, const optimize_op
     }
     if ((rc = optimize_bounds_init(&w.b, s, err)))
         goto done;
-    curve_options co = {.stream = RNG_STREAM_EVALUATE, .nreps = S, .threads = o->threads,
-                        .on_block = ws_block, .block_ctx = &w};
+    curve_options co = {
+        .stream = RNG_STREAM_EVALUATE, .nreps = S, .threads = o->threads, .on_block = ws_block, .block_ctx = &w};
     if ((rc = curve_compute(&cs, s, &co, err)))
         goto done;
     if (s->objective == OBJ_CVAR) {
@@ -422,8 +428,11 @@ int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_optio
     int rc = optimize_bounds_init(&pc.b, s, err);
     if (!rc) {
         eta->pilot = S < 8 ? S : 8;
-        curve_options co = {.stream = RNG_STREAM_OPTIMIZE, .nreps = eta->pilot, .threads = o->threads,
-                            .on_block = pilot_block, .block_ctx = &pc};
+        curve_options co = {.stream = RNG_STREAM_OPTIMIZE,
+                            .nreps = eta->pilot,
+                            .threads = o->threads,
+                            .on_block = pilot_block,
+                            .block_ctx = &pc};
         double t = fz_seconds();
         rc = curve_compute(&cs, s, &co, err);
         double total = fz_seconds() - t;

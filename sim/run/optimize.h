@@ -34,7 +34,6 @@ extern const char *const optimize_alloc_names[OPT_NALLOC];
  * bound).  Mean-objective solves have no default limit: the DP proves them. */
 #define OPTIMIZE_CVAR_TIME_LIMIT 60
 
-
 typedef struct optimize_options {
     int threads;
     int gap_batches;   /* M >= 2, or 0 to skip the gap estimate */
@@ -52,17 +51,17 @@ typedef struct optimize_result {
     size_t nregions;
     double *allocs; /* OPT_NALLOC x nregions, USD */
     split_result mip;
-    size_t cvar_reps; /* replications in the CVaR model (0 unless cvar) */
-    curve_set *curves;  /* optimize stream */
-    double *ev_curve;   /* expected-value curves [c * ngrid + g] */
-    eval_result *eval;  /* the four allocations on the evaluate stream */
+    size_t cvar_reps;               /* replications in the CVaR model (0 unless cvar) */
+    curve_set *curves;              /* optimize stream */
+    double *ev_curve;               /* expected-value curves [c * ngrid + g] */
+    eval_result *eval;              /* the four allocations on the evaluate stream */
     stat_est objective[OPT_NALLOC]; /* out of sample, in the scenario's objective */
     stat_est diff[OPT_NALLOC];      /* paired: allocation k minus the optimum */
     stat_est vss, evpi, wait_and_see;
-    stat_est gap, gap_upper;        /* MMW: upper-bound estimate U, gap U - L */
-    int gap_time_limited;               /* batches stopped by the time limit (their bound used) */
-    double gap_ci_upper;                /* one-sided 95% bound on the gap */
-    double *batch_values;               /* gap_batches in-sample optima */
+    stat_est gap, gap_upper; /* MMW: upper-bound estimate U, gap U - L */
+    int gap_time_limited;    /* batches stopped by the time limit (their bound used) */
+    double gap_ci_upper;     /* one-sided 95% bound on the gap */
+    double *batch_values;    /* gap_batches in-sample optima */
     int gap_batches;
     double seconds_curves, seconds_solve, seconds_eval, seconds_gap;
 } optimize_result;
@@ -104,9 +103,9 @@ int optimize_bounds_init(optimize_bounds *b, const scenario *s, fz_error *err);
  * counted as one more curve pass).  Solver time is not included: it cannot
  * be predicted (see OPTIMIZE_CVAR_TIME_LIMIT). */
 typedef struct optimize_eta {
-    double seconds;              /* the estimate */
-    double curve_rep, ws_rep;    /* measured seconds per replication */
-    size_t pilot;                /* replications in the pilot */
+    double seconds;           /* the estimate */
+    double curve_rep, ws_rep; /* measured seconds per replication */
+    size_t pilot;             /* replications in the pilot */
 } optimize_eta;
 
 int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_options *o, fz_error *err);
