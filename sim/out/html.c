@@ -90,6 +90,102 @@ static const char *caption(const char *name)
     return "";
 }
 
+/* The totals: releases with percentiles and P(target), USD spent, ratios. */
+static void write_releases(FILE *f, const json_t *sum)
+{
+    fprintf(f, "<h2>Releases</h2>\n<table><tr><th>total releases</th><td>");
+    mean_ci(f, sum, "releases", 1);
+    fprintf(f, "</td></tr><tr><th>5th / 50th / 95th percentile</th><td>%g / %g / %g</td></tr>",
+            num(sum, "releases.p05"), num(sum, "releases.p50"), num(sum, "releases.p95"));
+    if (!isnan(num(sum, "releases.p_target")))
+        fprintf(f, "<tr><th>P(releases &ge; %g)</th><td>%.3f</td></tr>", num(sum, "releases.target"),
+                num(sum, "releases.p_target"));
+    fprintf(f, "<tr><th>USD spent</th><td>");
+    mean_ci(f, sum, "spent_usd", 0);
+    fprintf(f,
+            "</td></tr><tr><th>cost per release (USD)</th><td>%.0f</td></tr>"
+            "<tr><th>days in detention per release</th><td>%.1f</td></tr></table>\n",
+            num(sum, "cost_per_release_usd"), num(sum, "days_in_detention_mean"));
+}
+
+/* One row per region. */
+static void write_regions(FILE *f, const json_t *sum)
+{
+    fprintf(f, "<table><tr><th>region</th><th>allocated USD</th><th>releases</th><th>USD spent</th>"
+               "<th>fundable cases</th><th>days in detention</th></tr>\n");
+    const char *key;
+    json_t *g;
+    json_object_foreach(json_object_get(sum, "regions"), key, g)
+    {
+        fprintf(f, "<tr><td>");
+        esc(f, json_string_value(json_object_get(g, "label")) ? json_string_value(json_object_get(g, "label")) : key);
+        fprintf(f, "</td><td>%.0f</td><td>", num(g, "allocated_usd"));
+        mean_ci_at(f, num(g, "releases_mean"), num(g, "releases_ci95.0"), num(g, "releases_ci95.1"), 1);
+        fprintf(f, "</td><td>%.0f</td><td>%.1f</td><td>%.1f</td></tr>\n", num(g, "spent_usd_mean"),
+                num(g, "fundable_mean"), num(g, "days_in_detention_mean"));
+    }
+    fprintf(f, "</table>\n");
+}
+
+/* optimize: the optimal split beside the baselines, VSS, EVPI and the gap. */
+static void write_baselines(FILE *f, const scenario *s, const json_t *sum)
+{
+    const json_t *base = json_object_get(sum, "baselines");
+    if (!base)
+        return;
+    const char *key;
+    json_t *g;
+    fprintf(f,
+            "<h2>Optimal split and baselines</h2>\n<p>Objective: %s, evaluated out of sample on the same "
+            "replications (paired).</p>\n<table><tr><th>allocation</th>",
+            scenario_objective_name(s->objective));
+    for (size_t c = 0; c < s->nregions; c++) {
+        fprintf(f, "<th>");
+        esc(f, s->regions[c].label);
+        fprintf(f, "</th>");
+    }
+    fprintf(f, "<th>value</th><th>minus optimal</th></tr>\n<tr><td>optimal</td>");
+    const json_t *opt = json_object_get(sum, "optimal");
+    for (size_t c = 0; c < s->nregions; c++)
+        fprintf(f, "<td>%.0f</td>", num(json_object_get(opt, "allocation"), s->regions[c].name));
+    fprintf(f, "<td>");
+    mean_ci(f, opt, "out_of_sample", 2);
+    fprintf(f, "</td><td></td></tr>\n");
+    json_object_foreach((json_t *)base, key, g)
+    {
+        fprintf(f, "<tr><td>%s</td>", key);
+        for (size_t c = 0; c < s->nregions; c++)
+            fprintf(f, "<td>%.0f</td>", num(json_object_get(g, "allocation"), s->regions[c].name));
+        fprintf(f, "<td>");
+        mean_ci(f, g, "value", 2);
+        fprintf(f, "</td><td>");
+        mean_ci(f, g, "difference_to_optimal", 2);
+        fprintf(f, "</td></tr>\n");
+    }
+    fprintf(f, "</table>\n<table><tr><th>value of the stochastic solution (VSS)</th><td>");
+    mean_ci(f, sum, "vss", 2);
+    fprintf(f, "</td></tr><tr><th>expected value of perfect information (EVPI)</th><td>");
+    mean_ci(f, sum, "evpi", 2);
+    fprintf(f, "</td></tr><tr><th>optimality gap (Mak&ndash;Morton&ndash;Wood)</th><td>");
+    mean_ci(f, sum, "gap.gap", 2);
+    fprintf(f, "</td></tr><tr><th>marginal value per extra USD 1,000</th><td>%.3f</td></tr></table>\n",
+            num(sum, "marginal_objective_per_1000_usd"));
+}
+
+/* Every chart drawn, its SVG inlined, with links to its PNG and script. */
+static void write_charts(FILE *f, outdir *o, const charts_list *charts)
+{
+    fprintf(f, "<h2>Charts</h2>\n");
+    for (size_t i = 0; i < charts->n; i++) {
+        fprintf(f, "<figure id=\"%s\">\n", charts->names[i]);
+        inline_svg(f, o, charts->names[i]);
+        fprintf(
+            f,
+            "<figcaption>%s <a href=\"%s.png\">PNG</a> &middot; <a href=\"%s.gp\">script</a></figcaption></figure>\n",
+            caption(charts->names[i]), charts->names[i], charts->names[i]);
+    }
+}
+
 int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_list *charts, fz_error *err)
 {
     FILE *f = outdir_open(o, "report.html", err);
@@ -113,80 +209,10 @@ int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_li
             s->replications, (unsigned long long)s->seed,
             s->replications < 2 ? "With 1 replication, confidence intervals are undefined and none are shown."
                                 : "Figures in brackets are 95% confidence intervals.");
-    fprintf(f, "<h2>Releases</h2>\n<table><tr><th>total releases</th><td>");
-    mean_ci(f, sum, "releases", 1);
-    fprintf(f, "</td></tr><tr><th>5th / 50th / 95th percentile</th><td>%g / %g / %g</td></tr>",
-            num(sum, "releases.p05"), num(sum, "releases.p50"), num(sum, "releases.p95"));
-    if (!isnan(num(sum, "releases.p_target")))
-        fprintf(f, "<tr><th>P(releases &ge; %g)</th><td>%.3f</td></tr>", num(sum, "releases.target"),
-                num(sum, "releases.p_target"));
-    fprintf(f, "<tr><th>USD spent</th><td>");
-    mean_ci(f, sum, "spent_usd", 0);
-    fprintf(f,
-            "</td></tr><tr><th>cost per release (USD)</th><td>%.0f</td></tr>"
-            "<tr><th>days in detention per release</th><td>%.1f</td></tr></table>\n",
-            num(sum, "cost_per_release_usd"), num(sum, "days_in_detention_mean"));
-    fprintf(f, "<table><tr><th>region</th><th>allocated USD</th><th>releases</th><th>USD spent</th>"
-               "<th>fundable cases</th><th>days in detention</th></tr>\n");
-    const char *key;
-    json_t *g;
-    json_object_foreach(json_object_get(sum, "regions"), key, g)
-    {
-        fprintf(f, "<tr><td>");
-        esc(f, json_string_value(json_object_get(g, "label")) ? json_string_value(json_object_get(g, "label")) : key);
-        fprintf(f, "</td><td>%.0f</td><td>", num(g, "allocated_usd"));
-        mean_ci_at(f, num(g, "releases_mean"), num(g, "releases_ci95.0"), num(g, "releases_ci95.1"), 1);
-        fprintf(f, "</td><td>%.0f</td><td>%.1f</td><td>%.1f</td></tr>\n", num(g, "spent_usd_mean"),
-                num(g, "fundable_mean"), num(g, "days_in_detention_mean"));
-    }
-    fprintf(f, "</table>\n");
-    const json_t *base = json_object_get(sum, "baselines");
-    if (base) {
-        fprintf(f,
-                "<h2>Optimal split and baselines</h2>\n<p>Objective: %s, evaluated out of sample on the same "
-                "replications (paired).</p>\n<table><tr><th>allocation</th>",
-                scenario_objective_name(s->objective));
-        for (size_t c = 0; c < s->nregions; c++) {
-            fprintf(f, "<th>");
-            esc(f, s->regions[c].label);
-            fprintf(f, "</th>");
-        }
-        fprintf(f, "<th>value</th><th>minus optimal</th></tr>\n<tr><td>optimal</td>");
-        const json_t *opt = json_object_get(sum, "optimal");
-        for (size_t c = 0; c < s->nregions; c++)
-            fprintf(f, "<td>%.0f</td>", num(json_object_get(opt, "allocation"), s->regions[c].name));
-        fprintf(f, "<td>");
-        mean_ci(f, opt, "out_of_sample", 2);
-        fprintf(f, "</td><td></td></tr>\n");
-        json_object_foreach((json_t *)base, key, g)
-        {
-            fprintf(f, "<tr><td>%s</td>", key);
-            for (size_t c = 0; c < s->nregions; c++)
-                fprintf(f, "<td>%.0f</td>", num(json_object_get(g, "allocation"), s->regions[c].name));
-            fprintf(f, "<td>");
-            mean_ci(f, g, "value", 2);
-            fprintf(f, "</td><td>");
-            mean_ci(f, g, "difference_to_optimal", 2);
-            fprintf(f, "</td></tr>\n");
-        }
-        fprintf(f, "</table>\n<table><tr><th>value of the stochastic solution (VSS)</th><td>");
-        mean_ci(f, sum, "vss", 2);
-        fprintf(f, "</td></tr><tr><th>expected value of perfect information (EVPI)</th><td>");
-        mean_ci(f, sum, "evpi", 2);
-        fprintf(f, "</td></tr><tr><th>optimality gap (Mak&ndash;Morton&ndash;Wood)</th><td>");
-        mean_ci(f, sum, "gap.gap", 2);
-        fprintf(f, "</td></tr><tr><th>marginal value per extra USD 1,000</th><td>%.3f</td></tr></table>\n",
-                num(sum, "marginal_objective_per_1000_usd"));
-    }
-    fprintf(f, "<h2>Charts</h2>\n");
-    for (size_t i = 0; i < charts->n; i++) {
-        fprintf(f, "<figure id=\"%s\">\n", charts->names[i]);
-        inline_svg(f, o, charts->names[i]);
-        fprintf(
-            f,
-            "<figcaption>%s <a href=\"%s.png\">PNG</a> &middot; <a href=\"%s.gp\">script</a></figcaption></figure>\n",
-            caption(charts->names[i]), charts->names[i], charts->names[i]);
-    }
+    write_releases(f, sum);
+    write_regions(f, sum);
+    write_baselines(f, s, sum);
+    write_charts(f, o, charts);
     fprintf(f, "<p><small>Files: summary.json, allocation.csv, replications.csv and the charts' CSV data are in this "
                "directory.</small></p>\n</body></html>\n");
     return outdir_close(f, "report.html", err);
