@@ -90,6 +90,20 @@ static const char *caption(const char *name)
     return "";
 }
 
+/* Every chart drawn, its SVG inlined, with links to its PNG and script. */
+static void charts_section(FILE *f, outdir *o, const charts_list *charts)
+{
+    fprintf(f, "<h2>Charts</h2>\n");
+    for (size_t i = 0; i < charts->n; i++) {
+        fprintf(f, "<figure id=\"%s\">\n", charts->names[i]);
+        inline_svg(f, o, charts->names[i]);
+        fprintf(
+            f,
+            "<figcaption>%s <a href=\"%s.png\">PNG</a> &middot; <a href=\"%s.gp\">script</a></figcaption></figure>\n",
+            caption(charts->names[i]), charts->names[i], charts->names[i]);
+    }
+}
+
 /* The totals: releases with percentiles and P(target), USD spent, ratios. */
 static void write_releases(FILE *f, const json_t *sum)
 {
@@ -172,20 +186,6 @@ static void write_baselines(FILE *f, const scenario *s, const json_t *sum)
             num(sum, "marginal_objective_per_1000_usd"));
 }
 
-/* Every chart drawn, its SVG inlined, with links to its PNG and script. */
-static void write_charts(FILE *f, outdir *o, const charts_list *charts)
-{
-    fprintf(f, "<h2>Charts</h2>\n");
-    for (size_t i = 0; i < charts->n; i++) {
-        fprintf(f, "<figure id=\"%s\">\n", charts->names[i]);
-        inline_svg(f, o, charts->names[i]);
-        fprintf(
-            f,
-            "<figcaption>%s <a href=\"%s.png\">PNG</a> &middot; <a href=\"%s.gp\">script</a></figcaption></figure>\n",
-            caption(charts->names[i]), charts->names[i], charts->names[i]);
-    }
-}
-
 int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_list *charts, fz_error *err)
 {
     FILE *f = outdir_open(o, "report.html", err);
@@ -212,23 +212,44 @@ int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_li
     write_releases(f, sum);
     write_regions(f, sum);
     write_baselines(f, s, sum);
-    write_charts(f, o, charts);
+    charts_section(f, o, charts);
     fprintf(f, "<p><small>Files: summary.json, allocation.csv, replications.csv and the charts' CSV data are in this "
                "directory.</small></p>\n</body></html>\n");
     return outdir_close(f, "report.html", err);
 }
 
-static void charts_section(FILE *f, outdir *o, const charts_list *charts)
+/* fit: every family's parameters with standard errors and its statistics. */
+static void write_fit_table(FILE *f, const json_t *sum)
 {
-    fprintf(f, "<h2>Charts</h2>\n");
-    for (size_t i = 0; i < charts->n; i++) {
-        fprintf(f, "<figure id=\"%s\">\n", charts->names[i]);
-        inline_svg(f, o, charts->names[i]);
-        fprintf(
-            f,
-            "<figcaption>%s <a href=\"%s.png\">PNG</a> &middot; <a href=\"%s.gp\">script</a></figcaption></figure>\n",
-            caption(charts->names[i]), charts->names[i], charts->names[i]);
+    fprintf(f, "<h2>Fits, ranked by AIC</h2>\n<table><tr><th>rank</th><th>family</th><th>parameters "
+               "<small>(standard errors)</small></th><th>log-lik</th><th>AIC</th><th>&Delta;AIC</th><th>BIC</th>"
+               "<th>KS D</th><th>KS p</th><th>AD</th><th>converged</th></tr>\n");
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(sum, "fits"), i, e)
+    {
+        fprintf(f, "<tr><td>%.0f</td><td>%s</td><td>", num(e, "rank"), json_string_value(json_object_get(e, "family")));
+        const char *k;
+        json_t *v;
+        int first = 1;
+        json_object_foreach(json_object_get(e, "parameters"), k, v)
+        {
+            double se = num(json_object_get(e, "standard_errors"), k);
+            fprintf(f, "%s%s %.6g <small>(", first ? "" : ", ", k, json_number_value(v));
+            if (isnan(se))
+                fprintf(f, "n/a)</small>");
+            else
+                fprintf(f, se >= 10 ? "%.0f)</small>" : "%.2g)</small>", se);
+            first = 0;
+        }
+        fprintf(f,
+                "</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.4f</td><td>%.3g</td>"
+                "<td>%.3g</td><td>%s</td></tr>\n",
+                num(e, "loglik"), num(e, "aic"), num(e, "delta_aic"), num(e, "bic"), num(e, "ks.statistic"),
+                num(e, "ks.p_value"), num(e, "anderson_darling"),
+                json_is_true(json_object_get(e, "converged")) ? "yes" : "no");
     }
+    fprintf(f, "</table>\n");
 }
 
 int html_fit_report(outdir *o, const json_t *sum, const charts_list *charts, fz_error *err)
@@ -265,35 +286,9 @@ int html_fit_report(outdir *o, const json_t *sum, const charts_list *charts, fz_
         esc(f, line);
         fprintf(f, "</pre>\n");
     }
-    fprintf(f, "<h2>Fits, ranked by AIC</h2>\n<table><tr><th>rank</th><th>family</th><th>parameters "
-               "<small>(standard errors)</small></th><th>log-lik</th><th>AIC</th><th>&Delta;AIC</th><th>BIC</th>"
-               "<th>KS D</th><th>KS p</th><th>AD</th><th>converged</th></tr>\n");
+    write_fit_table(f, sum);
     size_t i;
     json_t *e;
-    json_array_foreach(json_object_get(sum, "fits"), i, e)
-    {
-        fprintf(f, "<tr><td>%.0f</td><td>%s</td><td>", num(e, "rank"), json_string_value(json_object_get(e, "family")));
-        const char *k;
-        json_t *v;
-        int first = 1;
-        json_object_foreach(json_object_get(e, "parameters"), k, v)
-        {
-            double se = num(json_object_get(e, "standard_errors"), k);
-            fprintf(f, "%s%s %.6g <small>(", first ? "" : ", ", k, json_number_value(v));
-            if (isnan(se))
-                fprintf(f, "n/a)</small>");
-            else
-                fprintf(f, se >= 10 ? "%.0f)</small>" : "%.2g)</small>", se);
-            first = 0;
-        }
-        fprintf(f,
-                "</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.4f</td><td>%.3g</td>"
-                "<td>%.3g</td><td>%s</td></tr>\n",
-                num(e, "loglik"), num(e, "aic"), num(e, "delta_aic"), num(e, "bic"), num(e, "ks.statistic"),
-                num(e, "ks.p_value"), num(e, "anderson_darling"),
-                json_is_true(json_object_get(e, "converged")) ? "yes" : "no");
-    }
-    fprintf(f, "</table>\n");
     json_array_foreach(json_object_get(sum, "fits"), i, e)
     {
         const char *why = json_string_value(json_object_get(e, "scenario_rejected"));
