@@ -39,6 +39,7 @@ typedef struct row {
     int status;
     char *err, *out;  /* substrings of stderr and stdout; NULL: not checked */
     int load_refused; /* "scenario_load: refused": the library refuses it too */
+    char *dist_text;  /* "dist_parse: TEXT": dist_parse refuses TEXT too; NULL: no such line */
 } row;
 
 typedef struct catalogue {
@@ -318,6 +319,27 @@ static int parse_made(parser *p, row *w, const char *kw, const char *s, size_t n
     return 0;
 }
 
+/* The part of a stderr: text "FILE:LINE: KEY: MESSAGE" after its prefix
+ * (FILE without ':', LINE digits, KEY without blanks or ':'): what the
+ * library's own message must hold for a dist_parse: row.  NULL when err has
+ * no such prefix or MESSAGE is empty. */
+static const char *dist_message(const char *err)
+{
+    const char *s = strchr(err, ':');
+    if (!s || s == err || s[1] < '0' || s[1] > '9')
+        return NULL;
+    for (s++; *s >= '0' && *s <= '9'; s++)
+        ;
+    if (s[0] != ':' || s[1] != ' ')
+        return NULL;
+    const char *key = s + 2, *k = key;
+    while (*k && *k != ':' && *k != ' ' && *k != '\t')
+        k++;
+    if (k == key || k[0] != ':' || k[1] != ' ' || !k[2])
+        return NULL;
+    return k + 2;
+}
+
 /* The checks on a whole row, at its end. */
 static int finish_row(parser *p, row *w)
 {
@@ -338,6 +360,10 @@ static int finish_row(parser *p, row *w)
             return perr(p, w->line,
                         "row '%s': scenario_load: refused needs run: check FILE [--set VALUE]... and exit 2", w->id);
     }
+    if (w->dist_text && !(w->status == 2 && w->nargs >= 2 && !strcmp(w->args[0], "check") && w->args[1][0] != '-' &&
+                          dist_message(w->err)))
+        return perr(p, w->line,
+                    "row '%s': dist_parse: needs run: check FILE ..., exit 2 and stderr: FILE:LINE: KEY: TEXT", w->id);
     for (size_t i = 0; i < p->c->n - 1; i++)
         if (!strcmp(p->c->rows[i].id, w->id))
             return perr(p, w->line, "row '%s' repeats the one on line %d", w->id, p->c->rows[i].line);
@@ -442,6 +468,11 @@ static int parse_catalogue(const char *file, const char *text, size_t len, catal
             if (nv != 7 || strncmp(v, "refused", 7) || w->load_refused)
                 rc = perr(&p, p.line, "expected one line 'scenario_load: refused' in a row");
             w->load_refused = 1;
+        } else if (!strcmp(key, "dist_parse:")) { /* TEXT may be empty: dist_parse("") */
+            if (w->dist_text)
+                rc = perr(&p, p.line, "dist_parse: given twice in one row");
+            else if (!(w->dist_text = decode_text(&p, v, nv, "a distribution")))
+                rc = -1;
         } else if (!colon && kw < n &&
                    (!strcmp(key, "file") || !strcmp(key, "dir") || !strcmp(key, "fifo") || !strcmp(key, "symlink") ||
                     !strcmp(key, "unreadable"))) {
@@ -473,6 +504,7 @@ static void free_row(row *w)
     }
     free(w->err);
     free(w->out);
+    free(w->dist_text);
 }
 
 static void free_catalogue(catalogue *c)

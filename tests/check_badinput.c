@@ -25,10 +25,14 @@
  * files regardless), runs fianza as nobody (uid 65534, through setpriv), so
  * the refusal is tested under CI's root too.  A row marked `scenario_load: refused` is also
  * loaded in process: the library must refuse it with FZ_EINPUT, a NULL
- * scenario and the same message (check_scenario_load).
+ * scenario and the same message (check_scenario_load).  A row with a
+ * `dist_parse: TEXT` line is also parsed in process: dist_parse(TEXT) must
+ * refuse it with FZ_EINPUT, a NULL dist and the stderr: text after its
+ * "FILE:LINE: KEY: " prefix (check_dist_parse).
  *
  * The catalogue must hold at least BASELINE_ROWS rows (its size once
- * check_scenario_invalid's table joined it), and exactly as many as its `count:` line says, so that a row lost
+ * check_scenario_invalid's table, then check_dist's and check_nan's tables of
+ * refused distributions, joined it), and exactly as many as its `count:` line says, so that a row lost
  * in an edit or a merge fails the suite.  A malformed data file fails it with
  * FILE:LINE and the reason (test_data_file). */
 #define _GNU_SOURCE
@@ -43,10 +47,11 @@
 #include "badinput_format.h"
 #include "check_common.h"
 #include "cli_util.h"
+#include "dist.h"
 #include "scenario.h"
 
 #define DATA_FILE FZ_TEST_DIR "/data/badinput.txt"
-#define BASELINE_ROWS 404
+#define BASELINE_ROWS 481
 #define SETPRIV "/usr/bin/setpriv" /* util-linux: runs a program as another user */
 
 /* ---- running a row ---- */
@@ -161,6 +166,34 @@ static void check_scenario_load(const char *dir, const row *w, int r)
                   w->err, err.msg);
 }
 
+/* A row with "dist_parse: TEXT" (run: check FILE ...): the library's parser
+ * refuses TEXT itself, not only the scenario around it: FZ_EINPUT in the
+ * return and in err.code, *out reset to NULL, and a message holding the
+ * row's stderr: text after its "FILE:LINE: KEY: " prefix (which the scenario
+ * layer adds).  Relative empirical(file=...) names resolve against the
+ * directory of FILE as given ("s.ini": DIR/.), as scenario_load does, so that
+ * the message names them the same way ("./amounts.csv"). */
+static void check_dist_parse(const char *dir, const row *w, int r)
+{
+    char base[512];
+    const char *slash = strrchr(w->args[1], '/');
+    if (slash)
+        snprintf(base, sizeof base, "%s/%.*s", dir, (int)(slash - w->args[1]), w->args[1]);
+    else
+        snprintf(base, sizeof base, "%s/.", dir);
+    const char *want = dist_message(w->err);
+    dist *d = (dist *)&d; /* must be reset to NULL */
+    fz_error err;
+    memset(&err, 0, sizeof err);
+    int rc = dist_parse(&d, w->dist_text, base, &err);
+    ck_assert_msg(rc == FZ_EINPUT && err.code == FZ_EINPUT,
+                  "row %d (%s): dist_parse(\"%s\") returned %d, err.code %d (%s)", r, w->id, w->dist_text, rc, err.code,
+                  err.msg);
+    ck_assert_msg(d == NULL, "row %d (%s): *out not NULL on failure", r, w->id);
+    ck_assert_msg(want && strstr(err.msg, want) != NULL, "row %d (%s): dist_parse's message lacks '%s': %s", r, w->id,
+                  want ? want : "", err.msg);
+}
+
 START_TEST(test_row)
 {
     const row *w = &cat.rows[_i];
@@ -236,6 +269,8 @@ START_TEST(test_row)
     check_made(cwd, w, _i);
     if (w->load_refused)
         check_scenario_load(cwd, w, _i);
+    if (w->dist_text)
+        check_dist_parse(cwd, w, _i);
     free(before);
     free(after);
     cu_run_free(&r);
@@ -306,6 +341,14 @@ START_TEST(test_malformed)
         {ROW_A "stderr: x\nscenario_load: refused\n", "t.txt:2: row 'a': scenario_load: refused needs"},
         {"count: 1 rows, 0 with exit 0\n== a\nrun: check s.ini --threads 2\nstderr: x\nscenario_load: refused\n",
          "t.txt:2: row 'a': scenario_load: refused needs"},
+        {ROW_A "stderr: s.ini:2: k: x\ndist_parse: a\ndist_parse: b\n", "t.txt:6: dist_parse: given twice"},
+        {ROW_A "stderr: s.ini:2: k: x\ndist_parse: a\n", "t.txt:2: row 'a': dist_parse: needs run: check FILE"},
+        {"count: 1 rows, 0 with exit 0\n== a\nrun: check s.ini\nstderr: s.ini:2: x\ndist_parse: a\n",
+         "t.txt:2: row 'a': dist_parse: needs"},
+        {"count: 1 rows, 0 with exit 0\n== a\nrun: check s.ini\nstderr: s.ini:2: k:\x20\ndist_parse: a\n",
+         "t.txt:2: row 'a': dist_parse: needs"},
+        {"count: 1 rows, 0 with exit 0\n== a\nrun: check s.ini\nstderr: s.ini:2: k: x\ndist_parse: \\x00\n",
+         "t.txt:5: a distribution cannot hold"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const char *got = parse_error(cases[i][0]);
@@ -334,7 +377,8 @@ START_TEST(test_format)
                                "fifo p\n"
                                "symlink l: e.csv\n"
                                "unreadable d\n"
-                               "stderr: s.ini:2:\n"
+                               "stderr: s.ini:2: bond_usd: m\n"
+                               "dist_parse: \\x20gamma(x)\n"
                                "\n"
                                "== two\n"
                                "run: check\n"
@@ -367,7 +411,10 @@ START_TEST(test_format)
     ck_assert_int_eq(w->made[4].kind, M_SYMLINK);
     ck_assert_str_eq(w->made[4].bytes, "e.csv");
     ck_assert_int_eq(w->status, 2);
-    ck_assert_str_eq(w->err, "s.ini:2:");
+    ck_assert_str_eq(w->err, "s.ini:2: bond_usd: m");
+    ck_assert_str_eq(dist_message(w->err), "m");
+    ck_assert_str_eq(w->dist_text, " gamma(x)");
+    ck_assert_ptr_null(c.rows[1].dist_text);
     ck_assert_ptr_null(w->out);
     ck_assert_int_eq(c.rows[1].status, 0);
     ck_assert_str_eq(c.rows[1].out, "\nlabel");
