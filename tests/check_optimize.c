@@ -166,7 +166,7 @@ END_TEST
 
 static void expect_rejected(const scenario *s, const char *what, const char *needle)
 {
-    const size_t G = (size_t)floor(s->budget_usd / s->granularity_usd + 1e-9) + 1;
+    const size_t G = scenario_grid_points(s);
     long lo[4], hi[4];
     split_problem p;
     fz_error err = {0};

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fz_util.h"
+
 #include "check_common.h"
 
 extern char **environ;
@@ -167,12 +169,7 @@ double cu_json_num(json_t *root, const char *path)
 
 /* ---- running programs ---- */
 
-double cu_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
+double cu_now(void) { return fz_seconds(); }
 
 char *cu_read_fd(int fd, size_t *len)
 {
