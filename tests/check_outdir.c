@@ -529,6 +529,11 @@ END_TEST
  * as such: exit 143, "committed to out", out/ is the new run. */
 START_TEST(test_signal_after_commit)
 {
+    /* Under valgrind (scripts/test.sh valgrind) a signal to a process blocked
+     * writing to a full pipe is held by valgrind until the write returns,
+     * which it never does here: the case is left to the native runs. */
+    if (getenv("FIANZA_TEST_VALGRIND"))
+        return;
     build_tree();
     const char *args[] = {"simulate", "--allocation", "chicago=1000", "--no-plots", "s.ini", "-o", "out", NULL};
     const int sigs[] = {SIGTERM, SIGHUP, SIGINT};
