@@ -31,6 +31,8 @@
 
 typedef enum scenario_policy { POLICY_CHEAPEST_FIRST, POLICY_FIRST_COME } scenario_policy;
 typedef enum scenario_objective { OBJ_RELEASES, OBJ_FREEDOM_DAYS, OBJ_CVAR } scenario_objective;
+typedef enum scenario_queue { QUEUE_SKIP, QUEUE_WAIT } scenario_queue;       /* [fund] queue (DESIGN §7) */
+typedef enum scenario_posting { POSTING_ALL, POSTING_WEEKDAYS } scenario_posting; /* [fund] posting_days */
 
 /* Limits past which a scenario is rejected (docs/limits.md). */
 #define SCENARIO_MAX_REGIONS 64
@@ -41,6 +43,39 @@ typedef enum scenario_objective { OBJ_RELEASES, OBJ_FREEDOM_DAYS, OBJ_CVAR } sce
  * scenario line (198); a label that check must quote counts its quotes and
  * one more byte per '"' or '\'. */
 #define SCENARIO_MAX_LABEL 190
+#define SCENARIO_MAX_REGIMES 64
+
+/* The parameters a [regime.NAME] section can change (DESIGN §7), as bits of
+ * scenario_regime.set. */
+enum {
+    REGIME_ARRIVALS = 1 << 0,   /* arrivals_per_day, by arrival time */
+    REGIME_GRANT = 1 << 1,      /* bond_grant_prob, by decision time (so are the rest) */
+    REGIME_BOND = 1 << 2,       /* bond_usd */
+    REGIME_FAMILY = 1 << 3,     /* family_pays_prob */
+    REGIME_MAX_BOND = 1 << 4,   /* max_bond_paid_usd */
+    REGIME_STAY = 1 << 5        /* stay_prob */
+};
+
+/* One [regime.NAME] section as written (check prints it back). */
+typedef struct scenario_regime {
+    char *name;
+    double start_day;  /* required */
+    double end_day;    /* INFINITY when not given: the horizon */
+    uint64_t regions;  /* bit c: applies to region c (all bits when not given) */
+    unsigned set;      /* REGIME_* bits of the keys the section sets */
+    double arrivals_per_day, bond_grant_prob, family_pays_prob, max_bond_paid_usd, stay_prob;
+    dist *bond_usd;    /* NULL unless REGIME_BOND */
+} scenario_regime;
+
+/* The parameters of a region in force on [start, end): the region's own
+ * values with the regimes that cover the interval applied in file order
+ * (the later section wins for each key it sets).  A region's phases cover
+ * [0, horizon_days) without gaps; a region without regimes has one. */
+typedef struct scenario_phase {
+    double start, end;
+    double arrivals_per_day, bond_grant_prob, family_pays_prob, max_bond_paid_usd, stay_prob;
+    const dist *bond_usd; /* borrowed from the region or a regime */
+} scenario_phase;
 
 typedef struct scenario_region {
     char *name;  /* from [region.NAME] */
@@ -56,6 +91,17 @@ typedef struct scenario_region {
     double removal_hazard_per_day;
     double family_pays_prob;
     double min_share, max_share;
+    /* DESIGN §7: the fund over time (defaults leave §1 unchanged) */
+    double stay_prob;            /* 0 */
+    dist *stay_days;             /* fixed(0) */
+    double stay_revoke_prob;     /* 0 */
+    dist *copay_usd;             /* fixed(0) */
+    double refund_prob;          /* 0 */
+    dist *case_duration_days;    /* fixed(0) */
+    dist *refund_lag_days;       /* fixed(0) */
+    double max_payments_per_day; /* INFINITY when unlimited, else a whole number >= 0 */
+    size_t nphases;              /* >= 1: the regimes that apply, as phases of [0, H) */
+    scenario_phase *phases;
 } scenario_region;
 
 typedef struct scenario {
@@ -69,10 +115,18 @@ typedef struct scenario {
     scenario_objective objective;
     double cvar_alpha;
     double target_releases;
+    /* DESIGN §7 */
+    double donations_usd_per_month; /* 0; credited at t = 30, 60, ... < H */
+    scenario_queue queue;           /* skip */
+    double max_wait_days;           /* INFINITY when unlimited */
+    scenario_posting posting_days;  /* all */
+    int start_weekday;              /* 0 = Monday */
     long replications;
     uint64_t seed;
     size_t nregions;
     scenario_region *regions;       /* in file order */
+    size_t nregimes;
+    scenario_regime *regimes;       /* in file order */
     struct scenario_source *source; /* private (scenario.c): its entries, for scenario_copy_set */
 } scenario;
 
@@ -126,6 +180,12 @@ int scenario_key_numeric(const char *name);
  * steps (budget, share bounds, expected-value curves) uses this slack. */
 #define SCENARIO_GRID_EPS 1e-9
 size_t scenario_grid_points(const scenario *s);
+
+/* Whether region c needs the event-driven ledger (DESIGN §7): refunds,
+ * donations, a daily capacity, weekday posting or a waiting queue.  Without
+ * them a region is §1's one pass over the cases in policy order (stays,
+ * copays and regimes change only who is fundable and when). */
+int scenario_uses_ledger(const scenario *s, size_t c);
 
 /* Index of the region called name, or -1. */
 int scenario_region_index(const scenario *s, const char *name);

@@ -163,16 +163,16 @@ START_TEST(test_policy_order_and_greedy)
                 size_t n;
                 const engine_case *cs = engine_cases(ws, &n);
                 for (size_t i = 0; i < n; i++) {
-                    ck_assert(cs[i].decide < s->horizon_days);
-                    ck_assert(cs[i].release >= cs[i].decide);
-                    ck_assert(cs[i].decide >= cs[i].arrive);
+                    ck_assert(cs[i].ready < s->horizon_days);
+                    ck_assert(cs[i].release >= cs[i].ready);
+                    ck_assert(cs[i].ready >= cs[i].arrive);
                     ck_assert(cs[i].cost >= 1500);
                     if (c == 0)
                         ck_assert(cs[i].cost <= 25000);
                     if (i > 0 && p == POLICY_CHEAPEST_FIRST)
                         ck_assert(cs[i - 1].cost <= cs[i].cost);
                     if (i > 0 && p == POLICY_FIRST_COME)
-                        ck_assert(cs[i - 1].decide <= cs[i].decide);
+                        ck_assert(cs[i - 1].ready <= cs[i].ready);
                 }
                 for (size_t k = 0; k < sizeof xs / sizeof *xs; k++) {
                     double rel = 0, spent = 0;
@@ -204,9 +204,9 @@ static void stable_sort(engine_case *c, size_t n, int by_cost)
 {
     for (size_t i = 1; i < n; i++) {
         engine_case x = c[i];
-        double k = by_cost ? x.cost : x.decide;
+        double k = by_cost ? x.cost : x.ready;
         size_t j = i;
-        while (j > 0 && (by_cost ? c[j - 1].cost : c[j - 1].decide) > k) {
+        while (j > 0 && (by_cost ? c[j - 1].cost : c[j - 1].ready) > k) {
             c[j] = c[j - 1];
             j--;
         }

@@ -103,7 +103,7 @@ static int grow(engine_ws *ws, fz_error *err)
 /* Stable merge sort on the policy key; ties keep draw order (DESIGN §1). */
 static double sort_key(const engine_case *c, scenario_policy p)
 {
-    return p == POLICY_CHEAPEST_FIRST ? c->cost : c->decide;
+    return p == POLICY_CHEAPEST_FIRST ? c->cost : c->ready;
 }
 
 /* Stable insertion sort of cs[lo .. hi): for short runs, and for runs that
@@ -340,7 +340,7 @@ size_t engine_people(const engine_ws *ws) { return ws->people; }
 
 void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x, double horizon, double *days)
 {
-    engine_stats st = {0, 0, (double)ws->n, 0, 0};
+    engine_stats st = {0, 0, (double)ws->n, 0, 0, 0, 0, 0, 0};
     size_t k = 0;
     for (size_t i = 0; i < ws->n; i++) {
         const engine_case *c = &ws->cases[i];

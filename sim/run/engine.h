@@ -1,9 +1,11 @@
-/* engine: one replication of one region, exactly as DESIGN §1 defines it.
+/* engine: one replication of one region, as DESIGN §1 and §7 define it.
  *
  * engine_draw samples the people of region c in replication `rep` of a
- * stream and keeps the fundable cases, ordered for the policy (by cost for
- * cheapest_first, by decision time for first_come; ties by draw order).
- * engine_pay then spends an allocation on them.  Drawing once and paying
+ * stream and keeps the fundable cases, ordered for the policy (by cost, then
+ * ready time, for cheapest_first; by ready time for first_come; remaining
+ * ties by draw order).  engine_settle then spends an allocation on them:
+ * §1's single pass when the region needs no ledger (scenario_uses_ledger),
+ * else the event-driven ledger of §7 (ledger.c).  Drawing once and paying
  * many allocations is how baselines, sweeps and curves share common random
  * numbers.
  *
@@ -18,21 +20,51 @@
 
 #include "scenario.h"
 
+/* A fundable case, for §1's single pass (no ledger). */
 typedef struct engine_case {
-    double cost;    /* bond + case_cost_usd */
+    double cost;    /* bond - copay + case_cost_usd */
     double arrive;  /* a */
-    double release; /* d + r: release time if paid */
-    double decide;  /* d */
+    double release; /* e + r: release time if paid (at e) */
+    double ready;   /* e = d, or d + s when stayed */
 } engine_case;
+
+/* A fundable case, for the ledger: also what it needs to be paid later
+ * than e and to come back. */
+typedef struct engine_lcase {
+    double cost;         /* bond - copay + case_cost_usd */
+    double arrive;       /* a */
+    double ready;        /* e */
+    double delay;        /* r: released at t + r when paid at t */
+    double removal;      /* m (INFINITY: never removed) */
+    double back;         /* b - k: what a refund returns */
+    double refund_after; /* case duration + refund lag after the release; INFINITY: no refund */
+    uint32_t id;         /* draw order among the fundable cases */
+} engine_lcase;
 
 /* Outcome of one allocation in one replication and region. */
 typedef struct engine_stats {
     double releases;
-    double spent;
+    double spent; /* USD paid out (gross) */
     double fundable;
-    double detention_days; /* sum over releases of d + r - a */
-    double freedom_days;   /* sum over releases of max(0, H - d - r) */
+    double detention_days; /* sum over releases of t + r - a */
+    double freedom_days;   /* sum over releases of max(0, H - t - r) */
+    double refunded;       /* USD back in the account before H */
+    double balance_end;    /* the region's account at H */
+    double unpaid;         /* fundable cases not paid */
+    double waited_days;    /* sum over releases of t - e */
 } engine_stats;
+
+/* Optional detail of one engine_settle call.  days (when not NULL) receives
+ * each paid person's days in detention (room for the fundable count).  When
+ * ngrid > 0, rel[j] and bal[j] receive the cumulative releases and the
+ * account balance after every event at time <= grid[j] (grid increasing,
+ * ending at H; a release after H counts at the last point, DESIGN §7). */
+typedef struct engine_trace {
+    double *days;
+    const double *grid;
+    size_t ngrid;
+    double *rel, *bal;
+} engine_trace;
 
 typedef struct engine_ws engine_ws;
 
@@ -49,15 +81,34 @@ void engine_ws_pool_free(engine_ws **pool, int n);
 int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy policy, uint64_t stream, uint64_t rep,
                 fz_error *err);
 
-/* The fundable cases of the last draw, in policy order. */
+/* The fundable cases of the last draw, in policy order: engine_cases when
+ * the region needs no ledger (else n = 0), engine_lcases when it does (in
+ * ready order; else n = 0). */
 const engine_case *engine_cases(const engine_ws *ws, size_t *n);
+const engine_lcase *engine_lcases(const engine_ws *ws, size_t *n);
+
+/* Fundable cases of the last draw, whichever list holds them. */
+size_t engine_fundable(const engine_ws *ws);
 
 /* People drawn in the last draw (fundable or not): the throughput unit. */
 size_t engine_people(const engine_ws *ws);
 
-/* Spends allocation x (USD) on the last draw under `policy`.  When `days` is
- * not NULL, it receives each paid person's days in detention (room for
- * engine_cases' n values); their count is out->releases. */
+/* §1's single pass: spends allocation x (USD) on the last draw (made
+ * without the ledger) under `policy`.  When `days` is not NULL, it receives
+ * each paid person's days in detention (room for engine_cases' n values);
+ * their count is out->releases. */
 void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x, double horizon, double *days);
+
+/* Spends allocation x on the last draw of region c, which must have been
+ * made with the same scenario: engine_pay, or the ledger when the region
+ * needs it (donations of D x / B a month).  trace may be NULL. */
+void engine_settle(engine_stats *out, engine_ws *ws, const scenario *s, size_t c, scenario_policy policy, double x,
+                   const engine_trace *trace);
+
+/* Releases and days of freedom of every grid allocation g * step, g < ngrid,
+ * on the last draw of region c (what engine_settle gives for each, without
+ * the trace; faster than calling it ngrid times). */
+void engine_settle_grid(engine_ws *ws, const scenario *s, size_t c, scenario_policy policy, double step, size_t ngrid,
+                        double *rel, double *fre);
 
 #endif

@@ -21,7 +21,9 @@
 
 typedef struct eval_region {
     stat_acc releases, spent, fundable, freedom_days;
+    stat_acc refunded, balance_end, unpaid; /* DESIGN §7: per replication (spent is paid_usd) */
     double detention_days_sum;      /* over all releases: mean = sum / releases.mean / n */
+    double waited_days_sum;         /* over all releases: days waited, t - e */
     stat_cov spent_per_release;     /* x = releases, y = spent */
     stat_cov detention_per_release; /* x = releases, y = days in detention (sum) */
 } eval_region;
@@ -34,10 +36,30 @@ typedef struct eval_alloc {
     scenario_policy policy;
     double *totals; /* total releases of each replication, replication order */
     stat_acc releases, spent, freedom_days;
+    stat_acc refunded, balance_end, unpaid; /* totals; balance_end includes the reserve */
+    double waited_days_sum;                 /* over all releases and regions */
+    double reserve_end;                     /* the reserve at H: B - sum x plus its donations */
     stat_acc diff_releases, diff_freedom; /* paired: this allocation minus allocation 0 */
     double reach_target;                  /* replications with releases >= target */
     eval_region *regions;
 } eval_alloc;
+
+/* DESIGN §7 timeline of allocation 0, on the day grid 0, g, 2g, ..., H
+ * (g = ceil(H / 200)): cumulative releases (all regions) and the total
+ * balance (regions and reserve) after every event up to each day.  Means
+ * are exact sums; percentiles come from integer histograms (exact for
+ * releases up to EVAL_TL_BINS - 1 per bin width; balances within one bin,
+ * (B + donations) / EVAL_TL_BINS USD), so they do not depend on threads. */
+#define EVAL_TL_BINS 2048
+typedef struct eval_timeline {
+    size_t n;
+    double *day;
+    double *releases_mean, *releases_p05, *releases_p50, *releases_p95;
+    double *balance_mean, *balance_p05, *balance_p50, *balance_p95;
+} eval_timeline;
+
+/* The day grid of a horizon: 0, g, 2g, ... and H; *n points, malloc'd. */
+double *eval_timeline_grid(double horizon, size_t *n);
 
 struct eval_result {
     size_t nalloc, nregions, nreps;
@@ -46,6 +68,7 @@ struct eval_result {
     double people;     /* people simulated (the throughput unit) */
     double days_bin;   /* histogram bin width, days; the last bin takes the overflow */
     double *days_hist; /* [c * EVAL_DAYS_BINS + b]: releases of allocation 0 */
+    eval_timeline timeline;
 };
 
 typedef struct eval_result eval_result;
@@ -76,5 +99,9 @@ void eval_free(eval_result *r);
 
 /* Mean days in detention per release in region c (NAN without releases). */
 double eval_detention_mean(const eval_result *r, size_t k, size_t c);
+
+/* Mean days waited per paid case (t - e) of allocation k, in region c or,
+ * with c = SIZE_MAX, in all regions (NAN without releases). */
+double eval_waited_mean(const eval_result *r, size_t k, size_t c);
 
 #endif
