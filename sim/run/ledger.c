@@ -50,10 +50,7 @@ static inline size_t grid_index(const engine_trace *tr, double inv_step, double 
 }
 
 /* 1 / g of a trace's grid (0 with one point: everything at index 0). */
-static double trace_inv_step(const engine_trace *tr)
-{
-    return tr && tr->ngrid > 1 ? 1 / tr->grid[1] : 0;
-}
+static double trace_inv_step(const engine_trace *tr) { return tr && tr->ngrid > 1 ? 1 / tr->grid[1] : 0; }
 
 static void trace_begin(const engine_trace *tr)
 {
@@ -201,6 +198,7 @@ typedef struct ledger {
     int weekdays, wday0, wait;
     uint32_t *q; /* waiting or blocked cases, oldest first */
     size_t qn;
+    double qmin;     /* no queued case costs less (a lower bound) */
     double *ht, *hv; /* refunds due: a binary min-heap on time */
     size_t hn;
     double bal, alpha; /* balance, and its derivative in x */
@@ -290,6 +288,8 @@ static void pay(ledger *L, const engine_lcase *c, double t)
     }
 }
 
+static int worth_serving(ledger *L);
+
 /* The waiting and blocked cases at time t, oldest first, first fit. */
 static void serve(ledger *L, double t)
 {
@@ -297,7 +297,17 @@ static void serve(ledger *L, double t)
         L->blocked = 1;
         return;
     }
+    if (L->paid_today < L->cap && !worth_serving(L)) {
+        /* no queued case is covered: each would fail its money comparison
+         * (skip: and leave; wait: and stay), and drops for removal or
+         * waiting can wait until the case is next looked at */
+        if (!L->wait)
+            L->qn = 0;
+        L->blocked = 0;
+        return;
+    }
     size_t keep = 0, j = 0;
+    double qmin = INFINITY;
     for (; j < L->qn; j++) {
         const engine_lcase *c = &L->cs[L->q[j]];
         if (!(c->removal > t + c->delay))
@@ -308,23 +318,34 @@ static void serve(ledger *L, double t)
             break; /* the rest waits for the next posting day */
         if (affordable(L, c))
             pay(L, c, t);
-        else if (L->wait)
+        else if (L->wait) {
             L->q[keep++] = L->q[j];
+            qmin = c->cost < qmin ? c->cost : qmin;
+        }
         /* skip: tried once, dropped */
     }
     int cut = j < L->qn;
-    while (j < L->qn)
-        L->q[keep++] = L->q[j++];
+    for (; j < L->qn; j++) {
+        qmin = L->cs[L->q[j]].cost < qmin ? L->cs[L->q[j]].cost : qmin;
+        L->q[keep++] = L->q[j];
+    }
     L->qn = keep;
+    L->qmin = qmin;
     L->blocked = cut && keep > 0;
 }
 
 /* Case i becomes ready at t = its e. */
+static void enqueue(ledger *L, uint32_t i)
+{
+    L->q[L->qn++] = i;
+    L->qmin = L->cs[i].cost < L->qmin ? L->cs[i].cost : L->qmin;
+}
+
 static void arrive(ledger *L, uint32_t i, double t)
 {
     const engine_lcase *c = &L->cs[i];
     if (L->blocked || !can_post(L)) {
-        L->q[L->qn++] = i; /* not a shortage: tried when it can be posted */
+        enqueue(L, i); /* not a shortage: tried when it can be posted */
         L->blocked = 1;
         return;
     }
@@ -333,7 +354,19 @@ static void arrive(ledger *L, uint32_t i, double t)
     if (affordable(L, c))
         pay(L, c, t);
     else if (L->wait)
-        L->q[L->qn++] = i;
+        enqueue(L, i);
+}
+
+/* Money arrived: serving can pay only a case that the balance covers, so
+ * below the cheapest queued case it is skipped (which is a failed money
+ * comparison for the curves' bound, as serving would have made it). */
+static int worth_serving(ledger *L)
+{
+    if (L->bal >= L->qmin)
+        return 1;
+    double at = L->x + (L->qmin - L->bal) / L->alpha;
+    L->until = at < L->until ? at : L->until;
+    return 0;
 }
 
 static double next_posting_start(const ledger *L)
@@ -356,6 +389,7 @@ static void ledger_run(ledger *L)
     L->paid_today = 0;
     L->blocked = 0;
     L->qn = L->hn = 0;
+    L->qmin = INFINITY;
     L->until = INFINITY;
     L->ndays = 0;
     trace_begin(L->tr);
@@ -392,7 +426,7 @@ static void ledger_run(ledger *L)
             next_don = next_don < H ? next_don : INFINITY;
             money = 1;
         }
-        if (L->qn && (money || L->blocked))
+        if (L->qn && (L->blocked || (money && worth_serving(L))))
             serve(L, t);
         for (; i < L->n && L->cs[i].ready == t; i++)
             arrive(L, (uint32_t)i, t);
