@@ -414,6 +414,50 @@ START_TEST(test_copays)
 }
 END_TEST
 
+/* ---- equal times: refunds and donations count first ---- */
+
+START_TEST(test_equal_times)
+{
+    engine_ws *ws = engine_ws_new();
+    scenario *s;
+    /* zero-delay refunds: 1500 pays all three cases ready at 0, one after the other */
+    both b = one_region("initial_detained = 3\nrefund_prob = 1\n", "", 1500, ws, &s);
+    const double t0[] = {0, 0, 0};
+    expect_exact(&b, 3, t0, 4500, 4500, 1500);
+    both_free(&b);
+    scenario_free(s);
+    /* a donation at 30 pays a case ready at 30, under skip */
+    b = one_region("initial_detained = 1\nhearing_delay_days = fixed(30)\n", "donations_usd_per_month = 10000\n", 1000,
+                   ws, &s);
+    const double t30 = 30;
+    expect_exact(&b, 1, &t30, 1500, 0, 1000 + 1000 + 1000 - 1500);
+    both_free(&b);
+    scenario_free(s);
+    /* a refund due at 12 (paid at 2, released at 3, case of 9 days) pays a
+     * case ready at 12; its own refund is back at 22 */
+    s = load("[fund]\nbudget_usd = 10000\npolicy = first_come\n[region.r]\ninitial_detained = 2\n"
+             "hearing_delay_days = mixture(0.5: fixed(2); 0.5: fixed(12))\nrelease_delay_days = fixed(1)\n"
+             "refund_prob = 1\ncase_duration_days = fixed(9)\n");
+    int seen = 0;
+    for (uint64_t rep = 0; rep < 40; rep++) {
+        draw(ws, s, 0, rep);
+        settle_both(&b, ws, s, 0, 1500);
+        ck_assert_uint_eq(b.n, 2);
+        if (fmin(b.cases[0].ready, b.cases[1].ready) == 2 && fmax(b.cases[0].ready, b.cases[1].ready) == 12) {
+            seen++;
+            ck_assert_double_eq(b.eng.releases, 2);
+            ck_assert_double_eq(b.eng.refunded, 3000);
+            ck_assert_double_eq(b.eng.balance_end, 1500);
+            ck_assert_double_eq(b.eng.detention_days, 3 + 13);
+        }
+        both_free(&b);
+    }
+    ck_assert_int_gt(seen, 0);
+    scenario_free(s);
+    engine_ws_free(ws);
+}
+END_TEST
+
 /* ---- (h) a regime by decision time; (i) piecewise arrivals ---- */
 
 START_TEST(test_regime_halves)
@@ -494,6 +538,7 @@ Suite *make_ledger_suite(void)
     tcase_add_test(tc, test_max_wait);
     tcase_add_test(tc, test_stays);
     tcase_add_test(tc, test_copays);
+    tcase_add_test(tc, test_equal_times);
     tcase_add_test(tc, test_regime_halves);
     tcase_add_test(tc, test_piecewise_arrivals);
     suite_add_tcase(s, tc);
