@@ -131,7 +131,7 @@ typedef struct both {
     double *days, *paid_at;
 } both;
 
-static void settle_both(both *b, engine_ws *ws, const scenario *s, size_t c, double x)
+static void settle_both_in(both *b, engine_ws *ws, const scenario *s, size_t c, double x, const char *ctx)
 {
     b->cases = cases_of(ws, s, c, &b->n);
     b->days = calloc(b->n + 1, sizeof *b->days);
@@ -143,9 +143,14 @@ static void settle_both(both *b, engine_ws *ws, const scenario *s, size_t c, dou
     ledger_ref_in in;
     ledger_ref_params(&in, s, c, x);
     ck_assert_int_eq(ledger_ref_run(&in, b->cases, b->n, &b->ref, b->paid_at, NULL, 0, NULL, NULL), 0);
-    char what[64];
-    snprintf(what, sizeof what, "region %zu x %g", c, x);
+    char what[160];
+    snprintf(what, sizeof what, "%sregion %zu x %g", ctx, c, x);
     expect_same(&b->eng, &b->ref, what);
+}
+
+static void settle_both(both *b, engine_ws *ws, const scenario *s, size_t c, double x)
+{
+    settle_both_in(b, ws, s, c, x, "");
 }
 
 static void both_free(both *b)
@@ -458,6 +463,40 @@ START_TEST(test_equal_times)
 }
 END_TEST
 
+/* engine_settle_grid equals engine_settle where donations decide (D x / B
+ * = x / 2 a month): under wait a 1500 bond ready at 0 is paid at 30 with
+ * x = 1000 (1500 by then), not with x = 500 (1000 by 60); under skip, one
+ * ready at 45 is paid iff x + x / 2 >= 1500.  The grid's first point, x = 0,
+ * has neither money nor donations and must not stand for the others. */
+START_TEST(test_grid_donations)
+{
+    for (int wait = 0; wait < 2; wait++) {
+        char buf[512];
+        snprintf(buf, sizeof buf,
+                 "[fund]\nbudget_usd = 2000\ngranularity_usd = 500\npolicy = first_come\n"
+                 "donations_usd_per_month = 1000\nqueue = %s\n[region.r]\ninitial_detained = 1\n"
+                 "hearing_delay_days = fixed(%s)\n",
+                 wait ? "wait" : "skip", wait ? "0" : "45");
+        scenario *s = load(buf);
+        engine_ws *ws = engine_ws_new();
+        draw(ws, s, 0, 0);
+        double rel[5], fre[5];
+        engine_settle_grid(ws, s, 0, s->policy, 500, 5, rel, fre);
+        const double want[] = {0, 0, 1, 1, 1};
+        for (size_t g = 0; g < 5; g++) {
+            engine_stats st;
+            engine_settle(&st, ws, s, 0, s->policy, 500.0 * (double)g, NULL);
+            ck_assert_msg(st.releases == want[g], "%s x %zu: settle %g, want %g", wait ? "wait" : "skip", 500 * g,
+                          st.releases, want[g]);
+            ck_assert_msg(rel[g] == want[g] && fre[g] == st.freedom_days, "%s x %zu: settle_grid %g/%g, settle %g/%g",
+                          wait ? "wait" : "skip", 500 * g, rel[g], fre[g], st.releases, st.freedom_days);
+        }
+        engine_ws_free(ws);
+        scenario_free(s);
+    }
+}
+END_TEST
+
 /* ---- (h) a regime by decision time; (i) piecewise arrivals ---- */
 
 START_TEST(test_regime_halves)
@@ -539,12 +578,14 @@ Suite *make_ledger_suite(void)
     tcase_add_test(tc, test_stays);
     tcase_add_test(tc, test_copays);
     tcase_add_test(tc, test_equal_times);
+    tcase_add_test(tc, test_grid_donations);
     tcase_add_test(tc, test_regime_halves);
     tcase_add_test(tc, test_piecewise_arrivals);
     suite_add_tcase(s, tc);
     TCase *tr = tcase_create("random");
     tcase_set_timeout(tr, 300);
     tcase_add_test(tr, test_random_agreement);
+    tcase_add_test(tr, test_random_settle_grid);
     suite_add_tcase(s, tr);
     return s;
 }

@@ -111,7 +111,7 @@ static void check_invariants(const both *b, const ledger_ref_in *in, const char 
 
 /* Engine and reference on the one-day grid 0, 1, ..., H: cumulative
  * releases exactly, balance to 1e-6 relative. */
-static void check_grid(engine_ws *ws, const scenario *s, size_t c, double x, const both *b)
+static void check_grid(engine_ws *ws, const scenario *s, size_t c, double x, const both *b, const char *what)
 {
     const double H = s->horizon_days;
     size_t ng = (size_t)ceil(H) + 1;
@@ -129,41 +129,49 @@ static void check_grid(engine_ws *ws, const scenario *s, size_t c, double x, con
     engine_stats rs;
     ck_assert_int_eq(ledger_ref_run(&in, b->cases, b->n, &rs, NULL, grid, ng, rrel, rbal), 0);
     for (size_t j = 0; j < ng; j++) {
-        ck_assert_msg(erel[j] == rrel[j], "region %zu x %g: releases by %g: engine %g, reference %g", c, x, grid[j],
-                      erel[j], rrel[j]);
-        ck_assert_msg(close_to(ebal[j], rbal[j], 1e-6), "region %zu x %g: balance at %g: engine %.17g, reference %.17g",
-                      c, x, grid[j], ebal[j], rbal[j]);
+        ck_assert_msg(erel[j] == rrel[j], "%s: releases by %g: engine %g, reference %g", what, grid[j], erel[j],
+                      rrel[j]);
+        ck_assert_msg(close_to(ebal[j], rbal[j], 1e-6), "%s: balance at %g: engine %.17g, reference %.17g", what,
+                      grid[j], ebal[j], rbal[j]);
     }
     ck_assert_double_eq(erel[ng - 1], st.releases);
     free(grid);
     free(rbal);
 }
 
+/* Scenarios and replications of the randomised tests. */
+enum { NSCEN = 120, NREP = 16 };
+
 START_TEST(test_random_agreement)
 {
-    const int NSCEN = 48, NREP = 12;
     char text[8192];
     engine_ws *ws = engine_ws_new();
     ck_assert_ptr_nonnull(ws);
+    /* what the settlements exercised: payments after waiting, refunds back
+     * before H, cases left unpaid, donations, weekday posting, capacity */
+    long waited = 0, refunded = 0, unpaid = 0, ledger = 0, total = 0;
     for (int k = 0; k < NSCEN; k++) {
         gen_scenario((uint64_t)k, text, sizeof text);
         scenario *s = load(text);
         const double B = s->budget_usd;
         const double xs[] = {0, 1500, B / 7, B / 2, B};
-        size_t ngrid = scenario_grid_points(s);
-        double *rel = malloc(2 * ngrid * sizeof *rel), *fre = rel + ngrid;
-        ck_assert_ptr_nonnull(rel);
         for (size_t c = 0; c < s->nregions; c++)
             for (int rep = 0; rep < NREP; rep++) {
                 draw(ws, s, c, (uint64_t)rep);
                 for (size_t ix = 0; ix < sizeof xs / sizeof *xs; ix++) {
-                    char what[96];
-                    snprintf(what, sizeof what, "scenario %d region %zu rep %d x %g", k, c, rep, xs[ix]);
+                    char ctx[64], what[128];
+                    snprintf(ctx, sizeof ctx, "scenario %d rep %d: ", k, rep);
+                    snprintf(what, sizeof what, "%sregion %zu x %g", ctx, c, xs[ix]);
                     both b;
-                    settle_both(&b, ws, s, c, xs[ix]);
+                    settle_both_in(&b, ws, s, c, xs[ix], ctx);
                     ledger_ref_in in;
                     ledger_ref_params(&in, s, c, xs[ix]);
                     check_invariants(&b, &in, what);
+                    total++;
+                    ledger += scenario_uses_ledger(s, c);
+                    waited += b.ref.waited_days > 0;
+                    refunded += b.ref.refunded > 0;
+                    unpaid += b.ref.unpaid > 0 && b.ref.releases > 0;
                     double *sorted = calloc(b.n + 1, sizeof *sorted);
                     ck_assert_ptr_nonnull(sorted);
                     size_t np = 0;
@@ -174,10 +182,37 @@ START_TEST(test_random_agreement)
                     for (size_t i = 0; i < np; i++)
                         ck_assert_msg(close_to(sorted[i], b.days[i], 1e-9), "%s: detention days %zu: %g vs %g", what, i,
                                       b.days[i], sorted[i]);
+                    free(sorted);
                     if (ix == 3)
-                        check_grid(ws, s, c, xs[ix], &b);
+                        check_grid(ws, s, c, xs[ix], &b, what);
                     both_free(&b);
                 }
+            }
+        scenario_free(s);
+    }
+    engine_ws_free(ws);
+    ck_assert_msg(ledger > total / 2 && waited > total / 20 && refunded > total / 20 && unpaid > total / 20,
+                  "of %ld settlements, %ld on the ledger, %ld paid after waiting, %ld with refunds, %ld with paid and "
+                  "unpaid cases",
+                  total, ledger, waited, refunded, unpaid);
+}
+END_TEST
+
+/* engine_settle_grid equals engine_settle at every grid point, exactly. */
+START_TEST(test_random_settle_grid)
+{
+    char text[8192];
+    engine_ws *ws = engine_ws_new();
+    ck_assert_ptr_nonnull(ws);
+    for (int k = 0; k < NSCEN; k++) {
+        gen_scenario((uint64_t)k, text, sizeof text);
+        scenario *s = load(text);
+        size_t ngrid = scenario_grid_points(s);
+        double *rel = malloc(2 * ngrid * sizeof *rel), *fre = rel + ngrid;
+        ck_assert_ptr_nonnull(rel);
+        for (size_t c = 0; c < s->nregions; c++)
+            for (int rep = 0; rep < NREP; rep++) {
+                draw(ws, s, c, (uint64_t)rep);
                 engine_settle_grid(ws, s, c, s->policy, s->granularity_usd, ngrid, rel, fre);
                 for (size_t g = 0; g < ngrid; g++) {
                     engine_stats st;
