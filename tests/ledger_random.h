@@ -27,7 +27,7 @@ static void gen_scenario(uint64_t k, char *buf, size_t len)
 {
     uint64_t st = 0x1234567ull + k * 7919;
     static const char *budgets[] = {"6000", "20000", "50000"};
-    static const char *horizons[] = {"30", "60", "95", "150"};
+    static const char *horizons[] = {"30", "60", "61.5", "95", "150"};
     static const char *donations[] = {"0", "0", "1500", "4000"};
     static const char *waits[] = {"", "max_wait_days = 0\n", "max_wait_days = 4\n", "max_wait_days = 20.5\n"};
     static const char *bonds[] = {"fixed(1500)", "uniform(min=1000, max=6000)",
