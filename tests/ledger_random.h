@@ -139,8 +139,12 @@ static void check_grid(engine_ws *ws, const scenario *s, size_t c, double x, con
     free(rbal);
 }
 
-/* Scenarios and replications of the randomised tests. */
-enum { NSCEN = 120, NREP = 16 };
+/* Replications of each scenario in the randomised tests, and the number of
+ * scenarios: fewer under valgrind (tests/CMakeLists.txt sets
+ * FIANZA_TEST_VALGRIND), where the reference runs 50 times slower. */
+enum { NREP = 16 };
+
+static int nscen(void) { return getenv("FIANZA_TEST_VALGRIND") ? 8 : 120; }
 
 START_TEST(test_random_agreement)
 {
@@ -150,7 +154,7 @@ START_TEST(test_random_agreement)
     /* what the settlements exercised: payments after waiting, refunds back
      * before H, cases left unpaid, donations, weekday posting, capacity */
     long waited = 0, refunded = 0, unpaid = 0, ledger = 0, total = 0;
-    for (int k = 0; k < NSCEN; k++) {
+    for (int k = 0, ns = nscen(); k < ns; k++) {
         gen_scenario((uint64_t)k, text, sizeof text);
         scenario *s = load(text);
         const double B = s->budget_usd;
@@ -204,7 +208,7 @@ START_TEST(test_random_settle_grid)
     char text[8192];
     engine_ws *ws = engine_ws_new();
     ck_assert_ptr_nonnull(ws);
-    for (int k = 0; k < NSCEN; k++) {
+    for (int k = 0, ns = nscen(); k < ns; k++) {
         gen_scenario((uint64_t)k, text, sizeof text);
         scenario *s = load(text);
         size_t ngrid = scenario_grid_points(s);
