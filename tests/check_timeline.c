@@ -11,7 +11,7 @@
  *   the releases and balance_end statistics, the reserve is B - sum x plus
  *   its share of donations, money is conserved in the means, the series is
  *   a replay of engine_settle's traces, and results do not depend on
- *   threads. */
+ *   threads or on where a run starts (first_rep). */
 #define _GNU_SOURCE
 #include <math.h>
 #include <stdio.h>
@@ -356,6 +356,11 @@ START_TEST(test_eval_ledger_identities)
                           "allocation %zu: paid - refunded %g, budget + donations - balance %g", k,
                           a->spent.mean - a->refunded.mean, B + M * D - a->balance_end.mean);
             ck_assert(a->refunded.mean > 0); /* refunds did happen */
+            /* days waited: none when every case can be posted at e and
+             * skips (variant 1); some under weekdays, capacity and the queue */
+            double waited = eval_waited_mean(r, k, SIZE_MAX);
+            ck_assert_msg(variant ? waited == 0 : waited > 0, "variant %d allocation %zu: %g days waited", variant, k,
+                          waited);
         }
         /* the timeline (allocation 0) ends at the statistics of the run */
         const eval_timeline *t = &r->timeline;
@@ -490,6 +495,49 @@ START_TEST(test_eval_threads_identical)
 }
 END_TEST
 
+/* Records each block's engine_stats at [rep - base]. */
+typedef struct rec {
+    engine_stats *all;
+    uint64_t base;
+    size_t per;
+} rec;
+
+static int record(void *ctx, const eval_result *r, uint64_t first, size_t n, const engine_stats *st, fz_error *err)
+{
+    (void)r;
+    (void)err;
+    rec *x = ctx;
+    memcpy(x->all + (first - x->base) * x->per, st, n * x->per * sizeof *st);
+    return 0;
+}
+
+/* A run from first_rep in the middle (700) reproduces that slice of a run from 0, every
+ * per-replication statistic of the ledger bit for bit. */
+START_TEST(test_eval_first_rep_slice)
+{
+    scenario *s = ledger_scenario(0);
+    const size_t N = under_valgrind() ? 120 : 1600, first = N / 2 - 100, n = N / 2, per = 2 * 2;
+    rec full = {calloc(N * per, sizeof(engine_stats)), 0, per}, part = {calloc(n * per, sizeof(engine_stats)), first, per};
+    ck_assert(full.all && part.all);
+    eval_options fo = {.stream = RNG_STREAM_EVALUATE, .nreps = N, .threads = 2, .on_block = record, .block_ctx = &full};
+    eval_options po = {.stream = RNG_STREAM_EVALUATE,
+                       .first_rep = first,
+                       .nreps = n,
+                       .threads = 1,
+                       .on_block = record,
+                       .block_ctx = &part};
+    eval_result *rf = run_eval(s, ledger_allocs, 2, &fo), *rp = run_eval(s, ledger_allocs, 2, &po);
+    ck_assert(memcmp(part.all, full.all + first * per, n * per * sizeof(engine_stats)) == 0);
+    for (size_t k = 0; k < 2; k++)
+        ck_assert(memcmp(rp->allocs[k].totals, rf->allocs[k].totals + first, n * sizeof(double)) == 0);
+    eval_free(rf);
+    eval_free(rp);
+    free(full.all);
+    free(part.all);
+    scenario_free(s);
+}
+END_TEST
+
 Suite *make_timeline_suite(void)
 {
     Suite *s = suite_create("timeline");
@@ -503,6 +551,7 @@ Suite *make_timeline_suite(void)
     tcase_add_test(tc, test_eval_day_zero);
     tcase_add_test(tc, test_eval_replays_traces);
     tcase_add_test(tc, test_eval_threads_identical);
+    tcase_add_test(tc, test_eval_first_rep_slice);
     suite_add_tcase(s, tc);
     return s;
 }
