@@ -516,7 +516,7 @@ static int record(void *ctx, const eval_result *r, uint64_t first, size_t n, con
 START_TEST(test_eval_first_rep_slice)
 {
     scenario *s = ledger_scenario(0);
-    const size_t N = under_valgrind() ? 120 : 1600, first = N / 2 - 100, n = N / 2, per = 2 * 2;
+    const size_t N = under_valgrind() ? 120 : 1600, first = N * 7 / 16, n = N / 2, per = 2 * 2;
     rec full = {calloc(N * per, sizeof(engine_stats)), 0, per}, part = {calloc(n * per, sizeof(engine_stats)), first, per};
     ck_assert(full.all && part.all);
     eval_options fo = {.stream = RNG_STREAM_EVALUATE, .nreps = N, .threads = 2, .on_block = record, .block_ctx = &full};
