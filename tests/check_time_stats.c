@@ -102,6 +102,26 @@ START_TEST(test_stays_unfundable)
 }
 END_TEST
 
+/* Removal during a stay: everyone stayed 20 days (decided at 2, released
+ * a day after e = 22), removal at Exponential(0.01): fundable iff m > 23,
+ * p = exp(-0.23) (DESIGN §7: m > e + r, the stay included). */
+START_TEST(test_stay_then_removal)
+{
+    const double N = 200, x = 1000000, p = exp(-0.01 * 23);
+    for (int ledger = 0; ledger < 2; ledger++) {
+        scenario *s = stay_scenario("stay_prob = 1\nstay_days = fixed(20)\nremoval_hazard_per_day = 0.01\n", ledger);
+        eval_result *r = eval_one(s, &x);
+        const eval_region *g = &r->allocs[0].regions[0];
+        expect_fraction(g->fundable.mean / N, p, N * (double)reps(), ledger ? "ledger: stay, then removal" :
+                                                                               "stay, then removal");
+        ck_assert_double_eq(g->releases.mean, g->fundable.mean);
+        ck_assert(near_rel(r->allocs[0].freedom_days.mean, g->releases.mean * (90 - 23), 1e-12));
+        eval_free(r);
+        scenario_free(s);
+    }
+}
+END_TEST
+
 /* A stay of 5 days: ready at 2 or 7, released a day later, so each paid
  * person is 3 or 8 days in detention (a = 0), exactly; the stayed share is
  * Binomial(N R, 1/2)/(N R). */
@@ -171,6 +191,18 @@ START_TEST(test_copays)
         double se = 1500 / sqrt(12.0) / sqrt(paid);
         ck_assert_msg(fabs(cost - 750) <= 4 * se, "copay: mean cost %.2f, want 750 +- %.2f", cost, 4 * se);
         ck_assert(g->spent.mean < 1500 * g->releases.mean);
+        eval_free(r);
+        scenario_free(s);
+    }
+    /* max_bond_paid_usd caps the bond, not the fund's share: a 3000 bond
+     * with a 2000 copay is over a 2000 cap; at a 3000 cap it costs 1000 */
+    for (int cap = 2000; cap <= 3000; cap += 1000) {
+        char keys[256];
+        snprintf(keys, sizeof keys, "bond_usd = fixed(3000)\ncopay_usd = fixed(2000)\nmax_bond_paid_usd = %d\n", cap);
+        scenario *s = stay_scenario(keys, 0);
+        eval_result *r = eval_one(s, &x);
+        ck_assert_double_eq(r->allocs[0].regions[0].fundable.mean, cap == 2000 ? 0 : N);
+        ck_assert_double_eq(r->allocs[0].spent.mean, cap == 2000 ? 0 : 1000 * N);
         eval_free(r);
         scenario_free(s);
     }
@@ -279,6 +311,33 @@ START_TEST(test_regime_bond_usd)
     ck_assert_msg(near_rel(g->spent.mean / g->releases.mean, 1000 * p + 3000 * (1 - p), 1e-12),
                   "mean cost %.6f, want %.6f", g->spent.mean / g->releases.mean, 1000 * p + 3000 * (1 - p));
     eval_free(r);
+    scenario_free(s);
+}
+END_TEST
+
+/* Overlapping regimes, the later section winning each key it sets:
+ * bonds 1000; 3000 on [20, 60); 5000 on [40, 50); nothing over 4000 paid
+ * on [45, 50): each case's cost follows from its decision day exactly. */
+static void overlap_cost(double cost, double d)
+{
+    double want = d < 20 ? 1000 : d < 40 ? 3000 : d < 45 ? 5000 : d < 50 ? -1 : 3000;
+    ck_assert_msg(want > 0, "decided at %g, under the cap of 4000: cost %g", d, cost);
+    ck_assert_msg(cost == want, "decided at %g: cost %g, want %g", d, cost, want);
+}
+
+START_TEST(test_regime_overlap)
+{
+    const double NR = 200 * (double)reps();
+    scenario *s = load_text("[fund]\npolicy = first_come\n[simulation]\nseed = 99\n"
+                            "[region.r]\ninitial_detained = 200\nhearing_delay_days = uniform(min=0, max=60)\n"
+                            "bond_usd = fixed(1000)\n"
+                            "[regime.first]\nstart_day = 20\nend_day = 60\nbond_usd = fixed(3000)\n"
+                            "[regime.second]\nstart_day = 40\nend_day = 50\nbond_usd = fixed(5000)\n"
+                            "[regime.third]\nstart_day = 45\nend_day = 50\nmax_bond_paid_usd = 4000\n");
+    double before, after;
+    regime_counts(s, overlap_cost, &before, &after);
+    /* d ~ U(0, 60): [45, 50) is 1/12 of it */
+    expect_fraction((before + after) / NR, 11.0 / 12, NR, "overlapping regimes: fundable");
     scenario_free(s);
 }
 END_TEST
@@ -524,10 +583,12 @@ Suite *make_time_stats_suite(void)
     TCase *tc = tcase_create("time_stats");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_stays_unfundable);
+    tcase_add_test(tc, test_stay_then_removal);
     tcase_add_test(tc, test_stay_shifts_detention);
     tcase_add_test(tc, test_copays);
     tcase_add_test(tc, test_refunds);
     tcase_add_test(tc, test_regime_bond_usd);
+    tcase_add_test(tc, test_regime_overlap);
     tcase_add_test(tc, test_regime_cap_and_family);
     tcase_add_test(tc, test_regime_other_region);
     tcase_add_test(tc, test_defaults_explicit);
