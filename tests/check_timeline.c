@@ -11,8 +11,11 @@
  *   the releases and balance_end statistics, the reserve is B - sum x plus
  *   its share of donations, money is conserved in the means, the series is
  *   a replay of engine_settle's traces, and results do not depend on
- *   threads or on where a run starts (first_rep). */
+ *   threads or on where a run starts (first_rep);
+ * - the ledger with nothing to hold a case back pays what §1's pass pays;
+ * - every shipped scenario's timeline ends at its statistics. */
 #define _GNU_SOURCE
+#include <glob.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,12 +72,6 @@ START_TEST(test_grid)
     check_grid(201, 102);   /* g = 2: 0 .. 200 and 201 */
     check_grid(400, 201);   /* g = 2: 0 .. 398 and 400 */
     check_grid(36500, 0);   /* the longest horizon: g = 183 */
-    size_t n = 0;
-    double *day = eval_timeline_grid(1095, &n);
-    ck_assert_double_eq(day[1], 6);
-    ck_assert_double_eq(day[182], 1092);
-    ck_assert_double_eq(day[183], 1095);
-    free(day);
     for (int i = 1; i <= 4000; i++) /* fractional horizons, multiples of g among them */
         check_grid(i * 0.37, 0);
 }
@@ -85,12 +82,13 @@ END_TEST
 /* A run of N replications on npts grid points, values from fill(rep,
  * point): the accumulator's result, and GSL's quantiles of the sorted
  * values of each point, and their plain averages. */
+#define NPTS 8 /* at most */
 typedef struct synth {
     eval_timeline t;
-    double *rq[3], *bq[3], *rmean, *bmean, rmax;
+    double rq[3][NPTS], bq[3][NPTS], rmean[NPTS], bmean[NPTS], rmax;
 } synth;
 
-typedef double (*fill_fn)(gsl_rng *r, size_t rep, size_t j, int balance);
+typedef double (*fill_fn)(gsl_rng *r, size_t j, int balance);
 
 static const double qs[3] = {0.05, 0.50, 0.95};
 
@@ -105,8 +103,8 @@ static void synth_run(synth *o, size_t N, size_t npts, double top, fill_fn fill,
         day[j] = (double)j;
     for (size_t i = 0; i < N; i++)
         for (size_t j = 0; j < npts; j++) {
-            rel[i * npts + j] = fill(r, i, j, 0);
-            bal[i * npts + j] = fill(r, i, j, 1);
+            rel[i * npts + j] = fill(r, j, 0);
+            bal[i * npts + j] = fill(r, j, 1);
         }
     tl_acc *a = tl_acc_new(day, npts, top);
     ck_assert_ptr_nonnull(a);
@@ -117,12 +115,7 @@ static void synth_run(synth *o, size_t N, size_t npts, double top, fill_fn fill,
     ck_assert_int_eq(tl_acc_finish(a, &o->t), 0);
     tl_acc_free(a);
     ck_assert_uint_eq(o->t.n, npts);
-    for (int q = 0; q < 3; q++) {
-        o->rq[q] = malloc(npts * sizeof(double));
-        o->bq[q] = malloc(npts * sizeof(double));
-    }
-    o->rmean = calloc(npts, sizeof(double));
-    o->bmean = calloc(npts, sizeof(double));
+    ck_assert_uint_le(npts, NPTS);
     o->rmax = 0;
     for (int w = 0; w < 2; w++)
         for (size_t j = 0; j < npts; j++) {
@@ -146,26 +139,11 @@ static void synth_run(synth *o, size_t N, size_t npts, double top, fill_fn fill,
     free(col);
 }
 
-static void synth_free(synth *o)
-{
-    tl_free(&o->t);
-    for (int q = 0; q < 3; q++) {
-        free(o->rq[q]);
-        free(o->bq[q]);
-    }
-    free(o->rmean);
-    free(o->bmean);
-}
+static void synth_free(synth *o) { tl_free(&o->t); }
 
-static double *rel_q(const eval_timeline *t, int q)
-{
-    return q == 0 ? t->releases_p05 : q == 1 ? t->releases_p50 : t->releases_p95;
-}
-
-static double *bal_q(const eval_timeline *t, int q)
-{
-    return q == 0 ? t->balance_p05 : q == 1 ? t->balance_p50 : t->balance_p95;
-}
+/* Percentile q (0, 1, 2: p05, p50, p95) of releases or balances. */
+#define rel_q(t, q) ((q) == 0 ? (t)->releases_p05 : (q) == 1 ? (t)->releases_p50 : (t)->releases_p95)
+#define bal_q(t, q) ((q) == 0 ? (t)->balance_p05 : (q) == 1 ? (t)->balance_p50 : (t)->balance_p95)
 
 /* Releases within rtol of GSL's (0: exactly), balances within btol; means to 1e-12. */
 static void synth_check(const synth *o, double rtol, double btol, const char *what)
@@ -192,16 +170,14 @@ static void synth_check(const synth *o, double rtol, double btol, const char *wh
 #define TOP 100000.0
 
 /* point j: releases in [0, 300 j] (integers), balances in [0, TOP] */
-static double fill_small(gsl_rng *r, size_t rep, size_t j, int balance)
+static double fill_small(gsl_rng *r, size_t j, int balance)
 {
-    (void)rep;
     return balance ? TOP * gsl_rng_uniform(r) : (double)gsl_rng_uniform_int(r, 300 * j + 1);
 }
 
 /* releases up to 20000: bins 16 wide (2048 x 8 = 16384 is too few) */
-static double fill_large(gsl_rng *r, size_t rep, size_t j, int balance)
+static double fill_large(gsl_rng *r, size_t j, int balance)
 {
-    (void)rep;
     if (balance)
         return j == 0 ? TOP : (double)(j - 1) * TOP / 4 * gsl_rng_uniform(r);
     return (double)gsl_rng_uniform_int(r, 20001 * j / 4 + 1);
@@ -256,10 +232,9 @@ END_TEST
 
 /* every replication the same: releases 5000 (bins of 4) and 37, balances
  * off the bin edges; the percentiles must be the value itself */
-static double fill_equal(gsl_rng *r, size_t rep, size_t j, int balance)
+static double fill_equal(gsl_rng *r, size_t j, int balance)
 {
     (void)r;
-    (void)rep;
     if (balance)
         return j == 0 ? 0 : j == 1 ? TOP : 12345.678 * (double)j;
     return j == 0 ? 0 : j == 1 ? 37 : 5000;
@@ -314,15 +289,6 @@ static scenario *ledger_scenario(int variant)
 /* Allocations: a 40000 and b 30000 (a reserve of 30000), then all of it to b. */
 static const double ledger_allocs[] = {40000, 30000, 0, 100000};
 
-/* Months with a donation before H: t = 30 m < H, m >= 1. */
-static double months(double H)
-{
-    double m = 0;
-    while (30 * (m + 1) < H)
-        m++;
-    return m;
-}
-
 START_TEST(test_eval_ledger_identities)
 {
     for (int variant = 0; variant < 2; variant++) {
@@ -330,8 +296,8 @@ START_TEST(test_eval_ledger_identities)
         const size_t N = under_valgrind() ? 100 : 1500, C = 2;
         eval_options opt = {.stream = RNG_STREAM_EVALUATE, .nreps = N, .threads = 2};
         eval_result *r = run_eval(s, ledger_allocs, 2, &opt);
-        const double B = s->budget_usd, D = s->donations_usd_per_month, M = months(s->horizon_days);
-        ck_assert_double_eq(M, 13); /* 30, 60, ..., 390 < 400 */
+        /* M donations: at 30, 60, ..., 390 < H = 400 */
+        const double B = s->budget_usd, D = s->donations_usd_per_month, M = 13;
         for (size_t k = 0; k < 2; k++) {
             const eval_alloc *a = &r->allocs[k];
             double sumx = 0;
@@ -431,8 +397,9 @@ START_TEST(test_eval_replays_traces)
     size_t G = 0;
     double *grid = eval_timeline_grid(s->horizon_days, &G);
     ck_assert_uint_eq(G, t->n);
-    double *rel = calloc(G, sizeof *rel), *bal = calloc(G, sizeof *bal), *tr = calloc(G, sizeof *tr),
-           *tb = calloc(G, sizeof *tb), *days = calloc(4096, sizeof *days);
+    double *rel = calloc(4 * G, sizeof *rel), *bal = rel + G, *tr = bal + G, *tb = tr + G;
+    double *days = calloc(4096, sizeof *days);
+    ck_assert(rel && days);
     const double B = s->budget_usd, left = B - ledger_allocs[0] - ledger_allocs[1];
     for (size_t j = 0; j < G; j++) /* the reserve: left plus its donations at 30 m <= day j */
         bal[j] = left + floor(fmin(grid[j], 390) / 30) * s->donations_usd_per_month * left / B;
@@ -468,9 +435,6 @@ START_TEST(test_eval_replays_traces)
     engine_ws_free(ws);
     free(grid);
     free(rel);
-    free(bal);
-    free(tr);
-    free(tb);
     free(days);
     eval_free(r);
     scenario_free(s);
@@ -495,21 +459,98 @@ START_TEST(test_eval_threads_identical)
 }
 END_TEST
 
-/* Records each block's engine_stats at [rep - base]. */
-typedef struct rec {
-    engine_stats *all;
-    uint64_t base;
-    size_t per;
-} rec;
-
-static int record(void *ctx, const eval_result *r, uint64_t first, size_t n, const engine_stats *st, fz_error *err)
+/* The ledger with nothing to hold a case back (a capacity nobody reaches,
+ * skip) pays what §1's pass pays, at the same times: on two random
+ * regions, every count, USD and day bit for bit (the same sums in the same
+ * order), balances and the timeline to rounding (the ledger subtracts each
+ * payment from the balance, §1 subtracts the total). */
+START_TEST(test_ledger_matches_plain)
 {
-    (void)r;
-    (void)err;
-    rec *x = ctx;
-    memcpy(x->all + (first - x->base) * x->per, st, n * x->per * sizeof *st);
-    return 0;
+    static const char *sets[] = {"fund.policy=first_come", "region.chicago.max_payments_per_day=10000000",
+                                 "region.kc.max_payments_per_day=10000000"};
+    scenario *s = load_text(random_text), *v[3]; /* each a copy of the one before */
+    fz_error err = {0, ""};
+    for (int i = 0; i < 3; i++)
+        ck_assert_msg(scenario_copy_set(&v[i], i ? v[i - 1] : s, sets[i], NULL, &err) == 0, "%s", err.msg);
+    scenario *plain = v[0], *l2 = v[2];
+    ck_assert(!scenario_uses_ledger(plain, 0) && !scenario_uses_ledger(plain, 1));
+    ck_assert(scenario_uses_ledger(l2, 0) && scenario_uses_ledger(l2, 1));
+    const double allocs[] = {150000, 150000, 250000, 50000, 60000, 20000};
+    eval_options opt = {.stream = RNG_STREAM_EVALUATE, .nreps = under_valgrind() ? 60 : 1500, .threads = 2};
+    eval_result *a = run_eval(plain, allocs, 3, &opt), *b = run_eval(l2, allocs, 3, &opt);
+    const char *ctx = "ledger vs plain";
+    for (size_t k = 0; k < 3; k++) {
+        for (size_t c = 0; c < 2; c++) {
+            const eval_region *x = &a->allocs[k].regions[c], *y = &b->allocs[k].regions[c];
+            SAME_STAT(x->releases, y->releases, "releases", k, c);
+            SAME_STAT(x->fundable, y->fundable, "fundable", k, c);
+            SAME_STAT(x->spent, y->spent, "spent", k, c);
+            SAME_STAT(x->freedom_days, y->freedom_days, "freedom_days", k, c);
+            SAME_STAT(x->detention_days_sum, y->detention_days_sum, "detention_days_sum", k, c);
+            SAME_STAT(x->unpaid, y->unpaid, "unpaid", k, c);
+            ck_assert_double_eq(y->waited_days_sum, 0);
+            ck_assert_double_eq(y->refunded.mean, 0);
+            ck_assert(near_rel(x->balance_end.mean, y->balance_end.mean, 1e-9));
+        }
+        ck_assert(memcmp(a->allocs[k].totals, b->allocs[k].totals, opt.nreps * sizeof(double)) == 0);
+    }
+    const eval_timeline *t = &a->timeline, *u = &b->timeline;
+    ck_assert_uint_eq(t->n, u->n);
+    for (size_t j = 0; j < t->n; j++) {
+        ck_assert_msg(t->releases_mean[j] == u->releases_mean[j], "day %g: releases %g vs %g", t->day[j],
+                      t->releases_mean[j], u->releases_mean[j]);
+        ck_assert(near_rel(t->balance_mean[j], u->balance_mean[j], 1e-9));
+        ck_assert(fabs(t->balance_p50[j] - u->balance_p50[j]) <= 2 * 300000.0 / EVAL_TL_BINS);
+    }
+    eval_free(a);
+    eval_free(b);
+    for (int i = 3; i-- > 0;)
+        scenario_free(v[i]);
+    scenario_free(s);
 }
+END_TEST
+
+/* Every shipped scenario, an even split: the timeline ends at releases and
+ * balance_end; releases never fall; without the ledger no money comes in,
+ * so the balance never rises and ends at B - paid. */
+START_TEST(test_shipped_timelines)
+{
+    glob_t gl;
+    ck_assert_int_eq(glob(FZ_TEST_DIR "/../scenarios/*.ini", 0, NULL, &gl), 0);
+    ck_assert_uint_ge(gl.gl_pathc, 3);
+    for (size_t f = 0; f < gl.gl_pathc; f++) {
+        scenario *s = NULL;
+        fz_error err = {0, ""};
+        ck_assert_msg(scenario_load(&s, gl.gl_pathv[f], NULL, 0, &err) == 0, "%s", err.msg);
+        double x[SCENARIO_MAX_REGIONS];
+        int ledger = s->donations_usd_per_month > 0;
+        for (size_t c = 0; c < s->nregions; c++) {
+            x[c] = floor(s->budget_usd / (double)s->nregions / s->granularity_usd) * s->granularity_usd;
+            ledger |= scenario_uses_ledger(s, c);
+        }
+        eval_options opt = {.stream = RNG_STREAM_EVALUATE, .nreps = under_valgrind() ? 20 : 300, .threads = 2};
+        eval_result *r = run_eval(s, x, 1, &opt);
+        const eval_timeline *t = &r->timeline;
+        const eval_alloc *a = &r->allocs[0];
+        const char *name = gl.gl_pathv[f];
+        ck_assert_msg(near_rel(t->releases_mean[t->n - 1], a->releases.mean, 1e-9), "%s: releases at H %.17g vs %.17g",
+                      name, t->releases_mean[t->n - 1], a->releases.mean);
+        ck_assert_msg(near_rel(t->balance_mean[t->n - 1], a->balance_end.mean, 1e-9), "%s: balance at H %.17g vs %.17g",
+                      name, t->balance_mean[t->n - 1], a->balance_end.mean);
+        if (!ledger)
+            ck_assert_msg(near_rel(a->balance_end.mean, s->budget_usd - a->spent.mean, 1e-9), "%s: balance_end %.17g",
+                          name, a->balance_end.mean);
+        for (size_t j = 1; j < t->n; j++) {
+            ck_assert_msg(t->releases_mean[j] >= t->releases_mean[j - 1], "%s: releases fall at %g", name, t->day[j]);
+            ck_assert_msg(ledger || t->balance_mean[j] <= t->balance_mean[j - 1], "%s: balance rises at %g", name,
+                          t->day[j]);
+        }
+        eval_free(r);
+        scenario_free(s);
+    }
+    globfree(&gl);
+}
+END_TEST
 
 /* A run from first_rep in the middle (700) reproduces that slice of a run from 0, every
  * per-replication statistic of the ledger bit for bit. */
@@ -552,6 +593,8 @@ Suite *make_timeline_suite(void)
     tcase_add_test(tc, test_eval_replays_traces);
     tcase_add_test(tc, test_eval_threads_identical);
     tcase_add_test(tc, test_eval_first_rep_slice);
+    tcase_add_test(tc, test_ledger_matches_plain);
+    tcase_add_test(tc, test_shipped_timelines);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,8 @@
 /* eval_same.h: bit-for-bit comparison of two eval_result, every statistic
  * (DESIGN §1 and §7) and the timeline's arrays, for check_timeline.c and
- * check_time_stats.c.  Static functions; include after engine_util.h.
+ * check_time_stats.c, and an on_block callback recording every
+ * replication's engine_stats.  Static functions; include after
+ * engine_util.h.
  *
  * Statistics are plain structs of doubles (stat_acc, stat_cov), so memcmp
  * compares them bit for bit (-0.0 and NAN payloads included). */
@@ -78,6 +80,22 @@ static void same_results(const eval_result *a, const eval_result *b, const char 
     same_array(t->balance_p05, u->balance_p05, t->n, ctx, "balance_p05");
     same_array(t->balance_p50, u->balance_p50, t->n, ctx, "balance_p50");
     same_array(t->balance_p95, u->balance_p95, t->n, ctx, "balance_p95");
+}
+
+/* Records each block's engine_stats at [rep - base]. */
+typedef struct rec {
+    engine_stats *all;
+    uint64_t base;
+    size_t per;
+} rec;
+
+static inline int record(void *ctx, const eval_result *r, uint64_t first, size_t n, const engine_stats *st, fz_error *err)
+{
+    (void)r;
+    (void)err;
+    rec *x = ctx;
+    memcpy(x->all + (first - x->base) * x->per, st, n * x->per * sizeof *st);
+    return 0;
 }
 
 /* |a - b| <= rel max(|a|, |b|, 1). */
