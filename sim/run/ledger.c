@@ -31,10 +31,10 @@
 #include "engine_int.h"
 
 /* First grid point at or after t (the last one when none is): an event at
- * time t shows in the state at every grid day >= t.  The grid is
- * eval_timeline_grid's: grid[j] = j g up to the last point, H.  The
- * quotient t / g is exact at t = j g (g is a whole number of days), and one
- * comparison corrects a quotient rounded down. */
+ * time t shows in the state at every grid day >= t.  The guess t / g
+ * (g = grid[1]) is right on eval_timeline_grid's grid (j g up to the last
+ * point, H; t / g is exact at t = j g, a whole g) but for a quotient
+ * rounded down; the loops make it right on any increasing grid. */
 static inline size_t grid_index(const engine_trace *tr, double inv_step, double t)
 {
     const size_t last = tr->ngrid - 1;
@@ -44,8 +44,11 @@ static inline size_t grid_index(const engine_trace *tr, double inv_step, double 
     if (!(q < (double)last))
         return last;
     size_t j = (size_t)q;
-    j += (double)j < q; /* ceil */
-    j += j < last && tr->grid[j] < t;
+    j += (double)j < q;                 /* ceil */
+    while (j < last && tr->grid[j] < t) /* once at most on the regular grid */
+        j++;
+    while (j > 0 && tr->grid[j - 1] >= t) /* never on it; any other grid */
+        j--;
     return j;
 }
 
@@ -277,8 +280,13 @@ static void pay(ledger *L, const engine_lcase *c, double t)
     st->waited_days += t - c->ready;
     if (isfinite(c->refund_after)) {
         double back_at = rel + c->refund_after;
-        if (back_at < L->H)
+        if (back_at == t) { /* no delay at all: back before the next payment (DESIGN §7) */
+            L->bal += c->back;
+            st->refunded += c->back;
+            trace_money(L->tr, L->inv, t, c->back);
+        } else if (back_at < L->H) {
             heap_push(L, back_at, c->back);
+        }
     }
     if (L->tr) {
         if (L->tr->days)
@@ -382,7 +390,9 @@ static void ledger_run(ledger *L)
     const double H = L->H;
     size_t i = 0;
     long month = 1;
-    double next_don = L->don > 0 && 30.0 < H ? 30.0 : INFINITY;
+    /* donations are events even when x = 0 brings none: the curves' bound
+     * (until) must see the money that a larger x would bring */
+    double next_don = L->don_coef > 0 && 30.0 < H ? 30.0 : INFINITY;
     L->bal = L->x;
     L->alpha = 1;
     L->day = 0;
