@@ -18,6 +18,7 @@ typedef struct point {
     double x, in_sample, marginal;
     double *alloc;
     stat_est value, releases;
+    double money[5]; /* DESIGN §7 means: paid, refunded, balance at H, unpaid fundable, days waited */
     scenario *s; /* the scenario at this point: a copy of the user's with one key set */
 } point;
 
@@ -91,11 +92,18 @@ static int evaluate_points(point *pts, size_t n, const scenario *s, int threads,
         pts[i].value = optimize_value(s, r, i);
         double h = stat_ci95_half(&r->allocs[i].releases), m = r->allocs[i].releases.mean;
         pts[i].releases = (stat_est){m, m - h, m + h};
+        const eval_alloc *a = &r->allocs[i];
+        double money[5] = {a->spent.mean, a->refunded.mean, a->balance_end.mean, a->unpaid.mean,
+                           eval_waited_mean(r, i, SIZE_MAX)};
+        memcpy(pts[i].money, money, sizeof money);
     }
     eval_free(r);
     free(allocs);
     return rc;
 }
+
+static const char *const money_keys[5] = {"paid_usd_mean", "refunded_usd_mean", "balance_end_usd_mean",
+                                          "unpaid_fundable_mean", "days_waited_mean"};
 
 static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t n, const char *param, int budget,
                        charts_list *charts, json_t *doc, fz_error *err)
@@ -106,7 +114,10 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
     fprintf(f, "%s", param);
     for (size_t c = 0; c < s->nregions; c++)
         fprintf(f, ",%s_usd", s->regions[c].name);
-    fprintf(f, ",in_sample,value,lo,hi,releases,releases_lo,releases_hi,marginal_per_1000\n");
+    fprintf(f, ",in_sample,value,lo,hi,releases,releases_lo,releases_hi,marginal_per_1000");
+    for (size_t m = 0; m < 5; m++)
+        fprintf(f, ",%s", money_keys[m]);
+    fputc('\n', f);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         const point *p = &pts[i];
@@ -119,11 +130,21 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
         fprintf(f, ",%.10g", p->in_sample);
         cmd_csv_est(f, p->value);
         cmd_csv_est(f, p->releases);
-        fprintf(f, ",%.10g\n", p->marginal);
-        json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "x", json_guard_num(p->x), "allocation",
-                                             alloc, "in_sample_value", json_guard_num(p->in_sample), "value",
-                                             cmd_est_json(p->value), "releases", cmd_est_json(p->releases),
-                                             "marginal_objective_per_1000_usd", json_guard_num(p->marginal)));
+        fprintf(f, ",%.10g", p->marginal);
+        json_t *jp = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "x", json_guard_num(p->x), "allocation", alloc,
+                               "in_sample_value", json_guard_num(p->in_sample), "value", cmd_est_json(p->value),
+                               "releases", cmd_est_json(p->releases), "marginal_objective_per_1000_usd",
+                               json_guard_num(p->marginal));
+        for (size_t m = 0; m < 5; m++) { /* days waited is undefined (null, empty) without releases */
+            json_object_set_new(jp, money_keys[m], m == 4 ? json_guard_num_or_null(p->money[m])
+                                                          : json_guard_num(p->money[m]));
+            if (isfinite(p->money[m]))
+                fprintf(f, ",%.10g", p->money[m]);
+            else
+                fputc(',', f);
+        }
+        fputc('\n', f);
+        json_array_append_new(arr, jp);
     }
     json_object_set_new(doc, "sweep", json_pack("{s:s, s:o}", "parameter", param, "points", arr));
     int rc = outdir_close(f, "sweep.csv", err);
