@@ -329,6 +329,7 @@ static int region_defaults(scenario_region *r, const char *name, fz_error *err)
     r->label = strdup(name);
     r->bond_grant_prob = 1;
     r->max_bond_paid_usd = INFINITY;
+    r->max_payments_per_day = INFINITY; /* TEMPORARY (lead) */
     r->max_share = 1;
     if (!r->name || !r->label || dist_parse(&r->bond_usd, "fixed(1500)", NULL, err) ||
         dist_parse(&r->hearing_delay_days, "fixed(0)", NULL, err) ||
@@ -453,6 +454,7 @@ int scenario_load_named(scenario **out, const char *path, const char *const *set
     s->basedir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
     s->budget_usd = 300000;
     s->horizon_days = 90;
+    s->max_wait_days = INFINITY; /* TEMPORARY (lead) */
     s->granularity_usd = 500;
     s->cvar_alpha = 0.1;
     s->replications = 10000;
@@ -607,4 +609,12 @@ int scenario_region_index(const scenario *s, const char *name)
         if (strcmp(s->regions[i].name, name) == 0)
             return (int)i;
     return -1;
+}
+
+/* TEMPORARY (lead): replaced by the scenario helper's definition on merge. */
+int scenario_uses_ledger(const scenario *s, size_t c)
+{
+    const scenario_region *g = &s->regions[c];
+    return g->refund_prob > 0 || s->donations_usd_per_month > 0 || isfinite(g->max_payments_per_day) ||
+           s->posting_days == POSTING_WEEKDAYS || s->queue == QUEUE_WAIT;
 }

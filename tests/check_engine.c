@@ -199,14 +199,21 @@ START_TEST(test_policy_order_and_greedy)
 }
 END_TEST
 
-/* Insertion sort by one key (stable), for the tie-breaking check. */
+/* Stable insertion sort in policy order: by cost then ready time
+ * (cheapest_first, DESIGN §7) or by ready time (first_come). */
+static int goes_after(const engine_case *a, const engine_case *b, int by_cost)
+{
+    if (!by_cost)
+        return a->ready > b->ready;
+    return a->cost > b->cost || (a->cost == b->cost && a->ready > b->ready);
+}
+
 static void stable_sort(engine_case *c, size_t n, int by_cost)
 {
     for (size_t i = 1; i < n; i++) {
         engine_case x = c[i];
-        double k = by_cost ? x.cost : x.ready;
         size_t j = i;
-        while (j > 0 && (by_cost ? c[j - 1].cost : c[j - 1].ready) > k) {
+        while (j > 0 && goes_after(&c[j - 1], &x, by_cost)) {
             c[j] = c[j - 1];
             j--;
         }
@@ -214,10 +221,11 @@ static void stable_sort(engine_case *c, size_t n, int by_cost)
     }
 }
 
-/* Ties are broken by draw order.  Cases are told apart by their release
- * time (random release delay).  With every cost equal, cheapest_first keeps
- * the draw order, so stably sorting it by decision time (two tied groups)
- * must give first_come's order exactly; with every decision time equal
+/* Ties are broken by ready time, then draw order.  Cases are told apart by
+ * their release time (random release delay).  With every cost equal,
+ * cheapest_first orders by ready time then draw order (DESIGN §7), so
+ * stably sorting it by ready time (two tied groups) must give first_come's
+ * order exactly; with every decision time equal
  * (initial detainees, fixed hearing delay), first_come keeps the draw order
  * and a stable sort by cost (three tied groups) must give cheapest_first's. */
 START_TEST(test_ties_by_draw_order)

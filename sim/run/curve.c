@@ -21,83 +21,6 @@ void curve_free(curve_set *c)
     free(c);
 }
 
-/* cheapest_first: the paid set for x is the longest prefix of the cost
- * order with sum <= x. */
-static void grid_cheapest(const engine_case *cs, size_t n, double H, double step, size_t ngrid, double *rel,
-                          double *fre)
-{
-    size_t k = 0;
-    double spent = 0, freedom = 0;
-    for (size_t g = 0; g < ngrid; g++) {
-        double x = (double)g * step;
-        while (k < n && spent + cs[k].cost <= x) {
-            spent += cs[k].cost;
-            freedom += H > cs[k].release ? H - cs[k].release : 0;
-            k++;
-        }
-        rel[g] = (double)k;
-        fre[g] = freedom;
-    }
-}
-
-/* first_come: below the cheapest case nothing is paid, and once x covers
- * every case all are paid; the greedy pass is needed only in between.
- * A pass at x pays the same cases for every x' in [x, T), T the least
- * spent_i + cost_i over the cases it skipped (the same floating sums, so
- * the same comparisons): the grid points below T copy its result, which
- * makes the cost O(cases x distinct outcomes), not O(cases x grid). */
-static void grid_first_come(const engine_case *cs, size_t n, double H, double step, size_t ngrid, double *rel,
-                            double *fre)
-{
-    double min_cost = INFINITY, all_cost = 0, all_free = 0;
-    for (size_t i = 0; i < n; i++) {
-        min_cost = cs[i].cost < min_cost ? cs[i].cost : min_cost;
-        all_cost += cs[i].cost;
-        all_free += H > cs[i].release ? H - cs[i].release : 0;
-    }
-    double r = 0, f = 0, until = -INFINITY; /* the last pass's result, valid for x < until */
-    for (size_t g = 0; g < ngrid; g++) {
-        double x = (double)g * step;
-        if (x >= all_cost) {
-            rel[g] = (double)n;
-            fre[g] = all_free;
-            continue;
-        }
-        if (x < min_cost) {
-            rel[g] = fre[g] = 0;
-            continue;
-        }
-        if (!(x < until)) {
-            double spent = 0;
-            r = f = 0;
-            until = INFINITY;
-            for (size_t i = 0; i < n; i++) {
-                if (spent + cs[i].cost > x) {
-                    until = spent + cs[i].cost < until ? spent + cs[i].cost : until;
-                    continue;
-                }
-                spent += cs[i].cost;
-                r += 1;
-                f += H > cs[i].release ? H - cs[i].release : 0;
-            }
-        }
-        rel[g] = r;
-        fre[g] = f;
-    }
-}
-
-/* Releases and freedom days of every grid allocation, for the last draw. */
-static void grid_pass(const engine_ws *ws, scenario_policy policy, double H, double step, size_t ngrid, double *rel,
-                      double *fre)
-{
-    size_t n;
-    const engine_case *cs = engine_cases(ws, &n);
-    if (policy == POLICY_CHEAPEST_FIRST)
-        grid_cheapest(cs, n, H, step, ngrid, rel, fre);
-    else
-        grid_first_come(cs, n, H, step, ngrid, rel, fre);
-}
-
 /* One curve_compute call: the curve set being summed, and this rank's block
  * (with, under MPI, a second set of buffers for the blocks of other ranks). */
 typedef struct curve_run {
@@ -190,19 +113,25 @@ static int draw_rep(curve_run *r, engine_ws *w, size_t i, uint64_t rep)
     for (size_t c = 0; c < C; c++) {
         if (engine_draw(w, s, c, s->policy, r->o->stream, rep, NULL))
             return 1;
-        size_t m;
+        size_t m, ml;
         const engine_case *k = engine_cases(w, &m);
+        const engine_lcase *kl = engine_lcases(w, &ml);
         double csum = 0, fsum = 0;
         for (size_t j = 0; j < m; j++) {
             csum += k[j].cost;
             fsum += r->H > k[j].release ? r->H - k[j].release : 0;
         }
+        for (size_t j = 0; j < ml; j++) { /* if paid when ready */
+            csum += kl[j].cost;
+            fsum += r->H > kl[j].ready + kl[j].delay ? r->H - (kl[j].ready + kl[j].delay) : 0;
+        }
+        m += ml;
         double *a = r->aux + (i * C + c) * 4;
         a[0] = (double)engine_people(w);
         a[1] = (double)m;
         a[2] = csum;
         a[3] = fsum;
-        grid_pass(w, s->policy, r->H, r->step, G, r->rel + (i * C + c) * G, r->fre + (i * C + c) * G);
+        engine_settle_grid(w, s, c, s->policy, r->step, G, r->rel + (i * C + c) * G, r->fre + (i * C + c) * G);
     }
     return 0;
 }

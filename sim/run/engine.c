@@ -23,19 +23,12 @@
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_int.h"
 #include "rng.h"
-
-struct engine_ws {
-    gsl_rng *rng;
-    engine_case *cases;
-    size_t n, cap, people;
-    engine_case *tmp; /* scratch for the sorts */
-    uint32_t *bucket; /* bucket of each case */
-    uint32_t *start;  /* bucket starts: cap + 1 */
-};
 
 engine_ws *engine_ws_new(void)
 {
@@ -59,6 +52,11 @@ void engine_ws_free(engine_ws *ws)
     free(ws->tmp);
     free(ws->bucket);
     free(ws->start);
+    free(ws->lcases);
+    free(ws->queue);
+    free(ws->heap_t);
+    free(ws->heap_v);
+    free(ws->bond_plans);
     free(ws);
 }
 
@@ -100,10 +98,21 @@ static int grow(engine_ws *ws, fz_error *err)
     return 0;
 }
 
-/* Stable merge sort on the policy key; ties keep draw order (DESIGN §1). */
+/* The policy's key: cost for cheapest_first, ready time for first_come.
+ * Buckets use it alone; cheapest_first breaks equal costs by the earlier
+ * ready time (DESIGN §7), and the sorts are stable, so draw order breaks
+ * what remains. */
 static double sort_key(const engine_case *c, scenario_policy p)
 {
     return p == POLICY_CHEAPEST_FIRST ? c->cost : c->ready;
+}
+
+/* a goes strictly after b in policy order. */
+static inline int after(const engine_case *a, const engine_case *b, scenario_policy p)
+{
+    if (p != POLICY_CHEAPEST_FIRST)
+        return a->ready > b->ready;
+    return a->cost > b->cost || (a->cost == b->cost && a->ready > b->ready);
 }
 
 /* Stable insertion sort of cs[lo .. hi): for short runs, and for runs that
@@ -111,15 +120,14 @@ static double sort_key(const engine_case *c, scenario_policy p)
 static void insertion_sort(engine_case *cs, size_t lo, size_t hi, scenario_policy p)
 {
     for (size_t i = lo + 1; i < hi; i++) {
-        double k = sort_key(&cs[i], p);
-        if (!(sort_key(&cs[i - 1], p) > k))
+        if (!after(&cs[i - 1], &cs[i], p))
             continue;
         engine_case c = cs[i];
         size_t j = i;
         do {
             cs[j] = cs[j - 1];
             j--;
-        } while (j > lo && sort_key(&cs[j - 1], p) > k);
+        } while (j > lo && after(&cs[j - 1], &c, p));
         cs[j] = c;
     }
 }
@@ -136,11 +144,11 @@ static void merge_sort(engine_ws *ws, size_t lo, size_t hi, scenario_policy p)
     size_t mid = lo + (hi - lo) / 2;
     merge_sort(ws, lo, mid, p);
     merge_sort(ws, mid, hi, p);
-    if (sort_key(&cs[mid - 1], p) <= sort_key(&cs[mid], p))
+    if (!after(&cs[mid - 1], &cs[mid], p))
         return;
     size_t i = lo, j = mid, k = lo;
     while (i < mid && j < hi) {
-        int take_right = sort_key(&cs[j], p) < sort_key(&cs[i], p);
+        int take_right = after(&cs[i], &cs[j], p);
         tmp[k++] = cs[take_right ? j++ : i++];
     }
     for (; i < mid; i++, k++)
@@ -169,7 +177,7 @@ static void sort_cases(engine_ws *ws, scenario_policy p)
         double k = sort_key(&cs[i], p);
         lo = k < lo ? k : lo;
         hi = k > hi ? k : hi;
-        sorted &= i == 0 || sort_key(&cs[i - 1], p) <= k;
+        sorted &= i == 0 || !after(&cs[i - 1], &cs[i], p);
     }
     if (sorted) /* also: every key equal */
         return;
@@ -288,45 +296,233 @@ __attribute__((always_inline)) static inline double sample(const sampler *s, gsl
     return x;
 }
 
+/* Phases of a region: at most two per regime and one more. */
+#define ENGINE_MAX_PHASES (2 * SCENARIO_MAX_REGIMES + 1)
+
+/* What one engine_draw of a region needs, prepared once per call. */
+typedef struct draw_plan {
+    const scenario_phase *ph; /* the region's phases, or `one` */
+    size_t nph;
+    scenario_phase one;
+    double grant_max, family_max, family_min, stay_max, revoke, refund;
+    double arrivals_mean; /* of the Poisson count of arrivals */
+    int piecewise;        /* arrival rates differ between phases */
+    int copay, ledger;
+    int general; /* anything beyond §1: phases, stays, copays or the ledger */
+    sampler hearing, release, stay, copay_s, duration, lag;
+    sampler bond[ENGINE_MAX_PHASES];
+} draw_plan;
+
+static int plan_init(draw_plan *P, const scenario *s, size_t region)
+{
+    const scenario_region *g = &s->regions[region];
+    const double H = s->horizon_days;
+    memset(P, 0, offsetof(draw_plan, hearing));
+    if (g->nphases > 0) {
+        P->ph = g->phases;
+        P->nph = g->nphases;
+    } else { /* a region built without phases: its own values on [0, H) */
+        P->one = (scenario_phase){0,
+                                  H,
+                                  g->arrivals_per_day,
+                                  g->bond_grant_prob,
+                                  g->family_pays_prob,
+                                  g->max_bond_paid_usd,
+                                  g->stay_prob,
+                                  g->bond_usd};
+        P->ph = &P->one;
+        P->nph = 1;
+    }
+    if (P->nph > ENGINE_MAX_PHASES)
+        return -1;
+    P->grant_max = 0;
+    P->family_min = INFINITY;
+    P->arrivals_mean = 0;
+    for (size_t k = 0; k < P->nph; k++) {
+        const scenario_phase *q = &P->ph[k];
+        P->grant_max = q->bond_grant_prob > P->grant_max ? q->bond_grant_prob : P->grant_max;
+        P->family_max = q->family_pays_prob > P->family_max ? q->family_pays_prob : P->family_max;
+        P->family_min = q->family_pays_prob < P->family_min ? q->family_pays_prob : P->family_min;
+        P->stay_max = q->stay_prob > P->stay_max ? q->stay_prob : P->stay_max;
+        P->piecewise |= q->arrivals_per_day != P->ph[0].arrivals_per_day;
+        P->arrivals_mean += q->arrivals_per_day * (q->end - q->start);
+        sampler_init(&P->bond[k], q->bond_usd);
+    }
+    /* one rate on [0, H): the count and the times of §1, draw for draw */
+    if (!P->piecewise)
+        P->arrivals_mean = P->ph[0].arrivals_per_day * H;
+    P->revoke = g->stay_revoke_prob;
+    P->refund = g->refund_prob;
+    P->ledger = scenario_uses_ledger(s, region);
+    sampler_init(&P->hearing, g->hearing_delay_days);
+    sampler_init(&P->release, g->release_delay_days);
+    if (P->stay_max > 0)
+        sampler_init(&P->stay, g->stay_days);
+    if (g->copay_usd) {
+        sampler_init(&P->copay_s, g->copay_usd);
+        P->copay = !(P->copay_s.p.kind == DIST_DRAW_FIXED && P->copay_s.p.a == 0);
+    }
+    if (P->ledger && P->refund > 0) {
+        sampler_init(&P->duration, g->case_duration_days);
+        sampler_init(&P->lag, g->refund_lag_days);
+    }
+    P->general = P->nph > 1 || P->stay_max > 0 || P->copay || P->ledger;
+    return 0;
+}
+
+/* The phase in force at time t (phases are sorted and cover [0, H)). */
+static inline size_t phase_at(const draw_plan *P, double t)
+{
+    size_t k = 0;
+    while (k + 1 < P->nph && t >= P->ph[k + 1].start)
+        k++;
+    return k;
+}
+
+/* An arrival time for a uniform u under the piecewise-constant rate: the
+ * inverse of the cumulative rate Λ(t) at u Λ(H): given its count n, the
+ * arrival times of a Poisson process of rate λ(t) on [0, H) are n iid draws
+ * with density λ(t) / Λ(H) (Ross, Simulation, 5th ed., §5.5), so each is one
+ * uniform through that inverse. */
+static double arrival_at(const draw_plan *P, double u)
+{
+    double target = u * P->arrivals_mean, acc = 0;
+    for (size_t k = 0; k < P->nph; k++) {
+        const scenario_phase *q = &P->ph[k];
+        double mass = q->arrivals_per_day * (q->end - q->start);
+        if (mass > 0 && (target < acc + mass || k + 1 == P->nph)) {
+            double a = q->start + (target - acc) / q->arrivals_per_day;
+            return a < q->start ? q->start : a < q->end ? a : nextafter(q->end, q->start);
+        }
+        acc += mass;
+    }
+    for (size_t k = P->nph; k-- > 0;) /* rounding past the last mass: its end */
+        if (P->ph[k].arrivals_per_day > 0)
+            return nextafter(P->ph[k].end, P->ph[k].start);
+    return 0;
+}
+
+static int push_case(engine_ws *ws, engine_case c, fz_error *err)
+{
+    if (ws->n == ws->cap && grow(ws, err))
+        return FZ_ERUNTIME;
+    ws->cases[ws->n++] = c;
+    return 0;
+}
+
+static int push_lcase(engine_ws *ws, engine_lcase c, fz_error *err)
+{
+    if (ws->ln == ws->lcap) {
+        size_t cap = ws->lcap ? 2 * ws->lcap : 256;
+        engine_lcase *l = realloc(ws->lcases, cap * sizeof *l);
+        if (l)
+            ws->lcases = l;
+        uint32_t *q = l ? realloc(ws->queue, cap * sizeof *q) : NULL;
+        if (q)
+            ws->queue = q;
+        double *ht = q ? realloc(ws->heap_t, cap * sizeof *ht) : NULL;
+        if (ht)
+            ws->heap_t = ht;
+        double *hv = ht ? realloc(ws->heap_v, cap * sizeof *hv) : NULL;
+        if (!hv)
+            return fz_fail(err, FZ_ERUNTIME, "out of memory for %zu cases", cap);
+        ws->heap_v = hv;
+        ws->lcap = cap;
+    }
+    c.id = (uint32_t)ws->ln;
+    ws->lcases[ws->ln++] = c;
+    return 0;
+}
+
+/* Ready order, then draw order (ids are unique: a total order). */
+static int cmp_lcase(const void *pa, const void *pb)
+{
+    const engine_lcase *a = pa, *b = pb;
+    if (a->ready != b->ready)
+        return a->ready < b->ready ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The people of one region and replication.  With `general` = 0 (a §1
+ * region) this is §1's loop exactly, draw for draw; the §7 draws (stay,
+ * revocation, copay, refund and its delays) come after the §1 draws they
+ * depend on, and only when their keys are not at their defaults, so a
+ * scenario with every §7 key at its default draws the same numbers. */
+__attribute__((always_inline)) static inline int draw_people(engine_ws *ws, const scenario *s, const draw_plan *P,
+                                                             const scenario_region *g, size_t people, size_t n0,
+                                                             const int general, fz_error *err)
+{
+    const double H = s->horizon_days;
+    gsl_rng *r = ws->rng;
+    rng_state state = *rng_state_of(r), *st = &state; /* a local copy: kept in registers */
+    const double case_cost = g->case_cost_usd, hazard = g->removal_hazard_per_day, mu = 1 / hazard;
+    int rc = 0;
+    for (size_t i = 0; i < people && !rc; i++) {
+        double a = i < n0 ? 0 : general && P->piecewise ? arrival_at(P, rng_uniform(st)) : H * rng_uniform(st);
+        double ug = rng_uniform(st), uf = 0;
+        if (ug >= P->grant_max)
+            continue; /* bond denied (prob 1 never denies: uniform < 1) */
+        if (P->family_max > 0 && (uf = rng_uniform(st)) < P->family_min)
+            continue; /* the family pays: the fund is not needed */
+        double d = a + sample(&P->hearing, r, st);
+        if (!(d < H))
+            continue;
+        size_t k = general && P->nph > 1 ? phase_at(P, d) : 0;
+        const scenario_phase *ph = &P->ph[k];
+        if (general && (ug >= ph->bond_grant_prob || uf < ph->family_pays_prob))
+            continue; /* the regime in force at d denies, or the family pays */
+        double b = sample(&P->bond[k], r, st);
+        if (b > ph->max_bond_paid_usd)
+            continue;
+        double delay = sample(&P->release, r, st), e = d, copay = 0;
+        if (general && P->stay_max > 0 && rng_uniform(st) < ph->stay_prob) {
+            double stay = sample(&P->stay, r, st);
+            if (P->revoke > 0 && rng_uniform(st) < P->revoke)
+                continue; /* the stay ends in revocation */
+            e = d + stay;
+            if (!(e < H))
+                continue;
+        }
+        if (general && P->copay && !((copay = sample(&P->copay_s, r, st)) < b))
+            continue; /* the family's copay covers the bond */
+        double cost = general ? b - copay + case_cost : b + case_cost, rel = e + delay;
+        if (general && P->ledger) {
+            double m = INFINITY, back = INFINITY;
+            if (hazard > 0 && !((m = a + -mu * log1p(-rng_uniform(st))) > rel))
+                continue; /* removed before release (the same test as removed()) */
+            if (P->refund > 0 && rng_uniform(st) < P->refund)
+                back = sample(&P->duration, r, st) + sample(&P->lag, r, st);
+            rc = push_lcase(ws, (engine_lcase){cost, a, e, delay, m, b - copay, back, 0}, err);
+            continue;
+        }
+        if (hazard > 0 && removed(rng_uniform(st), mu, a, rel))
+            continue; /* removed before release */
+        rc = push_case(ws, (engine_case){cost, a, rel, e}, err);
+    }
+    *rng_state_of(r) = state;
+    return rc;
+}
+
 int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy policy, uint64_t stream, uint64_t rep,
                 fz_error *err)
 {
     const scenario_region *g = &s->regions[region];
-    const double H = s->horizon_days;
+    draw_plan P;
+    if (plan_init(&P, s, region))
+        return fz_fail(err, FZ_ERUNTIME, "region %s: more than %d phases", g->name, ENGINE_MAX_PHASES);
     gsl_rng *r = ws->rng;
     rng_seed(r, s->seed, stream, rep, region);
     size_t n0 = (size_t)g->initial_detained;
-    size_t people = n0 + (g->arrivals_per_day > 0 ? gsl_ran_poisson(r, g->arrivals_per_day * H) : 0);
-    rng_state state = *rng_state_of(r), *st = &state; /* a local copy: kept in registers */
-    const double grant = g->bond_grant_prob, family = g->family_pays_prob, max_bond = g->max_bond_paid_usd;
-    const double case_cost = g->case_cost_usd, hazard = g->removal_hazard_per_day, mu = 1 / hazard;
-    sampler hearing, bond, release;
-    sampler_init(&hearing, g->hearing_delay_days);
-    sampler_init(&bond, g->bond_usd);
-    sampler_init(&release, g->release_delay_days);
-    ws->n = 0;
+    size_t people = n0 + (P.arrivals_mean > 0 ? gsl_ran_poisson(r, P.arrivals_mean) : 0);
+    ws->n = ws->ln = 0;
     ws->people = people;
-    for (size_t i = 0; i < people; i++) {
-        double a = i < n0 ? 0 : H * rng_uniform(st);
-        if (rng_uniform(st) >= grant)
-            continue; /* bond denied (prob 1 never denies: uniform < 1) */
-        if (family > 0 && rng_uniform(st) < family)
-            continue; /* the family pays: the fund is not needed */
-        double d = a + sample(&hearing, r, st);
-        if (!(d < H))
-            continue;
-        double b = sample(&bond, r, st);
-        if (b > max_bond)
-            continue;
-        double rel = d + sample(&release, r, st);
-        if (hazard > 0 && removed(rng_uniform(st), mu, a, rel))
-            continue; /* removed before release */
-        if (ws->n == ws->cap && grow(ws, err))
-            return FZ_ERUNTIME;
-        ws->cases[ws->n++] = (engine_case){b + case_cost, a, rel, d};
-    }
-    *rng_state_of(r) = state;
-    sort_cases(ws, policy);
+    int rc = P.general ? draw_people(ws, s, &P, g, people, n0, 1, err) : draw_people(ws, s, &P, g, people, n0, 0, err);
+    if (rc)
+        return rc;
+    if (P.ledger)
+        qsort(ws->lcases, ws->ln, sizeof *ws->lcases, cmp_lcase);
+    else
+        sort_cases(ws, policy);
     return 0;
 }
 
@@ -338,24 +534,10 @@ const engine_case *engine_cases(const engine_ws *ws, size_t *n)
 
 size_t engine_people(const engine_ws *ws) { return ws->people; }
 
-void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x, double horizon, double *days)
+const engine_lcase *engine_lcases(const engine_ws *ws, size_t *n)
 {
-    engine_stats st = {0, 0, (double)ws->n, 0, 0, 0, 0, 0, 0};
-    size_t k = 0;
-    for (size_t i = 0; i < ws->n; i++) {
-        const engine_case *c = &ws->cases[i];
-        if (st.spent + c->cost > x) {
-            if (policy == POLICY_CHEAPEST_FIRST)
-                break; /* sorted by cost: nothing later fits either */
-            continue;
-        }
-        st.spent += c->cost;
-        st.releases += 1;
-        double det = c->release - c->arrive;
-        st.detention_days += det;
-        st.freedom_days += horizon > c->release ? horizon - c->release : 0;
-        if (days)
-            days[k++] = det;
-    }
-    *out = st;
+    *n = ws->ln;
+    return ws->lcases;
 }
+
+size_t engine_fundable(const engine_ws *ws) { return ws->n + ws->ln; }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "par.h"
+#include "timeline.h"
 
 void eval_free(eval_result *r)
 {
@@ -19,6 +20,7 @@ void eval_free(eval_result *r)
     }
     free(r->allocs);
     free(r->days_hist);
+    tl_free(&r->timeline);
     free(r);
 }
 
@@ -27,6 +29,39 @@ double eval_detention_mean(const eval_result *r, size_t k, size_t c)
     const eval_region *g = &r->allocs[k].regions[c];
     double releases = g->releases.mean * g->releases.n;
     return releases > 0 ? g->detention_days_sum / releases : NAN;
+}
+
+double eval_waited_mean(const eval_result *r, size_t k, size_t c)
+{
+    const eval_alloc *a = &r->allocs[k];
+    double releases = 0, waited = c == SIZE_MAX ? a->waited_days_sum : a->regions[c].waited_days_sum;
+    for (size_t j = 0; j < r->nregions; j++)
+        if (c == SIZE_MAX || j == c)
+            releases += a->regions[j].releases.mean * a->regions[j].releases.n;
+    return releases > 0 ? waited / releases : NAN;
+}
+
+/* The reserve of allocation x (DESIGN §7): what the split leaves, B - sum x,
+ * and its share of each donation, D (B - sum x) / B at t = 30, 60, ... < H.
+ * Its value at every grid day goes to series (when not NULL); returns its
+ * value at H. */
+static double reserve(const scenario *s, const double *x, const double *day, size_t n, double *series)
+{
+    double left = s->budget_usd;
+    for (size_t c = 0; c < s->nregions; c++)
+        left -= x[c];
+    if (left < 1e-9 * s->budget_usd) /* rounding of a full split */
+        left = 0;
+    double don = s->donations_usd_per_month * left / s->budget_usd, v = left;
+    size_t j = 0;
+    for (long m = 1; 30.0 * (double)m < s->horizon_days; m++) {
+        for (; series && j < n && day[j] < 30.0 * (double)m; j++)
+            series[j] = v;
+        v += don;
+    }
+    for (; series && j < n; j++)
+        series[j] = v;
+    return v;
 }
 
 static eval_result *result_new(const scenario *s, const double *allocs, size_t nalloc, const eval_options *opt)
@@ -56,6 +91,7 @@ static eval_result *result_new(const scenario *s, const double *allocs, size_t n
         if (!a->alloc || !a->totals || !a->regions)
             goto fail;
         memcpy(a->alloc, allocs + k * C, C * sizeof *a->alloc);
+        a->reserve_end = reserve(s, a->alloc, NULL, 0, NULL);
     }
     return r;
 fail:
@@ -71,7 +107,7 @@ static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n,
         double base_rel = 0, base_free = 0;
         for (size_t k = 0; k < K; k++) {
             eval_alloc *a = &r->allocs[k];
-            double rel = 0, spent = 0, freedom = 0;
+            double rel = 0, spent = 0, freedom = 0, refunded = 0, balance = a->reserve_end, unpaid = 0;
             for (size_t c = 0; c < C; c++) {
                 const engine_stats *e = &st[(i * K + k) * C + c];
                 eval_region *g = &a->regions[c];
@@ -82,6 +118,14 @@ static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n,
                 stat_cov_add(&g->spent_per_release, e->releases, e->spent);
                 stat_cov_add(&g->detention_per_release, e->releases, e->detention_days);
                 g->detention_days_sum += e->detention_days;
+                stat_add(&g->refunded, e->refunded);
+                stat_add(&g->balance_end, e->balance_end);
+                stat_add(&g->unpaid, e->unpaid);
+                g->waited_days_sum += e->waited_days;
+                a->waited_days_sum += e->waited_days;
+                refunded += e->refunded;
+                balance += e->balance_end;
+                unpaid += e->unpaid;
                 rel += e->releases;
                 spent += e->spent;
                 freedom += e->freedom_days;
@@ -90,6 +134,9 @@ static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n,
             stat_add(&a->releases, rel);
             stat_add(&a->spent, spent);
             stat_add(&a->freedom_days, freedom);
+            stat_add(&a->refunded, refunded);
+            stat_add(&a->balance_end, balance);
+            stat_add(&a->unpaid, unpaid);
             if (s->target_releases > 0 && rel >= s->target_releases)
                 a->reach_target += 1;
             if (k == 0) {
@@ -118,6 +165,12 @@ typedef struct eval_ctx {
     double **days;
     size_t *days_cap;
     uint64_t *hist;
+    /* the timeline of allocation 0 (DESIGN §7): the day grid, the reserve on
+     * it, per thread one region's trace, per replication of the block the
+     * totals (releases then balance, 2 G values), and the accumulator */
+    double *day, *res, *trace, *tl, *other_tl;
+    size_t G;
+    tl_acc *acc;
 } eval_ctx;
 
 static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t nalloc, const eval_options *opt,
@@ -138,14 +191,25 @@ static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t
     x->days = calloc(T, sizeof *x->days);
     x->days_cap = calloc(T, sizeof *x->days_cap);
     x->hist = calloc(T * C * EVAL_DAYS_BINS, sizeof *x->hist);
+    x->day = eval_timeline_grid(s->horizon_days, &x->G);
+    const size_t G = x->G;
+    x->res = malloc(G * sizeof *x->res);
+    x->trace = malloc(T * 2 * G * sizeof *x->trace);
+    x->tl = malloc(EVAL_BLOCK * 2 * G * sizeof *x->tl);
     int others = par_size() > 1;
     if (others) {
         x->other = malloc(EVAL_BLOCK * K * C * sizeof *x->other);
         x->other_people = calloc(EVAL_BLOCK, sizeof *x->other_people);
+        x->other_tl = malloc(EVAL_BLOCK * 2 * G * sizeof *x->other_tl);
     }
-    if (!x->r || !x->block || !x->ws || !x->people || !x->days || !x->days_cap || !x->hist ||
-        (others && (!x->other || !x->other_people)))
+    if (!x->r || !x->block || !x->ws || !x->people || !x->days || !x->days_cap || !x->hist || !x->day || !x->res ||
+        !x->trace || !x->tl || (others && (!x->other || !x->other_people || !x->other_tl)))
         return fz_fail(err, FZ_ERUNTIME, "out of memory for the evaluation");
+    /* balances stay within the budget and every donation */
+    double top = reserve(s, (double[SCENARIO_MAX_REGIONS]){0}, NULL, 0, NULL);
+    reserve(s, allocs, x->day, G, x->res);
+    if (!(x->acc = tl_acc_new(x->day, G, top)))
+        return fz_fail(err, FZ_ERUNTIME, "out of memory for the timeline");
     for (size_t k = 1; k < K; k++)
         x->mixed |= x->r->allocs[k].policy != x->r->allocs[0].policy;
     return 0;
@@ -163,6 +227,12 @@ static void ctx_free(eval_ctx *x)
     free(x->people);
     free(x->other);
     free(x->other_people);
+    free(x->day);
+    free(x->res);
+    free(x->trace);
+    free(x->tl);
+    free(x->other_tl);
+    tl_acc_free(x->acc);
 }
 
 /* Pays every allocation on the draw of region c in thread tid's workspace
@@ -181,8 +251,16 @@ static int pay_region(eval_ctx *x, int tid, size_t i, size_t c, uint64_t rep, sc
             drawn = pk;
         }
         engine_stats *st = &x->block[(i * K + k) * C + c];
-        engine_pay(st, w, pk, r->allocs[k].alloc[c], x->s->horizon_days, k == 0 ? x->days[tid] : NULL);
+        const size_t G = x->G;
+        double *trel = x->trace + (size_t)tid * 2 * G, *tbal = trel + G;
+        engine_trace tr = {x->days[tid], x->day, G, trel, tbal};
+        engine_settle(st, w, x->s, c, pk, r->allocs[k].alloc[c], k == 0 ? &tr : NULL);
         if (k == 0) {
+            double *tl = x->tl + i * 2 * G; /* replication i's totals, regions in order */
+            for (size_t j = 0; j < G; j++) {
+                tl[j] += trel[j];
+                tl[G + j] += tbal[j];
+            }
             uint64_t *h = x->hist + ((size_t)tid * C + c) * EVAL_DAYS_BINS;
             for (size_t j = 0; j < (size_t)st->releases; j++) {
                 double b = x->days[tid][j] / r->days_bin;
@@ -197,15 +275,17 @@ static int pay_region(eval_ctx *x, int tid, size_t i, size_t c, uint64_t rep, sc
 static int draw_rep(eval_ctx *x, int tid, size_t i, uint64_t rep, fz_error *e)
 {
     engine_ws *w = x->ws[tid];
-    double p = 0;
+    double p = 0, *tl = x->tl + i * 2 * x->G;
     int rc = 0;
+    memset(tl, 0, x->G * sizeof *tl); /* releases from 0; the balance from the reserve */
+    memcpy(tl + x->G, x->res, x->G * sizeof *tl);
     for (size_t c = 0; c < x->C && !rc; c++) {
         scenario_policy drawn = x->r->allocs[0].policy;
         if ((rc = engine_draw(w, x->s, c, drawn, x->opt->stream, rep, e)))
             break;
         p += (double)engine_people(w);
         size_t ncases;
-        engine_cases(w, &ncases);
+        ncases = engine_fundable(w);
         if (ncases > x->days_cap[tid]) {
             double *nb = realloc(x->days[tid], ncases * sizeof *nb);
             if (!nb) {
@@ -251,11 +331,14 @@ static int fold_block(void *ctx, int owner, uint64_t first, size_t n, fz_error *
     eval_ctx *x = ctx;
     int mine = owner == par_rank();
     engine_stats *st = mine ? x->block : x->other;
-    double *pp = mine ? x->people : x->other_people;
+    double *pp = mine ? x->people : x->other_people, *tl = mine ? x->tl : x->other_tl;
     par_bcast(st, n * x->K * x->C * sizeof *st, owner);
     par_bcast(pp, n * sizeof *pp, owner);
-    for (size_t i = 0; i < n; i++)
+    par_bcast(tl, n * 2 * x->G * sizeof *tl, owner);
+    for (size_t i = 0; i < n; i++) {
         x->r->people += pp[i];
+        tl_acc_add(x->acc, tl + i * 2 * x->G, tl + i * 2 * x->G + x->G);
+    }
     fold_stats(x->r, x->s, first, n, st);
     return x->opt->on_block ? x->opt->on_block(x->opt->block_ctx, x->r, x->opt->first_rep + first, n, st, err) : 0;
 }
@@ -289,8 +372,11 @@ int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t 
                             .progress_ctx = opt->progress_ctx};
         rc = par_blocks(&d, err);
     }
-    if (!rc)
+    if (!rc) {
         merge_hist(&x);
+        if (tl_acc_finish(x.acc, &x.r->timeline))
+            rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the timeline");
+    }
     ctx_free(&x);
     if (rc) {
         eval_free(x.r);

@@ -1,0 +1,451 @@
+/* ledger: spending an allocation on drawn cases (engine.h).
+ *
+ * A region without ledger features (scenario_uses_ledger) is DESIGN §1's
+ * single pass over the cases in policy order: every case is tried once, at
+ * its ready time e.  Otherwise the event-driven ledger of §7 runs: the
+ * region's account starts at x and receives its donations (D x / B at
+ * t = 30, 60, ... < H) and refunds (b - k at t + r + duration + lag < H);
+ * payments need a posting day, capacity left that day, the money, and the
+ * person not removed first (m > t + r).  Events at one time go: refunds and
+ * donations, then the waiting and blocked cases (served once, oldest first,
+ * first fit), then the cases ready at that time in ready then draw order.
+ *
+ * Serving the queue only when something changed gives the same payments as
+ * serving it at every event: between two arrivals of money the balance only
+ * falls, so a case the balance did not cover still is not covered; only the
+ * posting day and the day's capacity can open, and those are events (the
+ * start of the next posting day) whenever a case was held back by them.
+ * Drops (removal, max_wait_days) need no money, so they are found lazily:
+ * a case is dropped when it is next looked at, and counted among the unpaid.
+ *
+ * Curves (engine_settle_grid) use one more fact: every money comparison
+ * cost <= balance has a balance that is x (1 + k D / B) plus terms that do
+ * not depend on x, and each floating step (adding a donation D x / B or a
+ * refund, subtracting a payment) is monotone in x.  So a run at x gives the
+ * same payments for every x' below the least x at which one of its failed
+ * comparisons would succeed: the grid points below it (less a relative
+ * 1e-7 margin for rounding) copy its result, as §1's first_come pass did. */
+#include <math.h>
+#include <string.h>
+
+#include "engine_int.h"
+
+/* First grid point at or after t (the last one when none is): an event at
+ * time t shows in the state at every grid day >= t. */
+static size_t grid_index(const engine_trace *tr, double t)
+{
+    size_t lo = 0, hi = tr->ngrid - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tr->grid[mid] >= t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+static void trace_begin(const engine_trace *tr)
+{
+    if (tr && tr->ngrid) {
+        memset(tr->rel, 0, tr->ngrid * sizeof *tr->rel);
+        memset(tr->bal, 0, tr->ngrid * sizeof *tr->bal);
+    }
+}
+
+/* Deltas to running values: releases from 0, the balance from x. */
+static void trace_end(const engine_trace *tr, double x)
+{
+    if (!tr || !tr->ngrid)
+        return;
+    double r = 0, b = x;
+    for (size_t j = 0; j < tr->ngrid; j++) {
+        r += tr->rel[j];
+        b += tr->bal[j];
+        tr->rel[j] = r;
+        tr->bal[j] = b;
+    }
+}
+
+static inline void trace_money(const engine_trace *tr, double t, double v)
+{
+    if (tr && tr->ngrid)
+        tr->bal[grid_index(tr, t)] += v;
+}
+
+static inline void trace_release(const engine_trace *tr, double t)
+{
+    if (tr && tr->ngrid)
+        tr->rel[grid_index(tr, t)] += 1;
+}
+
+/* §1's pass: pay cases in policy order while the money lasts. */
+static void pay_plain(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x, double horizon,
+                      const engine_trace *tr)
+{
+    engine_stats st = {0, 0, (double)ws->n, 0, 0, 0, 0, 0, 0};
+    size_t k = 0;
+    double *days = tr ? tr->days : NULL;
+    trace_begin(tr);
+    for (size_t i = 0; i < ws->n; i++) {
+        const engine_case *c = &ws->cases[i];
+        if (st.spent + c->cost > x) {
+            if (policy == POLICY_CHEAPEST_FIRST)
+                break; /* sorted by cost: nothing later fits either */
+            continue;
+        }
+        st.spent += c->cost;
+        st.releases += 1;
+        double det = c->release - c->arrive;
+        st.detention_days += det;
+        st.freedom_days += horizon > c->release ? horizon - c->release : 0;
+        if (days)
+            days[k++] = det;
+        trace_money(tr, c->ready, -c->cost);
+        trace_release(tr, c->release);
+    }
+    st.balance_end = x - st.spent;
+    st.unpaid = st.fundable - st.releases;
+    trace_end(tr, x);
+    *out = st;
+}
+
+void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x, double horizon, double *days)
+{
+    engine_trace tr = {days, NULL, 0, NULL, NULL};
+    pay_plain(out, ws, policy, x, horizon, &tr);
+}
+
+/* cheapest_first: the paid set for x is the longest prefix of the cost
+ * order with sum <= x. */
+static void grid_cheapest(const engine_case *cs, size_t n, double H, double step, size_t ngrid, double *rel,
+                          double *fre)
+{
+    size_t k = 0;
+    double spent = 0, freedom = 0;
+    for (size_t g = 0; g < ngrid; g++) {
+        double x = (double)g * step;
+        while (k < n && spent + cs[k].cost <= x) {
+            spent += cs[k].cost;
+            freedom += H > cs[k].release ? H - cs[k].release : 0;
+            k++;
+        }
+        rel[g] = (double)k;
+        fre[g] = freedom;
+    }
+}
+
+/* first_come: below the cheapest case nothing is paid, and once x covers
+ * every case all are paid; the greedy pass is needed only in between.
+ * A pass at x pays the same cases for every x' in [x, T), T the least
+ * spent_i + cost_i over the cases it skipped (the same floating sums, so
+ * the same comparisons): the grid points below T copy its result, which
+ * makes the cost O(cases x distinct outcomes), not O(cases x grid). */
+static void grid_first_come(const engine_case *cs, size_t n, double H, double step, size_t ngrid, double *rel,
+                            double *fre)
+{
+    double min_cost = INFINITY, all_cost = 0, all_free = 0;
+    for (size_t i = 0; i < n; i++) {
+        min_cost = cs[i].cost < min_cost ? cs[i].cost : min_cost;
+        all_cost += cs[i].cost;
+        all_free += H > cs[i].release ? H - cs[i].release : 0;
+    }
+    double r = 0, f = 0, until = -INFINITY; /* the last pass's result, valid for x < until */
+    for (size_t g = 0; g < ngrid; g++) {
+        double x = (double)g * step;
+        if (x >= all_cost) {
+            rel[g] = (double)n;
+            fre[g] = all_free;
+            continue;
+        }
+        if (x < min_cost) {
+            rel[g] = fre[g] = 0;
+            continue;
+        }
+        if (!(x < until)) {
+            double spent = 0;
+            r = f = 0;
+            until = INFINITY;
+            for (size_t i = 0; i < n; i++) {
+                if (spent + cs[i].cost > x) {
+                    until = spent + cs[i].cost < until ? spent + cs[i].cost : until;
+                    continue;
+                }
+                spent += cs[i].cost;
+                r += 1;
+                f += H > cs[i].release ? H - cs[i].release : 0;
+            }
+        }
+        rel[g] = r;
+        fre[g] = f;
+    }
+}
+
+/* One ledger run: one region's account under allocation x. */
+typedef struct ledger {
+    const engine_lcase *cs;
+    size_t n;
+    double H, x;
+    double don, don_coef; /* a donation (USD) and its derivative in x (D / B) */
+    double cap, max_wait;
+    int weekdays, wday0, wait;
+    uint32_t *q; /* waiting or blocked cases, oldest first */
+    size_t qn;
+    double *ht, *hv; /* refunds due: a binary min-heap on time */
+    size_t hn;
+    double bal, alpha; /* balance, and its derivative in x */
+    long day;          /* day of the current event, and payments made on it */
+    double paid_today;
+    int blocked;  /* queued cases were held back by the day or its capacity */
+    double until; /* least x at which a failed money comparison would pass */
+    engine_stats st;
+    const engine_trace *tr;
+    size_t ndays;
+} ledger;
+
+static void heap_push(ledger *L, double t, double v)
+{
+    size_t i = L->hn++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!(L->ht[p] > t))
+            break;
+        L->ht[i] = L->ht[p];
+        L->hv[i] = L->hv[p];
+        i = p;
+    }
+    L->ht[i] = t;
+    L->hv[i] = v;
+}
+
+static double heap_pop(ledger *L)
+{
+    double v = L->hv[0], t = L->ht[--L->hn], w = L->hv[L->hn];
+    size_t i = 0, n = L->hn;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && L->ht[c + 1] < L->ht[c])
+            c++;
+        if (!(L->ht[c] < t))
+            break;
+        L->ht[i] = L->ht[c];
+        L->hv[i] = L->hv[c];
+        i = c;
+    }
+    if (n > 0) {
+        L->ht[i] = t;
+        L->hv[i] = w;
+    }
+    return v;
+}
+
+/* DESIGN §7: day D is a weekday iff (D + start_weekday) mod 7 < 5. */
+static inline int posting_day(const ledger *L, long day) { return !L->weekdays || (day + L->wday0) % 7 < 5; }
+
+static inline int can_post(const ledger *L) { return posting_day(L, L->day) && L->paid_today < L->cap; }
+
+static int affordable(ledger *L, const engine_lcase *c)
+{
+    if (c->cost <= L->bal)
+        return 1;
+    double at = L->x + (c->cost - L->bal) / L->alpha;
+    L->until = at < L->until ? at : L->until;
+    return 0;
+}
+
+static void pay(ledger *L, const engine_lcase *c, double t)
+{
+    engine_stats *st = &L->st;
+    double rel = t + c->delay, det = rel - c->arrive;
+    L->bal -= c->cost;
+    L->paid_today += 1;
+    st->spent += c->cost;
+    st->releases += 1;
+    st->detention_days += det;
+    st->freedom_days += L->H > rel ? L->H - rel : 0;
+    st->waited_days += t - c->ready;
+    if (isfinite(c->refund_after)) {
+        double back_at = rel + c->refund_after;
+        if (back_at < L->H)
+            heap_push(L, back_at, c->back);
+    }
+    if (L->tr) {
+        if (L->tr->days)
+            L->tr->days[L->ndays++] = det;
+        trace_money(L->tr, t, -c->cost);
+        trace_release(L->tr, rel);
+    }
+}
+
+/* The waiting and blocked cases at time t, oldest first, first fit. */
+static void serve(ledger *L, double t)
+{
+    if (!posting_day(L, L->day)) {
+        L->blocked = 1;
+        return;
+    }
+    size_t keep = 0, j = 0;
+    for (; j < L->qn; j++) {
+        const engine_lcase *c = &L->cs[L->q[j]];
+        if (!(c->removal > t + c->delay))
+            continue; /* removed first: leaves unpaid */
+        if (L->wait && t - c->ready > L->max_wait)
+            continue; /* waited too long */
+        if (!(L->paid_today < L->cap))
+            break; /* the rest waits for the next posting day */
+        if (affordable(L, c))
+            pay(L, c, t);
+        else if (L->wait)
+            L->q[keep++] = L->q[j];
+        /* skip: tried once, dropped */
+    }
+    int cut = j < L->qn;
+    while (j < L->qn)
+        L->q[keep++] = L->q[j++];
+    L->qn = keep;
+    L->blocked = cut && keep > 0;
+}
+
+/* Case i becomes ready at t = its e. */
+static void arrive(ledger *L, uint32_t i, double t)
+{
+    const engine_lcase *c = &L->cs[i];
+    if (L->blocked || !can_post(L)) {
+        L->q[L->qn++] = i; /* not a shortage: tried when it can be posted */
+        L->blocked = 1;
+        return;
+    }
+    if (!(c->removal > t + c->delay))
+        return;
+    if (affordable(L, c))
+        pay(L, c, t);
+    else if (L->wait)
+        L->q[L->qn++] = i;
+}
+
+static double next_posting_start(const ledger *L)
+{
+    long d = L->day + 1;
+    while (!posting_day(L, d))
+        d++;
+    return (double)d;
+}
+
+static void ledger_run(ledger *L)
+{
+    const double H = L->H;
+    size_t i = 0;
+    long month = 1;
+    double next_don = L->don > 0 && 30.0 < H ? 30.0 : INFINITY;
+    L->bal = L->x;
+    L->alpha = 1;
+    L->day = 0;
+    L->paid_today = 0;
+    L->blocked = 0;
+    L->qn = L->hn = 0;
+    L->until = INFINITY;
+    L->ndays = 0;
+    trace_begin(L->tr);
+    for (;;) {
+        double t = i < L->n ? L->cs[i].ready : INFINITY;
+        if (L->hn && L->ht[0] < t)
+            t = L->ht[0];
+        if (next_don < t)
+            t = next_don;
+        if (L->blocked && L->qn) {
+            double d = next_posting_start(L);
+            t = d < t ? d : t;
+        }
+        if (!(t < H))
+            break;
+        long day = (long)floor(t);
+        if (day != L->day) {
+            L->day = day;
+            L->paid_today = 0;
+        }
+        int money = 0;
+        while (L->hn && L->ht[0] == t) {
+            double v = heap_pop(L);
+            L->bal += v;
+            L->st.refunded += v;
+            trace_money(L->tr, t, v);
+            money = 1;
+        }
+        if (next_don == t) {
+            L->bal += L->don;
+            L->alpha += L->don_coef;
+            trace_money(L->tr, t, L->don);
+            next_don = 30.0 * (double)++month;
+            next_don = next_don < H ? next_don : INFINITY;
+            money = 1;
+        }
+        if (L->qn && (money || L->blocked))
+            serve(L, t);
+        for (; i < L->n && L->cs[i].ready == t; i++)
+            arrive(L, (uint32_t)i, t);
+    }
+    L->st.fundable = (double)L->n;
+    L->st.balance_end = L->bal;
+    L->st.unpaid = L->st.fundable - L->st.releases;
+    trace_end(L->tr, L->x);
+}
+
+static void ledger_init(ledger *L, engine_ws *ws, const scenario *s, size_t c, double x, const engine_trace *tr)
+{
+    memset(L, 0, sizeof *L);
+    L->cs = ws->lcases;
+    L->n = ws->ln;
+    L->H = s->horizon_days;
+    L->x = x;
+    L->don_coef = s->donations_usd_per_month / s->budget_usd;
+    L->don = s->donations_usd_per_month * x / s->budget_usd;
+    L->cap = s->regions[c].max_payments_per_day;
+    L->max_wait = s->max_wait_days;
+    L->weekdays = s->posting_days == POSTING_WEEKDAYS;
+    L->wday0 = s->start_weekday;
+    L->wait = s->queue == QUEUE_WAIT;
+    L->q = ws->queue;
+    L->ht = ws->heap_t;
+    L->hv = ws->heap_v;
+    L->tr = tr;
+}
+
+void engine_settle(engine_stats *out, engine_ws *ws, const scenario *s, size_t c, scenario_policy policy, double x,
+                   const engine_trace *trace)
+{
+    if (!scenario_uses_ledger(s, c)) {
+        pay_plain(out, ws, policy, x, s->horizon_days, trace);
+        return;
+    }
+    ledger L;
+    ledger_init(&L, ws, s, c, x, trace);
+    ledger_run(&L);
+    *out = L.st;
+}
+
+void engine_settle_grid(engine_ws *ws, const scenario *s, size_t c, scenario_policy policy, double step, size_t ngrid,
+                        double *rel, double *fre)
+{
+    const double H = s->horizon_days;
+    if (!scenario_uses_ledger(s, c)) {
+        if (policy == POLICY_CHEAPEST_FIRST)
+            grid_cheapest(ws->cases, ws->n, H, step, ngrid, rel, fre);
+        else
+            grid_first_come(ws->cases, ws->n, H, step, ngrid, rel, fre);
+        return;
+    }
+    double below = -INFINITY; /* the last run's payments hold for x < below */
+    ledger L;
+    for (size_t g = 0; g < ngrid; g++) {
+        double x = (double)g * step;
+        if (!(x < below)) {
+            ledger_init(&L, ws, s, c, x, NULL);
+            ledger_run(&L);
+            below = L.until - 1e-7 * (1 + fabs(L.until));
+        }
+        rel[g] = L.st.releases;
+        fre[g] = L.st.freedom_days;
+    }
+}
