@@ -21,13 +21,13 @@ do for [fmt in "png svg"] {
     set ylabel 'people released so far'
     plot 'timeline.csv' skip 1 using 1:3:5 with filledcurves lc rgb '#1b6ca8' title '5-95% of futures', \
          '' skip 1 using 1:2 with lines lt 1 title 'mean', \
-         '' skip 1 using 1:4 with lines lt 1 dt 2 lw 1.5 title 'median'
+         '' skip 1 using 1:4 with lines dt 2 lw 1.5 lc rgb '#4d4d4d' title 'median'
     set title 'When does the money run out — and come back' noenhanced
     set ylabel 'money in the fund (thousand USD)'
     plot 'timeline.csv' skip 1 using 1:($7/1000):($9/1000) with filledcurves lc rgb '#d1495b' \
              title '5-95% of futures', \
          '' skip 1 using 1:($6/1000) with lines lt 2 title 'mean', \
-         '' skip 1 using 1:($8/1000) with lines lt 2 dt 2 lw 1.5 title 'median'
+         '' skip 1 using 1:($8/1000) with lines dt 2 lw 1.5 lc rgb '#4d4d4d' title 'median'
     unset multiplot
     set output
 }
