@@ -6,6 +6,9 @@
  *   days_waited_mean (waited-days sum over releases) in total and per
  *   region, beside the old keys, and days_waited_mean is null without
  *   releases while the others stay numbers;
+ * - the console's money table: exact text, with the refunded and days
+ *   waited columns only when a region uses the ledger, a reserve line, n/a
+ *   for days waited without releases;
  * - timeline_json: {"day", "releases": {mean, p05, p50, p95}, "balance_usd":
  *   {...}} with the grid's values, a non-finite value as null, and null for
  *   an empty timeline;
@@ -173,6 +176,47 @@ START_TEST(test_summary_waited_null)
     ck_assert(json_is_null(json_object_get(g, "days_waited_mean")));
     ck_assert(json_is_number(json_object_get(g, "balance_end_usd_mean")));
     json_decref(j);
+    scenario_free(s);
+}
+END_TEST
+
+/* The money table, from the hand-made result into a string. */
+static char *money_table(const scenario *s, const eval_result *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(f);
+    summary_print_money(f, s, r, 0);
+    ck_assert_int_eq(fclose(f), 0);
+    return buf;
+}
+
+START_TEST(test_money_table)
+{
+    scenario *s = load_two();
+    hand h;
+    hand_fill(&h, 1);
+    char *t = money_table(s, &h.r); /* no §7 key: refunded and days waited left out */
+    ck_assert_str_eq(t, "money (mean)             paid balance at end unpaid fundable\n"
+                        "Chicago                  2500            800             3.0\n"
+                        "Kansas City              5000           1600             4.5\n"
+                        "reserve                                50000\n"
+                        "total                    7500          52400             7.5\n");
+    free(t);
+    s->regions[1].refund_prob = 0.5; /* one region on the ledger: both columns, for every row */
+    ck_assert(summary_shows_ledger(s));
+    t = money_table(s, &h.r);
+    ck_assert_str_eq(t, "money (mean)             paid     refunded balance at end unpaid fundable days waited\n"
+                        "Chicago                  2500          100            800             3.0         3.0\n"
+                        "Kansas City              5000          200           1600             4.5         6.0\n"
+                        "reserve                                             50000\n"
+                        "total                    7500          300          52400             7.5         5.0\n");
+    free(t);
+    hand_fill(&h, 0); /* no releases: days waited n/a */
+    t = money_table(s, &h.r);
+    ck_assert_ptr_nonnull(strstr(t, "7.5         n/a\n"));
+    free(t);
     scenario_free(s);
 }
 END_TEST
@@ -429,6 +473,12 @@ static void assert_outputs(const char *out)
     }
     free(csv);
     json_decref(j);
+    char *html = cu_slurp(cu_path_in(out, "report.html"), NULL);
+    ck_assert_ptr_nonnull(html);
+    ck_assert_ptr_nonnull(strstr(html, "<h2>Money over the horizon</h2>"));
+    ck_assert_ptr_nonnull(strstr(html, "<th>unpaid fundable cases</th><th>days waited</th>"));
+    ck_assert_ptr_nonnull(strstr(html, "<figure id=\"timeline\">"));
+    free(html);
 }
 
 START_TEST(test_cli_outputs)
@@ -491,6 +541,7 @@ Suite *make_timeline_out_suite(void)
     tcase_add_unchecked_fixture(unit, cu_work_setup, cu_work_teardown);
     tcase_add_test(unit, test_summary_money_keys);
     tcase_add_test(unit, test_summary_waited_null);
+    tcase_add_test(unit, test_money_table);
     tcase_add_test(unit, test_timeline_json);
     tcase_add_test(unit, test_timeline_csv);
     tcase_add_test(unit, test_timeline_chart);
