@@ -43,7 +43,7 @@
 #include "plot.h"
 #include "scenario.h"
 #include "summary.h"
-#include "timeline.h"
+#include "timeline_out.h"
 
 #define TL_HEADER                                                                                                    \
     "day,releases_cum_mean,releases_cum_p05,releases_cum_p50,releases_cum_p95,balance_usd_mean,balance_usd_p05,"     \

@@ -9,7 +9,7 @@
 #include "eval.h"
 #include "plot.h"
 #include "summary.h"
-#include "timeline.h"
+#include "timeline_out.h"
 #include "rng.h"
 
 typedef struct variant {

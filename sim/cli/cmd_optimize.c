@@ -7,7 +7,7 @@
 #include "cmds.h"
 #include "optimize.h"
 #include "summary.h"
-#include "timeline.h"
+#include "timeline_out.h"
 
 static int write_curves(outdir *dir, const scenario *s, const optimize_result *r, fz_error *err)
 {

@@ -7,7 +7,7 @@
 #include "eval.h"
 #include "rng.h"
 #include "summary.h"
-#include "timeline.h"
+#include "timeline_out.h"
 
 typedef struct simulate {
     double *alloc;

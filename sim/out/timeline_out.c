@@ -1,5 +1,5 @@
-/* timeline: summary.json's "timeline", timeline.csv, the chart (timeline.h). */
-#include "timeline.h"
+/* timeline_out: summary.json's "timeline", timeline.csv, the chart (timeline_out.h). */
+#include "timeline_out.h"
 
 #include <math.h>
 #include <stdio.h>

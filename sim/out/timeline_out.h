@@ -1,4 +1,4 @@
-/* timeline: the fund over time (DESIGN §7): the "timeline" object of
+/* timeline_out: the fund over time (DESIGN §7) as outputs: the "timeline" object of
  * summary.json, timeline.csv and the timeline chart (plots/timeline.gp),
  * all from eval_result.timeline (allocation 0 of an eval run: the reported
  * allocation of simulate and optimize, variant 1 of compare).
@@ -10,8 +10,8 @@
  * null and a CSV with the header alone (docs/outputs.md).
  *
  * Ownership: timeline_json returns a new reference (json_decref it). */
-#ifndef FZ_TIMELINE_H
-#define FZ_TIMELINE_H
+#ifndef FZ_TIMELINE_OUT_H
+#define FZ_TIMELINE_OUT_H
 
 #include <jansson.h>
 
