@@ -4,8 +4,8 @@
  * scenario (a few hundred replications, --gap-batches 2).  Asserted:
  * - with gnuplot on PATH, `simulate` draws releases_hist, regions,
  *   detention and timeline; `optimize` those and curves and allocations;
- *   `compare` draws compare and timeline; `sweep --budget` sweep; `sweep
- *   --tornado` tornado.  For each
+ *   `compare` draws compare and timeline; `sweep --budget` and `--param`
+ *   sweep and sweep_timeline; `sweep --tornado` tornado.  For each
  *   chart NAME.gp and its data files exist and the script reads them, no
  *   @KEY@ placeholder is left unfilled, NAME.png is a whole PNG (signature,
  *   IHDR first, IEND last, more than 2 KB), NAME.svg holds one <svg>...</svg>
@@ -80,7 +80,8 @@ static const chart C_HIST = {"releases_hist", {"releases_hist.csv"}}, C_REGIONS 
                    C_DETENTION = {"detention", {"detention.csv"}}, C_CURVES = {"curves", {"curves.csv", "chosen.csv"}},
                    C_ALLOCATIONS = {"allocations", {"allocations.csv"}}, C_COMPARE = {"compare", {"compare.csv"}},
                    C_SWEEP = {"sweep", {"sweep.csv"}}, C_TORNADO = {"tornado", {"tornado.csv"}},
-                   C_TIMELINE = {"timeline", {"timeline.csv"}};
+                   C_TIMELINE = {"timeline", {"timeline.csv"}},
+                   C_SWEEP_TIMELINE = {"sweep_timeline", {"timeline.csv"}};
 
 static const char *file_of(const char *dir, const char *name, const char *ext)
 {
@@ -300,7 +301,7 @@ START_TEST(test_sweep_budget)
     const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out"), *fc = cu_path_in(dir, "first_come");
     const double budgets[] = {50000, 112500, 175000, 237500, 300000};
     RUN_OK("sweep", "--budget", "50000:300000:62500", "-o", out, two);
-    check_drawn(out, CHARTS(&C_SWEEP), 1);
+    check_drawn(out, CHARTS(&C_SWEEP, &C_SWEEP_TIMELINE), 1);
     check_budget_sweep(out, budgets, 5);
 
     /* first_come: R_c(x) may fall as x grows, the optimum may not */
@@ -314,7 +315,7 @@ START_TEST(test_sweep_param)
     const char *dir = cu_test_dir("sweep_param");
     const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out"), *bad = cu_path_in(dir, "bad");
     RUN_OK("sweep", "--param", "region.kansas_city.bond_usd.median=2000:6000:2000", "-o", out, two);
-    check_drawn(out, CHARTS(&C_SWEEP), 1);
+    check_drawn(out, CHARTS(&C_SWEEP, &C_SWEEP_TIMELINE), 1);
     double x[8], ins[8], kc[8];
     const char *csv = cu_path_in(out, "sweep.csv");
     ck_assert_uint_eq(csv_column(csv, "region.kansas_city.bond_usd.median", x, 8), 3);
@@ -453,7 +454,7 @@ START_TEST(test_no_gnuplot)
          {"optimize", "--gap-batches", "2"},
          {&C_HIST, &C_REGIONS, &C_DETENTION, &C_CURVES, &C_ALLOCATIONS, &C_TIMELINE}},
         {"compare", {"compare", "--allocation", ALLOC, "--allocation", "chicago=300000"}, {&C_COMPARE, &C_TIMELINE}},
-        {"sweep", {"sweep", "--budget", "100000:300000:100000"}, {&C_SWEEP}},
+        {"sweep", {"sweep", "--budget", "100000:300000:100000"}, {&C_SWEEP, &C_SWEEP_TIMELINE}},
         {"tornado", {"sweep", "--tornado", "10", "--replications", "100"}, {&C_TORNADO}},
     };
     for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {

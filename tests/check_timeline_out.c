@@ -25,7 +25,9 @@
  *   allocations.csv has feasible 0/1, report.html says "infeasible";
  * - simulate, optimize and compare write the five keys (total and per
  *   region, and per compare variant), "timeline", and timeline.csv whose
- *   rows match the timeline in summary.json; the money table is printed. */
+ *   rows match the timeline in summary.json; the money table is printed;
+ * - sweep --budget: per point the five keys and a timeline (balance on day
+ *   0 = the point's budget), timeline.csv with the budget first. */
 #define _GNU_SOURCE
 #include <jansson.h>
 #include <math.h>
@@ -437,9 +439,10 @@ static void assert_money(json_t *o, const char *where)
         ck_assert_msg(json_is_number(json_object_get(o, keys[i])), "%s: %s missing", where, keys[i]);
     json_t *w = json_object_get(o, "days_waited_mean");
     ck_assert_msg(w && (json_is_number(w) || json_is_null(w)), "%s: days_waited_mean missing", where);
-    EQ(json_number_value(json_object_get(o, "paid_usd_mean")),
-       json_is_object(json_object_get(o, "spent_usd")) ? cu_json_num(o, "spent_usd.mean")
-                                                       : json_number_value(json_object_get(o, "spent_usd_mean")));
+    if (json_object_get(o, "spent_usd")) /* paid is the gross amount: spent */
+        EQ(json_number_value(json_object_get(o, "paid_usd_mean")), cu_json_num(o, "spent_usd.mean"));
+    else if (json_object_get(o, "spent_usd_mean"))
+        EQ(json_number_value(json_object_get(o, "paid_usd_mean")), cu_json_num(o, "spent_usd_mean"));
 }
 
 /* The five keys in total and per region, the timeline, and timeline.csv
@@ -534,6 +537,47 @@ START_TEST(test_cli_ledger_columns)
 }
 END_TEST
 
+/* sweep --budget: each point's five totals and timeline in summary.json,
+ * timeline.csv with the budget first and one row per point and grid day,
+ * whose balance on day 0 is the point's budget (its own, not the scenario's). */
+START_TEST(test_cli_sweep)
+{
+    const char *dir = cu_test_dir("sweep"), *two = cu_two_ini(dir, 40), *out = cu_path_in(dir, "out");
+    run_result r;
+    int rc = CU_RUN(&r, "sweep", "--budget", "100000:300000:100000", "--no-plots", "-o", out, two);
+    ck_assert_msg(rc == 0, "exit %d: %s", rc, r.err);
+    cu_run_free(&r);
+    json_t *j = cu_load_json(cu_path_in(out, "summary.json"));
+    json_t *pts = cu_json_at(j, "sweep.points"), *p;
+    ck_assert_uint_eq(json_array_size(pts), 3);
+    char *csv = cu_slurp(cu_path_in(out, "timeline.csv"), NULL);
+    ck_assert_ptr_nonnull(csv);
+    ck_assert_int_eq(strncmp(csv, "budget_usd," TL_HEADER, strlen("budget_usd," TL_HEADER)), 0);
+    const char *line = csv + strlen("budget_usd," TL_HEADER);
+    size_t i, rows = 0;
+    json_array_foreach(pts, i, p)
+    {
+        assert_money(p, "sweep point");
+        json_t *t = json_object_get(p, "timeline");
+        ck_assert(json_is_object(t));
+        size_t n = json_array_size(json_object_get(t, "day"));
+        ck_assert_uint_gt(n, 2);
+        double x = cu_json_num(p, "x");
+        EQ(json_number_value(json_array_get(cu_json_at(t, "balance_usd.mean"), 0)), x);
+        EQ(json_number_value(json_array_get(cu_json_at(t, "releases.mean"), n - 1)), cu_json_num(p, "releases.mean"));
+        for (size_t d = 0; d < n; d++, rows++) {
+            char *end;
+            EQ(strtod(line, &end), x);
+            EQ(strtod(end + 1, &end), json_number_value(json_array_get(json_object_get(t, "day"), d)));
+            line = strchr(line, '\n') + 1;
+        }
+    }
+    ck_assert_uint_eq(cu_count_lines(csv) - 1, rows);
+    free(csv);
+    json_decref(j);
+}
+END_TEST
+
 Suite *make_timeline_out_suite(void)
 {
     Suite *s = suite_create("timeline_out");
@@ -553,6 +597,7 @@ Suite *make_timeline_out_suite(void)
     tcase_add_test(cli, test_infeasible_baseline);
     tcase_add_test(cli, test_cli_outputs);
     tcase_add_test(cli, test_cli_ledger_columns);
+    tcase_add_test(cli, test_cli_sweep);
     suite_add_tcase(s, cli);
     return s;
 }

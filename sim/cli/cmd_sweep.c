@@ -12,6 +12,7 @@
 #include "optimize.h"
 #include "plot.h"
 #include "summary.h"
+#include "timeline_out.h"
 #include "rng.h"
 
 typedef struct point {
@@ -19,6 +20,7 @@ typedef struct point {
     double *alloc;
     stat_est value, releases;
     double money[5]; /* DESIGN §7 means: paid, refunded, balance at H, unpaid fundable, days waited */
+    json_t *timeline; /* DESIGN §7, of the point's allocation (timeline_json), once evaluated */
     scenario *s; /* the scenario at this point: a copy of the user's with one key set */
 } point;
 
@@ -97,6 +99,8 @@ static int evaluate_points(point *pts, size_t n, const scenario *s, int threads,
                            eval_waited_mean(r, i, SIZE_MAX)};
         memcpy(pts[i].money, money, sizeof money);
     }
+    if (!rc) /* the timeline is allocation 0's: the first point's */
+        pts[0].timeline = timeline_json(&r->timeline);
     eval_free(r);
     free(allocs);
     return rc;
@@ -138,6 +142,7 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
         for (size_t m = 0; m < 5; m++) { /* days waited is undefined (null, empty) without releases */
             json_object_set_new(jp, money_keys[m], m == 4 ? json_guard_num_or_null(p->money[m])
                                                           : json_guard_num(p->money[m]));
+        json_object_set_new(jp, "timeline", p->timeline ? json_incref(p->timeline) : json_null());
             if (isfinite(p->money[m]))
                 fprintf(f, ",%.10g", p->money[m]);
             else
@@ -174,6 +179,16 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
     if (!rc && !(rc = plot_script(dir, "sweep", v, sizeof v / sizeof *v, err)))
         charts->names[charts->n++] = "sweep";
     free(t), free(xl), free(yl);
+    double *xs = malloc((n ? n : 1) * sizeof *xs);
+    json_t **tls = malloc((n ? n : 1) * sizeof *tls);
+    if (!rc && (!xs || !tls))
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++)
+        xs[i] = pts[i].x, tls[i] = pts[i].timeline;
+    if (!rc)
+        rc = timeline_sweep_outputs(dir, s, param, budget ? "budget USD" : param, xs, tls, n, charts, err);
+    free(xs);
+    free(tls);
     return rc;
 }
 
@@ -410,16 +425,19 @@ static int check(cmd_run *r, void *ctx)
     return rc;
 }
 
-/* Each point re-optimised (and, for --param, evaluated on its own
- * scenario); budget points share one evaluation pass on common random
- * numbers, since only the allocation differs between them. */
+/* Each point re-optimised and evaluated on its own scenario (common random
+ * numbers across points all the same).  Budget points used to share one
+ * evaluation pass, since only the allocation differs between them; on
+ * their own they give the same figures, each point's own timeline, and a
+ * balance (DESIGN §7: accounts plus the reserve) out of that point's
+ * budget, not the scenario's. */
 static int run_points(cmd_run *r, sweep *w)
 {
     int rc = 0;
     for (size_t i = 0; !rc && i < w->n; i++) {
         point *p = &w->pts[i];
         cli_progress_stage(&r->bar, "sweep", i, w->n);
-        if (!(rc = solve_point(p, p->s, &w->oo, &r->err)) && r->o->param_range)
+        if (!(rc = solve_point(p, p->s, &w->oo, &r->err)))
             rc = evaluate_points(p, 1, p->s, r->o->threads, &r->err);
         if (rc == FZ_EINPUT) {
             char set[300], origin[1400];
@@ -427,8 +445,6 @@ static int run_points(cmd_run *r, sweep *w)
             fz_error_prefix(&r->err, "%s: ", origin);
         }
     }
-    if (!rc && r->o->budget_range)
-        rc = evaluate_points(w->pts, w->n, r->s, r->o->threads, &r->err);
     if ((rc = cmd_run_done(r, rc)))
         return rc;
     return write_sweep(r->dir, r->s, w->pts, w->n, w->param, !r->o->param_range, &r->charts, r->doc, &r->err);
@@ -482,8 +498,10 @@ int cmd_sweep(const cli_opts *o)
     static const cmd_hooks hooks = {.check = check, .work = run, .print = print, .release = free_point_scenarios};
     sweep w = {0};
     int rc = cmd_execute(o, &hooks, &w);
-    for (size_t i = 0; i < w.n; i++)
+    for (size_t i = 0; i < w.n; i++) {
         free(w.pts[i].alloc);
+        json_decref(w.pts[i].timeline);
+    }
     free(w.pts);
     return rc;
 }

@@ -81,6 +81,9 @@ static const char *caption(const char *name)
     if (!strcmp(name, "timeline"))
         return "The fund over time: cumulative releases and the money the fund holds (every region's account plus "
                "the reserve), mean (solid), median (dashed) and the middle 90% of the replications (band).";
+    if (!strcmp(name, "sweep_timeline"))
+        return "The fund over time at a few points of the sweep (the optimal allocation at each): mean cumulative "
+               "releases and mean money held.";
     if (!strcmp(name, "curves"))
         return "What each region does with more money (mean over the optimize replications); dots mark the chosen "
                "split.";

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "json_guard.h"
 #include "plot.h"
@@ -97,5 +98,94 @@ int timeline_outputs(outdir *o, json_t *doc, const scenario *s, const eval_resul
     free(t);
     if (!rc && list->n < sizeof list->names / sizeof *list->names)
         list->names[list->n++] = "timeline";
+    return rc;
+}
+
+/* The number at index i of tl.KEY.STAT (tl.day when stat is NULL), NAN when null. */
+static double at(const json_t *tl, const char *key, const char *stat, size_t i)
+{
+    const json_t *a = json_object_get(tl, key);
+    if (stat)
+        a = json_object_get(a, stat);
+    const json_t *v = json_array_get(a, i);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static int sweep_csv(outdir *o, const char *param, const double *x, json_t *const *tl, size_t n, fz_error *err)
+{
+    FILE *f = outdir_open(o, "timeline.csv", err);
+    if (!f)
+        return FZ_ERUNTIME;
+    static const char *const keys[2] = {"releases", "balance_usd"}, *const cols[2] = {"releases_cum", "balance_usd"};
+    fprintf(f, "%s,day", param);
+    for (size_t q = 0; q < 2; q++)
+        for (size_t j = 0; j < 4; j++)
+            fprintf(f, ",%s_%s", cols[q], stat_names[j]);
+    fputc('\n', f);
+    for (size_t p = 0; p < n; p++) {
+        size_t days = json_array_size(json_object_get(tl[p], "day"));
+        for (size_t i = 0; i < days; i++) {
+            fprintf(f, "%.10g,%.10g", x[p], at(tl[p], "day", NULL, i));
+            for (size_t q = 0; q < 2; q++)
+                for (size_t j = 0; j < 4; j++) {
+                    double v = at(tl[p], keys[q], stat_names[j], i);
+                    cell(f, &v, 0);
+                }
+            fputc('\n', f);
+        }
+    }
+    return outdir_close(f, "timeline.csv", err);
+}
+
+/* Appends text to a growing buffer; returns 0, or -1 out of memory. */
+static int append(char **buf, size_t *len, const char *text)
+{
+    size_t t = strlen(text);
+    char *b = realloc(*buf, *len + t + 1);
+    if (!b)
+        return -1;
+    memcpy(b + *len, text, t + 1);
+    *buf = b;
+    *len += t;
+    return 0;
+}
+
+int timeline_sweep_outputs(outdir *o, const scenario *s, const char *param, const char *xlabel, const double *x,
+                           json_t *const *tl, size_t n, charts_list *list, fz_error *err)
+{
+    int rc = sweep_csv(o, param, x, tl, n, err);
+    size_t k = n < TIMELINE_SWEEP_SHOWN ? n : TIMELINE_SWEEP_SHOWN;
+    if (rc || k == 0 || !json_array_size(json_object_get(tl[0], "day")))
+        return rc;
+    char *xs = NULL, *shown = NULL, *title = NULL, buf[320];
+    size_t lx = 0, ls = 0;
+    int oom = append(&xs, &lx, "") || append(&shown, &ls, "");
+    for (size_t i = 0; i < k && !oom; i++) {
+        size_t p = k > 1 ? (size_t)((double)i * (double)(n - 1) / (double)(k - 1) + 0.5) : 0;
+        snprintf(buf, sizeof buf, "%.10g", x[p]); /* as written in the CSV's first column */
+        char *qx = plot_quote(buf);
+        snprintf(buf, sizeof buf, "%s = %.10g", xlabel, x[p]);
+        char *qs = plot_quote(buf);
+        oom = !qx || !qs || append(&xs, &lx, i ? ", " : "") || append(&xs, &lx, qx) ||
+              append(&shown, &ls, i ? ", " : "") || append(&shown, &ls, qs);
+        free(qx);
+        free(qs);
+    }
+    snprintf(buf, sizeof buf, "%s: the fund over %g days along %s (optimal allocation at each point)", s->name,
+             s->horizon_days, param);
+    if (!oom && !(title = plot_quote(buf)))
+        oom = 1;
+    if (oom)
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+    else {
+        char nk[16];
+        snprintf(nk, sizeof nk, "%zu", k);
+        plot_var v[] = {{"TITLE", title}, {"K", nk}, {"XS", xs}, {"SHOWN", shown}};
+        if (!(rc = plot_script(o, "sweep_timeline", v, 4, err)) && list->n < sizeof list->names / sizeof *list->names)
+            list->names[list->n++] = "sweep_timeline";
+    }
+    free(xs);
+    free(shown);
+    free(title);
     return rc;
 }

@@ -34,4 +34,14 @@ int timeline_csv(outdir *o, const eval_timeline *t, fz_error *err);
 int timeline_outputs(outdir *o, json_t *doc, const scenario *s, const eval_result *r, const char *what,
                      charts_list *list, fz_error *err);
 
+/* sweep --budget/--param: timeline.csv with the swept value first (column
+ * `param`, as in sweep.csv), then the columns above, one row per point and
+ * grid day, from each point's "timeline" object (tl[i], as timeline_json
+ * made it; null rows none); and the sweep_timeline chart: the mean lines of
+ * at most TIMELINE_SWEEP_SHOWN points, evenly spread, first and last
+ * included.  xlabel names the swept value in the key ("budget USD"). */
+#define TIMELINE_SWEEP_SHOWN 6
+int timeline_sweep_outputs(outdir *o, const scenario *s, const char *param, const char *xlabel, const double *x,
+                           json_t *const *tl, size_t n, charts_list *list, fz_error *err);
+
 #endif
