@@ -15,53 +15,65 @@
 
 #include "scenario_int.h"
 
-typedef enum key_type { K_NUM, K_INT, K_SEED, K_TEXT, K_DIST, K_POLICY, K_OBJECTIVE, K_UNLIMITED } key_type;
-
-typedef struct key_spec {
-    const char *name;
-    key_type type;
-    size_t offset;
-    double lo, hi;    /* inclusive range for numbers */
-    int lo_open;      /* lo itself is not allowed */
-    const char *want; /* what is expected, for messages */
-} key_spec;
-
 _Static_assert(sizeof "label = " - 1 + SCENARIO_MAX_LABEL == INI_LINE_LIMIT, "a label fills a line");
 
 #define F(field) offsetof(scenario, field)
 #define R(field) offsetof(scenario_region, field)
 
-static const key_spec fund_keys[] = {
-    {"budget_usd", K_NUM, F(budget_usd), 0, 1e12, 1, "an amount in USD in (0, 1e12]"},
-    {"horizon_days", K_NUM, F(horizon_days), 0, 36500, 1, "a number of days in (0, 36500]"},
-    {"granularity_usd", K_NUM, F(granularity_usd), 0, 1e12, 1, "an amount in USD in (0, 1e12]"},
-    {"policy", K_POLICY, F(policy), 0, 0, 0, "cheapest_first or first_come"},
-    {"objective", K_OBJECTIVE, F(objective), 0, 0, 0, "releases, freedom_days or cvar"},
-    {"cvar_alpha", K_NUM, F(cvar_alpha), 0, 1, 1, "a fraction in (0, 1]"},
-    {"target_releases", K_NUM, F(target_releases), 0, 1e9, 0, "a number of releases in [0, 1e9]"},
-    {NULL, 0, 0, 0, 0, 0, NULL}};
+static const char *const queue_names[] = {"skip", "wait", NULL};
+static const char *const posting_names[] = {"all", "weekdays", NULL};
+_Static_assert(sizeof(scenario_queue) == sizeof(int) && sizeof(scenario_posting) == sizeof(int),
+               "K_CHOICE stores an int");
 
-static const key_spec simulation_keys[] = {
-    {"replications", K_INT, F(replications), 1, SCENARIO_MAX_REPLICATIONS, 0, "a whole number from 1 to 100000000"},
-    {"seed", K_SEED, F(seed), 0, 0, 0, "a whole number from 0 to 9223372036854775807"},
-    {NULL, 0, 0, 0, 0, 0, NULL}};
+const key_spec scenario_fund_keys[] = {
+    {"budget_usd", K_NUM, F(budget_usd), 0, 1e12, 1, "an amount in USD in (0, 1e12]", NULL},
+    {"horizon_days", K_NUM, F(horizon_days), 0, 36500, 1, "a number of days in (0, 36500]", NULL},
+    {"granularity_usd", K_NUM, F(granularity_usd), 0, 1e12, 1, "an amount in USD in (0, 1e12]", NULL},
+    {"policy", K_POLICY, F(policy), 0, 0, 0, "cheapest_first or first_come", NULL},
+    {"objective", K_OBJECTIVE, F(objective), 0, 0, 0, "releases, freedom_days or cvar", NULL},
+    {"cvar_alpha", K_NUM, F(cvar_alpha), 0, 1, 1, "a fraction in (0, 1]", NULL},
+    {"target_releases", K_NUM, F(target_releases), 0, 1e9, 0, "a number of releases in [0, 1e9]", NULL},
+    /* DESIGN §7 */
+    {"donations_usd_per_month", K_NUM, F(donations_usd_per_month), 0, 1e12, 0, "an amount in USD in [0, 1e12]", NULL},
+    {"queue", K_CHOICE, F(queue), 0, 0, 0, "skip or wait", queue_names},
+    {"max_wait_days", K_UNLIMITED, F(max_wait_days), 0, 36500, 0, "a number of days in [0, 36500] or 'unlimited'",
+     NULL},
+    {"posting_days", K_CHOICE, F(posting_days), 0, 0, 0, "all or weekdays", posting_names},
+    {"start_weekday", K_SMALL, F(start_weekday), 0, 6, 0, "a whole number from 0 (Monday) to 6 (Sunday)", NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL}};
 
-static const key_spec region_keys[] = {
-    {"label", K_TEXT, R(label), 0, 0, 0, "a name for people"},
-    {"initial_detained", K_INT, R(initial_detained), 0, 1e7, 0, "a whole number of people from 0 to 10000000"},
-    {"arrivals_per_day", K_NUM, R(arrivals_per_day), 0, 1e5, 0, "a rate per day in [0, 100000]"},
-    {"bond_grant_prob", K_NUM, R(bond_grant_prob), 0, 1, 0, "a probability in [0, 1]"},
-    {"bond_usd", K_DIST, R(bond_usd), 0, 0, 0, "a distribution of amounts"},
-    {"max_bond_paid_usd", K_UNLIMITED, R(max_bond_paid_usd), 0, 1e12, 0,
-     "an amount in USD in [0, 1e12] or 'unlimited'"},
-    {"case_cost_usd", K_NUM, R(case_cost_usd), 0, 1e12, 0, "an amount in USD in [0, 1e12]"},
-    {"hearing_delay_days", K_DIST, R(hearing_delay_days), 0, 0, 0, "a distribution of days"},
-    {"release_delay_days", K_DIST, R(release_delay_days), 0, 0, 0, "a distribution of days"},
-    {"removal_hazard_per_day", K_NUM, R(removal_hazard_per_day), 0, 1e3, 0, "a rate per day in [0, 1000]"},
-    {"family_pays_prob", K_NUM, R(family_pays_prob), 0, 1, 0, "a probability in [0, 1]"},
-    {"min_share", K_NUM, R(min_share), 0, 1, 0, "a fraction in [0, 1]"},
-    {"max_share", K_NUM, R(max_share), 0, 1, 0, "a fraction in [0, 1]"},
-    {NULL, 0, 0, 0, 0, 0, NULL}};
+const key_spec scenario_simulation_keys[] = {
+    {"replications", K_INT, F(replications), 1, SCENARIO_MAX_REPLICATIONS, 0, "a whole number from 1 to 100000000",
+     NULL},
+    {"seed", K_SEED, F(seed), 0, 0, 0, "a whole number from 0 to 9223372036854775807", NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL}};
+
+const key_spec scenario_region_keys[] = {
+    {"label", K_TEXT, R(label), 0, 0, 0, "a name for people", NULL},
+    {"initial_detained", K_INT, R(initial_detained), 0, 1e7, 0, "a whole number of people from 0 to 10000000", NULL},
+    {"arrivals_per_day", K_NUM, R(arrivals_per_day), 0, 1e5, 0, "a rate per day in [0, 100000]", NULL},
+    {"bond_grant_prob", K_NUM, R(bond_grant_prob), 0, 1, 0, "a probability in [0, 1]", NULL},
+    {"bond_usd", K_DIST, R(bond_usd), 0, 0, 0, "a distribution of amounts", NULL},
+    {"max_bond_paid_usd", K_UNLIMITED, R(max_bond_paid_usd), 0, 1e12, 0, "an amount in USD in [0, 1e12] or 'unlimited'",
+     NULL},
+    {"case_cost_usd", K_NUM, R(case_cost_usd), 0, 1e12, 0, "an amount in USD in [0, 1e12]", NULL},
+    {"hearing_delay_days", K_DIST, R(hearing_delay_days), 0, 0, 0, "a distribution of days", NULL},
+    {"release_delay_days", K_DIST, R(release_delay_days), 0, 0, 0, "a distribution of days", NULL},
+    {"removal_hazard_per_day", K_NUM, R(removal_hazard_per_day), 0, 1e3, 0, "a rate per day in [0, 1000]", NULL},
+    {"family_pays_prob", K_NUM, R(family_pays_prob), 0, 1, 0, "a probability in [0, 1]", NULL},
+    {"min_share", K_NUM, R(min_share), 0, 1, 0, "a fraction in [0, 1]", NULL},
+    {"max_share", K_NUM, R(max_share), 0, 1, 0, "a fraction in [0, 1]", NULL},
+    /* DESIGN §7 */
+    {"stay_prob", K_NUM, R(stay_prob), 0, 1, 0, "a probability in [0, 1]", NULL},
+    {"stay_days", K_DIST, R(stay_days), 0, 0, 0, "a distribution of days", NULL},
+    {"stay_revoke_prob", K_NUM, R(stay_revoke_prob), 0, 1, 0, "a probability in [0, 1]", NULL},
+    {"copay_usd", K_DIST, R(copay_usd), 0, 0, 0, "a distribution of amounts", NULL},
+    {"refund_prob", K_NUM, R(refund_prob), 0, 1, 0, "a probability in [0, 1]", NULL},
+    {"case_duration_days", K_DIST, R(case_duration_days), 0, 0, 0, "a distribution of days", NULL},
+    {"refund_lag_days", K_DIST, R(refund_lag_days), 0, 0, 0, "a distribution of days", NULL},
+    {"max_payments_per_day", K_UNLIMITED_WHOLE, R(max_payments_per_day), 0, 1e7, 0,
+     "a whole number of payments from 0 to 10000000 or 'unlimited'", NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL}};
 
 static const char *const policy_names[] = {"cheapest_first", "first_come"};
 static const char *const objective_names[] = {"releases", "freedom_days", "cvar"};
@@ -194,7 +206,7 @@ static int set_dist(dist **field, const ini_entry *e, const char *basedir, fz_er
     return 0;
 }
 
-static int set_value(void *base, const key_spec *k, const ini_entry *e, const char *basedir, fz_error *err)
+int scenario_set_value(void *base, const key_spec *k, const ini_entry *e, const char *basedir, fz_error *err)
 {
     char *field = (char *)base + k->offset;
     const char *v = e->value;
@@ -212,6 +224,13 @@ static int set_value(void *base, const key_spec *k, const ini_entry *e, const ch
                 return 0;
             }
         break;
+    case K_CHOICE:
+        for (int i = 0; k->choices[i]; i++)
+            if (strcmp(v, k->choices[i]) == 0) {
+                *(int *)field = i;
+                return 0;
+            }
+        break;
     case K_SEED: {
         char *end;
         errno = 0;
@@ -225,7 +244,9 @@ static int set_value(void *base, const key_spec *k, const ini_entry *e, const ch
         break;
     }
     case K_DIST: return set_dist((dist **)field, e, basedir, err);
+    case K_REGIONS: return fz_fail(err, FZ_ERUNTIME, "%s: %s: not a plain value", e->origin, e->key);
     case K_UNLIMITED:
+    case K_UNLIMITED_WHOLE:
         if (strcmp(v, "unlimited") == 0 || strcmp(v, "inf") == 0) {
             *(double *)field = INFINITY;
             return 0;
@@ -233,41 +254,54 @@ static int set_value(void *base, const key_spec *k, const ini_entry *e, const ch
         /* fall through */
     case K_NUM:
     case K_INT:
+    case K_SMALL:
         if (parse_double(v, &x) == -2)
             return fz_fail(err, FZ_EINPUT,
                            "%s: %s = '%s': too close to 0 (a nonzero number must be at least 2.2e-308 "
                            "in size): expected %s",
                            e->origin, e->key, v, k->want);
         if (parse_double(v, &x) == 0 && x >= k->lo && x <= k->hi && !(k->lo_open && x == k->lo)) {
-            if (k->type != K_INT) {
+            if (k->type == K_NUM || k->type == K_UNLIMITED) {
                 *(double *)field = x;
                 return 0;
             }
-            if (x == floor(x)) {
+            if (x != floor(x))
+                break;
+            if (k->type == K_INT)
                 *(long *)field = (long)x;
-                return 0;
-            }
+            else if (k->type == K_SMALL)
+                *(int *)field = (int)x;
+            else
+                *(double *)field = x;
+            return 0;
         }
         break;
     }
     return fz_fail(err, FZ_EINPUT, "%s: %s = '%s': expected %s", e->origin, e->key, v, k->want);
 }
 
+const key_spec *scenario_find_key(const key_spec *keys, const char *name, size_t len)
+{
+    for (const key_spec *k = keys; k->name; k++)
+        if (strlen(k->name) == len && strncmp(k->name, name, len) == 0)
+            return k;
+    return NULL;
+}
+
+int scenario_unknown_key(const key_spec *keys, const ini_entry *e, fz_error *err)
+{
+    char known[640] = "";
+    for (const key_spec *q = keys; q->name; q++)
+        snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", q == keys ? "" : ", ", q->name);
+    return fz_fail(err, FZ_EINPUT, "%s: unknown key '%s' in [%s] (known: %s)", e->origin, e->key, e->section, known);
+}
+
 /* One entry of section against its key table. */
 static int apply_entry(void *base, const key_spec *keys, ini_entry *e, const char *basedir, fz_error *err)
 {
     e->used = 1;
-    const key_spec *k = keys;
-    while (k->name && strcmp(k->name, e->key) != 0)
-        k++;
-    if (!k->name) {
-        char known[512] = "";
-        for (const key_spec *q = keys; q->name; q++)
-            snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", q == keys ? "" : ", ", q->name);
-        return fz_fail(err, FZ_EINPUT, "%s: unknown key '%s' in [%s] (known: %s)", e->origin, e->key, e->section,
-                       known);
-    }
-    return set_value(base, k, e, basedir, err);
+    const key_spec *k = scenario_find_key(keys, e->key, strlen(e->key));
+    return k ? scenario_set_value(base, k, e, basedir, err) : scenario_unknown_key(keys, e, err);
 }
 
 static int apply_section(void *base, const key_spec *keys, ini_doc *doc, const char *section, const char *basedir,
@@ -284,8 +318,7 @@ static int apply_section(void *base, const key_spec *keys, ini_doc *doc, const c
     return 0;
 }
 
-/* Whether d belongs to another scenario (scenario_copy_set shares them). */
-static int dist_shared(const scenario_source *src, const dist *d)
+int scenario_dist_shared(const scenario_source *src, const dist *d)
 {
     for (size_t i = 0; src && i < src->nshared; i++)
         if (src->shared[i] == d)
@@ -296,23 +329,28 @@ static int dist_shared(const scenario_source *src, const dist *d)
 int scenario_apply_entry(scenario *s, ini_entry *e, fz_error *err)
 {
     if (!strcmp(e->section, "fund"))
-        return apply_entry(s, fund_keys, e, s->basedir, err);
+        return apply_entry(s, scenario_fund_keys, e, s->basedir, err);
     if (!strcmp(e->section, "simulation"))
-        return apply_entry(s, simulation_keys, e, s->basedir, err);
+        return apply_entry(s, scenario_simulation_keys, e, s->basedir, err);
+    if (!strncmp(e->section, "regime.", 7)) {
+        scenario_regime *g;
+        int rc = scenario_regime_get(s, e->section + 7, e->origin, &g, err);
+        return rc ? rc : scenario_regime_apply(s, g, e, err);
+    }
     int c = strncmp(e->section, "region.", 7) ? -1 : scenario_region_index(s, e->section + 7);
     if (c < 0) /* ini_doc_apply_set adds entries to known sections only */
         return fz_fail(err, FZ_ERUNTIME, "%s: no section [%s]", e->origin, e->section);
     scenario_region *r = &s->regions[c];
-    for (const key_spec *k = region_keys; k->name; k++) {
+    for (const key_spec *k = scenario_region_keys; k->name; k++) {
         dist **field = (dist **)((char *)r + k->offset);
         /* set_value frees the distribution it replaces: not one shared with another scenario */
-        if (k->type == K_DIST && !strcmp(k->name, e->key) && dist_shared(s->source, *field))
+        if (k->type == K_DIST && !strcmp(k->name, e->key) && scenario_dist_shared(s->source, *field))
             *field = NULL;
     }
-    return apply_entry(r, region_keys, e, s->basedir, err);
+    return apply_entry(r, scenario_region_keys, e, s->basedir, err);
 }
 
-static int valid_region_name(const char *s)
+int scenario_valid_name(const char *s)
 {
     if (!*s || strlen(s) > 48)
         return 0;
@@ -329,17 +367,18 @@ static int region_defaults(scenario_region *r, const char *name, fz_error *err)
     r->label = strdup(name);
     r->bond_grant_prob = 1;
     r->max_bond_paid_usd = INFINITY;
-    r->max_payments_per_day = INFINITY; /* TEMPORARY (lead) */
     r->max_share = 1;
+    r->max_payments_per_day = INFINITY;
     if (!r->name || !r->label || dist_parse(&r->bond_usd, "fixed(1500)", NULL, err) ||
         dist_parse(&r->hearing_delay_days, "fixed(0)", NULL, err) ||
-        dist_parse(&r->release_delay_days, "fixed(0)", NULL, err))
+        dist_parse(&r->release_delay_days, "fixed(0)", NULL, err) || dist_parse(&r->stay_days, "fixed(0)", NULL, err) ||
+        dist_parse(&r->copay_usd, "fixed(0)", NULL, err) || dist_parse(&r->case_duration_days, "fixed(0)", NULL, err) ||
+        dist_parse(&r->refund_lag_days, "fixed(0)", NULL, err))
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
     return 0;
 }
 
-/* Where [section] key was given ("FILE:LINE" or "--set ..."), or NULL. */
-static const char *entry_origin(const ini_doc *doc, const char *section, const char *key)
+const char *scenario_entry_origin(const ini_doc *doc, const char *section, const char *key)
 {
     for (size_t i = 0; i < doc->n; i++)
         if (strcmp(doc->entries[i].section, section) == 0 && strcmp(doc->entries[i].key, key) == 0)
@@ -347,86 +386,63 @@ static const char *entry_origin(const ini_doc *doc, const char *section, const c
     return NULL;
 }
 
-int scenario_check_whole(const scenario *s, const ini_doc *doc, const char **lead, fz_error *err)
+const char *scenario_section_where(const ini_doc *doc, size_t j, char *buf, size_t size)
 {
-    const char *p = s->path;
-    *lead = p;
-    if (s->nregions == 0)
-        return fz_fail(err, FZ_EINPUT, "%s: no regions: expected at least one [region.NAME] section", p);
-    double cells = s->budget_usd / s->granularity_usd;
-    if (cells > SCENARIO_MAX_GRID) {
-        /* name the line of granularity_usd (what to raise), else of budget_usd */
-        const char *where = entry_origin(doc, "fund", "granularity_usd");
-        if (!where)
-            where = entry_origin(doc, "fund", "budget_usd");
-        *lead = where ? where : p;
-        return fz_fail(err, FZ_EINPUT,
-                       "%s: budget_usd / granularity_usd = %.0f grid steps; the limit is %d: "
-                       "raise granularity_usd",
-                       *lead, cells, SCENARIO_MAX_GRID);
-    }
-    double min_total = 0;
-    for (size_t i = 0; i < s->nregions; i++) {
-        const scenario_region *r = &s->regions[i];
-        int line = 0;
-        for (size_t j = 0; j < doc->nsec; j++)
-            if (strncmp(doc->sections[j].name, "region.", 7) == 0 && strcmp(doc->sections[j].name + 7, r->name) == 0)
-                line = doc->sections[j].line;
-        if (r->min_share > r->max_share) {
-            /* name the lines of the keys (either may be a default) */
-            char sec[64];
-            snprintf(sec, sizeof sec, "region.%s", r->name);
-            const char *omin = entry_origin(doc, sec, "min_share"), *omax = entry_origin(doc, sec, "max_share");
-            char where[64];
-            snprintf(where, sizeof where, "%s:%d", p, line);
-            *lead = omin ? omin : omax ? omax : p;
-            return fz_fail(err, FZ_EINPUT, "%s: [region.%s]: min_share = %g exceeds max_share = %g%s%s%s",
-                           omin   ? omin
-                           : omax ? omax
-                                  : where,
-                           r->name, r->min_share, r->max_share, omin && omax ? " (max_share: " : "",
-                           omin && omax ? omax : "", omin && omax ? ")" : "");
-        }
-        double people = r->initial_detained + r->arrivals_per_day * s->horizon_days;
-        if (people > SCENARIO_MAX_PEOPLE_MEAN)
-            return fz_fail(err, FZ_EINPUT,
-                           "%s:%d: [region.%s]: %.0f people expected per replication; the limit "
-                           "is %.0f",
-                           p, line, r->name, people, SCENARIO_MAX_PEOPLE_MEAN);
-        min_total += r->min_share;
-    }
-    if (min_total > 1 + 1e-12) {
-        /* a cross-region error: name every min_share that takes part */
-        char list[640] = "";
-        const char *first = NULL;
-        for (size_t i = 0; i < s->nregions; i++) {
-            char sec[64];
-            snprintf(sec, sizeof sec, "region.%s", s->regions[i].name);
-            const char *o = s->regions[i].min_share > 0 ? entry_origin(doc, sec, "min_share") : NULL;
-            if (!o)
-                continue;
-            size_t used = strlen(list);
-            if (!first)
-                first = o;
-            else if (used + strlen(o) + 80 >= sizeof list) {
-                snprintf(list + used, sizeof list - used, ", ...");
-                break;
-            }
-            snprintf(list + used, sizeof list - used, "%s[region.%s] %g at %s", used ? ", " : "", s->regions[i].name,
-                     s->regions[i].min_share, o);
-        }
-        *lead = first ? first : p;
-        return fz_fail(err, FZ_EINPUT,
-                       "%s: the regions' min_share add up to %g > 1: no split of the budget meets them "
-                       "(min_share of %s)",
-                       *lead, min_total, list);
-    }
-    return 0;
+    const ini_section *sec = &doc->sections[j];
+    for (size_t i = 0; sec->line == 0 && i < doc->n; i++)
+        if (strcmp(doc->entries[i].section, sec->name) == 0)
+            return doc->entries[i].origin;
+    snprintf(buf, size, "%s:%d", doc->path, sec->line);
+    return buf;
 }
 
 int scenario_load(scenario **out, const char *path, const char *const *sets, size_t nsets, fz_error *err)
 {
     return scenario_load_named(out, path, sets, NULL, nsets, err);
+}
+
+/* Makes the regions, then the regimes (whose `regions` name regions that may
+ * come later in the file), each from its section. */
+static int load_sections(scenario *s, ini_doc *doc, fz_error *err)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t j = 0; j < doc->nsec; j++) {
+            const char *name = doc->sections[j].name;
+            char buf[64];
+            const char *where = scenario_section_where(doc, j, buf, sizeof buf);
+            int region = strncmp(name, "region.", 7) == 0, regime = strncmp(name, "regime.", 7) == 0;
+            if (strcmp(name, "fund") == 0 || strcmp(name, "simulation") == 0 || (pass == 0 && regime) ||
+                (pass == 1 && !regime))
+                continue;
+            if ((!region && !regime) || (region && !scenario_valid_name(name + 7)))
+                return fz_fail(err, FZ_EINPUT,
+                               "%s: unknown section [%s]: expected [fund], [simulation], [region.NAME] or "
+                               "[regime.NAME] (NAME: letters, digits, '_' or '-')",
+                               where, name);
+            int rc;
+            void *base;
+            if (regime) {
+                scenario_regime *g;
+                if ((rc = scenario_regime_get(s, name + 7, where, &g, err)))
+                    return rc;
+                for (size_t i = 0; i < doc->n; i++)
+                    if (strcmp(doc->entries[i].section, name) == 0 &&
+                        (rc = scenario_regime_apply(s, g, &doc->entries[i], err)))
+                        return rc;
+                continue;
+            }
+            if (s->nregions == SCENARIO_MAX_REGIONS)
+                return fz_fail(err, FZ_EINPUT, "%s: more than %d regions", where, SCENARIO_MAX_REGIONS);
+            scenario_region *grown = realloc(s->regions, (s->nregions + 1) * sizeof *grown);
+            if (!grown)
+                return fz_fail(err, FZ_ERUNTIME, "out of memory");
+            s->regions = grown;
+            rc = region_defaults(&s->regions[s->nregions], name + 7, err);
+            base = &s->regions[s->nregions++];
+            if (rc || (rc = apply_section(base, scenario_region_keys, doc, name, s->basedir, err)))
+                return rc;
+        }
+    return 0;
 }
 
 int scenario_load_named(scenario **out, const char *path, const char *const *sets, const char *const *origins,
@@ -454,11 +470,11 @@ int scenario_load_named(scenario **out, const char *path, const char *const *set
     s->basedir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
     s->budget_usd = 300000;
     s->horizon_days = 90;
-    s->max_wait_days = INFINITY; /* TEMPORARY (lead) */
     s->granularity_usd = 500;
     s->cvar_alpha = 0.1;
     s->replications = 10000;
     s->seed = 1;
+    s->max_wait_days = INFINITY;
     if (!s->path || !s->name || !s->basedir) {
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
         goto done;
@@ -466,36 +482,9 @@ int scenario_load_named(scenario **out, const char *path, const char *const *set
     for (size_t i = 0; i < nsets; i++)
         if ((rc = ini_doc_apply_set(&doc, sets[i], origins ? origins[i] : NULL, NULL, err)))
             goto done;
-
-    for (size_t j = 0; j < doc.nsec; j++) {
-        const char *name = doc.sections[j].name;
-        if (strcmp(name, "fund") == 0 || strcmp(name, "simulation") == 0)
-            continue;
-        if (strncmp(name, "region.", 7) != 0 || !valid_region_name(name + 7)) {
-            rc = fz_fail(err, FZ_EINPUT,
-                         "%s:%d: unknown section [%s]: expected [fund], [simulation] or "
-                         "[region.NAME] (NAME: letters, digits, '_' or '-')",
-                         path, doc.sections[j].line, name);
-            goto done;
-        }
-        if (s->nregions == SCENARIO_MAX_REGIONS) {
-            rc = fz_fail(err, FZ_EINPUT, "%s:%d: more than %d regions", path, doc.sections[j].line,
-                         SCENARIO_MAX_REGIONS);
-            goto done;
-        }
-        scenario_region *grown = realloc(s->regions, (s->nregions + 1) * sizeof *grown);
-        if (!grown) {
-            rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
-            goto done;
-        }
-        s->regions = grown;
-        rc = region_defaults(&s->regions[s->nregions], name + 7, err);
-        s->nregions++;
-        if (rc || (rc = apply_section(&s->regions[s->nregions - 1], region_keys, &doc, name, s->basedir, err)))
-            goto done;
-    }
-    if ((rc = apply_section(s, fund_keys, &doc, "fund", s->basedir, err)) ||
-        (rc = apply_section(s, simulation_keys, &doc, "simulation", s->basedir, err)))
+    if ((rc = load_sections(s, &doc, err)) ||
+        (rc = apply_section(s, scenario_fund_keys, &doc, "fund", s->basedir, err)) ||
+        (rc = apply_section(s, scenario_simulation_keys, &doc, "simulation", s->basedir, err)))
         goto done;
     const char *lead;
     rc = scenario_check_whole(s, &doc, &lead, err);
@@ -518,11 +507,14 @@ void scenario_free(scenario *s)
         scenario_region *r = &s->regions[i];
         free(r->name);
         free(r->label);
-        dist *own[] = {r->bond_usd, r->hearing_delay_days, r->release_delay_days};
+        free(r->phases);
+        dist *own[] = {r->bond_usd,  r->hearing_delay_days, r->release_delay_days, r->stay_days,
+                       r->copay_usd, r->case_duration_days, r->refund_lag_days};
         for (size_t k = 0; k < sizeof own / sizeof *own; k++)
-            if (!dist_shared(s->source, own[k]))
+            if (!scenario_dist_shared(s->source, own[k]))
                 dist_free(own[k]);
     }
+    scenario_regimes_free(s);
     if (s->source) {
         ini_doc_free(&s->source->doc);
         free(s->source->shared);
@@ -533,69 +525,6 @@ void scenario_free(scenario *s)
     free(s->name);
     free(s->basedir);
     free(s);
-}
-
-int scenario_params(scenario_param **out, size_t *n, const scenario *s, fz_error *err)
-{
-    size_t cap = s->nregions * 64, k = 0;
-    scenario_param *p = calloc(cap ? cap : 1, sizeof *p);
-    if (!p)
-        return fz_fail(err, FZ_ERUNTIME, "out of memory");
-    for (size_t c = 0; c < s->nregions; c++) {
-        const scenario_region *r = &s->regions[c];
-        for (const key_spec *q = region_keys; q->name; q++) {
-            const char *field = (const char *)r + q->offset;
-            if (!strcmp(q->name, "min_share") || !strcmp(q->name, "max_share"))
-                continue;
-            if (q->type == K_NUM || q->type == K_INT || q->type == K_UNLIMITED) {
-                double v = q->type == K_INT ? (double)*(const long *)field : *(const double *)field;
-                if (!isfinite(v))
-                    continue;
-                scenario_param *e = &p[k++];
-                *e = (scenario_param){.value = v, .lo = q->lo, .hi = q->hi, .integer = q->type == K_INT};
-                snprintf(e->name, sizeof e->name, "region.%s.%s", r->name, q->name);
-            } else if (q->type == K_DIST) {
-                char text[1024], names[16][16];
-                double values[16];
-                dist_format(*(dist *const *)field, text, sizeof text);
-                int m = dist_args(text, names, values, 16);
-                for (int j = 0; j < m; j++) {
-                    scenario_param *e = &p[k++];
-                    *e = (scenario_param){.value = values[j], .lo = 0, .hi = 1e12};
-                    snprintf(e->name, sizeof e->name, "region.%s.%s.%s", r->name, q->name, names[j]);
-                }
-            }
-        }
-    }
-    *out = p;
-    *n = k;
-    return 0;
-}
-
-int scenario_key_numeric(const char *name)
-{
-    const key_spec *keys;
-    const char *key;
-    if (strncmp(name, "fund.", 5) == 0)
-        keys = fund_keys, key = name + 5;
-    else if (strncmp(name, "simulation.", 11) == 0)
-        keys = simulation_keys, key = name + 11;
-    else if (strncmp(name, "region.", 7) == 0 && strchr(name + 7, '.'))
-        keys = region_keys, key = strchr(name + 7, '.') + 1;
-    else
-        return -1;
-    const char *dot = strchr(key, '.');
-    size_t n = dot ? (size_t)(dot - key) : strlen(key);
-    for (const key_spec *k = keys; k->name; k++) {
-        if (strlen(k->name) != n || strncmp(k->name, key, n) != 0)
-            continue;
-        if (k->type == K_DIST)
-            return dot && dot[1] ? 1 : 0;
-        if (dot)
-            return -1;
-        return k->type == K_NUM || k->type == K_INT || k->type == K_SEED || k->type == K_UNLIMITED;
-    }
-    return -1;
 }
 
 size_t scenario_grid_points(const scenario *s)
@@ -609,12 +538,4 @@ int scenario_region_index(const scenario *s, const char *name)
         if (strcmp(s->regions[i].name, name) == 0)
             return (int)i;
     return -1;
-}
-
-/* TEMPORARY (lead): replaced by the scenario helper's definition on merge. */
-int scenario_uses_ledger(const scenario *s, size_t c)
-{
-    const scenario_region *g = &s->regions[c];
-    return g->refund_prob > 0 || s->donations_usd_per_month > 0 || isfinite(g->max_payments_per_day) ||
-           s->posting_days == POSTING_WEEKDAYS || s->queue == QUEUE_WAIT;
 }

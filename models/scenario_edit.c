@@ -13,29 +13,45 @@
 
 #include "scenario_int.h"
 
-/* The copy before the override: fields, strings, regions; dists shared. */
+/* The copy before the override: fields, strings, regions, regimes; dists
+ * shared; phases left to scenario_check_whole, which rebuilds them. */
 static int copy_fields(scenario *c, const scenario *s, fz_error *err)
 {
+    enum { NDIST = 7 }; /* distributions of a region */
     *c = *s;
     c->path = c->name = c->basedir = NULL;
     c->regions = NULL;
     c->nregions = 0;
+    c->regimes = NULL;
+    c->nregimes = 0;
     c->source = calloc(1, sizeof *c->source);
     if (!c->source || !(c->path = strdup(s->path)) || !(c->name = strdup(s->name)) ||
         !(c->basedir = strdup(s->basedir)) ||
         !(c->regions = calloc(s->nregions ? s->nregions : 1, sizeof *c->regions)) ||
-        !(c->source->shared = malloc((3 * s->nregions + 1) * sizeof *c->source->shared)))
+        !(c->regimes = calloc(s->nregimes ? s->nregimes : 1, sizeof *c->regimes)) ||
+        !(c->source->shared = malloc((NDIST * s->nregions + s->nregimes + 1) * sizeof *c->source->shared)))
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
     for (size_t i = 0; i < s->nregions; i++) {
         const scenario_region *r = &s->regions[i];
         scenario_region *q = &c->regions[c->nregions++];
         *q = *r;
+        q->phases = NULL;
+        q->nphases = 0;
         q->name = strdup(r->name);
         q->label = strdup(r->label);
-        const dist *d[] = {r->bond_usd, r->hearing_delay_days, r->release_delay_days};
-        for (size_t k = 0; k < 3; k++)
+        const dist *d[NDIST] = {r->bond_usd,  r->hearing_delay_days, r->release_delay_days, r->stay_days,
+                                r->copay_usd, r->case_duration_days, r->refund_lag_days};
+        for (size_t k = 0; k < NDIST; k++)
             c->source->shared[c->source->nshared++] = d[k];
         if (!q->name || !q->label)
+            return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    }
+    for (size_t i = 0; i < s->nregimes; i++) {
+        scenario_regime *g = &c->regimes[c->nregimes++];
+        *g = s->regimes[i];
+        if (g->bond_usd)
+            c->source->shared[c->source->nshared++] = g->bond_usd;
+        if (!(g->name = strdup(s->regimes[i].name)))
             return fz_fail(err, FZ_ERUNTIME, "out of memory");
     }
     return ini_doc_copy(&c->source->doc, &s->source->doc, err);

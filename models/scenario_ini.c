@@ -183,7 +183,7 @@ static int on_pair(void *user, const char *section, const char *name, const char
     if (!section[0]) {
         fz_fail(r->err, FZ_EINPUT,
                 "%s: key '%s' outside any section: expected [fund], "
-                "[simulation] or [region.NAME] above it",
+                "[simulation], [region.NAME] or [regime.NAME] above it",
                 origin, name);
         r->failed = 1;
         return 0;
@@ -267,8 +267,12 @@ static ini_entry *find_entry(ini_doc *doc, const char *section, const char *key)
 static int apply_dist_arg(ini_doc *doc, const char *set, const char *lhs_end, const char *origin, ini_entry **changed,
                           fz_error *err)
 {
-    static const char *const defaults[][2] = {
-        {"bond_usd", "fixed(1500)"}, {"hearing_delay_days", "fixed(0)"}, {"release_delay_days", "fixed(0)"}};
+    /* a region's distributions that the file may leave at their default
+     * (a regime has no bond_usd unless it sets one) */
+    static const char *const defaults[][2] = {{"bond_usd", "fixed(1500)"},        {"hearing_delay_days", "fixed(0)"},
+                                              {"release_delay_days", "fixed(0)"}, {"stay_days", "fixed(0)"},
+                                              {"copay_usd", "fixed(0)"},          {"case_duration_days", "fixed(0)"},
+                                              {"refund_lag_days", "fixed(0)"}};
     const char *d1 = NULL, *d2 = NULL; /* last and second-last dots before '=' */
     for (const char *p = set; p < lhs_end; p++)
         if (*p == '.') {
@@ -285,7 +289,7 @@ static int apply_dist_arg(ini_doc *doc, const char *set, const char *lhs_end, co
         return fz_fail(err, FZ_EINPUT, "%s: the scenario has no section [%s]", origin, section);
     ini_entry *e = find_entry(doc, section, key);
     const char *text = e ? e->value : NULL;
-    for (size_t i = 0; !text && i < sizeof defaults / sizeof *defaults; i++)
+    for (size_t i = 0; !text && !strncmp(section, "region.", 7) && i < sizeof defaults / sizeof *defaults; i++)
         if (!strcmp(defaults[i][0], key))
             text = defaults[i][1];
     if (!text)
@@ -308,7 +312,8 @@ static int apply_dist_arg(ini_doc *doc, const char *set, const char *lhs_end, co
 
 /* "section.key=value": the section is everything before the last '.' of the
  * part left of '=' (region names hold no dots); when that is no section,
- * "section.key.arg=value" sets one argument of a distribution. */
+ * "section.key.arg=value" sets one argument of a distribution.  A
+ * "regime.NAME.key=value" for a regime the file lacks makes it. */
 static int apply_set(ini_doc *doc, const char *set, const char *origin, ini_entry **changed, fz_error *err)
 {
     const char *eq = strchr(set, '=');
@@ -344,6 +349,14 @@ static int apply_set(ini_doc *doc, const char *set, const char *origin, ini_entr
     if (e) {
         *changed = e;
         rc = replace_entry(e, strdup(value), origin, err);
+    } else if (!has_section(doc, section) && !strncmp(section, "regime.", 7) && section[7] &&
+               !strchr(section + 7, '.')) {
+        /* a new regime: its entries and checks come from the overrides
+         * (start_day is required, scenario_regimes_finish); it comes after
+         * the file's regimes */
+        if (!(rc = add_section(doc, section, strlen(section), 0, err)) &&
+            !(rc = add_entry(doc, section, key, value, 0, origin, err)))
+            *changed = &doc->entries[doc->n - 1];
     } else if (!has_section(doc, section)) {
         /* region.boston.bond_usd.median: name the missing region, not a.b.c */
         char *dot2 = strchr(section, '.') ? strchr(strchr(section, '.') + 1, '.') : NULL;

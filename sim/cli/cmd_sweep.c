@@ -263,7 +263,8 @@ static json_t *tornado_json(const tornado_row *r)
 static int tornado_move(tornado_row *row, const scenario_param *p, double pct, const scenario *s,
                         const optimize_options *oo, fz_error *err)
 {
-    snprintf(row->name, sizeof row->name, "%s", p->name + strlen("region."));
+    /* "chicago.arrivals_per_day"; fund and regime keys keep their section */
+    snprintf(row->name, sizeof row->name, "%s", p->name + (strncmp(p->name, "region.", 7) ? 0 : 7));
     row->base = p->value;
     double d = fabs(p->value) * pct / 100;
     row->x[0] = p->value - d, row->x[1] = p->value + d;

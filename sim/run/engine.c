@@ -402,7 +402,7 @@ static double arrival_at(const draw_plan *P, double u)
     return 0;
 }
 
-static int push_case(engine_ws *ws, engine_case c, fz_error *err)
+__attribute__((always_inline)) static inline int push_case(engine_ws *ws, engine_case c, fz_error *err)
 {
     if (ws->n == ws->cap && grow(ws, err))
         return FZ_ERUNTIME;
@@ -456,25 +456,30 @@ __attribute__((always_inline)) static inline int draw_people(engine_ws *ws, cons
     gsl_rng *r = ws->rng;
     rng_state state = *rng_state_of(r), *st = &state; /* a local copy: kept in registers */
     const double case_cost = g->case_cost_usd, hazard = g->removal_hazard_per_day, mu = 1 / hazard;
+    /* local copies of what every person reads: P's address reaches calls
+     * that are not inlined, after which its fields would be loaded again */
+    const double grant_max = P->grant_max, family_max = P->family_max, family_min = P->family_min;
+    const double max_bond0 = P->ph[0].max_bond_paid_usd;
+    const sampler hearing = P->hearing, release = P->release, bond0 = P->bond[0];
     int rc = 0;
     for (size_t i = 0; i < people && !rc; i++) {
         double a = i < n0 ? 0 : general && P->piecewise ? arrival_at(P, rng_uniform(st)) : H * rng_uniform(st);
         double ug = rng_uniform(st), uf = 0;
-        if (ug >= P->grant_max)
+        if (ug >= grant_max)
             continue; /* bond denied (prob 1 never denies: uniform < 1) */
-        if (P->family_max > 0 && (uf = rng_uniform(st)) < P->family_min)
+        if (family_max > 0 && (uf = rng_uniform(st)) < family_min)
             continue; /* the family pays: the fund is not needed */
-        double d = a + sample(&P->hearing, r, st);
+        double d = a + sample(&hearing, r, st);
         if (!(d < H))
             continue;
         size_t k = general && P->nph > 1 ? phase_at(P, d) : 0;
         const scenario_phase *ph = &P->ph[k];
         if (general && (ug >= ph->bond_grant_prob || uf < ph->family_pays_prob))
             continue; /* the regime in force at d denies, or the family pays */
-        double b = sample(&P->bond[k], r, st);
-        if (b > ph->max_bond_paid_usd)
+        double b = general ? sample(&P->bond[k], r, st) : sample(&bond0, r, st);
+        if (b > (general ? ph->max_bond_paid_usd : max_bond0))
             continue;
-        double delay = sample(&P->release, r, st), e = d, copay = 0;
+        double delay = sample(&release, r, st), e = d, copay = 0;
         if (general && P->stay_max > 0 && rng_uniform(st) < ph->stay_prob) {
             double stay = sample(&P->stay, r, st);
             if (P->revoke > 0 && rng_uniform(st) < P->revoke)

@@ -31,18 +31,28 @@
 #include "engine_int.h"
 
 /* First grid point at or after t (the last one when none is): an event at
- * time t shows in the state at every grid day >= t. */
-static size_t grid_index(const engine_trace *tr, double t)
+ * time t shows in the state at every grid day >= t.  The grid is
+ * eval_timeline_grid's: grid[j] = j g up to the last point, H.  The
+ * quotient t / g is exact at t = j g (g is a whole number of days), and one
+ * comparison corrects a quotient rounded down. */
+static inline size_t grid_index(const engine_trace *tr, double inv_step, double t)
 {
-    size_t lo = 0, hi = tr->ngrid - 1;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tr->grid[mid] >= t)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
+    const size_t last = tr->ngrid - 1;
+    double q = t * inv_step;
+    if (!(q > 0))
+        return 0;
+    if (!(q < (double)last))
+        return last;
+    size_t j = (size_t)q;
+    j += (double)j < q; /* ceil */
+    j += j < last && tr->grid[j] < t;
+    return j;
+}
+
+/* 1 / g of a trace's grid (0 with one point: everything at index 0). */
+static double trace_inv_step(const engine_trace *tr)
+{
+    return tr && tr->ngrid > 1 ? 1 / tr->grid[1] : 0;
 }
 
 static void trace_begin(const engine_trace *tr)
@@ -67,16 +77,16 @@ static void trace_end(const engine_trace *tr, double x)
     }
 }
 
-static inline void trace_money(const engine_trace *tr, double t, double v)
+static inline void trace_money(const engine_trace *tr, double inv, double t, double v)
 {
     if (tr && tr->ngrid)
-        tr->bal[grid_index(tr, t)] += v;
+        tr->bal[grid_index(tr, inv, t)] += v;
 }
 
-static inline void trace_release(const engine_trace *tr, double t)
+static inline void trace_release(const engine_trace *tr, double inv, double t)
 {
     if (tr && tr->ngrid)
-        tr->rel[grid_index(tr, t)] += 1;
+        tr->rel[grid_index(tr, inv, t)] += 1;
 }
 
 /* §1's pass: pay cases in policy order while the money lasts. */
@@ -85,7 +95,7 @@ static void pay_plain(engine_stats *out, const engine_ws *ws, scenario_policy po
 {
     engine_stats st = {0, 0, (double)ws->n, 0, 0, 0, 0, 0, 0};
     size_t k = 0;
-    double *days = tr ? tr->days : NULL;
+    double *days = tr ? tr->days : NULL, inv = trace_inv_step(tr);
     trace_begin(tr);
     for (size_t i = 0; i < ws->n; i++) {
         const engine_case *c = &ws->cases[i];
@@ -101,8 +111,8 @@ static void pay_plain(engine_stats *out, const engine_ws *ws, scenario_policy po
         st.freedom_days += horizon > c->release ? horizon - c->release : 0;
         if (days)
             days[k++] = det;
-        trace_money(tr, c->ready, -c->cost);
-        trace_release(tr, c->release);
+        trace_money(tr, inv, c->ready, -c->cost);
+        trace_release(tr, inv, c->release);
     }
     st.balance_end = x - st.spent;
     st.unpaid = st.fundable - st.releases;
@@ -200,6 +210,7 @@ typedef struct ledger {
     double until; /* least x at which a failed money comparison would pass */
     engine_stats st;
     const engine_trace *tr;
+    double inv; /* trace_inv_step */
     size_t ndays;
 } ledger;
 
@@ -274,8 +285,8 @@ static void pay(ledger *L, const engine_lcase *c, double t)
     if (L->tr) {
         if (L->tr->days)
             L->tr->days[L->ndays++] = det;
-        trace_money(L->tr, t, -c->cost);
-        trace_release(L->tr, rel);
+        trace_money(L->tr, L->inv, t, -c->cost);
+        trace_release(L->tr, L->inv, rel);
     }
 }
 
@@ -370,13 +381,13 @@ static void ledger_run(ledger *L)
             double v = heap_pop(L);
             L->bal += v;
             L->st.refunded += v;
-            trace_money(L->tr, t, v);
+            trace_money(L->tr, L->inv, t, v);
             money = 1;
         }
         if (next_don == t) {
             L->bal += L->don;
             L->alpha += L->don_coef;
-            trace_money(L->tr, t, L->don);
+            trace_money(L->tr, L->inv, t, L->don);
             next_don = 30.0 * (double)++month;
             next_don = next_don < H ? next_don : INFINITY;
             money = 1;
@@ -410,6 +421,7 @@ static void ledger_init(ledger *L, engine_ws *ws, const scenario *s, size_t c, d
     L->ht = ws->heap_t;
     L->hv = ws->heap_v;
     L->tr = tr;
+    L->inv = trace_inv_step(tr);
 }
 
 void engine_settle(engine_stats *out, engine_ws *ws, const scenario *s, size_t c, scenario_policy policy, double x,

@@ -88,20 +88,19 @@ static void widen(tl_acc *a)
 void tl_acc_add(tl_acc *a, const double *releases, const double *balance)
 {
     a->count += 1;
+    const double bal_scale = 1 / a->bal_width;
     for (size_t j = 0; j < a->n; j++) {
+        double r = releases[j] > 0 ? releases[j] : 0, b = balance[j] > 0 ? balance[j] : 0;
         a->rel_sum[j] += releases[j];
         a->bal_sum[j] += balance[j];
-        double v[2] = {releases[j], balance[j]};
-        for (int k = 0; k < 2; k++) {
-            a->lo[2 * j + k] = v[k] < a->lo[2 * j + k] ? v[k] : a->lo[2 * j + k];
-            a->hi[2 * j + k] = v[k] > a->hi[2 * j + k] ? v[k] : a->hi[2 * j + k];
-        }
-        double r = releases[j] > 0 ? releases[j] : 0;
-        while (floor(r / a->rel_width) >= EVAL_TL_BINS)
+        double *lo = a->lo + 2 * j + 1, *hi = a->hi + 2 * j + 1; /* balances (releases: exact bins) */
+        *lo = balance[j] < *lo ? balance[j] : *lo;
+        *hi = balance[j] > *hi ? balance[j] : *hi;
+        while (r >= a->rel_width * EVAL_TL_BINS)
             widen(a);
-        a->rel_hist[j * EVAL_TL_BINS + (size_t)floor(r / a->rel_width)]++;
-        double b = balance[j] > 0 ? floor(balance[j] / a->bal_width) : 0;
-        a->bal_hist[j * EVAL_TL_BINS + (b < EVAL_TL_BINS - 1 ? (size_t)b : EVAL_TL_BINS - 1)]++;
+        a->rel_hist[j * EVAL_TL_BINS + (size_t)(r / a->rel_width)]++; /* truncation: floor of r >= 0 */
+        double bb = b * bal_scale;
+        a->bal_hist[j * EVAL_TL_BINS + (bb < EVAL_TL_BINS - 1 ? (size_t)bb : EVAL_TL_BINS - 1)]++;
     }
 }
 
