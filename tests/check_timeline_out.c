@@ -470,6 +470,25 @@ static void assert_outputs(const char *out)
         EQ(rm, json_number_value(json_array_get(cu_json_at(t, "releases.mean"), i)));
         line = strchr(line, '\n') + 1;
     }
+    /* with 2 or more replications every value is defined, the percentiles
+     * are ordered, and cumulative releases never fall */
+    static const char *const series[2] = {"releases", "balance_usd"};
+    for (size_t i = 0; i < n; i++)
+        for (size_t q = 0; q < 2; q++) {
+            char path[64];
+            double v[4];
+            static const char *const st[4] = {"mean", "p05", "p50", "p95"};
+            for (size_t k = 0; k < 4; k++) {
+                snprintf(path, sizeof path, "%s.%s", series[q], st[k]);
+                json_t *x = json_array_get(cu_json_at(t, path), i);
+                ck_assert_msg(json_is_number(x), "%s: timeline.%s[%zu] is not a number", out, path, i);
+                v[k] = json_number_value(x);
+            }
+            ck_assert_msg(v[1] <= v[2] && v[2] <= v[3], "%s: %s day %zu: p05 %g, p50 %g, p95 %g", out, series[q], i,
+                          v[1], v[2], v[3]);
+            if (q == 0 && i > 0)
+                ck_assert(v[0] >= json_number_value(json_array_get(cu_json_at(t, "releases.mean"), i - 1)));
+        }
     if (n) { /* the last grid point is H, and its releases are the mean releases */
         EQ(json_number_value(json_array_get(json_object_get(t, "day"), n - 1)), cu_json_num(j, "horizon_days"));
         EQ(json_number_value(json_array_get(cu_json_at(t, "releases.mean"), n - 1)), cu_json_num(j, "releases.mean"));
