@@ -31,10 +31,10 @@
 #include "engine_int.h"
 
 /* First grid point at or after t (the last one when none is): an event at
- * time t shows in the state at every grid day >= t.  The grid is
- * eval_timeline_grid's: grid[j] = j g up to the last point, H.  The
- * quotient t / g is exact at t = j g (g is a whole number of days), and one
- * comparison corrects a quotient rounded down. */
+ * time t shows in the state at every grid day >= t.  The guess t / g
+ * (g = grid[1]) is right on eval_timeline_grid's grid (j g up to the last
+ * point, H; t / g is exact at t = j g, a whole g) but for a quotient
+ * rounded down; the loops make it right on any increasing grid. */
 static inline size_t grid_index(const engine_trace *tr, double inv_step, double t)
 {
     const size_t last = tr->ngrid - 1;
@@ -44,16 +44,16 @@ static inline size_t grid_index(const engine_trace *tr, double inv_step, double 
     if (!(q < (double)last))
         return last;
     size_t j = (size_t)q;
-    j += (double)j < q; /* ceil */
-    j += j < last && tr->grid[j] < t;
+    j += (double)j < q;                 /* ceil */
+    while (j < last && tr->grid[j] < t) /* once at most on the regular grid */
+        j++;
+    while (j > 0 && tr->grid[j - 1] >= t) /* never on it; any other grid */
+        j--;
     return j;
 }
 
 /* 1 / g of a trace's grid (0 with one point: everything at index 0). */
-static double trace_inv_step(const engine_trace *tr)
-{
-    return tr && tr->ngrid > 1 ? 1 / tr->grid[1] : 0;
-}
+static double trace_inv_step(const engine_trace *tr) { return tr && tr->ngrid > 1 ? 1 / tr->grid[1] : 0; }
 
 static void trace_begin(const engine_trace *tr)
 {
@@ -201,6 +201,7 @@ typedef struct ledger {
     int weekdays, wday0, wait;
     uint32_t *q; /* waiting or blocked cases, oldest first */
     size_t qn;
+    double qmin;     /* no queued case costs less (a lower bound) */
     double *ht, *hv; /* refunds due: a binary min-heap on time */
     size_t hn;
     double bal, alpha; /* balance, and its derivative in x */
@@ -279,8 +280,13 @@ static void pay(ledger *L, const engine_lcase *c, double t)
     st->waited_days += t - c->ready;
     if (isfinite(c->refund_after)) {
         double back_at = rel + c->refund_after;
-        if (back_at < L->H)
+        if (back_at == t) { /* no delay at all: back before the next payment (DESIGN §7) */
+            L->bal += c->back;
+            st->refunded += c->back;
+            trace_money(L->tr, L->inv, t, c->back);
+        } else if (back_at < L->H) {
             heap_push(L, back_at, c->back);
+        }
     }
     if (L->tr) {
         if (L->tr->days)
@@ -290,6 +296,8 @@ static void pay(ledger *L, const engine_lcase *c, double t)
     }
 }
 
+static int worth_serving(ledger *L);
+
 /* The waiting and blocked cases at time t, oldest first, first fit. */
 static void serve(ledger *L, double t)
 {
@@ -297,7 +305,17 @@ static void serve(ledger *L, double t)
         L->blocked = 1;
         return;
     }
+    if (L->paid_today < L->cap && !worth_serving(L)) {
+        /* no queued case is covered: each would fail its money comparison
+         * (skip: and leave; wait: and stay), and drops for removal or
+         * waiting can wait until the case is next looked at */
+        if (!L->wait)
+            L->qn = 0;
+        L->blocked = 0;
+        return;
+    }
     size_t keep = 0, j = 0;
+    double qmin = INFINITY;
     for (; j < L->qn; j++) {
         const engine_lcase *c = &L->cs[L->q[j]];
         if (!(c->removal > t + c->delay))
@@ -308,23 +326,34 @@ static void serve(ledger *L, double t)
             break; /* the rest waits for the next posting day */
         if (affordable(L, c))
             pay(L, c, t);
-        else if (L->wait)
+        else if (L->wait) {
             L->q[keep++] = L->q[j];
+            qmin = c->cost < qmin ? c->cost : qmin;
+        }
         /* skip: tried once, dropped */
     }
     int cut = j < L->qn;
-    while (j < L->qn)
-        L->q[keep++] = L->q[j++];
+    for (; j < L->qn; j++) {
+        qmin = L->cs[L->q[j]].cost < qmin ? L->cs[L->q[j]].cost : qmin;
+        L->q[keep++] = L->q[j];
+    }
     L->qn = keep;
+    L->qmin = qmin;
     L->blocked = cut && keep > 0;
 }
 
 /* Case i becomes ready at t = its e. */
+static void enqueue(ledger *L, uint32_t i)
+{
+    L->q[L->qn++] = i;
+    L->qmin = L->cs[i].cost < L->qmin ? L->cs[i].cost : L->qmin;
+}
+
 static void arrive(ledger *L, uint32_t i, double t)
 {
     const engine_lcase *c = &L->cs[i];
     if (L->blocked || !can_post(L)) {
-        L->q[L->qn++] = i; /* not a shortage: tried when it can be posted */
+        enqueue(L, i); /* not a shortage: tried when it can be posted */
         L->blocked = 1;
         return;
     }
@@ -333,7 +362,19 @@ static void arrive(ledger *L, uint32_t i, double t)
     if (affordable(L, c))
         pay(L, c, t);
     else if (L->wait)
-        L->q[L->qn++] = i;
+        enqueue(L, i);
+}
+
+/* Money arrived: serving can pay only a case that the balance covers, so
+ * below the cheapest queued case it is skipped (which is a failed money
+ * comparison for the curves' bound, as serving would have made it). */
+static int worth_serving(ledger *L)
+{
+    if (L->bal >= L->qmin)
+        return 1;
+    double at = L->x + (L->qmin - L->bal) / L->alpha;
+    L->until = at < L->until ? at : L->until;
+    return 0;
 }
 
 static double next_posting_start(const ledger *L)
@@ -349,13 +390,16 @@ static void ledger_run(ledger *L)
     const double H = L->H;
     size_t i = 0;
     long month = 1;
-    double next_don = L->don > 0 && 30.0 < H ? 30.0 : INFINITY;
+    /* donations are events even when x = 0 brings none: the curves' bound
+     * (until) must see the money that a larger x would bring */
+    double next_don = L->don_coef > 0 && 30.0 < H ? 30.0 : INFINITY;
     L->bal = L->x;
     L->alpha = 1;
     L->day = 0;
     L->paid_today = 0;
     L->blocked = 0;
     L->qn = L->hn = 0;
+    L->qmin = INFINITY;
     L->until = INFINITY;
     L->ndays = 0;
     trace_begin(L->tr);
@@ -392,7 +436,7 @@ static void ledger_run(ledger *L)
             next_don = next_don < H ? next_don : INFINITY;
             money = 1;
         }
-        if (L->qn && (money || L->blocked))
+        if (L->qn && (L->blocked || (money && worth_serving(L))))
             serve(L, t);
         for (; i < L->n && L->cs[i].ready == t; i++)
             arrive(L, (uint32_t)i, t);
