@@ -408,7 +408,7 @@ static int load_sections(scenario *s, ini_doc *doc, fz_error *err)
     for (int pass = 0; pass < 2; pass++)
         for (size_t j = 0; j < doc->nsec; j++) {
             const char *name = doc->sections[j].name;
-            char buf[64];
+            char buf[4200]; /* "PATH:LINE" */
             const char *where = scenario_section_where(doc, j, buf, sizeof buf);
             int region = strncmp(name, "region.", 7) == 0, regime = strncmp(name, "regime.", 7) == 0;
             if (strcmp(name, "fund") == 0 || strcmp(name, "simulation") == 0 || (pass == 0 && regime) ||

@@ -162,15 +162,19 @@ typedef struct scenario_param {
     int integer;
 } scenario_param;
 
-/* Lists the regions' numeric parameters (not labels or share bounds) into a
- * malloc'd array; returns 0 or FZ_ERUNTIME. */
+/* Lists the numeric parameters into a malloc'd array: the regions' (not
+ * labels or share bounds), the fund's DESIGN §7 numbers
+ * (donations_usd_per_month, max_wait_days, start_weekday) and each regime's
+ * ("regime.NAME.start_day", end_day when given, the keys it sets); values
+ * that are not finite (unlimited) are left out.  Returns 0 or FZ_ERUNTIME. */
 int scenario_params(scenario_param **out, size_t *n, const scenario *s, fz_error *err);
 
 /* Whether a --set name ("fund.budget_usd", "region.R.bond_grant_prob",
- * "region.R.bond_usd.median") holds a number that a sweep can vary: 1 for a
- * numeric key or a distribution argument, 0 for a known key holding text
- * (label, policy, objective) or a whole distribution, -1 when no such key
- * exists (scenario_load then says why). */
+ * "region.R.bond_usd.median", "regime.G.start_day") holds a number that a
+ * sweep can vary: 1 for a numeric key or a distribution argument, 0 for a
+ * known key holding text (label, policy, objective, queue, posting_days, a
+ * regime's regions) or a whole distribution, -1 when no such key exists
+ * (scenario_load then says why). */
 int scenario_key_numeric(const char *name);
 
 /* The allocation grid: g * granularity_usd for g = 0 .. budget_usd /

@@ -249,7 +249,7 @@ int scenario_regimes_finish(scenario *s, const ini_doc *doc, const char **lead, 
 {
     for (size_t i = 0; i < s->nregimes; i++) {
         const scenario_regime *g = &s->regimes[i];
-        char sec[64], buf[64];
+        char sec[64], buf[4200]; /* buf: "PATH:LINE" */
         snprintf(sec, sizeof sec, "regime.%s", g->name);
         if (isnan(g->start_day)) {
             const char *where = s->path;

@@ -503,6 +503,14 @@ START_TEST(test_print_round_trip)
                       "label = \"\"in quotes\"\"\n"
                       "[region.empty]\n"
                       "label =\n");
+    /* DESIGN §7 keys and a regime (more in check_scenario_time_set) */
+    assert_round_trip("[fund]\npolicy = first_come\ndonations_usd_per_month = 100\nqueue = wait\n"
+                      "max_wait_days = 10\nposting_days = weekdays\nstart_weekday = 3\n"
+                      "[region.a]\nstay_prob = 0.5\nstay_days = fixed(7)\nstay_revoke_prob = 0.1\n"
+                      "copay_usd = uniform(min=0, max=300)\nrefund_prob = 0.4\n"
+                      "case_duration_days = gamma(mean=1000, sd=300)\nrefund_lag_days = fixed(30)\n"
+                      "max_payments_per_day = 2\n[region.b]\n"
+                      "[regime.r]\nstart_day = 20\nregions = b\nbond_grant_prob = 0.05\n");
 }
 END_TEST
 
