@@ -1,13 +1,26 @@
 # sweep.gp: the optimal value along a budget or parameter range, evaluated
 # out of sample with a 95% band (common random numbers at every point); for
-# budget sweeps, the marginal value of money on the right axis.
-# Data: sweep.csv (x, ..., value, lo, hi, ..., marginal_per_1000).
+# budget sweeps, the marginal value of money on the right axis.  With a
+# target (target_releases > 0), a second panel below: P(releases >= target)
+# of each point's optimal split, out of sample, with its Wilson 95% band.
+# Data: sweep.csv (x, ..., value, lo, hi, ..., marginal_per_1000, ...,
+# p_target, p_target_ci95_lo, p_target_ci95_hi, ...).
 load 'theme.gp'
 chart_title = @TITLE@
+# two panels need a taller page: theme.gp's height (620) becomes 940
+tall(t) = strstrt(t, ',620 ') ? t[1:strstrt(t, ',620 ')].'940 '.t[strstrt(t, ',620 ') + 5:] : t
 do for [fmt in "png svg"] {
-    eval('set terminal '.(fmt eq 'png' ? PNG : SVG))
+    term = fmt eq 'png' ? PNG : SVG
+    eval('set terminal '.(@PTARGET@ ? tall(term) : term))
     set output 'sweep.'.fmt
-    set title chart_title noenhanced
+    if (@PTARGET@) {
+        set multiplot layout 2,1 title chart_title noenhanced
+        unset title
+        set lmargin 10  # the same margins in both panels: their x axes line up
+        set rmargin 12
+    } else {
+        set title chart_title noenhanced
+    }
     set xlabel @XLABEL@ noenhanced
     set ylabel @YLABEL@ noenhanced
     set key top left
@@ -20,5 +33,18 @@ do for [fmt in "png svg"] {
              fc rgb '#1b6ca8' fs transparent solid 0.2 noborder title '95% confidence band', \
          '' skip 1 using ($1/@XSCALE@):(column(@VCOL@)) with linespoints lt 1 title 'optimal value (out of sample)', \
          @MARGINAL_PLOT@
+    if (@PTARGET@) {
+        unset y2label
+        unset y2tics
+        set ylabel @PLABEL@ noenhanced
+        set yrange [0:1.05]
+        set key top left
+        plot 'sweep.csv' skip 1 using ($1/@XSCALE@):(column(@PCOL@ + 1)):(column(@PCOL@ + 2)) with filledcurves \
+                 fc rgb '#d1495b' fs transparent solid 0.2 noborder title 'Wilson 95% interval', \
+             '' skip 1 using ($1/@XSCALE@):(column(@PCOL@)) with linespoints lt 2 \
+                 title 'P(releases >= target) of the optimal split (out of sample)'
+        set autoscale y
+        unset multiplot
+    }
     set output
 }

@@ -22,6 +22,12 @@ typedef struct point {
     double money[5]; /* DESIGN §7 means: paid, refunded, balance at H, unpaid fundable, days waited */
     json_t *timeline; /* DESIGN §7, of the point's allocation (timeline_json), once evaluated */
     scenario *s; /* the scenario at this point: a copy of the user's with one key set */
+    /* Out of sample, of the point's optimal allocation: P(total releases >=
+     * the point's target_releases) with its Wilson interval (NAN without a
+     * target), cost per release (ratio of means, delta-method interval),
+     * USD spent, and the budget the grid split left unallocated. */
+    double target, p_target, p_lo, p_hi, unallocated;
+    stat_est cost, spent;
 } point;
 
 /* A sweep along --budget or --param; for --tornado only the run's options. */
@@ -79,35 +85,142 @@ static int solve_point(point *p, const scenario *s, const optimize_options *oo, 
     return 0;
 }
 
-static int evaluate_points(point *pts, size_t n, const scenario *s, int threads, fz_error *err)
+/* eval_block_fn: the co-moments of (total releases, total USD spent) per
+ * replication, for the interval of the total cost per release (eval keeps
+ * them per region only; the regions' totals are correlated). */
+static int total_cov_block(void *ctx, const eval_result *r, uint64_t first_rep, size_t n, const engine_stats *stats,
+                           fz_error *err)
+{
+    (void)first_rep, (void)err;
+    stat_cov *cov = ctx;
+    const size_t C = r->nregions, K = r->nalloc;
+    for (size_t i = 0; i < n; i++) {
+        double rel = 0, spent = 0;
+        for (size_t c = 0; c < C; c++) {
+            rel += stats[(i * K) * C + c].releases;
+            spent += stats[(i * K) * C + c].spent;
+        }
+        stat_cov_add(cov, rel, spent);
+    }
+    return 0;
+}
+
+/* The point's optimal allocation on the "evaluate" stream of its scenario s. */
+static int evaluate_point(point *p, const scenario *s, int threads, fz_error *err)
 {
     const size_t C = s->nregions;
-    double *allocs = calloc(n * C, sizeof *allocs);
     eval_result *r = NULL;
-    if (!allocs)
-        return fz_fail(err, FZ_ERUNTIME, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        memcpy(allocs + i * C, pts[i].alloc, C * sizeof *allocs);
-    eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = (size_t)s->replications, .threads = threads};
-    int rc = eval_run(&r, s, allocs, n, &eo, err);
-    for (size_t i = 0; !rc && i < n; i++) {
-        pts[i].value = optimize_value(s, r, i);
-        double h = stat_ci95_half(&r->allocs[i].releases), m = r->allocs[i].releases.mean;
-        pts[i].releases = (stat_est){m, m - h, m + h};
-        const eval_alloc *a = &r->allocs[i];
-        double money[5] = {a->spent.mean, a->refunded.mean, a->balance_end.mean, a->unpaid.mean,
-                           eval_waited_mean(r, i, SIZE_MAX)};
-        memcpy(pts[i].money, money, sizeof money);
+    stat_cov cov = {0};
+    eval_options eo = {.stream = RNG_STREAM_EVALUATE,
+                       .nreps = (size_t)s->replications,
+                       .threads = threads,
+                       .on_block = total_cov_block,
+                       .block_ctx = &cov};
+    int rc = eval_run(&r, s, p->alloc, 1, &eo, err);
+    if (rc)
+        return rc;
+    const eval_alloc *a = &r->allocs[0];
+    p->value = optimize_value(s, r, 0);
+    double h = stat_ci95_half(&a->releases), m = a->releases.mean;
+    p->releases = (stat_est){m, m - h, m + h};
+    double money[5] = {a->spent.mean, a->refunded.mean, a->balance_end.mean, a->unpaid.mean,
+                       eval_waited_mean(r, 0, SIZE_MAX)};
+    memcpy(p->money, money, sizeof money);
+    p->target = s->target_releases;
+    p->p_target = p->p_lo = p->p_hi = NAN;
+    if (s->target_releases > 0 && r->nreps > 0) {
+        p->p_target = a->reach_target / (double)r->nreps;
+        stat_wilson(a->reach_target, (double)r->nreps, &p->p_lo, &p->p_hi);
     }
-    if (!rc) /* the timeline is allocation 0's: the first point's */
-        pts[0].timeline = timeline_json(&r->timeline);
+    double hc, cost = stat_ratio(&cov, &hc), hs = stat_ci95_half(&a->spent);
+    p->cost = (stat_est){cost, cost - hc, cost + hc};
+    p->spent = (stat_est){a->spent.mean, a->spent.mean - hs, a->spent.mean + hs};
+    double sum = 0;
+    for (size_t c = 0; c < C; c++)
+        sum += p->alloc[c];
+    p->unallocated = s->budget_usd - sum > 0 ? s->budget_usd - sum : 0; /* not -0 from rounding */
+    p->timeline = timeline_json(&r->timeline);
     eval_free(r);
-    free(allocs);
-    return rc;
+    return 0;
 }
 
 static const char *const money_keys[5] = {"paid_usd_mean", "refunded_usd_mean", "balance_end_usd_mean",
                                           "unpaid_fundable_mean", "days_waited_mean"};
+
+/* ",value", or "," when it is undefined (no target, no release). */
+static void put_num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, ",%.10g", v);
+    else
+        fputc(',', f);
+}
+
+static json_t *pair_or_null(double lo, double hi)
+{
+    return isfinite(lo) && isfinite(hi) ? json_pack("[f, f]", lo, hi) : json_null();
+}
+
+/* The keys issue 13 added to a point (after the older ones, which keep
+ * their order): P(target) and its Wilson interval (null without a target),
+ * cost per release and its interval (null without releases), USD spent
+ * {mean, ci95} and the budget left unallocated. */
+static void add_point_keys(json_t *jp, const point *p)
+{
+    json_object_set_new(jp, "target_releases", json_guard_num(p->target));
+    json_object_set_new(jp, "p_target", json_guard_num_or_null(p->p_target));
+    json_object_set_new(jp, "p_target_ci95", pair_or_null(p->p_lo, p->p_hi));
+    json_object_set_new(jp, "cost_per_release_usd", json_guard_num_or_null(p->cost.value));
+    json_object_set_new(jp, "cost_per_release_usd_ci95", pair_or_null(p->cost.lo, p->cost.hi));
+    json_object_set_new(jp, "spent_usd", cmd_est_json(p->spent));
+    json_object_set_new(jp, "unallocated_usd", json_guard_num(p->unallocated));
+}
+
+/* sweep.gp filled in: the optimal value along the sweep and, when any
+ * point has a target, a second panel with P(releases >= target). */
+static int sweep_chart(outdir *dir, const scenario *s, const point *pts, size_t n, const char *param, int budget,
+                       charts_list *charts, fz_error *err)
+{
+    char title[300], vcol[16], pcol[16], mplot[256], plabel[96];
+    double target = 0;
+    int ptarget = 0, same = 1;
+    for (size_t i = 0; i < n; i++)
+        if (pts[i].target > 0) {
+            same &= !ptarget || pts[i].target == target;
+            target = pts[i].target, ptarget = 1;
+        }
+    if (same)
+        snprintf(plabel, sizeof plabel, "P(releases >= %.10g)", target);
+    else
+        snprintf(plabel, sizeof plabel, "P(releases >= target_releases)");
+    snprintf(title, sizeof title, "%s: optimal %s along %s", s->name, scenario_objective_name(s->objective), param);
+    snprintf(vcol, sizeof vcol, "%zu", s->nregions + 3);
+    snprintf(pcol, sizeof pcol, "%zu", s->nregions + 15); /* p_target: after the 5 money columns */
+    if (budget)
+        snprintf(mplot, sizeof mplot,
+                 "'' skip 1 using ($1/1000):(column(%zu)) axes x1y2 with lines lt 2 dt 2 title 'marginal value per USD "
+                 "1,000'",
+                 s->nregions + 9);
+    else
+        snprintf(mplot, sizeof mplot, "NaN notitle");
+    char *t = plot_quote(title), *xl = plot_quote(budget ? "budget (thousand USD)" : param),
+         *yl = plot_quote(scenario_objective_name(s->objective)), *pl = plot_quote(plabel);
+    int rc = !t || !xl || !yl || !pl ? fz_fail(err, FZ_ERUNTIME, "out of memory") : 0;
+    plot_var v[] = {{"TITLE", t},
+                    {"XLABEL", xl},
+                    {"YLABEL", yl},
+                    {"VCOL", vcol},
+                    {"XSCALE", budget ? "1000" : "1"},
+                    {"MARGINAL", budget ? "1" : "0"},
+                    {"MARGINAL_PLOT", mplot},
+                    {"PTARGET", ptarget ? "1" : "0"},
+                    {"PCOL", pcol},
+                    {"PLABEL", pl}};
+    if (!rc && !(rc = plot_script(dir, "sweep", v, sizeof v / sizeof *v, err)))
+        charts->names[charts->n++] = "sweep";
+    free(t), free(xl), free(yl), free(pl);
+    return rc;
+}
 
 static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t n, const char *param, int budget,
                        charts_list *charts, json_t *doc, fz_error *err)
@@ -121,6 +234,8 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
     fprintf(f, ",in_sample,value,lo,hi,releases,releases_lo,releases_hi,marginal_per_1000");
     for (size_t m = 0; m < 5; m++)
         fprintf(f, ",%s", money_keys[m]);
+    fprintf(f, ",p_target,p_target_ci95_lo,p_target_ci95_hi,cost_per_release_usd,cost_per_release_usd_ci95_lo,"
+               "cost_per_release_usd_ci95_hi,spent_usd_mean,spent_usd_ci95_lo,spent_usd_ci95_hi,unallocated_usd");
     fputc('\n', f);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
@@ -148,37 +263,24 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
             else
                 fputc(',', f);
         }
+        put_num(f, p->p_target);
+        put_num(f, p->p_lo);
+        put_num(f, p->p_hi);
+        put_num(f, p->cost.value);
+        put_num(f, p->cost.lo);
+        put_num(f, p->cost.hi);
+        cmd_csv_est(f, p->spent);
+        put_num(f, p->unallocated);
         fputc('\n', f);
+        add_point_keys(jp, p);
         json_array_append_new(arr, jp);
     }
     json_object_set_new(doc, "sweep", json_pack("{s:s, s:o}", "parameter", param, "points", arr));
     int rc = outdir_close(f, "sweep.csv", err);
     if (rc)
         return rc;
-    char title[300], vcol[16], mplot[256];
-    snprintf(title, sizeof title, "%s: optimal %s along %s", s->name, scenario_objective_name(s->objective), param);
-    snprintf(vcol, sizeof vcol, "%zu", s->nregions + 3);
-    if (budget)
-        snprintf(mplot, sizeof mplot,
-                 "'' skip 1 using ($1/1000):(column(%zu)) axes x1y2 with lines lt 2 dt 2 title 'marginal value per USD "
-                 "1,000'",
-                 s->nregions + 9);
-    else
-        snprintf(mplot, sizeof mplot, "NaN notitle");
-    char *t = plot_quote(title), *xl = plot_quote(budget ? "budget (thousand USD)" : param),
-         *yl = plot_quote(scenario_objective_name(s->objective));
-    if (!t || !xl || !yl)
-        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
-    plot_var v[] = {{"TITLE", t},
-                    {"XLABEL", xl},
-                    {"YLABEL", yl},
-                    {"VCOL", vcol},
-                    {"XSCALE", budget ? "1000" : "1"},
-                    {"MARGINAL", budget ? "1" : "0"},
-                    {"MARGINAL_PLOT", mplot}};
-    if (!rc && !(rc = plot_script(dir, "sweep", v, sizeof v / sizeof *v, err)))
-        charts->names[charts->n++] = "sweep";
-    free(t), free(xl), free(yl);
+    if ((rc = sweep_chart(dir, s, pts, n, param, budget, charts, err)))
+        return rc;
     double *xs = malloc((n ? n : 1) * sizeof *xs);
     json_t **tls = malloc((n ? n : 1) * sizeof *tls);
     if (!rc && (!xs || !tls))
@@ -439,7 +541,7 @@ static int run_points(cmd_run *r, sweep *w)
         point *p = &w->pts[i];
         cli_progress_stage(&r->bar, "sweep", i, w->n);
         if (!(rc = solve_point(p, p->s, &w->oo, &r->err)))
-            rc = evaluate_points(p, 1, p->s, r->o->threads, &r->err);
+            rc = evaluate_point(p, p->s, r->o->threads, &r->err);
         if (rc == FZ_EINPUT) {
             char set[300], origin[1400];
             point_set(w, i, set, sizeof set, origin, sizeof origin);
@@ -463,6 +565,29 @@ static int run(cmd_run *r, void *ctx)
     if (r->o->tornado_pct > 0)
         return cmd_run_done(r, run_tornado(r, &w->oo));
     return run_points(r, w);
+}
+
+/* The second table: per point, out of sample, P(releases >= target) with
+ * its Wilson interval ("n/a" without a target), cost per release and USD
+ * spent with their intervals, and the budget left unallocated. */
+static void print_money_table(FILE *out, const sweep *w)
+{
+    double target = 0;
+    for (size_t i = 0; i < w->n; i++)
+        target = w->pts[i].target > 0 ? w->pts[i].target : target;
+    char head[64];
+    snprintf(head, sizeof head, "P(releases >= %.10g)", target);
+    fprintf(out, "\nout of sample, optimal split:\n%14s  %-24s %-26s %-32s %s\n", w->param,
+            target > 0 ? head : "P(releases >= target)", "USD per release", "USD spent", "unallocated USD");
+    for (size_t i = 0; i < w->n; i++) {
+        const point *p = &w->pts[i];
+        char pt[64] = "n/a (no target)", cost[64], spent[64];
+        if (p->target > 0)
+            summary_ci_text(pt, sizeof pt, p->p_target, p->p_lo, p->p_hi, 3, 0);
+        summary_ci_text(cost, sizeof cost, p->cost.value, p->cost.lo, p->cost.hi, 0, 0);
+        summary_ci_text(spent, sizeof spent, p->spent.value, p->spent.lo, p->spent.hi, 0, 0);
+        fprintf(out, "%14.6g  %-24s %-26s %-32s %.0f\n", p->x, pt, cost, spent, p->unallocated);
+    }
 }
 
 static void print(cmd_run *r, void *ctx)
@@ -491,6 +616,7 @@ static void print(cmd_run *r, void *ctx)
         summary_ci_text(v, sizeof v, p->value.value, p->value.lo, p->value.hi, 2, 0);
         fprintf(out, "  %-26s %.3f\n", v, p->marginal);
     }
+    print_money_table(out, w);
     summary_print_ci_note(out, (size_t)s->replications);
 }
 
