@@ -28,7 +28,9 @@ enum {
     OPT_TORNADO,
     OPT_TIME_LIMIT,
     OPT_MIN,
-    OPT_MAX
+    OPT_MAX,
+    OPT_RELEASES,
+    OPT_PROB
 };
 
 static const struct option long_opts[] = {{"output", required_argument, NULL, 'o'},
@@ -50,17 +52,19 @@ static const struct option long_opts[] = {{"output", required_argument, NULL, 'o
                                           {"tornado", required_argument, NULL, OPT_TORNADO},
                                           {"min", required_argument, NULL, OPT_MIN},
                                           {"max", required_argument, NULL, OPT_MAX},
+                                          {"releases", required_argument, NULL, OPT_RELEASES},
+                                          {"prob", required_argument, NULL, OPT_PROB},
                                           {NULL, 0, NULL, 0}};
 
 /* The commands each option applies to (bits of command_bit); an option
  * given to any other command is refused rather than silently ignored. */
-enum { C_CHECK = 1, C_SIMULATE = 2, C_OPTIMIZE = 4, C_SWEEP = 8, C_COMPARE = 16, C_FIT = 32 };
-enum { C_RUNS = C_SIMULATE | C_OPTIMIZE | C_SWEEP | C_COMPARE, C_WRITES = C_RUNS | C_FIT };
+enum { C_CHECK = 1, C_SIMULATE = 2, C_OPTIMIZE = 4, C_SWEEP = 8, C_COMPARE = 16, C_FIT = 32, C_BUDGET = 64 };
+enum { C_RUNS = C_SIMULATE | C_OPTIMIZE | C_SWEEP | C_COMPARE | C_BUDGET, C_WRITES = C_RUNS | C_FIT };
 
 static int command_bit(const char *command)
 {
-    static const char *const names[] = {"check", "simulate", "optimize", "sweep", "compare", "fit"};
-    for (int i = 0; i < 6; i++)
+    static const char *const names[] = {"check", "simulate", "optimize", "sweep", "compare", "fit", "budget"};
+    for (int i = 0; i < 7; i++)
         if (!strcmp(command, names[i]))
             return 1 << i;
     return 0;
@@ -81,7 +85,9 @@ static int applies_to(int c)
     case OPT_ALLOCATION: return C_SIMULATE | C_COMPARE;
     case OPT_POLICY: return C_COMPARE;
     case OPT_GAP: return C_OPTIMIZE;
-    case OPT_TIME_LIMIT: return C_OPTIMIZE | C_SWEEP;
+    case OPT_TIME_LIMIT: return C_OPTIMIZE | C_SWEEP | C_BUDGET;
+    case OPT_RELEASES:
+    case OPT_PROB: return C_BUDGET;
     case OPT_BUDGET:
     case OPT_PARAM:
     case OPT_TORNADO: return C_SWEEP;
@@ -135,6 +141,11 @@ static int take_number(cli_opts *o, int c, const char *arg, fz_error *err)
         if (bad || !(x > 0 && x < 100))
             return fz_fail(err, FZ_EINPUT, "--tornado %s: expected a percentage in (0, 100)", arg);
         o->tornado_pct = x;
+        return 0;
+    case OPT_PROB:
+        if (bad || !(x > 0 && x <= 1))
+            return fz_fail(err, FZ_EINPUT, "--prob %s: expected a probability in (0, 1]", arg);
+        o->target_prob = x;
         return 0;
     case OPT_TIME_LIMIT:
         if (bad || !(x > 0 && x <= 86400))
@@ -197,6 +208,12 @@ static int take_option(cli_opts *o, int c, const char *arg, fz_error *err)
     case OPT_BUDGET: o->budget_range = arg; break;
     case OPT_PARAM: o->param_range = arg; break;
     case OPT_COLUMN: o->column = arg; break;
+    case OPT_RELEASES:
+        if (!*arg || strspn(arg, "0123456789") != strlen(arg) || parse_int(arg, 1, CLI_MAX_RELEASES, &v))
+            return fz_fail(err, FZ_EINPUT, "--releases %s: expected a whole number from 1 to %ld, in digits", arg,
+                           (long)CLI_MAX_RELEASES);
+        o->target_releases = v;
+        break;
     default: return take_number(o, c, arg, err);
     }
     return 0;
@@ -207,7 +224,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
     memset(o, 0, sizeof *o);
     o->gap_batches = 10;
     if (argc < 2)
-        return fz_fail(err, FZ_EINPUT, "expected a command: check, simulate, optimize, sweep, compare or fit");
+        return fz_fail(err, FZ_EINPUT, "expected a command: check, simulate, optimize, sweep, compare, fit or budget");
     o->command = argv[1];
     /* Parse argv[1..] with the command as "program name"; optind = 0 makes
      * glibc reinitialise getopt completely (no state from an earlier call). */

@@ -35,8 +35,12 @@ typedef struct cli_opts {
     int has_min, has_max;
     double tornado_pct;
     double time_limit; /* --solver-time-limit seconds, 0: none */
+    long target_releases; /* budget: --releases N (0: not given) */
+    double target_prob;   /* budget: --prob p (0: not given) */
     int json, no_plots, quiet, help;
 } cli_opts;
+
+#define CLI_MAX_RELEASES 1000000000L /* budget --releases: at most 10^9 */
 
 int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err);
 void cli_opts_free(cli_opts *o);

@@ -82,6 +82,18 @@ static const command commands[] = {
      "                          Values outside are left out and counted.  Without --min a\n"
      "                          normal is fitted truncated at 0, as scenarios need (min=0).\n"
      "  (--seed, --replications, --threads and --set do not apply to fit)\n"},
+    {"budget", cmd_budget,
+     "usage: fianza budget --releases N --prob P [OPTIONS] SCENARIO.ini\n"
+     "Find the smallest budget at which P(releases >= N) reaches P (DESIGN section 8).\n"
+     "The budgets tried are multiples of granularity_usd up to budget_usd; at each, the\n"
+     "split that maximises P(releases >= N) on the \"optimize\" stream is found, and the\n"
+     "smallest budget whose in-sample P reaches P is the answer (bisection: P is\n"
+     "nondecreasing in the budget on common random numbers; every budget from the\n"
+     "bottom up when donations or min_share make it not so).  Every budget tried is\n"
+     "evaluated out of sample (stream \"evaluate\") with a Wilson 95% interval.\n"
+     "  --releases N            the target: N releases or more (a whole number >= 1)\n"
+     "  --prob P                the probability to reach it, in (0, 1]\n"
+     "  --solver-time-limit S   GLPK time limit per solve, seconds\n"},
 };
 
 static void usage_all(FILE *f)
