@@ -135,11 +135,6 @@ static int target_split(split_result *res, double *reach, const scenario *sb, co
         return rc;
     const split_problem *p = &b.p;
     const size_t C = p->nregions, G = p->ngrid, S = (size_t)sb->replications;
-    if ((double)S * (double)C * (double)G > BUDGET_MAX_CURVE_DOUBLES)
-        return fz_fail(err, FZ_ERUNTIME,
-                       "%zu replications x %zu regions x %zu grid points of curves exceed fianza budget's limit of "
-                       "%.0f: use fewer --replications or a larger granularity_usd",
-                       S, C, G, BUDGET_MAX_CURVE_DOUBLES);
     keep_all k = {malloc(S * C * G * sizeof(double)), C * G};
     search w = {.rel = k.rel, .p = p, .S = S, .target = sb->target_releases, .best_k = -1};
     w.part = calloc((C + 1) * S, sizeof *w.part);
@@ -388,6 +383,13 @@ static int check(cmd_run *r, void *ctx)
     for (size_t c = 0; c < s->nregions && b->rep.monotone; c++)
         if (s->regions[c].min_share > 0)
             b->rep.monotone = 0, b->rep.why = "a min_share > 0 forces money into a region as the budget grows";
+    /* the per-replication curves of the top budget must fit in memory */
+    double words = (double)s->replications * (double)s->nregions * (double)scenario_grid_points(s);
+    if (words > BUDGET_MAX_CURVE_DOUBLES)
+        return fz_fail(&r->err, FZ_EINPUT,
+                       "%s: %ld replications x %zu regions x %zu grid points of release curves exceed fianza budget's "
+                       "limit of %.0f: use fewer --replications or a larger granularity_usd",
+                       s->path, s->replications, s->nregions, scenario_grid_points(s), BUDGET_MAX_CURVE_DOUBLES);
     r->rep_names = rep_names;
     return cmd_check_shares(s, &r->err);
 }
