@@ -6,6 +6,8 @@
 #define FZ_ENGINE_INT_H
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
+#include <string.h>
 
 #include "engine.h"
 
@@ -23,6 +25,67 @@ struct engine_ws {
     double *heap_t, *heap_v; /* pending refunds: a binary heap on time */
     uint32_t *heap_r;        /* and their regions */
 };
+
+/* The trace of engine_settle (engine.h): events added as deltas on the
+ * grid, turned into running values at the end. */
+/* First grid point at or after t (the last one when none is): an event at
+ * time t shows in the state at every grid day >= t.  The guess t / g
+ * (g = grid[1]) is right on eval_timeline_grid's grid (j g up to the last
+ * point, H; t / g is exact at t = j g, a whole g) but for a quotient
+ * rounded down; the loops make it right on any increasing grid. */
+static inline size_t grid_index(const engine_trace *tr, double inv_step, double t)
+{
+    const size_t last = tr->ngrid - 1;
+    double q = t * inv_step;
+    if (!(q > 0))
+        return 0;
+    if (!(q < (double)last))
+        return last;
+    size_t j = (size_t)q;
+    j += (double)j < q;                 /* ceil */
+    while (j < last && tr->grid[j] < t) /* once at most on the regular grid */
+        j++;
+    while (j > 0 && tr->grid[j - 1] >= t) /* never on it; any other grid */
+        j--;
+    return j;
+}
+
+/* 1 / g of a trace's grid (0 with one point: everything at index 0). */
+static inline double trace_inv_step(const engine_trace *tr) { return tr && tr->ngrid > 1 ? 1 / tr->grid[1] : 0; }
+
+static inline void trace_begin(const engine_trace *tr)
+{
+    if (tr && tr->ngrid) {
+        memset(tr->rel, 0, tr->ngrid * sizeof *tr->rel);
+        memset(tr->bal, 0, tr->ngrid * sizeof *tr->bal);
+    }
+}
+
+/* Deltas to running values: releases from 0, the balance from x. */
+static inline void trace_end(const engine_trace *tr, double x)
+{
+    if (!tr || !tr->ngrid)
+        return;
+    double r = 0, b = x;
+    for (size_t j = 0; j < tr->ngrid; j++) {
+        r += tr->rel[j];
+        b += tr->bal[j];
+        tr->rel[j] = r;
+        tr->bal[j] = b;
+    }
+}
+
+static inline void trace_money(const engine_trace *tr, double inv, double t, double v)
+{
+    if (tr && tr->ngrid)
+        tr->bal[grid_index(tr, inv, t)] += v;
+}
+
+static inline void trace_release(const engine_trace *tr, double inv, double t)
+{
+    if (tr && tr->ngrid)
+        tr->rel[grid_index(tr, inv, t)] += 1;
+}
 
 /* One ledger run (ledger.c): one region's account under allocation x, or
  * a pooled fund's over every region (pool.c).  The arrays belong to the
@@ -46,7 +109,8 @@ typedef struct ledger {
     double *ht, *hv; /* refunds due: a binary min-heap on time, their values */
     uint32_t *hr;    /* and regions */
     size_t hn;
-    double bal, alpha; /* balance, and its derivative in x */
+    double in, out; /* money in (x, donations, refunds) and paid out: the balance is in - out */
+    double alpha;   /* d in / d x */
     long day;          /* day of the current event */
     int blocked;       /* queued cases were held back by the day or a capacity */
     double until;      /* least x at which a failed money comparison would pass */

@@ -30,65 +30,6 @@
 
 #include "engine_int.h"
 
-/* First grid point at or after t (the last one when none is): an event at
- * time t shows in the state at every grid day >= t.  The guess t / g
- * (g = grid[1]) is right on eval_timeline_grid's grid (j g up to the last
- * point, H; t / g is exact at t = j g, a whole g) but for a quotient
- * rounded down; the loops make it right on any increasing grid. */
-static inline size_t grid_index(const engine_trace *tr, double inv_step, double t)
-{
-    const size_t last = tr->ngrid - 1;
-    double q = t * inv_step;
-    if (!(q > 0))
-        return 0;
-    if (!(q < (double)last))
-        return last;
-    size_t j = (size_t)q;
-    j += (double)j < q;                 /* ceil */
-    while (j < last && tr->grid[j] < t) /* once at most on the regular grid */
-        j++;
-    while (j > 0 && tr->grid[j - 1] >= t) /* never on it; any other grid */
-        j--;
-    return j;
-}
-
-/* 1 / g of a trace's grid (0 with one point: everything at index 0). */
-static double trace_inv_step(const engine_trace *tr) { return tr && tr->ngrid > 1 ? 1 / tr->grid[1] : 0; }
-
-static void trace_begin(const engine_trace *tr)
-{
-    if (tr && tr->ngrid) {
-        memset(tr->rel, 0, tr->ngrid * sizeof *tr->rel);
-        memset(tr->bal, 0, tr->ngrid * sizeof *tr->bal);
-    }
-}
-
-/* Deltas to running values: releases from 0, the balance from x. */
-static void trace_end(const engine_trace *tr, double x)
-{
-    if (!tr || !tr->ngrid)
-        return;
-    double r = 0, b = x;
-    for (size_t j = 0; j < tr->ngrid; j++) {
-        r += tr->rel[j];
-        b += tr->bal[j];
-        tr->rel[j] = r;
-        tr->bal[j] = b;
-    }
-}
-
-static inline void trace_money(const engine_trace *tr, double inv, double t, double v)
-{
-    if (tr && tr->ngrid)
-        tr->bal[grid_index(tr, inv, t)] += v;
-}
-
-static inline void trace_release(const engine_trace *tr, double inv, double t)
-{
-    if (tr && tr->ngrid)
-        tr->rel[grid_index(tr, inv, t)] += 1;
-}
-
 /* §1's pass: pay cases in policy order while the money lasts. */
 static void pay_plain(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x, double horizon,
                       const engine_trace *tr)
@@ -255,9 +196,9 @@ static int any_capacity(const ledger *L)
 
 static int affordable(ledger *L, const engine_lcase *c)
 {
-    if (c->cost <= L->bal)
+    if (L->out + c->cost <= L->in) /* as §1's pass compares: spent + cost <= x */
         return 1;
-    double at = L->x + (c->cost - L->bal) / L->alpha;
+    double at = L->x + (L->out + c->cost - L->in) / L->alpha;
     L->until = at < L->until ? at : L->until;
     return 0;
 }
@@ -267,7 +208,7 @@ static void pay(ledger *L, const engine_lcase *c, double t)
     size_t r = rix(L, c);
     engine_stats *st = &L->st[r];
     double rel = t + c->delay, det = rel - c->arrive;
-    L->bal -= c->cost;
+    L->out += c->cost;
     L->paid_today[r] += 1;
     st->spent += c->cost;
     st->releases += 1;
@@ -277,7 +218,7 @@ static void pay(ledger *L, const engine_lcase *c, double t)
     if (isfinite(c->refund_after)) {
         double back_at = rel + c->refund_after;
         if (back_at == t) { /* no delay at all: back before the next payment (DESIGN §7) */
-            L->bal += c->back;
+            L->in += c->back;
             st->refunded += c->back;
             trace_money(L->tr, L->inv, t, c->back);
         } else if (back_at < L->H) {
@@ -373,9 +314,9 @@ static void arrive(ledger *L, uint32_t i, double t)
  * comparison for the curves' bound, as serving would have made it). */
 static int worth_serving(ledger *L)
 {
-    if (L->bal >= L->qmin)
+    if (L->out + L->qmin <= L->in)
         return 1;
-    double at = L->x + (L->qmin - L->bal) / L->alpha;
+    double at = L->x + (L->out + L->qmin - L->in) / L->alpha;
     L->until = at < L->until ? at : L->until;
     return 0;
 }
@@ -396,7 +337,8 @@ void ledger_run(ledger *L)
     /* donations are events even when x = 0 brings none: the curves' bound
      * (until) must see the money that a larger x would bring */
     double next_don = L->don_coef > 0 && 30.0 < H ? 30.0 : INFINITY;
-    L->bal = L->x;
+    L->in = L->x;
+    L->out = 0;
     L->alpha = 1;
     L->day = 0;
     memset(L->paid_today, 0, L->nreg * sizeof *L->paid_today);
@@ -427,13 +369,13 @@ void ledger_run(ledger *L)
         while (L->hn && L->ht[0] == t) {
             uint32_t r;
             double v = heap_pop(L, &r);
-            L->bal += v;
+            L->in += v;
             L->st[r].refunded += v;
             trace_money(L->tr, L->inv, t, v);
             money = 1;
         }
         if (next_don == t) {
-            L->bal += L->don;
+            L->in += L->don;
             L->alpha += L->don_coef;
             trace_money(L->tr, L->inv, t, L->don);
             next_don = 30.0 * (double)++month;
@@ -450,7 +392,7 @@ void ledger_run(ledger *L)
     for (size_t r = 0; r < L->nreg; r++)
         L->st[r].unpaid = L->st[r].fundable - L->st[r].releases;
     if (L->nreg == 1)
-        L->st[0].balance_end = L->bal; /* a pooled fund's balance is no region's */
+        L->st[0].balance_end = L->in - L->out; /* a pooled fund's balance is no region's */
     trace_end(L->tr, L->x);
 }
 
