@@ -1,5 +1,6 @@
 # allocations.gp: the optimal split of the budget next to the baselines.
-# Data: allocations.csv (allocation name, then USD per region).
+# Data: allocations.csv (allocation name, USD per region, then feasible: 0
+# for a baseline that breaks a share bound, marked "infeasible" under its bar).
 load 'theme.gp'
 chart_title = @TITLE@
 n = @N@
@@ -10,10 +11,14 @@ do for [fmt in "png svg"] {
     set title chart_title noenhanced
     set ylabel 'allocation (thousand USD)'
     set yrange [0:*]
+    set xtics noenhanced  # allocation names hold underscores
+    set bmargin 4         # room for the second line of an infeasible baseline's label
     set style data histograms
     set style histogram clustered gap 1
     set style fill solid 0.75 border -1
     set key top right
-    plot for [c=1:n] 'allocations.csv' skip 1 using (column(c + 1)/1000):xtic(1) lt c title labels[c]
+    plot for [c=1:n] 'allocations.csv' skip 1 \
+         using (column(c + 1)/1000):xtic(strcol(1).(column(n + 2) == 0 ? "\n(infeasible)" : "")) \
+         lt c title labels[c]
     set output
 }

@@ -2,9 +2,10 @@
  *
  * Every case runs the built binary FZ_BIN (cli_util.h) on a small two-region
  * scenario (a few hundred replications, --gap-batches 2).  Asserted:
- * - with gnuplot on PATH, `simulate` draws releases_hist, regions and
- *   detention; `optimize` those and curves and allocations; `compare` draws
- *   compare; `sweep --budget` sweep; `sweep --tornado` tornado.  For each
+ * - with gnuplot on PATH, `simulate` draws releases_hist, regions,
+ *   detention and timeline; `optimize` those and curves and allocations;
+ *   `compare` draws compare and timeline; `sweep --budget` and `--param`
+ *   sweep and sweep_timeline; `sweep --tornado` tornado.  For each
  *   chart NAME.gp and its data files exist and the script reads them, no
  *   @KEY@ placeholder is left unfilled, NAME.png is a whole PNG (signature,
  *   IHDR first, IEND last, more than 2 KB), NAME.svg holds one <svg>...</svg>
@@ -78,7 +79,9 @@ typedef struct chart {
 static const chart C_HIST = {"releases_hist", {"releases_hist.csv"}}, C_REGIONS = {"regions", {"regions.csv"}},
                    C_DETENTION = {"detention", {"detention.csv"}}, C_CURVES = {"curves", {"curves.csv", "chosen.csv"}},
                    C_ALLOCATIONS = {"allocations", {"allocations.csv"}}, C_COMPARE = {"compare", {"compare.csv"}},
-                   C_SWEEP = {"sweep", {"sweep.csv"}}, C_TORNADO = {"tornado", {"tornado.csv"}};
+                   C_SWEEP = {"sweep", {"sweep.csv"}}, C_TORNADO = {"tornado", {"tornado.csv"}},
+                   C_TIMELINE = {"timeline", {"timeline.csv"}},
+                   C_SWEEP_TIMELINE = {"sweep_timeline", {"timeline.csv"}};
 
 static const char *file_of(const char *dir, const char *name, const char *ext)
 {
@@ -188,7 +191,7 @@ START_TEST(test_simulate_charts)
     const char *dir = cu_test_dir("simulate");
     const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out");
     RUN_OK("simulate", "--allocation", ALLOC, "-o", out, two);
-    check_drawn(out, CHARTS(&C_HIST, &C_REGIONS, &C_DETENTION), 1);
+    check_drawn(out, CHARTS(&C_HIST, &C_REGIONS, &C_DETENTION, &C_TIMELINE), 1);
 }
 END_TEST
 
@@ -197,7 +200,7 @@ START_TEST(test_optimize_charts)
     const char *dir = cu_test_dir("optimize");
     const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out");
     RUN_OK("optimize", "--gap-batches", "2", "-o", out, two);
-    check_drawn(out, CHARTS(&C_HIST, &C_REGIONS, &C_DETENTION, &C_CURVES, &C_ALLOCATIONS), 1);
+    check_drawn(out, CHARTS(&C_HIST, &C_REGIONS, &C_DETENTION, &C_CURVES, &C_ALLOCATIONS, &C_TIMELINE), 1);
 }
 END_TEST
 
@@ -206,7 +209,7 @@ START_TEST(test_compare_charts)
     const char *dir = cu_test_dir("compare");
     const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out");
     RUN_OK("compare", "--allocation", ALLOC, "--allocation", "chicago=100000,kansas_city=200000", "-o", out, two);
-    check_drawn(out, CHARTS(&C_COMPARE), 1);
+    check_drawn(out, CHARTS(&C_COMPARE, &C_TIMELINE), 1);
 }
 END_TEST
 
@@ -298,7 +301,7 @@ START_TEST(test_sweep_budget)
     const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out"), *fc = cu_path_in(dir, "first_come");
     const double budgets[] = {50000, 112500, 175000, 237500, 300000};
     RUN_OK("sweep", "--budget", "50000:300000:62500", "-o", out, two);
-    check_drawn(out, CHARTS(&C_SWEEP), 1);
+    check_drawn(out, CHARTS(&C_SWEEP, &C_SWEEP_TIMELINE), 1);
     check_budget_sweep(out, budgets, 5);
 
     /* first_come: R_c(x) may fall as x grows, the optimum may not */
@@ -312,7 +315,7 @@ START_TEST(test_sweep_param)
     const char *dir = cu_test_dir("sweep_param");
     const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out"), *bad = cu_path_in(dir, "bad");
     RUN_OK("sweep", "--param", "region.kansas_city.bond_usd.median=2000:6000:2000", "-o", out, two);
-    check_drawn(out, CHARTS(&C_SWEEP), 1);
+    check_drawn(out, CHARTS(&C_SWEEP, &C_SWEEP_TIMELINE), 1);
     double x[8], ins[8], kc[8];
     const char *csv = cu_path_in(out, "sweep.csv");
     ck_assert_uint_eq(csv_column(csv, "region.kansas_city.bond_usd.median", x, 8), 3);
@@ -365,7 +368,7 @@ START_TEST(test_label_quoting)
     free(text);
     cu_write_file(ini, buf);
     RUN_OK("optimize", "--gap-batches", "2", "--set", "region.kansas_city.label=" LABEL_SET, "-o", out, ini);
-    check_drawn(out, CHARTS(&C_HIST, &C_REGIONS, &C_DETENTION, &C_CURVES, &C_ALLOCATIONS), 0);
+    check_drawn(out, CHARTS(&C_HIST, &C_REGIONS, &C_DETENTION, &C_CURVES, &C_ALLOCATIONS, &C_TIMELINE), 0);
 
     /* the labels reach the scripts as gnuplot strings: ' doubled, the newline a blank */
     const char *want[] = {"'O''Hare \"North\" \\ back\\\\slash @N@ $HOME {x}_1 ^2 & <b>'",
@@ -444,14 +447,14 @@ START_TEST(test_no_gnuplot)
     const char *const env[] = {path_env, NULL};
     static const struct {
         const char *name, *args[6];
-        const chart *charts[5];
+        const chart *charts[7];
     } runs[] = {
-        {"simulate", {"simulate", "--allocation", ALLOC}, {&C_HIST, &C_REGIONS, &C_DETENTION}},
+        {"simulate", {"simulate", "--allocation", ALLOC}, {&C_HIST, &C_REGIONS, &C_DETENTION, &C_TIMELINE}},
         {"optimize",
          {"optimize", "--gap-batches", "2"},
-         {&C_HIST, &C_REGIONS, &C_DETENTION, &C_CURVES, &C_ALLOCATIONS}},
-        {"compare", {"compare", "--allocation", ALLOC, "--allocation", "chicago=300000"}, {&C_COMPARE}},
-        {"sweep", {"sweep", "--budget", "100000:300000:100000"}, {&C_SWEEP}},
+         {&C_HIST, &C_REGIONS, &C_DETENTION, &C_CURVES, &C_ALLOCATIONS, &C_TIMELINE}},
+        {"compare", {"compare", "--allocation", ALLOC, "--allocation", "chicago=300000"}, {&C_COMPARE, &C_TIMELINE}},
+        {"sweep", {"sweep", "--budget", "100000:300000:100000"}, {&C_SWEEP, &C_SWEEP_TIMELINE}},
         {"tornado", {"sweep", "--tornado", "10", "--replications", "100"}, {&C_TORNADO}},
     };
     for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
@@ -472,7 +475,7 @@ START_TEST(test_no_gnuplot)
         ck_assert_msg(strcasestr(r.err, "warning") && strstr(r.err, "gnuplot"), "%s: stderr: %s", runs[i].name, r.err);
         cu_run_free(&r);
         size_t nc = 0;
-        for (; nc < 5 && runs[i].charts[nc]; nc++)
+        for (; nc < 7 && runs[i].charts[nc]; nc++)
             check_script(out, runs[i].charts[nc], 1);
         ck_assert_int_eq(cu_count_suffixed(out, ".png"), 0);
         ck_assert_int_eq(cu_count_suffixed(out, ".svg"), 0);
@@ -489,8 +492,8 @@ START_TEST(test_no_gnuplot)
 
     /* What is left behind renders with `gnuplot NAME.gp` in the directory. */
     const char *gnuplot = gnuplot_path(), *out = cu_path_in(dir, "simulate");
-    const chart *drawn[] = {&C_HIST, &C_REGIONS, &C_DETENTION};
-    for (size_t i = 0; i < 3; i++) {
+    const chart *drawn[] = {&C_HIST, &C_REGIONS, &C_DETENTION, &C_TIMELINE};
+    for (size_t i = 0; i < 4; i++) {
         char script[64];
         snprintf(script, sizeof script, "%s.gp", drawn[i]->name);
         run_result r;

@@ -90,12 +90,12 @@ static size_t count_of(const char *text, const char *what)
 }
 
 /* The results of a simulate whose charts were not drawn: summary, data and
- * scripts there, no render, report.html saying so for each of the three. */
+ * scripts there, no render, report.html saying so for each of the four. */
 static void check_undrawn(const char *out)
 {
     static const char *const files[] = {"summary.json",  "allocation.csv", "regions.csv", "releases_hist.csv",
                                         "detention.csv", "theme.gp",       "regions.gp",  "releases_hist.gp",
-                                        "detention.gp",  "report.html"};
+                                        "detention.gp",  "report.html",    "timeline.csv", "timeline.gp"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         ck_assert_msg(cu_exists(cu_path_in(out, files[i])), "%s missing", files[i]);
     json_t *s = cu_load_json(cu_path_in(out, "summary.json"));
@@ -104,7 +104,7 @@ static void check_undrawn(const char *out)
     ck_assert_int_eq(cu_count_suffixed(out, ".png"), 0);
     ck_assert_int_eq(cu_count_suffixed(out, ".svg"), 0);
     char *html = cu_slurp(cu_path_in(out, "report.html"), NULL);
-    ck_assert_uint_eq(count_of(html, "not drawn"), 3);
+    ck_assert_uint_eq(count_of(html, "not drawn"), 4);
     ck_assert_ptr_null(strstr(html, "<svg"));
     free(html);
 }
@@ -160,7 +160,7 @@ START_TEST(test_gnuplot_hangs)
     double limit = 30 * cu_time_scale();
     ck_assert_msg(r.seconds < (limit < 250 ? limit : 250), "took %.1f s with a 1 s gnuplot limit", r.seconds);
     check_one_warning(&r, "did not finish releases_hist.gp within 1 s (FIANZA_GNUPLOT_TIMEOUT)");
-    ck_assert_msg(strstr(r.err, "3 chart(s) not drawn"), "%s", r.err);
+    ck_assert_msg(strstr(r.err, "4 chart(s) not drawn"), "%s", r.err);
     cu_run_free(&r);
     check_undrawn(cu_path_in(dir, "out"));
     long pid = read_pid(pidfile);
@@ -196,9 +196,10 @@ START_TEST(test_gnuplot_fails)
     static const struct {
         const char *name, *body, *want;
     } cases[] = {
-        {"exit1", HALF_THEN("exit 1"), "gnuplot failed on releases_hist.gp, regions.gp, detention.gp (exit status 1"},
+        {"exit1", HALF_THEN("exit 1"),
+         "gnuplot failed on releases_hist.gp, regions.gp, detention.gp, timeline.gp (exit status 1"},
         {"segv", HALF_THEN("kill -SEGV $$"),
-         "gnuplot failed on releases_hist.gp, regions.gp, detention.gp (killed "
+         "gnuplot failed on releases_hist.gp, regions.gp, detention.gp, timeline.gp (killed "
          "by signal 11"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # MPI builds (-DFIANZA_MPI=ON): summary.json must be byte-identical for any
 # number of ranks.  simulate, compare, optimize (two gap batches) and
-# sweep --budget run with --threads 1 in one process, then under
+# sweep --budget on seed-2025, and simulate and optimize on midwest-3y (the
+# §7 ledger and its timeline), run with --threads 1 in one process, then under
 # mpirun -np 1, 2, 3 (replications span several blocks, so ranks share them
 # unevenly); every summary.json is compared with the single-process one, and
 # exactly one results directory (rank 0's) must exist.  Last, a refused -o
@@ -20,11 +21,20 @@ cases=(
   "compare|compare --allocation chicago=150000 --allocation kansas_city=150000 --replications 2100"
   "optimize|optimize --replications 1500 --gap-batches 2"
   "sweep|sweep --budget 100000:300000:100000 --replications 700"
+  # the ledger of DESIGN §7 (refunds, weekdays, capacity, a waiting list, regimes) and its timeline
+  "ledger-simulate|simulate --allocation chicago=200000,kansas_city=100000 --replications 2100 @midwest"
+  "ledger-optimize|optimize --replications 300 --gap-batches 2 --set fund.granularity_usd=10000 @midwest"
 )
+midwest=$src/scenarios/midwest-3y.ini
 for c in "${cases[@]}"; do
   name=${c%%|*} args=${c#*|}
+  scen=$seed
+  if [[ $args == *" @midwest" ]]; then
+    args=${args% @midwest}
+    scen=$midwest
+  fi
   # shellcheck disable=SC2086
-  if ! "$bin" $args --threads 1 --quiet --no-plots -o "$work/$name-t1" "$seed" >/dev/null; then
+  if ! "$bin" $args --threads 1 --quiet --no-plots -o "$work/$name-t1" "$scen" >/dev/null; then
     echo "FAILED: $name: single process"
     fail=1
     continue
@@ -32,7 +42,7 @@ for c in "${cases[@]}"; do
   for np in 1 2 3; do
     out=$work/$name-np$np
     # shellcheck disable=SC2086
-    if ! timeout 600 "${mpi[@]}" -np "$np" "$bin" $args --quiet -o "$out" "$seed" >/dev/null; then
+    if ! timeout 600 "${mpi[@]}" -np "$np" "$bin" $args --quiet -o "$out" "$scen" >/dev/null; then
       echo "FAILED: $name: mpirun -np $np exited with an error"
       fail=1
     elif ! cmp -s "$work/$name-t1/summary.json" "$out/summary.json"; then

@@ -9,6 +9,7 @@
 #include "eval.h"
 #include "plot.h"
 #include "summary.h"
+#include "timeline_out.h"
 #include "rng.h"
 
 typedef struct variant {
@@ -129,7 +130,9 @@ static int run(cmd_run *r, void *ctx)
     if (rc)
         return rc;
     r->doc = summary(r->s, c);
-    return write_compare(r->dir, r->s, c->res, c->v, &r->charts, &r->err);
+    if ((rc = write_compare(r->dir, r->s, c->res, c->v, &r->charts, &r->err)))
+        return rc;
+    return timeline_outputs(r->dir, r->doc, r->s, c->res, "variant 1", &r->charts, &r->err);
 }
 
 static void print(cmd_run *r, void *ctx)
@@ -158,6 +161,13 @@ static void print(cmd_run *r, void *ctx)
                     summary_ci_text(x, sizeof x, a->diff_releases.mean, a->diff_releases.mean - d,
                                     a->diff_releases.mean + d, 2, 1));
         fprintf(out, "\n");
+    }
+    fputc('\n', out);
+    summary_print_money_head(out, r->s, "money (mean)");
+    for (size_t k = 0; k < c->K; k++) {
+        char x[32];
+        snprintf(x, sizeof x, "#%zu total", k + 1);
+        summary_print_money_total(out, r->s, e, k, x);
     }
     summary_print_ci_note(out, e->nreps);
 }

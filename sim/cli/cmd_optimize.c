@@ -7,6 +7,7 @@
 #include "cmds.h"
 #include "optimize.h"
 #include "summary.h"
+#include "timeline_out.h"
 
 static int write_curves(outdir *dir, const scenario *s, const optimize_result *r, fz_error *err)
 {
@@ -41,6 +42,7 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
             json_pack("{s:o, s:o, s:o}", "allocation", summary_allocation_json(s, r->allocs + k * r->nregions), "value",
                       cmd_est_json(r->objective[k]), "difference_to_optimal", cmd_est_json(r->diff[k]));
         json_object_set_new(b, "releases", summary_mean_ci_json(&r->eval->allocs[k].releases));
+        json_object_set_new(b, "feasible", json_boolean(summary_feasible(s, r->allocs + k * r->nregions)));
         json_object_set_new(base, optimize_alloc_names[k], b);
     }
     json_object_set_new(doc, "baselines", base);
@@ -84,8 +86,13 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
     for (size_t c = 0; c < C; c++)
         fprintf(out, " %12.12s", s->regions[c].label);
     fprintf(out, "  %-28s %s\n", obj, "minus optimal (95% CI)");
+    int marked = 0;
     for (size_t k = 0; k < OPT_NALLOC; k++) {
-        fprintf(out, "%-15s", optimize_alloc_names[k]);
+        char name[32];
+        int bad = !summary_feasible(s, r->allocs + k * C);
+        snprintf(name, sizeof name, "%s%s", optimize_alloc_names[k], bad ? "*" : "");
+        marked |= bad;
+        fprintf(out, "%-15s", name);
         for (size_t c = 0; c < C; c++)
             fprintf(out, " %12.0f", r->allocs[k * C + c]);
         stat_est e = r->objective[k], d = r->diff[k];
@@ -102,6 +109,8 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
             snprintf(b, sizeof b, "%+.1f", d.value);
         fprintf(out, "  %-28s %s\n", a, b);
     }
+    if (marked)
+        fprintf(out, "* infeasible: breaks a region's min_share or max_share (evaluated all the same)\n");
     char v[64];
     fprintf(out, "\nVSS %s; EVPI ", summary_ci_text(v, sizeof v, r->vss.value, r->vss.lo, r->vss.hi, 2, 0));
     if (isfinite(r->evpi.lo) || one)
@@ -185,7 +194,8 @@ static int run(cmd_run *r, void *ctx)
     json_decref(timing);
     if (rc || (rc = summary_allocation_csv(r->dir, s, e->allocs, &r->err)) ||
         (rc = write_curves(r->dir, s, e, &r->err)) ||
-        (rc = charts_eval(r->dir, s, e->eval, OPT_OPTIMAL, "optimal allocation, out of sample", &r->charts, &r->err)))
+        (rc = charts_eval(r->dir, s, e->eval, OPT_OPTIMAL, "optimal allocation, out of sample", &r->charts, &r->err)) ||
+        (rc = timeline_outputs(r->dir, r->doc, s, e->eval, "optimal allocation, out of sample", &r->charts, &r->err)))
         return rc;
     return charts_optimize(r->dir, s, e, &r->charts, &r->err);
 }

@@ -7,6 +7,7 @@
 #include "eval.h"
 #include "rng.h"
 #include "summary.h"
+#include "timeline_out.h"
 
 typedef struct simulate {
     double *alloc;
@@ -55,7 +56,9 @@ static int run(cmd_run *r, void *ctx)
     json_decref(timing);
     if (rc || (rc = summary_allocation_csv(r->dir, s, c->alloc, &r->err)))
         return rc;
-    return charts_eval(r->dir, s, e, 0, "simulated allocation", &r->charts, &r->err);
+    if ((rc = charts_eval(r->dir, s, e, 0, "simulated allocation", &r->charts, &r->err)))
+        return rc;
+    return timeline_outputs(r->dir, r->doc, s, e, "simulated allocation", &r->charts, &r->err);
 }
 
 static void print(cmd_run *r, void *ctx)

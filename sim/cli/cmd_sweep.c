@@ -12,12 +12,15 @@
 #include "optimize.h"
 #include "plot.h"
 #include "summary.h"
+#include "timeline_out.h"
 #include "rng.h"
 
 typedef struct point {
     double x, in_sample, marginal;
     double *alloc;
     stat_est value, releases;
+    double money[5]; /* DESIGN §7 means: paid, refunded, balance at H, unpaid fundable, days waited */
+    json_t *timeline; /* DESIGN §7, of the point's allocation (timeline_json), once evaluated */
     scenario *s; /* the scenario at this point: a copy of the user's with one key set */
 } point;
 
@@ -91,11 +94,20 @@ static int evaluate_points(point *pts, size_t n, const scenario *s, int threads,
         pts[i].value = optimize_value(s, r, i);
         double h = stat_ci95_half(&r->allocs[i].releases), m = r->allocs[i].releases.mean;
         pts[i].releases = (stat_est){m, m - h, m + h};
+        const eval_alloc *a = &r->allocs[i];
+        double money[5] = {a->spent.mean, a->refunded.mean, a->balance_end.mean, a->unpaid.mean,
+                           eval_waited_mean(r, i, SIZE_MAX)};
+        memcpy(pts[i].money, money, sizeof money);
     }
+    if (!rc) /* the timeline is allocation 0's: the first point's */
+        pts[0].timeline = timeline_json(&r->timeline);
     eval_free(r);
     free(allocs);
     return rc;
 }
+
+static const char *const money_keys[5] = {"paid_usd_mean", "refunded_usd_mean", "balance_end_usd_mean",
+                                          "unpaid_fundable_mean", "days_waited_mean"};
 
 static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t n, const char *param, int budget,
                        charts_list *charts, json_t *doc, fz_error *err)
@@ -106,7 +118,10 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
     fprintf(f, "%s", param);
     for (size_t c = 0; c < s->nregions; c++)
         fprintf(f, ",%s_usd", s->regions[c].name);
-    fprintf(f, ",in_sample,value,lo,hi,releases,releases_lo,releases_hi,marginal_per_1000\n");
+    fprintf(f, ",in_sample,value,lo,hi,releases,releases_lo,releases_hi,marginal_per_1000");
+    for (size_t m = 0; m < 5; m++)
+        fprintf(f, ",%s", money_keys[m]);
+    fputc('\n', f);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         const point *p = &pts[i];
@@ -119,11 +134,22 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
         fprintf(f, ",%.10g", p->in_sample);
         cmd_csv_est(f, p->value);
         cmd_csv_est(f, p->releases);
-        fprintf(f, ",%.10g\n", p->marginal);
-        json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "x", json_guard_num(p->x), "allocation",
-                                             alloc, "in_sample_value", json_guard_num(p->in_sample), "value",
-                                             cmd_est_json(p->value), "releases", cmd_est_json(p->releases),
-                                             "marginal_objective_per_1000_usd", json_guard_num(p->marginal)));
+        fprintf(f, ",%.10g", p->marginal);
+        json_t *jp = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "x", json_guard_num(p->x), "allocation", alloc,
+                               "in_sample_value", json_guard_num(p->in_sample), "value", cmd_est_json(p->value),
+                               "releases", cmd_est_json(p->releases), "marginal_objective_per_1000_usd",
+                               json_guard_num(p->marginal));
+        for (size_t m = 0; m < 5; m++) { /* days waited is undefined (null, empty) without releases */
+            json_object_set_new(jp, money_keys[m], m == 4 ? json_guard_num_or_null(p->money[m])
+                                                          : json_guard_num(p->money[m]));
+        json_object_set_new(jp, "timeline", p->timeline ? json_incref(p->timeline) : json_null());
+            if (isfinite(p->money[m]))
+                fprintf(f, ",%.10g", p->money[m]);
+            else
+                fputc(',', f);
+        }
+        fputc('\n', f);
+        json_array_append_new(arr, jp);
     }
     json_object_set_new(doc, "sweep", json_pack("{s:s, s:o}", "parameter", param, "points", arr));
     int rc = outdir_close(f, "sweep.csv", err);
@@ -153,6 +179,16 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
     if (!rc && !(rc = plot_script(dir, "sweep", v, sizeof v / sizeof *v, err)))
         charts->names[charts->n++] = "sweep";
     free(t), free(xl), free(yl);
+    double *xs = malloc((n ? n : 1) * sizeof *xs);
+    json_t **tls = malloc((n ? n : 1) * sizeof *tls);
+    if (!rc && (!xs || !tls))
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++)
+        xs[i] = pts[i].x, tls[i] = pts[i].timeline;
+    if (!rc)
+        rc = timeline_sweep_outputs(dir, s, param, budget ? "budget USD" : param, xs, tls, n, charts, err);
+    free(xs);
+    free(tls);
     return rc;
 }
 
@@ -390,16 +426,19 @@ static int check(cmd_run *r, void *ctx)
     return rc;
 }
 
-/* Each point re-optimised (and, for --param, evaluated on its own
- * scenario); budget points share one evaluation pass on common random
- * numbers, since only the allocation differs between them. */
+/* Each point re-optimised and evaluated on its own scenario (common random
+ * numbers across points all the same).  Budget points used to share one
+ * evaluation pass, since only the allocation differs between them; on
+ * their own they give the same figures, each point's own timeline, and a
+ * balance (DESIGN §7: accounts plus the reserve) out of that point's
+ * budget, not the scenario's. */
 static int run_points(cmd_run *r, sweep *w)
 {
     int rc = 0;
     for (size_t i = 0; !rc && i < w->n; i++) {
         point *p = &w->pts[i];
         cli_progress_stage(&r->bar, "sweep", i, w->n);
-        if (!(rc = solve_point(p, p->s, &w->oo, &r->err)) && r->o->param_range)
+        if (!(rc = solve_point(p, p->s, &w->oo, &r->err)))
             rc = evaluate_points(p, 1, p->s, r->o->threads, &r->err);
         if (rc == FZ_EINPUT) {
             char set[300], origin[1400];
@@ -407,8 +446,6 @@ static int run_points(cmd_run *r, sweep *w)
             fz_error_prefix(&r->err, "%s: ", origin);
         }
     }
-    if (!rc && r->o->budget_range)
-        rc = evaluate_points(w->pts, w->n, r->s, r->o->threads, &r->err);
     if ((rc = cmd_run_done(r, rc)))
         return rc;
     return write_sweep(r->dir, r->s, w->pts, w->n, w->param, !r->o->param_range, &r->charts, r->doc, &r->err);
@@ -462,8 +499,10 @@ int cmd_sweep(const cli_opts *o)
     static const cmd_hooks hooks = {.check = check, .work = run, .print = print, .release = free_point_scenarios};
     sweep w = {0};
     int rc = cmd_execute(o, &hooks, &w);
-    for (size_t i = 0; i < w.n; i++)
+    for (size_t i = 0; i < w.n; i++) {
         free(w.pts[i].alloc);
+        json_decref(w.pts[i].timeline);
+    }
     free(w.pts);
     return rc;
 }

@@ -212,12 +212,12 @@ int charts_optimize(outdir *o, const scenario *s, const optimize_result *r, char
     fprintf(f, "allocation");
     for (size_t c = 0; c < C; c++)
         fprintf(f, ",%s", s->regions[c].name);
-    fprintf(f, "\n");
+    fprintf(f, ",feasible\n"); /* 0: breaks a share bound (DESIGN §3), marked on the chart */
     for (size_t k = 0; k < OPT_NALLOC; k++) {
         fprintf(f, "%s", optimize_alloc_names[k]);
         for (size_t c = 0; c < C; c++)
             fprintf(f, ",%.2f", r->allocs[k * C + c]);
-        fprintf(f, "\n");
+        fprintf(f, ",%d\n", summary_feasible(s, r->allocs + k * C));
     }
     if ((rc = outdir_close(f, "allocations.csv", err)))
         return rc;

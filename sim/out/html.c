@@ -78,6 +78,12 @@ static const char *caption(const char *name)
         return "Regions side by side, with 95% confidence intervals.";
     if (!strcmp(name, "detention"))
         return "How long the people the fund frees spend in detention (arrival to release).";
+    if (!strcmp(name, "timeline"))
+        return "The fund over time: cumulative releases and the money the fund holds (every region's account plus "
+               "the reserve), mean (solid), median (dashed) and the middle 90% of the replications (band).";
+    if (!strcmp(name, "sweep_timeline"))
+        return "The fund over time at a few points of the sweep (the optimal allocation at each): mean cumulative "
+               "releases and mean money held.";
     if (!strcmp(name, "curves"))
         return "What each region does with more money (mean over the optimize replications); dots mark the chosen "
                "split.";
@@ -141,6 +147,50 @@ static void write_regions(FILE *f, const json_t *sum)
     fprintf(f, "</table>\n");
 }
 
+/* A number with `digits` decimals, or &ndash; where it is undefined (null). */
+static void cell_num(FILE *f, double v, int digits)
+{
+    if (isnan(v))
+        fputs("<td>&ndash;</td>", f);
+    else
+        fprintf(f, "<td>%.*f</td>", digits, v);
+}
+
+static void money_row(FILE *f, const json_t *o)
+{
+    cell_num(f, num(o, "paid_usd_mean"), 0);
+    cell_num(f, num(o, "refunded_usd_mean"), 0);
+    cell_num(f, num(o, "balance_end_usd_mean"), 0);
+    cell_num(f, num(o, "unpaid_fundable_mean"), 1);
+    cell_num(f, num(o, "days_waited_mean"), 1);
+    fprintf(f, "</tr>\n");
+}
+
+/* DESIGN §7: the money over the horizon, per region and in total. */
+static void write_money(FILE *f, const json_t *sum)
+{
+    if (!json_object_get(sum, "paid_usd_mean"))
+        return;
+    fprintf(f, "<h2>Money over the horizon</h2>\n<p>Means over the replications. The balance at the end is what "
+               "the accounts hold on the last day (the total adds the fund's unallocated reserve); unpaid fundable "
+               "cases could have been paid but were not (money short, removed or timed out while waiting, or no "
+               "posting day left); days waited run from a case being ready to its payment.</p>\n"
+               "<table><tr><th>region</th><th>USD paid</th><th>USD refunded</th><th>balance at the end (USD)</th>"
+               "<th>unpaid fundable cases</th><th>days waited</th></tr>\n");
+    const char *key;
+    json_t *g;
+    json_object_foreach(json_object_get(sum, "regions"), key, g)
+    {
+        fprintf(f, "<tr><td>");
+        esc(f, json_string_value(json_object_get(g, "label")) ? json_string_value(json_object_get(g, "label")) : key);
+        fprintf(f, "</td>");
+        money_row(f, g);
+    }
+    fprintf(f, "<tr><td>total</td>");
+    money_row(f, sum);
+    fprintf(f, "</table>\n");
+}
+
 /* optimize: the optimal split beside the baselines, VSS, EVPI and the gap. */
 static void write_baselines(FILE *f, const scenario *s, const json_t *sum)
 {
@@ -167,7 +217,10 @@ static void write_baselines(FILE *f, const scenario *s, const json_t *sum)
     fprintf(f, "</td><td></td></tr>\n");
     json_object_foreach((json_t *)base, key, g)
     {
-        fprintf(f, "<tr><td>%s</td>", key);
+        fprintf(f, "<tr><td>%s%s</td>", key,
+                json_is_false(json_object_get(g, "feasible"))
+                    ? " <small>(infeasible: breaks a share bound, evaluated all the same)</small>"
+                    : "");
         for (size_t c = 0; c < s->nregions; c++)
             fprintf(f, "<td>%.0f</td>", num(json_object_get(g, "allocation"), s->regions[c].name));
         fprintf(f, "<td>");
@@ -211,6 +264,7 @@ int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_li
                                 : "Figures in brackets are 95% confidence intervals.");
     write_releases(f, sum);
     write_regions(f, sum);
+    write_money(f, sum);
     write_baselines(f, s, sum);
     charts_section(f, o, charts);
     fprintf(f, "<p><small>Files: summary.json, allocation.csv, replications.csv and the charts' CSV data are in this "

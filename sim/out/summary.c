@@ -2,6 +2,7 @@
 #include "summary.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,31 @@ void summary_print_ci_note(FILE *f, size_t nreps)
                 nreps);
 }
 
+/* The DESIGN §7 money keys: paid (gross, = spent), refunded within H,
+ * balance at H, fundable cases left unpaid, days waited per paid case
+ * (null without releases: no case was paid, no wait to average). */
+static void money_json(json_t *o, const stat_acc *paid, const stat_acc *refunded, const stat_acc *balance,
+                       const stat_acc *unpaid, double waited)
+{
+    json_object_set_new(o, "paid_usd_mean", json_guard_num(paid->mean));
+    json_object_set_new(o, "refunded_usd_mean", json_guard_num(refunded->mean));
+    json_object_set_new(o, "balance_end_usd_mean", json_guard_num(balance->mean));
+    json_object_set_new(o, "unpaid_fundable_mean", json_guard_num(unpaid->mean));
+    json_object_set_new(o, "days_waited_mean", num_or_null(waited));
+}
+
+int summary_feasible(const scenario *s, const double *alloc)
+{
+    const double step = s->granularity_usd > 0 ? s->granularity_usd : 1;
+    for (size_t c = 0; c < s->nregions; c++) {
+        double x = alloc[c] / step, lo = s->regions[c].min_share * s->budget_usd / step,
+               hi = s->regions[c].max_share * s->budget_usd / step;
+        if (!(x >= lo - SCENARIO_GRID_EPS && x <= hi + SCENARIO_GRID_EPS))
+            return 0;
+    }
+    return 1;
+}
+
 json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k)
 {
     const eval_alloc *a = &r->allocs[k];
@@ -92,6 +118,7 @@ json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k)
         json_object_set_new(jr, "days_in_detention_mean", num_or_null(eval_detention_mean(r, k, c)));
         json_object_set_new(jr, "cost_per_release_usd",
                             num_or_null(g->releases.mean > 0 ? g->spent.mean / g->releases.mean : NAN));
+        money_json(jr, &g->spent, &g->refunded, &g->balance_end, &g->unpaid, eval_waited_mean(r, k, c));
         json_object_set_new(regions, s->regions[c].name, jr);
     }
     json_t *out =
@@ -100,6 +127,7 @@ json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k)
     json_object_set_new(out, "cost_per_release_usd",
                         num_or_null(a->releases.mean > 0 ? a->spent.mean / a->releases.mean : NAN));
     json_object_set_new(out, "days_in_detention_mean", num_or_null(rel_sum > 0 ? det_sum / rel_sum : NAN));
+    money_json(out, &a->spent, &a->refunded, &a->balance_end, &a->unpaid, eval_waited_mean(r, k, SIZE_MAX));
     json_object_set_new(out, "regions", regions);
     return out;
 }
@@ -241,5 +269,62 @@ void summary_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t
     if (s->target_releases > 0)
         fprintf(f, "; P(releases >= %.0f) = %.3f", s->target_releases, a->reach_target / (double)r->nreps);
     fprintf(f, "\n");
+    summary_print_money(f, s, r, k);
     summary_print_ci_note(f, r->nreps);
+}
+
+int summary_shows_ledger(const scenario *s)
+{
+    for (size_t c = 0; c < s->nregions; c++)
+        if (scenario_uses_ledger(s, c))
+            return 1;
+    return 0;
+}
+
+/* One row of the money table; refunded and waited only with a ledger. */
+static void money_row(FILE *f, const char *name, int ledger, double paid, double refunded, double balance,
+                      double unpaid, double waited)
+{
+    char w[32];
+    fprintf(f, "%-16.16s %12.0f", name, paid);
+    if (ledger)
+        fprintf(f, " %12.0f", refunded);
+    fprintf(f, " %14.0f %15.1f", balance, unpaid);
+    if (ledger)
+        fprintf(f, " %11s", cell(w, "%.1f", waited));
+    fputc('\n', f);
+}
+
+void summary_print_money_head(FILE *f, const scenario *s, const char *first)
+{
+    const int ledger = summary_shows_ledger(s);
+    fprintf(f, "%-16s %12s", first, "paid");
+    if (ledger)
+        fprintf(f, " %12s", "refunded");
+    fprintf(f, " %14s %15s", "balance at end", "unpaid fundable");
+    if (ledger)
+        fprintf(f, " %11s", "days waited");
+    fputc('\n', f);
+}
+
+void summary_print_money_total(FILE *f, const scenario *s, const eval_result *r, size_t k, const char *name)
+{
+    const eval_alloc *a = &r->allocs[k];
+    money_row(f, name, summary_shows_ledger(s), a->spent.mean, a->refunded.mean, a->balance_end.mean,
+              a->unpaid.mean, eval_waited_mean(r, k, SIZE_MAX));
+}
+
+void summary_print_money(FILE *f, const scenario *s, const eval_result *r, size_t k)
+{
+    const eval_alloc *a = &r->allocs[k];
+    const int ledger = summary_shows_ledger(s);
+    summary_print_money_head(f, s, "money (mean)");
+    for (size_t c = 0; c < r->nregions; c++) {
+        const eval_region *g = &a->regions[c];
+        money_row(f, s->regions[c].label, ledger, g->spent.mean, g->refunded.mean, g->balance_end.mean,
+                  g->unpaid.mean, eval_waited_mean(r, k, c));
+    }
+    if (a->reserve_end != 0)
+        fprintf(f, "%-16s %12s%s %14.0f\n", "reserve", "", ledger ? "             " : "", a->reserve_end);
+    summary_print_money_total(f, s, r, k, "total");
 }

@@ -31,8 +31,17 @@ json_t *summary_allocation_json(const scenario *s, const double *alloc);
 
 /* Out-of-sample statistics of allocation k: "releases" {mean, ci95, sd, p05,
  * p50, p95, p_target}, "spent_usd", "freedom_days", "cost_per_release_usd",
- * "days_in_detention_mean" and "regions". */
+ * "days_in_detention_mean", the DESIGN §7 money keys "paid_usd_mean",
+ * "refunded_usd_mean", "balance_end_usd_mean" (regions plus the reserve),
+ * "unpaid_fundable_mean", "days_waited_mean" (null without releases), and
+ * "regions" (each with the same money keys, balance of its account). */
 json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k);
+
+/* 1 when every region's allocation lies within its share bounds,
+ * min_share * budget <= x_c <= max_share * budget, up to SCENARIO_GRID_EPS
+ * grid steps (the slack of optimize's own bounds); 0 otherwise (DESIGN §3:
+ * a baseline that breaks a bound is evaluated all the same, and marked). */
+int summary_feasible(const scenario *s, const double *alloc);
 
 /* Mean, 95% interval and sample sd of a stat as {"mean": m, "ci95": [lo, hi],
  * "sd": sd}; "ci95" and "sd" are null when undefined (fewer than 2
@@ -64,7 +73,21 @@ int summary_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size
                        fz_error *err);
 int summary_reps_close(summary_reps *w, fz_error *err);
 
-/* Terminal table for allocation k. */
+/* Terminal table for allocation k (with summary_print_money below it). */
 void summary_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t k);
+
+/* Whether any region of s runs the DESIGN §7 ledger (scenario_uses_ledger):
+ * only then can money come back or a case wait, so only then do tables
+ * show the refunded and days-waited columns (summary.json always has them). */
+int summary_shows_ledger(const scenario *s);
+
+/* The money table of allocation k: per region and in total, mean USD paid,
+ * refunded (ledger only), balance at the end (the total with the reserve,
+ * also shown on its own line when not 0), unpaid fundable cases and days
+ * waited per paid case (ledger only; n/a without releases). */
+void summary_print_money(FILE *f, const scenario *s, const eval_result *r, size_t k);
+/* Its header (first column titled `first`) and its total row (named `name`). */
+void summary_print_money_head(FILE *f, const scenario *s, const char *first);
+void summary_print_money_total(FILE *f, const scenario *s, const eval_result *r, size_t k, const char *name);
 
 #endif

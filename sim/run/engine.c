@@ -1,10 +1,19 @@
-/* engine: sampling people and paying their bonds (engine.h, DESIGN §1).
+/* engine: sampling people (engine.h, DESIGN §1 and §7); paying them is
+ * ledger.c.
  *
  * Per person, draws happen in a fixed order so that a key always yields the
  * same people: arrival time, grant, family pays, hearing delay, amount,
- * release delay, removal.  Draws after the one that makes a person
+ * release delay, then (§7, only when their keys are set) stayed, stay
+ * length, revoked, copay, then removal, then (ledger regions) refunded,
+ * case duration, refund lag.  Draws after the one that makes a person
  * unfundable are skipped: this changes no distribution (the draws are
- * independent) and saves most of the work when grant rates are low.
+ * independent) and saves most of the work when grant rates are low.  A
+ * regime changes the grant, family, amount, cap and stay parameters by the
+ * decision time d, so the grant and family uniforms are compared with the
+ * largest (grant) and smallest (family) value over the region's phases
+ * first, and with the values in force at d once d is drawn; with one phase
+ * both comparisons are §1's.  Arrivals under a piecewise rate are one
+ * uniform each through the inverse cumulative rate (arrival_at).
  *
  * Speed (issue 6), without changing a single result for a given seed:
  * - uniform draws are inline on the generator's state (rng.h), and so are

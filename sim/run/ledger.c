@@ -415,7 +415,7 @@ static void ledger_run(ledger *L)
         }
         if (!(t < H))
             break;
-        long day = (long)floor(t);
+        long day = (long)t; /* t >= 0: truncation is the floor */
         if (day != L->day) {
             L->day = day;
             L->paid_today = 0;

@@ -170,8 +170,7 @@ int tl_acc_finish(tl_acc *a, eval_timeline *out)
         out->balance_mean[j] = N > 0 ? a->bal_sum[j] / N : NAN;
         for (int q = 0; q < 3; q++) {
             /* within the exact extremes: exact when every replication agrees */
-            rq[q][j] =
-                clamp(quantile(a->rel_hist + j * EVAL_TL_BINS, a->rel_width, 1, N, ps[q]), a->lo[2 * j], a->hi[2 * j]);
+            rq[q][j] = quantile(a->rel_hist + j * EVAL_TL_BINS, a->rel_width, 1, N, ps[q]);
             bq[q][j] = clamp(quantile(a->bal_hist + j * EVAL_TL_BINS, a->bal_width, 0, N, ps[q]), a->lo[2 * j + 1],
                              a->hi[2 * j + 1]);
         }
