@@ -28,32 +28,17 @@
 
 #include "check_common.h"
 #include "engine.h"
+#include "engine_util.h"
 #include "ledger_ref.h"
 #include "rng.h"
 #include "scenario.h"
 
 /* ---- helpers ---- */
 
-static scenario *load(const char *text)
-{
-    const char *base = getenv("TMPDIR");
-    char path[256];
-    snprintf(path, sizeof path, "%s/fz_ledger_XXXXXX.ini", base && *base && strlen(base) < 200 ? base : "/tmp");
-    int fd = mkstemps(path, 4);
-    ck_assert_msg(fd >= 0, "mkstemps failed");
-    FILE *f = fdopen(fd, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(text, f);
-    ck_assert_int_eq(fclose(f), 0);
-    scenario *s = NULL;
-    fz_error err = {0, ""};
-    int rc = scenario_load(&s, path, NULL, 0, &err);
-    unlink(path);
-    ck_assert_msg(rc == 0, "scenario_load: %s\n%s", err.msg, text);
-    return s;
-}
+/* the scenario loader of the engine suites */
+static scenario *load(const char *text) { return load_text(text); }
 
-static void draw(engine_ws *ws, const scenario *s, size_t c, uint64_t rep)
+static void draw_rep(engine_ws *ws, const scenario *s, size_t c, uint64_t rep)
 {
     fz_error err = {0, ""};
     int rc = engine_draw(ws, s, c, s->policy, RNG_STREAM_EVALUATE, rep, &err);
@@ -206,7 +191,7 @@ START_TEST(test_refund_pays_next)
         engine_ws *ws = engine_ws_new();
         int seen[2] = {0, 0};
         for (uint64_t rep = 0; rep < 60; rep++) {
-            draw(ws, s, 0, rep);
+            draw_rep(ws, s, 0, rep);
             both b;
             settle_both(&b, ws, s, 0, 1500);
             ck_assert_uint_eq(b.n, 2);
@@ -236,7 +221,7 @@ START_TEST(test_capacity_one)
     scenario *s = load("[fund]\nbudget_usd = 10000\npolicy = first_come\n"
                        "[region.r]\ninitial_detained = 3\nmax_payments_per_day = 1\n");
     engine_ws *ws = engine_ws_new();
-    draw(ws, s, 0, 0);
+    draw_rep(ws, s, 0, 0);
     both b;
     settle_both(&b, ws, s, 0, 10000);
     const double t3[] = {0, 1, 2};
@@ -282,7 +267,7 @@ START_TEST(test_weekdays_friday)
                  ready[k]);
         scenario *s = load(buf);
         engine_ws *ws = engine_ws_new();
-        draw(ws, s, 0, 0);
+        draw_rep(ws, s, 0, 0);
         both b;
         settle_both(&b, ws, s, 0, 10000);
         expect_exact(&b, 1, &paid[k], 1500, 0, 8500);
@@ -305,7 +290,7 @@ static void donation_case(const char *queue, const char *max_wait, double x, siz
              queue, max_wait);
     scenario *s = load(buf);
     engine_ws *ws = engine_ws_new();
-    draw(ws, s, 0, 0);
+    draw_rep(ws, s, 0, 0);
     both b;
     settle_both(&b, ws, s, 0, x);
     expect_exact(&b, npaid, &when, npaid ? 1500 : 0, 0, balance);
@@ -344,7 +329,7 @@ static both one_region(const char *region_keys, const char *fund_keys, double x,
     snprintf(buf, sizeof buf, "[fund]\nbudget_usd = 10000\npolicy = first_come\n%s[region.r]\n%s", fund_keys,
              region_keys);
     *sp = load(buf);
-    draw(ws, *sp, 0, 0);
+    draw_rep(ws, *sp, 0, 0);
     both b;
     settle_both(&b, ws, *sp, 0, x);
     return b;
@@ -445,7 +430,7 @@ START_TEST(test_equal_times)
              "refund_prob = 1\ncase_duration_days = fixed(9)\n");
     int seen = 0;
     for (uint64_t rep = 0; rep < 40; rep++) {
-        draw(ws, s, 0, rep);
+        draw_rep(ws, s, 0, rep);
         settle_both(&b, ws, s, 0, 1500);
         ck_assert_uint_eq(b.n, 2);
         if (fmin(b.cases[0].ready, b.cases[1].ready) == 2 && fmax(b.cases[0].ready, b.cases[1].ready) == 12) {
@@ -479,7 +464,7 @@ START_TEST(test_grid_donations)
                  wait ? "wait" : "skip", wait ? "0" : "45");
         scenario *s = load(buf);
         engine_ws *ws = engine_ws_new();
-        draw(ws, s, 0, 0);
+        draw_rep(ws, s, 0, 0);
         double rel[5], fre[5];
         engine_settle_grid(ws, s, 0, s->policy, 500, 5, rel, fre);
         const double want[] = {0, 0, 1, 1, 1};
@@ -516,7 +501,7 @@ START_TEST(test_regime_halves)
     engine_ws *ws = engine_ws_new();
     double total = 0;
     for (int rep = 0; rep < R; rep++) {
-        draw(ws, s, 0, (uint64_t)rep);
+        draw_rep(ws, s, 0, (uint64_t)rep);
         size_t n;
         engine_lcase *cs = cases_of(ws, s, 0, &n);
         for (size_t i = 0; i < n; i++)
@@ -543,7 +528,7 @@ START_TEST(test_piecewise_arrivals)
     engine_ws *ws = engine_ws_new();
     double people = 0, part[3] = {0, 0, 0};
     for (int rep = 0; rep < R; rep++) {
-        draw(ws, s, 0, (uint64_t)rep);
+        draw_rep(ws, s, 0, (uint64_t)rep);
         size_t n;
         engine_lcase *cs = cases_of(ws, s, 0, &n);
         ck_assert_uint_eq(n, engine_people(ws)); /* everyone is fundable */

@@ -1,6 +1,7 @@
-/* engine_util.h: helpers shared by check_engine.c and check_eval.c (the
+/* engine_util.h: helpers shared by check_engine.c, check_eval.c and check_ledger.c (the
  * engine and eval_run through the library API).  Static functions; include
- * after check_common.h, in a file that defines _GNU_SOURCE (mkstemps). */
+ * after check_common.h, in a file that defines _GNU_SOURCE (mkstemps); inline,
+ * so that a suite may use only some. */
 #ifndef FZ_ENGINE_UTIL_H
 #define FZ_ENGINE_UTIL_H
 
@@ -18,7 +19,7 @@
 /* Scenarios are INI text written to mkstemps files, loaded with
  * scenario_load and unlinked at once. */
 
-static scenario *load_text(const char *text)
+static inline scenario *load_text(const char *text)
 {
     const char *base = getenv("TMPDIR");
     char path[256];
@@ -37,21 +38,22 @@ static scenario *load_text(const char *text)
     return s;
 }
 
-static engine_ws *ws_new(void)
+static inline engine_ws *ws_new(void)
 {
     engine_ws *ws = engine_ws_new();
     ck_assert_ptr_nonnull(ws);
     return ws;
 }
 
-static void draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy p, uint64_t stream, uint64_t rep)
+static inline void draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy p, uint64_t stream,
+                        uint64_t rep)
 {
     fz_error err = {0, ""};
     int rc = engine_draw(ws, s, region, p, stream, rep, &err);
     ck_assert_msg(rc == 0, "engine_draw: %s", err.msg);
 }
 
-static eval_result *run_eval(const scenario *s, const double *allocs, size_t nalloc, eval_options *opt)
+static inline eval_result *run_eval(const scenario *s, const double *allocs, size_t nalloc, eval_options *opt)
 {
     eval_result *r = NULL;
     fz_error err = {0, ""};

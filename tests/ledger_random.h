@@ -161,7 +161,7 @@ START_TEST(test_random_agreement)
         const double xs[] = {0, 1500, B / 7, B / 2, B};
         for (size_t c = 0; c < s->nregions; c++)
             for (int rep = 0; rep < NREP; rep++) {
-                draw(ws, s, c, (uint64_t)rep);
+                draw_rep(ws, s, c, (uint64_t)rep);
                 for (size_t ix = 0; ix < sizeof xs / sizeof *xs; ix++) {
                     char ctx[64], what[128];
                     snprintf(ctx, sizeof ctx, "scenario %d rep %d: ", k, rep);
@@ -216,7 +216,7 @@ START_TEST(test_random_settle_grid)
         ck_assert_ptr_nonnull(rel);
         for (size_t c = 0; c < s->nregions; c++)
             for (int rep = 0; rep < NREP; rep++) {
-                draw(ws, s, c, (uint64_t)rep);
+                draw_rep(ws, s, c, (uint64_t)rep);
                 engine_settle_grid(ws, s, c, s->policy, s->granularity_usd, ngrid, rel, fre);
                 for (size_t g = 0; g < ngrid; g++) {
                     engine_stats st;

@@ -43,3 +43,17 @@ double stat_quantile_sorted(const double *sorted, size_t n, double p)
 }
 
 void stat_sort(double *x, size_t n) { gsl_sort(x, 1, n); }
+
+void stat_wilson(double k, double n, double *lo, double *hi)
+{
+    if (!(n > 0)) {
+        *lo = *hi = NAN;
+        return;
+    }
+    const double z = STAT_Z975, z2 = z * z, p = k / n;
+    double denom = 1 + z2 / n, centre = (p + z2 / (2 * n)) / denom;
+    double half = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom;
+    /* exactly 0 at k = 0 and 1 at k = n, where rounding may miss them */
+    *lo = k > 0 && centre - half > 0 ? centre - half : 0;
+    *hi = k < n && centre + half < 1 ? centre + half : 1;
+}

@@ -72,4 +72,12 @@ double stat_quantile_sorted(const double *sorted, size_t n, double p);
 /* Sorts a copy-free array in place (ascending). */
 void stat_sort(double *x, size_t n);
 
+/* Wilson score 95% interval of a proportion k / n (Wilson 1927; Agresti &
+ * Coull 1998): with z = STAT_Z975, p = k / n,
+ *   centre = (p + z^2 / 2n) / (1 + z^2 / n),
+ *   half   = z sqrt(p (1 - p) / n + z^2 / 4n^2) / (1 + z^2 / n),
+ * which stays inside [0, 1] and is not degenerate at k = 0 or k = n.
+ * *lo and *hi are NAN when n = 0. */
+void stat_wilson(double k, double n, double *lo, double *hi);
+
 #endif

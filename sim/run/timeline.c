@@ -93,9 +93,11 @@ void tl_acc_add(tl_acc *a, const double *releases, const double *balance)
         double r = releases[j] > 0 ? releases[j] : 0, b = balance[j] > 0 ? balance[j] : 0;
         a->rel_sum[j] += releases[j];
         a->bal_sum[j] += balance[j];
-        double *lo = a->lo + 2 * j + 1, *hi = a->hi + 2 * j + 1; /* balances (releases: exact bins) */
-        *lo = balance[j] < *lo ? balance[j] : *lo;
-        *hi = balance[j] > *hi ? balance[j] : *hi;
+        double *lo = a->lo + 2 * j, *hi = a->hi + 2 * j;
+        lo[0] = releases[j] < lo[0] ? releases[j] : lo[0];
+        hi[0] = releases[j] > hi[0] ? releases[j] : hi[0];
+        lo[1] = balance[j] < lo[1] ? balance[j] : lo[1];
+        hi[1] = balance[j] > hi[1] ? balance[j] : hi[1];
         while (r >= a->rel_width * EVAL_TL_BINS)
             widen(a);
         a->rel_hist[j * EVAL_TL_BINS + (size_t)(r / a->rel_width)]++; /* truncation: floor of r >= 0 */
@@ -170,7 +172,8 @@ int tl_acc_finish(tl_acc *a, eval_timeline *out)
         out->balance_mean[j] = N > 0 ? a->bal_sum[j] / N : NAN;
         for (int q = 0; q < 3; q++) {
             /* within the exact extremes: exact when every replication agrees */
-            rq[q][j] = quantile(a->rel_hist + j * EVAL_TL_BINS, a->rel_width, 1, N, ps[q]);
+            rq[q][j] =
+                clamp(quantile(a->rel_hist + j * EVAL_TL_BINS, a->rel_width, 1, N, ps[q]), a->lo[2 * j], a->hi[2 * j]);
             bq[q][j] = clamp(quantile(a->bal_hist + j * EVAL_TL_BINS, a->bal_width, 0, N, ps[q]), a->lo[2 * j + 1],
                              a->hi[2 * j + 1]);
         }
