@@ -56,12 +56,14 @@ typedef struct engine_stats {
 } engine_stats;
 
 /* Optional detail of one engine_settle call.  days (when not NULL) receives
- * each paid person's days in detention (room for the fundable count).  When
+ * each paid person's days in detention (room for the fundable count), and
+ * regions (when not NULL, pooled funds only) each one's region.  When
  * ngrid > 0, rel[j] and bal[j] receive the cumulative releases and the
  * account balance after every event at time <= grid[j] (grid increasing,
  * ending at H; a release after H counts at the last point, DESIGN §7). */
 typedef struct engine_trace {
     double *days;
+    uint32_t *regions; /* NULL, or the region of each days entry (a pooled fund's) */
     const double *grid;
     size_t ngrid;
     double *rel, *bal;
@@ -135,6 +137,8 @@ void engine_pool_free(engine_pool *p);
 void engine_pool_reset(engine_pool *p);
 /* Copies the last draw of ws (region c); 0 or FZ_ERUNTIME (memory). */
 int engine_pool_add(engine_pool *p, const engine_ws *ws, size_t c, fz_error *err);
+/* Cases in the pool: room a trace's days and regions need. */
+size_t engine_pool_cases(const engine_pool *p);
 
 /* Settles the pooled fund: per-region outcomes in out[c] (balance_end 0:
  * no region holds money), the pool's balance at H in *balance_end; the

@@ -97,6 +97,7 @@ typedef struct ledger {
     double don, don_coef; /* a donation (USD) and its derivative in x (D / B) */
     double max_wait;
     int weekdays, wday0, wait;
+    int pooled;        /* a pooled fund's run (pool.c) */
     size_t nreg;       /* regions in the run: 1, or every region when pooled */
     uint32_t region0;  /* region of index 0 */
     const double *cap; /* [nreg] payments per day */
@@ -111,9 +112,9 @@ typedef struct ledger {
     size_t hn;
     double in, out; /* money in (x, donations, refunds) and paid out: the balance is in - out */
     double alpha;   /* d in / d x */
-    long day;          /* day of the current event */
-    int blocked;       /* queued cases were held back by the day or a capacity */
-    double until;      /* least x at which a failed money comparison would pass */
+    long day;       /* day of the current event */
+    int blocked;    /* queued cases were held back by the day or a capacity */
+    double until;   /* least x at which a failed money comparison would pass */
     const engine_trace *tr;
     double inv; /* 1 / the trace grid's step */
     size_t ndays;

@@ -168,7 +168,8 @@ typedef struct eval_ctx {
     double *people, *other_people;
     engine_ws **ws;
     double **days;
-    size_t *days_cap;
+    uint32_t **dreg; /* regions of a pooled allocation 0's days */
+    size_t *days_cap, *dreg_cap;
     uint64_t *hist;
     /* the timeline of allocation 0 (DESIGN §7): the day grid, the reserve on
      * it, per thread one region's trace, per replication of the block the
@@ -200,6 +201,8 @@ static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t
     x->ws = engine_ws_pool(x->threads);
     x->days = calloc(T, sizeof *x->days);
     x->days_cap = calloc(T, sizeof *x->days_cap);
+    x->dreg = calloc(T, sizeof *x->dreg);
+    x->dreg_cap = calloc(T, sizeof *x->dreg_cap);
     x->hist = calloc(T * C * EVAL_DAYS_BINS, sizeof *x->hist);
     x->day = eval_timeline_grid(s->horizon_days, &x->G);
     const size_t G = x->G;
@@ -210,8 +213,6 @@ static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t
     x->pools = calloc(T * K, sizeof *x->pools);
     for (size_t k = 0; opt->pooled && k < K; k++)
         x->any_pooled |= opt->pooled[k] != 0;
-    if (opt->pooled && opt->pooled[0])
-        return fz_fail(err, FZ_ERUNTIME, "internal: the pooled fund cannot be the first allocation");
     for (size_t j = 0; x->pools && x->any_pooled && j < T * K; j++)
         if (opt->pooled[j % K] && !(x->pools[j] = engine_pool_new()))
             return fz_fail(err, FZ_ERUNTIME, "out of memory for the pooled fund");
@@ -222,8 +223,8 @@ static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t
         x->other_tl = malloc(EVAL_BLOCK * 2 * G * sizeof *x->other_tl);
         x->other_poolbal = calloc(EVAL_BLOCK * K, sizeof *x->other_poolbal);
     }
-    if (!x->r || !x->block || !x->ws || !x->people || !x->days || !x->days_cap || !x->hist || !x->day || !x->res ||
-        !x->trace || !x->tl || !x->poolbal || !x->pools ||
+    if (!x->r || !x->block || !x->ws || !x->people || !x->days || !x->dreg || !x->dreg_cap || !x->days_cap ||
+        !x->hist || !x->day || !x->res || !x->trace || !x->tl || !x->poolbal || !x->pools ||
         (others && (!x->other || !x->other_people || !x->other_tl || !x->other_poolbal)))
         return fz_fail(err, FZ_ERUNTIME, "out of memory for the evaluation");
     /* balances stay within the budget and every donation */
@@ -241,7 +242,11 @@ static void ctx_free(eval_ctx *x)
     engine_ws_pool_free(x->ws, x->threads);
     for (int t = 0; x->days && t < x->threads; t++)
         free(x->days[t]);
+    for (int t = 0; x->dreg && t < x->threads; t++)
+        free(x->dreg[t]);
     free(x->days);
+    free(x->dreg);
+    free(x->dreg_cap);
     free(x->days_cap);
     free(x->hist);
     free(x->block);
@@ -259,6 +264,16 @@ static void ctx_free(eval_ctx *x)
     free(x->pools);
     free(x->poolbal);
     free(x->other_poolbal);
+}
+
+/* Allocation 0's days in detention into thread tid's histograms. */
+static void hist_days(eval_ctx *x, int tid, size_t c, const double *days, size_t n)
+{
+    uint64_t *h = x->hist + ((size_t)tid * x->C + c) * EVAL_DAYS_BINS;
+    for (size_t j = 0; j < n; j++) {
+        double b = days[j] / x->r->days_bin;
+        h[b < EVAL_DAYS_BINS - 1 ? (size_t)b : EVAL_DAYS_BINS - 1]++;
+    }
 }
 
 /* Pays every allocation on the draw of region c in thread tid's workspace
@@ -281,7 +296,7 @@ static int pay_region(eval_ctx *x, int tid, size_t i, size_t c, uint64_t rep, sc
         engine_stats *st = &x->block[(i * K + k) * C + c];
         const size_t G = x->G;
         double *trel = x->trace + (size_t)tid * 2 * G, *tbal = trel + G;
-        engine_trace tr = {x->days[tid], x->day, G, trel, tbal};
+        engine_trace tr = {x->days[tid], NULL, x->day, G, trel, tbal};
         engine_settle(st, w, x->s, c, pk, r->allocs[k].alloc[c], k == 0 ? &tr : NULL);
         if (k == 0) {
             double *tl = x->tl + i * 2 * G; /* replication i's totals, regions in order */
@@ -289,11 +304,7 @@ static int pay_region(eval_ctx *x, int tid, size_t i, size_t c, uint64_t rep, sc
                 tl[j] += trel[j];
                 tl[G + j] += tbal[j];
             }
-            uint64_t *h = x->hist + ((size_t)tid * C + c) * EVAL_DAYS_BINS;
-            for (size_t j = 0; j < (size_t)st->releases; j++) {
-                double b = x->days[tid][j] / r->days_bin;
-                h[b < EVAL_DAYS_BINS - 1 ? (size_t)b : EVAL_DAYS_BINS - 1]++;
-            }
+            hist_days(x, tid, c, x->days[tid], (size_t)st->releases);
         }
     }
     return 0;
@@ -321,15 +332,43 @@ static int pool_region(eval_ctx *x, int tid, size_t c, uint64_t rep, fz_error *e
     return 0;
 }
 
-/* Every pooled allocation of replication i, settled over all regions. */
-static void pool_settle(eval_ctx *x, int tid, size_t i)
+/* Every pooled allocation of replication i, settled over all regions;
+ * allocation 0's (a pooled simulate) with its trace, which is the whole
+ * fund's timeline (the pool holds the budget: no reserve). */
+static int pool_settle(eval_ctx *x, int tid, size_t i, fz_error *e)
 {
     for (size_t k = 0; k < x->K; k++) {
         const eval_alloc *a = &x->r->allocs[k];
-        if (a->pooled)
-            engine_settle_pooled(&x->block[(i * x->K + k) * x->C], &x->poolbal[i * x->K + k],
-                                 x->pools[(size_t)tid * x->K + k], x->s, a->policy, NULL);
+        if (!a->pooled)
+            continue;
+        engine_pool *pl = x->pools[(size_t)tid * x->K + k];
+        engine_stats *st = &x->block[(i * x->K + k) * x->C];
+        if (k > 0) {
+            engine_settle_pooled(st, &x->poolbal[i * x->K + k], pl, x->s, a->policy, NULL);
+            continue;
+        }
+        size_t n = engine_pool_cases(pl);
+        if (n > x->dreg_cap[tid] || n > x->days_cap[tid]) { /* days and their regions, n at least */
+            n = n > x->days_cap[tid] ? n : x->days_cap[tid];
+            double *nb = realloc(x->days[tid], n * sizeof *nb);
+            if (nb)
+                x->days[tid] = nb;
+            uint32_t *nr = nb ? realloc(x->dreg[tid], n * sizeof *nr) : NULL;
+            if (!nr)
+                return fz_fail(e, FZ_ERUNTIME, "out of memory for days in detention");
+            x->dreg[tid] = nr;
+            x->dreg_cap[tid] = x->days_cap[tid] = n;
+        }
+        double *tl = x->tl + i * 2 * x->G;
+        engine_trace tr = {x->days[tid], x->dreg[tid], x->day, x->G, tl, tl + x->G};
+        engine_settle_pooled(st, &x->poolbal[i * x->K], pl, x->s, a->policy, &tr);
+        size_t paid = 0;
+        for (size_t c = 0; c < x->C; c++)
+            paid += (size_t)st[c].releases;
+        for (size_t j = 0; j < paid; j++)
+            hist_days(x, tid, x->dreg[tid][j], &x->days[tid][j], 1);
     }
+    return 0;
 }
 
 /* Replication i of the block (replication number rep), every region. */
@@ -361,7 +400,7 @@ static int draw_rep(eval_ctx *x, int tid, size_t i, uint64_t rep, fz_error *e)
             rc = pool_region(x, tid, c, rep, e);
     }
     if (!rc && x->any_pooled)
-        pool_settle(x, tid, i);
+        rc = pool_settle(x, tid, i, e);
     x->people[i] = p;
     return rc;
 }

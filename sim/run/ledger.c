@@ -63,7 +63,7 @@ static void pay_plain(engine_stats *out, const engine_ws *ws, scenario_policy po
 
 void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x, double horizon, double *days)
 {
-    engine_trace tr = {days, NULL, 0, NULL, NULL};
+    engine_trace tr = {days, NULL, NULL, 0, NULL, NULL};
     pay_plain(out, ws, policy, x, horizon, &tr);
 }
 
@@ -226,8 +226,11 @@ static void pay(ledger *L, const engine_lcase *c, double t)
         }
     }
     if (L->tr) {
-        if (L->tr->days)
+        if (L->tr->days) {
+            if (L->tr->regions)
+                L->tr->regions[L->ndays] = c->region;
             L->tr->days[L->ndays++] = det;
+        }
         trace_money(L->tr, L->inv, t, -c->cost);
         trace_release(L->tr, L->inv, rel);
     }
@@ -391,7 +394,7 @@ void ledger_run(ledger *L)
         L->st[rix(L, &L->cs[k])].fundable += 1;
     for (size_t r = 0; r < L->nreg; r++)
         L->st[r].unpaid = L->st[r].fundable - L->st[r].releases;
-    if (L->nreg == 1)
+    if (!L->pooled)
         L->st[0].balance_end = L->in - L->out; /* a pooled fund's balance is no region's */
     trace_end(L->tr, L->x);
 }

@@ -47,6 +47,8 @@ void engine_pool_free(engine_pool *p)
 
 void engine_pool_reset(engine_pool *p) { p->ln = p->fn = 0; }
 
+size_t engine_pool_cases(const engine_pool *p) { return p->ln + p->fn; }
+
 static int grow_l(engine_pool *p, size_t need, fz_error *err)
 {
     if (need <= p->lcap)
@@ -146,8 +148,11 @@ static void settle_cheapest(engine_stats *out, double *balance_end, engine_pool 
         double det = c->release - c->arrive;
         st->detention_days += det;
         st->freedom_days += H > c->release ? H - c->release : 0;
-        if (tr && tr->days)
+        if (tr && tr->days) {
+            if (tr->regions)
+                tr->regions[k] = p->f[i].region;
             tr->days[k++] = det;
+        }
         trace_money(tr, inv, c->ready, -c->cost);
         trace_release(tr, inv, c->release);
     }
@@ -173,6 +178,7 @@ void engine_settle_pooled(engine_stats *out, double *balance_end, engine_pool *p
     ledger_setup(&L, s, p->l, p->ln, s->budget_usd, trace);
     L.don = s->donations_usd_per_month; /* every donation: x = B */
     L.don_coef = s->donations_usd_per_month / s->budget_usd;
+    L.pooled = 1;
     L.nreg = s->nregions;
     L.region0 = 0;
     L.cap = cap;
