@@ -38,6 +38,7 @@ typedef struct cli_opts {
     long target_releases; /* budget: --releases N (0: not given) */
     double target_prob;   /* budget: --prob p (0: not given) */
     int json, no_plots, quiet, help;
+    int pooled; /* compare --pooled: the pooled fund (DESIGN §8) as more variants */
 } cli_opts;
 
 #define CLI_MAX_RELEASES 1000000000L /* budget --releases: at most 10^9 */
