@@ -374,6 +374,11 @@ static int check(cmd_run *r, void *ctx)
                        "%s: budget_usd = %.10g is below granularity_usd = %.10g: no budget to try (fianza budget "
                        "tries granularity_usd, 2 granularity_usd, ... up to budget_usd)",
                        s->path, s->budget_usd, s->granularity_usd);
+    if (s->pooling == POOLING_POOLED)
+        return fz_fail(&r->err, FZ_EINPUT,
+                       "%s: pooling = pooled: fianza budget finds the smallest budget for the best split across "
+                       "regions, and a pooled fund has no split (use --set fund.pooling=split)",
+                       s->path);
     b->rep.releases = o->target_releases;
     b->rep.prob = o->target_prob;
     b->rep.monotone = 1;
