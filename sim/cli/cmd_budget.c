@@ -44,21 +44,27 @@ static const char *const rep_names[] = {"reported_split", NULL};
 
 /* ---- the best split at one budget ---- */
 
-/* Work limit of the exhaustive search: grid splits times replications. */
-#define BUDGET_SEARCH_MAX_WORK 3e8
+/* Work limit of the exhaustive search: grid splits times replications
+ * (about a second per 10^9 on one core). */
+#define BUDGET_SEARCH_MAX_WORK 2e9
 /* Per-replication curves kept in memory, doubles (200 MB). */
 #define BUDGET_MAX_CURVE_DOUBLES 25000000.0
 
+/* The curves of every replication, transposed so that one region and grid
+ * point holds its S replications side by side: rel[(c * G + g) * S + s]. */
 typedef struct keep_all {
     double *rel;
-    size_t per_rep;
+    size_t C, G, S;
 } keep_all;
 
 static int keep_block(void *ctx, uint64_t first_rep, size_t n, const double *rel, const double *fre, fz_error *err)
 {
     (void)fre, (void)err;
     keep_all *k = ctx;
-    memcpy(k->rel + (size_t)first_rep * k->per_rep, rel, n * k->per_rep * sizeof *rel);
+    for (size_t i = 0; i < n; i++)
+        for (size_t c = 0; c < k->C; c++)
+            for (size_t g = 0; g < k->G; g++)
+                k->rel[(c * k->G + g) * k->S + (size_t)first_rep + i] = rel[(i * k->C + c) * k->G + g];
     return 0;
 }
 
@@ -78,11 +84,23 @@ static void enumerate(search *w, size_t c, long left)
 {
     const size_t C = w->p->nregions, G = w->p->ngrid, S = w->S;
     const double *in = w->part + c * S;
-    if (c == C) {
+    double *out = w->part + (c + 1) * S;
+    for (long g = w->p->lo[c]; g <= w->p->hi[c] && g <= left; g++) {
+        const double *row = w->rel + (c * G + (size_t)g) * S;
+        w->cur[c] = g;
+        if (c + 1 < C) {
+            for (size_t s = 0; s < S; s++)
+                out[s] = in[s] + row[s];
+            enumerate(w, c + 1, left - g);
+            continue;
+        }
+        /* the last region: count the replications reaching the target (whole
+         * numbers: exact in any order) */
         double k = 0, sum = 0;
         for (size_t s = 0; s < S; s++) {
-            k += in[s] >= w->target;
-            sum += in[s];
+            double x = in[s] + row[s];
+            k += x >= w->target;
+            sum += x;
         }
         /* ties in P (P = 0 at small budgets, say): the most releases in
          * total, then the first split in lexicographic order */
@@ -90,29 +108,41 @@ static void enumerate(search *w, size_t c, long left)
             w->best_k = k, w->best_sum = sum;
             memcpy(w->best, w->cur, C * sizeof *w->cur);
         }
-        return;
-    }
-    double *out = w->part + (c + 1) * S;
-    for (long g = w->p->lo[c]; g <= w->p->hi[c] && g <= left; g++) {
-        for (size_t s = 0; s < S; s++)
-            out[s] = in[s] + w->rel[(s * C + c) * G + (size_t)g];
-        w->cur[c] = g;
-        enumerate(w, c + 1, left - g);
     }
 }
 
-/* Replications in which split `steps` reaches the target. */
-static double reaching(const double *rel, const split_problem *p, size_t S, const long *steps, double target)
+/* The number of grid splits (sum g_c <= budget, lo_c <= g_c <= hi_c), by
+ * counting ways region by region with prefix sums; every count capped at
+ * `cap` (it only decides whether to try them all).  ways and pre have
+ * budget + 2 room each. */
+static double count_splits(const split_problem *p, double *ways, double *pre, double cap)
 {
-    const size_t C = p->nregions, G = p->ngrid;
-    double k = 0;
-    for (size_t s = 0; s < S; s++) {
-        double t = 0;
-        for (size_t c = 0; c < C; c++)
-            t += rel[(s * C + c) * G + (size_t)steps[c]];
-        k += t >= target;
+    const long B = p->budget_steps;
+    for (long l = 0; l <= B; l++)
+        ways[l] = 1; /* after the last region: one way, whatever is left */
+    for (size_t c = p->nregions; c-- > 0;) {
+        pre[0] = 0;
+        for (long l = 0; l <= B; l++)
+            pre[l + 1] = pre[l] + ways[l]; /* ways <= cap: whole numbers, exact below 2^53 */
+        for (long l = 0; l <= B; l++) { /* g in [lo, min(hi, l)]: ways[l - g] for l - g in [l - min(hi, l), l - lo] */
+            long a = l - (p->hi[c] < l ? p->hi[c] : l), b = l - p->lo[c];
+            ways[l] = b < a ? 0 : fmin(pre[b + 1] - pre[a], cap);
+        }
     }
-    return k;
+    return ways[B];
+}
+
+/* Replications in which split `steps` reaches the target. */
+static double reaching(const keep_all *k, const long *steps, double target)
+{
+    double n = 0;
+    for (size_t s = 0; s < k->S; s++) {
+        double t = 0;
+        for (size_t c = 0; c < k->C; c++)
+            t += k->rel[(c * k->G + (size_t)steps[c]) * k->S + s];
+        n += t >= target;
+    }
+    return n;
 }
 
 /* THE split at one budget: the split of sb (its budget, share bounds and
@@ -135,13 +165,14 @@ static int target_split(split_result *res, double *reach, const scenario *sb, co
         return rc;
     const split_problem *p = &b.p;
     const size_t C = p->nregions, G = p->ngrid, S = (size_t)sb->replications;
-    keep_all k = {malloc(S * C * G * sizeof(double)), C * G};
+    keep_all k = {malloc(S * C * G * sizeof(double)), C, G, S};
     search w = {.rel = k.rel, .p = p, .S = S, .target = sb->target_releases, .best_k = -1};
     w.part = calloc((C + 1) * S, sizeof *w.part);
     w.cur = calloc(C, sizeof *w.cur);
     w.best = calloc(C, sizeof *w.best);
+    double *ways = malloc(((size_t)p->budget_steps + 2) * 2 * sizeof *ways);
     curve_set *cs = NULL;
-    if (!k.rel || !w.part || !w.cur || !w.best) {
+    if (!k.rel || !w.part || !w.cur || !w.best || !ways) {
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the release curves");
         goto done;
     }
@@ -149,10 +180,8 @@ static int target_split(split_result *res, double *reach, const scenario *sb, co
                         .block_ctx = &k};
     if ((rc = curve_compute(&cs, sb, &co, err)))
         goto done;
-    double splits = 1;
-    for (size_t c = 0; c < C; c++)
-        splits *= (double)((p->hi[c] < p->budget_steps ? p->hi[c] : p->budget_steps) - p->lo[c] + 1);
-    if (splits * (double)S <= BUDGET_SEARCH_MAX_WORK) {
+    double cap = BUDGET_SEARCH_MAX_WORK / (S ? (double)S : 1) + 1;
+    if (count_splits(p, ways, ways + p->budget_steps + 2, cap) * (double)S <= BUDGET_SEARCH_MAX_WORK) {
         enumerate(&w, 0, p->budget_steps);
         res->steps = w.best, w.best = NULL;
         *reach = w.best_k;
@@ -163,7 +192,7 @@ static int target_split(split_result *res, double *reach, const scenario *sb, co
         mp.time_limit = oo->time_limit;
         if ((rc = split_solve(res, &mp, err)))
             goto done;
-        *reach = reaching(k.rel, p, S, res->steps, sb->target_releases);
+        *reach = reaching(&k, res->steps, sb->target_releases);
         snprintf(res->status_text, sizeof res->status_text,
                  "heuristic: the split that maximises mean releases (too many splits to try them all; the "
                  "target_prob MIP is not in this build): P is a lower bound on the best");
@@ -171,6 +200,7 @@ static int target_split(split_result *res, double *reach, const scenario *sb, co
     res->value = S ? *reach / (double)S : 0;
 done:
     curve_free(cs);
+    free(ways);
     free(k.rel);
     free(w.part);
     free(w.cur);
