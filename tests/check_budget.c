@@ -20,7 +20,8 @@
  *   why, and stops at the first that reaches p.
  * - The output lines (answer, split, both P with intervals, the warning
  *   exactly when the out-of-sample P falls short) and the summary.json keys
- *   and budget.csv columns. */
+ *   and budget.csv columns.
+ * - summary.json byte-identical with 1 and 2 threads. */
 #define _GNU_SOURCE
 #include <gsl/gsl_cdf.h>
 #include <jansson.h>
@@ -230,6 +231,23 @@ START_TEST(test_donations_scan)
 }
 END_TEST
 
+/* summary.json does not depend on the thread count. */
+START_TEST(test_threads)
+{
+    const char *dir = cu_test_dir("threads"), *two = cu_two_ini(dir, 60);
+    const char *o1 = cu_path_in(dir, "t1"), *o2 = cu_path_in(dir, "t2");
+    free(RUN_OK("budget", "--releases", "90", "--prob", "0.5", "--set", "fund.granularity_usd=20000", "--threads", "1",
+                "--no-plots", "--quiet", "-o", o1, two));
+    free(RUN_OK("budget", "--releases", "90", "--prob", "0.5", "--set", "fund.granularity_usd=20000", "--threads", "2",
+                "--no-plots", "--quiet", "-o", o2, two));
+    size_t n1, n2;
+    char *a = cu_slurp(cu_path_in(o1, "summary.json"), &n1), *b = cu_slurp(cu_path_in(o2, "summary.json"), &n2);
+    ck_assert(a && b && n1 == n2 && memcmp(a, b, n1) == 0);
+    free(a);
+    free(b);
+}
+END_TEST
+
 Suite *make_budget_suite(void)
 {
     Suite *s = suite_create("budget");
@@ -240,6 +258,7 @@ Suite *make_budget_suite(void)
     tcase_add_test(tc, test_hand_not_reachable);
     tcase_add_test(tc, test_monotone);
     tcase_add_test(tc, test_donations_scan);
+    tcase_add_test(tc, test_threads);
     suite_add_tcase(s, tc);
     return s;
 }
