@@ -67,6 +67,9 @@ typedef struct engine_trace {
     const double *grid;
     size_t ngrid;
     double *rel, *bal;
+    int deltas; /* 1: add each event's change at its grid point and leave the
+                 * running sums (and the starting balance) to the caller, who
+                 * may add several regions into the same arrays */
 } engine_trace;
 
 typedef struct engine_ws engine_ws;

@@ -55,7 +55,7 @@ static inline double trace_inv_step(const engine_trace *tr) { return tr && tr->n
 
 static inline void trace_begin(const engine_trace *tr)
 {
-    if (tr && tr->ngrid) {
+    if (tr && tr->ngrid && !tr->deltas) {
         memset(tr->rel, 0, tr->ngrid * sizeof *tr->rel);
         memset(tr->bal, 0, tr->ngrid * sizeof *tr->bal);
     }
@@ -64,7 +64,7 @@ static inline void trace_begin(const engine_trace *tr)
 /* Deltas to running values: releases from 0, the balance from x. */
 static inline void trace_end(const engine_trace *tr, double x)
 {
-    if (!tr || !tr->ngrid)
+    if (!tr || !tr->ngrid || tr->deltas)
         return;
     double r = 0, b = x;
     for (size_t j = 0; j < tr->ngrid; j++) {

@@ -172,9 +172,9 @@ typedef struct eval_ctx {
     size_t *days_cap, *dreg_cap;
     uint64_t *hist;
     /* the timeline of allocation 0 (DESIGN §7): the day grid, the reserve on
-     * it, per thread one region's trace, per replication of the block the
-     * totals (releases then balance, 2 G values), and the accumulator */
-    double *day, *res, *trace, *tl, *other_tl;
+     * it, per replication of the block the totals (releases then balance,
+     * 2 G values: first every region's changes), and the accumulator */
+    double *day, *res, *tl, *other_tl;
     size_t G;
     tl_acc *acc;
     /* pooled allocations (DESIGN §8): per thread and allocation a pool, and
@@ -207,7 +207,6 @@ static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t
     x->day = eval_timeline_grid(s->horizon_days, &x->G);
     const size_t G = x->G;
     x->res = malloc(G * sizeof *x->res);
-    x->trace = malloc(T * 2 * G * sizeof *x->trace);
     x->tl = malloc(EVAL_BLOCK * 2 * G * sizeof *x->tl);
     x->poolbal = calloc(EVAL_BLOCK * K, sizeof *x->poolbal);
     x->pools = calloc(T * K, sizeof *x->pools);
@@ -224,7 +223,7 @@ static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t
         x->other_poolbal = calloc(EVAL_BLOCK * K, sizeof *x->other_poolbal);
     }
     if (!x->r || !x->block || !x->ws || !x->people || !x->days || !x->dreg || !x->dreg_cap || !x->days_cap ||
-        !x->hist || !x->day || !x->res || !x->trace || !x->tl || !x->poolbal || !x->pools ||
+        !x->hist || !x->day || !x->res || !x->tl || !x->poolbal || !x->pools ||
         (others && (!x->other || !x->other_people || !x->other_tl || !x->other_poolbal)))
         return fz_fail(err, FZ_ERUNTIME, "out of memory for the evaluation");
     /* balances stay within the budget and every donation */
@@ -255,7 +254,6 @@ static void ctx_free(eval_ctx *x)
     free(x->other_people);
     free(x->day);
     free(x->res);
-    free(x->trace);
     free(x->tl);
     free(x->other_tl);
     tl_acc_free(x->acc);
@@ -294,18 +292,12 @@ static int pay_region(eval_ctx *x, int tid, size_t i, size_t c, uint64_t rep, sc
             drawn = pk;
         }
         engine_stats *st = &x->block[(i * K + k) * C + c];
-        const size_t G = x->G;
-        double *trel = x->trace + (size_t)tid * 2 * G, *tbal = trel + G;
-        engine_trace tr = {x->days[tid], NULL, x->day, G, trel, tbal};
+        /* replication i's timeline: every region's changes, summed in tl_finish */
+        double *tl = x->tl + i * 2 * x->G;
+        engine_trace tr = {x->days[tid], NULL, x->day, x->G, tl, tl + x->G, 1};
         engine_settle(st, w, x->s, c, pk, r->allocs[k].alloc[c], k == 0 ? &tr : NULL);
-        if (k == 0) {
-            double *tl = x->tl + i * 2 * G; /* replication i's totals, regions in order */
-            for (size_t j = 0; j < G; j++) {
-                tl[j] += trel[j];
-                tl[G + j] += tbal[j];
-            }
+        if (k == 0)
             hist_days(x, tid, c, x->days[tid], (size_t)st->releases);
-        }
     }
     return 0;
 }
@@ -360,7 +352,7 @@ static int pool_settle(eval_ctx *x, int tid, size_t i, fz_error *e)
             x->dreg_cap[tid] = x->days_cap[tid] = n;
         }
         double *tl = x->tl + i * 2 * x->G;
-        engine_trace tr = {x->days[tid], x->dreg[tid], x->day, x->G, tl, tl + x->G};
+        engine_trace tr = {x->days[tid], x->dreg[tid], x->day, x->G, tl, tl + x->G, 0};
         engine_settle_pooled(st, &x->poolbal[i * x->K], pl, x->s, a->policy, &tr);
         size_t paid = 0;
         for (size_t c = 0; c < x->C; c++)
@@ -371,14 +363,28 @@ static int pool_settle(eval_ctx *x, int tid, size_t i, fz_error *e)
     return 0;
 }
 
+/* A replication's timeline from its changes: releases from 0, the balance
+ * from allocation 0's accounts (sum x) plus the reserve at each day. */
+static void tl_finish(const eval_ctx *x, double *tl)
+{
+    double rel = 0, bal = 0, start = 0;
+    for (size_t c = 0; c < x->C; c++)
+        start += x->r->allocs[0].alloc[c];
+    for (size_t j = 0; j < x->G; j++) {
+        rel += tl[j];
+        bal += tl[x->G + j];
+        tl[j] = rel;
+        tl[x->G + j] = x->res[j] + (start + bal);
+    }
+}
+
 /* Replication i of the block (replication number rep), every region. */
 static int draw_rep(eval_ctx *x, int tid, size_t i, uint64_t rep, fz_error *e)
 {
     engine_ws *w = x->ws[tid];
     double p = 0, *tl = x->tl + i * 2 * x->G;
     int rc = 0;
-    memset(tl, 0, x->G * sizeof *tl); /* releases from 0; the balance from the reserve */
-    memcpy(tl + x->G, x->res, x->G * sizeof *tl);
+    memset(tl, 0, 2 * x->G * sizeof *tl); /* changes, from every region */
     for (size_t c = 0; c < x->C && !rc; c++) {
         scenario_policy drawn = x->r->allocs[0].policy;
         if ((rc = engine_draw(w, x->s, c, drawn, x->opt->stream, rep, e)))
@@ -399,6 +405,8 @@ static int draw_rep(eval_ctx *x, int tid, size_t i, uint64_t rep, fz_error *e)
         if (!rc && x->any_pooled)
             rc = pool_region(x, tid, c, rep, e);
     }
+    if (!rc && !x->r->allocs[0].pooled)
+        tl_finish(x, tl);
     if (!rc && x->any_pooled)
         rc = pool_settle(x, tid, i, e);
     x->people[i] = p;

@@ -63,7 +63,7 @@ static void pay_plain(engine_stats *out, const engine_ws *ws, scenario_policy po
 
 void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x, double horizon, double *days)
 {
-    engine_trace tr = {days, NULL, NULL, 0, NULL, NULL};
+    engine_trace tr = {days, NULL, NULL, 0, NULL, NULL, 0};
     pay_plain(out, ws, policy, x, horizon, &tr);
 }
 
