@@ -87,6 +87,7 @@ START_TEST(test_hand_reachable)
     ck_assert_double_eq(num(b, "prob"), 0.85);
     ck_assert_str_eq(json_string_value(json_object_get(b, "search")), "bisection");
     ck_assert(json_is_true(json_object_get(b, "monotone")));
+    ck_assert(json_is_true(json_object_get(b, "every_split_exact")));
     ck_assert(json_is_false(json_object_get(b, "out_of_sample_short")));
     ck_assert_double_eq(num(json_object_get(b, "one_step_below"), "budget_usd"), 14000);
     ck_assert_double_eq(num(json_object_get(b, "one_step_below"), "p_in_sample"), 0);
@@ -107,6 +108,7 @@ START_TEST(test_hand_reachable)
         ck_assert_double_eq(fmod(budget, 1000), 0);
         ck_assert_double_eq(cu_json_num(p, "allocation.r"), budget); /* one region: all of it */
         ck_assert(json_is_true(json_object_get(p, "feasible")));
+        ck_assert(json_is_true(json_object_get(p, "exact")));
         json_t *ci = json_object_get(p, "p_out_of_sample_ci95");
         ck_assert(json_number_value(json_array_get(ci, 0)) <= po && po <= json_number_value(json_array_get(ci, 1)));
         if (budget < 15000) {

@@ -266,11 +266,13 @@ static int solve_at(budget_cmd *b, cmd_run *r, long k, const optimize_options *o
          * nothing can be paid, P = 0 (the scenario's own budget has one) */
         rc = 0;
         snprintf(p->solver, sizeof p->solver, "no grid split within min_share and max_share at this budget");
+        p->exact = 1;
     } else if (!rc) {
         p->feasible = 1;
         for (size_t c = 0; c < s->nregions; c++)
             p->alloc[c] = (double)res.steps[c] * s->granularity_usd;
         snprintf(p->solver, sizeof p->solver, "%s", res.status_text);
+        p->exact = res.status == ALLOC_OPTIMAL && strncmp(res.status_text, "heuristic", 9) != 0;
         split_result_free(&res);
     }
     scenario_free(sb);
@@ -509,8 +511,14 @@ static void print(cmd_run *r, void *ctx)
                 "in-sample P is optimistic (the split was chosen on those replications); a larger budget or more "
                 "--replications gives a safer answer\n",
                 rep->releases, p->budget, p->p_out, p->out_lo, p->out_hi, rep->prob);
-    if (strncmp(p->solver, "optimal", 7) != 0)
-        fprintf(out, "note: split at USD %.0f: %s\n", p->budget, p->solver);
+    size_t inexact = 0;
+    for (size_t i = 0; i < rep->n; i++)
+        inexact += !rep->pts[i].exact;
+    if (inexact)
+        fprintf(out,
+                "note: at %zu of the budgets tried the best split was not proven (\"solver\" in summary.json), so "
+                "their P is a lower bound and the answer may lie above the smallest budget%s\n",
+                inexact, p->exact ? "" : "; at the reported budget too");
     fprintf(out, "\n%zu budgets tried (every one in %s/budget.csv); done in %.2f s; results in %s/\n", rep->n,
             r->dirname, b->seconds, r->dirname);
 }

@@ -32,14 +32,18 @@ static json_t *point_json(const scenario *s, const budget_point *p)
     json_object_set_new(o, "p_out_of_sample", json_guard_num_or_null(p->p_out));
     json_object_set_new(o, "p_out_of_sample_ci95", pair_or_null(p->out_lo, p->out_hi));
     json_object_set_new(o, "solver", json_string(p->solver));
+    json_object_set_new(o, "exact", json_boolean(p->exact));
     return o;
 }
 
 json_t *budget_json(const scenario *s, const budget_report *b)
 {
     json_t *pts = json_array();
-    for (size_t i = 0; i < b->n; i++)
+    int exact = 1;
+    for (size_t i = 0; i < b->n; i++) {
         json_array_append_new(pts, point_json(s, &b->pts[i]));
+        exact &= b->pts[i].exact;
+    }
     const budget_point *a = b->reachable ? &b->pts[b->answer] : NULL;
     json_t *o = json_object();
     json_object_set_new(o, "releases_target", json_integer(b->releases));
@@ -52,6 +56,7 @@ json_t *budget_json(const scenario *s, const budget_report *b)
     json_object_set_new(o, "budgets_tried", json_integer((json_int_t)b->n));
     json_object_set_new(o, "search", json_string(b->monotone ? "bisection" : "every budget from the bottom"));
     json_object_set_new(o, "monotone", json_boolean(b->monotone));
+    json_object_set_new(o, "every_split_exact", json_boolean(exact));
     json_object_set_new(o, "not_monotone_reason", b->why ? json_string(b->why) : json_null());
     json_object_set_new(o, "answer", a ? point_json(s, a) : json_null());
     int below = a && b->below != SIZE_MAX;

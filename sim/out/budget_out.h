@@ -26,6 +26,7 @@ typedef struct budget_point {
     double p_in, in_lo, in_hi;    /* in-sample P and its Wilson 95% interval */
     double p_out, out_lo, out_hi; /* out of sample (stream "evaluate"); NAN when not evaluated */
     int feasible;                 /* 0: no grid split within the share bounds at this budget (P = 0) */
+    int exact;                    /* the split is proven best at this budget (else a lower bound on P) */
     char solver[160];             /* how the split was found: solver status */
 } budget_point;
 
