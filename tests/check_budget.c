@@ -233,6 +233,24 @@ START_TEST(test_donations_scan)
 }
 END_TEST
 
+/* A min_share > 0 also makes the search scan from the bottom. */
+START_TEST(test_min_share_scan)
+{
+    const char *dir = cu_test_dir("minshare"), *ini = cu_path_in(dir, "hand.ini"), *out = cu_path_in(dir, "out");
+    cu_write_file(ini, hand_ini);
+    char *text = RUN_OK("budget", "--releases", "5", "--prob", "0.9", "--set", "region.r.min_share=0.5",
+                        "--no-plots", "-o", out, ini);
+    ck_assert_msg(strstr(text, "(P may fall as the budget grows: a min_share > 0 forces money into a region"), "%s",
+                  text);
+    ck_assert_msg(strstr(text, "smallest budget: USD 5000\n"), "%s", text); /* P(Poisson(20) >= 5) = 0.99998 */
+    free(text);
+    json_t *doc = cu_load_json(cu_path_in(out, "summary.json"));
+    ck_assert_uint_eq(json_array_size(cu_json_at(doc, "budget.points")), 5); /* USD 1000, 2000, ..., 5000 */
+    ck_assert(json_is_string(cu_json_at(doc, "budget.not_monotone_reason")));
+    json_decref(doc);
+}
+END_TEST
+
 /* summary.json does not depend on the thread count. */
 START_TEST(test_threads)
 {
@@ -260,6 +278,7 @@ Suite *make_budget_suite(void)
     tcase_add_test(tc, test_hand_not_reachable);
     tcase_add_test(tc, test_monotone);
     tcase_add_test(tc, test_donations_scan);
+    tcase_add_test(tc, test_min_share_scan);
     tcase_add_test(tc, test_threads);
     suite_add_tcase(s, tc);
     return s;
