@@ -133,7 +133,7 @@ static void settle_cheapest(engine_stats *out, double *balance_end, engine_pool 
 {
     const double H = s->horizon_days, B = s->budget_usd;
     qsort(p->f, p->fn, sizeof *p->f, cmp_cheapest);
-    double spent = 0, inv = trace_inv_step(tr);
+    double spent = 0, step = trace_step(tr);
     size_t k = 0;
     trace_begin(tr);
     for (size_t i = 0; i < p->fn; i++) {
@@ -153,8 +153,8 @@ static void settle_cheapest(engine_stats *out, double *balance_end, engine_pool 
                 tr->regions[k] = p->f[i].region;
             tr->days[k++] = det;
         }
-        trace_money(tr, inv, c->ready, -c->cost);
-        trace_release(tr, inv, c->release);
+        trace_money(tr, step, c->ready, -c->cost);
+        trace_release(tr, step, c->release);
     }
     for (size_t r = 0; r < s->nregions; r++)
         out[r].unpaid = out[r].fundable - out[r].releases;
