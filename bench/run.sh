@@ -67,7 +67,7 @@ if [ "$ledger" = 1 ]; then
   echo "release curves through the ledger against the grid size (1 thread, $size replications):"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  printf '%15s %12s %22s %18s %18s %10s\n' granularity_usd "grid points" "curves ms/replication" "us per grid point" \
+  printf '%15s %12s %22s %18s %19s %10s\n' granularity_usd "grid points" "curves ms/replication" "us per grid point" \
     "CPU ms/replication" "peak MiB"
   for g in 2000 1000 500 250; do
     "$bench" --scenario "$ini" --threads 1 --repeat "$repeat" --only optimize --sizes "$size" \
@@ -78,7 +78,7 @@ d = json.load(open(sys.argv[1]))
 r = d["results"][0]
 ms = r["curves_ms_per_replication"]
 cpu = 1e3 * r["cpu_seconds"] / r["replications"]
-print(f"{sys.argv[2]:>15} {d['grid_points']:>12} {ms:>22.3f} {1e3 * ms / d['grid_points']:>18.2f} {cpu:>18.3f} "
+print(f"{sys.argv[2]:>15} {d['grid_points']:>12} {ms:>22.3f} {1e3 * ms / d['grid_points']:>18.2f} {cpu:>19.3f} "
       f"{r['peak_rss_mib']:>10.1f}")
 EOF
   done
