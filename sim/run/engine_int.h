@@ -106,11 +106,13 @@ typedef struct ledger {
     double *ht, *hv; /* refunds due: a binary min-heap on time, their values */
     uint32_t *hr;    /* and regions */
     size_t hn;
-    double in, out; /* money in (x, donations, refunds) and paid out: the balance is in - out */
-    double alpha;   /* d in / d x */
-    long day;       /* day of the current event */
-    int blocked;    /* queued cases were held back by the day or a capacity */
-    double until;   /* least x at which a failed money comparison would pass */
+    double in, out;     /* money in (x, donations, refunds) and paid out: the balance is in - out */
+    double alpha;       /* d in / d x */
+    long day;           /* day of the current event */
+    long next_post_day; /* the day next_post was found for (-1: none) */
+    double next_post;   /* start of the next posting day after it */
+    int blocked;        /* queued cases were held back by the day or a capacity */
+    double until;       /* least x at which a failed money comparison would pass */
     const engine_trace *tr;
     double step; /* the trace grid's step g */
     size_t ndays;

@@ -280,9 +280,11 @@ static void serve(ledger *L, double t)
         /* skip: tried once, dropped */
     }
     int cut = j < L->qn;
-    for (; j < L->qn; j++) {
-        qmin = L->cs[L->q[j]].cost < qmin ? L->cs[L->q[j]].cost : qmin;
-        L->q[keep++] = L->q[j];
+    if (cut) { /* the rest, not looked at: the old bound still bounds it */
+        qmin = L->qmin < qmin ? L->qmin : qmin;
+        if (keep < j)
+            memmove(L->q + keep, L->q + j, (L->qn - j) * sizeof *L->q);
+        keep += L->qn - j;
     }
     L->qn = keep;
     L->qmin = qmin;
@@ -324,12 +326,18 @@ static int worth_serving(ledger *L)
     return 0;
 }
 
-static double next_posting_start(const ledger *L)
+/* The start of the first posting day after the current day (kept for the
+ * day it was computed on: every event of a blocked day asks for it). */
+static double next_posting_start(ledger *L)
 {
-    long d = L->day + 1;
-    while (!posting_day(L, d))
-        d++;
-    return (double)d;
+    if (L->next_post_day != L->day) {
+        long d = L->day + 1;
+        while (!posting_day(L, d))
+            d++;
+        L->next_post_day = L->day;
+        L->next_post = (double)d;
+    }
+    return L->next_post;
 }
 
 void ledger_run(ledger *L)
@@ -348,6 +356,7 @@ void ledger_run(ledger *L)
     L->blocked = 0;
     L->qn = L->hn = 0;
     L->qmin = INFINITY;
+    L->next_post_day = -1;
     L->until = INFINITY;
     L->ndays = 0;
     trace_begin(L->tr);
