@@ -59,8 +59,9 @@ typedef struct engine_stats {
  * each paid person's days in detention (room for the fundable count), and
  * regions (when not NULL, pooled funds only) each one's region.  When
  * ngrid > 0, rel[j] and bal[j] receive the cumulative releases and the
- * account balance after every event at time <= grid[j] (grid increasing,
- * ending at H; a release after H counts at the last point, DESIGN §7). */
+ * account balance after every event at time <= grid[j] (eval_timeline_grid's
+ * grid: j g for a whole number g, then H; a release after H counts at the
+ * last point, DESIGN §7). */
 typedef struct engine_trace {
     double *days;
     uint32_t *regions; /* NULL, or the region of each days entry (a pooled fund's) */

@@ -29,29 +29,25 @@ struct engine_ws {
 /* The trace of engine_settle (engine.h): events added as deltas on the
  * grid, turned into running values at the end. */
 /* First grid point at or after t (the last one when none is): an event at
- * time t shows in the state at every grid day >= t.  The guess t / g
- * (g = grid[1]) is right on eval_timeline_grid's grid (j g up to the last
- * point, H; t / g is exact at t = j g, a whole g) but for a quotient
- * rounded down; the loops make it right on any increasing grid. */
-static inline size_t grid_index(const engine_trace *tr, double inv_step, double t)
+ * time t shows in the state at every grid day >= t.  The grid is
+ * eval_timeline_grid's: grid[j] = j g (g a whole number of days) up to the
+ * last point, H.  Division is correctly rounded and monotone, so for t in
+ * ((k - 1) g, k g] the quotient t / g lies in [k - 1, k] and its floor j is
+ * k - 1 or k: the answer is j + 1 when grid[j] < t, else j. */
+static inline size_t grid_index(const engine_trace *tr, double g, double t)
 {
-    const size_t last = tr->ngrid - 1;
-    double q = t * inv_step;
+    const long last = (long)tr->ngrid - 1; /* signed: one-instruction conversions */
+    double q = t / g;
     if (!(q > 0))
         return 0;
     if (!(q < (double)last))
-        return last;
-    size_t j = (size_t)q;
-    j += (double)j < q;                 /* ceil */
-    while (j < last && tr->grid[j] < t) /* once at most on the regular grid */
-        j++;
-    while (j > 0 && tr->grid[j - 1] >= t) /* never on it; any other grid */
-        j--;
-    return j;
+        return (size_t)last;
+    long j = (long)q; /* floor, and < last */
+    return (size_t)(j + (tr->grid[j] < t));
 }
 
-/* 1 / g of a trace's grid (0 with one point: everything at index 0). */
-static inline double trace_inv_step(const engine_trace *tr) { return tr && tr->ngrid > 1 ? 1 / tr->grid[1] : 0; }
+/* g of a trace's grid (1 with one point: everything goes to index 0). */
+static inline double trace_step(const engine_trace *tr) { return tr && tr->ngrid > 1 ? tr->grid[1] : 1; }
 
 static inline void trace_begin(const engine_trace *tr)
 {
@@ -75,16 +71,16 @@ static inline void trace_end(const engine_trace *tr, double x)
     }
 }
 
-static inline void trace_money(const engine_trace *tr, double inv, double t, double v)
+static inline void trace_money(const engine_trace *tr, double step, double t, double v)
 {
     if (tr && tr->ngrid)
-        tr->bal[grid_index(tr, inv, t)] += v;
+        tr->bal[grid_index(tr, step, t)] += v;
 }
 
-static inline void trace_release(const engine_trace *tr, double inv, double t)
+static inline void trace_release(const engine_trace *tr, double step, double t)
 {
     if (tr && tr->ngrid)
-        tr->rel[grid_index(tr, inv, t)] += 1;
+        tr->rel[grid_index(tr, step, t)] += 1;
 }
 
 /* One ledger run (ledger.c): one region's account under allocation x, or
@@ -110,13 +106,15 @@ typedef struct ledger {
     double *ht, *hv; /* refunds due: a binary min-heap on time, their values */
     uint32_t *hr;    /* and regions */
     size_t hn;
-    double in, out; /* money in (x, donations, refunds) and paid out: the balance is in - out */
-    double alpha;   /* d in / d x */
-    long day;       /* day of the current event */
-    int blocked;    /* queued cases were held back by the day or a capacity */
-    double until;   /* least x at which a failed money comparison would pass */
+    double in, out;     /* money in (x, donations, refunds) and paid out: the balance is in - out */
+    double alpha;       /* d in / d x */
+    long day;           /* day of the current event */
+    long next_post_day; /* the day next_post was found for (-1: none) */
+    double next_post;   /* start of the next posting day after it */
+    int blocked;        /* queued cases were held back by the day or a capacity */
+    double until;       /* least x at which a failed money comparison would pass */
     const engine_trace *tr;
-    double inv; /* 1 / the trace grid's step */
+    double step; /* the trace grid's step g */
     size_t ndays;
 } ledger;
 

@@ -36,7 +36,7 @@ static void pay_plain(engine_stats *out, const engine_ws *ws, scenario_policy po
 {
     engine_stats st = {0, 0, (double)ws->n, 0, 0, 0, 0, 0, 0};
     size_t k = 0;
-    double *days = tr ? tr->days : NULL, inv = trace_inv_step(tr);
+    double *days = tr ? tr->days : NULL, step = trace_step(tr);
     trace_begin(tr);
     for (size_t i = 0; i < ws->n; i++) {
         const engine_case *c = &ws->cases[i];
@@ -52,8 +52,8 @@ static void pay_plain(engine_stats *out, const engine_ws *ws, scenario_policy po
         st.freedom_days += horizon > c->release ? horizon - c->release : 0;
         if (days)
             days[k++] = det;
-        trace_money(tr, inv, c->ready, -c->cost);
-        trace_release(tr, inv, c->release);
+        trace_money(tr, step, c->ready, -c->cost);
+        trace_release(tr, step, c->release);
     }
     st.balance_end = x - st.spent;
     st.unpaid = st.fundable - st.releases;
@@ -220,7 +220,7 @@ static void pay(ledger *L, const engine_lcase *c, double t)
         if (back_at == t) { /* no delay at all: back before the next payment (DESIGN §7) */
             L->in += c->back;
             st->refunded += c->back;
-            trace_money(L->tr, L->inv, t, c->back);
+            trace_money(L->tr, L->step, t, c->back);
         } else if (back_at < L->H) {
             heap_push(L, back_at, c->back, (uint32_t)r);
         }
@@ -231,8 +231,8 @@ static void pay(ledger *L, const engine_lcase *c, double t)
                 L->tr->regions[L->ndays] = c->region;
             L->tr->days[L->ndays++] = det;
         }
-        trace_money(L->tr, L->inv, t, -c->cost);
-        trace_release(L->tr, L->inv, rel);
+        trace_money(L->tr, L->step, t, -c->cost);
+        trace_release(L->tr, L->step, rel);
     }
 }
 
@@ -280,9 +280,11 @@ static void serve(ledger *L, double t)
         /* skip: tried once, dropped */
     }
     int cut = j < L->qn;
-    for (; j < L->qn; j++) {
-        qmin = L->cs[L->q[j]].cost < qmin ? L->cs[L->q[j]].cost : qmin;
-        L->q[keep++] = L->q[j];
+    if (cut) { /* the rest, not looked at: the old bound still bounds it */
+        qmin = L->qmin < qmin ? L->qmin : qmin;
+        if (keep < j)
+            memmove(L->q + keep, L->q + j, (L->qn - j) * sizeof *L->q);
+        keep += L->qn - j;
     }
     L->qn = keep;
     L->qmin = qmin;
@@ -324,12 +326,18 @@ static int worth_serving(ledger *L)
     return 0;
 }
 
-static double next_posting_start(const ledger *L)
+/* The start of the first posting day after the current day (kept for the
+ * day it was computed on: every event of a blocked day asks for it). */
+static double next_posting_start(ledger *L)
 {
-    long d = L->day + 1;
-    while (!posting_day(L, d))
-        d++;
-    return (double)d;
+    if (L->next_post_day != L->day) {
+        long d = L->day + 1;
+        while (!posting_day(L, d))
+            d++;
+        L->next_post_day = L->day;
+        L->next_post = (double)d;
+    }
+    return L->next_post;
 }
 
 void ledger_run(ledger *L)
@@ -348,6 +356,7 @@ void ledger_run(ledger *L)
     L->blocked = 0;
     L->qn = L->hn = 0;
     L->qmin = INFINITY;
+    L->next_post_day = -1;
     L->until = INFINITY;
     L->ndays = 0;
     trace_begin(L->tr);
@@ -374,13 +383,13 @@ void ledger_run(ledger *L)
             double v = heap_pop(L, &r);
             L->in += v;
             L->st[r].refunded += v;
-            trace_money(L->tr, L->inv, t, v);
+            trace_money(L->tr, L->step, t, v);
             money = 1;
         }
         if (next_don == t) {
             L->in += L->don;
             L->alpha += L->don_coef;
-            trace_money(L->tr, L->inv, t, L->don);
+            trace_money(L->tr, L->step, t, L->don);
             next_don = 30.0 * (double)++month;
             next_don = next_don < H ? next_don : INFINITY;
             money = 1;
@@ -427,7 +436,7 @@ void ledger_setup(ledger *L, const scenario *s, const engine_lcase *cs, size_t n
     L->wday0 = s->start_weekday;
     L->wait = s->queue == QUEUE_WAIT;
     L->tr = tr;
-    L->inv = trace_inv_step(tr);
+    L->step = trace_step(tr);
 }
 
 void engine_settle(engine_stats *out, engine_ws *ws, const scenario *s, size_t c, scenario_policy policy, double x,
