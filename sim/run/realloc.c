@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "engine_int.h"
+#include "eval.h"
+#include "fz_util.h"
 #include "par.h"
 #include "rng.h"
 
@@ -223,10 +225,40 @@ static int plan_tables(realloc_plan *p, const scenario *s, fz_error *err)
     return 0;
 }
 
+/* The largest pool, in grid steps: B and the donations up to the last epoch. */
+static long pool_top(const scenario *s, size_t epochs)
+{
+    double top = s->budget_usd;
+    if (epochs)
+        top += s->donations_usd_per_month * (double)months_by(s, (double)epochs * s->reallocate_every_days);
+    return (long)floor(top / s->granularity_usd + SCENARIO_GRID_EPS);
+}
+
+int realloc_check(const scenario *s, fz_error *err)
+{
+    const size_t epochs = realloc_epochs(s);
+    const long bmax = pool_top(s, epochs);
+    const double E = (double)epochs, C = (double)s->nregions, G = (double)bmax + 1;
+    const int plain = plain_bounds(s);
+    double work = plain ? E * C * G * (G + 1) / 2 : E * C * G * (G + 1) * (G + 2) / 6;
+    if (work > REALLOC_MAX_WORK)
+        return fz_fail(err, FZ_EINPUT,
+                       "%s: reallocate_every_days = %g: the re-split tables (%zu epochs x %zu regions x %ld pool "
+                       "levels%s) would take %.3g steps; the limit is %.3g: raise granularity_usd or "
+                       "reallocate_every_days%s",
+                       s->path, s->reallocate_every_days, epochs, s->nregions, bmax + 1,
+                       plain ? "" : ", one DP per level because share bounds move with the pool", work,
+                       REALLOC_MAX_WORK, plain ? "" : ", or drop min_share and max_share");
+    return 0;
+}
+
 int realloc_plan_new(realloc_plan **out, const scenario *s, uint64_t first_rep, size_t nreps, int threads,
                      fz_error *err)
 {
     *out = NULL;
+    int rc = realloc_check(s, err);
+    if (rc)
+        return rc;
     realloc_plan *p = calloc(1, sizeof *p);
     if (!p)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
@@ -235,26 +267,10 @@ int realloc_plan_new(realloc_plan **out, const scenario *s, uint64_t first_rep, 
     p->every = s->reallocate_every_days;
     p->step = s->granularity_usd;
     p->freedom = s->objective == OBJ_FREEDOM_DAYS;
-    double top = s->budget_usd;
-    if (p->nepochs)
-        top += s->donations_usd_per_month * (double)months_by(s, epoch_time(p, p->nepochs));
-    p->bmax = (long)floor(top / p->step + SCENARIO_GRID_EPS);
-    const double E = (double)p->nepochs, C = (double)p->nregions, G = (double)p->bmax + 1;
-    double work = plain_bounds(s) ? E * C * G * (G + 1) / 2 : E * C * G * (G + 1) * (G + 2) / 6;
-    if (work > REALLOC_MAX_WORK) {
-        free(p);
-        return fz_fail(err, FZ_EINPUT,
-                       "%s: reallocate_every_days = %g: the re-split tables (%zu epochs x %zu regions x %ld pool "
-                       "levels%s) would take %.3g steps; the limit is %.3g: raise granularity_usd or "
-                       "reallocate_every_days%s",
-                       s->path, s->reallocate_every_days, p->nepochs, p->nregions, p->bmax + 1,
-                       plain_bounds(s) ? "" : ", one DP per level because share bounds move with the pool", work,
-                       REALLOC_MAX_WORK, plain_bounds(s) ? "" : ", or drop min_share and max_share");
-    }
+    p->bmax = pool_top(s, p->nepochs);
     const size_t Gs = (size_t)p->bmax + 1;
     p->curves = calloc(p->nepochs * p->nregions * Gs + 1, sizeof *p->curves);
     p->table = calloc(p->nepochs * Gs * p->nregions + 1, sizeof *p->table);
-    int rc = 0;
     if (!p->curves || !p->table)
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the re-allocation plan");
     if (!rc && p->nepochs && !(rc = plan_curves(p, s, first_rep, nreps, threads, err)))
@@ -404,4 +420,57 @@ void realloc_settle(engine_stats *out, double *reserve_end, realloc_ws *w, const
     for (; 30.0 * (double)m < H; m++)
         r += don;
     *reserve_end = r;
+}
+
+/* ---- the report ---- */
+
+static stat_est est_of(const stat_acc *a)
+{
+    double h = stat_ci95_half(a);
+    return (stat_est){a->mean, a->mean - h, a->mean + h};
+}
+
+int realloc_report_run(realloc_report **out, const scenario *s, const double *x, int threads, fz_error *err)
+{
+    *out = NULL;
+    const size_t C = s->nregions, S = (size_t)s->replications;
+    double t = fz_seconds();
+    realloc_plan *p = NULL;
+    eval_result *r = NULL;
+    realloc_report *rep = calloc(1, sizeof *rep);
+    double *allocs = malloc(2 * C * sizeof *allocs);
+    int rc = 0;
+    if (!rep || !allocs) {
+        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
+        goto done;
+    }
+    if ((rc = realloc_plan_new(&p, s, 0, S, threads, err)))
+        goto done;
+    memcpy(allocs, x, C * sizeof *allocs);
+    memcpy(allocs + C, x, C * sizeof *allocs);
+    int re[2] = {0, 1};
+    eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = S, .threads = threads, .realloc = re, .plan = p};
+    if ((rc = eval_run(&r, s, allocs, 2, &eo, err)))
+        goto done;
+    rep->every = s->reallocate_every_days;
+    rep->epochs = p->nepochs;
+    rep->freedom = p->freedom;
+    rep->releases = est_of(&r->allocs[1].releases);
+    rep->static_releases = est_of(&r->allocs[0].releases);
+    rep->value = est_of(p->freedom ? &r->allocs[1].diff_freedom : &r->allocs[1].diff_releases);
+    double regions = 0;
+    for (size_t c = 0; c < C; c++)
+        regions += r->allocs[1].regions[c].balance_end.mean;
+    rep->reserve_end = r->allocs[1].balance_end.mean - regions;
+    rep->seconds = fz_seconds() - t;
+done:
+    realloc_plan_free(p);
+    eval_free(r);
+    free(allocs);
+    if (rc) {
+        free(rep);
+        return rc;
+    }
+    *out = rep;
+    return 0;
 }

@@ -33,6 +33,7 @@
 
 #include "engine.h"
 #include "scenario.h"
+#include "stats.h"
 
 /* Largest table work: epochs x regions x pool levels x grid points (x pool
  * levels / 2 with share bounds), beyond which re-allocation is refused. */
@@ -49,6 +50,10 @@ typedef struct realloc_plan {
 
 /* Epochs of a scenario: how many t = k K < H there are (0 when K = 0). */
 size_t realloc_epochs(const scenario *s);
+
+/* FZ_EINPUT (naming the scenario and the limit) when the tables of s would
+ * exceed REALLOC_MAX_WORK; 0 otherwise (also without re-allocation). */
+int realloc_check(const scenario *s, fz_error *err);
 
 /* Curves on `nreps` replications of the "optimize" stream from `first_rep`,
  * then the tables.  FZ_EINPUT when the tables would exceed
@@ -72,5 +77,22 @@ int realloc_ws_add(realloc_ws *w, const engine_ws *ws, size_t c, fz_error *err);
  * at each epoch the regions plus the reserve before and after the re-split. */
 void realloc_settle(engine_stats *out, double *reserve_end, realloc_ws *w, const scenario *s, const double *x,
                     const realloc_plan *p, double *pools);
+
+/* What optimize reports (DESIGN §8): static split x and the same split
+ * re-allocated, on the same replications of the "evaluate" stream. */
+typedef struct realloc_report {
+    double every;                           /* K, days */
+    size_t epochs;                          /* re-splits before H */
+    int freedom;                            /* the measure: days of freedom (else releases) */
+    stat_est releases, static_releases;     /* mean releases with 95% CIs */
+    stat_est value;                         /* re-allocated minus static, in the measure, paired */
+    double reserve_end;                     /* mean reserve at H, re-allocated */
+    double seconds;
+} realloc_report;
+
+/* The plan on s->replications replications of the "optimize" stream, then
+ * both policies on s->replications of the "evaluate" stream.  *out is
+ * malloc'd (free it). */
+int realloc_report_run(realloc_report **out, const scenario *s, const double *x, int threads, fz_error *err);
 
 #endif
