@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check_common.h"
+#include "cli_util.h"
 #include "engine_util.h"
 #include "realloc.h"
 
@@ -245,6 +246,54 @@ START_TEST(test_share_bounds)
 }
 END_TEST
 
+/* fianza optimize: "reallocation" in summary.json only with the key; with
+ * K >= H the value of re-allocating is exactly 0 and both policies release
+ * the same; with K = 30 (H = 90) two re-splits; tables over the limit are
+ * bad input (exit 2, nothing written). */
+START_TEST(test_cli)
+{
+    const char *dir = cu_test_dir("cli");
+    const char *two = cu_two_ini(dir, 200);
+    const char *sets[] = {"fund.reallocate_every_days=0", "fund.reallocate_every_days=90",
+                          "fund.reallocate_every_days=30"};
+    for (int i = 0; i < 3; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "out%d", i);
+        const char *out = cu_path_in(dir, name);
+        run_result r;
+        int rc = CU_RUN(&r, "optimize", two, "--no-plots", "--set", "fund.policy=first_come", "--set", sets[i], "-o",
+                        out);
+        ck_assert_msg(rc == 0, "%s: exit %d: %s", sets[i], rc, r.err);
+        json_t *doc = cu_load_json(cu_path_in(out, "summary.json"));
+        json_t *re = json_object_get(doc, "reallocation");
+        if (i == 0) {
+            ck_assert_ptr_null(re);
+        } else {
+            ck_assert_double_eq(cu_json_num(doc, "reallocation.epochs"), i == 1 ? 0 : 2);
+            ck_assert_double_eq(cu_json_num(doc, "reallocation.every_days"), i == 1 ? 90 : 30);
+            ck_assert_str_eq(json_string_value(cu_json_at(doc, "reallocation.measure")), "releases");
+            double static_rel = cu_json_num(doc, "reallocation.static_releases.mean");
+            ck_assert_double_eq(static_rel, cu_json_num(doc, "releases.mean"));
+            if (i == 1) {
+                ck_assert_double_eq(cu_json_num(doc, "reallocation.value.mean"), 0);
+                ck_assert_double_eq(cu_json_num(doc, "reallocation.releases.mean"), static_rel);
+            }
+            ck_assert_ptr_nonnull(strstr(r.out, "value of re-allocating"));
+        }
+        json_decref(doc);
+        cu_run_free(&r);
+    }
+    run_result r;
+    const char *out = cu_path_in(dir, "big");
+    int rc = CU_RUN(&r, "optimize", two, "--quiet", "--no-plots", "--set", "fund.policy=first_come", "--set",
+                    "fund.reallocate_every_days=30", "--set", "fund.granularity_usd=3", "-o", out);
+    ck_assert_int_eq(rc, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "re-split tables"));
+    ck_assert(!cu_exists(out));
+    cu_run_free(&r);
+}
+END_TEST
+
 Suite *make_realloc_suite(void)
 {
     Suite *s = suite_create("realloc");
@@ -256,6 +305,11 @@ Suite *make_realloc_suite(void)
     tcase_add_test(t, test_conservation);
     tcase_add_test(t, test_share_bounds);
     suite_add_tcase(s, t);
+    TCase *cli = tcase_create("cli");
+    tcase_set_timeout(cli, 240);
+    tcase_add_unchecked_fixture(cli, cu_work_setup, cu_work_teardown);
+    tcase_add_test(cli, test_cli);
+    suite_add_tcase(s, cli);
     return s;
 }
 
