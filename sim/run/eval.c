@@ -221,6 +221,8 @@ static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t
             return fz_fail(err, FZ_ERUNTIME, "out of memory for the pooled fund");
     for (size_t k = 0; opt->realloc && k < K; k++)
         x->any_realloc |= opt->realloc[k] != 0;
+    if (x->any_realloc && (opt->realloc[0] || !opt->plan)) /* allocation 0 draws the timeline */
+        return fz_fail(err, FZ_ERUNTIME, "re-allocation needs a plan and cannot be allocation 0");
     if (x->any_realloc && !(x->rws = calloc(T, sizeof *x->rws)))
         return fz_fail(err, FZ_ERUNTIME, "out of memory for re-allocation");
     for (size_t j = 0; x->any_realloc && j < T; j++)
