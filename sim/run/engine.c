@@ -539,7 +539,8 @@ static int draw_region(engine_ws *ws, const scenario *s, size_t region, scenario
     if (rc)
         return rc;
     if (P.ledger) {
-        qsort(ws->lcases, ws->ln, sizeof *ws->lcases, cmp_lcase);
+        if (ws->ln)
+            qsort(ws->lcases, ws->ln, sizeof *ws->lcases, cmp_lcase);
         for (size_t k = 0; k < ws->ln; k++)
             ws->lcases[k].region = (uint32_t)region;
     } else {

@@ -97,7 +97,8 @@ int engine_pool_add(engine_pool *p, const engine_ws *ws, size_t c, fz_error *err
         return FZ_ERUNTIME;
     if (ws->n && grow_f(p, p->fn + ws->n, err))
         return FZ_ERUNTIME;
-    memcpy(p->l + p->ln, ws->lcases, ws->ln * sizeof *p->l);
+    if (ws->ln) /* (no arrays yet when nothing was ever added) */
+        memcpy(p->l + p->ln, ws->lcases, ws->ln * sizeof *p->l);
     p->ln += ws->ln;
     for (size_t i = 0; i < ws->n; i++)
         p->f[p->fn++] = (pcase){ws->cases[i], (uint32_t)c, (uint32_t)i};
@@ -132,7 +133,8 @@ static void settle_cheapest(engine_stats *out, double *balance_end, engine_pool 
                             const engine_trace *tr)
 {
     const double H = s->horizon_days, B = s->budget_usd;
-    qsort(p->f, p->fn, sizeof *p->f, cmp_cheapest);
+    if (p->fn)
+        qsort(p->f, p->fn, sizeof *p->f, cmp_cheapest);
     double spent = 0, step = trace_step(tr);
     size_t k = 0;
     trace_begin(tr);
@@ -170,7 +172,8 @@ void engine_settle_pooled(engine_stats *out, double *balance_end, engine_pool *p
         settle_cheapest(out, balance_end, p, s, trace);
         return;
     }
-    qsort(p->l, p->ln, sizeof *p->l, cmp_pooled);
+    if (p->ln)
+        qsort(p->l, p->ln, sizeof *p->l, cmp_pooled);
     double cap[SCENARIO_MAX_REGIONS];
     for (size_t r = 0; r < s->nregions; r++)
         cap[r] = s->regions[r].max_payments_per_day;
