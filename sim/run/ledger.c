@@ -371,70 +371,67 @@ static inline void set_day(ledger *L, double t)
     }
 }
 
-/* Refunds and donations due at t; 1 if any came. */
-static int take_money(ledger *L, double t)
-{
-    int money = 0;
-    while (L->hn && L->ht[0] == t) {
-        uint32_t r;
-        double v = heap_pop(L, &r);
-        L->in += v;
-        L->st[r].refunded += v;
-        trace_money(L->tr, L->step, t, v);
-        money = 1;
-    }
-    if (L->next_don == t) {
-        L->in += L->don;
-        L->alpha += L->don_coef;
-        trace_money(L->tr, L->step, t, L->don);
-        double next = 30.0 * (double)++L->month;
-        L->next_don = next < L->H ? next : INFINITY;
-        money = 1;
-    }
-    return money;
-}
-
 void ledger_advance(ledger *L, double T)
 {
     const double H = L->H;
     size_t i = L->i;
+    double next_don = L->next_don;
+    int resumed = L->resume; /* the rest of time resume_t, after a re-split moved money */
+    L->resume = 0;
     for (;;) {
         double t;
-        int money;
-        if (L->resume) { /* the re-split at T: money changed hands (DESIGN §7 order) */
+        int money = 0;
+        if (resumed) {
+            resumed = 0;
             t = L->resume_t;
-            L->resume = 0;
             set_day(L, t);
             money = 1;
         } else {
             t = i < L->n ? L->cs[i].ready : INFINITY;
             if (L->hn && L->ht[0] < t)
                 t = L->ht[0];
-            if (L->next_don < t)
-                t = L->next_don;
+            if (next_don < t)
+                t = next_don;
             if (L->blocked && L->qn) {
                 double d = next_posting_start(L);
                 t = d < t ? d : t;
             }
             if (!(t < H))
                 break;
-            if (!(t < T)) { /* stop at T (< H): its money first, the rest on resuming */
-                set_day(L, T);
-                if (t == T)
-                    take_money(L, t);
-                L->resume = 1;
-                L->resume_t = T;
+            int stop = !(t < T); /* at T (< H): its money, then back to the caller */
+            if (stop && t > T)
                 break;
-            }
             set_day(L, t);
-            money = take_money(L, t);
+            while (L->hn && L->ht[0] == t) {
+                uint32_t r;
+                double v = heap_pop(L, &r);
+                L->in += v;
+                L->st[r].refunded += v;
+                trace_money(L->tr, L->step, t, v);
+                money = 1;
+            }
+            if (next_don == t) {
+                L->in += L->don;
+                L->alpha += L->don_coef;
+                trace_money(L->tr, L->step, t, L->don);
+                next_don = 30.0 * (double)++L->month;
+                next_don = next_don < H ? next_don : INFINITY;
+                money = 1;
+            }
+            if (stop)
+                break;
         }
         if (L->qn && (L->blocked || (money && worth_serving(L))))
             serve(L, t);
         for (; i < L->n && L->cs[i].ready == t; i++)
             arrive(L, (uint32_t)i, t);
     }
+    if (T < H) { /* DESIGN §7: refunds and donations, the re-split, then the rest of T */
+        L->resume = 1;
+        L->resume_t = T;
+    }
     L->i = i;
+    L->next_don = next_don;
 }
 
 void ledger_end(ledger *L)
