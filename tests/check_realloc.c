@@ -9,6 +9,7 @@
 #include "check_common.h"
 #include "cli_util.h"
 #include "engine_util.h"
+#include "engine_int.h"
 #include "realloc.h"
 
 /* Replications per test (fewer under valgrind). */
@@ -246,6 +247,67 @@ START_TEST(test_share_bounds)
 }
 END_TEST
 
+/* A ledger paused at t = 7, 14, ... (ledger_advance) and resumed with no
+ * money moved pays exactly what one ledger_run pays: serving the queue
+ * once more at a pause changes nothing when the balance has not (ledger.c:
+ * between arrivals of money the balance only falls). */
+static void one_ledger(ledger *L, const scenario *s, engine_ws *ws, size_t c, double x, uint32_t *q, double *ht,
+                       double *hv, uint32_t *hr)
+{
+    ledger_setup(L, s, ws->lcases, ws->ln, x, NULL);
+    L->don_coef = s->donations_usd_per_month / s->budget_usd;
+    L->don = s->donations_usd_per_month * x / s->budget_usd;
+    L->nreg = 1;
+    L->region0 = (uint32_t)c;
+    L->cap = &s->regions[c].max_payments_per_day;
+    L->st = L->one;
+    L->q = q;
+    L->ht = ht;
+    L->hv = hv;
+    L->hr = hr;
+}
+
+START_TEST(test_pause_resume)
+{
+    const char *queues[] = {"wait", "skip"};
+    for (int w = 0; w < 2; w++) {
+        scenario *s = busy("0");
+        s->queue = w == 0 ? QUEUE_WAIT : QUEUE_SKIP;
+        engine_ws *ws = engine_ws_new();
+        size_t cap = 4096;
+        uint32_t *q = malloc(cap * sizeof *q), *hr = malloc(cap * sizeof *hr);
+        double *ht = malloc(cap * sizeof *ht), *hv = malloc(cap * sizeof *hv);
+        ck_assert(ws && q && hr && ht && hv);
+        int paid = 0;
+        for (uint64_t rep = 0; rep < reps(200); rep++)
+            for (size_t c = 0; c < s->nregions; c++) {
+                ck_assert_int_eq(engine_draw_lcases(ws, s, c, RNG_STREAM_EVALUATE, rep, NULL), 0);
+                ck_assert_uint_le(ws->ln, cap);
+                ledger a, b;
+                one_ledger(&a, s, ws, c, 9000, q, ht, hv, hr);
+                ledger_run(&a);
+                one_ledger(&b, s, ws, c, 9000, q, ht, hv, hr);
+                ledger_begin(&b);
+                for (double T = 7; T < s->horizon_days; T += 7)
+                    ledger_advance(&b, T);
+                ledger_advance(&b, INFINITY);
+                ledger_end(&b);
+                ck_assert_msg(memcmp(&a.one[0], &b.one[0], sizeof a.one[0]) == 0,
+                              "queue = %s, rep %llu region %zu: %g vs %g releases", queues[w],
+                              (unsigned long long)rep, c, a.one[0].releases, b.one[0].releases);
+                paid |= a.one[0].releases > 0 && a.one[0].refunded > 0;
+            }
+        ck_assert(paid);
+        free(q);
+        free(hr);
+        free(ht);
+        free(hv);
+        engine_ws_free(ws);
+        scenario_free(s);
+    }
+}
+END_TEST
+
 /* fianza optimize: "reallocation" in summary.json only with the key; with
  * K >= H the value of re-allocating is exactly 0 and both policies release
  * the same; with K = 30 (H = 90) two re-splits; tables over the limit are
@@ -304,6 +366,7 @@ Suite *make_realloc_suite(void)
     tcase_add_test(t, test_threads);
     tcase_add_test(t, test_conservation);
     tcase_add_test(t, test_share_bounds);
+    tcase_add_test(t, test_pause_resume);
     suite_add_tcase(s, t);
     TCase *cli = tcase_create("cli");
     tcase_set_timeout(cli, 240);
