@@ -169,7 +169,8 @@ static int check(cmd_run *r, void *ctx)
 {
     (void)ctx;
     r->rep_names = optimize_alloc_names;
-    return cmd_check_shares(r->s, &r->err);
+    int rc = cmd_check_shares(r->s, &r->err);
+    return rc ? rc : realloc_check(r->s, &r->err); /* before the pilot's estimate */
 }
 
 /* A run of minutes gets an estimate first, from a measured pilot. */
