@@ -310,8 +310,9 @@ END_TEST
 
 /* fianza optimize: "reallocation" in summary.json only with the key; with
  * K >= H the value of re-allocating is exactly 0 and both policies release
- * the same; with K = 30 (H = 90) two re-splits; tables over the limit are
- * bad input (exit 2, nothing written). */
+ * the same; with K = 30 (H = 90) two re-splits; under freedom_days the
+ * measure is days of freedom; tables over the limit are bad input (exit 2,
+ * nothing written). */
 START_TEST(test_cli)
 {
     const char *dir = cu_test_dir("cli");
@@ -342,6 +343,18 @@ START_TEST(test_cli)
             }
             ck_assert_ptr_nonnull(strstr(r.out, "value of re-allocating"));
         }
+        json_decref(doc);
+        cu_run_free(&r);
+    }
+    { /* days of freedom: the re-splits' measure and the value's */
+        run_result r;
+        const char *out = cu_path_in(dir, "free");
+        int rc = CU_RUN(&r, "optimize", two, "--quiet", "--no-plots", "--set", "fund.policy=first_come", "--set",
+                        "fund.objective=freedom_days", "--set", "fund.reallocate_every_days=95", "-o", out);
+        ck_assert_msg(rc == 0, "freedom_days: exit %d: %s", rc, r.err);
+        json_t *doc = cu_load_json(cu_path_in(out, "summary.json"));
+        ck_assert_str_eq(json_string_value(cu_json_at(doc, "reallocation.measure")), "freedom_days");
+        ck_assert_double_eq(cu_json_num(doc, "reallocation.value.mean"), 0);
         json_decref(doc);
         cu_run_free(&r);
     }
