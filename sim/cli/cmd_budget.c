@@ -414,6 +414,12 @@ static int check(cmd_run *r, void *ctx)
                        "%s: pooling = pooled: fianza budget finds the smallest budget for the best split across "
                        "regions, and a pooled fund has no split (use --set fund.pooling=split)",
                        s->path);
+    if (s->reallocate_every_days > 0)
+        return fz_fail(&r->err, FZ_EINPUT,
+                       "%s: reallocate_every_days = %g: fianza budget searches the static split (its P on the "
+                       "\"optimize\" stream decides the answer), and re-splits would change what each budget "
+                       "buys (use --set fund.reallocate_every_days=0)",
+                       s->path, s->reallocate_every_days);
     b->rep.releases = o->target_releases;
     b->rep.prob = o->target_prob;
     b->rep.monotone = 1;
