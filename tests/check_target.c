@@ -20,6 +20,7 @@
 
 #include "split.h"
 #include "check_common.h"
+#include "cli_util.h"
 
 #define TC 3
 #define TG 8
@@ -162,8 +163,6 @@ static void check_one(const tinst *in, int trial, const char *what)
     double best = brute_force(p, &most);
     split_result res;
     fz_error err = {0};
-    if (getenv("TDEBUG"))
-        fprintf(stderr, "%s %d\n", what, trial);
     int rc = split_solve(&res, p, &err);
     char id[160];
     snprintf(id, sizeof id, "%s trial %d (C=%zu G=%zu S=%zu B=%ld N=%g K=%ld)", what, trial, p->nregions, p->ngrid,
@@ -316,6 +315,89 @@ START_TEST(test_check)
 }
 END_TEST
 
+/* ---- through fianza optimize (the two-region test scenario, 200
+ * replications; its releases optimum reaches 142 releases in 141 of the 200
+ * optimize replications, which is also the most any split reaches) ---- */
+
+static json_t *optimize_json(const char *name, const char *set1, const char *set2, run_result *r)
+{
+    const char *dir = cu_test_dir(name), *ini = cu_two_ini(dir, 200), *out = cu_path_in(dir, "out");
+    ck_assert_int_eq(CU_RUN(r, "optimize", ini, "--no-plots", "--gap-batches", "2", "-o", out, "--set", set1,
+                            "--set", set2),
+                     0);
+    return cu_load_json(cu_path_in(out, "summary.json"));
+}
+
+static void check_wilson(json_t *doc, const char *rel)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s.p_target", rel);
+    double p = cu_json_num(doc, path);
+    snprintf(path, sizeof path, "%s.p_target_ci95", rel);
+    json_t *ci = cu_json_at(doc, path);
+    double lo = json_number_value(json_array_get(ci, 0)), hi = json_number_value(json_array_get(ci, 1));
+    ck_assert_msg(lo <= p && p <= hi && lo >= 0 && hi <= 1 && hi > lo, "%s: %g not in [%g, %g]", rel, p, lo, hi);
+}
+
+/* objective = target_prob: the objective is P(>= N) with its Wilson
+ * interval, in summary.json and the table, for the optimum and every
+ * baseline; EVPI >= 0 (the wait-and-see P counts each replication that any
+ * split can bring to N). */
+START_TEST(test_cli_target_prob)
+{
+    run_result r;
+    json_t *doc = optimize_json("tp", "fund.objective=target_prob", "fund.target_releases=142", &r);
+    ck_assert_str_eq(json_string_value(cu_json_at(doc, "objective")), "target_prob");
+    ck_assert_double_eq(cu_json_num(doc, "optimal.out_of_sample.mean"), cu_json_num(doc, "releases.p_target"));
+    ck_assert(json_equal(cu_json_at(doc, "optimal.out_of_sample.ci95"), cu_json_at(doc, "releases.p_target_ci95")));
+    check_wilson(doc, "releases");
+    check_wilson(doc, "baselines.equal_split.releases");
+    check_wilson(doc, "baselines.proportional.releases");
+    check_wilson(doc, "baselines.expected_value.releases");
+    ck_assert_double_eq(cu_json_num(doc, "target.target_reps"), 200);
+    ck_assert_double_eq(cu_json_num(doc, "target.in_sample_reached"), 141);
+    ck_assert_double_eq(cu_json_num(doc, "optimal.in_sample_value"), 141.0 / 200);
+    ck_assert_double_ge(cu_json_num(doc, "evpi.mean"), 0);
+    ck_assert_ptr_nonnull(strstr(json_string_value(cu_json_at(doc, "solver.status")), "optimal"));
+    ck_assert_ptr_nonnull(strstr(r.out, "P(>=142) [95% CI]"));
+    json_decref(doc);
+    cu_run_free(&r);
+}
+END_TEST
+
+/* min_target_prob: met in sample (140 of 200 with p = 0.7); beyond what
+ * any split reaches (0.9: 180 > 141) an error, exit 1, nothing written. */
+START_TEST(test_cli_min_target_prob)
+{
+    run_result r;
+    json_t *doc = optimize_json("mt", "fund.min_target_prob=0.7", "fund.target_releases=142", &r);
+    ck_assert_str_eq(json_string_value(cu_json_at(doc, "objective")), "releases");
+    ck_assert_double_ge(cu_json_num(doc, "target.in_sample_reached"), 140);
+    ck_assert_double_eq(cu_json_num(doc, "target.min_target_prob"), 0.7);
+    json_decref(doc);
+    cu_run_free(&r);
+    const char *dir = cu_test_dir("mt_bad"), *ini = cu_two_ini(dir, 200), *out = cu_path_in(dir, "out");
+    ck_assert_int_eq(CU_RUN(&r, "optimize", ini, "--no-plots", "--quiet", "-o", out, "--set",
+                            "fund.min_target_prob=0.9", "--set", "fund.target_releases=142"),
+                     1);
+    ck_assert_ptr_nonnull(strstr(r.err, "min_target_prob"));
+    ck_assert_int_eq(cu_count_prefixed(dir, "out"), 0);
+    cu_run_free(&r);
+}
+END_TEST
+
+/* With the new keys at their defaults there is no target model. */
+START_TEST(test_cli_default_no_target_model)
+{
+    run_result r;
+    json_t *doc = optimize_json("def", "fund.min_target_prob=0", "fund.objective=releases", &r);
+    ck_assert_ptr_null(json_object_get(doc, "target"));
+    check_wilson(doc, "releases"); /* target_releases = 150 in the file */
+    json_decref(doc);
+    cu_run_free(&r);
+}
+END_TEST
+
 Suite *make_target_suite(void)
 {
     Suite *s = suite_create("target");
@@ -328,6 +410,13 @@ Suite *make_target_suite(void)
     tcase_add_test(tc, test_min_reach_cvar);
     tcase_add_test(tc, test_min_reach_target);
     suite_add_tcase(s, tc);
+    TCase *cli = tcase_create("cli");
+    tcase_set_timeout(cli, 120);
+    tcase_add_unchecked_fixture(cli, cu_work_setup, cu_work_teardown);
+    tcase_add_test(cli, test_cli_target_prob);
+    tcase_add_test(cli, test_cli_min_target_prob);
+    tcase_add_test(cli, test_cli_default_no_target_model);
+    suite_add_tcase(s, cli);
     return s;
 }
 

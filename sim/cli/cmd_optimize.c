@@ -64,6 +64,8 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
                                       "gap_ci95_one_sided_upper", json_guard_num_or_null(r->gap_ci_upper),
                                       "batch_values", vals));
     }
+    if (r->gap_skipped)
+        json_object_set_new(doc, "gap", json_pack("{s:s}", "skipped", OPTIMIZE_GAP_SKIPPED));
     json_object_set_new(doc, "marginal_releases_per_1000_usd",
                         s->objective == OBJ_RELEASES ? json_guard_num(r->mip.budget_dual * 1000) : json_null());
     json_object_set_new(doc, "marginal_objective_per_1000_usd", json_guard_num(r->mip.budget_dual * 1000));
@@ -146,6 +148,8 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
     else if (r->gap_batches >= 2)
         fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound undefined\n",
                 r->gap_batches, d2, r->gap.value);
+    if (r->gap_skipped)
+        fprintf(out, "optimality gap: not estimated: %s\n", OPTIMIZE_GAP_SKIPPED);
     if (r->gap_time_limited)
         fprintf(out, "%d gap batches stopped at the solver time limit: their bounds were used\n", r->gap_time_limited);
     fprintf(out, "solver: GLPK, %s (%d columns, %d rows)\n", r->mip.status_text, r->mip.columns, r->mip.rows);

@@ -438,7 +438,10 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
         goto done;
     r->seconds_eval = fz_seconds() - t;
     t = fz_seconds();
-    if (o->gap_batches >= 2 && (rc = gap_estimate(r, s, o, err)))
+    /* with min_target_prob a batch may not meet the constraint at all (its
+     * optimum is then -infinity): MMW's bound is not estimated */
+    r->gap_skipped = o->gap_batches >= 2 && s->min_target_prob > 0;
+    if (o->gap_batches >= 2 && !r->gap_skipped && (rc = gap_estimate(r, s, o, err)))
         goto done;
     r->seconds_gap = fz_seconds() - t;
 done:

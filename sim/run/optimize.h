@@ -43,6 +43,9 @@ extern const char *const optimize_alloc_names[OPT_NALLOC];
  * status, bound and gap (split_result). */
 #define OPTIMIZE_TARGET_MAX_CELLS 16000000
 #define OPTIMIZE_TARGET_TIME_LIMIT 60
+#define OPTIMIZE_GAP_SKIPPED                                                                                           \
+    "min_target_prob > 0, and an independent SAA batch may have no split that meets it (Mak-Morton-Wood's upper "    \
+    "bound needs every batch's optimum)"
 
 typedef struct optimize_options {
     int threads;
@@ -71,6 +74,7 @@ typedef struct optimize_result {
     stat_est vss, evpi, wait_and_see;
     stat_est gap, gap_upper; /* MMW: upper-bound estimate U, gap U - L */
     int gap_time_limited;    /* batches stopped by the time limit (their bound used) */
+    int gap_skipped;         /* not estimated: min_target_prob > 0 (a batch may have no feasible split) */
     double gap_ci_upper;     /* one-sided 95% bound on the gap */
     double *batch_values;    /* gap_batches in-sample optima */
     int gap_batches;
