@@ -295,6 +295,39 @@ START_TEST(test_by_hand)
 }
 END_TEST
 
+/* A solve stopped by the time limit is honest: a feasible split whose value
+ * is recomputed from the data, a bound >= it and the gap between them, and a
+ * status text that says so (or, on a fast machine, optimal). */
+START_TEST(test_time_limit_honest)
+{
+    enum { C = 3, G = 80, S = 600 };
+    double *rep = malloc(sizeof(double) * S * C * G);
+    long lo[C] = {0, 0, 0}, hi[C] = {G - 1, G - 1, G - 1};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 5);
+    for (size_t i = 0; i < (size_t)S * C; i++)
+        curve(rep + i * G, G, 1, r);
+    split_problem p = {.nregions = C, .ngrid = G, .step = 100, .budget_steps = G, .lo = lo, .hi = hi,
+                       .rep_value = rep, .nreps = S, .target_obj = 1, .target = 80, .time_limit = 0.05};
+    split_result res;
+    fz_error err = {0};
+    ck_assert_int_eq(split_solve(&res, &p, &err), 0);
+    long sum = res.steps[0] + res.steps[1] + res.steps[2];
+    ck_assert_int_le(sum, G);
+    ck_assert_int_eq(res.reached, reached(&p, res.steps));
+    ck_assert_double_eq(res.value, (double)res.reached / S);
+    ck_assert_double_ge(res.bound, res.value);
+    ck_assert_double_eq(res.gap, res.bound - res.value);
+    if (res.status == ALLOC_OPTIMAL)
+        ck_assert_str_eq(res.status_text, "optimal");
+    else
+        ck_assert_ptr_nonnull(strstr(res.status_text, "time limit of 0.05 s"));
+    split_result_free(&res);
+    gsl_rng_free(r);
+    free(rep);
+}
+END_TEST
+
 /* Bad target fields are refused before solving. */
 START_TEST(test_check)
 {
@@ -405,6 +438,7 @@ Suite *make_target_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_by_hand);
     tcase_add_test(tc, test_check);
+    tcase_add_test(tc, test_time_limit_honest);
     tcase_add_test(tc, test_target_vs_brute_force);
     tcase_add_test(tc, test_min_reach_mean);
     tcase_add_test(tc, test_min_reach_cvar);
