@@ -343,6 +343,7 @@ static int add_rows(glp_prob *lp, const tmodel *t, int *ind, double *val)
 typedef struct incumbent {
     long *steps; /* NULL: none */
     double value;
+    long *releases_opt; /* the releases optimum on every grid point, or NULL */
 } incumbent;
 
 /* Tries the split optimal for the mean curve v (per region, split_dp). */
@@ -366,7 +367,8 @@ static void try_curve(incumbent *best, const tmodel *t, const double *v, long *s
     }
 }
 
-/* steps: 2 C entries of scratch (the best goes to the second half). */
+/* steps: 3 C entries of scratch (the best goes to the second third, the
+ * releases optimum to the last). */
 static void find_incumbent(incumbent *best, const tmodel *t, long *steps, double *curve, double *tot)
 {
     const size_t C = t->C, G = t->G;
@@ -376,6 +378,13 @@ static void find_incumbent(incumbent *best, const tmodel *t, long *steps, double
         for (size_t j = 0; j < C * G; j++)
             curve[j] += t->p->rep_value[s * C * G + j] / (double)t->S;
     try_curve(best, t, curve, steps, tot); /* the releases optimum */
+    split_problem q = *t->p;
+    q.cvar = q.target_obj = 0;
+    q.min_reach = 0;
+    q.value = curve;
+    best->releases_opt = steps + 2 * C; /* the same, not moved to kept points */
+    if (split_dp_work(&q) > ALLOC_DP_MAX_WORK || isnan(split_dp(&q, best->releases_opt)))
+        best->releases_opt = NULL;
     if (t->live) {
         memset(curve, 0, C * G * sizeof *curve);
         for (size_t s = 0; s < t->S; s++)
@@ -516,7 +525,7 @@ static int tbuf_init(tbuf *b, tmodel *t)
     b->zcol = calloc(S, sizeof *b->zcol);
     b->kept = malloc(C * G * sizeof *b->kept);
     b->koff = malloc((C + 1) * sizeof *b->koff);
-    b->steps = malloc(2 * C * sizeof *b->steps);
+    b->steps = malloc(3 * C * sizeof *b->steps);
     b->ind = malloc((width + 1) * sizeof *b->ind);
     b->val = malloc((width + 1) * sizeof *b->val);
     t->m = b->m, t->D = b->D, t->kind = b->kind, t->col_of = b->col_of, t->zcol = b->zcol;
@@ -684,6 +693,12 @@ int split_target_solve(split_result *out, const split_problem *p, fz_error *err)
         double v = objective(&t, out->steps, b.tot);
         out->value = p->target_obj ? v / (double)t.S : v;
         out->reached = count_reached(&t, out->steps);
+        /* ties: the releases optimum when it reaches as many (a split that
+         * buys as many releases as possible, not an arbitrary one: with a
+         * target no split can reach, every split ties) */
+        if (p->target_obj && out->status == ALLOC_OPTIMAL && inc.releases_opt &&
+            count_reached(&t, inc.releases_opt) == out->reached)
+            memcpy(out->steps, inc.releases_opt, t.C * sizeof *out->steps);
         if (out->status == ALLOC_OPTIMAL && out->columns == 0)
             out->lp_value = out->value;
         split_describe(out, p, bb.bound / (p->target_obj ? (double)t.S : 1));
