@@ -419,6 +419,27 @@ START_TEST(test_cli_min_target_prob)
 }
 END_TEST
 
+/* check prints both keys (the defaults too), and what it prints loads back. */
+START_TEST(test_cli_check_prints_keys)
+{
+    const char *dir = cu_test_dir("chk"), *ini = cu_two_ini(dir, 20), *again = cu_path_in(dir, "again.ini");
+    run_result r;
+    ck_assert_int_eq(CU_RUN(&r, "check", ini), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "\nobjective = releases\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "\nmin_target_prob = 0\n"));
+    cu_run_free(&r);
+    ck_assert_int_eq(CU_RUN(&r, "check", ini, "--set", "fund.objective=target_prob", "--set", "fund.min_target_prob=0.25"),
+                     0);
+    ck_assert_ptr_nonnull(strstr(r.out, "\nobjective = target_prob\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "\nmin_target_prob = 0.25\n"));
+    cu_write_file(again, r.out);
+    cu_run_free(&r);
+    ck_assert_int_eq(CU_RUN(&r, "check", again), 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "\nobjective = target_prob\n"));
+    cu_run_free(&r);
+}
+END_TEST
+
 /* With the new keys at their defaults there is no target model. */
 START_TEST(test_cli_default_no_target_model)
 {
@@ -447,6 +468,7 @@ Suite *make_target_suite(void)
     TCase *cli = tcase_create("cli");
     tcase_set_timeout(cli, 120);
     tcase_add_unchecked_fixture(cli, cu_work_setup, cu_work_teardown);
+    tcase_add_test(cli, test_cli_check_prints_keys);
     tcase_add_test(cli, test_cli_target_prob);
     tcase_add_test(cli, test_cli_min_target_prob);
     tcase_add_test(cli, test_cli_default_no_target_model);
