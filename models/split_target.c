@@ -56,396 +56,6 @@ int split_target_check(const split_problem *p, fz_error *err)
     return 0;
 }
 
-enum { REP_LIVE, REP_ALWAYS, REP_NEVER };
-
-typedef struct tmodel {
-    const split_problem *p;
-    size_t C, G, S;
-    double *m;       /* m_sc [s * C + c] */
-    double *D;       /* D_s (live replications) */
-    int *kind;       /* REP_* per replication */
-    long always, live;
-    long *kept;      /* kept points of region c: kept[koff[c] .. koff[c+1]) */
-    size_t *koff;
-    int *col_of;     /* first w column of region c's point k >= 1: col_of[c] + k - 1 */
-    int nw, z0, eta; /* z_s of the live replications from z0; eta (cvar) */
-    int *zcol;       /* per replication: its z column, 0 if none */
-    int u0;          /* cvar u_s from u0 */
-} tmodel;
-
-static const double *rep(const tmodel *t, size_t s, size_t c) { return t->p->rep_value + (s * t->C + c) * t->G; }
-
-static double capped(const tmodel *t, size_t s, size_t c, long g)
-{
-    double a = rep(t, s, c)[g] - t->m[s * t->C + c];
-    return a < t->D[s] ? a : t->D[s];
-}
-
-/* Total of replication s at steps, summed in region order (the data's own). */
-static double total(const tmodel *t, size_t s, const long *steps)
-{
-    double x = 0;
-    for (size_t c = 0; c < t->C; c++)
-        x += rep(t, s, c)[steps[c]];
-    return x;
-}
-
-static long count_reached(const tmodel *t, const long *steps)
-{
-    long n = 0;
-    for (size_t s = 0; s < t->S; s++)
-        n += total(t, s, steps) >= t->p->target;
-    return n;
-}
-
-/* The objective at steps, from the data (target: replications reaching). */
-static double objective(const tmodel *t, const long *steps, double *tot)
-{
-    const split_problem *p = t->p;
-    if (p->target_obj)
-        return (double)count_reached(t, steps);
-    if (!p->cvar) {
-        double v = 0;
-        for (size_t c = 0; c < t->C; c++)
-            v += p->value[c * t->G + (size_t)steps[c]];
-        return v;
-    }
-    for (size_t s = 0; s < t->S; s++)
-        tot[s] = total(t, s, steps);
-    return split_cvar(tot, t->S, p->alpha);
-}
-
-/* m, L, D and the kind of each replication. */
-static int classify(tmodel *t)
-{
-    const split_problem *p = t->p;
-    split_problem q = *p;
-    q.cvar = q.target_obj = 0;
-    q.min_reach = 0;
-    for (size_t s = 0; s < t->S; s++) {
-        double L = 0, best = 0;
-        for (size_t c = 0; c < t->C; c++) {
-            const double *r = rep(t, s, c);
-            double lo = INFINITY, hi = -INFINITY;
-            for (long g = p->lo[c]; g <= p->hi[c]; g++) {
-                lo = fmin(lo, r[g]);
-                hi = fmax(hi, r[g]);
-            }
-            t->m[s * t->C + c] = lo;
-            L += lo;
-            best += hi;
-        }
-        t->D[s] = p->target - L;
-        if (L >= p->target)
-            t->kind[s] = REP_ALWAYS;
-        else if (best < p->target)
-            t->kind[s] = REP_NEVER;
-        else {
-            /* its own best split; the tolerance only keeps more replications live */
-            q.value = p->rep_value + s * t->C * t->G;
-            double own = split_dp_work(&q) <= ALLOC_DP_MAX_WORK ? split_dp(&q, NULL) : best;
-            t->kind[s] = own < p->target - 1e-9 * (1 + p->target) ? REP_NEVER : REP_LIVE;
-        }
-        t->always += t->kind[s] == REP_ALWAYS;
-        t->live += t->kind[s] == REP_LIVE;
-    }
-    return 0;
-}
-
-/* Keeps g (> lo) unless g - 1 is at least as good in every term. */
-static int keep(const tmodel *t, size_t c, long g)
-{
-    const split_problem *p = t->p;
-    if (!p->cvar && !p->target_obj && p->value[c * t->G + (size_t)g] > p->value[c * t->G + (size_t)g - 1])
-        return 1;
-    for (size_t s = 0; s < t->S; s++) {
-        if (p->cvar && rep(t, s, c)[g] > rep(t, s, c)[g - 1])
-            return 1;
-        if (t->kind[s] == REP_LIVE && capped(t, s, c, g) > capped(t, s, c, g - 1))
-            return 1;
-    }
-    return 0;
-}
-
-static void kept_points(tmodel *t)
-{
-    size_t n = 0;
-    for (size_t c = 0; c < t->C; c++) {
-        t->koff[c] = n;
-        t->kept[n++] = t->p->lo[c];
-        for (long g = t->p->lo[c] + 1; g <= t->p->hi[c]; g++)
-            if (keep(t, c, g))
-                t->kept[n++] = g;
-    }
-    t->koff[t->C] = n;
-}
-
-/* The largest kept point <= g of region c (it is at least as good). */
-static long to_kept(const tmodel *t, size_t c, long g)
-{
-    long best = t->kept[t->koff[c]];
-    for (size_t k = t->koff[c]; k < t->koff[c + 1] && t->kept[k] <= g; k++)
-        best = t->kept[k];
-    return best;
-}
-
-/* ---- the GLPK model ---- */
-
-static void add_columns(glp_prob *lp, tmodel *t)
-{
-    const split_problem *p = t->p;
-    double c0 = 0;
-    for (size_t c = 0; c < t->C; c++) {
-        size_t nk = t->koff[c + 1] - t->koff[c];
-        t->col_of[c] = nk > 1 ? glp_add_cols(lp, (int)nk - 1) : 0;
-        if (!p->cvar && !p->target_obj)
-            c0 += p->value[c * t->G + (size_t)p->lo[c]];
-        for (size_t k = 1; k < nk; k++) {
-            int j = t->col_of[c] + (int)k - 1;
-            glp_set_col_kind(lp, j, GLP_BV);
-            if (!p->cvar && !p->target_obj) {
-                const double *v = p->value + c * t->G;
-                long a = t->kept[t->koff[c] + k], b = t->kept[t->koff[c] + k - 1];
-                glp_set_obj_coef(lp, j, v[a] - v[b]);
-            }
-        }
-    }
-    t->nw = glp_get_num_cols(lp);
-    if (p->target_obj)
-        c0 = (double)t->always;
-    glp_set_obj_coef(lp, 0, c0);
-    if (t->live) {
-        t->z0 = glp_add_cols(lp, (int)t->live);
-        for (size_t s = 0, i = 0; s < t->S; s++)
-            if (t->kind[s] == REP_LIVE) {
-                t->zcol[s] = t->z0 + (int)i++;
-                glp_set_col_kind(lp, t->zcol[s], GLP_BV);
-                glp_set_obj_coef(lp, t->zcol[s], p->target_obj ? 1 : 0);
-            }
-    }
-    if (p->cvar) {
-        t->eta = glp_add_cols(lp, 1);
-        glp_set_col_bnds(lp, t->eta, GLP_FR, 0, 0);
-        glp_set_obj_coef(lp, t->eta, 1);
-        t->u0 = glp_add_cols(lp, (int)t->S);
-        for (size_t s = 0; s < t->S; s++) {
-            glp_set_col_bnds(lp, t->u0 + (int)s, GLP_LO, 0, 0);
-            glp_set_obj_coef(lp, t->u0 + (int)s, -1 / (p->alpha * (double)t->S));
-        }
-    }
-}
-
-/* Row of per-point values f(c, point) in the incremental form: the w
- * coefficients into ind/val (from n), and the constant sum_c f(c, lo_c). */
-typedef double (*point_fn)(const tmodel *t, size_t s, size_t c, long g);
-static double f_capped(const tmodel *t, size_t s, size_t c, long g) { return capped(t, s, c, g); }
-static double f_rep(const tmodel *t, size_t s, size_t c, long g) { return rep(t, s, c)[g]; }
-
-static int incremental(const tmodel *t, size_t s, point_fn f, int n, int *ind, double *val, double *constant)
-{
-    *constant = 0;
-    for (size_t c = 0; c < t->C; c++) {
-        size_t k0 = t->koff[c], nk = t->koff[c + 1] - k0;
-        double prev = f(t, s, c, t->kept[k0]);
-        *constant += prev;
-        for (size_t k = 1; k < nk; k++) {
-            double x = f(t, s, c, t->kept[k0 + k]);
-            if (x != prev) {
-                ind[++n] = t->col_of[c] + (int)k - 1;
-                val[n] = x - prev;
-            }
-            prev = x;
-        }
-    }
-    return n;
-}
-
-/* Every row; returns the budget row. */
-static int add_rows(glp_prob *lp, const tmodel *t, int *ind, double *val)
-{
-    const split_problem *p = t->p;
-    long lo_sum = 0;
-    for (size_t c = 0; c < t->C; c++)
-        lo_sum += p->lo[c];
-    int budget = glp_add_rows(lp, 1), n = 0;
-    glp_set_row_bnds(lp, budget, GLP_UP, 0, (double)(p->budget_steps - lo_sum));
-    for (size_t c = 0; c < t->C; c++)
-        for (size_t k = 1; k < t->koff[c + 1] - t->koff[c]; k++) {
-            ind[++n] = t->col_of[c] + (int)k - 1;
-            val[n] = (double)(t->kept[t->koff[c] + k] - t->kept[t->koff[c] + k - 1]);
-        }
-    glp_set_mat_row(lp, budget, n, ind, val);
-    for (size_t c = 0; c < t->C; c++) /* w_ck >= w_c,k+1 */
-        for (size_t k = 1; k + 1 < t->koff[c + 1] - t->koff[c]; k++) {
-            int i = glp_add_rows(lp, 1), j = t->col_of[c] + (int)k - 1;
-            glp_set_row_bnds(lp, i, GLP_LO, 0, 0);
-            glp_set_mat_row(lp, i, 2, (int[]){0, j, j + 1}, (double[]){0, 1, -1});
-        }
-    double constant;
-    for (size_t s = 0; s < t->S; s++)
-        if (t->kind[s] == REP_LIVE) {
-            n = incremental(t, s, f_capped, 0, ind, val, &constant);
-            ind[++n] = t->zcol[s];
-            val[n] = -t->D[s];
-            int i = glp_add_rows(lp, 1);
-            glp_set_row_bnds(lp, i, GLP_LO, -constant, 0);
-            glp_set_mat_row(lp, i, n, ind, val);
-        }
-    /* z_s <= w_ck: reaching needs region c at least at its k-th kept point,
-     * the first whose a_sc, with every other region at its most, covers D_s */
-    for (size_t s = 0; s < t->S; s++)
-        if (t->kind[s] == REP_LIVE)
-            for (size_t c = 0; c < t->C; c++) {
-                double others = 0;
-                for (size_t d = 0; d < t->C; d++)
-                    if (d != c) {
-                        double hi = 0;
-                        for (size_t k = t->koff[d]; k < t->koff[d + 1]; k++)
-                            hi = fmax(hi, capped(t, s, d, t->kept[k]));
-                        others += hi;
-                    }
-                size_t k = 0, nk = t->koff[c + 1] - t->koff[c];
-                while (k < nk && capped(t, s, c, t->kept[t->koff[c] + k]) + others < t->D[s])
-                    k++;
-                if (k == 0 || k == nk) /* no condition, or never (the row covers it) */
-                    continue;
-                int i = glp_add_rows(lp, 1);
-                glp_set_row_bnds(lp, i, GLP_LO, 0, 0);
-                glp_set_mat_row(lp, i, 2, (int[]){0, t->col_of[c] + (int)k - 1, t->zcol[s]}, (double[]){0, 1, -1});
-            }
-    if (p->min_reach > t->always) {
-        int i = glp_add_rows(lp, 1);
-        n = 0;
-        for (size_t s = 0; s < t->S; s++)
-            if (t->zcol[s]) {
-                ind[++n] = t->zcol[s];
-                val[n] = 1;
-            }
-        glp_set_row_bnds(lp, i, GLP_LO, (double)(p->min_reach - t->always), 0);
-        glp_set_mat_row(lp, i, n, ind, val);
-    }
-    if (p->cvar) /* u_s - eta + T_s >= 0 */
-        for (size_t s = 0; s < t->S; s++) {
-            n = incremental(t, s, f_rep, 0, ind, val, &constant);
-            ind[++n] = t->eta;
-            val[n] = -1;
-            ind[++n] = t->u0 + (int)s;
-            val[n] = 1;
-            int i = glp_add_rows(lp, 1);
-            glp_set_row_bnds(lp, i, GLP_LO, -constant, 0);
-            glp_set_mat_row(lp, i, n, ind, val);
-        }
-    return budget;
-}
-
-/* ---- the incumbent ---- */
-
-typedef struct incumbent {
-    long *steps; /* NULL: none */
-    double value;
-    long *releases_opt; /* the releases optimum on every grid point, or NULL */
-} incumbent;
-
-/* Tries the split optimal for the mean curve v (per region, split_dp). */
-static void try_curve(incumbent *best, const tmodel *t, const double *v, long *steps, double *tot)
-{
-    split_problem q = *t->p;
-    q.cvar = q.target_obj = 0;
-    q.min_reach = 0;
-    q.value = v;
-    if (split_dp_work(&q) > ALLOC_DP_MAX_WORK || isnan(split_dp(&q, steps)))
-        return;
-    for (size_t c = 0; c < t->C; c++)
-        steps[c] = to_kept(t, c, steps[c]);
-    if (t->p->min_reach > 0 && count_reached(t, steps) < t->p->min_reach)
-        return;
-    double x = objective(t, steps, tot);
-    if (!best->steps || x > best->value) {
-        best->steps = best->steps ? best->steps : steps + t->C; /* the second half holds the best */
-        memcpy(best->steps, steps, t->C * sizeof *steps);
-        best->value = x;
-    }
-}
-
-/* steps: 3 C entries of scratch (the best goes to the second third, the
- * releases optimum to the last). */
-static void find_incumbent(incumbent *best, const tmodel *t, long *steps, double *curve, double *tot)
-{
-    const size_t C = t->C, G = t->G;
-    best->steps = NULL;
-    memset(curve, 0, C * G * sizeof *curve);
-    for (size_t s = 0; s < t->S; s++)
-        for (size_t j = 0; j < C * G; j++)
-            curve[j] += t->p->rep_value[s * C * G + j] / (double)t->S;
-    try_curve(best, t, curve, steps, tot); /* the releases optimum */
-    split_problem q = *t->p;
-    q.cvar = q.target_obj = 0;
-    q.min_reach = 0;
-    q.value = curve;
-    best->releases_opt = steps + 2 * C; /* the same, not moved to kept points */
-    if (split_dp_work(&q) > ALLOC_DP_MAX_WORK || isnan(split_dp(&q, best->releases_opt)))
-        best->releases_opt = NULL;
-    if (t->live) {
-        memset(curve, 0, C * G * sizeof *curve);
-        for (size_t s = 0; s < t->S; s++)
-            if (t->kind[s] == REP_LIVE)
-                for (size_t c = 0; c < C; c++)
-                    for (long g = t->p->lo[c]; g <= t->p->hi[c]; g++)
-                        curve[c * G + (size_t)g] += capped(t, s, c, g) / t->D[s];
-        try_curve(best, t, curve, steps, tot);
-    }
-    if (!t->p->cvar && !t->p->target_obj)
-        try_curve(best, t, t->p->value, steps, tot);
-}
-
-/* The incumbent as a point of the model (every column). */
-static void model_point(double *x, const tmodel *t, const long *steps, double *tot)
-{
-    for (size_t c = 0; c < t->C; c++)
-        for (size_t k = 1; k < t->koff[c + 1] - t->koff[c]; k++)
-            x[t->col_of[c] + (int)k - 1] = t->kept[t->koff[c] + k] <= steps[c];
-    for (size_t s = 0; s < t->S; s++) {
-        tot[s] = total(t, s, steps);
-        if (t->zcol[s])
-            x[t->zcol[s]] = tot[s] >= t->p->target;
-    }
-    if (t->p->cvar) { /* eta at the alpha-quantile, u_s its shortfalls */
-        double *sorted = tot + t->S;
-        memcpy(sorted, tot, t->S * sizeof *tot);
-        qsort(sorted, t->S, sizeof *sorted, fz_cmp_double);
-        size_t q = (size_t)ceil(t->p->alpha * (double)t->S);
-        double eta = sorted[q ? q - 1 : 0];
-        x[t->eta] = eta;
-        for (size_t s = 0; s < t->S; s++)
-            x[t->u0 + (int)s] = eta > tot[s] ? eta - tot[s] : 0;
-    }
-}
-
-/* A bound on the objective without the LP (when the simplex ran out of
- * time): every replication that can reach; each region at its best point
- * (mean); the best mean total, which bounds its CVaR (cvar). */
-static double crude_bound(const tmodel *t)
-{
-    const split_problem *p = t->p;
-    if (p->target_obj)
-        return (double)(t->always + t->live) / (double)t->S;
-    double x = 0;
-    for (size_t c = 0; c < t->C; c++) {
-        double hi = -INFINITY;
-        for (long g = p->lo[c]; g <= p->hi[c]; g++) {
-            double v = 0;
-            if (!p->cvar)
-                v = p->value[c * t->G + (size_t)g];
-            else
-                for (size_t s = 0; s < t->S; s++)
-                    v += rep(t, s, c)[g] / (double)t->S;
-            hi = fmax(hi, v);
-        }
-        x += hi;
-    }
-    return x;
-}
-
 /* ---- branch-and-bound ---- */
 
 typedef struct tb_ctx {
@@ -617,12 +227,12 @@ static int build_and_solve(const tmodel *t, tbuf *b, tb_ctx *bb, const incumbent
     const split_problem *p = t->p;
     glp_prob *lp = glp_create_prob();
     glp_set_obj_dir(lp, GLP_MAX);
-    add_columns(lp, (tmodel *)t);
-    add_rows(lp, t, b->ind, b->val);
+    tm_add_columns(lp, (tmodel *)t);
+    tm_add_rows(lp, t, b->ind, b->val);
     out->columns = glp_get_num_cols(lp);
     out->rows = glp_get_num_rows(lp);
     if (inc->steps && (b->x = calloc((size_t)out->columns + 1, sizeof *b->x))) {
-        model_point(b->x, t, inc->steps, b->tot);
+        tm_model_point(b->x, t, inc->steps, b->tot);
         bb->start = b->x;
     }
     int rc = 0;
@@ -634,7 +244,7 @@ static int build_and_solve(const tmodel *t, tbuf *b, tb_ctx *bb, const incumbent
         memcpy(out->steps, inc->steps, t->C * sizeof *out->steps);
         out->status = ALLOC_FEASIBLE_TIME_LIMIT;
         if (out->lp_value == 0) /* the simplex did not finish */
-            out->lp_value = crude_bound(t);
+            out->lp_value = tm_crude_bound(t);
     }
     glp_delete_prob(lp);
     return rc;
@@ -676,7 +286,7 @@ int split_target_solve(split_result *out, const split_problem *p, fz_error *err)
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the target model");
         goto done;
     }
-    classify(&t);
+    tm_classify(&t);
     if (p->min_reach > t.always + t.live) {
         rc = fz_fail(err, FZ_ERUNTIME,
                      "no split of the budget has %ld of the %zu replications reach %g releases (min_target_prob): "
@@ -684,20 +294,20 @@ int split_target_solve(split_result *out, const split_problem *p, fz_error *err)
                      p->min_reach, t.S, p->target, t.always + t.live);
         goto done;
     }
-    kept_points(&t);
+    tm_kept_points(&t);
     incumbent inc;
-    find_incumbent(&inc, &t, b.steps, b.curve, b.tot);
+    tm_find_incumbent(&inc, &t, b.steps, b.curve, b.tot);
     tb_ctx bb = {.t = &t, .bound = INFINITY};
     rc = guarded(&t, &b, &bb, &inc, t0, out, err);
     if (!rc) {
-        double v = objective(&t, out->steps, b.tot);
+        double v = tm_objective(&t, out->steps, b.tot);
         out->value = p->target_obj ? v / (double)t.S : v;
-        out->reached = count_reached(&t, out->steps);
+        out->reached = tm_count_reached(&t, out->steps);
         /* ties: the releases optimum when it reaches as many (a split that
          * buys as many releases as possible, not an arbitrary one: with a
          * target no split can reach, every split ties) */
         if (p->target_obj && out->status == ALLOC_OPTIMAL && inc.releases_opt &&
-            count_reached(&t, inc.releases_opt) == out->reached)
+            tm_count_reached(&t, inc.releases_opt) == out->reached)
             memcpy(out->steps, inc.releases_opt, t.C * sizeof *out->steps);
         if (out->status == ALLOC_OPTIMAL && out->columns == 0)
             out->lp_value = out->value;
