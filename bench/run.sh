@@ -6,6 +6,12 @@
 #   bench/run.sh --size N        any size
 #   bench/run.sh --threads N     fianza's "all cores" (default: nproc)
 #   bench/run.sh --repeat N      time each fianza measurement N times, keep the fastest
+#   bench/run.sh --ledger        the DESIGN §7 ledger scenario bench/bench-ledger.ini instead
+#                                (fianza alone: the numpy copy implements only §1): draw,
+#                                simulate and optimize with 1 thread and all cores, then the
+#                                curves' cost per replication against the grid size; --size
+#                                is optimize's replication count there (default 1,000;
+#                                simulate runs 10x as many, draw 2x)
 #
 # Builds fianza_bench (in $BUILD_DIR, default build-bench/), times the optimize pipeline
 # (release curves + allocation MIP, no out-of-sample evaluation) in fianza with 1 thread and
@@ -27,23 +33,62 @@ size=100000
 threads=$(nproc)
 small=0
 repeat=1
+ledger=0
+size_given=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --small) small=1; size=2000 ;;
-    --size) size=$2; shift ;;
+    --size) size=$2; size_given=1; shift ;;
+    --ledger) ledger=1 ;;
     --threads) threads=$2; shift ;;
     --repeat) repeat=$2; shift ;;
     -h|--help) sed -n '2,/^# Exits/p' "$0"; exit 0 ;;
-    *) echo "usage: bench/run.sh [--small] [--size N] [--threads N] [--repeat N]" >&2; exit 2 ;;
+    *) echo "usage: bench/run.sh [--small] [--size N] [--threads N] [--repeat N] [--ledger]" >&2; exit 2 ;;
   esac
   shift
 done
+build=${BUILD_DIR:-$root/build-bench}
+if [ "$ledger" = 1 ]; then
+  # the ledger's cost is per grid point and replication, ~100x §1's: smaller sizes
+  if [ "$size_given" = 0 ]; then size=$(( small ? 100 : 1000 )); fi
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  cmake --build "$build" -j"$(nproc)" --target fianza_bench >/dev/null
+  bench=$build/bench/fianza_bench
+  ini=$root/bench/bench-ledger.ini
+  echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+  echo "scenario: $ini"
+  echo
+  "$bench" --scenario "$ini" --threads "$threads" --repeat "$repeat" --only draw --draw-reps $(( 2 * size ))
+  "$bench" --scenario "$ini" --threads "$threads" --repeat "$repeat" --only simulate --sizes $(( 10 * size ))
+  "$bench" --scenario "$ini" --threads "$threads" --repeat "$repeat" --only optimize --sizes "$size"
+  echo
+  echo "release curves through the ledger against the grid size (1 thread, $size replications):"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  printf '%15s %12s %22s %18s %19s %10s\n' granularity_usd "grid points" "curves ms/replication" "us per grid point" \
+    "CPU ms/replication" "peak MiB"
+  for g in 2000 1000 500 250; do
+    "$bench" --scenario "$ini" --threads 1 --repeat "$repeat" --only optimize --sizes "$size" \
+      --set "fund.granularity_usd=$g" --json "$tmp/g.json" >/dev/null
+    python3 - "$tmp/g.json" "$g" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["results"][0]
+ms = r["curves_ms_per_replication"]
+cpu = 1e3 * r["cpu_seconds"] / r["replications"]
+print(f"{sys.argv[2]:>15} {d['grid_points']:>12} {ms:>22.3f} {1e3 * ms / d['grid_points']:>18.2f} {cpu:>19.3f} "
+      f"{r['peak_rss_mib']:>10.1f}")
+EOF
+  done
+  exit 0
+fi
 PY=/usr/bin/python3
 if ! "$PY" -c 'import numpy, scipy.optimize' 2>/dev/null; then
   echo "bench/run.sh: $PY cannot import numpy and scipy; run scripts/deps-bench.sh" >&2
   exit 2
 fi
-build=${BUILD_DIR:-$root/build-bench}
 ini=$root/bench/bench.ini
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null

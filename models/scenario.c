@@ -22,7 +22,9 @@ _Static_assert(sizeof "label = " - 1 + SCENARIO_MAX_LABEL == INI_LINE_LIMIT, "a 
 
 static const char *const queue_names[] = {"skip", "wait", NULL};
 static const char *const posting_names[] = {"all", "weekdays", NULL};
-_Static_assert(sizeof(scenario_queue) == sizeof(int) && sizeof(scenario_posting) == sizeof(int),
+static const char *const pooling_names[] = {"split", "pooled", NULL};
+_Static_assert(sizeof(scenario_queue) == sizeof(int) && sizeof(scenario_posting) == sizeof(int) &&
+                   sizeof(scenario_pooling) == sizeof(int),
                "K_CHOICE stores an int");
 
 const key_spec scenario_fund_keys[] = {
@@ -41,6 +43,8 @@ const key_spec scenario_fund_keys[] = {
      NULL},
     {"posting_days", K_CHOICE, F(posting_days), 0, 0, 0, "all or weekdays", posting_names},
     {"start_weekday", K_SMALL, F(start_weekday), 0, 6, 0, "a whole number from 0 (Monday) to 6 (Sunday)", NULL},
+    /* DESIGN §8 */
+    {"pooling", K_CHOICE, F(pooling), 0, 0, 0, "split or pooled", pooling_names},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL}};
 
 const key_spec scenario_simulation_keys[] = {

@@ -33,6 +33,7 @@ typedef enum scenario_policy { POLICY_CHEAPEST_FIRST, POLICY_FIRST_COME } scenar
 typedef enum scenario_objective { OBJ_RELEASES, OBJ_FREEDOM_DAYS, OBJ_CVAR, OBJ_TARGET_PROB } scenario_objective;
 typedef enum scenario_queue { QUEUE_SKIP, QUEUE_WAIT } scenario_queue;       /* [fund] queue (DESIGN §7) */
 typedef enum scenario_posting { POSTING_ALL, POSTING_WEEKDAYS } scenario_posting; /* [fund] posting_days */
+typedef enum scenario_pooling { POOLING_SPLIT, POOLING_POOLED } scenario_pooling; /* [fund] pooling (§8) */
 
 /* Limits past which a scenario is rejected (docs/limits.md). */
 #define SCENARIO_MAX_REGIONS 64
@@ -122,6 +123,7 @@ typedef struct scenario {
     double max_wait_days;           /* INFINITY when unlimited */
     scenario_posting posting_days;  /* all */
     int start_weekday;              /* 0 = Monday */
+    scenario_pooling pooling;       /* DESIGN §8: split (accounts per region) or pooled */
     long replications;
     uint64_t seed;
     size_t nregions;

@@ -335,8 +335,9 @@ START_TEST(test_key_errors)
         {"[fund]\npolicy = first_come\n[region.a]\nmax_payments_per_day = 2.5\n",
          "bad.ini:4: max_payments_per_day = '2.5': expected a whole number"},
         {"[fund]\npolicy = first_come\n[region.a]\nmax_payments_per_day = -1\n", "bad.ini:4: max_payments_per_day"},
-        /* §8 keys are not part of this issue */
-        {"[fund]\npooling = pooled\n[region.a]\n", "bad.ini:2: unknown key 'pooling' in [fund]"},
+        /* §8's pooling is a [fund] key with two values */
+        {"[fund]\npooling = shared\n[region.a]\n", "bad.ini:2: pooling = 'shared': expected split or pooled"},
+        {"[region.a]\npooling = pooled\n", "bad.ini:2: unknown key 'pooling' in [region.a]"},
         /* [fund]-only keys are not region keys, and the other way round */
         {"[region.a]\nqueue = wait\n", "bad.ini:2: unknown key 'queue' in [region.a]"},
         {"[fund]\nrefund_prob = 0\n[region.a]\n", "bad.ini:2: unknown key 'refund_prob' in [fund]"},

@@ -338,12 +338,13 @@ START_TEST(test_params_and_numeric)
                                           "regime.no_bond.bond_usd.median"};
     for (size_t i = 0; i < sizeof numeric / sizeof *numeric; i++)
         ck_assert_msg(scenario_key_numeric(numeric[i]) == 1, "%s", numeric[i]);
-    static const char *const text[] = {"fund.queue", "fund.posting_days", "regime.no_bond.regions",
-                                       "regime.no_bond.bond_usd", "region.a.stay_days"};
+    static const char *const text[] = {
+        "fund.queue",        "fund.posting_days", "fund.pooling", "regime.no_bond.regions", "regime.no_bond.bond_usd",
+        "region.a.stay_days"};
     for (size_t i = 0; i < sizeof text / sizeof *text; i++)
         ck_assert_msg(scenario_key_numeric(text[i]) == 0, "%s", text[i]);
-    static const char *const none[] = {"regime.no_bond.label", "regime.no_bond", "regime.x.start_day.arg",
-                                       "fund.pooling", "region.a.stay_prob.x"};
+    static const char *const none[] = {"regime.no_bond.label", "regime.no_bond", "regime.x.start_day.arg", "fund.pool",
+                                       "region.a.stay_prob.x"};
     for (size_t i = 0; i < sizeof none / sizeof *none; i++)
         ck_assert_msg(scenario_key_numeric(none[i]) == -1, "%s", none[i]);
 

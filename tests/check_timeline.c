@@ -408,7 +408,7 @@ START_TEST(test_eval_replays_traces)
     for (size_t c = 0; c < 2; c++) {
         draw(ws, s, c, s->policy, RNG_STREAM_EVALUATE, rep);
         ck_assert(engine_fundable(ws) < 4096);
-        engine_trace trace = {days, grid, G, tr, tb};
+        engine_trace trace = {days, NULL, grid, G, tr, tb, 0};
         engine_stats st;
         engine_settle(&st, ws, s, c, s->policy, ledger_allocs[c], &trace);
         releases += st.releases;

@@ -28,7 +28,8 @@ enum {
     OPT_TORNADO,
     OPT_TIME_LIMIT,
     OPT_MIN,
-    OPT_MAX
+    OPT_MAX,
+    OPT_POOLED
 };
 
 static const struct option long_opts[] = {{"output", required_argument, NULL, 'o'},
@@ -50,6 +51,7 @@ static const struct option long_opts[] = {{"output", required_argument, NULL, 'o
                                           {"tornado", required_argument, NULL, OPT_TORNADO},
                                           {"min", required_argument, NULL, OPT_MIN},
                                           {"max", required_argument, NULL, OPT_MAX},
+                                          {"pooled", no_argument, NULL, OPT_POOLED},
                                           {NULL, 0, NULL, 0}};
 
 /* The commands each option applies to (bits of command_bit); an option
@@ -79,7 +81,8 @@ static int applies_to(int c)
     case OPT_SET: return C_CHECK | C_RUNS;
     case OPT_THREADS: return C_RUNS;
     case OPT_ALLOCATION: return C_SIMULATE | C_COMPARE;
-    case OPT_POLICY: return C_COMPARE;
+    case OPT_POLICY:
+    case OPT_POOLED: return C_COMPARE;
     case OPT_GAP: return C_OPTIMIZE;
     case OPT_TIME_LIMIT: return C_OPTIMIZE | C_SWEEP;
     case OPT_BUDGET:
@@ -183,6 +186,7 @@ static int take_option(cli_opts *o, int c, const char *arg, fz_error *err)
     }
     case OPT_JSON: o->json = 1; break;
     case OPT_NO_PLOTS: o->no_plots = 1; break;
+    case OPT_POOLED: o->pooled = 1; break;
     case OPT_QUIET: o->quiet = 1; break;
     case OPT_ALLOCATION:
     case OPT_POLICY:

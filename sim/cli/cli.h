@@ -36,6 +36,7 @@ typedef struct cli_opts {
     double tornado_pct;
     double time_limit; /* --solver-time-limit seconds, 0: none */
     int json, no_plots, quiet, help;
+    int pooled; /* compare --pooled: the pooled fund (DESIGN §8) as more variants */
 } cli_opts;
 
 int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err);

@@ -15,14 +15,17 @@
 typedef struct variant {
     char name[256];
     scenario_policy policy;
+    int pooled; /* the pooled fund (DESIGN §8): no allocation */
 } variant;
 
-/* Variant k = allocation k / np crossed with policy k % np. */
+/* Variant k = allocation k / np crossed with policy k % np; with --pooled,
+ * np more variants (the pooled fund under each policy) come last. */
 typedef struct compare {
     size_t K;
     double *allocs; /* K x nregions */
     variant *v;
     scenario_policy *pol; /* v[k].policy, as eval_options takes them */
+    int *pooled;          /* v[k].pooled, likewise */
     const char **names;   /* v[k].name, for replications.csv */
     eval_result *res;
 } compare;
@@ -42,7 +45,7 @@ static int write_compare(outdir *dir, const scenario *s, const eval_result *r, v
     fprintf(f, "variant,mean,lo,hi,diff,diff_lo,diff_hi\n");
     for (size_t k = 0; k < r->nalloc; k++) {
         const eval_alloc *a = &r->allocs[k];
-        fprintf(f, "%zu:%s", k + 1, scenario_policy_name(v[k].policy));
+        fprintf(f, "%zu:%s%s", k + 1, v[k].pooled ? "pooled:" : "", scenario_policy_name(v[k].policy));
         csv_mean_ci(f, &a->releases);
         csv_mean_ci(f, &a->diff_releases);
         fputc('\n', f);
@@ -67,20 +70,23 @@ static int check(cmd_run *r, void *ctx)
     compare *c = ctx;
     const cli_opts *o = r->o;
     size_t na = o->nalloc, np = o->npolicies ? o->npolicies : 1, C = r->s->nregions;
-    c->K = na * np;
+    c->K = na * np + (o->pooled ? np : 0);
     if (na == 0 || c->K < 2)
         return fz_fail(&r->err, FZ_EINPUT,
                        "compare: expected two or more --allocation, or one --allocation with "
-                       "two or more --policy");
+                       "two or more --policy or --pooled");
     c->allocs = malloc(c->K * C * sizeof *c->allocs);
     c->v = calloc(c->K, sizeof *c->v);
     c->pol = malloc(c->K * sizeof *c->pol);
     c->names = malloc(c->K * sizeof *c->names);
-    if (!c->allocs || !c->v || !c->pol || !c->names)
+    c->pooled = calloc(c->K, sizeof *c->pooled);
+    if (!c->allocs || !c->v || !c->pol || !c->names || !c->pooled)
         return fz_fail(&r->err, FZ_ERUNTIME, "out of memory");
     for (size_t k = 0; k < c->K; k++) {
         size_t i = k / np, j = k % np;
-        int rc = cli_parse_allocation(c->allocs + k * C, r->s, o->allocations[i], &r->err);
+        c->v[k].pooled = c->pooled[k] = i >= na;
+        int rc = c->pooled[k] ? (memset(c->allocs + k * C, 0, C * sizeof *c->allocs), 0)
+                              : cli_parse_allocation(c->allocs + k * C, r->s, o->allocations[i], &r->err);
         if (rc)
             return rc;
         c->v[k].policy = r->s->policy;
@@ -107,6 +113,7 @@ static json_t *summary(const scenario *s, const compare *c)
         json_t *v = summary_eval_json(s, e, k);
         json_object_set_new(v, "variant", json_integer((json_int_t)k + 1));
         json_object_set_new(v, "policy", json_string(scenario_policy_name(c->pol[k])));
+        json_object_set_new(v, "pooled", json_boolean(c->pooled[k]));
         json_object_set_new(v, "difference_to_first", summary_mean_ci_json(&e->allocs[k].diff_releases));
         json_object_set_new(v, "freedom_days_difference_to_first", summary_mean_ci_json(&e->allocs[k].diff_freedom));
         json_array_append_new(arr, v);
@@ -122,6 +129,7 @@ static int run(cmd_run *r, void *ctx)
                        .nreps = (size_t)r->s->replications,
                        .threads = r->o->threads,
                        .policies = c->pol,
+                       .pooled = c->pooled,
                        .on_block = summary_reps_block,
                        .block_ctx = r->reps,
                        .progress = cli_progress_update,
@@ -151,7 +159,10 @@ static void print(cmd_run *r, void *ctx)
         const eval_alloc *a = &e->allocs[k];
         fprintf(out, "%-4zu %-15s", k + 1, scenario_policy_name(c->pol[k]));
         for (size_t i = 0; i < C; i++)
-            fprintf(out, " %12.0f", a->alloc[i]);
+            if (c->pooled[k])
+                fprintf(out, " %12s", i == 0 ? "pooled" : "");
+            else
+                fprintf(out, " %12.0f", a->alloc[i]);
         double h = stat_ci95_half(&a->releases), d = stat_ci95_half(&a->diff_releases);
         char x[64];
         summary_ci_text(x, sizeof x, a->releases.mean, a->releases.mean - h, a->releases.mean + h, 2, 0);
@@ -178,6 +189,7 @@ int cmd_compare(const cli_opts *o)
     compare c = {0};
     int rc = cmd_execute(o, &hooks, &c);
     eval_free(c.res);
+    free(c.pooled);
     free(c.allocs);
     free(c.v);
     free(c.pol);

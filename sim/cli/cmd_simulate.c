@@ -17,21 +17,28 @@ typedef struct simulate {
 
 static int check(cmd_run *r, void *ctx)
 {
-    static const char *const names[] = {"given"};
+    static const char *const names[] = {"given"}, *const pooled_names[] = {"pooled"};
     simulate *c = ctx;
-    if (r->o->nalloc != 1)
+    int pooled = r->s->pooling == POOLING_POOLED;
+    if (pooled && r->o->nalloc)
+        return fz_fail(&r->err, FZ_EINPUT,
+                       "simulate: pooling = pooled has one account for every region, so there is no split "
+                       "to give: drop --allocation (or --set fund.pooling=split)");
+    if (!pooled && r->o->nalloc != 1)
         return fz_fail(&r->err, FZ_EINPUT, "simulate: expected exactly one --allocation REGION=USD,...");
-    if (!(c->alloc = malloc(r->s->nregions * sizeof *c->alloc)))
+    if (!(c->alloc = calloc(r->s->nregions, sizeof *c->alloc)))
         return fz_fail(&r->err, FZ_ERUNTIME, "out of memory");
-    r->rep_names = names;
-    return cli_parse_allocation(c->alloc, r->s, r->o->allocations[0], &r->err);
+    r->rep_names = pooled ? pooled_names : names;
+    return pooled ? 0 : cli_parse_allocation(c->alloc, r->s, r->o->allocations[0], &r->err);
 }
 
 static int run(cmd_run *r, void *ctx)
 {
     simulate *c = ctx;
     const scenario *s = r->s;
+    static const int pooled[1] = {1};
     eval_options eo = {.stream = RNG_STREAM_EVALUATE,
+                       .pooled = s->pooling == POOLING_POOLED ? pooled : NULL,
                        .nreps = (size_t)s->replications,
                        .threads = r->o->threads,
                        .on_block = summary_reps_block,
@@ -56,17 +63,20 @@ static int run(cmd_run *r, void *ctx)
     json_decref(timing);
     if (rc || (rc = summary_allocation_csv(r->dir, s, c->alloc, &r->err)))
         return rc;
-    if ((rc = charts_eval(r->dir, s, e, 0, "simulated allocation", &r->charts, &r->err)))
+    json_object_set_new(r->doc, "pooling", json_string(s->pooling == POOLING_POOLED ? "pooled" : "split"));
+    const char *what = s->pooling == POOLING_POOLED ? "pooled fund" : "simulated allocation";
+    if ((rc = charts_eval(r->dir, s, e, 0, what, &r->charts, &r->err)))
         return rc;
-    return timeline_outputs(r->dir, r->doc, s, e, "simulated allocation", &r->charts, &r->err);
+    return timeline_outputs(r->dir, r->doc, s, e, what, &r->charts, &r->err);
 }
 
 static void print(cmd_run *r, void *ctx)
 {
     const simulate *c = ctx;
     const eval_result *e = c->res;
-    fprintf(r->out, "fianza simulate: %s, %zu replications, seed %llu, policy %s\n", r->s->name, e->nreps,
-            (unsigned long long)r->s->seed, scenario_policy_name(r->s->policy));
+    fprintf(r->out, "fianza simulate: %s, %zu replications, seed %llu, policy %s%s\n", r->s->name, e->nreps,
+            (unsigned long long)r->s->seed, scenario_policy_name(r->s->policy),
+            r->s->pooling == POOLING_POOLED ? ", pooled fund (one account, one queue)" : "");
     summary_print_eval(r->out, r->s, e, 0);
     fprintf(r->out, "%.3g people simulated in %.2f s (%.3g per second); results in %s/\n", e->people, c->seconds,
             c->seconds > 0 ? e->people / c->seconds : 0, r->dirname);

@@ -65,7 +65,7 @@ void engine_ws_free(engine_ws *ws)
     free(ws->queue);
     free(ws->heap_t);
     free(ws->heap_v);
-    free(ws->bond_plans);
+    free(ws->heap_r);
     free(ws);
 }
 
@@ -433,9 +433,12 @@ static int push_lcase(engine_ws *ws, engine_lcase c, fz_error *err)
         if (ht)
             ws->heap_t = ht;
         double *hv = ht ? realloc(ws->heap_v, cap * sizeof *hv) : NULL;
-        if (!hv)
+        if (hv)
+            ws->heap_v = hv;
+        uint32_t *hr = hv ? realloc(ws->heap_r, cap * sizeof *hr) : NULL;
+        if (!hr)
             return fz_fail(err, FZ_ERUNTIME, "out of memory for %zu cases", cap);
-        ws->heap_v = hv;
+        ws->heap_r = hr;
         ws->lcap = cap;
     }
     c.id = (uint32_t)ws->ln;
@@ -506,7 +509,7 @@ __attribute__((always_inline)) static inline int draw_people(engine_ws *ws, cons
                 continue; /* removed before release (the same test as removed()) */
             if (P->refund > 0 && rng_uniform(st) < P->refund)
                 back = sample(&P->duration, r, st) + sample(&P->lag, r, st);
-            rc = push_lcase(ws, (engine_lcase){cost, a, e, delay, m, b - copay, back, 0}, err);
+            rc = push_lcase(ws, (engine_lcase){cost, a, e, delay, m, b - copay, back, 0, 0}, err);
             continue;
         }
         if (hazard > 0 && removed(rng_uniform(st), mu, a, rel))
@@ -517,13 +520,15 @@ __attribute__((always_inline)) static inline int draw_people(engine_ws *ws, cons
     return rc;
 }
 
-int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy policy, uint64_t stream, uint64_t rep,
-                fz_error *err)
+static int draw_region(engine_ws *ws, const scenario *s, size_t region, scenario_policy policy, uint64_t stream,
+                       uint64_t rep, int force_ledger, fz_error *err)
 {
     const scenario_region *g = &s->regions[region];
     draw_plan P;
     if (plan_init(&P, s, region))
         return fz_fail(err, FZ_ERUNTIME, "region %s: more than %d phases", g->name, ENGINE_MAX_PHASES);
+    if (force_ledger) /* the same draws (see draw_people), listed for the ledger */
+        P.ledger = P.general = 1;
     gsl_rng *r = ws->rng;
     rng_seed(r, s->seed, stream, rep, region);
     size_t n0 = (size_t)g->initial_detained;
@@ -533,11 +538,26 @@ int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy
     int rc = P.general ? draw_people(ws, s, &P, g, people, n0, 1, err) : draw_people(ws, s, &P, g, people, n0, 0, err);
     if (rc)
         return rc;
-    if (P.ledger)
-        qsort(ws->lcases, ws->ln, sizeof *ws->lcases, cmp_lcase);
-    else
+    if (P.ledger) {
+        if (ws->ln)
+            qsort(ws->lcases, ws->ln, sizeof *ws->lcases, cmp_lcase);
+        for (size_t k = 0; k < ws->ln; k++)
+            ws->lcases[k].region = (uint32_t)region;
+    } else {
         sort_cases(ws, policy);
+    }
     return 0;
+}
+
+int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy policy, uint64_t stream, uint64_t rep,
+                fz_error *err)
+{
+    return draw_region(ws, s, region, policy, stream, rep, 0, err);
+}
+
+int engine_draw_lcases(engine_ws *ws, const scenario *s, size_t region, uint64_t stream, uint64_t rep, fz_error *err)
+{
+    return draw_region(ws, s, region, POLICY_FIRST_COME, stream, rep, 1, err);
 }
 
 const engine_case *engine_cases(const engine_ws *ws, size_t *n)

@@ -39,6 +39,7 @@ typedef struct engine_lcase {
     double back;         /* b - k: what a refund returns */
     double refund_after; /* case duration + refund lag after the release; INFINITY: no refund */
     uint32_t id;         /* draw order among the fundable cases */
+    uint32_t region;     /* its region: a pooled fund's queue holds every region's */
 } engine_lcase;
 
 /* Outcome of one allocation in one replication and region. */
@@ -55,15 +56,21 @@ typedef struct engine_stats {
 } engine_stats;
 
 /* Optional detail of one engine_settle call.  days (when not NULL) receives
- * each paid person's days in detention (room for the fundable count).  When
+ * each paid person's days in detention (room for the fundable count), and
+ * regions (when not NULL, pooled funds only) each one's region.  When
  * ngrid > 0, rel[j] and bal[j] receive the cumulative releases and the
- * account balance after every event at time <= grid[j] (grid increasing,
- * ending at H; a release after H counts at the last point, DESIGN §7). */
+ * account balance after every event at time <= grid[j] (eval_timeline_grid's
+ * grid: j g for a whole number g, then H; a release after H counts at the
+ * last point, DESIGN §7). */
 typedef struct engine_trace {
     double *days;
+    uint32_t *regions; /* NULL, or the region of each days entry (a pooled fund's) */
     const double *grid;
     size_t ngrid;
     double *rel, *bal;
+    int deltas; /* 1: add each event's change at its grid point and leave the
+                 * running sums (and the starting balance) to the caller, who
+                 * may add several regions into the same arrays */
 } engine_trace;
 
 typedef struct engine_ws engine_ws;
@@ -80,6 +87,11 @@ void engine_ws_pool_free(engine_ws **pool, int n);
 /* Draws region `region` of replication `rep`; returns 0 or FZ_ERUNTIME (memory). */
 int engine_draw(engine_ws *ws, const scenario *s, size_t region, scenario_policy policy, uint64_t stream, uint64_t rep,
                 fz_error *err);
+
+/* engine_draw, with the cases listed for the ledger (engine_lcases) even
+ * when the region needs none: the same people, decided by the same draws
+ * (the removal test is the same comparison), for a pooled fund. */
+int engine_draw_lcases(engine_ws *ws, const scenario *s, size_t region, uint64_t stream, uint64_t rep, fz_error *err);
 
 /* The fundable cases of the last draw, in policy order: engine_cases when
  * the region needs no ledger (else n = 0), engine_lcases when it does (in
@@ -110,5 +122,32 @@ void engine_settle(engine_stats *out, engine_ws *ws, const scenario *s, size_t c
  * the trace; faster than calling it ngrid times). */
 void engine_settle_grid(engine_ws *ws, const scenario *s, size_t c, scenario_policy policy, double step, size_t ngrid,
                         double *rel, double *fre);
+
+/* A pooled fund (DESIGN §8, pooling = pooled): one account holding the
+ * budget B and every donation, one queue across regions ordered by (e,
+ * region order in the file, draw order); capacity stays per region, posting
+ * days are fund-wide.  Under cheapest_first (no ledger keys) it pays the
+ * cheapest cases of every region while the total stays <= B (cost, then
+ * ready time, region, draw order).
+ *
+ * Collect the regions' draws with engine_pool_add after each engine_draw
+ * of one replication (first_come: engine_draw_lcases; cheapest_first:
+ * engine_draw), in region order, then settle.  Ownership: engine_pool_new
+ * returns a pool released with engine_pool_free (NULL allowed). */
+typedef struct engine_pool engine_pool;
+
+engine_pool *engine_pool_new(void);
+void engine_pool_free(engine_pool *p);
+void engine_pool_reset(engine_pool *p);
+/* Copies the last draw of ws (region c); 0 or FZ_ERUNTIME (memory). */
+int engine_pool_add(engine_pool *p, const engine_ws *ws, size_t c, fz_error *err);
+/* Cases in the pool: room a trace's days and regions need. */
+size_t engine_pool_cases(const engine_pool *p);
+
+/* Settles the pooled fund: per-region outcomes in out[c] (balance_end 0:
+ * no region holds money), the pool's balance at H in *balance_end; the
+ * trace (may be NULL) is the whole fund's, its balance starting at B. */
+void engine_settle_pooled(engine_stats *out, double *balance_end, engine_pool *p, const scenario *s,
+                          scenario_policy policy, const engine_trace *trace);
 
 #endif

@@ -6,6 +6,8 @@
 #define FZ_ENGINE_INT_H
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
+#include <string.h>
 
 #include "engine.h"
 
@@ -21,8 +23,104 @@ struct engine_ws {
     size_t ln, lcap;
     uint32_t *queue;         /* indices of waiting or blocked cases, oldest first */
     double *heap_t, *heap_v; /* pending refunds: a binary heap on time */
-    void *bond_plans;        /* one sampler per phase (engine.c) */
-    size_t bond_plans_cap;
+    uint32_t *heap_r;        /* and their regions */
 };
+
+/* The trace of engine_settle (engine.h): events added as deltas on the
+ * grid, turned into running values at the end. */
+/* First grid point at or after t (the last one when none is): an event at
+ * time t shows in the state at every grid day >= t.  The grid is
+ * eval_timeline_grid's: grid[j] = j g (g a whole number of days) up to the
+ * last point, H.  Division is correctly rounded and monotone, so for t in
+ * ((k - 1) g, k g] the quotient t / g lies in [k - 1, k] and its floor j is
+ * k - 1 or k: the answer is j + 1 when grid[j] < t, else j. */
+static inline size_t grid_index(const engine_trace *tr, double g, double t)
+{
+    const long last = (long)tr->ngrid - 1; /* signed: one-instruction conversions */
+    double q = t / g;
+    if (!(q > 0))
+        return 0;
+    if (!(q < (double)last))
+        return (size_t)last;
+    long j = (long)q; /* floor, and < last */
+    return (size_t)(j + (tr->grid[j] < t));
+}
+
+/* g of a trace's grid (1 with one point: everything goes to index 0). */
+static inline double trace_step(const engine_trace *tr) { return tr && tr->ngrid > 1 ? tr->grid[1] : 1; }
+
+static inline void trace_begin(const engine_trace *tr)
+{
+    if (tr && tr->ngrid && !tr->deltas) {
+        memset(tr->rel, 0, tr->ngrid * sizeof *tr->rel);
+        memset(tr->bal, 0, tr->ngrid * sizeof *tr->bal);
+    }
+}
+
+/* Deltas to running values: releases from 0, the balance from x. */
+static inline void trace_end(const engine_trace *tr, double x)
+{
+    if (!tr || !tr->ngrid || tr->deltas)
+        return;
+    double r = 0, b = x;
+    for (size_t j = 0; j < tr->ngrid; j++) {
+        r += tr->rel[j];
+        b += tr->bal[j];
+        tr->rel[j] = r;
+        tr->bal[j] = b;
+    }
+}
+
+static inline void trace_money(const engine_trace *tr, double step, double t, double v)
+{
+    if (tr && tr->ngrid)
+        tr->bal[grid_index(tr, step, t)] += v;
+}
+
+static inline void trace_release(const engine_trace *tr, double step, double t)
+{
+    if (tr && tr->ngrid)
+        tr->rel[grid_index(tr, step, t)] += 1;
+}
+
+/* One ledger run (ledger.c): one region's account under allocation x, or
+ * a pooled fund's over every region (pool.c).  The arrays belong to the
+ * caller's workspace or pool. */
+typedef struct ledger {
+    const engine_lcase *cs; /* in ready order (then region, draw order) */
+    size_t n;
+    double H, x;
+    double don, don_coef; /* a donation (USD) and its derivative in x (D / B) */
+    double max_wait;
+    int weekdays, wday0, wait;
+    int pooled;        /* a pooled fund's run (pool.c) */
+    size_t nreg;       /* regions in the run: 1, or every region when pooled */
+    uint32_t region0;  /* region of index 0 */
+    const double *cap; /* [nreg] payments per day */
+    double paid_today[SCENARIO_MAX_REGIONS];
+    engine_stats *st;    /* [nreg] outcomes */
+    engine_stats one[1]; /* st of a one-region run */
+    uint32_t *q;         /* waiting or blocked cases, oldest first */
+    size_t qn;
+    double qmin;     /* no queued case costs less (a lower bound) */
+    double *ht, *hv; /* refunds due: a binary min-heap on time, their values */
+    uint32_t *hr;    /* and regions */
+    size_t hn;
+    double in, out;     /* money in (x, donations, refunds) and paid out: the balance is in - out */
+    double alpha;       /* d in / d x */
+    long day;           /* day of the current event */
+    long next_post_day; /* the day next_post was found for (-1: none) */
+    double next_post;   /* start of the next posting day after it */
+    int blocked;        /* queued cases were held back by the day or a capacity */
+    double until;       /* least x at which a failed money comparison would pass */
+    const engine_trace *tr;
+    double step; /* the trace grid's step g */
+    size_t ndays;
+} ledger;
+
+/* Fills the fields every run shares (scenario rules, cases, x, trace);
+ * the caller sets donations, regions, capacities, outcomes and arrays. */
+void ledger_setup(ledger *L, const scenario *s, const engine_lcase *cs, size_t n, double x, const engine_trace *tr);
+void ledger_run(ledger *L);
 
 #endif

@@ -91,7 +91,10 @@ static eval_result *result_new(const scenario *s, const double *allocs, size_t n
         if (!a->alloc || !a->totals || !a->regions)
             goto fail;
         memcpy(a->alloc, allocs + k * C, C * sizeof *a->alloc);
-        a->reserve_end = reserve(s, a->alloc, NULL, 0, NULL);
+        a->pooled = opt->pooled && opt->pooled[k];
+        if (a->pooled) /* no split: the pool holds everything (its balance comes per replication) */
+            memset(a->alloc, 0, C * sizeof *a->alloc);
+        a->reserve_end = a->pooled ? 0 : reserve(s, a->alloc, NULL, 0, NULL);
     }
     return r;
 fail:
@@ -100,14 +103,16 @@ fail:
 }
 
 /* Folds one block into the summary, in replication order. */
-static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n, const engine_stats *st)
+static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n, const engine_stats *st,
+                       const double *poolbal)
 {
     size_t C = r->nregions, K = r->nalloc;
     for (size_t i = 0; i < n; i++) {
         double base_rel = 0, base_free = 0;
         for (size_t k = 0; k < K; k++) {
             eval_alloc *a = &r->allocs[k];
-            double rel = 0, spent = 0, freedom = 0, refunded = 0, balance = a->reserve_end, unpaid = 0;
+            double rel = 0, spent = 0, freedom = 0, refunded = 0, unpaid = 0;
+            double balance = a->pooled ? poolbal[i * K + k] : a->reserve_end;
             for (size_t c = 0; c < C; c++) {
                 const engine_stats *e = &st[(i * K + k) * C + c];
                 eval_region *g = &a->regions[c];
@@ -163,14 +168,20 @@ typedef struct eval_ctx {
     double *people, *other_people;
     engine_ws **ws;
     double **days;
-    size_t *days_cap;
+    uint32_t **dreg; /* regions of a pooled allocation 0's days */
+    size_t *days_cap, *dreg_cap;
     uint64_t *hist;
     /* the timeline of allocation 0 (DESIGN §7): the day grid, the reserve on
-     * it, per thread one region's trace, per replication of the block the
-     * totals (releases then balance, 2 G values), and the accumulator */
-    double *day, *res, *trace, *tl, *other_tl;
+     * it, per replication of the block the totals (releases then balance,
+     * 2 G values: first every region's changes), and the accumulator */
+    double *day, *res, *tl, *other_tl;
     size_t G;
     tl_acc *acc;
+    /* pooled allocations (DESIGN §8): per thread and allocation a pool, and
+     * per replication and allocation the pool's balance at H */
+    engine_pool **pools;
+    double *poolbal, *other_poolbal;
+    int any_pooled;
 } eval_ctx;
 
 static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t nalloc, const eval_options *opt,
@@ -190,20 +201,30 @@ static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t
     x->ws = engine_ws_pool(x->threads);
     x->days = calloc(T, sizeof *x->days);
     x->days_cap = calloc(T, sizeof *x->days_cap);
+    x->dreg = calloc(T, sizeof *x->dreg);
+    x->dreg_cap = calloc(T, sizeof *x->dreg_cap);
     x->hist = calloc(T * C * EVAL_DAYS_BINS, sizeof *x->hist);
     x->day = eval_timeline_grid(s->horizon_days, &x->G);
     const size_t G = x->G;
     x->res = malloc(G * sizeof *x->res);
-    x->trace = malloc(T * 2 * G * sizeof *x->trace);
     x->tl = malloc(EVAL_BLOCK * 2 * G * sizeof *x->tl);
+    x->poolbal = calloc(EVAL_BLOCK * K, sizeof *x->poolbal);
+    x->pools = calloc(T * K, sizeof *x->pools);
+    for (size_t k = 0; opt->pooled && k < K; k++)
+        x->any_pooled |= opt->pooled[k] != 0;
+    for (size_t j = 0; x->pools && x->any_pooled && j < T * K; j++)
+        if (opt->pooled[j % K] && !(x->pools[j] = engine_pool_new()))
+            return fz_fail(err, FZ_ERUNTIME, "out of memory for the pooled fund");
     int others = par_size() > 1;
     if (others) {
         x->other = malloc(EVAL_BLOCK * K * C * sizeof *x->other);
         x->other_people = calloc(EVAL_BLOCK, sizeof *x->other_people);
         x->other_tl = malloc(EVAL_BLOCK * 2 * G * sizeof *x->other_tl);
+        x->other_poolbal = calloc(EVAL_BLOCK * K, sizeof *x->other_poolbal);
     }
-    if (!x->r || !x->block || !x->ws || !x->people || !x->days || !x->days_cap || !x->hist || !x->day || !x->res ||
-        !x->trace || !x->tl || (others && (!x->other || !x->other_people || !x->other_tl)))
+    if (!x->r || !x->block || !x->ws || !x->people || !x->days || !x->dreg || !x->dreg_cap || !x->days_cap ||
+        !x->hist || !x->day || !x->res || !x->tl || !x->poolbal || !x->pools ||
+        (others && (!x->other || !x->other_people || !x->other_tl || !x->other_poolbal)))
         return fz_fail(err, FZ_ERUNTIME, "out of memory for the evaluation");
     /* balances stay within the budget and every donation */
     double top = reserve(s, (double[SCENARIO_MAX_REGIONS]){0}, NULL, 0, NULL);
@@ -220,7 +241,11 @@ static void ctx_free(eval_ctx *x)
     engine_ws_pool_free(x->ws, x->threads);
     for (int t = 0; x->days && t < x->threads; t++)
         free(x->days[t]);
+    for (int t = 0; x->dreg && t < x->threads; t++)
+        free(x->dreg[t]);
     free(x->days);
+    free(x->dreg);
+    free(x->dreg_cap);
     free(x->days_cap);
     free(x->hist);
     free(x->block);
@@ -229,10 +254,24 @@ static void ctx_free(eval_ctx *x)
     free(x->other_people);
     free(x->day);
     free(x->res);
-    free(x->trace);
     free(x->tl);
     free(x->other_tl);
     tl_acc_free(x->acc);
+    for (size_t j = 0; x->pools && j < (size_t)x->threads * x->K; j++)
+        engine_pool_free(x->pools[j]);
+    free(x->pools);
+    free(x->poolbal);
+    free(x->other_poolbal);
+}
+
+/* Allocation 0's days in detention into thread tid's histograms. */
+static void hist_days(eval_ctx *x, int tid, size_t c, const double *days, size_t n)
+{
+    uint64_t *h = x->hist + ((size_t)tid * x->C + c) * EVAL_DAYS_BINS;
+    for (size_t j = 0; j < n; j++) {
+        double b = days[j] / x->r->days_bin;
+        h[b < EVAL_DAYS_BINS - 1 ? (size_t)b : EVAL_DAYS_BINS - 1]++;
+    }
 }
 
 /* Pays every allocation on the draw of region c in thread tid's workspace
@@ -244,6 +283,8 @@ static int pay_region(eval_ctx *x, int tid, size_t i, size_t c, uint64_t rep, sc
     engine_ws *w = x->ws[tid];
     for (size_t k = 0; k < K; k++) {
         scenario_policy pk = r->allocs[k].policy;
+        if (r->allocs[k].pooled)
+            continue; /* pool_region and pool_settle */
         if (x->mixed && pk != drawn) {
             int rc = engine_draw(w, x->s, c, pk, x->opt->stream, rep, e);
             if (rc)
@@ -251,24 +292,90 @@ static int pay_region(eval_ctx *x, int tid, size_t i, size_t c, uint64_t rep, sc
             drawn = pk;
         }
         engine_stats *st = &x->block[(i * K + k) * C + c];
-        const size_t G = x->G;
-        double *trel = x->trace + (size_t)tid * 2 * G, *tbal = trel + G;
-        engine_trace tr = {x->days[tid], x->day, G, trel, tbal};
+        /* replication i's timeline: every region's changes, summed in tl_finish */
+        double *tl = x->tl + i * 2 * x->G;
+        engine_trace tr = {x->days[tid], NULL, x->day, x->G, tl, tl + x->G, 1};
         engine_settle(st, w, x->s, c, pk, r->allocs[k].alloc[c], k == 0 ? &tr : NULL);
-        if (k == 0) {
-            double *tl = x->tl + i * 2 * G; /* replication i's totals, regions in order */
-            for (size_t j = 0; j < G; j++) {
-                tl[j] += trel[j];
-                tl[G + j] += tbal[j];
-            }
-            uint64_t *h = x->hist + ((size_t)tid * C + c) * EVAL_DAYS_BINS;
-            for (size_t j = 0; j < (size_t)st->releases; j++) {
-                double b = x->days[tid][j] / r->days_bin;
-                h[b < EVAL_DAYS_BINS - 1 ? (size_t)b : EVAL_DAYS_BINS - 1]++;
-            }
-        }
+        if (k == 0)
+            hist_days(x, tid, c, x->days[tid], (size_t)st->releases);
     }
     return 0;
+}
+
+/* Region c of a replication joins each pooled allocation's pool, drawn
+ * again for it (after every split allocation has been paid on the draw):
+ * listed for the ledger under first_come, in cost order under
+ * cheapest_first. */
+static int pool_region(eval_ctx *x, int tid, size_t c, uint64_t rep, fz_error *e)
+{
+    engine_ws *w = x->ws[tid];
+    for (size_t k = 0; k < x->K; k++) {
+        const eval_alloc *a = &x->r->allocs[k];
+        if (!a->pooled)
+            continue;
+        engine_pool *pl = x->pools[(size_t)tid * x->K + k];
+        if (c == 0)
+            engine_pool_reset(pl);
+        int rc = a->policy == POLICY_FIRST_COME ? engine_draw_lcases(w, x->s, c, x->opt->stream, rep, e)
+                                                : engine_draw(w, x->s, c, a->policy, x->opt->stream, rep, e);
+        if (rc || (rc = engine_pool_add(pl, w, c, e)))
+            return rc;
+    }
+    return 0;
+}
+
+/* Every pooled allocation of replication i, settled over all regions;
+ * allocation 0's (a pooled simulate) with its trace, which is the whole
+ * fund's timeline (the pool holds the budget: no reserve). */
+static int pool_settle(eval_ctx *x, int tid, size_t i, fz_error *e)
+{
+    for (size_t k = 0; k < x->K; k++) {
+        const eval_alloc *a = &x->r->allocs[k];
+        if (!a->pooled)
+            continue;
+        engine_pool *pl = x->pools[(size_t)tid * x->K + k];
+        engine_stats *st = &x->block[(i * x->K + k) * x->C];
+        if (k > 0) {
+            engine_settle_pooled(st, &x->poolbal[i * x->K + k], pl, x->s, a->policy, NULL);
+            continue;
+        }
+        size_t n = engine_pool_cases(pl);
+        if (n > x->dreg_cap[tid] || n > x->days_cap[tid]) { /* days and their regions, n at least */
+            n = n > x->days_cap[tid] ? n : x->days_cap[tid];
+            double *nb = realloc(x->days[tid], n * sizeof *nb);
+            if (nb)
+                x->days[tid] = nb;
+            uint32_t *nr = nb ? realloc(x->dreg[tid], n * sizeof *nr) : NULL;
+            if (!nr)
+                return fz_fail(e, FZ_ERUNTIME, "out of memory for days in detention");
+            x->dreg[tid] = nr;
+            x->dreg_cap[tid] = x->days_cap[tid] = n;
+        }
+        double *tl = x->tl + i * 2 * x->G;
+        engine_trace tr = {x->days[tid], x->dreg[tid], x->day, x->G, tl, tl + x->G, 0};
+        engine_settle_pooled(st, &x->poolbal[i * x->K], pl, x->s, a->policy, &tr);
+        size_t paid = 0;
+        for (size_t c = 0; c < x->C; c++)
+            paid += (size_t)st[c].releases;
+        for (size_t j = 0; j < paid; j++)
+            hist_days(x, tid, x->dreg[tid][j], &x->days[tid][j], 1);
+    }
+    return 0;
+}
+
+/* A replication's timeline from its changes: releases from 0, the balance
+ * from allocation 0's accounts (sum x) plus the reserve at each day. */
+static void tl_finish(const eval_ctx *x, double *tl)
+{
+    double rel = 0, bal = 0, start = 0;
+    for (size_t c = 0; c < x->C; c++)
+        start += x->r->allocs[0].alloc[c];
+    for (size_t j = 0; j < x->G; j++) {
+        rel += tl[j];
+        bal += tl[x->G + j];
+        tl[j] = rel;
+        tl[x->G + j] = x->res[j] + (start + bal);
+    }
 }
 
 /* Replication i of the block (replication number rep), every region. */
@@ -277,8 +384,7 @@ static int draw_rep(eval_ctx *x, int tid, size_t i, uint64_t rep, fz_error *e)
     engine_ws *w = x->ws[tid];
     double p = 0, *tl = x->tl + i * 2 * x->G;
     int rc = 0;
-    memset(tl, 0, x->G * sizeof *tl); /* releases from 0; the balance from the reserve */
-    memcpy(tl + x->G, x->res, x->G * sizeof *tl);
+    memset(tl, 0, 2 * x->G * sizeof *tl); /* changes, from every region */
     for (size_t c = 0; c < x->C && !rc; c++) {
         scenario_policy drawn = x->r->allocs[0].policy;
         if ((rc = engine_draw(w, x->s, c, drawn, x->opt->stream, rep, e)))
@@ -296,7 +402,13 @@ static int draw_rep(eval_ctx *x, int tid, size_t i, uint64_t rep, fz_error *e)
             x->days_cap[tid] = ncases;
         }
         rc = pay_region(x, tid, i, c, rep, drawn, e);
+        if (!rc && x->any_pooled)
+            rc = pool_region(x, tid, c, rep, e);
     }
+    if (!rc && !x->r->allocs[0].pooled)
+        tl_finish(x, tl);
+    if (!rc && x->any_pooled)
+        rc = pool_settle(x, tid, i, e);
     x->people[i] = p;
     return rc;
 }
@@ -335,11 +447,14 @@ static int fold_block(void *ctx, int owner, uint64_t first, size_t n, fz_error *
     par_bcast(st, n * x->K * x->C * sizeof *st, owner);
     par_bcast(pp, n * sizeof *pp, owner);
     par_bcast(tl, n * 2 * x->G * sizeof *tl, owner);
+    double *pb = mine ? x->poolbal : x->other_poolbal;
+    if (x->any_pooled)
+        par_bcast(pb, n * x->K * sizeof *pb, owner);
     for (size_t i = 0; i < n; i++) {
         x->r->people += pp[i];
         tl_acc_add(x->acc, tl + i * 2 * x->G, tl + i * 2 * x->G + x->G);
     }
-    fold_stats(x->r, x->s, first, n, st);
+    fold_stats(x->r, x->s, first, n, st, pb);
     return x->opt->on_block ? x->opt->on_block(x->opt->block_ctx, x->r, x->opt->first_rep + first, n, st, err) : 0;
 }
 

@@ -22,10 +22,10 @@
 typedef struct eval_region {
     stat_acc releases, spent, fundable, freedom_days;
     stat_acc refunded, balance_end, unpaid; /* DESIGN §7: per replication (spent is paid_usd) */
-    double detention_days_sum;      /* over all releases: mean = sum / releases.mean / n */
-    double waited_days_sum;         /* over all releases: days waited, t - e */
-    stat_cov spent_per_release;     /* x = releases, y = spent */
-    stat_cov detention_per_release; /* x = releases, y = days in detention (sum) */
+    double detention_days_sum;              /* over all releases: mean = sum / releases.mean / n */
+    double waited_days_sum;                 /* over all releases: days waited, t - e */
+    stat_cov spent_per_release;             /* x = releases, y = spent */
+    stat_cov detention_per_release;         /* x = releases, y = days in detention (sum) */
 } eval_region;
 
 /* Days-in-detention histogram of allocation 0's releases, per region. */
@@ -39,8 +39,9 @@ typedef struct eval_alloc {
     stat_acc refunded, balance_end, unpaid; /* totals; balance_end includes the reserve */
     double waited_days_sum;                 /* over all releases and regions */
     double reserve_end;                     /* the reserve at H: B - sum x plus its donations */
-    stat_acc diff_releases, diff_freedom; /* paired: this allocation minus allocation 0 */
-    double reach_target;                  /* replications with releases >= target */
+    int pooled;                             /* the pooled fund (DESIGN §8): one account, no split */
+    stat_acc diff_releases, diff_freedom;   /* paired: this allocation minus allocation 0 */
+    double reach_target;                    /* replications with releases >= target */
     eval_region *regions;
 } eval_alloc;
 
@@ -85,6 +86,8 @@ typedef struct eval_options {
     size_t nreps;
     int threads;                     /* 0: OpenMP's default */
     const scenario_policy *policies; /* one per allocation; NULL: the scenario's */
+    const int *pooled;               /* one per allocation, NULL: none; 1: the pooled fund of DESIGN §8
+                                      * (its allocation is ignored; not allocation 0) */
     eval_block_fn on_block;
     void *block_ctx;
     eval_progress_fn progress;

@@ -30,72 +30,13 @@
 
 #include "engine_int.h"
 
-/* First grid point at or after t (the last one when none is): an event at
- * time t shows in the state at every grid day >= t.  The guess t / g
- * (g = grid[1]) is right on eval_timeline_grid's grid (j g up to the last
- * point, H; t / g is exact at t = j g, a whole g) but for a quotient
- * rounded down; the loops make it right on any increasing grid. */
-static inline size_t grid_index(const engine_trace *tr, double inv_step, double t)
-{
-    const size_t last = tr->ngrid - 1;
-    double q = t * inv_step;
-    if (!(q > 0))
-        return 0;
-    if (!(q < (double)last))
-        return last;
-    size_t j = (size_t)q;
-    j += (double)j < q;                 /* ceil */
-    while (j < last && tr->grid[j] < t) /* once at most on the regular grid */
-        j++;
-    while (j > 0 && tr->grid[j - 1] >= t) /* never on it; any other grid */
-        j--;
-    return j;
-}
-
-/* 1 / g of a trace's grid (0 with one point: everything at index 0). */
-static double trace_inv_step(const engine_trace *tr) { return tr && tr->ngrid > 1 ? 1 / tr->grid[1] : 0; }
-
-static void trace_begin(const engine_trace *tr)
-{
-    if (tr && tr->ngrid) {
-        memset(tr->rel, 0, tr->ngrid * sizeof *tr->rel);
-        memset(tr->bal, 0, tr->ngrid * sizeof *tr->bal);
-    }
-}
-
-/* Deltas to running values: releases from 0, the balance from x. */
-static void trace_end(const engine_trace *tr, double x)
-{
-    if (!tr || !tr->ngrid)
-        return;
-    double r = 0, b = x;
-    for (size_t j = 0; j < tr->ngrid; j++) {
-        r += tr->rel[j];
-        b += tr->bal[j];
-        tr->rel[j] = r;
-        tr->bal[j] = b;
-    }
-}
-
-static inline void trace_money(const engine_trace *tr, double inv, double t, double v)
-{
-    if (tr && tr->ngrid)
-        tr->bal[grid_index(tr, inv, t)] += v;
-}
-
-static inline void trace_release(const engine_trace *tr, double inv, double t)
-{
-    if (tr && tr->ngrid)
-        tr->rel[grid_index(tr, inv, t)] += 1;
-}
-
 /* §1's pass: pay cases in policy order while the money lasts. */
 static void pay_plain(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x, double horizon,
                       const engine_trace *tr)
 {
     engine_stats st = {0, 0, (double)ws->n, 0, 0, 0, 0, 0, 0};
     size_t k = 0;
-    double *days = tr ? tr->days : NULL, inv = trace_inv_step(tr);
+    double *days = tr ? tr->days : NULL, step = trace_step(tr);
     trace_begin(tr);
     for (size_t i = 0; i < ws->n; i++) {
         const engine_case *c = &ws->cases[i];
@@ -111,8 +52,8 @@ static void pay_plain(engine_stats *out, const engine_ws *ws, scenario_policy po
         st.freedom_days += horizon > c->release ? horizon - c->release : 0;
         if (days)
             days[k++] = det;
-        trace_money(tr, inv, c->ready, -c->cost);
-        trace_release(tr, inv, c->release);
+        trace_money(tr, step, c->ready, -c->cost);
+        trace_release(tr, step, c->release);
     }
     st.balance_end = x - st.spent;
     st.unpaid = st.fundable - st.releases;
@@ -122,7 +63,7 @@ static void pay_plain(engine_stats *out, const engine_ws *ws, scenario_policy po
 
 void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x, double horizon, double *days)
 {
-    engine_trace tr = {days, NULL, 0, NULL, NULL};
+    engine_trace tr = {days, NULL, NULL, 0, NULL, NULL, 0};
     pay_plain(out, ws, policy, x, horizon, &tr);
 }
 
@@ -191,31 +132,7 @@ static void grid_first_come(const engine_case *cs, size_t n, double H, double st
     }
 }
 
-/* One ledger run: one region's account under allocation x. */
-typedef struct ledger {
-    const engine_lcase *cs;
-    size_t n;
-    double H, x;
-    double don, don_coef; /* a donation (USD) and its derivative in x (D / B) */
-    double cap, max_wait;
-    int weekdays, wday0, wait;
-    uint32_t *q; /* waiting or blocked cases, oldest first */
-    size_t qn;
-    double qmin;     /* no queued case costs less (a lower bound) */
-    double *ht, *hv; /* refunds due: a binary min-heap on time */
-    size_t hn;
-    double bal, alpha; /* balance, and its derivative in x */
-    long day;          /* day of the current event, and payments made on it */
-    double paid_today;
-    int blocked;  /* queued cases were held back by the day or its capacity */
-    double until; /* least x at which a failed money comparison would pass */
-    engine_stats st;
-    const engine_trace *tr;
-    double inv; /* trace_inv_step */
-    size_t ndays;
-} ledger;
-
-static void heap_push(ledger *L, double t, double v)
+static void heap_push(ledger *L, double t, double v, uint32_t r)
 {
     size_t i = L->hn++;
     while (i > 0) {
@@ -224,15 +141,20 @@ static void heap_push(ledger *L, double t, double v)
             break;
         L->ht[i] = L->ht[p];
         L->hv[i] = L->hv[p];
+        L->hr[i] = L->hr[p];
         i = p;
     }
     L->ht[i] = t;
     L->hv[i] = v;
+    L->hr[i] = r;
 }
 
-static double heap_pop(ledger *L)
+/* The earliest refund: its value, and its region in *r. */
+static double heap_pop(ledger *L, uint32_t *r)
 {
     double v = L->hv[0], t = L->ht[--L->hn], w = L->hv[L->hn];
+    uint32_t wr = L->hr[L->hn];
+    *r = L->hr[0];
     size_t i = 0, n = L->hn;
     for (;;) {
         size_t c = 2 * i + 1;
@@ -244,11 +166,13 @@ static double heap_pop(ledger *L)
             break;
         L->ht[i] = L->ht[c];
         L->hv[i] = L->hv[c];
+        L->hr[i] = L->hr[c];
         i = c;
     }
     if (n > 0) {
         L->ht[i] = t;
         L->hv[i] = w;
+        L->hr[i] = wr;
     }
     return v;
 }
@@ -256,23 +180,36 @@ static double heap_pop(ledger *L)
 /* DESIGN §7: day D is a weekday iff (D + start_weekday) mod 7 < 5. */
 static inline int posting_day(const ledger *L, long day) { return !L->weekdays || (day + L->wday0) % 7 < 5; }
 
-static inline int can_post(const ledger *L) { return posting_day(L, L->day) && L->paid_today < L->cap; }
+/* Index of a case's region in the run's per-region arrays. */
+static inline size_t rix(const ledger *L, const engine_lcase *c) { return c->region - L->region0; }
+
+static inline int can_post(const ledger *L, size_t r) { return posting_day(L, L->day) && L->paid_today[r] < L->cap[r]; }
+
+/* Some region can still pay today (posting days are fund-wide). */
+static int any_capacity(const ledger *L)
+{
+    for (size_t r = 0; r < L->nreg; r++)
+        if (L->paid_today[r] < L->cap[r])
+            return 1;
+    return 0;
+}
 
 static int affordable(ledger *L, const engine_lcase *c)
 {
-    if (c->cost <= L->bal)
+    if (L->out + c->cost <= L->in) /* as §1's pass compares: spent + cost <= x */
         return 1;
-    double at = L->x + (c->cost - L->bal) / L->alpha;
+    double at = L->x + (L->out + c->cost - L->in) / L->alpha;
     L->until = at < L->until ? at : L->until;
     return 0;
 }
 
 static void pay(ledger *L, const engine_lcase *c, double t)
 {
-    engine_stats *st = &L->st;
+    size_t r = rix(L, c);
+    engine_stats *st = &L->st[r];
     double rel = t + c->delay, det = rel - c->arrive;
-    L->bal -= c->cost;
-    L->paid_today += 1;
+    L->out += c->cost;
+    L->paid_today[r] += 1;
     st->spent += c->cost;
     st->releases += 1;
     st->detention_days += det;
@@ -281,18 +218,21 @@ static void pay(ledger *L, const engine_lcase *c, double t)
     if (isfinite(c->refund_after)) {
         double back_at = rel + c->refund_after;
         if (back_at == t) { /* no delay at all: back before the next payment (DESIGN §7) */
-            L->bal += c->back;
+            L->in += c->back;
             st->refunded += c->back;
-            trace_money(L->tr, L->inv, t, c->back);
+            trace_money(L->tr, L->step, t, c->back);
         } else if (back_at < L->H) {
-            heap_push(L, back_at, c->back);
+            heap_push(L, back_at, c->back, (uint32_t)r);
         }
     }
     if (L->tr) {
-        if (L->tr->days)
+        if (L->tr->days) {
+            if (L->tr->regions)
+                L->tr->regions[L->ndays] = c->region;
             L->tr->days[L->ndays++] = det;
-        trace_money(L->tr, L->inv, t, -c->cost);
-        trace_release(L->tr, L->inv, rel);
+        }
+        trace_money(L->tr, L->step, t, -c->cost);
+        trace_release(L->tr, L->step, rel);
     }
 }
 
@@ -305,7 +245,7 @@ static void serve(ledger *L, double t)
         L->blocked = 1;
         return;
     }
-    if (L->paid_today < L->cap && !worth_serving(L)) {
+    if (any_capacity(L) && !worth_serving(L)) {
         /* no queued case is covered: each would fail its money comparison
          * (skip: and leave; wait: and stay), and drops for removal or
          * waiting can wait until the case is next looked at */
@@ -316,14 +256,21 @@ static void serve(ledger *L, double t)
     }
     size_t keep = 0, j = 0;
     double qmin = INFINITY;
+    int held = 0; /* a case was held back by its region's capacity */
     for (; j < L->qn; j++) {
         const engine_lcase *c = &L->cs[L->q[j]];
         if (!(c->removal > t + c->delay))
             continue; /* removed first: leaves unpaid */
         if (L->wait && t - c->ready > L->max_wait)
             continue; /* waited too long */
-        if (!(L->paid_today < L->cap))
-            break; /* the rest waits for the next posting day */
+        if (!(L->paid_today[rix(L, c)] < L->cap[rix(L, c)])) {
+            if (L->nreg == 1)
+                break;              /* the rest waits for the next posting day */
+            L->q[keep++] = L->q[j]; /* its region's team is done for the day */
+            qmin = c->cost < qmin ? c->cost : qmin;
+            held = 1;
+            continue;
+        }
         if (affordable(L, c))
             pay(L, c, t);
         else if (L->wait) {
@@ -333,13 +280,15 @@ static void serve(ledger *L, double t)
         /* skip: tried once, dropped */
     }
     int cut = j < L->qn;
-    for (; j < L->qn; j++) {
-        qmin = L->cs[L->q[j]].cost < qmin ? L->cs[L->q[j]].cost : qmin;
-        L->q[keep++] = L->q[j];
+    if (cut) { /* the rest, not looked at: the old bound still bounds it */
+        qmin = L->qmin < qmin ? L->qmin : qmin;
+        if (keep < j)
+            memmove(L->q + keep, L->q + j, (L->qn - j) * sizeof *L->q);
+        keep += L->qn - j;
     }
     L->qn = keep;
     L->qmin = qmin;
-    L->blocked = cut && keep > 0;
+    L->blocked = (cut || held) && keep > 0;
 }
 
 /* Case i becomes ready at t = its e. */
@@ -352,7 +301,7 @@ static void enqueue(ledger *L, uint32_t i)
 static void arrive(ledger *L, uint32_t i, double t)
 {
     const engine_lcase *c = &L->cs[i];
-    if (L->blocked || !can_post(L)) {
+    if (!can_post(L, rix(L, c))) {
         enqueue(L, i); /* not a shortage: tried when it can be posted */
         L->blocked = 1;
         return;
@@ -370,22 +319,28 @@ static void arrive(ledger *L, uint32_t i, double t)
  * comparison for the curves' bound, as serving would have made it). */
 static int worth_serving(ledger *L)
 {
-    if (L->bal >= L->qmin)
+    if (L->out + L->qmin <= L->in)
         return 1;
-    double at = L->x + (L->qmin - L->bal) / L->alpha;
+    double at = L->x + (L->out + L->qmin - L->in) / L->alpha;
     L->until = at < L->until ? at : L->until;
     return 0;
 }
 
-static double next_posting_start(const ledger *L)
+/* The start of the first posting day after the current day (kept for the
+ * day it was computed on: every event of a blocked day asks for it). */
+static double next_posting_start(ledger *L)
 {
-    long d = L->day + 1;
-    while (!posting_day(L, d))
-        d++;
-    return (double)d;
+    if (L->next_post_day != L->day) {
+        long d = L->day + 1;
+        while (!posting_day(L, d))
+            d++;
+        L->next_post_day = L->day;
+        L->next_post = (double)d;
+    }
+    return L->next_post;
 }
 
-static void ledger_run(ledger *L)
+void ledger_run(ledger *L)
 {
     const double H = L->H;
     size_t i = 0;
@@ -393,13 +348,15 @@ static void ledger_run(ledger *L)
     /* donations are events even when x = 0 brings none: the curves' bound
      * (until) must see the money that a larger x would bring */
     double next_don = L->don_coef > 0 && 30.0 < H ? 30.0 : INFINITY;
-    L->bal = L->x;
+    L->in = L->x;
+    L->out = 0;
     L->alpha = 1;
     L->day = 0;
-    L->paid_today = 0;
+    memset(L->paid_today, 0, L->nreg * sizeof *L->paid_today);
     L->blocked = 0;
     L->qn = L->hn = 0;
     L->qmin = INFINITY;
+    L->next_post_day = -1;
     L->until = INFINITY;
     L->ndays = 0;
     trace_begin(L->tr);
@@ -418,20 +375,21 @@ static void ledger_run(ledger *L)
         long day = (long)t; /* t >= 0: truncation is the floor */
         if (day != L->day) {
             L->day = day;
-            L->paid_today = 0;
+            memset(L->paid_today, 0, L->nreg * sizeof *L->paid_today);
         }
         int money = 0;
         while (L->hn && L->ht[0] == t) {
-            double v = heap_pop(L);
-            L->bal += v;
-            L->st.refunded += v;
-            trace_money(L->tr, L->inv, t, v);
+            uint32_t r;
+            double v = heap_pop(L, &r);
+            L->in += v;
+            L->st[r].refunded += v;
+            trace_money(L->tr, L->step, t, v);
             money = 1;
         }
         if (next_don == t) {
-            L->bal += L->don;
+            L->in += L->don;
             L->alpha += L->don_coef;
-            trace_money(L->tr, L->inv, t, L->don);
+            trace_money(L->tr, L->step, t, L->don);
             next_don = 30.0 * (double)++month;
             next_don = next_don < H ? next_don : INFINITY;
             money = 1;
@@ -441,31 +399,44 @@ static void ledger_run(ledger *L)
         for (; i < L->n && L->cs[i].ready == t; i++)
             arrive(L, (uint32_t)i, t);
     }
-    L->st.fundable = (double)L->n;
-    L->st.balance_end = L->bal;
-    L->st.unpaid = L->st.fundable - L->st.releases;
+    for (size_t k = 0; k < L->n; k++)
+        L->st[rix(L, &L->cs[k])].fundable += 1;
+    for (size_t r = 0; r < L->nreg; r++)
+        L->st[r].unpaid = L->st[r].fundable - L->st[r].releases;
+    if (!L->pooled)
+        L->st[0].balance_end = L->in - L->out; /* a pooled fund's balance is no region's */
     trace_end(L->tr, L->x);
 }
 
+/* The run of region c's account alone. */
 static void ledger_init(ledger *L, engine_ws *ws, const scenario *s, size_t c, double x, const engine_trace *tr)
 {
-    memset(L, 0, sizeof *L);
-    L->cs = ws->lcases;
-    L->n = ws->ln;
-    L->H = s->horizon_days;
-    L->x = x;
+    ledger_setup(L, s, ws->lcases, ws->ln, x, tr);
     L->don_coef = s->donations_usd_per_month / s->budget_usd;
     L->don = s->donations_usd_per_month * x / s->budget_usd;
-    L->cap = s->regions[c].max_payments_per_day;
+    L->nreg = 1;
+    L->region0 = (uint32_t)c;
+    L->cap = &s->regions[c].max_payments_per_day;
+    L->st = L->one;
+    L->q = ws->queue;
+    L->ht = ws->heap_t;
+    L->hv = ws->heap_v;
+    L->hr = ws->heap_r;
+}
+
+void ledger_setup(ledger *L, const scenario *s, const engine_lcase *cs, size_t n, double x, const engine_trace *tr)
+{
+    memset(L, 0, sizeof *L);
+    L->cs = cs;
+    L->n = n;
+    L->H = s->horizon_days;
+    L->x = x;
     L->max_wait = s->max_wait_days;
     L->weekdays = s->posting_days == POSTING_WEEKDAYS;
     L->wday0 = s->start_weekday;
     L->wait = s->queue == QUEUE_WAIT;
-    L->q = ws->queue;
-    L->ht = ws->heap_t;
-    L->hv = ws->heap_v;
     L->tr = tr;
-    L->inv = trace_inv_step(tr);
+    L->step = trace_step(tr);
 }
 
 void engine_settle(engine_stats *out, engine_ws *ws, const scenario *s, size_t c, scenario_policy policy, double x,
@@ -478,7 +449,7 @@ void engine_settle(engine_stats *out, engine_ws *ws, const scenario *s, size_t c
     ledger L;
     ledger_init(&L, ws, s, c, x, trace);
     ledger_run(&L);
-    *out = L.st;
+    *out = L.one[0];
 }
 
 void engine_settle_grid(engine_ws *ws, const scenario *s, size_t c, scenario_policy policy, double step, size_t ngrid,
@@ -501,7 +472,7 @@ void engine_settle_grid(engine_ws *ws, const scenario *s, size_t c, scenario_pol
             ledger_run(&L);
             below = L.until - 1e-7 * (1 + fabs(L.until));
         }
-        rel[g] = L.st.releases;
-        fre[g] = L.st.freedom_days;
+        rel[g] = L.one[0].releases;
+        fre[g] = L.one[0].freedom_days;
     }
 }

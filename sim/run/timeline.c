@@ -12,8 +12,9 @@ struct tl_acc {
     double count;
     double *rel_sum, *bal_sum;
     double *lo, *hi;               /* [2 j]: releases, [2 j + 1]: balance; exact extremes */
-    uint64_t *rel_hist, *bal_hist; /* [j * EVAL_TL_BINS + b] */
+    uint32_t *rel_hist, *bal_hist; /* [j * EVAL_TL_BINS + b]: replications <= 1e8 fit in 32 bits */
     double rel_width, bal_width;
+    double rel_limit, rel_scale; /* rel_width * EVAL_TL_BINS, 1 / rel_width */
 };
 
 double *eval_timeline_grid(double horizon, size_t *n)
@@ -66,7 +67,8 @@ tl_acc *tl_acc_new(const double *day, size_t n, double top)
         a->lo[j] = INFINITY;
         a->hi[j] = -INFINITY;
     }
-    a->rel_width = 1;
+    a->rel_width = a->rel_scale = 1;
+    a->rel_limit = EVAL_TL_BINS;
     a->bal_width = top > 0 ? top / EVAL_TL_BINS : 1;
     return a;
 }
@@ -75,14 +77,16 @@ tl_acc *tl_acc_new(const double *day, size_t n, double top)
 static void widen(tl_acc *a)
 {
     for (size_t j = 0; j < a->n; j++) {
-        uint64_t *h = a->rel_hist + j * EVAL_TL_BINS;
+        uint32_t *h = a->rel_hist + j * EVAL_TL_BINS;
         for (size_t b = 0; b < EVAL_TL_BINS; b++) {
-            uint64_t v = h[b];
+            uint32_t v = h[b];
             h[b] = 0;
             h[b / 2] += v;
         }
     }
     a->rel_width *= 2;
+    a->rel_limit = a->rel_width * EVAL_TL_BINS;
+    a->rel_scale = 1 / a->rel_width; /* a power of 2: exact */
 }
 
 void tl_acc_add(tl_acc *a, const double *releases, const double *balance)
@@ -98,9 +102,9 @@ void tl_acc_add(tl_acc *a, const double *releases, const double *balance)
         hi[0] = releases[j] > hi[0] ? releases[j] : hi[0];
         lo[1] = balance[j] < lo[1] ? balance[j] : lo[1];
         hi[1] = balance[j] > hi[1] ? balance[j] : hi[1];
-        while (r >= a->rel_width * EVAL_TL_BINS)
+        while (r >= a->rel_limit)
             widen(a);
-        a->rel_hist[j * EVAL_TL_BINS + (size_t)(r / a->rel_width)]++; /* truncation: floor of r >= 0 */
+        a->rel_hist[j * EVAL_TL_BINS + (size_t)(r * a->rel_scale)]++; /* truncation: floor of r >= 0 */
         double bb = b * bal_scale;
         a->bal_hist[j * EVAL_TL_BINS + (bb < EVAL_TL_BINS - 1 ? (size_t)bb : EVAL_TL_BINS - 1)]++;
     }
@@ -109,7 +113,7 @@ void tl_acc_add(tl_acc *a, const double *releases, const double *balance)
 /* The k-th smallest value (0-based) read off a histogram: spread evenly
  * over its bin.  Release bins of width 1 hold one integer, which is exact;
  * wider ones hold the integers [b w, b w + w - 1]. */
-static double order_stat(const uint64_t *h, double width, int integer, double k)
+static double order_stat(const uint32_t *h, double width, int integer, double k)
 {
     double before = 0;
     for (size_t b = 0; b < EVAL_TL_BINS; b++) {
@@ -127,7 +131,7 @@ static double clamp(double v, double lo, double hi) { return v < lo ? lo : v > h
 
 /* The quantile of GSL's gsl_stats_quantile_from_sorted_data (Hyndman and
  * Fan type 7): (1 - f) x[i] + f x[i + 1], i + f = (N - 1) p. */
-static double quantile(const uint64_t *h, double width, int integer, double N, double p)
+static double quantile(const uint32_t *h, double width, int integer, double N, double p)
 {
     if (!(N > 0))
         return NAN;
