@@ -52,6 +52,7 @@ typedef struct split_problem {
     int target_obj;
     double target;
     long min_reach;
+    int mip_only; /* tests: no enumeration shortcut for two regions (split_int.h) */
 } split_problem;
 
 enum { ALLOC_OPTIMAL = 0, ALLOC_FEASIBLE_TIME_LIMIT = 1 };

@@ -70,5 +70,11 @@ void tm_find_incumbent(incumbent *best, const tmodel *t, long *steps, double *cu
 void tm_model_point(double *x, const tmodel *t, const long *steps, double *tot);
 /* A bound on the objective without the LP. */
 double tm_crude_bound(const tmodel *t);
+/* Two regions, objective target: the optimum by enumerating every pair of
+ * kept points (1), when pairs x live replications <= TARGET_ENUM_MAX_WORK
+ * (about a second); it proves the MIP's incumbent optimal, as split_dp does
+ * for the mean objective. */
+#define TARGET_ENUM_MAX_WORK 2e9
+int tm_enumerate(const tmodel *t, long *steps, long *count);
 
 #endif

@@ -61,6 +61,7 @@ int split_target_check(const split_problem *p, fz_error *err)
 typedef struct tb_ctx {
     const tmodel *t;
     const double *start; /* the incumbent as a model point, or NULL */
+    double known;        /* the optimum (GLPK's units) when enumeration found it, else NAN */
     int offered, proven;
     double bound, bound_at;
 } tb_ctx;
@@ -73,6 +74,12 @@ static void on_branch(glp_tree *tree, void *info)
         b->offered = 1;
         (void)glp_ios_heur_sol(tree, b->start); /* rejected only if GLPK has as good */
     }
+    glp_prob *lp = glp_ios_get_prob(tree);
+    if (!isnan(b->known) && glp_mip_status(lp) == GLP_FEAS && glp_mip_obj_val(lp) >= b->known - 0.5) {
+        b->proven = 1; /* the incumbent has the enumerated optimum */
+        glp_ios_terminate(tree);
+        return;
+    }
     if (reason == GLP_IBRANCH) {
         /* branch on a region's point (g_c >= p_ck or not), the most
          * fractional: splits the grid, where branching on z_s decides one
@@ -81,7 +88,7 @@ static void on_branch(glp_tree *tree, void *info)
         double dist = 1;
         for (int j = 1; j <= b->t->nw; j++)
             if (glp_ios_can_branch(tree, j)) {
-                double d = fabs(glp_get_col_prim(glp_ios_get_prob(tree), j) - 0.5);
+                double d = fabs(glp_get_col_prim(lp, j) - 0.5);
                 if (d < dist)
                     dist = d, best = j;
             }
@@ -91,7 +98,6 @@ static void on_branch(glp_tree *tree, void *info)
     }
     if (reason != GLP_ISELECT)
         return;
-    glp_prob *lp = glp_ios_get_prob(tree);
     const int integral = b->t->p->target_obj, has = glp_mip_status(lp) == GLP_FEAS;
     /* the best open bound (glp_ios_best_node scans every open node): at most
      * every 0.02 s when it can prove the integral objective optimal, else
@@ -242,7 +248,7 @@ static int build_and_solve(const tmodel *t, tbuf *b, tb_ctx *bb, const incumbent
     } else if ((rc = run_glpk(lp, t, bb, inc, t0, out, err)) == USE_INCUMBENT) {
         rc = 0; /* time ran out before GLPK had an allocation: the incumbent */
         memcpy(out->steps, inc->steps, t->C * sizeof *out->steps);
-        out->status = ALLOC_FEASIBLE_TIME_LIMIT;
+        out->status = isnan(bb->known) ? ALLOC_FEASIBLE_TIME_LIMIT : ALLOC_OPTIMAL; /* enumerated */
         if (out->lp_value == 0) /* the simplex did not finish */
             out->lp_value = tm_crude_bound(t);
     }
@@ -297,7 +303,20 @@ int split_target_solve(split_result *out, const split_problem *p, fz_error *err)
     tm_kept_points(&t);
     incumbent inc;
     tm_find_incumbent(&inc, &t, b.steps, b.curve, b.tot);
-    tb_ctx bb = {.t = &t, .bound = INFINITY};
+    tb_ctx bb = {.t = &t, .bound = INFINITY, .known = NAN};
+    long count;
+    if (tm_enumerate(&t, b.steps + t.C, &count)) { /* exact: GLPK's incumbent, proven */
+        if (count < p->min_reach) {
+            rc = fz_fail(err, FZ_ERUNTIME,
+                         "no split of the budget has %ld of the %zu replications reach %g releases "
+                         "(min_target_prob): the best has %ld",
+                         p->min_reach, t.S, p->target, count);
+            goto done;
+        }
+        inc.steps = b.steps + t.C;
+        inc.value = (double)count;
+        bb.known = (double)count;
+    }
     rc = guarded(&t, &b, &bb, &inc, t0, out, err);
     if (!rc) {
         double v = tm_objective(&t, out->steps, b.tot);

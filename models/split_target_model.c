@@ -382,3 +382,58 @@ double tm_crude_bound(const tmodel *t)
     return x;
 }
 
+
+/* Two regions, objective target: every pair of kept points within the
+ * budget, counted replication by replication in the model's own (capped)
+ * form, as the MIP counts.  Cache-friendly: one replication at a time over a
+ * table of pair counts.  Returns 1 with the best pair in steps and its count
+ * (with the replications that always reach) in *count, or 0 when the work
+ * (pairs x live replications) exceeds TARGET_ENUM_MAX_WORK or memory fails. */
+int tm_enumerate(const tmodel *t, long *steps, long *count)
+{
+    const split_problem *p = t->p;
+    if (t->C != 2 || !p->target_obj || p->cvar || p->mip_only)
+        return 0;
+    const long *k0 = t->kept + t->koff[0], *k1 = t->kept + t->koff[1];
+    const size_t n0 = t->koff[1] - t->koff[0], n1 = t->koff[2] - t->koff[1];
+    size_t *lim = malloc(n0 * sizeof *lim);
+    if (!lim)
+        return 0;
+    double pairs = 0;
+    for (size_t i = 0; i < n0; i++) { /* region 1's points that fit beside region 0's i-th */
+        lim[i] = 0;
+        while (lim[i] < n1 && k0[i] + k1[lim[i]] <= p->budget_steps)
+            lim[i]++;
+        pairs += (double)lim[i];
+    }
+    int *cnt = pairs * (double)t->live <= TARGET_ENUM_MAX_WORK ? calloc(n0 * n1, sizeof *cnt) : NULL;
+    double *a1 = cnt ? malloc(n1 * sizeof *a1) : NULL;
+    if (!a1) {
+        free(lim), free(cnt);
+        return 0;
+    }
+    for (size_t s = 0; s < t->S; s++) {
+        if (t->kind[s] != REP_LIVE)
+            continue;
+        for (size_t k = 0; k < n1; k++)
+            a1[k] = capped(t, s, 1, k1[k]);
+        for (size_t i = 0; i < n0; i++) {
+            const double need = t->D[s] - capped(t, s, 0, k0[i]);
+            int *row = cnt + i * n1;
+            for (size_t k = 0; k < lim[i]; k++)
+                row[k] += a1[k] >= need;
+        }
+    }
+    long best = -1;
+    for (size_t i = 0; i < n0; i++)
+        for (size_t k = 0; k < lim[i]; k++)
+            if (cnt[i * n1 + k] > best) {
+                best = cnt[i * n1 + k];
+                steps[0] = k0[i], steps[1] = k1[k];
+            }
+    free(lim), free(cnt), free(a1);
+    if (best < 0)
+        return 0;
+    *count = best + t->always;
+    return 1;
+}

@@ -8,6 +8,8 @@
  * - min_reach with the mean objective (releases or freedom days: both are a
  *   mean curve here), with cvar, and with the target objective itself;
  * - infeasible min_reach is an error, not a wrong split;
+ * - with two regions, both the enumeration that proves the optimum and the
+ *   MIP alone (mip_only);
  * - the incremental model's tightening (always/never replications, capped
  *   coefficients) on hand-made cases where it matters.
  * Random instances come from a fixed-seed gsl_rng: a failure names a trial
@@ -185,6 +187,14 @@ static void check_one(const tinst *in, int trial, const char *what)
     ck_assert_msg(res.gap == 0 && res.bound == res.value, "%s: optimal with gap %g", id, res.gap);
     split_result_free(&res);
     (void)most;
+    if (p->target_obj && p->nregions == 2 && !p->mip_only) { /* the MIP alone too, without enumeration */
+        tinst *again = malloc(sizeof *again);
+        memcpy(again, in, sizeof *again);
+        again->p.lo = again->lo, again->p.hi = again->hi, again->p.value = again->value, again->p.rep_value = again->rep;
+        again->p.mip_only = 1;
+        check_one(again, trial, what);
+        free(again);
+    }
 }
 
 /* target objective: 300 instances, monotone and not, with and without bounds. */
