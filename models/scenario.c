@@ -45,6 +45,8 @@ const key_spec scenario_fund_keys[] = {
     {"start_weekday", K_SMALL, F(start_weekday), 0, 6, 0, "a whole number from 0 (Monday) to 6 (Sunday)", NULL},
     /* DESIGN §8 */
     {"pooling", K_CHOICE, F(pooling), 0, 0, 0, "split or pooled", pooling_names},
+    {"reallocate_every_days", K_NUM, F(reallocate_every_days), 0, 36500, 0,
+     "a number of days in [0, 36500] (0: never)", NULL},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL}};
 
 const key_spec scenario_simulation_keys[] = {

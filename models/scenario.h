@@ -124,6 +124,7 @@ typedef struct scenario {
     scenario_posting posting_days;  /* all */
     int start_weekday;              /* 0 = Monday */
     scenario_pooling pooling;       /* DESIGN §8: split (accounts per region) or pooled */
+    double reallocate_every_days;   /* DESIGN §8: K, re-split at K, 2K, ... < H; 0: never */
     long replications;
     uint64_t seed;
     size_t nregions;

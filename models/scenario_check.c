@@ -57,6 +57,14 @@ int scenario_check_whole(scenario *s, const ini_doc *doc, const char **lead, fz_
     int rc = scenario_regimes_finish(s, doc, lead, err);
     if (rc || (rc = scenario_check_policy(s, doc, lead, err)) || (rc = check_target(s, doc, lead, err)))
         return rc;
+    if (s->reallocate_every_days > 0 && s->pooling == POOLING_POOLED) {
+        const char *where = scenario_entry_origin(doc, "fund", "reallocate_every_days");
+        *lead = where ? where : p;
+        return fz_fail(err, FZ_EINPUT,
+                       "%s: reallocate_every_days = %g with pooling = pooled: a pooled fund has no split to "
+                       "re-make (DESIGN §8); use pooling = split or reallocate_every_days = 0",
+                       *lead, s->reallocate_every_days);
+    }
     *lead = p;
     double min_total = 0;
     for (size_t i = 0; i < s->nregions; i++) {

@@ -311,6 +311,8 @@ static const char *needs_ledger(const scenario *s, const ini_entry *e)
             return "cases wait in a queue until money comes";
         if (!strcmp(e->key, "posting_days") && s->posting_days == POSTING_WEEKDAYS)
             return "bonds are posted on weekdays only";
+        if (!strcmp(e->key, "reallocate_every_days") && s->reallocate_every_days > 0)
+            return "the split is re-made during the horizon from what is left (re-allocation)";
         return NULL;
     }
     int c = strncmp(e->section, "region.", 7) ? -1 : scenario_region_index(s, e->section + 7);

@@ -113,6 +113,7 @@ void scenario_print(FILE *f, const scenario *s)
     print_unlimited(f, "max_wait_days", s->max_wait_days);
     fprintf(f, "posting_days = %s\nstart_weekday = %d\n", posting[s->posting_days], s->start_weekday);
     fprintf(f, "pooling = %s\n", s->pooling == POOLING_POOLED ? "pooled" : "split");
+    fprintf(f, "reallocate_every_days = %.15g\n", s->reallocate_every_days);
     fprintf(f, "\n[simulation]\nreplications = %ld\nseed = %llu\n", s->replications, (unsigned long long)s->seed);
     for (size_t i = 0; i < s->nregions; i++) {
         const scenario_region *r = &s->regions[i];

@@ -242,7 +242,8 @@ START_TEST(test_cvar_time_limit_status)
     double t = cu_now();
     int rc = split_solve(&r, &p, &err);
     t = cu_now() - t;
-    ck_assert_msg(t < 5 * cu_time_scale(), "a 0.5 s limit took %.1f s", t);
+    /* generous: a shared 2-core machine under ASan took 6.3 s once */
+    ck_assert_msg(t < 15 * cu_time_scale(), "a 0.5 s limit took %.1f s", t);
     if (rc != 0) {
         /* A loaded machine may not finish the LP relaxation in 0.5 s: the
          * documented outcome is then this runtime error, never GLPK's text. */

@@ -6,6 +6,7 @@
 #include "charts.h"
 #include "cmds.h"
 #include "optimize.h"
+#include "realloc.h"
 #include "summary.h"
 #include "timeline_out.h"
 
@@ -23,6 +24,25 @@ static int write_curves(outdir *dir, const scenario *s, const optimize_result *r
                     cs->freedom[i], r->ev_curve[i]);
         }
     return outdir_close(f, "curves.csv", err);
+}
+
+/* DESIGN §8: the re-allocated split beside the static one. */
+static json_t *realloc_json(const realloc_report *a)
+{
+    return json_pack("{s:f, s:I, s:s, s:o, s:o, s:o, s:o}", "every_days", a->every, "epochs", (json_int_t)a->epochs,
+                     "measure", a->freedom ? "freedom_days" : "releases", "releases", cmd_est_json(a->releases),
+                     "static_releases", cmd_est_json(a->static_releases), "value", cmd_est_json(a->value),
+                     "reserve_end_usd_mean", json_guard_num(a->reserve_end));
+}
+
+static void realloc_line(FILE *out, const realloc_report *a)
+{
+    char v[64], w[64], d[64];
+    fprintf(out, "re-allocating every %g days (%zu re-splits): releases %s, static %s; value of re-allocating %s %s\n",
+            a->every, a->epochs, summary_ci_text(v, sizeof v, a->releases.value, a->releases.lo, a->releases.hi, 1, 0),
+            summary_ci_text(w, sizeof w, a->static_releases.value, a->static_releases.lo, a->static_releases.hi, 1, 0),
+            summary_ci_text(d, sizeof d, a->value.value, a->value.lo, a->value.hi, 2, 1),
+            a->freedom ? "days of freedom" : "releases");
 }
 
 static json_t *summary(const scenario *s, const optimize_result *r, const optimize_options *oo)
@@ -84,6 +104,8 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
         json_object_set_new(
             doc, "cvar",
             json_pack("{s:f, s:I}", "alpha", s->cvar_alpha, "model_replications", (json_int_t)r->cvar_reps));
+    if (r->realloc)
+        json_object_set_new(doc, "reallocation", realloc_json(r->realloc));
     (void)oo;
     return doc;
 }
@@ -156,6 +178,8 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
     if (r->target_reps)
         fprintf(out, "target model: %zu of %ld optimize replications (cap %d values); in sample %ld reach %.0f\n",
                 r->target_reps, s->replications, OPTIMIZE_TARGET_MAX_CELLS, r->mip.reached, s->target_releases);
+    if (r->realloc)
+        realloc_line(out, r->realloc);
 }
 
 static void notice(void *ctx, const char *text)
@@ -174,7 +198,8 @@ static int check(cmd_run *r, void *ctx)
 {
     (void)ctx;
     r->rep_names = optimize_alloc_names;
-    return cmd_check_shares(r->s, &r->err);
+    int rc = cmd_check_shares(r->s, &r->err);
+    return rc ? rc : realloc_check(r->s, &r->err); /* before the pilot's estimate */
 }
 
 /* A run of minutes gets an estimate first, from a measured pilot. */

@@ -123,6 +123,13 @@ void engine_settle(engine_stats *out, engine_ws *ws, const scenario *s, size_t c
 void engine_settle_grid(engine_ws *ws, const scenario *s, size_t c, scenario_policy policy, double step, size_t ngrid,
                         double *rel, double *fre);
 
+/* The curves of re-allocation's epoch at t0 (DESIGN §8): engine_settle_grid
+ * on the last engine_draw_lcases of region c, over the cases that arrive at
+ * or after t0 only (which is all the draw keeps afterwards), with no
+ * donations (refunds count): an empty start at t0. */
+void engine_settle_grid_after(engine_ws *ws, const scenario *s, size_t c, double t0, double step, size_t ngrid,
+                              double *rel, double *fre);
+
 /* A pooled fund (DESIGN §8, pooling = pooled): one account holding the
  * budget B and every donation, one queue across regions ordered by (e,
  * region order in the file, draw order); capacity stays per region, posting

@@ -116,11 +116,27 @@ typedef struct ledger {
     const engine_trace *tr;
     double step; /* the trace grid's step g */
     size_t ndays;
+    /* where a resumable run stands (ledger_advance) */
+    size_t i;          /* next case to become ready */
+    long month;        /* donations credited so far + 1 */
+    double next_don;   /* time of the next donation (INFINITY: none) */
+    int resume;        /* stopped at resume_t after its money: the rest of that time is next */
+    double resume_t;
 } ledger;
 
 /* Fills the fields every run shares (scenario rules, cases, x, trace);
  * the caller sets donations, regions, capacities, outcomes and arrays. */
 void ledger_setup(ledger *L, const scenario *s, const engine_lcase *cs, size_t n, double x, const engine_trace *tr);
 void ledger_run(ledger *L);
+/* ledger_run in steps, for re-allocation (realloc.c): ledger_begin, then
+ * ledger_advance(L, T) for increasing T runs every event at t < T and the
+ * refunds and donations at T (< H), so that the caller may move money
+ * (L->in) before the rest of time T runs, served as after money (DESIGN
+ * §7: refunds and donations, the re-split, the queue, new cases); T >= H
+ * runs to H.  ledger_end counts the fundable and unpaid cases and the
+ * balance at H. */
+void ledger_begin(ledger *L);
+void ledger_advance(ledger *L, double T);
+void ledger_end(ledger *L);
 
 #endif

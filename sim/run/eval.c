@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "par.h"
+#include "realloc.h"
 #include "timeline.h"
 
 void eval_free(eval_result *r)
@@ -94,6 +95,7 @@ static eval_result *result_new(const scenario *s, const double *allocs, size_t n
         a->pooled = opt->pooled && opt->pooled[k];
         if (a->pooled) /* no split: the pool holds everything (its balance comes per replication) */
             memset(a->alloc, 0, C * sizeof *a->alloc);
+        a->realloc = opt->realloc && opt->realloc[k];
         a->reserve_end = a->pooled ? 0 : reserve(s, a->alloc, NULL, 0, NULL);
     }
     return r;
@@ -112,7 +114,7 @@ static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n,
         for (size_t k = 0; k < K; k++) {
             eval_alloc *a = &r->allocs[k];
             double rel = 0, spent = 0, freedom = 0, refunded = 0, unpaid = 0;
-            double balance = a->pooled ? poolbal[i * K + k] : a->reserve_end;
+            double balance = a->pooled || a->realloc ? poolbal[i * K + k] : a->reserve_end;
             for (size_t c = 0; c < C; c++) {
                 const engine_stats *e = &st[(i * K + k) * C + c];
                 eval_region *g = &a->regions[c];
@@ -182,6 +184,8 @@ typedef struct eval_ctx {
     engine_pool **pools;
     double *poolbal, *other_poolbal;
     int any_pooled;
+    realloc_ws **rws; /* per thread: a replication's cases of every region, for re-allocation */
+    int any_realloc;
 } eval_ctx;
 
 static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t nalloc, const eval_options *opt,
@@ -215,6 +219,15 @@ static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t
     for (size_t j = 0; x->pools && x->any_pooled && j < T * K; j++)
         if (opt->pooled[j % K] && !(x->pools[j] = engine_pool_new()))
             return fz_fail(err, FZ_ERUNTIME, "out of memory for the pooled fund");
+    for (size_t k = 0; opt->realloc && k < K; k++)
+        x->any_realloc |= opt->realloc[k] != 0;
+    if (x->any_realloc && (opt->realloc[0] || !opt->plan)) /* allocation 0 draws the timeline */
+        return fz_fail(err, FZ_ERUNTIME, "re-allocation needs a plan and cannot be allocation 0");
+    if (x->any_realloc && !(x->rws = calloc(T, sizeof *x->rws)))
+        return fz_fail(err, FZ_ERUNTIME, "out of memory for re-allocation");
+    for (size_t j = 0; x->any_realloc && j < T; j++)
+        if (!(x->rws[j] = realloc_ws_new()))
+            return fz_fail(err, FZ_ERUNTIME, "out of memory for re-allocation");
     int others = par_size() > 1;
     if (others) {
         x->other = malloc(EVAL_BLOCK * K * C * sizeof *x->other);
@@ -260,6 +273,9 @@ static void ctx_free(eval_ctx *x)
     for (size_t j = 0; x->pools && j < (size_t)x->threads * x->K; j++)
         engine_pool_free(x->pools[j]);
     free(x->pools);
+    for (int t = 0; x->rws && t < x->threads; t++)
+        realloc_ws_free(x->rws[t]);
+    free(x->rws);
     free(x->poolbal);
     free(x->other_poolbal);
 }
@@ -283,8 +299,8 @@ static int pay_region(eval_ctx *x, int tid, size_t i, size_t c, uint64_t rep, sc
     engine_ws *w = x->ws[tid];
     for (size_t k = 0; k < K; k++) {
         scenario_policy pk = r->allocs[k].policy;
-        if (r->allocs[k].pooled)
-            continue; /* pool_region and pool_settle */
+        if (r->allocs[k].pooled || r->allocs[k].realloc)
+            continue; /* pool_region and pool_settle, realloc_region */
         if (x->mixed && pk != drawn) {
             int rc = engine_draw(w, x->s, c, pk, x->opt->stream, rep, e);
             if (rc)
@@ -363,6 +379,26 @@ static int pool_settle(eval_ctx *x, int tid, size_t i, fz_error *e)
     return 0;
 }
 
+/* Region c of a replication, drawn again for re-allocation (every region
+ * listed for the ledger), and once all are in, each re-allocated
+ * allocation settled over them. */
+static int realloc_region(eval_ctx *x, int tid, size_t i, size_t c, uint64_t rep, fz_error *e)
+{
+    realloc_ws *rw = x->rws[tid];
+    if (c == 0)
+        realloc_ws_reset(rw);
+    int rc = engine_draw_lcases(x->ws[tid], x->s, c, x->opt->stream, rep, e);
+    if (rc || (rc = realloc_ws_add(rw, x->ws[tid], c, e)) || c + 1 < x->C)
+        return rc;
+    for (size_t k = 0; k < x->K; k++) {
+        const eval_alloc *a = &x->r->allocs[k];
+        if (a->realloc)
+            realloc_settle(&x->block[(i * x->K + k) * x->C], &x->poolbal[i * x->K + k], rw, x->s, a->alloc,
+                           x->opt->plan, NULL);
+    }
+    return 0;
+}
+
 /* A replication's timeline from its changes: releases from 0, the balance
  * from allocation 0's accounts (sum x) plus the reserve at each day. */
 static void tl_finish(const eval_ctx *x, double *tl)
@@ -404,6 +440,8 @@ static int draw_rep(eval_ctx *x, int tid, size_t i, uint64_t rep, fz_error *e)
         rc = pay_region(x, tid, i, c, rep, drawn, e);
         if (!rc && x->any_pooled)
             rc = pool_region(x, tid, c, rep, e);
+        if (!rc && x->any_realloc)
+            rc = realloc_region(x, tid, i, c, rep, e);
     }
     if (!rc && !x->r->allocs[0].pooled)
         tl_finish(x, tl);
@@ -448,7 +486,7 @@ static int fold_block(void *ctx, int owner, uint64_t first, size_t n, fz_error *
     par_bcast(pp, n * sizeof *pp, owner);
     par_bcast(tl, n * 2 * x->G * sizeof *tl, owner);
     double *pb = mine ? x->poolbal : x->other_poolbal;
-    if (x->any_pooled)
+    if (x->any_pooled || x->any_realloc)
         par_bcast(pb, n * x->K * sizeof *pb, owner);
     for (size_t i = 0; i < n; i++) {
         x->r->people += pp[i];

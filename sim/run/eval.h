@@ -19,6 +19,8 @@
 #include "scenario.h"
 #include "stats.h"
 
+struct realloc_plan;
+
 typedef struct eval_region {
     stat_acc releases, spent, fundable, freedom_days;
     stat_acc refunded, balance_end, unpaid; /* DESIGN §7: per replication (spent is paid_usd) */
@@ -40,6 +42,7 @@ typedef struct eval_alloc {
     double waited_days_sum;                 /* over all releases and regions */
     double reserve_end;                     /* the reserve at H: B - sum x plus its donations */
     int pooled;                             /* the pooled fund (DESIGN §8): one account, no split */
+    int realloc;                            /* alloc, then re-split by the plan (DESIGN §8) */
     stat_acc diff_releases, diff_freedom;   /* paired: this allocation minus allocation 0 */
     double reach_target;                    /* replications with releases >= target */
     eval_region *regions;
@@ -88,6 +91,9 @@ typedef struct eval_options {
     const scenario_policy *policies; /* one per allocation; NULL: the scenario's */
     const int *pooled;               /* one per allocation, NULL: none; 1: the pooled fund of DESIGN §8
                                       * (its allocation is ignored; not allocation 0) */
+    const int *realloc;                /* one per allocation, NULL: none; 1: the allocation at t = 0, then
+                                        * the re-splits of `plan` (DESIGN §8; not allocation 0) */
+    const struct realloc_plan *plan;
     eval_block_fn on_block;
     void *block_ctx;
     eval_progress_fn progress;

@@ -340,14 +340,14 @@ static double next_posting_start(ledger *L)
     return L->next_post;
 }
 
-void ledger_run(ledger *L)
+void ledger_begin(ledger *L)
 {
-    const double H = L->H;
-    size_t i = 0;
-    long month = 1;
+    L->i = 0;
+    L->month = 1;
     /* donations are events even when x = 0 brings none: the curves' bound
      * (until) must see the money that a larger x would bring */
-    double next_don = L->don_coef > 0 && 30.0 < H ? 30.0 : INFINITY;
+    L->next_don = L->don_coef > 0 && 30.0 < L->H ? 30.0 : INFINITY;
+    L->resume = 0;
     L->in = L->x;
     L->out = 0;
     L->alpha = 1;
@@ -360,45 +360,82 @@ void ledger_run(ledger *L)
     L->until = INFINITY;
     L->ndays = 0;
     trace_begin(L->tr);
+}
+
+static inline void set_day(ledger *L, double t)
+{
+    long day = (long)t; /* t >= 0: truncation is the floor */
+    if (day != L->day) {
+        L->day = day;
+        memset(L->paid_today, 0, L->nreg * sizeof *L->paid_today);
+    }
+}
+
+void ledger_advance(ledger *L, double T)
+{
+    const double H = L->H;
+    size_t i = L->i;
+    double next_don = L->next_don;
+    int resumed = L->resume; /* the rest of time resume_t, after a re-split moved money */
+    L->resume = 0;
     for (;;) {
-        double t = i < L->n ? L->cs[i].ready : INFINITY;
-        if (L->hn && L->ht[0] < t)
-            t = L->ht[0];
-        if (next_don < t)
-            t = next_don;
-        if (L->blocked && L->qn) {
-            double d = next_posting_start(L);
-            t = d < t ? d : t;
-        }
-        if (!(t < H))
-            break;
-        long day = (long)t; /* t >= 0: truncation is the floor */
-        if (day != L->day) {
-            L->day = day;
-            memset(L->paid_today, 0, L->nreg * sizeof *L->paid_today);
-        }
+        double t;
         int money = 0;
-        while (L->hn && L->ht[0] == t) {
-            uint32_t r;
-            double v = heap_pop(L, &r);
-            L->in += v;
-            L->st[r].refunded += v;
-            trace_money(L->tr, L->step, t, v);
+        if (resumed) {
+            resumed = 0;
+            t = L->resume_t;
+            set_day(L, t);
             money = 1;
-        }
-        if (next_don == t) {
-            L->in += L->don;
-            L->alpha += L->don_coef;
-            trace_money(L->tr, L->step, t, L->don);
-            next_don = 30.0 * (double)++month;
-            next_don = next_don < H ? next_don : INFINITY;
-            money = 1;
+        } else {
+            t = i < L->n ? L->cs[i].ready : INFINITY;
+            if (L->hn && L->ht[0] < t)
+                t = L->ht[0];
+            if (next_don < t)
+                t = next_don;
+            if (L->blocked && L->qn) {
+                double d = next_posting_start(L);
+                t = d < t ? d : t;
+            }
+            if (!(t < H))
+                break;
+            int stop = !(t < T); /* at T (< H): its money, then back to the caller */
+            if (stop && t > T)
+                break;
+            set_day(L, t);
+            while (L->hn && L->ht[0] == t) {
+                uint32_t r;
+                double v = heap_pop(L, &r);
+                L->in += v;
+                L->st[r].refunded += v;
+                trace_money(L->tr, L->step, t, v);
+                money = 1;
+            }
+            if (next_don == t) {
+                L->in += L->don;
+                L->alpha += L->don_coef;
+                trace_money(L->tr, L->step, t, L->don);
+                next_don = 30.0 * (double)++L->month;
+                next_don = next_don < H ? next_don : INFINITY;
+                money = 1;
+            }
+            if (stop)
+                break;
         }
         if (L->qn && (L->blocked || (money && worth_serving(L))))
             serve(L, t);
         for (; i < L->n && L->cs[i].ready == t; i++)
             arrive(L, (uint32_t)i, t);
     }
+    if (T < H) { /* DESIGN §7: refunds and donations, the re-split, then the rest of T */
+        L->resume = 1;
+        L->resume_t = T;
+    }
+    L->i = i;
+    L->next_don = next_don;
+}
+
+void ledger_end(ledger *L)
+{
     for (size_t k = 0; k < L->n; k++)
         L->st[rix(L, &L->cs[k])].fundable += 1;
     for (size_t r = 0; r < L->nreg; r++)
@@ -406,6 +443,13 @@ void ledger_run(ledger *L)
     if (!L->pooled)
         L->st[0].balance_end = L->in - L->out; /* a pooled fund's balance is no region's */
     trace_end(L->tr, L->x);
+}
+
+void ledger_run(ledger *L)
+{
+    ledger_begin(L);
+    ledger_advance(L, INFINITY);
+    ledger_end(L);
 }
 
 /* The run of region c's account alone. */
@@ -452,6 +496,26 @@ void engine_settle(engine_stats *out, engine_ws *ws, const scenario *s, size_t c
     *out = L.one[0];
 }
 
+/* The ledger's curve of region c on the grid; donations (D x / B) or none. */
+static void grid_ledger(engine_ws *ws, const scenario *s, size_t c, double step, size_t ngrid, double *rel,
+                        double *fre, int donations)
+{
+    double below = -INFINITY; /* the last run's payments hold for x < below */
+    ledger L;
+    for (size_t g = 0; g < ngrid; g++) {
+        double x = (double)g * step;
+        if (!(x < below)) {
+            ledger_init(&L, ws, s, c, x, NULL);
+            if (!donations)
+                L.don = L.don_coef = 0;
+            ledger_run(&L);
+            below = L.until - 1e-7 * (1 + fabs(L.until));
+        }
+        rel[g] = L.one[0].releases;
+        fre[g] = L.one[0].freedom_days;
+    }
+}
+
 void engine_settle_grid(engine_ws *ws, const scenario *s, size_t c, scenario_policy policy, double step, size_t ngrid,
                         double *rel, double *fre)
 {
@@ -463,16 +527,16 @@ void engine_settle_grid(engine_ws *ws, const scenario *s, size_t c, scenario_pol
             grid_first_come(ws->cases, ws->n, H, step, ngrid, rel, fre);
         return;
     }
-    double below = -INFINITY; /* the last run's payments hold for x < below */
-    ledger L;
-    for (size_t g = 0; g < ngrid; g++) {
-        double x = (double)g * step;
-        if (!(x < below)) {
-            ledger_init(&L, ws, s, c, x, NULL);
-            ledger_run(&L);
-            below = L.until - 1e-7 * (1 + fabs(L.until));
-        }
-        rel[g] = L.one[0].releases;
-        fre[g] = L.one[0].freedom_days;
-    }
+    grid_ledger(ws, s, c, step, ngrid, rel, fre, 1);
+}
+
+void engine_settle_grid_after(engine_ws *ws, const scenario *s, size_t c, double t0, double step, size_t ngrid,
+                              double *rel, double *fre)
+{
+    size_t k = 0;
+    for (size_t j = 0; j < ws->ln; j++)
+        if (ws->lcases[j].arrive >= t0)
+            ws->lcases[k++] = ws->lcases[j];
+    ws->ln = k;
+    grid_ledger(ws, s, c, step, ngrid, rel, fre, 0);
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "fz_util.h"
+#include "realloc.h"
 #include "rng.h"
 #include "stats.h"
 
@@ -33,6 +34,7 @@ void optimize_free(optimize_result *r)
     free(r->ev_curve);
     eval_free(r->eval);
     free(r->batch_values);
+    free(r->realloc);
     free(r);
 }
 
@@ -406,6 +408,8 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
     r->nregions = C;
     r->cvar_reps = optimize_cvar_reps(s);
     r->target_reps = optimize_uses_target(s) ? r->cvar_reps : 0;
+    if ((rc = realloc_check(s, err))) /* before any simulation */
+        goto done;
     double t = fz_seconds();
     stage(o, "curves", 0, 1);
     if ((rc = optimize_saa(&r->mip, &r->curves, s, RNG_STREAM_OPTIMIZE, S, r->cvar_reps, o, err)))
@@ -433,6 +437,11 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
     stage(o, "evaluate", 0, 1);
     if ((rc = evaluate_all(r, s, o, err)))
         goto done;
+    if (s->reallocate_every_days > 0) {
+        stage(o, "re-allocation", 0, 1);
+        if ((rc = realloc_report_run(&r->realloc, s, r->allocs, o->threads, err)))
+            goto done;
+    }
     stage(o, "wait-and-see", 0, 1);
     if ((rc = wait_and_see(r, s, o, err)))
         goto done;

@@ -79,6 +79,7 @@ typedef struct optimize_result {
     double *batch_values;    /* gap_batches in-sample optima */
     int gap_batches;
     double seconds_curves, seconds_solve, seconds_eval, seconds_gap;
+    struct realloc_report *realloc; /* DESIGN §8: NULL unless reallocate_every_days > 0 */
 } optimize_result;
 
 int optimize_run(optimize_result **out, const scenario *s, const optimize_options *o, fz_error *err);
