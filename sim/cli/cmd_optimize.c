@@ -163,7 +163,7 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
         fprintf(out, "%s", summary_ci_text(v, sizeof v, r->evpi.value, r->evpi.lo, r->evpi.hi, d2, 0));
     else
         fprintf(out, "%.*f", d2, r->evpi.value);
-    fprintf(out, "; marginal %s per extra USD 1,000: %.3f\n", obj, r->mip.budget_dual * 1000);
+    fprintf(out, "; marginal %s per extra USD 1,000: %.*f\n", obj, dg == 3 ? 5 : 3, r->mip.budget_dual * 1000);
     if (r->gap_batches >= 2 && isfinite(r->gap_ci_upper))
         fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound %.*f\n", r->gap_batches, d2,
                 r->gap.value, d2, r->gap_ci_upper);
