@@ -45,6 +45,29 @@ static void realloc_line(FILE *out, const realloc_report *a)
             a->freedom ? "days of freedom" : "releases");
 }
 
+/* DESIGN §8: the pooled fund beside the optimal split (paired). */
+static json_t *pooled_json(const scenario *s, const optimize_result *r)
+{
+    const eval_alloc *a = &r->pooled->allocs[1];
+    json_t *rel = summary_mean_ci_json(&a->releases);
+    summary_p_target_json(rel, s, r->pooled, 1);
+    return json_pack(
+        "{s:s, s:o, s:o, s:o, s:o, s:o}", "what", "one account holding the budget, one queue for every region", "value",
+        cmd_est_json(r->pooled_value), "difference_to_optimal", cmd_est_json(r->pooled_diff), "releases", rel,
+        "spent_usd", summary_mean_ci_json(&a->spent), "balance_end_usd_mean", json_guard_num(a->balance_end.mean));
+}
+
+static void pooled_line(FILE *out, const scenario *s, const optimize_result *r)
+{
+    char v[64], d[64];
+    const stat_est e = r->pooled_value, f = r->pooled_diff;
+    int ci = isfinite(f.lo);
+    fprintf(out, "pooled fund (one account, one queue): %s %s; minus optimal %s\n",
+            scenario_objective_name(s->objective), summary_ci_text(v, sizeof v, e.value, e.lo, e.hi, 2, 0),
+            ci ? summary_ci_text(d, sizeof d, f.value, f.lo, f.hi, 2, 1)
+               : (snprintf(d, sizeof d, "%+.2f", f.value), d));
+}
+
 static json_t *summary(const scenario *s, const optimize_result *r, const optimize_options *oo)
 {
     json_t *doc = summary_header_json(s, "optimize", (size_t)s->replications, r->eval->nreps);
@@ -96,14 +119,14 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
     if (r->target_reps) /* DESIGN §8: the target model */
         json_object_set_new(doc, "target",
                             json_pack("{s:f, s:f, s:I, s:I, s:o}", "target_releases", s->target_releases,
-                                      "min_target_prob", s->min_target_prob, "target_reps",
-                                      (json_int_t)r->target_reps, "in_sample_reached", (json_int_t)r->mip.reached,
-                                      "in_sample_p_target",
+                                      "min_target_prob", s->min_target_prob, "target_reps", (json_int_t)r->target_reps,
+                                      "in_sample_reached", (json_int_t)r->mip.reached, "in_sample_p_target",
                                       json_guard_num((double)r->mip.reached / (double)r->target_reps)));
     if (r->cvar_reps && s->objective == OBJ_CVAR)
         json_object_set_new(
             doc, "cvar",
             json_pack("{s:f, s:I}", "alpha", s->cvar_alpha, "model_replications", (json_int_t)r->cvar_reps));
+    json_object_set_new(doc, "pooled", pooled_json(s, r));
     if (r->realloc)
         json_object_set_new(doc, "reallocation", realloc_json(r->realloc));
     (void)oo;
@@ -168,8 +191,8 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
         fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound %.*f\n", r->gap_batches, d2,
                 r->gap.value, d2, r->gap_ci_upper);
     else if (r->gap_batches >= 2)
-        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound undefined\n",
-                r->gap_batches, d2, r->gap.value);
+        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound undefined\n", r->gap_batches,
+                d2, r->gap.value);
     if (r->gap_skipped)
         fprintf(out, "optimality gap: not estimated: %s\n", OPTIMIZE_GAP_SKIPPED);
     if (r->gap_time_limited)
@@ -178,6 +201,7 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
     if (r->target_reps)
         fprintf(out, "target model: %zu of %ld optimize replications (cap %d values); in sample %ld reach %.0f\n",
                 r->target_reps, s->replications, OPTIMIZE_TARGET_MAX_CELLS, r->mip.reached, s->target_releases);
+    pooled_line(out, s, r);
     if (r->realloc)
         realloc_line(out, r->realloc);
 }

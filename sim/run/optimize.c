@@ -35,6 +35,7 @@ void optimize_free(optimize_result *r)
     eval_free(r->eval);
     free(r->batch_values);
     free(r->realloc);
+    eval_free(r->pooled);
     free(r);
 }
 
@@ -281,6 +282,34 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
     return 0;
 }
 
+/* The pooled fund beside the optimal split (DESIGN §8), on the same
+ * evaluate replications, so the difference is paired. */
+static int evaluate_pooled(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
+{
+    const size_t C = r->nregions;
+    double t = fz_seconds(), *allocs = calloc(2 * C, sizeof *allocs);
+    if (!allocs)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    memcpy(allocs, r->allocs, C * sizeof *allocs);
+    static const int pooled[2] = {0, 1};
+    eval_options eo = {
+        .stream = RNG_STREAM_EVALUATE, .nreps = (size_t)s->replications, .threads = o->threads, .pooled = pooled};
+    int rc = eval_run(&r->pooled, s, allocs, 2, &eo, err);
+    free(allocs);
+    if (rc)
+        return rc;
+    const eval_alloc *a = &r->pooled->allocs[1];
+    r->pooled_value = optimize_value(s, r->pooled, 1);
+    if (s->objective == OBJ_CVAR)
+        r->pooled_diff = (stat_est){r->pooled_value.value - optimize_value(s, r->pooled, 0).value, NAN, NAN};
+    else if (s->objective == OBJ_TARGET_PROB)
+        r->pooled_diff = reach_diff(r->pooled, 1, s->target_releases);
+    else
+        r->pooled_diff = est_of(s->objective == OBJ_FREEDOM_DAYS ? &a->diff_freedom : &a->diff_releases);
+    r->seconds_pooled = fz_seconds() - t;
+    return 0;
+}
+
 static int wait_and_see(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
 {
     const size_t S = (size_t)s->replications;
@@ -374,8 +403,8 @@ size_t optimize_cvar_reps(const scenario *s)
     if (s->objective != OBJ_CVAR && !optimize_uses_target(s))
         return 0;
     const size_t S = (size_t)s->replications, G = scenario_grid_points(s);
-    size_t cap = (s->objective == OBJ_CVAR ? OPTIMIZE_CVAR_MAX_NONZEROS : OPTIMIZE_TARGET_MAX_CELLS) /
-                 (s->nregions * G);
+    size_t cap =
+        (s->objective == OBJ_CVAR ? OPTIMIZE_CVAR_MAX_NONZEROS : OPTIMIZE_TARGET_MAX_CELLS) / (s->nregions * G);
     return S < cap ? S : cap > 0 ? cap : 1;
 }
 
@@ -436,6 +465,9 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
     t = fz_seconds();
     stage(o, "evaluate", 0, 1);
     if ((rc = evaluate_all(r, s, o, err)))
+        goto done;
+    stage(o, "pooled fund", 0, 1);
+    if ((rc = evaluate_pooled(r, s, o, err)))
         goto done;
     if (s->reallocate_every_days > 0) {
         stage(o, "re-allocation", 0, 1);

@@ -43,8 +43,8 @@ extern const char *const optimize_alloc_names[OPT_NALLOC];
  * status, bound and gap (split_result). */
 #define OPTIMIZE_TARGET_MAX_CELLS 16000000
 #define OPTIMIZE_TARGET_TIME_LIMIT 60
-#define OPTIMIZE_GAP_SKIPPED                                                                                           \
-    "min_target_prob > 0, and an independent SAA batch may have no split that meets it (Mak-Morton-Wood's upper "    \
+#define OPTIMIZE_GAP_SKIPPED                                                                                      \
+    "min_target_prob > 0, and an independent SAA batch may have no split that meets it (Mak-Morton-Wood's upper " \
     "bound needs every batch's optimum)"
 
 typedef struct optimize_options {
@@ -80,6 +80,12 @@ typedef struct optimize_result {
     int gap_batches;
     double seconds_curves, seconds_solve, seconds_eval, seconds_gap;
     struct realloc_report *realloc; /* DESIGN §8: NULL unless reallocate_every_days > 0 */
+    /* DESIGN §8: the pooled fund (one account, one queue) beside the optimal
+     * split, evaluated with it on the same evaluate replications: eval's
+     * allocation 0 is the optimal split again, 1 the pooled fund */
+    eval_result *pooled;
+    stat_est pooled_value, pooled_diff; /* in the objective; pooled minus optimal, paired */
+    double seconds_pooled;
 } optimize_result;
 
 int optimize_run(optimize_result **out, const scenario *s, const optimize_options *o, fz_error *err);
