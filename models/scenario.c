@@ -32,9 +32,10 @@ const key_spec scenario_fund_keys[] = {
     {"horizon_days", K_NUM, F(horizon_days), 0, 36500, 1, "a number of days in (0, 36500]", NULL},
     {"granularity_usd", K_NUM, F(granularity_usd), 0, 1e12, 1, "an amount in USD in (0, 1e12]", NULL},
     {"policy", K_POLICY, F(policy), 0, 0, 0, "cheapest_first or first_come", NULL},
-    {"objective", K_OBJECTIVE, F(objective), 0, 0, 0, "releases, freedom_days or cvar", NULL},
+    {"objective", K_OBJECTIVE, F(objective), 0, 0, 0, "releases, freedom_days, cvar or target_prob", NULL},
     {"cvar_alpha", K_NUM, F(cvar_alpha), 0, 1, 1, "a fraction in (0, 1]", NULL},
     {"target_releases", K_NUM, F(target_releases), 0, 1e9, 0, "a number of releases in [0, 1e9]", NULL},
+    {"min_target_prob", K_NUM, F(min_target_prob), 0, 1, 0, "a probability in [0, 1]", NULL}, /* DESIGN §8 */
     /* DESIGN §7 */
     {"donations_usd_per_month", K_NUM, F(donations_usd_per_month), 0, 1e12, 0, "an amount in USD in [0, 1e12]", NULL},
     {"queue", K_CHOICE, F(queue), 0, 0, 0, "skip or wait", queue_names},
@@ -82,7 +83,7 @@ const key_spec scenario_region_keys[] = {
     {NULL, 0, 0, 0, 0, 0, NULL, NULL}};
 
 static const char *const policy_names[] = {"cheapest_first", "first_come"};
-static const char *const objective_names[] = {"releases", "freedom_days", "cvar"};
+static const char *const objective_names[] = {"releases", "freedom_days", "cvar", "target_prob"};
 
 const char *scenario_policy_name(scenario_policy p) { return policy_names[p]; }
 const char *scenario_objective_name(scenario_objective o) { return objective_names[o]; }
@@ -224,7 +225,7 @@ int scenario_set_value(void *base, const key_spec *k, const ini_entry *e, const 
             return 0;
         break;
     case K_OBJECTIVE:
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < (int)(sizeof objective_names / sizeof *objective_names); i++)
             if (strcmp(v, objective_names[i]) == 0) {
                 *(scenario_objective *)field = (scenario_objective)i;
                 return 0;

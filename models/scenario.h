@@ -30,7 +30,7 @@
 #include "fz_error.h"
 
 typedef enum scenario_policy { POLICY_CHEAPEST_FIRST, POLICY_FIRST_COME } scenario_policy;
-typedef enum scenario_objective { OBJ_RELEASES, OBJ_FREEDOM_DAYS, OBJ_CVAR } scenario_objective;
+typedef enum scenario_objective { OBJ_RELEASES, OBJ_FREEDOM_DAYS, OBJ_CVAR, OBJ_TARGET_PROB } scenario_objective;
 typedef enum scenario_queue { QUEUE_SKIP, QUEUE_WAIT } scenario_queue;       /* [fund] queue (DESIGN §7) */
 typedef enum scenario_posting { POSTING_ALL, POSTING_WEEKDAYS } scenario_posting; /* [fund] posting_days */
 typedef enum scenario_pooling { POOLING_SPLIT, POOLING_POOLED } scenario_pooling; /* [fund] pooling (§8) */
@@ -116,6 +116,7 @@ typedef struct scenario {
     scenario_objective objective;
     double cvar_alpha;
     double target_releases;
+    double min_target_prob; /* DESIGN §8: 0 (none); > 0 needs target_releases > 0 */
     /* DESIGN §7 */
     double donations_usd_per_month; /* 0; credited at t = 30, 60, ... < H */
     scenario_queue queue;           /* skip */

@@ -9,6 +9,33 @@
 
 #include "scenario_int.h"
 
+/* DESIGN §8: objective = target_prob and min_target_prob > 0 are about
+ * P(total releases >= target_releases): without a target they mean nothing. */
+static int check_target(const scenario *s, const ini_doc *doc, const char **lead, fz_error *err)
+{
+    if (s->target_releases > 0)
+        return 0;
+    const char *key = s->objective == OBJ_TARGET_PROB ? "objective" : s->min_target_prob > 0 ? "min_target_prob" : NULL;
+    if (!key)
+        return 0;
+    const char *at = scenario_entry_origin(doc, "fund", key), *t = scenario_entry_origin(doc, "fund", "target_releases");
+    char tx[200];
+    if (t)
+        snprintf(tx, sizeof tx, " (target_releases = 0 at %s)", t);
+    else
+        snprintf(tx, sizeof tx, " (target_releases is 0 by default)");
+    *lead = at ? at : s->path;
+    if (*key == 'o')
+        return fz_fail(err, FZ_EINPUT,
+                       "%s: objective = target_prob maximises P(total releases >= target_releases), so it needs "
+                       "target_releases > 0%s: set [fund] target_releases",
+                       *lead, tx);
+    return fz_fail(err, FZ_EINPUT,
+                   "%s: min_target_prob = %g asks that P(total releases >= target_releases) be at least %g, so it "
+                   "needs target_releases > 0%s: set [fund] target_releases",
+                   *lead, s->min_target_prob, s->min_target_prob, tx);
+}
+
 int scenario_check_whole(scenario *s, const ini_doc *doc, const char **lead, fz_error *err)
 {
     const char *p = s->path;
@@ -28,7 +55,7 @@ int scenario_check_whole(scenario *s, const ini_doc *doc, const char **lead, fz_
                        *lead, cells, SCENARIO_MAX_GRID);
     }
     int rc = scenario_regimes_finish(s, doc, lead, err);
-    if (rc || (rc = scenario_check_policy(s, doc, lead, err)))
+    if (rc || (rc = scenario_check_policy(s, doc, lead, err)) || (rc = check_target(s, doc, lead, err)))
         return rc;
     if (s->reallocate_every_days > 0 && s->pooling == POOLING_POOLED) {
         const char *where = scenario_entry_origin(doc, "fund", "reallocate_every_days");

@@ -108,6 +108,7 @@ void scenario_print(FILE *f, const scenario *s)
             s->horizon_days, s->granularity_usd);
     fprintf(f, "policy = %s\nobjective = %s\ncvar_alpha = %.15g\ntarget_releases = %.15g\n",
             scenario_policy_name(s->policy), scenario_objective_name(s->objective), s->cvar_alpha, s->target_releases);
+    fprintf(f, "min_target_prob = %.15g\n", s->min_target_prob);
     fprintf(f, "donations_usd_per_month = %.15g\nqueue = %s\n", s->donations_usd_per_month, queue[s->queue]);
     print_unlimited(f, "max_wait_days", s->max_wait_days);
     fprintf(f, "posting_days = %s\nstart_weekday = %d\n", posting[s->posting_days], s->start_weekday);

@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "fz_util.h"
+#include "split_int.h"
 
 int split_check(const split_problem *p, fz_error *err)
 {
@@ -52,7 +53,7 @@ int split_check(const split_problem *p, fz_error *err)
                        lo_sum * p->step, p->step, p->budget_steps * p->step);
     if (p->cvar && !(p->alpha > 0 && p->alpha <= 1 && p->nreps > 0))
         return fz_fail(err, FZ_EINPUT, "allocation: cvar needs 0 < alpha <= 1 and replications");
-    return 0;
+    return split_target_check(p, err);
 }
 
 /* With the values sorted, x_(1) <= ... <= x_(n), and k = floor(alpha n):
@@ -78,15 +79,11 @@ double split_cvar(const double *x, size_t n, double alpha)
 
 /* ---- GLPK model ---- */
 
-typedef struct glpk_guard {
-    jmp_buf jump;
-} glpk_guard;
-
-static void on_glpk_error(void *info) { longjmp(((glpk_guard *)info)->jump, 1); }
+void split_on_glpk_error(void *info) { longjmp(((glpk_guard *)info)->jump, 1); }
 
 /* Swallows GLPK's terminal output (also off with glp_term_out): GLPK's own
  * lines never reach the user; fianza reports every outcome itself. */
-static int on_glpk_term(void *info, const char *s)
+int split_on_glpk_term(void *info, const char *s)
 {
     (void)info, (void)s;
     return 1;
@@ -429,7 +426,7 @@ static int value_from_data(split_result *out, const split_problem *p, fz_error *
 }
 
 /* bound, gap and status_text; bound: the open nodes' best bound seen. */
-static void describe(split_result *out, const split_problem *p, double bound)
+void split_describe(split_result *out, const split_problem *p, double bound)
 {
     if (out->status == ALLOC_OPTIMAL) {
         out->bound = out->value;
@@ -457,6 +454,8 @@ int split_solve(split_result *out, const split_problem *p, fz_error *err)
     int rc = split_check(p, err);
     if (rc)
         return rc;
+    if (p->target_obj || p->min_reach > 0)
+        return split_target_solve(out, p, err);
     const size_t C = p->nregions, S = p->cvar ? p->nreps : 0;
     model_buf m;
     long *dp_steps = NULL;
@@ -483,8 +482,8 @@ int split_solve(split_result *out, const split_problem *p, fz_error *err)
         free(guard);
         goto done;
     }
-    glp_error_hook(on_glpk_error, guard);
-    glp_term_hook(on_glpk_term, guard);
+    glp_error_hook(split_on_glpk_error, guard);
+    glp_term_hook(split_on_glpk_term, guard);
     term_was = glp_term_out(GLP_OFF);
 
     glp_prob *lp = glp_create_prob();
@@ -499,7 +498,7 @@ int split_solve(split_result *out, const split_problem *p, fz_error *err)
     if (!rc)
         rc = value_from_data(out, p, err);
     if (!rc)
-        describe(out, p, bb.bound);
+        split_describe(out, p, bb.bound);
     glp_term_out(term_was);
     glp_error_hook(NULL, NULL);
     glp_term_hook(NULL, NULL);

@@ -5,7 +5,9 @@
  * split_solve builds it as a MIP in GLPK and solves it exactly; its LP
  * relaxation's budget-row dual is the marginal value of money.
  * Objectives: "mean" maximises sum_c value[c][g_c]; "cvar" maximises the
- * Rockafellar-Uryasev CVaR of per-replication totals.
+ * Rockafellar-Uryasev CVaR of per-replication totals; "target" (DESIGN §8)
+ * maximises the share of replications whose total reaches a target, and a
+ * minimum share of them can constrain any objective (split_target.c).
  * split_dp solves the mean problem by dynamic programming: an independent
  * exact method (tests), fast enough to run once per replication
  * (wait-and-see value), and what lets split_solve stop GLPK's
@@ -41,6 +43,16 @@ typedef struct split_problem {
     size_t nreps;
     const double *rep_value;
     double time_limit; /* seconds; 0: none */
+    /* DESIGN §8 (split_target.c), when target_obj != 0 or min_reach > 0:
+     * rep_value holds every replication's releases curves (nreps of them; with
+     * cvar, the same curves), and replication s "reaches" when
+     * sum_c rep_value[(s * nregions + c) * ngrid + g_c] >= target (> 0).
+     * target_obj: maximise the number reaching, value = that number / nreps
+     * (not with cvar); min_reach: at least that many must reach (any objective). */
+    int target_obj;
+    double target;
+    long min_reach;
+    int mip_only; /* tests: no enumeration shortcut for two regions (split_int.h) */
 } split_problem;
 
 enum { ALLOC_OPTIMAL = 0, ALLOC_FEASIBLE_TIME_LIMIT = 1 };
@@ -56,12 +68,16 @@ typedef struct split_result {
     double gap;            /* bound - value, >= 0 (0 when optimal) */
     double seconds;
     int columns, rows; /* size of the model given to GLPK */
+    long reached;      /* with a target: replications whose total reaches it at steps */
 } split_result;
 
 /* Checks the bounds: 0 <= lo <= hi < ngrid and sum lo <= budget_steps
  * (FZ_EINPUT otherwise, before any solving). */
 int split_check(const split_problem *p, fz_error *err);
 
+/* Solves any of the models above (a target model goes to split_target.c).
+ * FZ_EINPUT: bad bounds; FZ_ERUNTIME: solver failure, time limit before any
+ * allocation, or no split meets min_reach (the message says which). */
 int split_solve(split_result *out, const split_problem *p, fz_error *err);
 void split_result_free(split_result *r);
 

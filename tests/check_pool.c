@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "check_common.h"
+#include "cli_util.h"
 #include "engine_util.h"
 
 /* Replications per test (fewer under valgrind). */
@@ -142,6 +143,39 @@ START_TEST(test_pooled_threads)
 }
 END_TEST
 
+/* fianza optimize reports the pooled fund beside the optimal split, and
+ * compare --pooled takes it as a variant.  One region whose three bonds of
+ * USD 1,500 the budget of 4,500 covers exactly: the optimal split gives the
+ * region 4,500, every replication releases 3 under both, and the paired
+ * difference is exactly 0. */
+START_TEST(test_cli_pooled)
+{
+    const char *dir = cu_test_dir("cli");
+    const char *ini = cu_path_in(dir, "one.ini");
+    cu_write_file(ini, "[fund]\nbudget_usd = 4500\ngranularity_usd = 1500\npolicy = first_come\n"
+                       "[simulation]\nreplications = 50\n[region.a]\ninitial_detained = 3\n");
+    const char *out = cu_path_in(dir, "opt");
+    run_result r;
+    int rc = CU_RUN(&r, "optimize", ini, "--no-plots", "--gap-batches", "2", "-o", out);
+    ck_assert_msg(rc == 0, "optimize: exit %d: %s", rc, r.err);
+    json_t *doc = cu_load_json(cu_path_in(out, "summary.json"));
+    ck_assert_double_eq(cu_json_num(doc, "pooled.releases.mean"), 3);
+    ck_assert_double_eq(cu_json_num(doc, "pooled.difference_to_optimal.mean"), 0);
+    ck_assert_double_eq(cu_json_num(doc, "pooled.spent_usd.mean"), 4500);
+    ck_assert_ptr_nonnull(strstr(r.out, "pooled fund (one account, one queue): releases 3.00"));
+    json_decref(doc);
+    out = cu_path_in(dir, "cmp");
+    rc = CU_RUN(&r, "compare", ini, "--no-plots", "--allocation", "a=3000", "--pooled", "-o", out);
+    ck_assert_msg(rc == 0, "compare: exit %d: %s", rc, r.err);
+    doc = cu_load_json(cu_path_in(out, "summary.json"));
+    ck_assert(json_is_true(cu_json_at(doc, "variants.1.pooled")));
+    ck_assert_double_eq(cu_json_num(doc, "variants.1.releases.mean"), 3);
+    ck_assert_double_eq(cu_json_num(doc, "variants.0.releases.mean"), 2);
+    ck_assert_double_eq(cu_json_num(doc, "variants.1.difference_to_first.mean"), 1);
+    json_decref(doc);
+}
+END_TEST
+
 Suite *make_pool_suite(void)
 {
     Suite *s = suite_create("pool");
@@ -152,6 +186,11 @@ Suite *make_pool_suite(void)
     tcase_add_test(t, test_pooled_at_least_split);
     tcase_add_test(t, test_pooled_threads);
     suite_add_tcase(s, t);
+    TCase *cli = tcase_create("cli");
+    tcase_set_timeout(cli, 120);
+    tcase_add_unchecked_fixture(cli, cu_work_setup, cu_work_teardown);
+    tcase_add_test(cli, test_cli_pooled);
+    suite_add_tcase(s, cli);
     return s;
 }
 

@@ -153,6 +153,11 @@ json_t *cu_json_at(json_t *root, const char *path)
     snprintf(buf, sizeof buf, "%s", path);
     json_t *j = root;
     for (char *save = NULL, *k = strtok_r(buf, ".", &save); k; k = strtok_r(NULL, ".", &save)) {
+        if (json_is_array(j) && strspn(k, "0123456789") == strlen(k)) { /* "variants.1.pooled" */
+            j = json_array_get(j, strtoul(k, NULL, 10));
+            ck_assert_msg(j != NULL, "summary.json lacks %s", path);
+            continue;
+        }
         ck_assert_msg(json_is_object(j), "%s: '%s' is not inside an object", path, k);
         j = json_object_get(j, k);
         ck_assert_msg(j != NULL, "summary.json lacks %s", path);

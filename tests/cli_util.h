@@ -63,7 +63,8 @@ size_t cu_count_lines(const char *text);
 
 json_t *cu_load_json(const char *path);
 
-/* The value at a dotted path ("releases.ci95"), which must exist. */
+/* The value at a dotted path ("releases.ci95"; a number indexes an array:
+ * "variants.1.pooled"), which must exist. */
 json_t *cu_json_at(json_t *root, const char *path);
 
 /* The number at a dotted path, which must exist and be a number. */

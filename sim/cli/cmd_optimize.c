@@ -45,6 +45,29 @@ static void realloc_line(FILE *out, const realloc_report *a)
             a->freedom ? "days of freedom" : "releases");
 }
 
+/* DESIGN §8: the pooled fund beside the optimal split (paired). */
+static json_t *pooled_json(const scenario *s, const optimize_result *r)
+{
+    const eval_alloc *a = &r->pooled->allocs[1];
+    json_t *rel = summary_mean_ci_json(&a->releases);
+    summary_p_target_json(rel, s, r->pooled, 1);
+    return json_pack(
+        "{s:s, s:o, s:o, s:o, s:o, s:o}", "what", "one account holding the budget, one queue for every region", "value",
+        cmd_est_json(r->pooled_value), "difference_to_optimal", cmd_est_json(r->pooled_diff), "releases", rel,
+        "spent_usd", summary_mean_ci_json(&a->spent), "balance_end_usd_mean", json_guard_num(a->balance_end.mean));
+}
+
+static void pooled_line(FILE *out, const scenario *s, const optimize_result *r)
+{
+    char v[64], d[64];
+    const stat_est e = r->pooled_value, f = r->pooled_diff;
+    int ci = isfinite(f.lo);
+    fprintf(out, "pooled fund (one account, one queue): %s %s; minus optimal %s\n",
+            scenario_objective_name(s->objective), summary_ci_text(v, sizeof v, e.value, e.lo, e.hi, 2, 0),
+            ci ? summary_ci_text(d, sizeof d, f.value, f.lo, f.hi, 2, 1)
+               : (snprintf(d, sizeof d, "%+.2f", f.value), d));
+}
+
 static json_t *summary(const scenario *s, const optimize_result *r, const optimize_options *oo)
 {
     json_t *doc = summary_header_json(s, "optimize", (size_t)s->replications, r->eval->nreps);
@@ -61,7 +84,9 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
         json_t *b =
             json_pack("{s:o, s:o, s:o}", "allocation", summary_allocation_json(s, r->allocs + k * r->nregions), "value",
                       cmd_est_json(r->objective[k]), "difference_to_optimal", cmd_est_json(r->diff[k]));
-        json_object_set_new(b, "releases", summary_mean_ci_json(&r->eval->allocs[k].releases));
+        json_t *rel = summary_mean_ci_json(&r->eval->allocs[k].releases);
+        summary_p_target_json(rel, s, r->eval, k); /* DESIGN §8 */
+        json_object_set_new(b, "releases", rel);
         json_object_set_new(b, "feasible", json_boolean(summary_feasible(s, r->allocs + k * r->nregions)));
         json_object_set_new(base, optimize_alloc_names[k], b);
     }
@@ -82,6 +107,8 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
                                       "gap_ci95_one_sided_upper", json_guard_num_or_null(r->gap_ci_upper),
                                       "batch_values", vals));
     }
+    if (r->gap_skipped)
+        json_object_set_new(doc, "gap", json_pack("{s:s}", "skipped", OPTIMIZE_GAP_SKIPPED));
     json_object_set_new(doc, "marginal_releases_per_1000_usd",
                         s->objective == OBJ_RELEASES ? json_guard_num(r->mip.budget_dual * 1000) : json_null());
     json_object_set_new(doc, "marginal_objective_per_1000_usd", json_guard_num(r->mip.budget_dual * 1000));
@@ -89,10 +116,17 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
                         json_pack("{s:s, s:s, s:o, s:o, s:i, s:i}", "name", "GLPK", "status", r->mip.status_text,
                                   "mip_value", json_guard_num(r->mip.value), "lp_relaxation_value",
                                   json_guard_num(r->mip.lp_value), "columns", r->mip.columns, "rows", r->mip.rows));
-    if (r->cvar_reps)
+    if (r->target_reps) /* DESIGN §8: the target model */
+        json_object_set_new(doc, "target",
+                            json_pack("{s:f, s:f, s:I, s:I, s:o}", "target_releases", s->target_releases,
+                                      "min_target_prob", s->min_target_prob, "target_reps", (json_int_t)r->target_reps,
+                                      "in_sample_reached", (json_int_t)r->mip.reached, "in_sample_p_target",
+                                      json_guard_num((double)r->mip.reached / (double)r->target_reps)));
+    if (r->cvar_reps && s->objective == OBJ_CVAR)
         json_object_set_new(
             doc, "cvar",
             json_pack("{s:f, s:I}", "alpha", s->cvar_alpha, "model_replications", (json_int_t)r->cvar_reps));
+    json_object_set_new(doc, "pooled", pooled_json(s, r));
     if (r->realloc)
         json_object_set_new(doc, "reallocation", realloc_json(r->realloc));
     (void)oo;
@@ -107,7 +141,13 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
     fprintf(out, "\n%-15s", "allocation");
     for (size_t c = 0; c < C; c++)
         fprintf(out, " %12.12s", s->regions[c].label);
-    fprintf(out, "  %-28s %s\n", obj, "minus optimal (95% CI)");
+    const int target = s->target_releases > 0, dg = s->objective == OBJ_TARGET_PROB ? 3 : 1;
+    char head[64];
+    snprintf(head, sizeof head, "P(>=%.0f) [95%% CI]", s->target_releases);
+    if (target)
+        fprintf(out, "  %-28s %-28s %s\n", obj, "minus optimal (95% CI)", head);
+    else
+        fprintf(out, "  %-28s %s\n", obj, "minus optimal (95% CI)");
     int marked = 0;
     for (size_t k = 0; k < OPT_NALLOC; k++) {
         char name[32];
@@ -122,33 +162,46 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
         /* a CVaR difference has no interval (not computed); with 1
          * replication no estimate has one, and the table says so */
         if (isfinite(e.lo) || one)
-            summary_ci_text(a, sizeof a, e.value, e.lo, e.hi, 1, 0);
+            summary_ci_text(a, sizeof a, e.value, e.lo, e.hi, dg, 0);
         else
-            snprintf(a, sizeof a, "%.1f", e.value);
+            snprintf(a, sizeof a, "%.*f", dg, e.value);
         if (k > 0 && (isfinite(d.lo) || one))
-            summary_ci_text(b, sizeof b, d.value, d.lo, d.hi, 1, 1);
+            summary_ci_text(b, sizeof b, d.value, d.lo, d.hi, dg, 1);
         else if (k > 0)
-            snprintf(b, sizeof b, "%+.1f", d.value);
-        fprintf(out, "  %-28s %s\n", a, b);
+            snprintf(b, sizeof b, "%+.*f", dg, d.value);
+        char pt[80] = "";
+        if (target)
+            summary_p_target_text(pt, sizeof pt, r->eval, k);
+        if (target)
+            fprintf(out, "  %-28s %-28s %s\n", a, b, pt);
+        else
+            fprintf(out, "  %-28s %s\n", a, b);
     }
     if (marked)
         fprintf(out, "* infeasible: breaks a region's min_share or max_share (evaluated all the same)\n");
     char v[64];
-    fprintf(out, "\nVSS %s; EVPI ", summary_ci_text(v, sizeof v, r->vss.value, r->vss.lo, r->vss.hi, 2, 0));
+    const int d2 = dg == 3 ? 3 : 2;
+    fprintf(out, "\nVSS %s; EVPI ", summary_ci_text(v, sizeof v, r->vss.value, r->vss.lo, r->vss.hi, d2, 0));
     if (isfinite(r->evpi.lo) || one)
-        fprintf(out, "%s", summary_ci_text(v, sizeof v, r->evpi.value, r->evpi.lo, r->evpi.hi, 2, 0));
+        fprintf(out, "%s", summary_ci_text(v, sizeof v, r->evpi.value, r->evpi.lo, r->evpi.hi, d2, 0));
     else
-        fprintf(out, "%.2f", r->evpi.value);
-    fprintf(out, "; marginal %s per extra USD 1,000: %.3f\n", obj, r->mip.budget_dual * 1000);
+        fprintf(out, "%.*f", d2, r->evpi.value);
+    fprintf(out, "; marginal %s per extra USD 1,000: %.*f\n", obj, dg == 3 ? 5 : 3, r->mip.budget_dual * 1000);
     if (r->gap_batches >= 2 && isfinite(r->gap_ci_upper))
-        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.2f, 95%% upper bound %.2f\n", r->gap_batches,
-                r->gap.value, r->gap_ci_upper);
+        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound %.*f\n", r->gap_batches, d2,
+                r->gap.value, d2, r->gap_ci_upper);
     else if (r->gap_batches >= 2)
-        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.2f, 95%% upper bound undefined\n", r->gap_batches,
-                r->gap.value);
+        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound undefined\n", r->gap_batches,
+                d2, r->gap.value);
+    if (r->gap_skipped)
+        fprintf(out, "optimality gap: not estimated: %s\n", OPTIMIZE_GAP_SKIPPED);
     if (r->gap_time_limited)
         fprintf(out, "%d gap batches stopped at the solver time limit: their bounds were used\n", r->gap_time_limited);
     fprintf(out, "solver: GLPK, %s (%d columns, %d rows)\n", r->mip.status_text, r->mip.columns, r->mip.rows);
+    if (r->target_reps)
+        fprintf(out, "target model: %zu of %ld optimize replications (cap %d values); in sample %ld reach %.0f\n",
+                r->target_reps, s->replications, OPTIMIZE_TARGET_MAX_CELLS, r->mip.reached, s->target_releases);
+    pooled_line(out, s, r);
     if (r->realloc)
         realloc_line(out, r->realloc);
 }

@@ -85,6 +85,26 @@ int summary_feasible(const scenario *s, const double *alloc)
     return 1;
 }
 
+void summary_p_target_json(json_t *rel, const scenario *s, const eval_result *r, size_t k)
+{
+    if (!(s->target_releases > 0))
+        return;
+    const double n = (double)r->nreps, hits = r->allocs[k].reach_target;
+    double lo, hi;
+    stat_wilson(hits, n, &lo, &hi);
+    json_object_set_new(rel, "target", json_real(s->target_releases));
+    json_object_set_new(rel, "p_target", json_real(n > 0 ? hits / n : 0));
+    json_object_set_new(rel, "p_target_ci95", isfinite(lo) && isfinite(hi) ? json_pack("[f, f]", lo, hi) : json_null());
+}
+
+char *summary_p_target_text(char *buf, size_t size, const eval_result *r, size_t k)
+{
+    const double n = (double)r->nreps, hits = r->allocs[k].reach_target;
+    double lo, hi;
+    stat_wilson(hits, n, &lo, &hi);
+    return summary_ci_text(buf, size, n > 0 ? hits / n : NAN, lo, hi, 3, 0);
+}
+
 json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k)
 {
     const eval_alloc *a = &r->allocs[k];
@@ -99,10 +119,7 @@ json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k)
     json_object_set_new(rel, "p50", num_or_null(stat_quantile_sorted(sorted, n, 0.50)));
     json_object_set_new(rel, "p95", num_or_null(stat_quantile_sorted(sorted, n, 0.95)));
     free(sorted);
-    if (s->target_releases > 0) {
-        json_object_set_new(rel, "target", json_real(s->target_releases));
-        json_object_set_new(rel, "p_target", json_real(n ? a->reach_target / (double)n : 0));
-    }
+    summary_p_target_json(rel, s, r, k);
     double rel_sum = 0, det_sum = 0;
     json_t *regions = json_object();
     for (size_t c = 0; c < r->nregions; c++) {
@@ -266,8 +283,9 @@ void summary_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t
                 stat_quantile_sorted(sorted, r->nreps, 0.5), stat_quantile_sorted(sorted, r->nreps, 0.95));
         free(sorted);
     }
+    char pt[80];
     if (s->target_releases > 0)
-        fprintf(f, "; P(releases >= %.0f) = %.3f", s->target_releases, a->reach_target / (double)r->nreps);
+        fprintf(f, "; P(releases >= %.0f) = %s", s->target_releases, summary_p_target_text(pt, sizeof pt, r, k));
     fprintf(f, "\n");
     summary_print_money(f, s, r, k);
     summary_print_ci_note(f, r->nreps);

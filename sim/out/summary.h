@@ -37,6 +37,14 @@ json_t *summary_allocation_json(const scenario *s, const double *alloc);
  * "regions" (each with the same money keys, balance of its account). */
 json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k);
 
+/* With target_releases > 0, adds to rel "target", "p_target" (the share of
+ * evaluation replications whose total releases reach it) and
+ * "p_target_ci95" (its Wilson 95% interval, null without replications) for
+ * allocation k (DESIGN §8); nothing otherwise. */
+void summary_p_target_json(json_t *rel, const scenario *s, const eval_result *r, size_t k);
+/* "0.912 [0.905, 0.918]": P(total releases >= target) of allocation k. */
+char *summary_p_target_text(char *buf, size_t size, const eval_result *r, size_t k);
+
 /* 1 when every region's allocation lies within its share bounds,
  * min_share * budget <= x_c <= max_share * budget, up to SCENARIO_GRID_EPS
  * grid steps (the slack of optimize's own bounds); 0 otherwise (DESIGN §3:

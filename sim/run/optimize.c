@@ -35,6 +35,7 @@ void optimize_free(optimize_result *r)
     eval_free(r->eval);
     free(r->batch_values);
     free(r->realloc);
+    eval_free(r->pooled);
     free(r);
 }
 
@@ -123,6 +124,7 @@ typedef struct ws_ctx { /* wait-and-see: the best allocation of each replication
     optimize_bounds b;
     const long *opt_steps;
     int freedom;
+    double target; /* target_prob: 1 when the replication's best split reaches it */
     stat_acc ws, diff;
     double *ws_values; /* per replication (for cvar) */
     size_t done;
@@ -141,6 +143,10 @@ static int ws_block(void *ctx, uint64_t first, size_t n, const double *rel, cons
             return fz_fail(err, FZ_ERUNTIME, "wait-and-see: no feasible allocation");
         for (size_t c = 0; c < C; c++)
             at_opt += v[c * G + (size_t)w->opt_steps[c]];
+        if (w->target > 0) { /* can any split reach the target here? */
+            best = best >= w->target;
+            at_opt = at_opt >= w->target;
+        }
         stat_add(&w->ws, best);
         stat_add(&w->diff, best - at_opt);
         w->ws_values[w->done++] = best;
@@ -196,6 +202,13 @@ int optimize_saa(split_result *res, curve_set **curves_out, const scenario *s, u
     p->nreps = keep.have;
     p->rep_value = keep.buf;
     p->time_limit = o->time_limit > 0 ? o->time_limit : p->cvar ? OPTIMIZE_CVAR_TIME_LIMIT : 0;
+    if (optimize_uses_target(s)) { /* DESIGN §8 */
+        p->target_obj = s->objective == OBJ_TARGET_PROB;
+        p->target = s->target_releases;
+        p->min_reach = (long)ceil(s->min_target_prob * (double)keep.have - 1e-9);
+        if (o->time_limit <= 0)
+            p->time_limit = p->cvar ? OPTIMIZE_CVAR_TIME_LIMIT : OPTIMIZE_TARGET_TIME_LIMIT;
+    }
     rc = split_solve(res, p, err);
 done:
     free(keep.buf);
@@ -223,9 +236,24 @@ static void set_baselines(optimize_result *r, const scenario *s)
 stat_est optimize_value(const scenario *s, const eval_result *r, size_t k)
 {
     const eval_alloc *a = &r->allocs[k];
+    if (s->objective == OBJ_TARGET_PROB) {
+        stat_est e = {r->nreps ? a->reach_target / (double)r->nreps : NAN, NAN, NAN};
+        stat_wilson(a->reach_target, (double)r->nreps, &e.lo, &e.hi);
+        return e;
+    }
     if (s->objective == OBJ_CVAR)
         return cvar_est(a->totals, r->nreps, s->cvar_alpha);
     return est_of(s->objective == OBJ_FREEDOM_DAYS ? &a->freedom_days : &a->releases);
+}
+
+/* P_k - P_0 from the paired indicators 1[total >= target], replication by
+ * replication (common random numbers), with the normal 95% interval. */
+static stat_est reach_diff(const eval_result *e, size_t k, double target)
+{
+    stat_acc d = {0, 0, 0};
+    for (size_t i = 0; i < e->nreps; i++)
+        stat_add(&d, (double)(e->allocs[k].totals[i] >= target) - (double)(e->allocs[0].totals[i] >= target));
+    return est_of(&d);
 }
 
 static int evaluate_all(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
@@ -244,11 +272,41 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
         r->objective[k] = optimize_value(s, r->eval, k);
         if (s->objective == OBJ_CVAR)
             r->diff[k] = (stat_est){r->objective[k].value - r->objective[0].value, NAN, NAN};
+        else if (s->objective == OBJ_TARGET_PROB) /* paired: reach indicators */
+            r->diff[k] = reach_diff(r->eval, k, s->target_releases);
         else
             r->diff[k] = est_of(s->objective == OBJ_FREEDOM_DAYS ? &a->diff_freedom : &a->diff_releases);
     }
     stat_est d = r->diff[OPT_EXPECTED_VALUE];
     r->vss = (stat_est){-d.value, -d.hi, -d.lo};
+    return 0;
+}
+
+/* The pooled fund beside the optimal split (DESIGN §8), on the same
+ * evaluate replications, so the difference is paired. */
+static int evaluate_pooled(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
+{
+    const size_t C = r->nregions;
+    double t = fz_seconds(), *allocs = calloc(2 * C, sizeof *allocs);
+    if (!allocs)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    memcpy(allocs, r->allocs, C * sizeof *allocs);
+    static const int pooled[2] = {0, 1};
+    eval_options eo = {
+        .stream = RNG_STREAM_EVALUATE, .nreps = (size_t)s->replications, .threads = o->threads, .pooled = pooled};
+    int rc = eval_run(&r->pooled, s, allocs, 2, &eo, err);
+    free(allocs);
+    if (rc)
+        return rc;
+    const eval_alloc *a = &r->pooled->allocs[1];
+    r->pooled_value = optimize_value(s, r->pooled, 1);
+    if (s->objective == OBJ_CVAR)
+        r->pooled_diff = (stat_est){r->pooled_value.value - optimize_value(s, r->pooled, 0).value, NAN, NAN};
+    else if (s->objective == OBJ_TARGET_PROB)
+        r->pooled_diff = reach_diff(r->pooled, 1, s->target_releases);
+    else
+        r->pooled_diff = est_of(s->objective == OBJ_FREEDOM_DAYS ? &a->diff_freedom : &a->diff_releases);
+    r->seconds_pooled = fz_seconds() - t;
     return 0;
 }
 
@@ -258,6 +316,7 @@ static int wait_and_see(optimize_result *r, const scenario *s, const optimize_op
     ws_ctx w = {.s = s,
                 .opt_steps = r->mip.steps,
                 .freedom = s->objective == OBJ_FREEDOM_DAYS,
+                .target = s->objective == OBJ_TARGET_PROB ? s->target_releases : 0,
                 .ws_values = malloc(S * sizeof(double))};
     curve_set *cs = NULL;
     int rc;
@@ -276,6 +335,8 @@ static int wait_and_see(optimize_result *r, const scenario *s, const optimize_op
         r->evpi = (stat_est){r->wait_and_see.value - r->objective[OPT_OPTIMAL].value, NAN, NAN};
     } else {
         r->wait_and_see = est_of(&w.ws);
+        if (s->objective == OBJ_TARGET_PROB) /* a proportion: Wilson, as the optimum's P */
+            stat_wilson(w.ws.mean * (double)w.ws.n, (double)w.ws.n, &r->wait_and_see.lo, &r->wait_and_see.hi);
         r->evpi = est_of(&w.diff);
         if (r->evpi.lo < 0) /* every replication's difference is >= 0: so is EVPI */
             r->evpi.lo = 0;
@@ -332,13 +393,34 @@ static int gap_estimate(optimize_result *r, const scenario *s, const optimize_op
     return 0;
 }
 
+int optimize_uses_target(const scenario *s)
+{
+    return s->target_releases > 0 && (s->objective == OBJ_TARGET_PROB || s->min_target_prob > 0);
+}
+
 size_t optimize_cvar_reps(const scenario *s)
 {
-    if (s->objective != OBJ_CVAR)
+    if (s->objective != OBJ_CVAR && !optimize_uses_target(s))
         return 0;
     const size_t S = (size_t)s->replications, G = scenario_grid_points(s);
-    size_t cap = OPTIMIZE_CVAR_MAX_NONZEROS / (s->nregions * G);
+    size_t cap =
+        (s->objective == OBJ_CVAR ? OPTIMIZE_CVAR_MAX_NONZEROS : OPTIMIZE_TARGET_MAX_CELLS) / (s->nregions * G);
     return S < cap ? S : cap > 0 ? cap : 1;
+}
+
+int optimize_target_split(split_result *res, const scenario *s, uint64_t stream, size_t nreps, size_t *used,
+                          const optimize_options *o, fz_error *err)
+{
+    memset(res, 0, sizeof *res);
+    if (s->objective != OBJ_TARGET_PROB || !(s->target_releases > 0))
+        return fz_fail(err, FZ_EINPUT, "%s: the target split needs objective = target_prob and target_releases > 0",
+                       s->path);
+    size_t cap = OPTIMIZE_TARGET_MAX_CELLS / (s->nregions * scenario_grid_points(s)), n = nreps;
+    if (n > cap)
+        n = cap > 0 ? cap : 1;
+    if (used)
+        *used = n;
+    return optimize_saa(res, NULL, s, stream, nreps, n, o, err);
 }
 
 int optimize_run(optimize_result **out, const scenario *s, const optimize_options *o, fz_error *err)
@@ -354,6 +436,7 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
     }
     r->nregions = C;
     r->cvar_reps = optimize_cvar_reps(s);
+    r->target_reps = optimize_uses_target(s) ? r->cvar_reps : 0;
     if ((rc = realloc_check(s, err))) /* before any simulation */
         goto done;
     double t = fz_seconds();
@@ -383,6 +466,9 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
     stage(o, "evaluate", 0, 1);
     if ((rc = evaluate_all(r, s, o, err)))
         goto done;
+    stage(o, "pooled fund", 0, 1);
+    if ((rc = evaluate_pooled(r, s, o, err)))
+        goto done;
     if (s->reallocate_every_days > 0) {
         stage(o, "re-allocation", 0, 1);
         if ((rc = realloc_report_run(&r->realloc, s, r->allocs, o->threads, err)))
@@ -393,7 +479,10 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
         goto done;
     r->seconds_eval = fz_seconds() - t;
     t = fz_seconds();
-    if (o->gap_batches >= 2 && (rc = gap_estimate(r, s, o, err)))
+    /* with min_target_prob a batch may not meet the constraint at all (its
+     * optimum is then -infinity): MMW's bound is not estimated */
+    r->gap_skipped = o->gap_batches >= 2 && s->min_target_prob > 0;
+    if (o->gap_batches >= 2 && !r->gap_skipped && (rc = gap_estimate(r, s, o, err)))
         goto done;
     r->seconds_gap = fz_seconds() - t;
 done:

@@ -34,6 +34,19 @@ extern const char *const optimize_alloc_names[OPT_NALLOC];
  * bound).  Mean-objective solves have no default limit: the DP proves them. */
 #define OPTIMIZE_CVAR_TIME_LIMIT 60
 
+/* DESIGN §8: the target model (objective target_prob, or min_target_prob
+ * > 0) keeps every replication's releases curves in memory: at most this
+ * many values (replications x regions x grid points, 8 bytes each), so at
+ * most OPTIMIZE_TARGET_MAX_CELLS / (regions x grid points) replications
+ * (all 10,000 of seed-2025's).  Its solves get OPTIMIZE_TARGET_TIME_LIMIT
+ * when --solver-time-limit is not given; one stopped there reports its
+ * status, bound and gap (split_result). */
+#define OPTIMIZE_TARGET_MAX_CELLS 16000000
+#define OPTIMIZE_TARGET_TIME_LIMIT 60
+#define OPTIMIZE_GAP_SKIPPED                                                                                      \
+    "min_target_prob > 0, and an independent SAA batch may have no split that meets it (Mak-Morton-Wood's upper " \
+    "bound needs every batch's optimum)"
+
 typedef struct optimize_options {
     int threads;
     int gap_batches;   /* M >= 2, or 0 to skip the gap estimate */
@@ -51,7 +64,8 @@ typedef struct optimize_result {
     size_t nregions;
     double *allocs; /* OPT_NALLOC x nregions, USD */
     split_result mip;
-    size_t cvar_reps;               /* replications in the CVaR model (0 unless cvar) */
+    size_t cvar_reps;               /* replications in the CVaR or target model (0 unless one is used) */
+    size_t target_reps;             /* replications in the target model (0 unless target_prob or min_target_prob) */
     curve_set *curves;              /* optimize stream */
     double *ev_curve;               /* expected-value curves [c * ngrid + g] */
     eval_result *eval;              /* the four allocations on the evaluate stream */
@@ -60,26 +74,51 @@ typedef struct optimize_result {
     stat_est vss, evpi, wait_and_see;
     stat_est gap, gap_upper; /* MMW: upper-bound estimate U, gap U - L */
     int gap_time_limited;    /* batches stopped by the time limit (their bound used) */
+    int gap_skipped;         /* not estimated: min_target_prob > 0 (a batch may have no feasible split) */
     double gap_ci_upper;     /* one-sided 95% bound on the gap */
     double *batch_values;    /* gap_batches in-sample optima */
     int gap_batches;
     double seconds_curves, seconds_solve, seconds_eval, seconds_gap;
     struct realloc_report *realloc; /* DESIGN §8: NULL unless reallocate_every_days > 0 */
+    /* DESIGN §8: the pooled fund (one account, one queue) beside the optimal
+     * split, evaluated with it on the same evaluate replications: eval's
+     * allocation 0 is the optimal split again, 1 the pooled fund */
+    eval_result *pooled;
+    stat_est pooled_value, pooled_diff; /* in the objective; pooled minus optimal, paired */
+    double seconds_pooled;
 } optimize_result;
 
 int optimize_run(optimize_result **out, const scenario *s, const optimize_options *o, fz_error *err);
 void optimize_free(optimize_result *r);
 
 /* The SAA problem of one stream: curves of nreps replications (the first
- * cvar_reps of them kept for the CVaR model when the objective is cvar),
- * then the MIP.  *curves (if not NULL) receives the curves. */
+ * cvar_reps of them kept for the CVaR or target model, optimize_cvar_reps),
+ * then the MIP.  *curves (if not NULL) receives the curves.  With objective
+ * target_prob, res->value is the in-sample P(total releases >=
+ * target_releases) over those cvar_reps replications and res->reached their
+ * count; min_target_prob = p asks ceil(p cvar_reps - 1e-9) of them to reach. */
 int optimize_saa(split_result *res, curve_set **curves, const scenario *s, uint64_t stream, size_t nreps,
                  size_t cvar_reps, const optimize_options *o, fz_error *err);
 
-/* Replications the CVaR model uses for a scenario (0 unless objective cvar). */
+/* Replications the CVaR or target model uses for a scenario (0 unless the
+ * objective is cvar or target_prob or min_target_prob > 0): all of them up
+ * to the model's cap (OPTIMIZE_CVAR_MAX_NONZEROS, OPTIMIZE_TARGET_MAX_CELLS). */
 size_t optimize_cvar_reps(const scenario *s);
+/* Whether the scenario needs the target model (DESIGN §8). */
+int optimize_uses_target(const scenario *s);
 
-/* Out-of-sample value of allocation k in the scenario's objective, with CI. */
+/* DESIGN §8 for `budget`: the target_prob-optimal split of s (objective
+ * target_prob: FZ_EINPUT otherwise) on nreps replications of stream, capped
+ * as optimize_cvar_reps caps them (*used, if not NULL, receives the count).
+ * res->steps: the split (grid steps of granularity_usd per region);
+ * res->value: the in-sample P(total releases >= target_releases) over the
+ * used replications, res->reached their count; res->status and
+ * res->status_text: optimal, or the time limit with bound and gap. */
+int optimize_target_split(split_result *res, const scenario *s, uint64_t stream, size_t nreps, size_t *used,
+                          const optimize_options *o, fz_error *err);
+
+/* Out-of-sample value of allocation k in the scenario's objective, with CI
+ * (target_prob: P(total releases >= target_releases), Wilson interval). */
 stat_est optimize_value(const scenario *s, const eval_result *r, size_t k);
 
 /* Builds the allocation problem of a scenario over curves (bounds from the
