@@ -44,170 +44,22 @@ static const char *const rep_names[] = {"reported_split", NULL};
 
 /* ---- the best split at one budget ---- */
 
-/* Work limit of the exhaustive search: grid splits times replications
- * (about a second per 10^9 on one core). */
-#define BUDGET_SEARCH_MAX_WORK 2e9
-/* Per-replication curves kept in memory, doubles (200 MB). */
-#define BUDGET_MAX_CURVE_DOUBLES 25000000.0
-
-/* The curves of every replication, transposed so that one region and grid
- * point holds its S replications side by side: rel[(c * G + g) * S + s]. */
-typedef struct keep_all {
-    double *rel;
-    size_t C, G, S;
-} keep_all;
-
-static int keep_block(void *ctx, uint64_t first_rep, size_t n, const double *rel, const double *fre, fz_error *err)
-{
-    (void)fre, (void)err;
-    keep_all *k = ctx;
-    for (size_t i = 0; i < n; i++)
-        for (size_t c = 0; c < k->C; c++)
-            for (size_t g = 0; g < k->G; g++)
-                k->rel[(c * k->G + g) * k->S + (size_t)first_rep + i] = rel[(i * k->C + c) * k->G + g];
-    return 0;
-}
-
-/* Exhaustive search over the grid splits: part[c * S + s] is the releases of
- * replication s in regions 0..c-1 of the split being built. */
-typedef struct search {
-    const double *rel;
-    const split_problem *p;
-    size_t S;
-    double target;
-    double *part;
-    long *cur, *best;
-    double best_k, best_sum;
-} search;
-
-static void enumerate(search *w, size_t c, long left)
-{
-    const size_t C = w->p->nregions, G = w->p->ngrid, S = w->S;
-    const double *in = w->part + c * S;
-    double *out = w->part + (c + 1) * S;
-    for (long g = w->p->lo[c]; g <= w->p->hi[c] && g <= left; g++) {
-        const double *row = w->rel + (c * G + (size_t)g) * S;
-        w->cur[c] = g;
-        if (c + 1 < C) {
-            for (size_t s = 0; s < S; s++)
-                out[s] = in[s] + row[s];
-            enumerate(w, c + 1, left - g);
-            continue;
-        }
-        /* the last region: count the replications reaching the target (whole
-         * numbers: exact in any order) */
-        double k = 0, sum = 0;
-        for (size_t s = 0; s < S; s++) {
-            double x = in[s] + row[s];
-            k += x >= w->target;
-            sum += x;
-        }
-        /* ties in P (P = 0 at small budgets, say): the most releases in
-         * total, then the first split in lexicographic order */
-        if (k > w->best_k || (k == w->best_k && sum > w->best_sum)) {
-            w->best_k = k, w->best_sum = sum;
-            memcpy(w->best, w->cur, C * sizeof *w->cur);
-        }
-    }
-}
-
-/* The number of grid splits (sum g_c <= budget, lo_c <= g_c <= hi_c), by
- * counting ways region by region with prefix sums; every count capped at
- * `cap` (it only decides whether to try them all).  ways and pre have
- * budget + 2 room each. */
-static double count_splits(const split_problem *p, double *ways, double *pre, double cap)
-{
-    const long B = p->budget_steps;
-    for (long l = 0; l <= B; l++)
-        ways[l] = 1; /* after the last region: one way, whatever is left */
-    for (size_t c = p->nregions; c-- > 0;) {
-        pre[0] = 0;
-        for (long l = 0; l <= B; l++)
-            pre[l + 1] = pre[l] + ways[l]; /* ways <= cap: whole numbers, exact below 2^53 */
-        for (long l = 0; l <= B; l++) { /* g in [lo, min(hi, l)]: ways[l - g] for l - g in [l - min(hi, l), l - lo] */
-            long a = l - (p->hi[c] < l ? p->hi[c] : l), b = l - p->lo[c];
-            ways[l] = b < a ? 0 : fmin(pre[b + 1] - pre[a], cap);
-        }
-    }
-    return ways[B];
-}
-
-/* Replications in which split `steps` reaches the target. */
-static double reaching(const keep_all *k, const long *steps, double target)
-{
-    double n = 0;
-    for (size_t s = 0; s < k->S; s++) {
-        double t = 0;
-        for (size_t c = 0; c < k->C; c++)
-            t += k->rel[(c * k->G + (size_t)steps[c]) * k->S + s];
-        n += t >= target;
-    }
-    return n;
-}
-
-/* The split at one budget: the split of sb (its budget, share bounds and
- * target_releases) that maximises the replications of the "optimize"
- * stream reaching the target (*reach of them; res->value is their
- * fraction).  Exact when there are at most BUDGET_SEARCH_MAX_WORK grid
- * splits x replications: every split is tried on the per-replication curves
- * (two regions at USD 500 steps up to USD 300,000 and 10^4 replications take
- * about a second).  Beyond that the target_prob MIP of DESIGN §8 is the
- * exact method: THE ONE CALL to put in the else-branch below, once it is on
- * main, is optimize_saa (or its target_prob entry point) on sb with
- * objective = target_prob, its value times S being *reach.  Until then the
- * else-branch takes the split that maximises mean releases (DESIGN §2's
- * MIP), whose P is a lower bound on the best, and says so in
- * res->status_text (printed, and "solver" in summary.json). */
-static int target_split(split_result *res, double *reach, const scenario *sb, const optimize_options *oo,
+/* The split of sb (its budget, share bounds and target_releases) that
+ * maximises the replications of the "optimize" stream reaching the target:
+ * the target_prob MIP of DESIGN §8 (optimize_target_split), exact on the
+ * SAA unless its time limit stops it (res->status then says so, with the
+ * bound and gap).  *used receives the replications in the model (all of
+ * them, up to OPTIMIZE_TARGET_MAX_CELLS cells). */
+static int target_split(split_result *res, size_t *used, const scenario *sb, const optimize_options *oo,
                         fz_error *err)
 {
-    memset(res, 0, sizeof *res);
-    optimize_bounds b;
-    int rc = optimize_bounds_init(&b, sb, err);
-    if (rc)
-        return rc;
-    const split_problem *p = &b.p;
-    const size_t C = p->nregions, G = p->ngrid, S = (size_t)sb->replications;
-    keep_all k = {malloc(S * C * G * sizeof(double)), C, G, S};
-    search w = {.rel = k.rel, .p = p, .S = S, .target = sb->target_releases, .best_k = -1};
-    w.part = calloc((C + 1) * S, sizeof *w.part);
-    w.cur = calloc(C, sizeof *w.cur);
-    w.best = calloc(C, sizeof *w.best);
-    double *ways = malloc(((size_t)p->budget_steps + 2) * 2 * sizeof *ways);
-    curve_set *cs = NULL;
-    if (!k.rel || !w.part || !w.cur || !w.best || !ways) {
-        rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the release curves");
-        goto done;
-    }
-    curve_options co = {.stream = RNG_STREAM_OPTIMIZE, .nreps = S, .threads = oo->threads, .on_block = keep_block,
-                        .block_ctx = &k};
-    if ((rc = curve_compute(&cs, sb, &co, err)))
-        goto done;
-    double cap = BUDGET_SEARCH_MAX_WORK / (S ? (double)S : 1) + 1;
-    if (count_splits(p, ways, ways + p->budget_steps + 2, cap) * (double)S <= BUDGET_SEARCH_MAX_WORK) {
-        enumerate(&w, 0, p->budget_steps);
-        res->steps = w.best, w.best = NULL;
-        *reach = w.best_k;
-        snprintf(res->status_text, sizeof res->status_text, "optimal (every grid split tried)");
-    } else {
-        split_problem mp = *p;
-        mp.value = cs->releases;
-        mp.time_limit = oo->time_limit;
-        if ((rc = split_solve(res, &mp, err)))
-            goto done;
-        *reach = reaching(&k, res->steps, sb->target_releases);
-        snprintf(res->status_text, sizeof res->status_text,
-                 "heuristic: the split that maximises mean releases (too many splits to try them all; the "
-                 "target_prob MIP is not in this build): P is a lower bound on the best");
-    }
-    res->value = S ? *reach / (double)S : 0;
-done:
-    curve_free(cs);
-    free(ways);
-    free(k.rel);
-    free(w.part);
-    free(w.cur);
-    free(w.best);
+    char origin[160];
+    scenario *st = NULL;
+    snprintf(origin, sizeof origin, "fianza budget at USD %.0f", sb->budget_usd);
+    int rc = scenario_copy_set(&st, sb, "fund.objective=target_prob", origin, err);
+    if (!rc)
+        rc = optimize_target_split(res, st, RNG_STREAM_OPTIMIZE, (size_t)sb->replications, used, oo, err);
+    scenario_free(st);
     return rc;
 }
 
@@ -259,9 +111,9 @@ static int solve_at(budget_cmd *b, cmd_run *r, long k, const optimize_options *o
         return FZ_ERUNTIME;
     scenario *sb = NULL;
     split_result res;
-    double reach = 0;
+    size_t used = (size_t)s->replications;
     int rc = scenario_at(&sb, s, budget, b->rep.releases, &r->err);
-    if (!rc && (rc = target_split(&res, &reach, sb, oo, &r->err)) == FZ_EINPUT && !cmd_check_shares(s, &r->err)) {
+    if (!rc && (rc = target_split(&res, &used, sb, oo, &r->err)) == FZ_EINPUT && !cmd_check_shares(s, &r->err)) {
         /* no grid split within the share bounds at this (smaller) budget:
          * nothing can be paid, P = 0 (the scenario's own budget has one) */
         rc = 0;
@@ -271,13 +123,14 @@ static int solve_at(budget_cmd *b, cmd_run *r, long k, const optimize_options *o
         p->feasible = 1;
         for (size_t c = 0; c < s->nregions; c++)
             p->alloc[c] = (double)res.steps[c] * s->granularity_usd;
-        snprintf(p->solver, sizeof p->solver, "%s", res.status_text);
-        p->exact = res.status == ALLOC_OPTIMAL && strncmp(res.status_text, "heuristic", 9) != 0;
+        snprintf(p->solver, sizeof p->solver, "GLPK, target_prob MIP: %s", res.status_text);
+        p->exact = res.status == ALLOC_OPTIMAL;
+        p->in_k = (double)res.reached;
         split_result_free(&res);
     }
     scenario_free(sb);
-    p->in_n = (double)s->replications;
-    p->in_k = p->feasible ? reach : 0;
+    p->in_n = (double)used;
+    b->rep.model_reps = used;
     p->p_in = p->in_k / p->in_n;
     stat_wilson(p->in_k, p->in_n, &p->in_lo, &p->in_hi);
     *p_in = p->p_in;
@@ -429,13 +282,6 @@ static int check(cmd_run *r, void *ctx)
     for (size_t c = 0; c < s->nregions && b->rep.monotone; c++)
         if (s->regions[c].min_share > 0)
             b->rep.monotone = 0, b->rep.why = "a min_share > 0 forces money into a region as the budget grows";
-    /* the per-replication curves of the top budget must fit in memory */
-    double words = (double)s->replications * (double)s->nregions * (double)scenario_grid_points(s);
-    if (words > BUDGET_MAX_CURVE_DOUBLES)
-        return fz_fail(&r->err, FZ_EINPUT,
-                       "%s: %ld replications x %zu regions x %zu grid points of release curves exceed fianza budget's "
-                       "limit of %.0f: use fewer --replications or a larger granularity_usd",
-                       s->path, s->replications, s->nregions, scenario_grid_points(s), BUDGET_MAX_CURVE_DOUBLES);
     r->rep_names = rep_names;
     return cmd_check_shares(s, &r->err);
 }
@@ -517,6 +363,11 @@ static void print(cmd_run *r, void *ctx)
                 "in-sample P is optimistic (the split was chosen on those replications); a larger budget or more "
                 "--replications gives a safer answer\n",
                 rep->releases, p->budget, p->p_out, p->out_lo, p->out_hi, rep->prob);
+    if (rep->model_reps < (size_t)s->replications)
+        fprintf(out,
+                "note: the target_prob model holds the first %zu of the %ld replications of the \"optimize\" "
+                "stream (its limit of %d cells: replications x regions x grid points); in-sample P is over them\n",
+                rep->model_reps, s->replications, OPTIMIZE_TARGET_MAX_CELLS);
     size_t inexact = 0;
     for (size_t i = 0; i < rep->n; i++)
         inexact += !rep->pts[i].exact;

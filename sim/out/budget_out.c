@@ -54,6 +54,7 @@ json_t *budget_json(const scenario *s, const budget_report *b)
     json_object_set_new(o, "granularity_usd", json_guard_num(s->granularity_usd));
     json_object_set_new(o, "budgets_on_grid", json_integer((json_int_t)b->candidates));
     json_object_set_new(o, "budgets_tried", json_integer((json_int_t)b->n));
+    json_object_set_new(o, "model_replications", json_integer((json_int_t)b->model_reps));
     json_object_set_new(o, "search", json_string(b->monotone ? "bisection" : "every budget from the bottom"));
     json_object_set_new(o, "monotone", json_boolean(b->monotone));
     json_object_set_new(o, "every_split_exact", json_boolean(exact));

@@ -40,6 +40,7 @@ typedef struct budget_report {
     size_t reported;    /* the point the top level of summary.json describes (answer, or the top) */
     size_t candidates;  /* budgets on the grid: granularity_usd .. the top */
     double top;         /* the largest budget on the grid (<= budget_usd) */
+    size_t model_reps;  /* replications in the target_prob model (the first of the stream; capped) */
     const char *why;    /* with monotone = 0: the reason P may fall as the budget grows */
     budget_point *pts;  /* sorted by budget */
     size_t n;
