@@ -164,6 +164,7 @@ START_TEST(test_cli_pooled)
     ck_assert_double_eq(cu_json_num(doc, "pooled.spent_usd.mean"), 4500);
     ck_assert_ptr_nonnull(strstr(r.out, "pooled fund (one account, one queue): releases 3.00"));
     json_decref(doc);
+    cu_run_free(&r);
     out = cu_path_in(dir, "cmp");
     rc = CU_RUN(&r, "compare", ini, "--no-plots", "--allocation", "a=3000", "--pooled", "-o", out);
     ck_assert_msg(rc == 0, "compare: exit %d: %s", rc, r.err);
@@ -173,6 +174,7 @@ START_TEST(test_cli_pooled)
     ck_assert_double_eq(cu_json_num(doc, "variants.0.releases.mean"), 2);
     ck_assert_double_eq(cu_json_num(doc, "variants.1.difference_to_first.mean"), 1);
     json_decref(doc);
+    cu_run_free(&r);
 }
 END_TEST
 
