@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # MPI builds (-DFIANZA_MPI=ON): summary.json must be byte-identical for any
 # number of ranks.  simulate, compare, optimize (two gap batches) and
-# sweep --budget on seed-2025, and simulate and optimize on midwest-3y (the
-# §7 ledger and its timeline), run with --threads 1 in one process, then under
+# sweep --budget on seed-2025, simulate and optimize on midwest-3y (the §7
+# ledger and its timeline), and re-allocation, the pooled fund, target_prob
+# and budget (§8), run with --threads 1 in one process, then under
 # mpirun -np 1, 2, 3 (replications span several blocks, so ranks share them
 # unevenly); every summary.json is compared with the single-process one, and
 # exactly one results directory (rank 0's) must exist.  Last, a refused -o
@@ -24,6 +25,11 @@ cases=(
   # the ledger of DESIGN §7 (refunds, weekdays, capacity, a waiting list, regimes) and its timeline
   "ledger-simulate|simulate --allocation chicago=200000,kansas_city=100000 --replications 2100 @midwest"
   "ledger-optimize|optimize --replications 300 --gap-batches 2 --set fund.granularity_usd=10000 @midwest"
+  # DESIGN §8: re-allocation, the pooled fund, the chance objective and the budget search
+  "realloc|optimize --replications 600 --gap-batches 2 --set fund.policy=first_come --set fund.reallocate_every_days=30"
+  "pooled|compare --allocation chicago=150000,kansas_city=150000 --pooled --replications 2100"
+  "target|optimize --replications 1100 --gap-batches 2 --set fund.objective=target_prob --set fund.target_releases=55"
+  "budget|budget --releases 40 --prob 0.8 --replications 1100"
 )
 midwest=$src/scenarios/midwest-3y.ini
 for c in "${cases[@]}"; do
