@@ -40,6 +40,7 @@
 
 #include "check_common.h"
 #include "cli_util.h"
+#include "csv_util.h"
 
 /* scenario: cu_two_ini (cli_util.c), 300 replications */
 #define ALLOC "chicago=200000,kansas_city=100000"
@@ -80,8 +81,7 @@ static const chart C_HIST = {"releases_hist", {"releases_hist.csv"}}, C_REGIONS 
                    C_DETENTION = {"detention", {"detention.csv"}}, C_CURVES = {"curves", {"curves.csv", "chosen.csv"}},
                    C_ALLOCATIONS = {"allocations", {"allocations.csv"}}, C_COMPARE = {"compare", {"compare.csv"}},
                    C_SWEEP = {"sweep", {"sweep.csv"}}, C_TORNADO = {"tornado", {"tornado.csv"}},
-                   C_TIMELINE = {"timeline", {"timeline.csv"}},
-                   C_SWEEP_TIMELINE = {"sweep_timeline", {"timeline.csv"}};
+                   C_TIMELINE = {"timeline", {"timeline.csv"}}, C_SWEEP_TIMELINE = {"sweep_timeline", {"timeline.csv"}};
 
 static const char *file_of(const char *dir, const char *name, const char *ext)
 {
@@ -222,37 +222,13 @@ START_TEST(test_tornado_charts)
 }
 END_TEST
 
-/* One column of a CSV file of plain numbers (after the first column, which
- * may be text), by header name; returns the number of rows. */
+/* One column of a CSV file of plain numbers, by header name (csv_util.h);
+ * every cell must hold a number here.  Returns the number of rows. */
 static size_t csv_column(const char *path, const char *name, double *vals, size_t max)
 {
-    char *csv = cu_slurp(path, NULL);
-    ck_assert_msg(csv != NULL, "%s missing", path);
-    char *nl = strchr(csv, '\n');
-    ck_assert_ptr_nonnull(nl);
-    *nl = '\0';
-    int col = -1, k = 0;
-    for (char *save = NULL, *h = strtok_r(csv, ",", &save); h; h = strtok_r(NULL, ",", &save), k++)
-        if (!strcmp(h, name))
-            col = k;
-    ck_assert_msg(col >= 0, "%s has no column %s", path, name);
-    size_t n = 0;
-    for (char *line = nl + 1; *line; n++) {
-        char *end = strchr(line, '\n');
-        ck_assert_ptr_nonnull(end);
-        ck_assert_uint_lt(n, max);
-        char *f = line;
-        for (int i = 0; i < col; i++) {
-            f = strchr(f, ',');
-            ck_assert(f && f < end);
-            f++;
-        }
-        char *stop;
-        vals[n] = strtod(f, &stop);
-        ck_assert_msg(stop > f && (*stop == ',' || *stop == '\n'), "%s: bad %s in row %zu", path, name, n + 1);
-        line = end + 1;
-    }
-    free(csv);
+    size_t n = csvu_column(path, name, vals, max);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(!isnan(vals[i]), "%s: empty %s in row %zu", path, name, i + 1);
     return n;
 }
 

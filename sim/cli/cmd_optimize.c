@@ -48,9 +48,9 @@ static void realloc_line(FILE *out, const realloc_report *a)
 /* DESIGN §8: the pooled fund beside the optimal split (paired). */
 static json_t *pooled_json(const scenario *s, const optimize_result *r)
 {
-    const eval_alloc *a = &r->pooled->allocs[1];
+    const eval_alloc *a = &r->eval->allocs[OPT_NALLOC];
     json_t *rel = summary_mean_ci_json(&a->releases);
-    summary_p_target_json(rel, s, r->pooled, 1);
+    summary_p_target_json(rel, s, r->eval, OPT_NALLOC);
     return json_pack(
         "{s:s, s:o, s:o, s:o, s:o, s:o}", "what", "one account holding the budget, one queue for every region", "value",
         cmd_est_json(r->pooled_value), "difference_to_optimal", cmd_est_json(r->pooled_diff), "releases", rel,

@@ -22,7 +22,8 @@
 #include "rng.h"
 #include "stats.h"
 
-const char *const optimize_alloc_names[OPT_NALLOC] = {"optimal", "equal_split", "proportional", "expected_value"};
+const char *const optimize_alloc_names[OPT_NALLOC + 1] = {"optimal", "equal_split", "proportional", "expected_value",
+                                                          "pooled"};
 
 void optimize_free(optimize_result *r)
 {
@@ -35,7 +36,6 @@ void optimize_free(optimize_result *r)
     eval_free(r->eval);
     free(r->batch_values);
     free(r->realloc);
-    eval_free(r->pooled);
     free(r);
 }
 
@@ -256,57 +256,46 @@ static stat_est reach_diff(const eval_result *e, size_t k, double target)
     return est_of(&d);
 }
 
+/* The four allocations, and (DESIGN §8) the pooled fund as allocation
+ * OPT_NALLOC of the same evaluation: paired with the optimum, at the cost
+ * of one more draw per region, and one more double per replication. */
 static int evaluate_all(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
 {
-    const size_t S = (size_t)s->replications;
+    const size_t S = (size_t)s->replications, C = r->nregions;
+    static const int pooled[OPT_NALLOC + 1] = {[OPT_NALLOC] = 1};
+    double *allocs = calloc((OPT_NALLOC + 1) * C, sizeof *allocs);
+    if (!allocs)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    memcpy(allocs, r->allocs, OPT_NALLOC * C * sizeof *allocs);
     eval_options eo = {.stream = RNG_STREAM_EVALUATE,
                        .nreps = S,
                        .threads = o->threads,
+                       .pooled = pooled,
                        .on_block = o->on_eval_block,
                        .block_ctx = o->eval_block_ctx};
-    int rc = eval_run(&r->eval, s, r->allocs, OPT_NALLOC, &eo, err);
-    if (rc)
-        return rc;
-    for (size_t k = 0; k < OPT_NALLOC; k++) {
-        const eval_alloc *a = &r->eval->allocs[k];
-        r->objective[k] = optimize_value(s, r->eval, k);
-        if (s->objective == OBJ_CVAR)
-            r->diff[k] = (stat_est){r->objective[k].value - r->objective[0].value, NAN, NAN};
-        else if (s->objective == OBJ_TARGET_PROB) /* paired: reach indicators */
-            r->diff[k] = reach_diff(r->eval, k, s->target_releases);
-        else
-            r->diff[k] = est_of(s->objective == OBJ_FREEDOM_DAYS ? &a->diff_freedom : &a->diff_releases);
-    }
-    stat_est d = r->diff[OPT_EXPECTED_VALUE];
-    r->vss = (stat_est){-d.value, -d.hi, -d.lo};
-    return 0;
-}
-
-/* The pooled fund beside the optimal split (DESIGN §8), on the same
- * evaluate replications, so the difference is paired. */
-static int evaluate_pooled(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
-{
-    const size_t C = r->nregions;
-    double t = fz_seconds(), *allocs = calloc(2 * C, sizeof *allocs);
-    if (!allocs)
-        return fz_fail(err, FZ_ERUNTIME, "out of memory");
-    memcpy(allocs, r->allocs, C * sizeof *allocs);
-    static const int pooled[2] = {0, 1};
-    eval_options eo = {
-        .stream = RNG_STREAM_EVALUATE, .nreps = (size_t)s->replications, .threads = o->threads, .pooled = pooled};
-    int rc = eval_run(&r->pooled, s, allocs, 2, &eo, err);
+    int rc = eval_run(&r->eval, s, allocs, OPT_NALLOC + 1, &eo, err);
     free(allocs);
     if (rc)
         return rc;
-    const eval_alloc *a = &r->pooled->allocs[1];
-    r->pooled_value = optimize_value(s, r->pooled, 1);
-    if (s->objective == OBJ_CVAR)
-        r->pooled_diff = (stat_est){r->pooled_value.value - optimize_value(s, r->pooled, 0).value, NAN, NAN};
-    else if (s->objective == OBJ_TARGET_PROB)
-        r->pooled_diff = reach_diff(r->pooled, 1, s->target_releases);
-    else
-        r->pooled_diff = est_of(s->objective == OBJ_FREEDOM_DAYS ? &a->diff_freedom : &a->diff_releases);
-    r->seconds_pooled = fz_seconds() - t;
+    stat_est *value[OPT_NALLOC + 1], *diff[OPT_NALLOC + 1];
+    for (size_t k = 0; k < OPT_NALLOC; k++) {
+        value[k] = &r->objective[k];
+        diff[k] = &r->diff[k];
+    }
+    value[OPT_NALLOC] = &r->pooled_value;
+    diff[OPT_NALLOC] = &r->pooled_diff;
+    for (size_t k = 0; k <= OPT_NALLOC; k++) {
+        const eval_alloc *a = &r->eval->allocs[k];
+        *value[k] = optimize_value(s, r->eval, k);
+        if (s->objective == OBJ_CVAR)
+            *diff[k] = (stat_est){value[k]->value - r->objective[0].value, NAN, NAN};
+        else if (s->objective == OBJ_TARGET_PROB) /* paired: reach indicators */
+            *diff[k] = reach_diff(r->eval, k, s->target_releases);
+        else
+            *diff[k] = est_of(s->objective == OBJ_FREEDOM_DAYS ? &a->diff_freedom : &a->diff_releases);
+    }
+    stat_est d = r->diff[OPT_EXPECTED_VALUE];
+    r->vss = (stat_est){-d.value, -d.hi, -d.lo};
     return 0;
 }
 
@@ -465,9 +454,6 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
     t = fz_seconds();
     stage(o, "evaluate", 0, 1);
     if ((rc = evaluate_all(r, s, o, err)))
-        goto done;
-    stage(o, "pooled fund", 0, 1);
-    if ((rc = evaluate_pooled(r, s, o, err)))
         goto done;
     if (s->reallocate_every_days > 0) {
         stage(o, "re-allocation", 0, 1);

@@ -22,7 +22,9 @@
 #include "scenario.h"
 
 enum { OPT_OPTIMAL, OPT_EQUAL, OPT_PROPORTIONAL, OPT_EXPECTED_VALUE, OPT_NALLOC };
-extern const char *const optimize_alloc_names[OPT_NALLOC];
+/* The four allocations' names, and "pooled" (eval's allocation OPT_NALLOC:
+ * replications.csv names its rows with these). */
+extern const char *const optimize_alloc_names[OPT_NALLOC + 1];
 
 /* Largest CVaR model: replications x regions x grid points in its rows. */
 #define OPTIMIZE_CVAR_MAX_NONZEROS 2000000
@@ -80,12 +82,9 @@ typedef struct optimize_result {
     int gap_batches;
     double seconds_curves, seconds_solve, seconds_eval, seconds_gap;
     struct realloc_report *realloc; /* DESIGN §8: NULL unless reallocate_every_days > 0 */
-    /* DESIGN §8: the pooled fund (one account, one queue) beside the optimal
-     * split, evaluated with it on the same evaluate replications: eval's
-     * allocation 0 is the optimal split again, 1 the pooled fund */
-    eval_result *pooled;
+    /* DESIGN §8: the pooled fund (one account, one queue), eval's allocation
+     * OPT_NALLOC, beside the four (r->allocs holds no row for it) */
     stat_est pooled_value, pooled_diff; /* in the objective; pooled minus optimal, paired */
-    double seconds_pooled;
 } optimize_result;
 
 int optimize_run(optimize_result **out, const scenario *s, const optimize_options *o, fz_error *err);
