@@ -141,6 +141,15 @@ int cmd_execute(const cli_opts *o, const cmd_hooks *hooks, void *ctx)
     return end(&r, rc, hooks, ctx);
 }
 
+void cmd_note_static(const cmd_run *r, const char *command)
+{
+    if (r->s->reallocate_every_days > 0 && !r->o->quiet)
+        fprintf(stderr,
+                "fianza: note: reallocate_every_days = %g is used by optimize only (it reports the value of "
+                "re-allocating); %s evaluates the splits as static\n",
+                r->s->reallocate_every_days, command);
+}
+
 int cmd_check_shares(const scenario *s, fz_error *err)
 {
     optimize_bounds b;

@@ -67,6 +67,7 @@ static int write_compare(outdir *dir, const scenario *s, const eval_result *r, v
 /* Every --allocation and --policy parsed before the results directory exists. */
 static int check(cmd_run *r, void *ctx)
 {
+    cmd_note_static(r, "compare");
     compare *c = ctx;
     const cli_opts *o = r->o;
     size_t na = o->nalloc, np = o->npolicies ? o->npolicies : 1, C = r->s->nregions;

@@ -17,6 +17,7 @@ typedef struct simulate {
 
 static int check(cmd_run *r, void *ctx)
 {
+    cmd_note_static(r, "simulate");
     static const char *const names[] = {"given"}, *const pooled_names[] = {"pooled"};
     simulate *c = ctx;
     int pooled = r->s->pooling == POOLING_POOLED;

@@ -20,9 +20,9 @@ typedef struct point {
     double x, in_sample, marginal;
     double *alloc;
     stat_est value, releases;
-    double money[5]; /* DESIGN §7 means: paid, refunded, balance at H, unpaid fundable, days waited */
+    double money[5];  /* DESIGN §7 means: paid, refunded, balance at H, unpaid fundable, days waited */
     json_t *timeline; /* DESIGN §7, of the point's allocation (timeline_json), once evaluated */
-    scenario *s; /* the scenario at this point: a copy of the user's with one key set */
+    scenario *s;      /* the scenario at this point: a copy of the user's with one key set */
     /* Out of sample, of the point's optimal allocation: P(total releases >=
      * the point's target_releases) with its Wilson interval (NAN without a
      * target), cost per release (ratio of means, delta-method interval),
@@ -205,14 +205,14 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
         cmd_csv_est(f, p->value);
         cmd_csv_est(f, p->releases);
         fprintf(f, ",%.10g", p->marginal);
-        json_t *jp = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "x", json_guard_num(p->x), "allocation", alloc,
-                               "in_sample_value", json_guard_num(p->in_sample), "value", cmd_est_json(p->value),
-                               "releases", cmd_est_json(p->releases), "marginal_objective_per_1000_usd",
-                               json_guard_num(p->marginal));
+        json_t *jp =
+            json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "x", json_guard_num(p->x), "allocation", alloc,
+                      "in_sample_value", json_guard_num(p->in_sample), "value", cmd_est_json(p->value), "releases",
+                      cmd_est_json(p->releases), "marginal_objective_per_1000_usd", json_guard_num(p->marginal));
         for (size_t m = 0; m < 5; m++) { /* days waited is undefined (null, empty) without releases */
-            json_object_set_new(jp, money_keys[m], m == 4 ? json_guard_num_or_null(p->money[m])
-                                                          : json_guard_num(p->money[m]));
-        json_object_set_new(jp, "timeline", p->timeline ? json_incref(p->timeline) : json_null());
+            json_object_set_new(jp, money_keys[m],
+                                m == 4 ? json_guard_num_or_null(p->money[m]) : json_guard_num(p->money[m]));
+            json_object_set_new(jp, "timeline", p->timeline ? json_incref(p->timeline) : json_null());
             if (isfinite(p->money[m]))
                 fprintf(f, ",%.10g", p->money[m]);
             else
@@ -467,6 +467,7 @@ static void free_point_scenarios(void *ctx)
  * results directory exists or anything is simulated. */
 static int check(cmd_run *r, void *ctx)
 {
+    cmd_note_static(r, "sweep");
     sweep *w = ctx;
     const cli_opts *o = r->o;
     if (!!o->budget_range + !!o->param_range + (o->tornado_pct > 0) != 1)

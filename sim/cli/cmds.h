@@ -80,6 +80,10 @@ int cmd_report_error(const fz_error *err);
  * optimize's model needs); FZ_EINPUT naming the bounds otherwise. */
 int cmd_check_shares(const scenario *s, fz_error *err);
 
+/* A command that evaluates static splits tells (on stderr, unless --quiet)
+ * that the scenario's reallocate_every_days is optimize's alone. */
+void cmd_note_static(const cmd_run *r, const char *command);
+
 /* {"mean": value, "ci95": [lo, hi], or null when the interval is undefined}. */
 json_t *cmd_est_json(stat_est e);
 
