@@ -17,12 +17,8 @@
  * - timeline_outputs writes timeline.gp (no placeholder left) and, when
  *   gnuplot is on PATH, renders a whole timeline.png and .svg (skipped
  *   otherwise: gnuplot's absence is a warning, never a failure);
- * - summary_feasible: share bounds hold within SCENARIO_GRID_EPS grid steps.
+ * (Infeasible baselines, DESIGN §3: check_feasible.c.)
  * Through the CLI:
- * - optimize on a scenario whose min_share makes the equal and proportional
- *   splits infeasible: "feasible": false for them and true for the
- *   expected-value solution, the table marks them with '*' and a note,
- *   allocations.csv has feasible 0/1, report.html says "infeasible";
  * - simulate, optimize and compare write the five keys (total and per
  *   region, and per compare variant), "timeline", and timeline.csv whose
  *   rows match the timeline in summary.json; the money table is printed;
@@ -47,8 +43,8 @@
 #include "summary.h"
 #include "timeline_out.h"
 
-#define TL_HEADER                                                                                                    \
-    "day,releases_cum_mean,releases_cum_p05,releases_cum_p50,releases_cum_p95,balance_usd_mean,balance_usd_p05,"     \
+#define TL_HEADER                                                                                                \
+    "day,releases_cum_mean,releases_cum_p05,releases_cum_p50,releases_cum_p95,balance_usd_mean,balance_usd_p05," \
     "balance_usd_p50,balance_usd_p95\n"
 
 static scenario *load_two(void)
@@ -89,7 +85,7 @@ static void hand_fill(hand *h, int releases)
         acc(&g->spent, 1000 * k, 2000 * k, 3000 * k, 4000 * k); /* mean 2500 k */
         acc(&g->fundable, 20 * k, 20 * k, 20 * k, 20 * k);
         acc(&g->freedom_days, 0, 0, 0, 0);
-        acc(&g->refunded, 100 * k, 0, 300 * k, 0); /* mean 100 k */
+        acc(&g->refunded, 100 * k, 0, 300 * k, 0);                 /* mean 100 k */
         acc(&g->balance_end, 500 * k, 700 * k, 900 * k, 1100 * k); /* mean 800 k */
         acc(&g->unpaid, 1, 2, 3, 6 * k);
         g->detention_days_sum = 40 * r * 4;
@@ -98,10 +94,10 @@ static void hand_fill(hand *h, int releases)
     acc(&h->a.releases, 30, 30, 36, 24);
     acc(&h->a.spent, 3000, 6000, 9000, 12000);
     acc(&h->a.freedom_days, 0, 0, 0, 0);
-    acc(&h->a.refunded, 300, 0, 900, 0);                      /* mean 300 */
-    acc(&h->a.balance_end, 51500, 52100, 52700, 53300);      /* mean 52400: regions plus the reserve */
-    acc(&h->a.unpaid, 2, 4, 6, 18); /* mean 7.5 */
-    h->a.waited_days_sum = releases ? 3 * 40 + 6 * 80 : 0;   /* over 120 releases: 5 days */
+    acc(&h->a.refunded, 300, 0, 900, 0);                   /* mean 300 */
+    acc(&h->a.balance_end, 51500, 52100, 52700, 53300);    /* mean 52400: regions plus the reserve */
+    acc(&h->a.unpaid, 2, 4, 6, 18);                        /* mean 7.5 */
+    h->a.waited_days_sum = releases ? 3 * 40 + 6 * 80 : 0; /* over 120 releases: 5 days */
     h->a.reserve_end = 50000;
     for (size_t i = 0; i < 4; i++)
         h->totals[i] = h->a.releases.mean;
@@ -376,60 +372,7 @@ START_TEST(test_timeline_chart)
 }
 END_TEST
 
-START_TEST(test_feasible_helper)
-{
-    scenario *s = load_two(); /* budget 300000, granularity 500 */
-    s->regions[0].min_share = 0.7, s->regions[0].max_share = 1;
-    s->regions[1].min_share = 0, s->regions[1].max_share = 0.3;
-    ck_assert(summary_feasible(s, (double[]){210000, 90000}));
-    ck_assert(summary_feasible(s, (double[]){210000 - 1e-7, 90000 + 1e-7})); /* within the grid slack */
-    ck_assert(!summary_feasible(s, (double[]){209999, 90000}));
-    ck_assert(!summary_feasible(s, (double[]){210000, 90001}));
-    ck_assert(!summary_feasible(s, (double[]){150000, 150000}));
-    ck_assert(!summary_feasible(s, (double[]){NAN, 0}));
-    scenario_free(s);
-}
-END_TEST
-
 /* ---- through the command line ---- */
-
-static const char *const inf_ini = "[fund]\nbudget_usd = 300000\nhorizon_days = 90\n"
-                                   "[simulation]\nreplications = 100\nseed = 5\n"
-                                   "[region.chicago]\ninitial_detained = 100\narrivals_per_day = 1\nmin_share = 0.7\n"
-                                   "[region.kansas_city]\ninitial_detained = 100\n";
-
-START_TEST(test_infeasible_baseline)
-{
-    const char *dir = cu_test_dir("infeasible"), *ini = cu_path_in(dir, "inf.ini"), *out = cu_path_in(dir, "out");
-    cu_write_file(ini, inf_ini);
-    run_result r;
-    int rc = CU_RUN(&r, "optimize", "--gap-batches", "2", "--no-plots", "-o", out, ini);
-    ck_assert_msg(rc == 0, "exit %d: %s", rc, r.err);
-    ck_assert_ptr_nonnull(strstr(r.out, "equal_split*"));
-    ck_assert_ptr_nonnull(strstr(r.out, "proportional*"));
-    ck_assert_ptr_null(strstr(r.out, "expected_value*"));
-    ck_assert_ptr_nonnull(strstr(r.out, "* infeasible: breaks a region's min_share or max_share"));
-    cu_run_free(&r);
-    json_t *j = cu_load_json(cu_path_in(out, "summary.json"));
-    ck_assert(json_is_false(cu_json_at(j, "baselines.equal_split.feasible")));
-    ck_assert(json_is_false(cu_json_at(j, "baselines.proportional.feasible")));
-    ck_assert(json_is_true(cu_json_at(j, "baselines.expected_value.feasible")));
-    ck_assert(cu_json_at(j, "baselines.equal_split.value.mean") != NULL); /* evaluated all the same */
-    ck_assert(cu_json_num(j, "allocation.chicago") >= 210000);
-    json_decref(j);
-    char *csv = cu_slurp(cu_path_in(out, "allocations.csv"), NULL);
-    ck_assert_ptr_nonnull(csv);
-    ck_assert_ptr_nonnull(strstr(csv, "allocation,chicago,kansas_city,feasible\n"));
-    ck_assert_ptr_nonnull(strstr(csv, "equal_split,150000.00,150000.00,0\n"));
-    ck_assert_ptr_nonnull(strstr(csv, "\nexpected_value,"));
-    ck_assert_ptr_nonnull(strstr(strstr(csv, "\nexpected_value,"), ",1\n"));
-    free(csv);
-    char *html = cu_slurp(cu_path_in(out, "report.html"), NULL);
-    ck_assert_ptr_nonnull(strstr(html, "equal_split <small>(infeasible"));
-    ck_assert_ptr_null(strstr(html, "expected_value <small>(infeasible"));
-    free(html);
-}
-END_TEST
 
 static void assert_money(json_t *o, const char *where)
 {
@@ -608,12 +551,10 @@ Suite *make_timeline_out_suite(void)
     tcase_add_test(unit, test_timeline_json);
     tcase_add_test(unit, test_timeline_csv);
     tcase_add_test(unit, test_timeline_chart);
-    tcase_add_test(unit, test_feasible_helper);
     suite_add_tcase(s, unit);
     TCase *cli = tcase_create("cli");
     tcase_add_unchecked_fixture(cli, cu_work_setup, cu_work_teardown);
     tcase_set_timeout(cli, 120);
-    tcase_add_test(cli, test_infeasible_baseline);
     tcase_add_test(cli, test_cli_outputs);
     tcase_add_test(cli, test_cli_ledger_columns);
     tcase_add_test(cli, test_cli_sweep);
