@@ -16,15 +16,7 @@
 #include "scenario.h"
 #include "summary.h"
 
-static scenario *load_two(void)
-{
-    const char *dir = cu_test_dir("scen");
-    scenario *s = NULL;
-    fz_error err = {0};
-    int rc = scenario_load(&s, cu_two_ini(dir, 4), NULL, 0, &err);
-    ck_assert_msg(rc == 0, "%s", err.msg);
-    return s;
-}
+static scenario *load_two(void) { return cu_load_two(4); }
 
 START_TEST(test_feasible_helper)
 {

@@ -47,15 +47,7 @@
     "day,releases_cum_mean,releases_cum_p05,releases_cum_p50,releases_cum_p95,balance_usd_mean,balance_usd_p05," \
     "balance_usd_p50,balance_usd_p95\n"
 
-static scenario *load_two(void)
-{
-    const char *dir = cu_test_dir("scen");
-    scenario *s = NULL;
-    fz_error err = {0};
-    int rc = scenario_load(&s, cu_two_ini(dir, 4), NULL, 0, &err);
-    ck_assert_msg(rc == 0, "%s", err.msg);
-    return s;
-}
+static scenario *load_two(void) { return cu_load_two(4); }
 
 /* A hand-made result: 1 allocation, 2 regions, 4 replications. */
 typedef struct hand {

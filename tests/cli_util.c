@@ -1,6 +1,7 @@
 /* cli_util: child processes and files for the test suites (cli_util.h). */
 #define _GNU_SOURCE
 #include "cli_util.h"
+#include "scenario.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -339,4 +340,13 @@ const char *cu_two_ini(const char *dir, int replications)
     const char *p = cu_path_in(dir, "two.ini");
     cu_write_file(p, cu_two_regions(replications));
     return p;
+}
+
+scenario *cu_load_two(int replications)
+{
+    scenario *s = NULL;
+    fz_error err = {0, ""};
+    int rc = scenario_load(&s, cu_two_ini(cu_test_dir("scen"), replications), NULL, 0, &err);
+    ck_assert_msg(rc == 0, "%s", err.msg);
+    return s;
 }

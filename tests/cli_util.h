@@ -46,6 +46,10 @@ void cu_write_file(const char *path, const char *text);
 const char *cu_two_regions(int replications);
 const char *cu_two_ini(const char *dir, int replications);
 
+/* cu_two_ini in a fresh cu_test_dir("scen"), loaded (scenario_load must
+ * succeed); free it with scenario_free. */
+struct scenario *cu_load_two(int replications);
+
 /* Whole file, NUL-terminated, malloc'd; NULL if it does not exist. */
 char *cu_slurp(const char *path, size_t *len);
 
