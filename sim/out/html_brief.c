@@ -166,8 +166,12 @@ static void limit_sentence(FILE *f, const json_t *e, double budget)
     h_usd(l, sizeof l, left);
     switch (limit_of(unpaid, left, budget)) {
     case LIM_CASES:
-        fprintf(f, " What limits the fund is fundable cases, not money: only %s fundable cases go unpaid on average, "
-                   "and %s is still unspent at the end.", u, l);
+        if (unpaid < 0.005)
+            fprintf(f, " What limits the fund is fundable cases, not money: no fundable case goes unpaid, and %s is "
+                       "still unspent at the end.", l);
+        else
+            fprintf(f, " What limits the fund is fundable cases, not money: only %s fundable cases go unpaid on "
+                       "average, and %s is still unspent at the end.", u, l);
         break;
     case LIM_MONEY:
         fprintf(f, " What limits the fund is money: %s fundable cases go unpaid on average", u);

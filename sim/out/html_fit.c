@@ -1,10 +1,28 @@
 /* html_fit: report.html of `fianza fit` (html.h), from its summary.json. */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "html.h"
 #include "html_parts.h"
+
+/* A message from the scenario parser, escaped, its unbounded ends ("[0, inf]",
+ * "-inf") shown as the infinity sign: the page never shows "inf". */
+static void esc_msg(FILE *f, const char *m)
+{
+    char one[2] = {0, 0};
+    for (const char *p = m; p && *p; p++) {
+        int word = !strncmp(p, "inf", 3) && (p == m || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[3]);
+        if (word) {
+            fputs("&infin;", f);
+            p += 2;
+            continue;
+        }
+        one[0] = *p;
+        h_esc(f, one);
+    }
+}
 
 /* Every family's parameters with standard errors and its statistics. */
 static void write_fit_table(hdoc *h, const json_t *sum)
@@ -64,6 +82,39 @@ static void write_fit_table(hdoc *h, const json_t *sum)
     hdoc_notes(h);
 }
 
+/* fit's brief: the best family by AIC, how far ahead, and the line to paste. */
+static void write_fit_brief(hdoc *h, const json_t *sum, const char *column)
+{
+    FILE *f = h->f;
+    const json_t *fits = json_object_get(sum, "fits"), *best = json_array_get(fits, 0), *next = json_array_get(fits, 1);
+    const char *line = json_string_value(json_object_get(sum, "scenario_line"));
+    char b[64], c[64];
+    fprintf(f, "<p class=\"brief\" id=\"brief\">");
+    if (!best) {
+        fprintf(f, "No family could be fitted (see below).</p>\n");
+        return;
+    }
+    fprintf(f, "Of %zu families fitted to %s values of ", json_array_size(fits), h_fmt(b, sizeof b, h_num(sum, "used"), 0));
+    h_esc(f, column ? column : "the column");
+    fprintf(f, ", ");
+    h_esc(f, json_string_value(json_object_get(best, "family")));
+    fprintf(f, " fits best by AIC");
+    if (next) {
+        fprintf(f, " (next: ");
+        h_esc(f, json_string_value(json_object_get(next, "family")));
+        fprintf(f, ", &Delta;AIC %s)", h_fmt(c, sizeof c, h_num(next, "delta_aic"), 1));
+    }
+    fprintf(f, ".");
+    if (line) {
+        fprintf(f, " The line to paste into a scenario is <code>");
+        h_esc(f, line);
+        fprintf(f, "</code>.");
+    } else {
+        fprintf(f, " No fitted family is usable in a scenario (reasons below).");
+    }
+    fprintf(f, "</p>\n");
+}
+
 int html_fit_report(outdir *o, const json_t *sum, const charts_list *charts, fz_error *err)
 {
     hdoc h = {.o = o, .f = outdir_open(o, "report.html", err)};
@@ -79,6 +130,7 @@ int html_fit_report(outdir *o, const json_t *sum, const charts_list *charts, fz_
     html_head(&h, title, heading,
               "th:nth-child(2),td:nth-child(2),th:nth-child(3),td:nth-child(3){text-align:left}"
               "pre{background:#f4f4f4;padding:0.6em}");
+    write_fit_brief(&h, sum, column);
     char range[160];
     if (isnan(h_num(sum, "truncation.max")))
         snprintf(range, sizeof range, "[%g, &infin;)", h_num(sum, "truncation.min"));
@@ -106,7 +158,7 @@ int html_fit_report(outdir *o, const json_t *sum, const charts_list *charts, fz_
             fprintf(f, "<p>");
             h_esc(f, json_string_value(json_object_get(e, "family")));
             fprintf(f, ": not usable in a scenario: ");
-            h_esc(f, why);
+            esc_msg(f, why);
             fprintf(f, "</p>\n");
         }
     }
@@ -115,7 +167,7 @@ int html_fit_report(outdir *o, const json_t *sum, const charts_list *charts, fz_
         fprintf(f, "<p>");
         h_esc(f, json_string_value(json_object_get(e, "family")));
         fprintf(f, " skipped: ");
-        h_esc(f, json_string_value(json_object_get(e, "reason")));
+        esc_msg(f, json_string_value(json_object_get(e, "reason")));
         fprintf(f, "</p>\n");
     }
     fprintf(f, "<p><small>KS p-values are conservative: the parameters were estimated from the same data "
