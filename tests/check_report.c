@@ -58,16 +58,16 @@ static const char *usd(char *buf, size_t n, double v)
  * and up. */
 static double g_eps;
 #define NEAR(x) ((x) * (1 + g_eps))
-#define FIND_NEAR(hay, want, build)                                        \
-    do {                                                                   \
-        int found_ = 0;                                                    \
-        static const double eps_[] = {0, -1e-10, 1e-10};                   \
-        for (int k_ = 0; k_ < 3 && !found_; k_++) {                        \
-            g_eps = eps_[k_];                                              \
-            build;                                                         \
-            found_ = strstr((hay), (want)) != NULL;                        \
-        }                                                                  \
-        ck_assert_msg(found_, "want \"%s\" in %.600s", (want), (hay));    \
+#define FIND_NEAR(hay, want, build)                                    \
+    do {                                                               \
+        int found_ = 0;                                                \
+        static const double eps_[] = {0, -1e-10, 1e-10};               \
+        for (int k_ = 0; k_ < 3 && !found_; k_++) {                    \
+            g_eps = eps_[k_];                                          \
+            build;                                                     \
+            found_ = strstr((hay), (want)) != NULL;                    \
+        }                                                              \
+        ck_assert_msg(found_, "want \"%s\" in %.600s", (want), (hay)); \
     } while (0)
 
 /* Runs fianza with args (NULL-terminated) and requires exit 0. */
@@ -103,8 +103,12 @@ static char *visible(const char *html)
             *o++ = ' ';
             continue;
         }
-        static const char *const ent[][2] = {{"&ndash;", "\xe2\x80\x93"}, {"&mdash;", "\xe2\x80\x94"},
-                                             {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""},
+        static const char *const ent[][2] = {{"&ndash;", "\xe2\x80\x93"},
+                                             {"&mdash;", "\xe2\x80\x94"},
+                                             {"&amp;", "&"},
+                                             {"&lt;", "<"},
+                                             {"&gt;", ">"},
+                                             {"&quot;", "\""},
                                              {"&ge;", ">="}};
         size_t k = 0;
         for (; k < sizeof ent / sizeof ent[0] && strncmp(p, ent[k][0], strlen(ent[k][0])); k++)
@@ -279,8 +283,8 @@ START_TEST(test_optimize_brief_numbers)
               snprintf(want, sizeof want, "%s per release in Chicago and %s in Kansas City",
                        usd(b, sizeof b, NEAR(cu_json_num(j, "regions.chicago.cost_per_release_usd"))),
                        usd(c, sizeof c, NEAR(cu_json_num(j, "regions.kansas_city.cost_per_release_usd")))));
-    const char *lim = limit_expected(cu_json_num(j, "unpaid_fundable_mean"), cu_json_num(j, "balance_end_usd_mean"),
-                                     budget);
+    const char *lim =
+        limit_expected(cu_json_num(j, "unpaid_fundable_mean"), cu_json_num(j, "balance_end_usd_mean"), budget);
     ck_assert_msg(strstr(brief, lim), "want \"%s\" in %s", lim, brief);
     ck_assert_int_eq(count_of(brief, ". "), 2); /* three sentences */
     ck_assert_msg(strstr(html, "<h2>Releases &mdash; optimal allocation</h2>"), "Releases table not titled");
@@ -393,8 +397,9 @@ END_TEST
 START_TEST(test_limit_rule)
 {
     const char *dir = cu_test_dir("limit"), *two = cu_two_ini(dir, 20);
-    static const char *const budgets[] = {"20000", "2000000"}, *const allocs[] = {"chicago=10000,kansas_city=10000",
-                                                                                  "chicago=1000000,kansas_city=1000000"};
+    static const char *const budgets[] = {"20000", "2000000"}, *const allocs[] = {
+                                                                   "chicago=10000,kansas_city=10000",
+                                                                   "chicago=1000000,kansas_city=1000000"};
     static const char *const want[] = {"What limits the fund is money", "What limits the fund is fundable cases"};
     for (int k = 0; k < 2; k++) {
         char set[64], name[16];

@@ -158,11 +158,13 @@ static void inline_svg(hdoc *h, const char *name)
 static const char *caption(const char *name)
 {
     static const char *const cap[][2] = {
-        {"releases_hist", "Total releases per replication: the spread of possible futures, with the mean and its 95% CI."},
+        {"releases_hist",
+         "Total releases per replication: the spread of possible futures, with the mean and its 95% CI."},
         {"regions", "Regions side by side, with 95% confidence intervals."},
         {"detention", "How long the people the fund frees spend in detention (arrival to release)."},
-        {"timeline", "The fund over time: cumulative releases and the money the fund holds (every region's account plus "
-                     "the reserve), mean (solid), median (dashed) and the middle 90% of the replications (band)."},
+        {"timeline",
+         "The fund over time: cumulative releases and the money the fund holds (every region's account plus "
+         "the reserve), mean (solid), median (dashed) and the middle 90% of the replications (band)."},
         {"sweep_timeline", "The fund over time at a few points of the sweep (the optimal allocation at each): mean "
                            "cumulative releases and mean money held."},
         {"curves", "What each region does with more money (mean over the optimize replications); dots mark the chosen "
@@ -231,14 +233,15 @@ void html_head(hdoc *h, const char *title, const char *heading, const char *extr
 {
     fprintf(h->f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
     h_esc(h->f, title);
-    fprintf(h->f,
-            "</title>\n<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}"
-            "table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:4px 10px;"
-            "text-align:right}th:first-child,td:first-child{text-align:left}small,.notes{color:#666}"
-            ".brief{font-size:1.15em;line-height:1.5;background:#f4f7fb;padding:0.8em 1em;border-left:4px solid #3a6ea5}"
-            "figure{margin:2em 0}figcaption{color:#444}.missing{color:#a33}svg{max-width:100%%;height:auto}%s"
-            "</style></head><body>\n<h1>",
-            extra_css ? extra_css : "");
+    fprintf(
+        h->f,
+        "</title>\n<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}"
+        "table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:4px 10px;"
+        "text-align:right}th:first-child,td:first-child{text-align:left}small,.notes{color:#666}"
+        ".brief{font-size:1.15em;line-height:1.5;background:#f4f7fb;padding:0.8em 1em;border-left:4px solid #3a6ea5}"
+        "figure{margin:2em 0}figcaption{color:#444}.missing{color:#a33}svg{max-width:100%%;height:auto}%s"
+        "</style></head><body>\n<h1>",
+        extra_css ? extra_css : "");
     h_esc(h->f, heading);
     fprintf(h->f, "</h1>\n");
 }

@@ -42,10 +42,7 @@ static const char *limit_word(enum limit l)
     return w[l];
 }
 
-const char *html_limit(double unpaid, double left, double budget)
-{
-    return limit_word(limit_of(unpaid, left, budget));
-}
+const char *html_limit(double unpaid, double left, double budget) { return limit_word(limit_of(unpaid, left, budget)); }
 
 /* ", " between items and " and " before the last. */
 static void sep(FILE *f, size_t i, size_t n)
@@ -167,11 +164,15 @@ static void limit_sentence(FILE *f, const json_t *e, double budget)
     switch (limit_of(unpaid, left, budget)) {
     case LIM_CASES:
         if (unpaid < 0.005)
-            fprintf(f, " What limits the fund is fundable cases, not money: no fundable case goes unpaid, and %s is "
-                       "still unspent at the end.", l);
+            fprintf(f,
+                    " What limits the fund is fundable cases, not money: no fundable case goes unpaid, and %s is "
+                    "still unspent at the end.",
+                    l);
         else
-            fprintf(f, " What limits the fund is fundable cases, not money: only %s fundable cases go unpaid on "
-                       "average, and %s is still unspent at the end.", u, l);
+            fprintf(f,
+                    " What limits the fund is fundable cases, not money: only %s fundable cases go unpaid on "
+                    "average, and %s is still unspent at the end.",
+                    u, l);
         break;
     case LIM_MONEY:
         fprintf(f, " What limits the fund is money: %s fundable cases go unpaid on average", u);
@@ -179,12 +180,16 @@ static void limit_sentence(FILE *f, const json_t *e, double budget)
         fprintf(f, ", and only %s is left at the end.", l);
         break;
     case LIM_TOGETHER:
-        fprintf(f, " Money and fundable cases run out together: %s fundable cases go unpaid on average and %s is "
-                   "left at the end.", u, l);
+        fprintf(f,
+                " Money and fundable cases run out together: %s fundable cases go unpaid on average and %s is "
+                "left at the end.",
+                u, l);
         break;
     case LIM_BOTH:
-        fprintf(f, " Both limit the fund, depending on the future or the region: %s fundable cases go unpaid on "
-                   "average", u);
+        fprintf(f,
+                " Both limit the fund, depending on the future or the region: %s fundable cases go unpaid on "
+                "average",
+                u);
         region_amounts(f, e, "unpaid_fundable_mean", 0);
         fprintf(f, " while %s is left at the end", l);
         region_amounts(f, e, "balance_end_usd_mean", 1);
@@ -218,8 +223,8 @@ static void sweep_brief(FILE *f, const scenario *s, const json_t *sw)
         return;
     const json_t *p0 = json_array_get(pts, 0), *pn = json_array_get(pts, n - 1);
     if (budget)
-        fprintf(f, "Re-optimised at %zu budgets from %s to %s, the best split frees ", n, x_words(a, sizeof a, h_num(p0, "x"), 1),
-                x_words(b, sizeof b, last_x(pts), 1));
+        fprintf(f, "Re-optimised at %zu budgets from %s to %s, the best split frees ", n,
+                x_words(a, sizeof a, h_num(p0, "x"), 1), x_words(b, sizeof b, last_x(pts), 1));
     else {
         fprintf(f, "Re-optimised at %zu values of ", n);
         h_esc(f, param);
@@ -231,8 +236,10 @@ static void sweep_brief(FILE *f, const scenario *s, const json_t *sw)
     releases_words(f, h_num(pn, "releases.mean"), h_num(pn, "releases.ci95.0"), h_num(pn, "releases.ci95.1"));
     fprintf(f, " at the last.");
     fprintf(f, " A release costs %s at the first point and %s at the last; every point's split is in the table below.",
-            isfinite(h_num(p0, "cost_per_release_usd")) ? h_usd(a, sizeof a, h_num(p0, "cost_per_release_usd")) : "n/a (no release)",
-            isfinite(h_num(pn, "cost_per_release_usd")) ? h_usd(b, sizeof b, h_num(pn, "cost_per_release_usd")) : "n/a (no release)");
+            isfinite(h_num(p0, "cost_per_release_usd")) ? h_usd(a, sizeof a, h_num(p0, "cost_per_release_usd"))
+                                                        : "n/a (no release)",
+            isfinite(h_num(pn, "cost_per_release_usd")) ? h_usd(b, sizeof b, h_num(pn, "cost_per_release_usd"))
+                                                        : "n/a (no release)");
     /* the limit at each point, grouped in the order they first appear:
      * "money at USD 150,000; fundable cases at ..." */
     fprintf(f, " What limits the fund:");
@@ -267,8 +274,9 @@ static void tornado_brief(FILE *f, const scenario *s, const json_t *t)
 {
     char a[64], b[64], c[64];
     const json_t *ps = json_object_get(t, "parameters");
-    fprintf(f, "At the scenario's values (budget %s), the best split reaches %s (objective %s, in sample). Moved %s%% "
-               "down and up one at a time",
+    fprintf(f,
+            "At the scenario's values (budget %s), the best split reaches %s (objective %s, in sample). Moved %s%% "
+            "down and up one at a time",
             h_usd(a, sizeof a, s->budget_usd), h_fmt(b, sizeof b, h_num(t, "base_value"), 1),
             scenario_objective_name(s->objective), h_fmt(c, sizeof c, h_num(t, "percent"), 0));
     size_t n = json_array_size(ps), small = 0, i;
@@ -289,7 +297,8 @@ static void tornado_brief(FILE *f, const scenario *s, const json_t *t)
         double lo = h_num(p, "value_low"), hi = h_num(p, "value_high"), base = h_num(t, "base_value");
         small += (!isfinite(lo) || fabs(lo - base) < 1) && (!isfinite(hi) || fabs(hi - base) < 1);
     }
-    fprintf(f, " %zu of the %zu parameters move it by less than 1 either way (every one is in the table below).", small, n);
+    fprintf(f, " %zu of the %zu parameters move it by less than 1 either way (every one is in the table below).", small,
+            n);
 }
 
 static void compare_brief(FILE *f, const scenario *s, const json_t *sum)
@@ -297,9 +306,7 @@ static void compare_brief(FILE *f, const scenario *s, const json_t *sum)
     const json_t *vs = json_object_get(sum, "variants"), *best = NULL;
     size_t i;
     json_t *v;
-    json_array_foreach(vs, i, v)
-    if (!best || h_num(v, "releases.mean") > h_num(best, "releases.mean"))
-        best = v;
+    json_array_foreach(vs, i, v) if (!best || h_num(v, "releases.mean") > h_num(best, "releases.mean")) best = v;
     if (!best)
         return;
     char name[160], first[160], a[64], b[64], c[64];
@@ -314,7 +321,8 @@ static void compare_brief(FILE *f, const scenario *s, const json_t *sum)
         fprintf(f, ", %s more than ", h_fmt(a, sizeof a, h_num(best, "difference_to_first.mean"), 1));
         h_esc(f, first);
         if (isfinite(h_num(best, "difference_to_first.ci95.0")))
-            fprintf(f, " (paired 95%% CI %s&ndash;%s)", h_fmt(b, sizeof b, h_num(best, "difference_to_first.ci95.0"), 1),
+            fprintf(f, " (paired 95%% CI %s&ndash;%s)",
+                    h_fmt(b, sizeof b, h_num(best, "difference_to_first.ci95.0"), 1),
                     h_fmt(c, sizeof c, h_num(best, "difference_to_first.ci95.1"), 1));
     }
     fprintf(f, ".");
@@ -351,7 +359,11 @@ static void budget_brief(FILE *f, const scenario *s, const json_t *sum)
                 h_usd(c, sizeof c, budget), h_fmt(a, sizeof a, target, 0), h_fmt(b, sizeof b, prob, 2));
         split_words(f, s, json_object_get(sum, "allocation"));
         fprintf(f, ", reaches it with P = %s in sample.",
-                h_fmt(a, sizeof a, h_num(json_array_get(json_object_get(bud, "points"), json_array_size(json_object_get(bud, "points")) - 1), "p_in_sample"), 2));
+                h_fmt(a, sizeof a,
+                      h_num(json_array_get(json_object_get(bud, "points"),
+                                           json_array_size(json_object_get(bud, "points")) - 1),
+                            "p_in_sample"),
+                      2));
     }
     fprintf(f, " Out of sample that split reaches P = %s", h_fmt(a, sizeof a, h_num(sum, "releases.p_target"), 2));
     if (isfinite(h_num(sum, "releases.p_target_ci95.0")))

@@ -27,9 +27,7 @@ static int any_num(const json_t *arr, const char *path)
 {
     size_t i;
     json_t *e;
-    json_array_foreach(arr, i, e)
-    if (isfinite(h_num(e, path)))
-        return 1;
+    json_array_foreach(arr, i, e) if (isfinite(h_num(e, path))) return 1;
     return 0;
 }
 
@@ -108,8 +106,10 @@ void html_tornado(hdoc *h, const json_t *sum)
     FILE *f = h->f;
     const json_t *t = json_object_get(sum, "tornado");
     char b[64], c[64];
-    fprintf(f, "<h2>Tornado: each parameter moved %s%% down and up</h2>\n<p>The optimum at the scenario's values is "
-               "%s (", h_fmt(b, sizeof b, h_num(t, "percent"), 0), h_fmt(c, sizeof c, h_num(t, "base_value"), 2));
+    fprintf(f,
+            "<h2>Tornado: each parameter moved %s%% down and up</h2>\n<p>The optimum at the scenario's values is "
+            "%s (",
+            h_fmt(b, sizeof b, h_num(t, "percent"), 0), h_fmt(c, sizeof c, h_num(t, "base_value"), 2));
     h_esc(f, json_string_value(json_object_get(t, "value")));
     fprintf(f, "). Each row re-optimises with one parameter moved; ranked by how far a move takes the optimum.</p>\n"
                "<table id=\"tornado\"><tr><th>rank</th><th>parameter</th><th>base</th><th>low</th><th>high</th>"
@@ -212,11 +212,13 @@ void html_budget(hdoc *h, const scenario *s, const json_t *sum)
     char a[64], b[64], c[64], d[64];
     fprintf(f, "<h2>Budgets tried</h2>\n<p>Search: ");
     h_esc(f, json_string_value(json_object_get(bud, "search")));
-    fprintf(f, "; %s of %s budgets on the grid tried. At each, the split that maximises P(releases &ge; %s) in "
-               "sample (optimize stream, %s replications); out of sample on the evaluate stream. Wilson 95%% "
-               "intervals.</p>\n<table id=\"budget\"><tr><th>budget (USD)</th>",
+    fprintf(f,
+            "; %s of %s budgets on the grid tried. At each, the split that maximises P(releases &ge; %s) in "
+            "sample (optimize stream, %s replications); out of sample on the evaluate stream. Wilson 95%% "
+            "intervals.</p>\n<table id=\"budget\"><tr><th>budget (USD)</th>",
             h_fmt(a, sizeof a, h_num(bud, "budgets_tried"), 0), h_fmt(b, sizeof b, h_num(bud, "budgets_on_grid"), 0),
-            h_fmt(c, sizeof c, h_num(bud, "releases_target"), 0), h_fmt(d, sizeof d, h_num(bud, "model_replications"), 0));
+            h_fmt(c, sizeof c, h_num(bud, "releases_target"), 0),
+            h_fmt(d, sizeof d, h_num(bud, "model_replications"), 0));
     region_heads(f, s);
     fputs("<th>unallocated (USD)</th><th>P in sample</th><th>P out of sample</th><th></th></tr>\n", f);
     size_t n = json_array_size(pts), *order = malloc((n ? n : 1) * sizeof *order);
@@ -247,7 +249,8 @@ void html_budget(hdoc *h, const scenario *s, const json_t *sum)
     if (json_is_true(json_object_get(bud, "reachable"))) {
         snprintf(b, sizeof b, "the answer's split at %s", h_usd(a, sizeof a, answer));
     } else {
-        snprintf(b, sizeof b, "the best split at %s (the largest budget)", h_usd(a, sizeof a, h_num(bud, "max_budget_usd")));
+        snprintf(b, sizeof b, "the best split at %s (the largest budget)",
+                 h_usd(a, sizeof a, h_num(bud, "max_budget_usd")));
     }
     html_evaluated(h, sum, b);
 }

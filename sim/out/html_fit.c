@@ -94,7 +94,8 @@ static void write_fit_brief(hdoc *h, const json_t *sum, const char *column)
         fprintf(f, "No family could be fitted (see below).</p>\n");
         return;
     }
-    fprintf(f, "Of %zu families fitted to %s values of ", json_array_size(fits), h_fmt(b, sizeof b, h_num(sum, "used"), 0));
+    fprintf(f, "Of %zu families fitted to %s values of ", json_array_size(fits),
+            h_fmt(b, sizeof b, h_num(sum, "used"), 0));
     h_esc(f, column ? column : "the column");
     fprintf(f, ", ");
     h_esc(f, json_string_value(json_object_get(best, "family")));
