@@ -86,27 +86,32 @@ static int split_name(const char *text, variant *v, const char **rest, fz_error 
     return 0;
 }
 
-/* Whether another variant (another named one, with named_only) has k's name. */
-static int name_taken(const compare *c, size_t k, int named_only)
+/* Whether another variant has k's name: for a given name (named), any
+ * other given name or a pooled fund's; for a default name, a given name or
+ * an earlier variant's. */
+static int name_taken(const compare *c, size_t k)
 {
-    for (size_t j = 0; j < c->K; j++)
-        if (j != k && (c->v[j].named || !named_only) && !strcmp(c->v[j].name, c->v[k].name))
+    for (size_t j = 0; j < c->K; j++) {
+        int counts = c->v[k].named ? c->v[j].named || c->pooled[j] : c->v[j].named || j < k;
+        if (j != k && counts && !strcmp(c->v[j].name, c->v[k].name))
             return 1;
+    }
     return 0;
 }
 
-/* Names unique: a name given twice is an error naming the option; a default
- * name that repeats another takes its variant number ("_3"). */
+/* Names unique: a name given twice (or "pooled" with --pooled) is an error
+ * naming the option; a default name that repeats another takes its variant
+ * number ("a_3k_2"). */
 static int unique_names(compare *c, const cli_opts *o, size_t np, fz_error *err)
 {
     for (size_t k = 0; k < c->K; k++)
-        if (c->v[k].named && name_taken(c, k, 1))
+        if (c->v[k].named && name_taken(c, k))
             return fz_fail(err, FZ_EINPUT,
                            "--allocation %s: the variant name '%s' is taken by another variant (names must be unique)",
                            o->allocations[k / np], c->v[k].name);
     for (size_t k = 0; k < c->K; k++) {
         size_t base = strlen(c->v[k].name);
-        for (int i = 0; !c->v[k].named && name_taken(c, k, 0); i++) {
+        for (int i = 0; !c->v[k].named && name_taken(c, k); i++) {
             if (i == 0)
                 snprintf(c->v[k].name + base, sizeof c->v[k].name - base, "_%zu", k + 1);
             else

@@ -67,7 +67,8 @@ static int write_csv(outdir *dir, const scenario *s, const compare_acc *acc, fz_
             }
     fprintf(f, ",region_label\n"); /* last: see compare.csv */
     for (size_t k = 0; k < acc->C; k++) {
-        fprintf(f, "%s,%zu,%.2f", s->regions[k].name, k + 1, s->budget_usd);
+        fprintf(f, "%s,%zu", s->regions[k].name, k + 1);
+        csv_num(f, s->budget_usd);
         for (size_t i = 0; i < NFIGS; i++)
             for (int d = 0; d < 2; d++) {
                 stat_est e = fig(s, acc, k, i, d);
