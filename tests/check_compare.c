@@ -587,6 +587,7 @@ Suite *make_compare_suite(void)
     tcase_add_test(cli, test_regions_rejected);
     suite_add_tcase(s, cli);
     TCase *ci = tcase_create("ci");
+    tcase_set_timeout(ci, 120); /* 80,000 blocks: seconds under the sanitizers */
     tcase_add_test(ci, test_ratio_ci_coverage);
     suite_add_tcase(s, ci);
     return s;
