@@ -197,7 +197,7 @@ void help_print_all(FILE *f)
         help_wrap(f, commands[i].summary, 13, 13);
     }
     fputs("Options:\n  -h, --help     print this text and exit\n  --version      print the version and exit\n", f);
-    fputs("Run 'fianza COMMAND --help' for a command's options; 'man fianza' for all of them.\n", f);
+    help_wrap(f, "Run 'fianza COMMAND --help' for a command's options, 'man fianza' for all of them.", 0, 0);
 }
 
 /* "  -o, --output DIR" in the help's layout: the description at column 26,
