@@ -53,6 +53,13 @@ static void listed_options(const char *help, char *buf, size_t size)
     }
 }
 
+/* `fianza cmd --help` in r (exit 0), its options in list (listed_options). */
+static void command_help(run_result *r, const char *cmd, char *list, size_t size)
+{
+    ck_assert_int_eq(CU_RUN(r, cmd, "--help"), 0);
+    listed_options(r->out, list, size);
+}
+
 static int has_option(const char *list, const char *name)
 {
     char key[96];
@@ -110,12 +117,11 @@ START_TEST(test_command_options)
     for (size_t i = 0; i < n; i++) {
         const char *cmd = cmds[i].name;
         run_result r;
-        ck_assert_int_eq(CU_RUN(&r, cmd, "--help"), 0);
+        char list[4096];
+        command_help(&r, cmd, list, sizeof list);
         assert_width(r.out, cmd);
         ck_assert_msg(!strstr(r.out, "(no description)"), "%s --help: an option without a description:\n%s", cmd,
                       r.out);
-        char list[4096];
-        listed_options(r.out, list, sizeof list);
         for (const struct option *p = cli_options(); p->name; p++) {
             int applies = cli_option_applies(p->name, cmd);
             ck_assert_msg(has_option(list, p->name) == applies, "%s --help %s --%s", cmd,
@@ -381,9 +387,8 @@ START_TEST(test_man_and_completion_list_every_option)
     for (size_t i = 0; i < n; i++) {
         const char *cmd = cmds[i].name;
         run_result r;
-        ck_assert_int_eq(CU_RUN(&r, cmd, "--help"), 0);
         char list[4096];
-        listed_options(r.out, list, sizeof list);
+        command_help(&r, cmd, list, sizeof list);
         /* the command's man section: from ".SS fianza CMD" to the next .SS or .SH */
         char head[64];
         snprintf(head, sizeof head, "\n.SS fianza %s\n", cmd);
