@@ -93,6 +93,9 @@ static const char *caption(const char *name)
         return "The data (density histogram) with each fitted density; the best fit by AIC is drawn thickest.";
     if (!strcmp(name, "fit_qq"))
         return "Fitted quantiles against the data's: a good fit keeps to the dashed line y = x.";
+    if (!strcmp(name, "fit_km"))
+        return "The Kaplan-Meier estimate of the share of durations still running (steps, 95% interval dashed) "
+               "with each fitted survival curve; the best fit by AIC is drawn thickest.";
     return "";
 }
 
