@@ -249,7 +249,171 @@ END_TEST
 
 /* ---- the command ---- */
 
-static void add_cli_tests(Suite *s) { (void)s; }
+/* The hand example of test_km_hand as a CSV with a 0/1 column. */
+static const char *km_csv = "days,open\n3,0\n5,1\n6,0\n6,0\n8,1\n10,0\n";
+
+static json_t *fit_of(json_t *doc, const char *family)
+{
+    json_t *fits = cu_json_at(doc, "fits"), *f;
+    size_t i;
+    json_array_foreach(fits, i, f) if (!strcmp(json_string_value(json_object_get(f, "family")), family)) return f;
+    ck_abort_msg("no fit of %s", family);
+    return NULL;
+}
+
+START_TEST(test_cli_flag)
+{
+    const char *dir = cu_test_dir("flag");
+    cu_write_file(cu_path_in(dir, "d.csv"), km_csv);
+    run_result r;
+    int st = CU_RUN_IN(&r, dir, 60, "fit", "d.csv", "--column", "days", "--censored", "open", "-o", "out",
+                       "--no-plots");
+    ck_assert_msg(st == 0, "exit %d: %s", st, r.err);
+    ck_assert_msg(strstr(r.out, "6 rows: 6 durations (4 ended, 2 censored: 33.3%), 0 empty rows left out"), "%s",
+                  r.out);
+    ck_assert_msg(strstr(r.out, "scenario line (best by AIC):\ncase_duration_days = "), "%s", r.out);
+    /* exponential: T = 3+5+6+6+8+10 = 38 days, 4 events: mean 9.5, se 9.5/2 */
+    ck_assert_msg(strstr(r.out, "exponential mean 9.5 (4.75)"), "%s", r.out);
+    cu_run_free(&r);
+    char *km = cu_slurp(cu_path_in(dir, "out/fit_km.csv"), NULL);
+    ck_assert_ptr_nonnull(km);
+    ck_assert_str_eq(km, "time_days,at_risk,events,censored,survival,survival_ci95_lo,survival_ci95_hi\n"
+                         "0,6,0,0,1,,\n"
+                         "3,6,1,0,0.8333333333,0.2731228499,0.9747124267\n"
+                         "5,5,0,1,0.8333333333,0.2731228499,0.9747124267\n"
+                         "6,4,2,0,0.4166666667,0.05599186485,0.7665222196\n"
+                         "8,2,0,1,0.4166666667,0.05599186485,0.7665222196\n"
+                         "10,1,1,0,0,,\n");
+    free(km);
+    json_t *doc = cu_load_json(cu_path_in(dir, "out/summary.json"));
+    ck_assert_int_eq((int)cu_json_num(doc, "events"), 4);
+    ck_assert_int_eq((int)cu_json_num(doc, "censored"), 2);
+    ck_assert_double_eq_tol(cu_json_num(doc, "censored_share"), 2.0 / 6, 1e-12);
+    json_t *e = fit_of(doc, "exponential");
+    ck_assert_double_eq_tol(json_real_value(json_object_get(json_object_get(e, "parameters"), "mean")), 9.5, 1e-12);
+    ck_assert_double_eq_tol(json_real_value(json_object_get(json_object_get(e, "standard_errors"), "mean")), 4.75,
+                            1e-12);
+    json_decref(doc);
+    ck_assert(cu_exists(cu_path_in(dir, "out/fit_km.gp")) && cu_exists(cu_path_in(dir, "out/fit_km_fitted.csv")) &&
+              cu_exists(cu_path_in(dir, "out/fit_censored.csv")));
+}
+END_TEST
+
+/* The shipped synthetic ledger (scripts/gen_ledger_synthetic.py): true
+ * weibull(shape=1.4, scale=700) days, whole days rounded up, open bonds
+ * censored at 2026-11-30. */
+START_TEST(test_cli_ledger)
+{
+    const char *dir = cu_test_dir("ledger");
+    run_result r;
+    int st = CU_RUN_IN(&r, dir, 60, "fit", FZ_TEST_DIR "/data/ledger_synthetic.csv", "--posted", "Date Posted",
+                       "--returned", "Date Returned", "--as-of", "11/30/2026", "-o", "out", "--no-plots");
+    ck_assert_msg(st == 0, "exit %d: %s", st, r.err);
+    ck_assert_msg(strstr(r.out, "600 rows: 600 durations (359 ended, 241 censored: 40.2%)"), "%s", r.out);
+    ck_assert_msg(strstr(r.out, "case_duration_days = weibull(shape="), "%s", r.out);
+    cu_run_free(&r);
+    json_t *doc = cu_load_json(cu_path_in(dir, "out/summary.json"));
+    ck_assert_str_eq(json_string_value(cu_json_at(doc, "best")), "weibull");
+    json_t *w = fit_of(doc, "weibull"), *par = json_object_get(w, "parameters"), *se = json_object_get(w, "standard_errors");
+    const char *names[] = {"shape", "scale"};
+    const double truth[] = {1.4, 700};
+    for (int j = 0; j < 2; j++) {
+        double v = json_real_value(json_object_get(par, names[j])), s = json_real_value(json_object_get(se, names[j]));
+        ck_assert_msg(s > 0 && fabs(v - truth[j]) < 4 * s, "%s %g (se %g) vs %g", names[j], v, s, truth[j]);
+    }
+    json_decref(doc);
+    /* the same ledger with ISO dates and the flag form agree: fit_km.csv starts at 600 at risk */
+    char *km = cu_slurp(cu_path_in(dir, "out/fit_km.csv"), NULL);
+    ck_assert_ptr_nonnull(km);
+    ck_assert_msg(strstr(km, "\n0,600,0,0,1,,\n"), "%.200s", km);
+    free(km);
+}
+END_TEST
+
+/* Wilson (1927), 7 of 20, z = 1.959964: p = 0.35, z^2 = 3.841459,
+ *   centre = (p + z^2/(2n)) / (1 + z^2/n) = (0.35 + 0.0960365) / 1.1920729 = 0.3741688
+ *   half = z sqrt(p(1-p)/n + z^2/(4n^2)) / (1 + z^2/n)
+ *        = 1.959964 * sqrt(0.011375 + 0.0024009) / 1.1920729
+ *        = 1.959964 * 0.1173708 / 1.1920729 = 0.1929769
+ *   interval [0.1811918, 0.5671457]; sweep step 0.05 (the largest of 1, 2 or
+ *   5 times a power of ten below width/5 = 0.077), ends rounded outwards:
+ *   0.15:0.6:0.05. */
+START_TEST(test_cli_rate)
+{
+    run_result r;
+    int st = CU_RUN(&r, "fit", "--rate", "7/20");
+    ck_assert_msg(st == 0, "exit %d: %s", st, r.err);
+    ck_assert_msg(strstr(r.out, "proportion 0.3500, Wilson 95% interval [0.1812, 0.5671]"), "%s", r.out);
+    ck_assert_msg(strstr(r.out, "bond_grant_prob = 0.35\n"), "%s", r.out);
+    ck_assert_msg(strstr(r.out, "--param region.NAME.bond_grant_prob=0.15:0.6:0.05\n"), "%s", r.out);
+    cu_run_free(&r);
+    st = CU_RUN(&r, "fit", "--rate", "7/20", "--json");
+    ck_assert_int_eq(st, 0);
+    json_error_t je;
+    json_t *doc = json_loads(r.out, 0, &je);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_double_eq_tol(json_real_value(json_object_get(doc, "wilson_ci95_lo")), 0.1811918, 1e-7);
+    ck_assert_double_eq_tol(json_real_value(json_object_get(doc, "wilson_ci95_hi")), 0.5671457, 1e-7);
+    json_decref(doc);
+    cu_run_free(&r);
+}
+END_TEST
+
+static const struct {
+    const char *csv, *args[8], *msg;
+} bad_rows[] = {
+    {"days,open\n3,0\n5,2\n", {"--column", "days", "--censored", "open"}, "d.csv:3: column 'open': '2': expected 1"},
+    {"days,open\n3,0\n5,yes\n", {"--column", "days", "--censored", "open"}, "d.csv:3: column 'open': 'yes'"},
+    {"days,open\n3,0\n5,\n", {"--column", "days", "--censored", "open"}, "d.csv:3: column 'open': '': expected 1"},
+    {"days,open\n3,0\n-5,1\n", {"--column", "days", "--censored", "open"}, "d.csv:3: column 'days': -5 is negative"},
+    {"days,open\n3,0\nabc,1\n", {"--column", "days", "--censored", "open"}, "d.csv:3: column 'days': 'abc' is not a"},
+    {"days,open\n3,1\n5,1\n", {"--column", "days", "--censored", "open"}, "d.csv:2: all 2 durations are censored"},
+    {"P,R\n2025-01-10,2025-01-05\n", {"--posted", "P", "--returned", "R"},
+     "d.csv:2: returned 2025-01-05 before it was posted (2025-01-10)"},
+    {"P,R\n2025-01-01,2025-01-05\n2025-02-30,2025-03-05\n", {"--posted", "P", "--returned", "R"},
+     "d.csv:3: column 'P': '2025-02-30' is not a date"},
+    {"P,R\n2025-01-01,2025-01-05\n1/2/2025,13/1/2025\n", {"--posted", "P", "--returned", "R"},
+     "d.csv:3: column 'R': '13/1/2025' is not a date"},
+    {"P,R\n2025-01-01,2025-01-05\n2025-1-2,2025-02-01\n", {"--posted", "P", "--returned", "R"},
+     "d.csv:3: column 'P': '2025-1-2' is not a date"},
+    {"P,R\n2025-01-01,\n2025-01-02,2025-02-01\n", {"--posted", "P", "--returned", "R"},
+     "d.csv:2: column 'R' is empty (the bond is still out): give --as-of DATE"},
+    {"P,R\n2025-01-01,\n2025-01-02,2025-02-01\n", {"--posted", "P", "--returned", "R", "--as-of", "2025-01-20"},
+     "d.csv:3: column 'R': 2025-02-01 is after --as-of 2025-01-20"},
+    {"P,R\n2025-01-01,2025-01-05\n", {"--posted", "P", "--returned", "R", "--as-of", "Nov 30"},
+     "--as-of Nov 30: expected a date"},
+};
+
+START_TEST(test_cli_bad)
+{
+    const char *dir = cu_test_dir("bad");
+    cu_write_file(cu_path_in(dir, "d.csv"), bad_rows[_i].csv);
+    const char *args[16] = {"fit", "d.csv"};
+    size_t k = 2;
+    for (size_t j = 0; j < NELEM(bad_rows[_i].args) && bad_rows[_i].args[j]; j++)
+        args[k++] = bad_rows[_i].args[j];
+    args[k++] = "-o";
+    args[k++] = "out";
+    run_result r;
+    int st = cu_run_v(&r, dir, 60, args);
+    ck_assert_msg(st == 2, "row %d: exit %d", _i, st);
+    ck_assert_msg(strstr(r.err, bad_rows[_i].msg), "row %d: %s", _i, r.err);
+    ck_assert_msg(!cu_exists(cu_path_in(dir, "out")), "row %d: out written", _i);
+    cu_run_free(&r);
+}
+END_TEST
+
+static void add_cli_tests(Suite *s)
+{
+    TCase *tc = tcase_create("cli");
+    tcase_set_timeout(tc, 120);
+    tcase_add_unchecked_fixture(tc, cu_work_setup, cu_work_teardown);
+    tcase_add_test(tc, test_cli_flag);
+    tcase_add_test(tc, test_cli_ledger);
+    tcase_add_test(tc, test_cli_rate);
+    tcase_add_loop_test(tc, test_cli_bad, 0, NELEM(bad_rows));
+    suite_add_tcase(s, tc);
+}
 
 Suite *make_fit_censored_suite(void)
 {

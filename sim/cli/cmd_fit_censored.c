@@ -524,9 +524,11 @@ static int rate(const cli_opts *o)
         return cmd_report_error(&err);
     double p = (double)k / (double)n, lo, hi;
     stat_wilson((double)k, (double)n, &lo, &hi);
-    /* a sweep grid of about ten steps across the interval, at 0.01 or finer */
-    double step = fmax(0.001, round((hi - lo) / 10 * 1000) / 1000);
-    double glo = floor(lo / step) * step, ghi = ceil(hi / step) * step;
+    /* a sweep grid over the interval, inside [0, 1]: the largest step of 1, 2
+     * or 5 times a power of ten giving at least 5 steps, its ends the interval's rounded outwards */
+    double w = fmax((hi - lo) / 5, 1e-6), base = pow(10, floor(log10(w))), m = w / base;
+    double step = (m >= 5 ? 5 : m >= 2 ? 2 : 1) * base; /* 1, 2 or 5 times a power of 10 */
+    double glo = fmax(0, floor(lo / step + 1e-9) * step), ghi = fmin(1, ceil(hi / step - 1e-9) * step);
     if (o->json) {
         json_t *doc = json_pack("{s:s, s:I, s:I, s:f, s:f, s:f, s:s}", "command", "fit", "k", (json_int_t)k, "n",
                                 (json_int_t)n, "proportion", p, "wilson_ci95_lo", lo, "wilson_ci95_hi", hi, "method",
