@@ -403,6 +403,33 @@ START_TEST(test_cli_bad)
 }
 END_TEST
 
+/* The chart: drawn whole when gnuplot is on PATH, gnuplot silent. */
+START_TEST(test_cli_chart)
+{
+    const char *dir = cu_test_dir("chart");
+    cu_write_file(cu_path_in(dir, "d.csv"), km_csv);
+    run_result r;
+    int st = CU_RUN_IN(&r, dir, 60, "fit", "d.csv", "--column", "days", "--censored", "open", "-o", "out");
+    ck_assert_msg(st == 0, "exit %d: %s", st, r.err);
+    int drawn = r.nerr == 0; /* without gnuplot: one warning line, no PNG */
+    cu_run_free(&r);
+    char *gp = cu_slurp(cu_path_in(dir, "out/fit_km.gp"), NULL);
+    ck_assert_ptr_nonnull(gp);
+    ck_assert(strstr(gp, "load 'theme.gp'") && strstr(gp, "'fit_km.csv'") && strstr(gp, "'fit_km_fitted.csv'") &&
+              !strstr(gp, "@N@"));
+    free(gp);
+    if (!drawn)
+        return;
+    ck_assert(cu_exists(cu_path_in(dir, "out/fit_km.png")) && cu_exists(cu_path_in(dir, "out/fit_km.svg")));
+    char *log = cu_slurp(cu_path_in(dir, "out/gnuplot.log"), NULL);
+    ck_assert_msg(log && !strcasestr(log, "warning") && !strcasestr(log, "error"), "%s", log ? log : "no log");
+    free(log);
+    char *html = cu_slurp(cu_path_in(dir, "out/report.html"), NULL);
+    ck_assert(html && strstr(html, "Kaplan-Meier"));
+    free(html);
+}
+END_TEST
+
 static void add_cli_tests(Suite *s)
 {
     TCase *tc = tcase_create("cli");
@@ -411,6 +438,7 @@ static void add_cli_tests(Suite *s)
     tcase_add_test(tc, test_cli_flag);
     tcase_add_test(tc, test_cli_ledger);
     tcase_add_test(tc, test_cli_rate);
+    tcase_add_test(tc, test_cli_chart);
     tcase_add_loop_test(tc, test_cli_bad, 0, NELEM(bad_rows));
     suite_add_tcase(s, tc);
 }
