@@ -437,7 +437,9 @@ static void print_table(FILE *out, const cens_run *r, const double probe[5], con
     }
     for (size_t i = r->nfit; i < FIT_NFAMILIES; i++)
         fprintf(out, "-    %-11s skipped: %s\n", fit_family_name(r->res[i].family), r->res[i].reason);
-    fprintf(out, "\nsurvival P(duration > days): Kaplan-Meier (ties: ended before censored) and each fit\n%8s %8s",
+    fprintf(out,
+            "\nsurvival P(duration > days) at the 10th, 25th, 50th, 75th and 90th percentiles of the durations:\n"
+            "Kaplan-Meier (ties: ended before censored) and each fit\n%8s %8s",
             "days", "KM");
     for (size_t i = 0; i < r->nfit; i++)
         fprintf(out, " %11s", fit_family_name(r->res[i].family));

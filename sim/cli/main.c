@@ -83,6 +83,14 @@ static const command commands[] = {
      "                          recorded): fit the conditional distribution, not a shift.\n"
      "                          Values outside are left out and counted.  Without --min a\n"
      "                          normal is fitted truncated at 0, as scenarios need (min=0).\n"
+     "  --censored FLAG         with --column DAYS: FLAG 1 = still open (DAYS is a lower\n"
+     "                          bound), 0 = ended; censored MLE and Kaplan-Meier (fit_km chart)\n"
+     "  --posted COL --returned COL [--as-of DATE]\n"
+     "                          a fund's ledger (e.g. \"Date Posted\", \"Date Returned\"): days\n"
+     "                          from posting to return; a bond with no return date is open,\n"
+     "                          censored at DATE (YYYY-MM-DD or M/D/YYYY)\n"
+     "  --rate K/N              no CSV: K of N as a probability with its Wilson 95% interval,\n"
+     "                          the bond_grant_prob line and a sweep range; writes nothing\n"
      "  (--seed, --replications, --threads and --set do not apply to fit)\n"},
     {"budget", cmd_budget,
      "usage: fianza budget --releases N --prob P [OPTIONS] SCENARIO.ini\n"
