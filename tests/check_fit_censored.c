@@ -330,6 +330,35 @@ START_TEST(test_cli_ledger)
 }
 END_TEST
 
+/* Dates: ISO and M/D/YYYY mixed, a leap day, an open bond censored at --as-of.
+ *   2024-02-28 -> 2024-03-01: 2 days (2024-02-29 exists); 1/31/2025 -> 2/3/2025: 3 days;
+ *   2025-01-01 -> 2025-01-08: 7 days; 12/31/2024 open at 2025-02-10: 41 days, censored.
+ *   Kaplan-Meier: S(2) = 3/4, S(3) = 3/4 * 2/3 = 1/2, S(7) = 1/2 * 1/2 = 1/4, S(41) = 1/4. */
+START_TEST(test_cli_ledger_dates)
+{
+    const char *dir = cu_test_dir("dates");
+    cu_write_file(cu_path_in(dir, "l.csv"), "Date Posted,Date Returned,Bail Status\n"
+                                            "2024-02-28,2024-03-01,Returned\n"
+                                            "1/31/2025,2/3/2025,Returned\n"
+                                            "12/31/2024,,Open\n"
+                                            ",,\n"
+                                            "2025-01-01,2025-01-08,Returned\n");
+    run_result r;
+    int st = CU_RUN_IN(&r, dir, 60, "fit", "l.csv", "--posted", "Date Posted", "--returned", "Date Returned",
+                       "--as-of", "2025-02-10", "-o", "out", "--no-plots");
+    ck_assert_msg(st == 0, "exit %d: %s", st, r.err);
+    ck_assert_msg(strstr(r.out, "5 rows: 4 durations (3 ended, 1 censored: 25.0%), 1 empty rows left out"), "%s",
+                  r.out);
+    cu_run_free(&r);
+    char *km = cu_slurp(cu_path_in(dir, "out/fit_km.csv"), NULL);
+    ck_assert_ptr_nonnull(km);
+    ck_assert_msg(strstr(km, "\n0,4,0,0,1,,\n2,4,1,0,0.75,") && strstr(km, "\n3,3,1,0,0.5,") &&
+                      strstr(km, "\n7,2,1,0,0.25,") && strstr(km, "\n41,1,0,1,0.25,"),
+                  "%s", km);
+    free(km);
+}
+END_TEST
+
 /* Wilson (1927), 7 of 20, z = 1.959964: p = 0.35, z^2 = 3.841459,
  *   centre = (p + z^2/(2n)) / (1 + z^2/n) = (0.35 + 0.0960365) / 1.1920729 = 0.3741688
  *   half = z sqrt(p(1-p)/n + z^2/(4n^2)) / (1 + z^2/n)
@@ -376,6 +405,10 @@ static const struct {
      "d.csv:3: column 'R': '13/1/2025' is not a date"},
     {"P,R\n2025-01-01,2025-01-05\n2025-1-2,2025-02-01\n", {"--posted", "P", "--returned", "R"},
      "d.csv:3: column 'P': '2025-1-2' is not a date"},
+    {"P,R\n2025-01-01,2025-01-05\n2025-+1-02,2025-02-01\n", {"--posted", "P", "--returned", "R"},
+     "d.csv:3: column 'P': '2025-+1-02' is not a date"},
+    {"P,R\n2025-01-01,2025-01-05\n2/29/2025,3/1/2025\n", {"--posted", "P", "--returned", "R"},
+     "d.csv:3: column 'P': '2/29/2025' is not a date"},
     {"P,R\n2025-01-01,\n2025-01-02,2025-02-01\n", {"--posted", "P", "--returned", "R"},
      "d.csv:2: column 'R' is empty (the bond is still out): give --as-of DATE"},
     {"P,R\n2025-01-01,\n2025-01-02,2025-02-01\n", {"--posted", "P", "--returned", "R", "--as-of", "2025-01-20"},
@@ -437,6 +470,7 @@ static void add_cli_tests(Suite *s)
     tcase_add_unchecked_fixture(tc, cu_work_setup, cu_work_teardown);
     tcase_add_test(tc, test_cli_flag);
     tcase_add_test(tc, test_cli_ledger);
+    tcase_add_test(tc, test_cli_ledger_dates);
     tcase_add_test(tc, test_cli_rate);
     tcase_add_test(tc, test_cli_chart);
     tcase_add_loop_test(tc, test_cli_bad, 0, NELEM(bad_rows));

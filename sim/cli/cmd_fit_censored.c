@@ -66,6 +66,8 @@ static long days_from_civil(long y, long m, long d) /* Hinnant's algorithm, prol
 static int parse_date(const char *s, long *out)
 {
     int y, m, d, k = 0;
+    if (strspn(s, "0123456789-/") != strlen(s)) /* no signs or blanks inside, which %d would take */
+        return -1;
     if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &k) == 3 && k == 10 && !s[k]) {
     } else if (sscanf(s, "%2d/%2d/%4d%n", &m, &d, &y, &k) == 3 && !s[k] && strlen(s) >= 8 &&
                isdigit((unsigned char)s[k - 1])) {
