@@ -9,7 +9,9 @@ typedef struct km_obs {
     unsigned char c;
 } km_obs;
 
-/* by time, events (c = 0) before censorings at equal times */
+/* by time (events first at equal times, for a stable order; the convention
+ * itself is that a row groups every duration at its time and counts the
+ * censored ones in its risk set) */
 static int cmp_obs(const void *a, const void *b)
 {
     const km_obs *x = a, *y = b;
