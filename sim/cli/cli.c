@@ -33,7 +33,12 @@ enum {
     OPT_RELEASES,
     OPT_PROB,
     OPT_REGIONS,
-    OPT_VERSION
+    OPT_VERSION,
+    OPT_CENSORED, /* fit --censored/--posted/--returned/--as-of/--rate: cmd_fit_censored.c */
+    OPT_POSTED,
+    OPT_RETURNED,
+    OPT_AS_OF,
+    OPT_RATE
 };
 
 static const struct option long_opts[] = {{"output", required_argument, NULL, 'o'},
@@ -60,6 +65,11 @@ static const struct option long_opts[] = {{"output", required_argument, NULL, 'o
                                           {"prob", required_argument, NULL, OPT_PROB},
                                           {"regions", no_argument, NULL, OPT_REGIONS},
                                           {"version", no_argument, NULL, OPT_VERSION},
+                                          {"censored", required_argument, NULL, OPT_CENSORED},
+                                          {"posted", required_argument, NULL, OPT_POSTED},
+                                          {"returned", required_argument, NULL, OPT_RETURNED},
+                                          {"as-of", required_argument, NULL, OPT_AS_OF},
+                                          {"rate", required_argument, NULL, OPT_RATE},
                                           {NULL, 0, NULL, 0}};
 
 /* The commands each option applies to (bits of command_bit); an option
@@ -102,7 +112,12 @@ static int applies_to(int c)
     case OPT_TORNADO: return C_SWEEP;
     case OPT_COLUMN:
     case OPT_MIN:
-    case OPT_MAX: return C_FIT;
+    case OPT_MAX:
+    case OPT_CENSORED:
+    case OPT_POSTED:
+    case OPT_RETURNED:
+    case OPT_AS_OF:
+    case OPT_RATE: return C_FIT;
     default: return -1; /* errors (':' and '?') are reported as such */
     }
 }
@@ -248,6 +263,11 @@ static int take_option(cli_opts *o, int c, const char *arg, fz_error *err)
     case OPT_BUDGET: o->budget_range = arg; break;
     case OPT_PARAM: o->param_range = arg; break;
     case OPT_COLUMN: o->column = arg; break;
+    case OPT_CENSORED: o->censored = arg; break;
+    case OPT_POSTED: o->posted = arg; break;
+    case OPT_RETURNED: o->returned = arg; break;
+    case OPT_AS_OF: o->as_of = arg; break;
+    case OPT_RATE: o->rate = arg; break;
     case OPT_RELEASES:
         if (!*arg || strspn(arg, "0123456789") != strlen(arg) || parse_int(arg, 1, CLI_MAX_RELEASES, &v))
             return fz_fail(err, FZ_EINPUT, "--releases %s: expected a whole number from 1 to %ld, in digits", arg,
@@ -299,7 +319,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
     if (optind < argc)
         return fz_fail(err, FZ_EINPUT, "unexpected argument '%s': fianza %s takes one %s (see fianza %s --help)",
                        argv[optind], o->command, what, o->command);
-    if (!o->scenario_path)
+    if (!o->scenario_path && !o->rate) /* fit --rate K/N reads no file */
         return fz_fail(err, FZ_EINPUT, "%s: expected a %s (see fianza %s --help)", o->command, what, o->command);
     return 0;
 }

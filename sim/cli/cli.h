@@ -34,6 +34,7 @@ typedef struct cli_opts {
     const char *budget_range, *param_range, *column;
     double fit_min, fit_max; /* fit: --min, --max (truncation) */
     int has_min, has_max;
+    const char *censored, *posted, *returned, *as_of, *rate; /* fit: cmd_fit_censored.c */
     double tornado_pct;
     double time_limit; /* --solver-time-limit seconds, 0: none */
     long target_releases; /* budget: --releases N (0: not given) */

@@ -510,6 +510,8 @@ static void print(cmd_run *c, void *ctx) { print_table(c->out, ctx, c->dirname);
 
 int cmd_fit(const cli_opts *o)
 {
+    if (o->censored || o->posted || o->returned || o->as_of || o->rate)
+        return cmd_fit_censored(o);
     static const cmd_hooks hooks = {.check = check, .work = run, .print = print};
     fit_run r;
     memset(&r, 0, sizeof r);

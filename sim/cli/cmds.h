@@ -43,6 +43,8 @@ int cmd_optimize(const cli_opts *o);
 int cmd_compare(const cli_opts *o);
 int cmd_sweep(const cli_opts *o);
 int cmd_fit(const cli_opts *o);
+/* fit --censored, --posted/--returned (a ledger) and --rate (cmd_fit_censored.c) */
+int cmd_fit_censored(const cli_opts *o);
 int cmd_budget(const cli_opts *o);
 
 typedef struct cmd_run {

@@ -36,12 +36,16 @@ static const help_command commands[] = {
      "per release, releases per USD 10,000, days in detention, P(target), money unallocated, and paired differences "
      "to the first variant with 95% confidence intervals (compare.csv, summary.json).  --regions puts the regions "
      "side by side for the same money."},
-    {"fit", "fianza fit --column NAME [OPTIONS] DATA.csv",
+    {"fit",
+     "fianza fit --column NAME [--censored FLAG] [OPTIONS] DATA.csv\n"
+     "       fianza fit --posted COL --returned COL [--as-of DATE] [OPTIONS] LEDGER.csv\n"
+     "       fianza fit --rate K/N",
      "Fit distributions to a column of a CSV file and print the line to paste into a scenario.",
      "Fit distributions to a CSV column and print the line to paste into a scenario.  Lognormal, gamma, weibull, "
      "exponential and normal, by maximum likelihood (standard errors from the observed information), ranked by AIC, "
      "with BIC, Kolmogorov-Smirnov and Anderson-Darling statistics, a QQ plot and a histogram with the fitted "
-     "densities."},
+     "densities.  With --censored (or a fund's ledger) some durations are still running: censored maximum "
+     "likelihood and the Kaplan-Meier estimate.  --rate turns K of N into a probability with its interval."},
     {"budget", "fianza budget --releases N --prob P [OPTIONS] SCENARIO.ini",
      "Find the smallest budget at which P(releases >= N) reaches P.",
      "Find the smallest budget at which P(releases >= N) reaches P (DESIGN section 8).  The budgets tried are "
@@ -86,6 +90,17 @@ static const opt_help options[] = {
      "distribution, not a shift; values outside are left out and counted.  Without --min a normal is fitted "
      "truncated at 0, as scenarios need (min=0)"},
     {"max", NULL, "X", "the data are truncated above at X (as --min)"},
+    {"censored", NULL, "FLAG",
+     "with --column DAYS: FLAG 1 = still open (DAYS is a lower bound), 0 = ended; censored MLE and Kaplan-Meier "
+     "(fit_km chart)"},
+    {"posted", NULL, "COL",
+     "a fund's ledger (e.g. \"Date Posted\"): with --returned, days from posting to return; a bond with no return "
+     "date is open, censored at --as-of"},
+    {"returned", NULL, "COL", "the ledger's return-date column (e.g. \"Date Returned\")"},
+    {"as-of", NULL, "DATE", "the ledger's date (YYYY-MM-DD or M/D/YYYY): open bonds are censored there"},
+    {"rate", NULL, "K/N",
+     "no CSV: K of N as a probability with its Wilson 95% interval, the bond_grant_prob line and a sweep range; "
+     "writes nothing"},
     {"output", "fit", "DIR",
      "results directory (default results/NAME, NAME the CSV file's name without .csv), replaced whole: it must be "
      "new, empty or written by fianza before"},
