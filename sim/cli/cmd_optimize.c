@@ -16,12 +16,15 @@ static int write_curves(outdir *dir, const scenario *s, const optimize_result *r
     if (!f)
         return FZ_ERUNTIME;
     const curve_set *cs = r->curves;
-    fprintf(f, "region,allocation_usd,releases_mean,freedom_days_mean,expected_value_objective\n");
+    /* the label last, after the columns curves.gp reads */
+    fprintf(f, "region,allocation_usd,releases_mean,freedom_days_mean,expected_value_objective,region_label\n");
     for (size_t c = 0; c < cs->nregions; c++)
         for (size_t g = 0; g < cs->ngrid; g++) {
             size_t i = c * cs->ngrid + g;
-            fprintf(f, "%s,%.2f,%.6f,%.6f,%.6f\n", s->regions[c].name, (double)g * cs->step, cs->releases[i],
+            fprintf(f, "%s,%.2f,%.6f,%.6f,%.6f,", s->regions[c].name, (double)g * cs->step, cs->releases[i],
                     cs->freedom[i], r->ev_curve[i]);
+            summary_csv_text(f, s->regions[c].label);
+            fputc('\n', f);
         }
     return outdir_close(f, "curves.csv", err);
 }

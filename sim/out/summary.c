@@ -186,6 +186,15 @@ void summary_csv_text(FILE *f, const char *text)
     fputc('"', f);
 }
 
+char *summary_csv_column(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s", name);
+    for (char *p = buf; *p; p++)
+        if (*p == '.' || *p == '-')
+            *p = '_';
+    return buf;
+}
+
 /* allocation.csv: a row per region, then the row "unallocated" (the budget
  * the split leaves over), so allocated_usd sums to the budget and share to
  * 1.  Share is empty with no budget; a pooled fund (alloc NULL) has no
@@ -232,7 +241,7 @@ int summary_reps_open(summary_reps **out, outdir *o, const scenario *s, const ch
     w->s = s;
     w->names = names;
     fprintf(w->f, "replication,allocation,region,allocated_usd,releases,spent_usd,fundable,"
-                  "days_in_detention_mean,freedom_days\n");
+                  "days_in_detention_mean,freedom_days,region_label\n");
     *out = w;
     return 0;
 }
@@ -248,10 +257,11 @@ int summary_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size
                 const engine_stats *e = &stats[(i * K + k) * C + c];
                 fprintf(w->f, "%llu,%s,%s,%.2f,%.0f,%.2f,%.0f,", (unsigned long long)(first_rep + i), w->names[k],
                         w->s->regions[c].name, r->allocs[k].alloc[c], e->releases, e->spent, e->fundable);
-                if (e->releases > 0)
-                    fprintf(w->f, "%.4f,%.4f\n", e->detention_days / e->releases, e->freedom_days);
-                else
-                    fprintf(w->f, ",%.4f\n", e->freedom_days);
+                if (e->releases > 0) /* else the mean is undefined: an empty cell */
+                    fprintf(w->f, "%.4f", e->detention_days / e->releases);
+                fprintf(w->f, ",%.4f,", e->freedom_days);
+                summary_csv_text(w->f, w->s->regions[c].label);
+                fputc('\n', w->f);
             }
     if (ferror(w->f))
         return fz_fail(err, FZ_ERUNTIME, "replications.csv: write failed (disk full?)");

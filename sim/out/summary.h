@@ -77,6 +77,10 @@ int summary_write_json(outdir *o, const char *name, json_t *doc, fz_error *err);
  * doubled, so that pandas, R or Python's csv module read back the exact text
  * (commas, quotes, backslashes, semicolons, a leading '#' included). */
 void summary_csv_text(FILE *f, const char *text);
+/* A CSV column name for a parameter or region key: '.' and '-' made '_'
+ * ("region.kansas_city.bond_usd.median" -> "region_kansas_city_bond_usd_median"),
+ * so that a swept parameter's column is snake_case (docs/csv.md).  Returns buf. */
+char *summary_csv_column(char *buf, size_t size, const char *name);
 /* allocation.csv (docs/csv.md): one row per region and a last row
  * SUMMARY_UNALLOCATED; alloc NULL for the pooled fund (no split). */
 int summary_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_error *err);
