@@ -15,6 +15,9 @@ in allocation.csv, allocations.csv, summary.json, the console table,
 sweep.csv and budget.csv (optimize on seed-2025 at USD 450,000 leaves
 some unallocated).
 
+compare.csv and compare_regions.csv go through the generic checks (their
+columns are h14-compare's, docs/csv.md).
+
 Usage: csv_pandas.py FIANZA_BINARY SOURCE_DIR.  Exit 0 pass, 1 fail, 77 skip
 (no pandas in this interpreter: ctest's SKIP_RETURN_CODE).
 """
@@ -95,9 +98,10 @@ COLUMNS = {
 }
 # Text columns: everything else must parse as numbers.
 TEXT = {"region", "region_label", "allocation", "parameter", "family", "param1", "param2", "scenario", "note",
-        "variant", "variant_label", "label", "policy"}
+        "variant", "variant_name", "variant_label", "label", "policy"}
 # Files keyed by region (docs/csv.md): the id and its label.
-PER_REGION = {"allocation.csv", "chosen.csv", "curves.csv", "detention.csv", "regions.csv", "replications.csv"}
+PER_REGION = {"allocation.csv", "chosen.csv", "curves.csv", "detention.csv", "regions.csv", "replications.csv",
+              "compare.csv", "compare_regions.csv"}
 
 
 def expected_columns(name, x):
@@ -250,7 +254,14 @@ def main():
 
     out, _ = run("compare", ["compare", SEED, "--allocation", "chicago=300000", "--allocation",
                              "chicago=150000,kansas_city=150000"] + reps, tmp)
-    load_all(out)
+    f = load_all(out)
+    c = f["compare.csv"]
+    tot = c[c.region == "total"]
+    for _, row in tot.iterrows():  # the total row states the money left unallocated
+        check(near(row["allocated_usd"] + row["unallocated_usd"], 300000), "compare.csv %s: allocated + unallocated"
+              % row["variant_name"])
+    out, _ = run("compare_regions", ["compare", SEED, "--regions"] + reps, tmp)
+    check("compare_regions.csv" in load_all(out), "compare --regions: no compare_regions.csv")
 
     # budget: unallocated at each budget tried
     out, _ = run("budget", ["budget", SEED, "--releases", "20", "--prob", "0.5", "--set", "fund.budget_usd=200000"]
