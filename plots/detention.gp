@@ -13,6 +13,9 @@ do for [fmt in "png svg"] {
     set ylabel 'share of releases'
     set yrange [0:1]
     set key bottom right
-    plot for [i=1:n] 'detention.csv' skip 1 using 2:(strcol(1) eq names[i] ? $3 : NaN) with steps lt i title labels[i]
+    # an empty cdf (nobody released in that region) draws nothing; the point
+    # (0, 0) keeps the axes defined when no region released anyone
+    plot for [i=1:n] 'detention.csv' skip 1 using 2:(strcol(1) eq names[i] ? $3 : NaN) with steps lt i title labels[i], \
+         '+' using (0):(0) with points pt -1 notitle
     set output
 }

@@ -1,8 +1,9 @@
 # regions.gp: the regions side by side, each figure with its 95% confidence
-# interval.  Data: regions.csv (region name, then mean, low, high for releases
-# per USD 10,000 allocated, cost per release, fundable cases, days to release,
-# then the label).  The tick labels come from the array below, not from the
-# file: gnuplot cannot read a CSV field with a doubled quote back.
+# interval.  Data: regions.csv (region id, then mean, low, high for releases
+# per USD 10,000 allocated, cost per release, fundable cases, days in detention,
+# then the label; an empty cell, undefined, draws no bar: docs/csv.md).  The
+# tick labels come from the array below, not from the file: gnuplot cannot
+# read a CSV field with a doubled quote back.
 load 'theme.gp'
 set datafile commentschars ''  # no line of regions.csv is a comment
 chart_title = @TITLE@

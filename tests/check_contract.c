@@ -272,7 +272,8 @@ START_TEST(test_sweep_one_replication)
         ck_assert(jnum(s, p) > 0);
     }
     json_decref(s);
-    /* x, chicago_usd, kansas_city_usd, in_sample, value, lo, hi, releases, releases_lo, releases_hi, marginal */
+    /* x, chicago_usd, kansas_city_usd, in_sample_value, value_mean, value_ci95_lo, value_ci95_hi, releases_mean,
+     * releases_ci95_lo, releases_ci95_hi, marginal */
     const int cols[] = {6, 7, 9, 10};
     assert_csv_empty_cols(cu_path_in(out, "sweep.csv"), cols, 4);
 }

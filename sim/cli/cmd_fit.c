@@ -336,7 +336,7 @@ static int write_chart_data(outdir *dir, const fit_run *r, const double *xs, his
         double x = a + (b - a) * k / 400.0;
         fprintf(f, "%.10g", x);
         for (size_t j = 0; j < nf; j++)
-            fprintf(f, ",%.10g", fit_pdf(&r->res[j], x));
+            csv_num(f, "%.10g", fit_pdf(&r->res[j], x)); /* empty where undefined */
         fprintf(f, "\n");
     }
     if ((rc = outdir_close(f, "fit_density.csv", err)) || !(f = outdir_open(dir, "fit_qq.csv", err)))
@@ -351,7 +351,7 @@ static int write_chart_data(outdir *dir, const fit_run *r, const double *xs, his
         double p = ((double)i + 0.5) / (double)m;
         fprintf(f, "%.8g,%.10g", p, m == n ? xs[i] : stat_quantile_sorted(xs, n, p));
         for (size_t j = 0; j < nf; j++)
-            fprintf(f, ",%.10g", fit_quantile(&r->res[j], p));
+            csv_num(f, "%.10g", fit_quantile(&r->res[j], p));
         fprintf(f, "\n");
     }
     return outdir_close(f, "fit_qq.csv", err);

@@ -16,12 +16,15 @@ static int write_curves(outdir *dir, const scenario *s, const optimize_result *r
     if (!f)
         return FZ_ERUNTIME;
     const curve_set *cs = r->curves;
-    fprintf(f, "region,allocation_usd,releases_mean,freedom_days_mean,expected_value_objective\n");
+    /* the label last, after the columns curves.gp reads */
+    fprintf(f, "region,allocation_usd,releases_mean,freedom_days_mean,expected_value_objective,region_label\n");
     for (size_t c = 0; c < cs->nregions; c++)
         for (size_t g = 0; g < cs->ngrid; g++) {
             size_t i = c * cs->ngrid + g;
-            fprintf(f, "%s,%.2f,%.6f,%.6f,%.6f\n", s->regions[c].name, (double)g * cs->step, cs->releases[i],
+            fprintf(f, "%s,%.2f,%.6f,%.6f,%.6f,", s->regions[c].name, (double)g * cs->step, cs->releases[i],
                     cs->freedom[i], r->ev_curve[i]);
+            summary_csv_text(f, s->regions[c].label);
+            fputc('\n', f);
         }
     return outdir_close(f, "curves.csv", err);
 }
@@ -79,6 +82,8 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
                         json_pack("{s:o, s:s, s:o, s:o}", "allocation", summary_allocation_json(s, r->allocs),
                                   "objective", obj, "in_sample_value", json_guard_num(r->mip.value), "out_of_sample",
                                   cmd_est_json(r->objective[OPT_OPTIMAL])));
+    json_object_set_new(json_object_get(doc, "optimal"), "unallocated_usd",
+                        json_guard_num(summary_unallocated(s, r->allocs)));
     json_t *base = json_object();
     for (size_t k = 1; k < OPT_NALLOC; k++) {
         json_t *b =
@@ -88,6 +93,7 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
         summary_p_target_json(rel, s, r->eval, k); /* DESIGN §8 */
         json_object_set_new(b, "releases", rel);
         json_object_set_new(b, "feasible", json_boolean(summary_feasible(s, r->allocs + k * r->nregions)));
+        json_object_set_new(b, "unallocated_usd", json_guard_num(summary_unallocated(s, r->allocs + k * r->nregions)));
         json_object_set_new(base, optimize_alloc_names[k], b);
     }
     json_object_set_new(doc, "baselines", base);
@@ -138,9 +144,14 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
     const size_t C = r->nregions;
     const char *obj = scenario_objective_name(s->objective);
     const int one = r->eval->nreps < 2;
+    int left = 0; /* an "unallocated" column when some split leaves money over */
+    for (size_t k = 0; k < OPT_NALLOC; k++)
+        left |= summary_unallocated(s, r->allocs + k * C) > 0;
     fprintf(out, "\n%-15s", "allocation");
     for (size_t c = 0; c < C; c++)
         fprintf(out, " %12.12s", s->regions[c].label);
+    if (left)
+        fprintf(out, " %12s", SUMMARY_UNALLOCATED);
     const int target = s->target_releases > 0, dg = s->objective == OBJ_TARGET_PROB ? 3 : 1;
     char head[64];
     snprintf(head, sizeof head, "P(>=%.0f) [95%% CI]", s->target_releases);
@@ -157,6 +168,8 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
         fprintf(out, "%-15s", name);
         for (size_t c = 0; c < C; c++)
             fprintf(out, " %12.0f", r->allocs[k * C + c]);
+        if (left)
+            fprintf(out, " %12.0f", summary_unallocated(s, r->allocs + k * C));
         stat_est e = r->objective[k], d = r->diff[k];
         char a[64], b[64] = "";
         /* a CVaR difference has no interval (not computed); with 1

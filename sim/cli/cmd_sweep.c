@@ -183,10 +183,13 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
     FILE *f = outdir_open(dir, "sweep.csv", err);
     if (!f)
         return FZ_ERUNTIME;
-    fprintf(f, "%s", param);
+    char col[256]; /* docs/csv.md: the parameter's column, dots made underscores */
+    fprintf(f, "%s", summary_csv_column(col, sizeof col, param));
     for (size_t c = 0; c < s->nregions; c++)
         fprintf(f, ",%s_usd", s->regions[c].name);
-    fprintf(f, ",in_sample,value,lo,hi,releases,releases_lo,releases_hi,marginal_per_1000");
+    /* named as in summary.json; sweep.gp reads them by position (VCOL, PCOL) */
+    fprintf(f, ",in_sample_value,value_mean,value_ci95_lo,value_ci95_hi,releases_mean,releases_ci95_lo,"
+               "releases_ci95_hi,marginal_objective_per_1000_usd");
     for (size_t m = 0; m < 5; m++)
         fprintf(f, ",%s", money_keys[m]);
     fprintf(f, ",p_target,p_target_ci95_lo,p_target_ci95_hi,cost_per_release_usd,cost_per_release_usd_ci95_lo,"
@@ -201,10 +204,10 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
             fprintf(f, ",%.2f", p->alloc[c]);
             json_object_set_new(alloc, s->regions[c].name, json_guard_num(p->alloc[c]));
         }
-        fprintf(f, ",%.10g", p->in_sample);
+        put_num(f, p->in_sample);
         cmd_csv_est(f, p->value);
         cmd_csv_est(f, p->releases);
-        fprintf(f, ",%.10g", p->marginal);
+        put_num(f, p->marginal);
         json_t *jp =
             json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "x", json_guard_num(p->x), "allocation", alloc,
                       "in_sample_value", json_guard_num(p->in_sample), "value", cmd_est_json(p->value), "releases",
