@@ -282,6 +282,16 @@ def main():
     f = load_all(out)
     for name in ("fit.csv", "fit_hist.csv", "fit_density.csv", "fit_qq.csv"):
         check(name in f, "fit: no %s" % name)
+    # censored durations from a fund's ledger (synthetic sample): KM and fitted survival
+    ledger = os.path.join(SRC, "tests", "data", "ledger_synthetic.csv")
+    out, _ = run("fit_ledger", ["fit", ledger, "--posted", "Date Posted", "--returned", "Date Returned",
+                                "--as-of", "2026-11-30", "--quiet"], tmp)
+    f = load_all(out)
+    for name in ("fit_censored.csv", "fit_km.csv", "fit_km_fitted.csv"):
+        check(name in f, "fit --posted: no %s" % name)
+    if "fit_km.csv" in f:
+        km = f["fit_km.csv"]
+        check(((km["survival"] >= 0) & (km["survival"] <= 1)).all(), "fit_km.csv: survival outside [0, 1]")
 
     if failures:
         print("csv_pandas: %d failure(s); outputs kept in %s" % (len(failures), tmp))
