@@ -14,7 +14,7 @@ do for [fmt in "png svg"] {
     set output 'budget.'.fmt
     set title chart_title noenhanced
     set xlabel 'budget (thousand USD)'
-    set ylabel 'P(releases >= target)'
+    set ylabel 'probability of reaching the target: P(releases >= target)'
     set yrange [0:1.05]
     set xrange [0:*]
     set key bottom right

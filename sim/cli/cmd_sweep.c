@@ -378,7 +378,10 @@ static int write_tornado_all(cmd_run *r, tornado_row *rows, size_t nr, double ba
              scenario_objective_name(s->objective), r->o->tornado_pct);
     snprintf(bv, sizeof bv, "%.17g", base);
     snprintf(n, sizeof n, "%zu", nr);
-    char *t = plot_quote(title), *xl = plot_quote("optimal value (in sample)");
+    char xlabel[160];
+    snprintf(xlabel, sizeof xlabel, "optimal %s (mean over the optimize stream, in sample)",
+             scenario_objective_name(s->objective));
+    char *t = plot_quote(title), *xl = plot_quote(xlabel);
     plot_var v[] = {{"TITLE", t}, {"BASE", bv}, {"N", n}, {"XLABEL", xl}};
     if (!t || !xl)
         rc = fz_fail(&r->err, FZ_ERUNTIME, "out of memory");
