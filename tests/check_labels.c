@@ -205,7 +205,8 @@ START_TEST(test_budget_chart)
     const char *dir = cu_test_dir("budget"), *ini = cu_two_ini(dir, 100), *out = cu_path_in(dir, "out");
     free(RUN_OK("budget", "--releases", "40", "--prob", "0.5", "-o", out, ini));
     check_never_enhanced(out);
-    SVG_HAS(out, "budget", "budget (thousand USD)", "probability of reaching the target: P(releases >= target)");
+    SVG_HAS(out, "budget", "How much money is needed", "budget (thousand USD)",
+            "probability of reaching the target: P(releases >= target)");
 }
 END_TEST
 
