@@ -12,7 +12,7 @@ do for [fmt in "png svg"] {
     set title "Which distribution fits: the data's histogram and each fitted density (best by AIC first)\n".chart_title noenhanced
     set xlabel @XLABEL@ noenhanced
     set ylabel 'density (share of the values per unit on the x axis)'
-    set format y '%g'  # 5e-05, not 5x10^-5 (text is not enhanced)
+    set format y '%g'  # 5e-05, not 5x10^-5: the theme's text is plain
     set yrange [0:*]
     set key top right
     set style fill solid 0.35 border lc rgb '#8d96a3'
