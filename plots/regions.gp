@@ -12,11 +12,12 @@ set datafile commentschars ''  # no line of regions.csv is a comment
 chart_title = @TITLE@
 array labels[@N@] = [@LABELS@]
 # a cell as a number (NaN when empty: no bar, no error bar), and the text
-# "mean [low, high]" above each bar ("mean" alone when the CI is undefined)
+# "mean [low, high]" above each bar ("mean" alone when the CI is undefined,
+# "n/a" on the axis when the mean is: an unfunded region has no cost per release)
 num(c) = strcol(c) eq '' ? NaN : strcol(c) + 0
 # decimals from the mean: 0 from 100 up, 1 from 10, else 2 (0.79 [0.78, 0.80])
 dec(x) = sprintf('%%.%df', abs(x) >= 100 ? 0 : abs(x) >= 10 ? 1 : 2)
-ci(m) = strcol(m) eq '' ? '' : strcol(m + 1) eq '' ? sprintf(dec(num(m)), num(m)) \
+ci(m) = strcol(m) eq '' ? 'n/a' : strcol(m + 1) eq '' ? sprintf(dec(num(m)), num(m)) \
         : sprintf(dec(num(m)).' ['.dec(num(m)).', '.dec(num(m)).']', num(m), num(m + 1), num(m + 2))
 do for [fmt in "png svg"] {
     eval('set terminal '.(fmt eq 'png' ? PNG : SVG))
@@ -38,7 +39,7 @@ do for [fmt in "png svg"] {
         plot 'regions.csv' skip 1 using 0:(num(m)):xtic(labels[int($0) + 1]) with boxes lt 1 notitle, \
              '' skip 1 using 0:(num(m + 1)):(0):(num(m + 2) - num(m + 1)) \
                  with vectors heads size screen 0.012,90 lc rgb '#1a1a1a' lw 2 title '95% CI', \
-             '' skip 1 using 0:(num(m)):(ci(m)) with labels offset 0, 1.1 tc rgb '#1a1a1a' notitle
+             '' skip 1 using 0:(strcol(m) eq '' ? 0 : num(m)):(ci(m)) with labels offset 0, 1.1 tc rgb '#1a1a1a' notitle
     }
     unset multiplot
     set output

@@ -9,7 +9,8 @@
  *   region label "kc_north^2") are drawn as written, not as sub- and
  *   superscripts;
  * - regions: the 95% CIs are black capped bars (no white disc on the mean),
- *   with a "95% CI" key entry and "mean [low, high]" above every bar;
+ *   with a "95% CI" key entry and "mean [low, high]" above every bar; an
+ *   empty (undefined) cell in regions.csv draws no bar and reads "n/a";
  * - releases_hist: the key is outside the plot area (it covered the mean
  *   line), and the mean and percentile lines are in front of the bars;
  * - sweep: the value axis starts at 0, every point is marked, and the title
@@ -34,6 +35,8 @@
 #include "cli_util.h"
 
 #define KC_LABEL "kc_north^2"
+
+static char g_gnuplot[4096]; /* gnuplot's path, found on PATH by main */
 
 /* Runs fianza, which must succeed; returns its stdout (malloc'd). */
 static char *run_ok(const char *const *args)
@@ -169,6 +172,34 @@ START_TEST(test_optimize_charts)
     SVG_HAS(out, "releases_hist", "How many people the fund frees: total releases in each of 300 simulated futures",
             "total releases in one simulated future (people)", "share of simulated futures");
     SVG_HAS(out, "timeline", "How soon", "days since the start of the horizon", "money in the fund (thousand USD)");
+}
+END_TEST
+
+/* regions.csv with an undefined figure (an empty cell, as issue 14 item 3
+ * writes it: no money, no cost per release): regions.gp draws no bar and
+ * says "n/a", and gnuplot has nothing to complain about. */
+START_TEST(test_regions_empty_cells)
+{
+    const char *dir = cu_test_dir("empty"), *ini = cu_two_ini(dir, 100), *out = cu_path_in(dir, "out");
+    free(RUN_OK("simulate", "--allocation", "chicago=300000", "-o", out, ini));
+    char *csv = slurp_in(out, "regions.csv");
+    char *kc = strstr(csv, "\nkansas_city,");
+    ck_assert_ptr_nonnull(kc);
+    char *label = strstr(kc, ",\"Kansas City\"");
+    ck_assert_ptr_nonnull(label);
+    char rows[4096];
+    snprintf(rows, sizeof rows, "%.*s\nkansas_city,,,,,,,6.3,6.1,6.5,,,%s", (int)(kc - csv), csv, label);
+    free(csv);
+    cu_write_file(cu_path_in(out, "regions.csv"), rows);
+    unlink(cu_path_in(out, "regions.svg"));
+    run_result r;
+    int rc = cu_run_prog(&r, g_gnuplot, out, 60, NULL, (const char *const[]){"regions.gp", NULL});
+    ck_assert_msg(rc == 0 && r.nerr == 0, "gnuplot regions.gp: exit %d:\n%s", rc, r.err);
+    cu_run_free(&r);
+    char *svg = slurp_in(out, "regions.svg");
+    ck_assert_uint_eq(count(svg, "<text>n/a</text>"), 3); /* releases per 10k, cost, days */
+    ck_assert_uint_eq(count(svg, "<text>6.30 [6.10, 6.50]</text>"), 1);
+    free(svg);
 }
 END_TEST
 
@@ -337,6 +368,7 @@ static Suite *labels_suite(int charts)
         tcase_add_unchecked_fixture(tc, cu_work_setup, cu_work_teardown);
         tcase_set_timeout(tc, 240);
         tcase_add_test(tc, test_optimize_charts);
+        tcase_add_test(tc, test_regions_empty_cells);
         tcase_add_test(tc, test_sweep_charts);
         tcase_add_test(tc, test_tornado_chart);
         tcase_add_test(tc, test_budget_chart);
@@ -359,9 +391,8 @@ int main(void)
     int found = 0;
     for (const char *p = path ? path : ""; !found && *p;) {
         size_t n = strcspn(p, ":");
-        char g[4096];
-        snprintf(g, sizeof g, "%.*s/gnuplot", (int)n, p);
-        found = access(g, X_OK) == 0;
+        snprintf(g_gnuplot, sizeof g_gnuplot, "%.*s/gnuplot", (int)n, p);
+        found = access(g_gnuplot, X_OK) == 0;
         p += n + (p[n] == ':');
     }
     if (!found)
