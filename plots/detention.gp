@@ -8,9 +8,9 @@ array labels[@N@] = [@LABELS@]
 do for [fmt in "png svg"] {
     eval('set terminal '.(fmt eq 'png' ? PNG : SVG))
     set output 'detention.'.fmt
-    set title chart_title noenhanced
+    set title "How long people wait: share of the fund's releases out within a given number of days\n".chart_title noenhanced
     set xlabel 'days in detention (arrival to release)'
-    set ylabel 'share of releases'
+    set ylabel 'share of releases out by then (cumulative)'
     set yrange [0:1]
     set key bottom right
     # an empty cdf (nobody released in that region) draws nothing; the point

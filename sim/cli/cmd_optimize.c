@@ -64,11 +64,9 @@ static void pooled_line(FILE *out, const scenario *s, const optimize_result *r)
 {
     char v[64], d[64];
     const stat_est e = r->pooled_value, f = r->pooled_diff;
-    int ci = isfinite(f.lo);
     fprintf(out, "pooled fund (one account, one queue): %s %s; minus optimal %s\n",
             scenario_objective_name(s->objective), summary_ci_text(v, sizeof v, e.value, e.lo, e.hi, 2, 0),
-            ci ? summary_ci_text(d, sizeof d, f.value, f.lo, f.hi, 2, 1)
-               : (snprintf(d, sizeof d, "%+.2f", f.value), d));
+            summary_ci_text(d, sizeof d, f.value, f.lo, f.hi, 2, 1));
 }
 
 static json_t *summary(const scenario *s, const optimize_result *r, const optimize_options *oo)
@@ -172,16 +170,12 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
             fprintf(out, " %12.0f", summary_unallocated(s, r->allocs + k * C));
         stat_est e = r->objective[k], d = r->diff[k];
         char a[64], b[64] = "";
-        /* a CVaR difference has no interval (not computed); with 1
-         * replication no estimate has one, and the table says so */
-        if (isfinite(e.lo) || one)
-            summary_ci_text(a, sizeof a, e.value, e.lo, e.hi, dg, 0);
-        else
-            snprintf(a, sizeof a, "%.*f", dg, e.value);
-        if (k > 0 && (isfinite(d.lo) || one))
+        /* a CVaR difference has no interval (not computed) and with 1
+         * replication no estimate has one: "[CI n/a]", and a line below
+         * says why */
+        summary_ci_text(a, sizeof a, e.value, e.lo, e.hi, dg, 0);
+        if (k > 0)
             summary_ci_text(b, sizeof b, d.value, d.lo, d.hi, dg, 1);
-        else if (k > 0)
-            snprintf(b, sizeof b, "%+.*f", dg, d.value);
         char pt[80] = "";
         if (target)
             summary_p_target_text(pt, sizeof pt, r->eval, k);
@@ -195,17 +189,20 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
     char v[64];
     const int d2 = dg == 3 ? 3 : 2;
     fprintf(out, "\nVSS %s; EVPI ", summary_ci_text(v, sizeof v, r->vss.value, r->vss.lo, r->vss.hi, d2, 0));
-    if (isfinite(r->evpi.lo) || one)
-        fprintf(out, "%s", summary_ci_text(v, sizeof v, r->evpi.value, r->evpi.lo, r->evpi.hi, d2, 0));
-    else
-        fprintf(out, "%.*f", d2, r->evpi.value);
+    fprintf(out, "%s", summary_ci_text(v, sizeof v, r->evpi.value, r->evpi.lo, r->evpi.hi, d2, 0));
     fprintf(out, "; marginal %s per extra USD 1,000: %.*f\n", obj, dg == 3 ? 5 : 3, r->mip.budget_dual * 1000);
+    if (s->objective == OBJ_CVAR && !one) /* with 1 replication, the 1-replication line says why */
+        fprintf(out,
+                "n/a: a difference of two CVaRs (minus optimal, VSS, EVPI, pooled fund) has no 95%% CI: each CVaR "
+                "is the mean of its own worst %g%% of replications, so the difference is not a mean over paired "
+                "replications\n",
+                100 * s->cvar_alpha);
     if (r->gap_batches >= 2 && isfinite(r->gap_ci_upper))
         fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound %.*f\n", r->gap_batches, d2,
                 r->gap.value, d2, r->gap_ci_upper);
     else if (r->gap_batches >= 2)
-        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound undefined\n", r->gap_batches,
-                d2, r->gap.value);
+        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound n/a\n", r->gap_batches, d2,
+                r->gap.value);
     if (r->gap_skipped)
         fprintf(out, "optimality gap: not estimated: %s\n", OPTIMIZE_GAP_SKIPPED);
     if (r->gap_time_limited)

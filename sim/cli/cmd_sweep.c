@@ -388,7 +388,10 @@ static int write_tornado_all(cmd_run *r, tornado_row *rows, size_t nr, double ba
              scenario_objective_name(s->objective), r->o->tornado_pct);
     snprintf(bv, sizeof bv, "%.17g", base);
     snprintf(n, sizeof n, "%zu", nr);
-    char *t = plot_quote(title), *xl = plot_quote("optimal value (in sample)");
+    char xlabel[160];
+    snprintf(xlabel, sizeof xlabel, "optimal %s (mean over the optimize stream, in sample)",
+             scenario_objective_name(s->objective));
+    char *t = plot_quote(title), *xl = plot_quote(xlabel);
     plot_var v[] = {{"TITLE", t}, {"BASE", bv}, {"N", n}, {"XLABEL", xl}};
     if (!t || !xl)
         rc = fz_fail(&r->err, FZ_ERUNTIME, "out of memory");
@@ -536,6 +539,7 @@ static void print_money_table(FILE *out, const sweep *w)
     snprintf(head, sizeof head, "P(releases >= %.10g)", target);
     fprintf(out, "\nout of sample, optimal split:\n%14s  %-24s %-26s %-32s %s\n", w->param,
             target > 0 ? head : "P(releases >= target)", "USD per release", "USD spent", "unallocated USD");
+    int none = 0; /* a point without releases: its reason once, under the table */
     for (size_t i = 0; i < w->n; i++) {
         const point *p = &w->pts[i];
         char pt[64] = "n/a (no target)", cost[64], spent[64];
@@ -544,7 +548,10 @@ static void print_money_table(FILE *out, const sweep *w)
         summary_ci_text(cost, sizeof cost, p->cost.value, p->cost.lo, p->cost.hi, 0, 0);
         summary_ci_text(spent, sizeof spent, p->spent.value, p->spent.lo, p->spent.hi, 0, 0);
         fprintf(out, "%14.6g  %-24s %-26s %-32s %.0f\n", p->x, pt, cost, spent, p->unallocated);
+        none |= !isfinite(p->cost.value);
     }
+    if (none)
+        fprintf(out, "n/a: nobody was released at that point in any replication: no USD per release\n");
 }
 
 static void print(cmd_run *r, void *ctx)

@@ -154,7 +154,7 @@ static int write_detention(outdir *o, const scenario *s, const eval_result *r, f
 int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, const char *what, charts_list *list,
                 fz_error *err)
 {
-    char mean[64], lo[64], hi[64], p05[64], p95[64], bw[64], n[16];
+    char mean[64], lo[64], hi[64], p05[64], p95[64], bw[64], n[16], nreps[32];
     double boxwidth = 0.9, h = stat_ci95_half(&r->allocs[k].releases), m = r->allocs[k].releases.mean;
     double *sorted = malloc((r->nreps ? r->nreps : 1) * sizeof *sorted);
     char *title = title_for(s, what), *names = quoted_list(s, 0), *labels = quoted_list(s, 1);
@@ -173,11 +173,12 @@ int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, co
     snprintf(p05, sizeof p05, "%.17g", stat_quantile_sorted(sorted, r->nreps, 0.05));
     snprintf(p95, sizeof p95, "%.17g", stat_quantile_sorted(sorted, r->nreps, 0.95));
     snprintf(n, sizeof n, "%zu", s->nregions);
+    snprintf(nreps, sizeof nreps, "%zu", r->nreps);
     if ((rc = write_hist(o, r, k, &boxwidth, err)))
         goto done;
     snprintf(bw, sizeof bw, "%g", boxwidth);
-    plot_var hv[] = {{"TITLE", title}, {"MEAN", mean}, {"LO", lo},      {"HI", hi},
-                     {"P05", p05},     {"P95", p95},   {"BOXWIDTH", bw}};
+    plot_var hv[] = {{"TITLE", title}, {"MEAN", mean}, {"LO", lo},       {"HI", hi},
+                     {"P05", p05},     {"P95", p95},   {"BOXWIDTH", bw}, {"NREPS", nreps}};
     if ((rc = plot_script(o, "releases_hist", hv, sizeof hv / sizeof *hv, err)))
         goto done;
     add(list, "releases_hist");
@@ -232,9 +233,13 @@ int charts_optimize(outdir *o, const scenario *s, const optimize_result *r, char
     if ((rc = outdir_close(f, "allocations.csv", err)))
         return rc;
     char n[16], *names = quoted_list(s, 0), *labels = quoted_list(s, 1);
-    char *t1 = title_for(s, freedom ? "mean days of freedom by allocation" : "mean releases by allocation");
-    char *t2 = title_for(s, "optimal allocation and baselines");
-    char *ylabel = plot_quote(freedom ? "mean days of freedom within the horizon" : "mean releases R(x)");
+    char *t1 = title_for(s, freedom ? "days of freedom each region yields for the money it gets (mean; dots: the "
+                                      "optimal allocation)"
+                                    : "people each region releases for the money it gets (mean; dots: the optimal "
+                                      "allocation)");
+    char *t2 = title_for(s, "how the budget is split: the optimal allocation and three baselines");
+    char *ylabel = plot_quote(freedom ? "mean days of freedom within the horizon (person-days)"
+                                      : "mean releases over the horizon (people)");
     snprintf(n, sizeof n, "%zu", C);
     if (!names || !labels || !t1 || !t2 || !ylabel)
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");

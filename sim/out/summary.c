@@ -42,10 +42,11 @@ json_t *summary_mean_ci_json(const stat_acc *a)
 
 char *summary_ci_text(char *buf, size_t size, double mean, double lo, double hi, int digits, int sign)
 {
+    mean += 0.0, lo += 0.0, hi += 0.0; /* -0 + 0 is +0: "0.00", never "-0.00" */
     if (!isfinite(mean))
-        snprintf(buf, size, "undefined");
+        snprintf(buf, size, "n/a");
     else if (!isfinite(lo) || !isfinite(hi))
-        snprintf(buf, size, sign ? "%+.*f [CI undefined]" : "%.*f [CI undefined]", digits, mean);
+        snprintf(buf, size, sign ? "%+.*f [CI n/a]" : "%.*f [CI n/a]", digits, mean);
     else
         snprintf(buf, size, sign ? "%+.*f [%+.*f, %+.*f]" : "%.*f [%.*f, %.*f]", digits, mean, digits, lo, digits, hi);
     return buf;
@@ -55,7 +56,7 @@ void summary_print_ci_note(FILE *f, size_t nreps)
 {
     if (nreps < 2)
         fprintf(f,
-                "note: with %zu replication, standard deviations and 95%% confidence intervals are undefined "
+                "n/a: with %zu replication, standard deviations and 95%% confidence intervals are undefined "
                 "(null in summary.json); use --replications 2 or more for them\n",
                 nreps);
 }
@@ -313,6 +314,12 @@ void summary_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t
     if (left > 0) /* issue 14: money the split leaves over is stated, not implied */
         fprintf(f, "%-16s %12.0f   (budget %.0f minus the total allocated)\n", SUMMARY_UNALLOCATED, left,
                 s->budget_usd);
+    int none = !(a->releases.mean > 0);
+    for (size_t c = 0; c < r->nregions; c++)
+        none |= !(a->regions[c].releases.mean > 0) || !isfinite(eval_detention_mean(r, k, c));
+    if (none) /* the reason for the n/a cells above, once under the table */
+        fprintf(f, "n/a: nobody was released there in any replication (no money, or no fundable case): no cost per "
+                   "release and no days in detention\n");
     double *sorted = malloc((r->nreps ? r->nreps : 1) * sizeof *sorted);
     if (sorted) {
         memcpy(sorted, a->totals, r->nreps * sizeof *sorted);
@@ -366,8 +373,8 @@ void summary_print_money_head(FILE *f, const scenario *s, const char *first)
 void summary_print_money_total(FILE *f, const scenario *s, const eval_result *r, size_t k, const char *name)
 {
     const eval_alloc *a = &r->allocs[k];
-    money_row(f, name, summary_shows_ledger(s), a->spent.mean, a->refunded.mean, a->balance_end.mean,
-              a->unpaid.mean, eval_waited_mean(r, k, SIZE_MAX));
+    money_row(f, name, summary_shows_ledger(s), a->spent.mean, a->refunded.mean, a->balance_end.mean, a->unpaid.mean,
+              eval_waited_mean(r, k, SIZE_MAX));
 }
 
 void summary_print_money(FILE *f, const scenario *s, const eval_result *r, size_t k)
@@ -377,8 +384,8 @@ void summary_print_money(FILE *f, const scenario *s, const eval_result *r, size_
     summary_print_money_head(f, s, "money (mean)");
     for (size_t c = 0; c < r->nregions; c++) {
         const eval_region *g = &a->regions[c];
-        money_row(f, s->regions[c].label, ledger, g->spent.mean, g->refunded.mean, g->balance_end.mean,
-                  g->unpaid.mean, eval_waited_mean(r, k, c));
+        money_row(f, s->regions[c].label, ledger, g->spent.mean, g->refunded.mean, g->balance_end.mean, g->unpaid.mean,
+                  eval_waited_mean(r, k, c));
     }
     if (a->reserve_end != 0)
         fprintf(f, "%-16s %12s%s %14.0f\n", "reserve", "", ledger ? "             " : "", a->reserve_end);

@@ -63,12 +63,13 @@ double summary_unallocated(const scenario *s, const double *alloc);
 json_t *summary_mean_ci_json(const stat_acc *a);
 
 /* "MEAN [LO, HI]" with `digits` decimals (sign: every figure signed, for
- * differences), "MEAN [CI undefined]" when lo or hi is not finite, and
- * "undefined" when the mean is not.  Returns buf. */
+ * differences), "MEAN [CI n/a]" when lo or hi is not finite, and "n/a"
+ * when the mean is not (never "nan": issue 14 item 8; the caller prints
+ * the reason once, in a line starting "n/a:").  Returns buf. */
 char *summary_ci_text(char *buf, size_t size, double mean, double lo, double hi, int digits, int sign);
 
-/* Under a table: with fewer than 2 replications, a line saying that sd and
- * CIs are undefined (nothing otherwise). */
+/* Under a table: with fewer than 2 replications, the "n/a:" line saying
+ * that sd and CIs are undefined (nothing otherwise). */
 void summary_print_ci_note(FILE *f, size_t nreps);
 
 int summary_write_json(outdir *o, const char *name, json_t *doc, fz_error *err);
