@@ -92,6 +92,8 @@ static void reported(const fit_data *d, const double *p, double *phi, double *dp
 
 static double loglik(const fit_data *d, const double *p)
 {
+    if (d->loglik)
+        return d->loglik(d, p);
     family_trunc f = {d->type, {p[0], d->type->nparams > 1 ? p[1] : 0}, d->lo, d->hi};
     return d->type->fit->loglik(d, p) - (double)d->n * family_trunc_logmass(&f);
 }
@@ -255,7 +257,7 @@ static int estimate(fit_result *out, const fit_data *d)
     const family_fit *ft = d->type->fit;
     int np = out->nparams;
     double p[2] = {0, 0}, t[2] = {0, 0}, se_t[2] = {NAN, NAN}, dphi[2] = {0, 0};
-    out->closed_form = ft->start(d, p);
+    out->closed_form = ft->start(d, p) && !d->loglik;
     from_canonical(d, p, t);
     if (out->closed_form) {
         out->converged = 1;
@@ -349,3 +351,10 @@ int fit_all(fit_result out[FIT_NFAMILIES], size_t *nfit, const double *x, size_t
             out[k++] = tmp[f];
     return 0;
 }
+
+int fit_init(fit_result *out, fit_family fam, const fit_options *opt, fz_error *err)
+{
+    return init_result(out, fam, opt, err);
+}
+
+int fit_estimate(fit_result *out, const fit_data *d) { return estimate(out, d); }

@@ -16,10 +16,22 @@ typedef struct fit_data {
     double mean, m2;   /* of x: mean and sum of squared deviations */
     double lmean, lm2; /* the same of log x (families with fit->uses_logs) */
     double s0;         /* sqrt(m2 / n): the normal mean's scale */
+    /* Binned data (fit_binned.c): the whole log-likelihood, truncation
+     * included, in place of the family's from the statistics above (which
+     * then only give the starting point, never a closed form); ctx its data. */
+    double (*loglik)(const struct fit_data *d, const double *p);
+    const void *ctx;
 } fit_data;
 
 /* The truncated family of a fit_result (canonical parameters from its
  * reported ones). */
 family_trunc fit_trunc(const fit_result *r);
+
+/* fit.c's steps, for fit_binned.c: the result before fitting (names,
+ * truncation, numbers NaN; FZ_EINPUT for an empty range), and the estimates
+ * with their standard errors, log-likelihood, AIC and BIC from d (returns 1,
+ * or 0 with ok = 0 and a reason when the likelihood cannot be maximised). */
+int fit_init(fit_result *out, fit_family fam, const fit_options *opt, fz_error *err);
+int fit_estimate(fit_result *out, const fit_data *d);
 
 #endif
