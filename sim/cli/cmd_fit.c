@@ -510,6 +510,8 @@ static void print(cmd_run *c, void *ctx) { print_table(c->out, ctx, c->dirname);
 
 int cmd_fit(const cli_opts *o)
 {
+    if (o->bins || o->count_column || o->share_column || o->fit_n)
+        return cmd_fit_binned(o); /* a binned table: cmd_fit_binned.c */
     static const cmd_hooks hooks = {.check = check, .work = run, .print = print};
     fit_run r;
     memset(&r, 0, sizeof r);

@@ -43,6 +43,7 @@ int cmd_optimize(const cli_opts *o);
 int cmd_compare(const cli_opts *o);
 int cmd_sweep(const cli_opts *o);
 int cmd_fit(const cli_opts *o);
+int cmd_fit_binned(const cli_opts *o); /* fit --bins (cmd_fit_binned.c) */
 int cmd_budget(const cli_opts *o);
 
 typedef struct cmd_run {

@@ -91,6 +91,9 @@ static const char *caption(const char *name)
         return "The optimal split next to the simple alternatives.";
     if (!strcmp(name, "fit_hist"))
         return "The data (density histogram) with each fitted density; the best fit by AIC is drawn thickest.";
+    if (!strcmp(name, "fit_bins"))
+        return "Each bin's observed share (bars) and the share each fitted family gives it (points); the best fit by "
+               "AIC is drawn thickest.";
     if (!strcmp(name, "fit_qq"))
         return "Fitted quantiles against the data's: a good fit keeps to the dashed line y = x.";
     return "";
@@ -306,8 +309,61 @@ static void write_fit_table(FILE *f, const json_t *sum)
     fprintf(f, "</table>\n");
 }
 
+/* fit --bins: the binned fits with their chi-square tests (summary.json's mode "binned"). */
+static int fit_binned_report(outdir *o, const json_t *sum, const charts_list *charts, fz_error *err)
+{
+    FILE *f = outdir_open(o, "report.html", err);
+    if (!f)
+        return FZ_ERUNTIME;
+    const char *data = json_string_value(json_object_get(sum, "data"));
+    const char *line = json_string_value(json_object_get(sum, "scenario_line"));
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>fianza fit: ");
+    esc(f, data ? data : "");
+    fprintf(f, "</title>\n<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}"
+               "table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:4px 10px;"
+               "text-align:right}th:nth-child(2),td:nth-child(2),th:nth-child(3),td:nth-child(3){text-align:left}"
+               "small{color:#666}figure{margin:2em 0}figcaption{color:#444}.missing{color:#a33}"
+               "svg{max-width:100%%;height:auto}pre{background:#f4f4f4;padding:0.6em}</style></head><body>\n"
+               "<h1>fianza fit (binned table): ");
+    esc(f, data ? data : "");
+    fprintf(f, "</h1>\n<p>%.0f rows; %.0f bins fitted, %.10g observations", num(sum, "rows"), num(sum, "bins_used"),
+            num(sum, "total_count"));
+    if (json_is_true(json_object_get(sum, "standard_errors_depend_on_n")))
+        fprintf(f, " (shares of N = %.0f given with --n: standard errors and chi-square depend on it)", num(sum, "n"));
+    fprintf(f, ".</p>\n");
+    if (line) {
+        fprintf(f, "<h2>Scenario line (best by AIC)</h2>\n<pre>");
+        esc(f, line);
+        fprintf(f, "</pre>\n");
+    }
+    fprintf(f, "<h2>Fits, ranked by AIC</h2>\n<table><tr><th>rank</th><th>family</th><th>parameters "
+               "<small>(standard errors)</small></th><th>log-lik</th><th>AIC</th><th>&Delta;AIC</th><th>BIC</th>"
+               "<th>&chi;&sup2;</th><th>df</th><th>p</th><th>largest share gap</th><th>median</th></tr>\n");
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(sum, "fits"), i, e)
+    {
+        fprintf(f, "<tr><td>%.0f</td><td>%s</td><td>", num(e, "rank"), json_string_value(json_object_get(e, "family")));
+        esc(f, json_string_value(json_object_get(e, "scenario")));
+        fprintf(f,
+                "</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.0f</td><td>%.3g</td>"
+                "<td>%.3f</td><td>%.0f</td></tr>\n",
+                num(e, "loglik"), num(e, "aic"), num(e, "delta_aic"), num(e, "bic"), num(e, "chi_square.statistic"),
+                num(e, "chi_square.df"), num(e, "chi_square.p_value"), num(e, "max_share_gap"),
+                num(e, "fitted_median"));
+    }
+    fprintf(f, "</table>\n<p><small>Standard errors are in summary.json. &chi;&sup2;: Pearson's over the bins, "
+               "grouped until each expects at least 5; df = groups &minus; 1 &minus; parameters.</small></p>\n");
+    charts_section(f, o, charts);
+    fprintf(f, "<p><small>Files: summary.json, fit_bins.csv and the chart's script are in this "
+               "directory.</small></p>\n</body></html>\n");
+    return outdir_close(f, "report.html", err);
+}
+
 int html_fit_report(outdir *o, const json_t *sum, const charts_list *charts, fz_error *err)
 {
+    if (json_object_get(sum, "bins"))
+        return fit_binned_report(o, sum, charts, err);
     FILE *f = outdir_open(o, "report.html", err);
     if (!f)
         return FZ_ERUNTIME;
