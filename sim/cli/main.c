@@ -83,6 +83,11 @@ static const command commands[] = {
      "                          recorded): fit the conditional distribution, not a shift.\n"
      "                          Values outside are left out and counted.  Without --min a\n"
      "                          normal is fitted truncated at 0, as scenarios need (min=0).\n"
+     "  --bins LOW,HIGH         a binned table instead: the columns of each bin's edges (an\n"
+     "                          empty HIGH: open top bin), with --count COL (counts) or\n"
+     "                          --share COL --n N (shares of N observations; SEs depend on N).\n"
+     "                          Fitted to the interval-censored counts, with chi-square tests\n"
+     "                          and a chart of observed vs fitted shares (docs/fit.md)\n"
      "  (--seed, --replications, --threads and --set do not apply to fit)\n"},
     {"budget", cmd_budget,
      "usage: fianza budget --releases N --prob P [OPTIONS] SCENARIO.ini\n"
