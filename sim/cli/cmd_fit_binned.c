@@ -158,6 +158,11 @@ static int check_rows(binned_run *r, const fit_bin *b, const long *line, int has
                        "%s:%ld-%ld: column '%s': the shares sum to %g: expected 1 (within 0.02)%s", r->path, line[0],
                        line[r->nrows - 1], r->count_col, r->share_sum,
                        fabs(r->share_sum - 100) <= 2 ? "; percentages? give them as shares (divide by 100)" : "");
+    if (!r->shares && r->share_sum > 0 && fabs(r->share_sum - 1) <= 0.02)
+        return fz_fail(err, FZ_EINPUT,
+                       "%s:%ld-%ld: column '%s': the counts sum to %g: shares? give them with --share %s --n N "
+                       "(N the number of observations)",
+                       r->path, line[0], line[r->nrows - 1], r->count_col, r->share_sum, r->count_col);
     if (!(r->share_sum > 0))
         return fz_fail(err, FZ_EINPUT, "%s:%ld-%ld: column '%s': every count is 0: nothing to fit", r->path, line[0],
                        line[r->nrows - 1], r->count_col);
