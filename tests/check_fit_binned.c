@@ -303,7 +303,13 @@ START_TEST(test_cli_trac)
     ck_assert_ptr_nonnull(csv);
     ck_assert_uint_eq(cu_count_lines(csv), 1 + 5 * 8); /* header, 5 families x 8 bins */
     ck_assert_ptr_nonnull(strstr(csv, "\n1,lognormal,8,25000+,10,25000,,"));
-    ck_assert(cu_exists(cu_path_in(dir, "out/fit_bins.gp")) && cu_exists(cu_path_in(dir, "out/report.html")));
+    ck_assert(cu_exists(cu_path_in(dir, "out/fit_bins.gp")));
+    char *html = cu_slurp(cu_path_in(dir, "out/report.html"), NULL);
+    ck_assert_ptr_nonnull(html);
+    ck_assert_ptr_nonnull(strstr(html, "fianza fit (binned table)"));
+    ck_assert_ptr_nonnull(strstr(html, "N = 23577 given with --n"));
+    ck_assert_ptr_null(strstr(html, "nan"));
+    free(html);
     free(csv);
     json_decref(j);
     cu_run_free(&rr);
