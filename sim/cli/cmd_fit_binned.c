@@ -24,7 +24,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "charts.h"
 #include "cmds.h"
@@ -34,6 +33,7 @@
 #include "plot.h"
 #include "summary.h"
 #include "cmd_fit_binned.h"
+#include "cmd_fit_util.h"
 
 
 static int options(binned_run *r, const cli_opts *o, fz_error *err)
@@ -241,22 +241,9 @@ static int run_fits(binned_run *r, fz_error *err)
     r->best = -1;
     for (size_t i = 0; i < FIT_NFAMILIES; i++) {
         fit_result *f = &r->res[i].fit;
-        if (!f->ok) {
-            char reason[sizeof f->reason];
-            memcpy(reason, f->reason, sizeof reason);
-            snprintf(f->reason, sizeof f->reason, "%s:%ld: %s", r->path, r->line[f->bad_index], reason);
-            continue;
-        }
-        if (!f->converged)
-            f->se[0] = f->se[1] = NAN; /* the information is only meaningful at an optimum */
-        fit_format(f, r->text[i], sizeof r->text[i]);
-        dist *d = NULL;
-        fz_error e2 = {0, ""};
-        if (dist_parse(&d, r->text[i], NULL, &e2))
-            snprintf(r->unusable[i], sizeof r->unusable[i], "%s", e2.msg);
-        else if (r->best < 0)
+        if (cmd_fit_finish(f, r->path, r->line[f->bad_index], r->text[i], r->unusable[i], sizeof r->text[i]) &&
+            r->best < 0)
             r->best = (int)i;
-        dist_free(d);
     }
     if (r->nfit == 0)
         return fz_fail(err, FZ_EINPUT, "%s (and no other family could be fitted either)", r->res[0].fit.reason);
@@ -270,15 +257,7 @@ static int check(cmd_run *c, void *ctx)
     int rc = load(r, c->o, &c->err);
     if (rc)
         return rc;
-    if (c->o->outdir) {
-        snprintf(c->dirname, sizeof c->dirname, "%s", c->o->outdir);
-    } else {
-        const char *base = strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path;
-        size_t len = strlen(base);
-        if (len > 4 && !strcasecmp(base + len - 4, ".csv"))
-            len -= 4;
-        snprintf(c->dirname, sizeof c->dirname, "results/%.*s", (int)len, base);
-    }
+    cmd_fit_dirname(c->dirname, sizeof c->dirname, c->o->outdir, r->path);
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd_fit_binned.h"
+#include "cmd_fit_util.h"
 #include "plot.h"
 #include "summary.h"
 
@@ -191,19 +192,6 @@ int write_bins_chart(outdir *dir, const binned_run *r, charts_list *charts, fz_e
     return rc;
 }
 
-static void param_text(const fit_result *f, char *buf, size_t size)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int j = 0; j < f->nparams && used < size; j++) {
-        char se[32] = "n/a";
-        if (isfinite(f->se[j]))
-            snprintf(se, sizeof se, f->se[j] >= 10 && f->se[j] < 1e6 ? "%.0f" : "%.2g", f->se[j]);
-        used +=
-            (size_t)snprintf(buf + used, size - used, "%s%s %.5g (%s)", j ? ", " : "", f->names[j], f->param[j], se);
-    }
-}
-
 /* The header lines: what was read, left out and assumed. */
 static void print_head(FILE *out, const binned_run *r)
 {
@@ -245,7 +233,7 @@ void print_binned(FILE *out, const binned_run *r, const char *dirname)
     for (size_t i = 0; i < r->nfit; i++) {
         const fit_binned *b = &r->res[i];
         char par[160], p[16] = "n/a";
-        param_text(&b->fit, par, sizeof par);
+        cmd_fit_param_text(&b->fit, par, sizeof par);
         if (isfinite(b->chi2_p))
             snprintf(p, sizeof p, "%.2g", b->chi2_p);
         fprintf(out, "%-4zu %-11s %-42s %10.1f %10.1f %6.1f %10.1f %8.1f %3d %8s %6.3f %8.0f %4s\n", i + 1,
