@@ -224,6 +224,20 @@ static void print_head(FILE *out, const binned_run *r)
                      "chi-square as N,\nso they are only as good as N\n", r->n_given);
 }
 
+/* One row of the share table: the cell (a gap no bin covers: "no bin"), its
+ * observed share and each family's. */
+static void print_share_row(FILE *out, const binned_run *r, const fit_bin *b, const char *mark, double observed,
+                            int gap)
+{
+    char bt[64], cell[80];
+    bin_text(bt, sizeof bt, b);
+    snprintf(cell, sizeof cell, "%s%s", bt, gap ? " no bin" : "");
+    fprintf(out, "%-26s%s %8.4f", cell, mark, observed);
+    for (size_t i = 0; i < r->nfit; i++)
+        fprintf(out, " %11.4f", fitted_share(&r->res[i].fit, b));
+    fprintf(out, "\n");
+}
+
 void print_binned(FILE *out, const binned_run *r, const char *dirname)
 {
     print_head(out, r);
@@ -243,21 +257,24 @@ void print_binned(FILE *out, const binned_run *r, const char *dirname)
     }
     for (size_t i = r->nfit; i < FIT_NFAMILIES; i++)
         fprintf(out, "-    %-11s skipped: %s\n", fit_family_name(r->res[i].fit.family), r->res[i].fit.reason);
-    fprintf(out, "\n%-22s %8s", "bin", "observed");
+    fprintf(out, "\n%-28s %8s", "bin", "observed");
     for (size_t i = 0; i < r->nfit; i++)
         fprintf(out, " %11s", fit_family_name(r->res[i].fit.family));
     fprintf(out, "\n");
     size_t m = median_bin(r);
-    for (size_t j = 0; j < r->nbins; j++) {
-        char bt[64];
-        bin_text(bt, sizeof bt, &r->bins[j]);
-        fprintf(out, "%-20s%s %8.4f", bt, j == m ? " *" : "  ", observed_share(r, j));
-        for (size_t i = 0; i < r->nfit; i++)
-            fprintf(out, " %11.4f", fitted_share(&r->res[i].fit, &r->bins[j]));
-        fprintf(out, "\n");
+    double cur = r->opt.lo;
+    for (size_t j = 0; j <= r->nbins; j++) {
+        /* the range before bin j (above the last bin for j = nbins) that no bin covers, observed empty */
+        fit_bin gap = {cur, j < r->nbins ? r->bins[j].lo : r->opt.hi, 0};
+        if (gap.hi > gap.lo)
+            print_share_row(out, r, &gap, "  ", 0, 1);
+        if (j < r->nbins) {
+            print_share_row(out, r, &r->bins[j], j == m ? " *" : "  ", observed_share(r, j), 0);
+            cur = r->bins[j].hi;
+        }
     }
     fprintf(out,
-            "(* the bin holding the observed median)\n\n"
+            "(* the bin holding the observed median; 'no bin': a range the table does not cover, observed empty)\n\n"
             "Ranked by AIC = 2k - 2 log-lik (smaller is better; dAIC above 10: essentially no support);\n"
             "BIC = k ln N - 2 log-lik.  chi2: Pearson's over the bins and the empty ranges beside them,\n"
             "grouped until each expects at least 5, df = groups - 1 - parameters.  gap: the largest\n"
