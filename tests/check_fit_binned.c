@@ -309,7 +309,7 @@ START_TEST(test_cli_trac)
     char *html = cu_slurp(cu_path_in(dir, "out/report.html"), NULL);
     ck_assert_ptr_nonnull(html);
     ck_assert_ptr_nonnull(strstr(html, "fianza fit (binned table)"));
-    ck_assert_ptr_nonnull(strstr(html, "N = 23577 given with --n"));
+    ck_assert_ptr_nonnull(strstr(html, "N = 23,577 given with --n"));
     ck_assert_ptr_null(strstr(html, "nan"));
     free(html);
     free(csv);

@@ -41,6 +41,7 @@ typedef struct cli_opts {
     double target_prob;   /* budget: --prob p (0: not given) */
     int json, no_plots, quiet, help;
     int pooled; /* compare --pooled: the pooled fund (DESIGN §8) as more variants */
+    int regions; /* compare --regions: the whole budget to each region in turn */
 } cli_opts;
 
 #define CLI_MAX_FIT_N 1000000000L /* fit --n: at most 10^9 */
