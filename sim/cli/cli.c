@@ -36,7 +36,8 @@ enum {
     OPT_POOLED,
     OPT_RELEASES,
     OPT_PROB,
-    OPT_REGIONS
+    OPT_REGIONS,
+    OPT_VERSION
 };
 
 static const struct option long_opts[] = {{"output", required_argument, NULL, 'o'},
@@ -66,6 +67,7 @@ static const struct option long_opts[] = {{"output", required_argument, NULL, 'o
                                           {"releases", required_argument, NULL, OPT_RELEASES},
                                           {"prob", required_argument, NULL, OPT_PROB},
                                           {"regions", no_argument, NULL, OPT_REGIONS},
+                                          {"version", no_argument, NULL, OPT_VERSION},
                                           {NULL, 0, NULL, 0}};
 
 /* The commands each option applies to (bits of command_bit); an option
@@ -85,7 +87,8 @@ static int command_bit(const char *command)
 static int applies_to(int c)
 {
     switch (c) {
-    case 'h': return -1;
+    case 'h':
+    case OPT_VERSION: return -1;
     case 'o':
     case OPT_JSON:
     case OPT_NO_PLOTS:
@@ -124,6 +127,34 @@ static const char *option_name(int c)
         if (p->val == c)
             return p->name;
     return "?";
+}
+
+const struct option *cli_options(void) { return long_opts; }
+
+static const struct option *find_option(const char *name)
+{
+    for (const struct option *p = long_opts; p->name; p++)
+        if (!strcmp(p->name, name))
+            return p;
+    return NULL;
+}
+
+int cli_option_applies(const char *name, const char *command)
+{
+    const struct option *p = find_option(name);
+    return p && (applies_to(p->val) & command_bit(command)) != 0;
+}
+
+int cli_option_takes_value(const char *name)
+{
+    const struct option *p = find_option(name);
+    return p && p->has_arg != no_argument;
+}
+
+int cli_option_short(const char *name)
+{
+    const struct option *p = find_option(name);
+    return p && p->val < 128 ? p->val : 0;
 }
 
 static int push(const char ***arr, size_t *n, const char *v)
@@ -188,6 +219,7 @@ static int take_option(cli_opts *o, int c, const char *arg, fz_error *err)
     switch (c) {
     case 'o': o->outdir = arg; break;
     case 'h': o->help = 1; break;
+    case OPT_VERSION: o->version = 1; break;
     case OPT_SEED: o->seed = arg; break;
     case OPT_REPS:
         /* digits only: "1e3" or "10.0" is not a count (the range is the scenario's check) */
@@ -262,6 +294,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
     optind = 0;
     opterr = 0;
     int c, rc, cmd = command_bit(o->command);
+    const char *given[512] = {0}; /* options with a value, as typed: a second one is refused */
     while ((c = getopt_long(argc, argv, ":o:h", long_opts, NULL)) != -1) {
         if (c == ':')
             return fz_fail(err, FZ_EINPUT, "%s: expects a value", argv[optind - 1]);
@@ -270,10 +303,16 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
         if (cmd && !(applies_to(c) & cmd))
             return fz_fail(err, FZ_EINPUT, "%s%s does not apply to fianza %s (see fianza %s --help)",
                            c == 'o' ? "" : "--", option_name(c), o->command, o->command);
+        if (optarg && c != OPT_SET && c != OPT_ALLOCATION && c != OPT_POLICY && c >= 0 && c < 512) {
+            if (given[c])
+                return fz_fail(err, FZ_EINPUT, "%s%s given twice (%s, then %s): give it once", c == 'o' ? "" : "--",
+                               option_name(c), given[c], optarg);
+            given[c] = optarg;
+        }
         if ((rc = take_option(o, c, optarg, err)))
             return rc;
     }
-    if (o->help)
+    if (o->help || o->version)
         return 0;
     const char *what = strcmp(o->command, "fit") ? "scenario file" : "CSV file";
     if (optind < argc)
@@ -282,7 +321,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
         return fz_fail(err, FZ_EINPUT, "unexpected argument '%s': fianza %s takes one %s (see fianza %s --help)",
                        argv[optind], o->command, what, o->command);
     if (!o->scenario_path)
-        return fz_fail(err, FZ_EINPUT, "fianza %s: expected a %s (see fianza %s --help)", o->command, what, o->command);
+        return fz_fail(err, FZ_EINPUT, "%s: expected a %s (see fianza %s --help)", o->command, what, o->command);
     return 0;
 }
 

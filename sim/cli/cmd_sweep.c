@@ -262,6 +262,7 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
 typedef struct tornado_row {
     char name[128];
     double base, x[2], v[2];
+    stat_est ev[2]; /* out of sample: the move's optimal split on the "evaluate" stream */
     int valid[2];
     char why[2][320];
 } tornado_row;
@@ -311,6 +312,8 @@ static json_t *tornado_json(const tornado_row *r)
         char key[32];
         snprintf(key, sizeof key, "value_%s", side[j]);
         json_object_set_new(o, key, r->valid[j] ? json_real(r->v[j]) : json_null());
+        snprintf(key, sizeof key, "value_%s_out_of_sample", side[j]);
+        json_object_set_new(o, key, r->valid[j] ? cmd_est_json(r->ev[j]) : json_null());
         snprintf(key, sizeof key, "%s_valid", side[j]);
         json_object_set_new(o, key, json_boolean(r->valid[j]));
         if (!r->valid[j]) {
@@ -343,6 +346,9 @@ static int tornado_move(tornado_row *row, const scenario_param *p, double pct, c
         int rc = scenario_copy_set(&sj, s, set, NULL, err); /* errors name "--set SET" */
         if (!rc)
             rc = solve_point(&pt, sj, oo, err);
+        if (!rc) /* the table's value with its 95% CI (the chart keeps the in-sample optimum) */
+            rc = evaluate_point(&pt, sj, oo->threads, err);
+        json_decref(pt.timeline);
         free(pt.alloc);
         scenario_free(sj);
         if (rc == FZ_EINPUT) { /* the moved value is invalid: no bar, marked as such */
@@ -351,7 +357,7 @@ static int tornado_move(tornado_row *row, const scenario_param *p, double pct, c
         }
         if (rc)
             return rc;
-        row->v[j] = pt.in_sample;
+        row->v[j] = pt.in_sample, row->ev[j] = pt.value;
         row->valid[j] = 1;
     }
     return 0;
@@ -359,7 +365,7 @@ static int tornado_move(tornado_row *row, const scenario_param *p, double pct, c
 
 /* tornado.csv, the "tornado" part of summary.json and the chart's script;
  * rows are ranked by the width of their effect. */
-static int write_tornado_all(cmd_run *r, tornado_row *rows, size_t nr, double base)
+static int write_tornado_all(cmd_run *r, tornado_row *rows, size_t nr, double base, stat_est base_oos)
 {
     const scenario *s = r->s;
     g_sort_base = base;
@@ -373,6 +379,7 @@ static int write_tornado_all(cmd_run *r, tornado_row *rows, size_t nr, double ba
     json_object_set_new(r->doc, "tornado",
                         json_pack("{s:f, s:f, s:s, s:o}", "percent", r->o->tornado_pct, "base_value", base, "value",
                                   "in-sample optimum (optimize stream)", "parameters", arr));
+    json_object_set_new(json_object_get(r->doc, "tornado"), "base_value_out_of_sample", cmd_est_json(base_oos));
     char title[300], bv[64], n[16];
     snprintf(title, sizeof title, "%s: optimal %s when each parameter moves by %g%%", s->name,
              scenario_objective_name(s->objective), r->o->tornado_pct);
@@ -397,6 +404,9 @@ static int run_tornado(cmd_run *r, const optimize_options *oo)
     int rc = scenario_params(&ps, &np, r->s, &r->err);
     if (!rc)
         rc = solve_point(&base, r->s, oo, &r->err);
+    if (!rc)
+        rc = evaluate_point(&base, r->s, oo->threads, &r->err);
+    json_decref(base.timeline);
     if (!rc && !(rows = calloc(np ? np : 1, sizeof *rows)))
         rc = fz_fail(&r->err, FZ_ERUNTIME, "out of memory");
     for (size_t i = 0; !rc && i < np; i++) {
@@ -408,30 +418,11 @@ static int run_tornado(cmd_run *r, const optimize_options *oo)
             oo->progress(oo->progress_ctx, "tornado", i + 1, np);
     }
     if (!rc)
-        rc = write_tornado_all(r, rows, nr, base.in_sample);
+        rc = write_tornado_all(r, rows, nr, base.in_sample, base.value);
     free(ps);
     free(rows);
     free(base.alloc);
     return rc;
-}
-
-/* The console lines for tornado moves that were invalid (from summary.json). */
-static void print_invalid_moves(FILE *out, const json_t *doc)
-{
-    static const char *const side[2] = {"low", "high"}, *const verb[2] = {"lowered", "raised"};
-    size_t i;
-    json_t *row;
-    json_array_foreach(json_object_get(json_object_get(doc, "tornado"), "parameters"), i, row) for (int j = 0; j < 2;
-                                                                                                    j++)
-    {
-        char key[32];
-        snprintf(key, sizeof key, "%s_invalid_reason", side[j]);
-        const char *why = json_string_value(json_object_get(row, key));
-        if (why)
-            fprintf(out, "  %s %s to %.10g: invalid, no value (marked in tornado.csv): %s\n",
-                    json_string_value(json_object_get(row, "parameter")), verb[j],
-                    json_number_value(json_object_get(row, side[j])), why);
-    }
 }
 
 /* --param SECTION.KEY=FROM:TO:STEP: the key and its points. */
@@ -559,9 +550,7 @@ static void print(cmd_run *r, void *ctx)
     const scenario *s = r->s;
     FILE *out = r->out;
     if (!w->pts) {
-        fprintf(out, "fianza sweep --tornado %g: %s; ranked parameters in %s/tornado.csv\n", r->o->tornado_pct, s->name,
-                r->dirname);
-        print_invalid_moves(out, r->doc);
+        cmd_tornado_print(out, r->doc, s, r->o->tornado_pct, r->dirname);
         return;
     }
     fprintf(out, "fianza sweep: %s along %s (%ld replications per point, seed %llu, common random numbers)\n\n",
