@@ -92,8 +92,8 @@ static void reported(const fit_data *d, const double *p, double *phi, double *dp
 
 static double loglik(const fit_data *d, const double *p)
 {
-    if (d->custom)
-        return d->custom(d, p);
+    if (d->loglik)
+        return d->loglik(d, p);
     family_trunc f = {d->type, {p[0], d->type->nparams > 1 ? p[1] : 0}, d->lo, d->hi};
     return d->type->fit->loglik(d, p) - (double)d->n * family_trunc_logmass(&f);
 }
@@ -257,7 +257,7 @@ static int estimate(fit_result *out, const fit_data *d)
     const family_fit *ft = d->type->fit;
     int np = out->nparams;
     double p[2] = {0, 0}, t[2] = {0, 0}, se_t[2] = {NAN, NAN}, dphi[2] = {0, 0};
-    out->closed_form = ft->start(d, p) && !d->custom;
+    out->closed_form = ft->start(d, p) && !d->loglik;
     from_canonical(d, p, t);
     if (out->closed_form) {
         out->converged = 1;
@@ -303,7 +303,7 @@ int fit_family_mle_custom(fit_result *out, fit_family fam, const double *x, size
         return fz_fail(err, FZ_EINPUT, "%zu value%s: at least 2 are needed to fit a distribution", n,
                        n == 1 ? "" : "s");
     fit_data d = {
-        .type = family_table[fam], .x = x, .n = n, .lo = out->lo, .hi = out->hi, .custom = custom, .censored = censored};
+        .type = family_table[fam], .x = x, .n = n, .lo = out->lo, .hi = out->hi, .loglik = custom, .censored = censored};
     for (size_t i = 0; i < n; i++)
         if (!isfinite(x[i]) || x[i] < d.lo || x[i] > d.hi)
             return fz_fail(err, FZ_EINPUT, "value %g (number %zu) is outside the fitted range [%g, %g]", x[i], i + 1,
@@ -364,3 +364,10 @@ void fit_rank(fit_result *out, size_t *nfit, const fit_result *tmp, size_t m)
         if (!tmp[f].ok)
             out[k++] = tmp[f];
 }
+
+int fit_init(fit_result *out, fit_family fam, const fit_options *opt, fz_error *err)
+{
+    return init_result(out, fam, opt, err);
+}
+
+int fit_estimate(fit_result *out, const fit_data *d) { return estimate(out, d); }

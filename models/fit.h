@@ -129,4 +129,47 @@ double fit_ks_pvalue(double d, size_t n);
 /* Fills r->ks, r->ks_p and r->ad for x[0..n) against the fit in r. */
 int fit_gof(fit_result *r, const double *x, size_t n, fz_error *err);
 
+/* ---- binned data (fit_binned.c) ---- */
+
+/* One row of a binned table: n observations known only to lie in [lo, hi)
+ * (hi = INFINITY: an open top bin).  count >= 0 need not be whole (shares
+ * times a sample size). */
+typedef struct fit_bin {
+    double lo, hi, count;
+} fit_bin;
+
+/* A family fitted to binned counts: fit.ks, ks_p and ad are NaN (no raw
+ * values); Pearson's chi-square instead, over the cells (the bins and the
+ * empty ranges around and between them, inside the truncation) grouped from
+ * left to right until each group expects at least 5. */
+typedef struct fit_binned {
+    fit_result fit;
+    double n;                 /* sum of the counts (BIC's n) */
+    double chi2, chi2_p;      /* chi2_p NaN when df < 1 */
+    int chi2_df, chi2_groups; /* df = groups - 1 - parameters */
+} fit_binned;
+
+/* Fits one family to bins[0..nbins) (sorted, not overlapping, inside the
+ * truncation [opt->lo, opt->hi]) by maximising
+ * sum_j n_j log((F(hi_j) - F(lo_j)) / (F(max) - F(min))).  FZ_EINPUT for
+ * unusable bins (naming the bin by its number, from 1): unsorted, overlapping,
+ * outside the truncation, zero width with a positive count, a negative or
+ * non-finite count, fewer than 2 bins with a positive count.  A family
+ * whose support misses a bin with a positive count comes back with ok = 0
+ * and a reason, as fit_family_mle. */
+int fit_binned_family(fit_binned *out, fit_family fam, const fit_bin *bins, size_t nbins, const fit_options *opt,
+                      fz_error *err);
+
+/* Every family, ranked by AIC as fit_all (fitted ones first). */
+int fit_binned_all(fit_binned out[FIT_NFAMILIES], size_t *nfit, const fit_bin *bins, size_t nbins,
+                   const fit_options *opt, fz_error *err);
+
+/* P(a < X < b) under the fitted, truncated family of r. */
+double fit_binned_prob(const fit_result *r, double a, double b);
+
+/* The binned log-likelihood of the family and parameters in r (its
+ * reported parameters and truncation): -INFINITY where a bin with a positive
+ * count has probability 0. */
+double fit_binned_loglik(const fit_result *r, const fit_bin *bins, size_t nbins);
+
 #endif

@@ -29,6 +29,10 @@ enum {
     OPT_TIME_LIMIT,
     OPT_MIN,
     OPT_MAX,
+    OPT_BINS,
+    OPT_COUNT,
+    OPT_SHARE,
+    OPT_N,
     OPT_POOLED,
     OPT_RELEASES,
     OPT_PROB,
@@ -60,6 +64,10 @@ static const struct option long_opts[] = {{"output", required_argument, NULL, 'o
                                           {"tornado", required_argument, NULL, OPT_TORNADO},
                                           {"min", required_argument, NULL, OPT_MIN},
                                           {"max", required_argument, NULL, OPT_MAX},
+                                          {"bins", required_argument, NULL, OPT_BINS},
+                                          {"count", required_argument, NULL, OPT_COUNT},
+                                          {"share", required_argument, NULL, OPT_SHARE},
+                                          {"n", required_argument, NULL, OPT_N},
                                           {"pooled", no_argument, NULL, OPT_POOLED},
                                           {"releases", required_argument, NULL, OPT_RELEASES},
                                           {"prob", required_argument, NULL, OPT_PROB},
@@ -118,6 +126,10 @@ static int applies_to(int c)
     case OPT_RETURNED:
     case OPT_AS_OF:
     case OPT_RATE: return C_FIT;
+    case OPT_BINS:
+    case OPT_COUNT:
+    case OPT_SHARE:
+    case OPT_N: return C_FIT;
     default: return -1; /* errors (':' and '?') are reported as such */
     }
 }
@@ -268,6 +280,15 @@ static int take_option(cli_opts *o, int c, const char *arg, fz_error *err)
     case OPT_RETURNED: o->returned = arg; break;
     case OPT_AS_OF: o->as_of = arg; break;
     case OPT_RATE: o->rate = arg; break;
+    case OPT_BINS: o->bins = arg; break;
+    case OPT_COUNT: o->count_column = arg; break;
+    case OPT_SHARE: o->share_column = arg; break;
+    case OPT_N: /* fit --n: the sample size behind --share */
+        if (!*arg || strspn(arg, "0123456789") != strlen(arg) || parse_int(arg, 1, CLI_MAX_FIT_N, &v))
+            return fz_fail(err, FZ_EINPUT, "--n %s: expected a whole number from 1 to %ld, in digits", arg,
+                           (long)CLI_MAX_FIT_N);
+        o->fit_n = v;
+        break;
     case OPT_RELEASES:
         if (!*arg || strspn(arg, "0123456789") != strlen(arg) || parse_int(arg, 1, CLI_MAX_RELEASES, &v))
             return fz_fail(err, FZ_EINPUT, "--releases %s: expected a whole number from 1 to %ld, in digits", arg,

@@ -35,6 +35,8 @@ typedef struct cli_opts {
     double fit_min, fit_max; /* fit: --min, --max (truncation) */
     int has_min, has_max;
     const char *censored, *posted, *returned, *as_of, *rate; /* fit: cmd_fit_censored.c */
+    const char *bins, *count_column, *share_column; /* fit --bins LOW,HIGH --count C | --share C */
+    long fit_n;                                      /* fit --n N (0: not given) */
     double tornado_pct;
     double time_limit; /* --solver-time-limit seconds, 0: none */
     long target_releases; /* budget: --releases N (0: not given) */
@@ -44,6 +46,7 @@ typedef struct cli_opts {
     int regions; /* compare --regions: the whole budget to each region in turn */
 } cli_opts;
 
+#define CLI_MAX_FIT_N 1000000000L /* fit --n: at most 10^9 */
 #define CLI_MAX_RELEASES 1000000000L /* budget --releases: at most 10^9 */
 
 int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err);

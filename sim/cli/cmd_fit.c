@@ -16,10 +16,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "charts.h"
 #include "csvcol.h"
+#include "cmd_fit_util.h"
 #include "cmds.h"
 #include "dist.h"
 #include "fit.h"
@@ -141,25 +141,11 @@ static int run_fits(fit_run *r, fz_error *err)
     if (rc)
         return rc;
     r->best = -1;
-    for (size_t i = 0; i < FIT_NFAMILIES; i++) {
-        fit_result *f = &r->res[i];
-        if (!f->ok) {
-            char reason[sizeof f->reason];
-            memcpy(reason, f->reason, sizeof reason);
-            snprintf(f->reason, sizeof f->reason, "%s:%ld: %s", r->path, r->line[f->bad_index], reason);
-            continue;
-        }
-        if (!f->converged)
-            f->se[0] = f->se[1] = NAN; /* the information is only meaningful at an optimum */
-        fit_format(f, r->text[i], sizeof r->text[i]);
-        dist *d = NULL;
-        fz_error e2 = {0, ""};
-        if (dist_parse(&d, r->text[i], NULL, &e2))
-            snprintf(r->unusable[i], sizeof r->unusable[i], "%s", e2.msg);
-        else if (r->best < 0)
+    for (size_t i = 0; i < FIT_NFAMILIES; i++)
+        if (cmd_fit_finish(&r->res[i], r->path, r->line[r->res[i].bad_index], r->text[i], r->unusable[i],
+                           sizeof r->text[i]) &&
+            r->best < 0)
             r->best = (int)i;
-        dist_free(d);
-    }
     if (r->nfit == 0)
         return fz_fail(err, FZ_EINPUT, "%s (and no other family could be fitted either)", r->res[0].reason);
     return 0;
@@ -397,19 +383,6 @@ static int write_charts(outdir *dir, const fit_run *r, const double *xs, charts_
     return rc;
 }
 
-static void param_text(const fit_result *f, char *buf, size_t size)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int j = 0; j < f->nparams && used < size; j++) {
-        char se[32] = "n/a";
-        if (isfinite(f->se[j]))
-            snprintf(se, sizeof se, f->se[j] >= 10 && f->se[j] < 1e6 ? "%.0f" : "%.2g", f->se[j]); /* 5e299: "5e+299" */
-        used +=
-            (size_t)snprintf(buf + used, size - used, "%s%s %.5g (%s)", j ? ", " : "", f->names[j], f->param[j], se);
-    }
-}
-
 static void print_table(FILE *out, const fit_run *r, const char *dirname)
 {
     const csvcol *c = &r->col;
@@ -436,7 +409,7 @@ static void print_table(FILE *out, const fit_run *r, const char *dirname)
     for (size_t i = 0; i < r->nfit; i++) {
         const fit_result *f = &r->res[i];
         char par[160];
-        param_text(f, par, sizeof par);
+        cmd_fit_param_text(f, par, sizeof par);
         fprintf(out, "%-4zu %-11s %-44s %10.1f %10.1f %6.1f %10.1f %6.4f %8.2g %6.3g %4s\n", i + 1,
                 fit_family_name(f->family), par, f->loglik, f->aic, f->aic - r->res[0].aic, f->bic, f->ks, f->ks_p,
                 f->ad, f->converged ? "yes" : "no");
@@ -476,15 +449,7 @@ static int check(cmd_run *c, void *ctx)
     int rc = load(r, o, &c->err);
     if (rc)
         return rc;
-    if (o->outdir) {
-        snprintf(c->dirname, sizeof c->dirname, "%s", o->outdir);
-    } else {
-        const char *base = strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path;
-        size_t len = strlen(base);
-        if (len > 4 && !strcasecmp(base + len - 4, ".csv"))
-            len -= 4;
-        snprintf(c->dirname, sizeof c->dirname, "results/%.*s", (int)len, base);
-    }
+    cmd_fit_dirname(c->dirname, sizeof c->dirname, o->outdir, r->path);
     return 0;
 }
 
@@ -510,6 +475,8 @@ static void print(cmd_run *c, void *ctx) { print_table(c->out, ctx, c->dirname);
 
 int cmd_fit(const cli_opts *o)
 {
+    if (o->bins || o->count_column || o->share_column || o->fit_n)
+        return cmd_fit_binned(o); /* a binned table: cmd_fit_binned.c */
     if (o->censored || o->posted || o->returned || o->as_of || o->rate)
         return cmd_fit_censored(o);
     static const cmd_hooks hooks = {.check = check, .work = run, .print = print};

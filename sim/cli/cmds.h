@@ -45,6 +45,7 @@ int cmd_sweep(const cli_opts *o);
 int cmd_fit(const cli_opts *o);
 /* fit --censored, --posted/--returned (a ledger) and --rate (cmd_fit_censored.c) */
 int cmd_fit_censored(const cli_opts *o);
+int cmd_fit_binned(const cli_opts *o); /* fit --bins (cmd_fit_binned.c) */
 int cmd_budget(const cli_opts *o);
 
 typedef struct cmd_run {

@@ -38,6 +38,7 @@ static const help_command commands[] = {
      "side by side for the same money."},
     {"fit",
      "fianza fit --column NAME [--censored FLAG] [OPTIONS] DATA.csv\n"
+     "       fianza fit --bins LOW,HIGH (--count COL | --share COL --n N) [OPTIONS] DATA.csv\n"
      "       fianza fit --posted COL --returned COL [--as-of DATE] [OPTIONS] LEDGER.csv\n"
      "       fianza fit --rate K/N",
      "Fit distributions to a column of a CSV file and print the line to paste into a scenario.",
@@ -101,6 +102,14 @@ static const opt_help options[] = {
     {"rate", NULL, "K/N",
      "no CSV: K of N as a probability with its Wilson 95% interval, the bond_grant_prob line and a sweep range; "
      "writes nothing"},
+    {"bins", NULL, "LOW,HIGH",
+     "fit a binned table instead of --column: the columns of each bin's lower and upper edge (an empty upper edge: "
+     "the open top bin); with --count or --share.  Fitted to the interval-censored counts, with a chi-square test "
+     "and a chart of observed vs fitted shares (docs/fit.md, \"Binned tables\")"},
+    {"count", NULL, "COL", "with --bins: the column of each bin's count"},
+    {"share", NULL, "COL", "with --bins: the column of each bin's share (summing to 1); needs --n"},
+    {"n", NULL, "N", "with --share: the number of observations the shares are of (standard errors and chi-square "
+                     "depend on it)"},
     {"output", "fit", "DIR",
      "results directory (default results/NAME, NAME the CSV file's name without .csv), replaced whole: it must be "
      "new, empty or written by fianza before"},

@@ -175,6 +175,8 @@ static const char *caption(const char *name)
         {"compare", "The variants side by side (the table above has the numbers)."},
         {"budget", "P(releases reach the target) at each budget tried, in and out of sample."},
         {"fit_hist", "The data (density histogram) with each fitted density; the best fit by AIC is drawn thickest."},
+        {"fit_bins", "Each bin's observed share (bars) and the share each fitted family gives it (points); the best "
+                     "fit by AIC is drawn thickest."},
         {"fit_qq", "Fitted quantiles against the data's: a good fit keeps to the dashed line y = x."},
         {"fit_km", "The Kaplan-Meier estimate of the share of durations still running (steps, 95% interval dashed) "
                    "with each fitted survival curve; the best fit by AIC is drawn thickest."},

@@ -118,6 +118,8 @@ static void write_fit_brief(hdoc *h, const json_t *sum, const char *column)
 
 int html_fit_report(outdir *o, const json_t *sum, const charts_list *charts, fz_error *err)
 {
+    if (json_object_get(sum, "bins"))
+        return html_fit_binned_report(o, sum, charts, err);
     hdoc h = {.o = o, .f = outdir_open(o, "report.html", err)};
     if (!h.f)
         return FZ_ERUNTIME;

@@ -66,6 +66,10 @@ void html_tornado(hdoc *h, const json_t *sum);
 void html_compare(hdoc *h, const scenario *s, const json_t *sum);
 void html_budget(hdoc *h, const scenario *s, const json_t *sum);
 
+/* report.html of `fit --bins` (html_fit_binned.c; html_fit_report calls it
+ * for a summary.json with "bins"). */
+int html_fit_binned_report(outdir *o, const json_t *sum, const charts_list *charts, fz_error *err);
+
 /* Page start (the style and <h1>) and end (the charts and the file list). */
 void html_head(hdoc *h, const char *title, const char *heading, const char *extra_css);
 void html_charts(hdoc *h, const charts_list *charts);
