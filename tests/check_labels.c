@@ -33,6 +33,7 @@
 
 #include "check_common.h"
 #include "cli_util.h"
+#include "summary.h"
 
 #define KC_LABEL "kc_north^2"
 
@@ -308,6 +309,19 @@ END_TEST
 
 /* ---- n/a, never nan ---- */
 
+/* A probability's interval never reads [0.000, 0.000] unless it is the point
+ * 0: 0 hits in 10,000 has the Wilson bound 0.000384 (1.96^2 / (n + 1.96^2)). */
+START_TEST(test_prob_text)
+{
+    char b[64];
+    ck_assert_str_eq(summary_prob_text(b, sizeof b, 0, 0, 0.000384), "0.000 [0.000, 0.0004]");
+    ck_assert_str_eq(summary_prob_text(b, sizeof b, 1, 0.999616, 1), "1.000 [1-0.0004, 1.000]");
+    ck_assert_str_eq(summary_prob_text(b, sizeof b, 0.35, 0.1812, 0.5671), "0.350 [0.181, 0.567]");
+    ck_assert_str_eq(summary_prob_text(b, sizeof b, 0.5, NAN, NAN), "0.500 [CI n/a]");
+    ck_assert_str_eq(summary_prob_text(b, sizeof b, NAN, NAN, NAN), "n/a");
+}
+END_TEST
+
 START_TEST(test_cvar_na)
 {
     const char *dir = cu_test_dir("cvar"), *ini = cu_two_ini(dir, 200), *out = cu_path_in(dir, "out");
@@ -378,6 +392,7 @@ static Suite *labels_suite(int charts)
     TCase *na = tcase_create("na");
     tcase_add_unchecked_fixture(na, cu_work_setup, cu_work_teardown);
     tcase_set_timeout(na, 240);
+    tcase_add_test(na, test_prob_text);
     tcase_add_test(na, test_cvar_na);
     tcase_add_test(na, test_one_replication_na);
     tcase_add_test(na, test_no_release_na);

@@ -357,7 +357,7 @@ void compare_print(FILE *f, const scenario *s, const compare_table *t, int regio
         fprintf(f, " %12.0f  %-24s", w[C].unallocated, est_text(x, sizeof x, w[C].releases, 2, 0));
         if (s->target_releases > 0)
             fprintf(f, " %-24s  %s", k ? est_text(y, sizeof y, w[C].diff, 2, 1) : "",
-                    est_text(x, sizeof x, w[C].p_target, 3, 0));
+                    summary_prob_text(x, sizeof x, w[C].p_target.value, w[C].p_target.lo, w[C].p_target.hi));
         else if (k)
             fprintf(f, " %s", est_text(y, sizeof y, w[C].diff, 2, 1));
         fputc('\n', f);
@@ -366,6 +366,7 @@ void compare_print(FILE *f, const scenario *s, const compare_table *t, int regio
         return;
     fprintf(f, "\nper variant and region (means; 95%% CIs; USD/release = spent / releases, rel/10k = releases "
                "per USD 10,000 allocated)\n");
+    int none = 0;
     fprintf(f, "%-3s %-14s %-20s %-23s %10s %-20s %7s %s\n", "#", "region", "releases", "minus #1 (paired)",
             "spent USD", "USD/release", "rel/10k", "days in detention");
     for (size_t k = 0; k < t->K; k++)
@@ -378,5 +379,9 @@ void compare_print(FILE *f, const scenario *s, const compare_table *t, int regio
                     est_text(c, sizeof c, w->cost, 0, 0),
                     isfinite(w->per10k.value) ? (snprintf(x, sizeof x, "%.2f", w->per10k.value), x) : "n/a",
                     est_text(d, sizeof d, w->detention, 1, 0));
+            none |= !isfinite(w->cost.value) || !isfinite(w->per10k.value) || !isfinite(w->detention.value);
         }
+    if (none) /* the reason for the n/a cells above, once under the table */
+        fprintf(f, "n/a: nobody was released there in any replication (no money, or no fundable case): no cost per "
+                   "release, releases per USD 10,000 or days in detention\n");
 }

@@ -52,6 +52,33 @@ char *summary_ci_text(char *buf, size_t size, double mean, double lo, double hi,
     return buf;
 }
 
+/* One probability for people: 3 decimals, except a value that would round
+ * to 0.000 or 1.000 without being 0 or 1 (a Wilson bound after 0 hits in
+ * 10,000: 0.0004), which keeps one significant digit, so that an interval
+ * never reads [0.000, 0.000] when it is not a point. */
+static void prob_num(char *buf, size_t size, double x)
+{
+    if (x > 0 && x < 0.0005)
+        snprintf(buf, size, "%.1g", x);
+    else if (x < 1 && x >= 0.9995)
+        snprintf(buf, size, "1-%.1g", 1 - x);
+    else
+        snprintf(buf, size, "%.3f", x);
+}
+
+char *summary_prob_text(char *buf, size_t size, double p, double lo, double hi)
+{
+    char a[32], b[32], c[32];
+    if (!isfinite(p))
+        snprintf(buf, size, "n/a");
+    else if (!isfinite(lo) || !isfinite(hi))
+        prob_num(a, sizeof a, p), snprintf(buf, size, "%s [CI n/a]", a);
+    else
+        prob_num(a, sizeof a, p), prob_num(b, sizeof b, lo), prob_num(c, sizeof c, hi),
+            snprintf(buf, size, "%s [%s, %s]", a, b, c);
+    return buf;
+}
+
 void summary_print_ci_note(FILE *f, size_t nreps)
 {
     if (nreps < 2)
@@ -113,7 +140,7 @@ char *summary_p_target_text(char *buf, size_t size, const eval_result *r, size_t
     const double n = (double)r->nreps, hits = r->allocs[k].reach_target;
     double lo, hi;
     stat_wilson(hits, n, &lo, &hi);
-    return summary_ci_text(buf, size, n > 0 ? hits / n : NAN, lo, hi, 3, 0);
+    return summary_prob_text(buf, size, n > 0 ? hits / n : NAN, lo, hi);
 }
 
 json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k)

@@ -67,6 +67,9 @@ json_t *summary_mean_ci_json(const stat_acc *a);
  * when the mean is not (never "nan": issue 14 item 8; the caller prints
  * the reason once, in a line starting "n/a:").  Returns buf. */
 char *summary_ci_text(char *buf, size_t size, double mean, double lo, double hi, int digits, int sign);
+/* A probability with its interval, "0.123 [0.100, 0.150]"; a bound that is
+ * not 0 or 1 never prints as 0.000 or 1.000 ("0.000 [0.000, 0.0004]"). */
+char *summary_prob_text(char *buf, size_t size, double p, double lo, double hi);
 
 /* Under a table: with fewer than 2 replications, the "n/a:" line saying
  * that sd and CIs are undefined (nothing otherwise). */
