@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "html_parts.h"
+#include "summary.h"
 
 void h_esc(FILE *f, const char *s)
 {
@@ -125,6 +126,19 @@ void h_mean_ci(hdoc *h, double m, double lo, double hi, int digits, const char *
     h_val(h, m, digits, reason);
     if (isfinite(m) && isfinite(lo) && isfinite(hi))
         fprintf(h->f, " <small>[%s, %s]</small>", h_fmt(a, sizeof a, lo, digits), h_fmt(b, sizeof b, hi, digits));
+}
+
+void h_prob(hdoc *h, double p, double lo, double hi, const char *reason)
+{
+    char t[128];
+    if (!isfinite(p) || !isfinite(lo) || !isfinite(hi)) {
+        h_mean_ci(h, p, lo, hi, 3, reason);
+        return;
+    }
+    summary_prob_text(t, sizeof t, p, lo, hi); /* "p [lo, hi]": never [0.000, 0.000] unless a point */
+    char *br = strstr(t, " [");
+    *br = 0;
+    fprintf(h->f, "%s <small>%s</small>", t, br + 1);
 }
 
 void h_est(hdoc *h, const json_t *o, const char *path, int digits, const char *reason)
@@ -271,8 +285,8 @@ static void write_releases(hdoc *h, const json_t *e, const char *which)
     if (isfinite(h_num(e, "releases.p_target"))) {
         char t[64];
         fprintf(f, "<tr><th>P(releases &ge; %s)</th><td>", h_fmt(t, sizeof t, h_num(e, "releases.target"), 0));
-        h_mean_ci(h, h_num(e, "releases.p_target"), h_num(e, "releases.p_target_ci95.0"),
-                  h_num(e, "releases.p_target_ci95.1"), 3, "no target");
+        h_prob(h, h_num(e, "releases.p_target"), h_num(e, "releases.p_target_ci95.0"),
+               h_num(e, "releases.p_target_ci95.1"), "no target");
         fprintf(f, "</td></tr>");
     }
     fprintf(f, "<tr><th>USD spent</th><td>");

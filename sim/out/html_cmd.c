@@ -86,8 +86,8 @@ void html_sweep(hdoc *h, const scenario *s, const json_t *sum)
         fputs("</td>", f);
         if (ptarget) {
             fputs("<td>", f);
-            h_mean_ci(h, h_num(p, "p_target"), h_num(p, "p_target_ci95.0"), h_num(p, "p_target_ci95.1"), 3,
-                      "no target at this point");
+            h_prob(h, h_num(p, "p_target"), h_num(p, "p_target_ci95.0"), h_num(p, "p_target_ci95.1"),
+                   "no target at this point");
             fputs("</td>", f);
         }
         h_cell(h, h_num(p, "marginal_objective_per_1000_usd"), 3, "the budget is at its largest grid point");
@@ -173,8 +173,8 @@ void html_compare(hdoc *h, const scenario *s, const json_t *sum)
         h_cell(h, h_num(v, "cost_per_release_usd"), 0, "no release, so no cost per release");
         if (ptarget) {
             fputs("<td>", f);
-            h_mean_ci(h, h_num(v, "releases.p_target"), h_num(v, "releases.p_target_ci95.0"),
-                      h_num(v, "releases.p_target_ci95.1"), 3, "no target");
+            h_prob(h, h_num(v, "releases.p_target"), h_num(v, "releases.p_target_ci95.0"),
+                   h_num(v, "releases.p_target_ci95.1"), "no target");
             fputs("</td>", f);
         }
         h_cell(h, h_num(v, "unpaid_fundable_mean"), 1, "no replication");

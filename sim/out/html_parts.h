@@ -47,6 +47,8 @@ void h_val(hdoc *h, double v, int digits, const char *reason);
 void h_cell(hdoc *h, double v, int digits, const char *reason);
 /* "m [lo, hi]"; just m without an interval; n/a when m is undefined. */
 void h_mean_ci(hdoc *h, double m, double lo, double hi, int digits, const char *reason);
+/* A probability with its interval (summary_prob_text: a bound near 0 or 1 keeps a digit). */
+void h_prob(hdoc *h, double p, double lo, double hi, const char *reason);
 /* h_mean_ci of {mean, ci95} at path. */
 void h_est(hdoc *h, const json_t *o, const char *path, int digits, const char *reason);
 
