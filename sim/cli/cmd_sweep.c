@@ -404,8 +404,8 @@ static int run_tornado(cmd_run *r, const optimize_options *oo)
             continue; /* a percentage of 0 moves nothing */
         if (!(rc = tornado_move(&rows[nr], &ps[i], r->o->tornado_pct, r->s, oo, &r->err)))
             nr++;
-        if (oo->progress)
-            oo->progress(oo->progress_ctx, "tornado", i + 1, np);
+        if (oo->progress_ctx)
+            cli_progress_outer(oo->progress_ctx, "tornado", i + 1, np);
     }
     if (!rc)
         rc = write_tornado_all(r, rows, nr, base.in_sample);
@@ -502,9 +502,11 @@ static int run_points(cmd_run *r, sweep *w)
     int rc = 0;
     for (size_t i = 0; !rc && i < w->n; i++) {
         point *p = &w->pts[i];
-        cli_progress_stage(&r->bar, "sweep", i, w->n);
+        cli_progress_outer(&r->bar, "sweep", i, w->n);
         if (!(rc = solve_point(p, p->s, &w->oo, &r->err)))
             rc = evaluate_point(p, p->s, r->o->threads, &r->err);
+        if (!rc)
+            cli_progress_outer(&r->bar, "sweep", i + 1, w->n);
         if (rc == FZ_EINPUT) {
             char set[300], origin[1400];
             point_set(w, i, set, sizeof set, origin, sizeof origin);

@@ -175,6 +175,18 @@ static void stage(const optimize_options *o, const char *what, size_t done, size
         o->progress(o->progress_ctx, what, done, total);
 }
 
+/* A pass's replications done, as progress of a named stage. */
+typedef struct stage_fwd {
+    const optimize_options *o;
+    const char *name;
+} stage_fwd;
+
+static void fwd_progress(void *ctx, size_t done, size_t total)
+{
+    const stage_fwd *f = ctx;
+    stage(f->o, f->name, done, total);
+}
+
 int optimize_saa(split_result *res, curve_set **curves_out, const scenario *s, uint64_t stream, size_t nreps,
                  size_t cvar_reps, const optimize_options *o, fz_error *err)
 {
@@ -190,13 +202,18 @@ int optimize_saa(split_result *res, curve_set **curves_out, const scenario *s, u
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the CVaR model");
         goto done;
     }
+    stage_fwd fwd = {o, "curves"};
     curve_options co = {.stream = stream,
                         .nreps = nreps,
                         .threads = o->threads,
                         .on_block = cvar_reps ? keep_block : NULL,
-                        .block_ctx = &keep};
+                        .block_ctx = &keep,
+                        .progress = o->progress ? fwd_progress : NULL,
+                        .progress_ctx = &fwd};
+    stage(o, "curves", 0, nreps);
     if ((rc = curve_compute(&cs, s, &co, err)))
         goto done;
+    stage(o, "MIP", 0, 0); /* no count: the solver reports none */
     p->value = s->objective == OBJ_FREEDOM_DAYS ? cs->freedom : cs->releases;
     p->cvar = s->objective == OBJ_CVAR;
     p->nreps = keep.have;
@@ -267,12 +284,16 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
     if (!allocs)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
     memcpy(allocs, r->allocs, OPT_NALLOC * C * sizeof *allocs);
+    stage_fwd fwd = {o, "evaluate"};
+    stage(o, "evaluate", 0, S);
     eval_options eo = {.stream = RNG_STREAM_EVALUATE,
                        .nreps = S,
                        .threads = o->threads,
                        .pooled = pooled,
                        .on_block = o->on_eval_block,
-                       .block_ctx = o->eval_block_ctx};
+                       .block_ctx = o->eval_block_ctx,
+                       .progress = o->progress ? fwd_progress : NULL,
+                       .progress_ctx = &fwd};
     int rc = eval_run(&r->eval, s, allocs, OPT_NALLOC + 1, &eo, err);
     free(allocs);
     if (rc)
@@ -315,8 +336,15 @@ static int wait_and_see(optimize_result *r, const scenario *s, const optimize_op
     }
     if ((rc = optimize_bounds_init(&w.b, s, err)))
         goto done;
-    curve_options co = {
-        .stream = RNG_STREAM_EVALUATE, .nreps = S, .threads = o->threads, .on_block = ws_block, .block_ctx = &w};
+    stage_fwd fwd = {o, "wait-and-see"};
+    curve_options co = {.stream = RNG_STREAM_EVALUATE,
+                        .nreps = S,
+                        .threads = o->threads,
+                        .on_block = ws_block,
+                        .block_ctx = &w,
+                        .progress = o->progress ? fwd_progress : NULL,
+                        .progress_ctx = &fwd};
+    stage(o, "wait-and-see", 0, S);
     if ((rc = curve_compute(&cs, s, &co, err)))
         goto done;
     if (s->objective == OBJ_CVAR) {
@@ -336,6 +364,21 @@ done:
     return rc;
 }
 
+/* The gap batches as one stage: batch m's curve pass is replications
+ * m n .. (m + 1) n of M n (its solve reports nothing new). */
+typedef struct gap_fwd {
+    const optimize_options *o;
+    size_t m, M, n;
+} gap_fwd;
+
+static void gap_progress(void *ctx, const char *what, size_t done, size_t total)
+{
+    const gap_fwd *g = ctx;
+    (void)total;
+    if (!strcmp(what, "curves"))
+        stage(g->o, "gap", g->m * g->n + done, g->M * g->n);
+}
+
 static int gap_estimate(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
 {
     const int M = o->gap_batches;
@@ -350,17 +393,22 @@ static int gap_estimate(optimize_result *r, const scenario *s, const optimize_op
     double per_batch = r->seconds_curves * (double)n / (double)s->replications + r->mip.seconds;
     if (o->notice && M * per_batch > OPTIMIZE_ESTIMATE_WARN) {
         char text[256];
+        double all = M * per_batch;
         snprintf(text, sizeof text,
-                 "the optimality gap estimate will take about %.0f minutes (%d batches, each like the first "
+                 "the optimality gap estimate will take about %.0f %s (%d batches, each like the first "
                  "solve: %.1f s%s)",
-                 M * per_batch / 60, M, per_batch,
+                 all < 120 ? all : all / 60, all < 120 ? "s" : "minutes", M, per_batch,
                  r->mip.status == ALLOC_OPTIMAL ? "" : ", which stopped at the solver time limit");
         o->notice(o->progress_ctx, text);
     }
+    gap_fwd gf = {o, 0, (size_t)M, n};
+    optimize_options bo = *o;
+    bo.progress = o->progress ? gap_progress : NULL;
+    bo.progress_ctx = &gf;
     for (int m = 0; m < M; m++) {
-        stage(o, "gap", (size_t)m, (size_t)M);
+        gf.m = (size_t)m;
         split_result res;
-        int rc = optimize_saa(&res, NULL, s, RNG_STREAM_BATCH + (uint64_t)m, n, r->cvar_reps, o, err);
+        int rc = optimize_saa(&res, NULL, s, RNG_STREAM_BATCH + (uint64_t)m, n, r->cvar_reps, &bo, err);
         if (rc)
             return rc;
         /* a batch stopped by the time limit gives its bound: E[bound] >= E[v_m] */
@@ -429,7 +477,6 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
     if ((rc = realloc_check(s, err))) /* before any simulation */
         goto done;
     double t = fz_seconds();
-    stage(o, "curves", 0, 1);
     if ((rc = optimize_saa(&r->mip, &r->curves, s, RNG_STREAM_OPTIMIZE, S, r->cvar_reps, o, err)))
         goto done;
     r->seconds_curves = fz_seconds() - t - r->mip.seconds;
@@ -452,15 +499,13 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
         goto done;
 
     t = fz_seconds();
-    stage(o, "evaluate", 0, 1);
     if ((rc = evaluate_all(r, s, o, err)))
         goto done;
     if (s->reallocate_every_days > 0) {
-        stage(o, "re-allocation", 0, 1);
+        stage(o, "re-allocation", 0, 0);
         if ((rc = realloc_report_run(&r->realloc, s, r->allocs, o->threads, err)))
             goto done;
     }
-    stage(o, "wait-and-see", 0, 1);
     if ((rc = wait_and_see(r, s, o, err)))
         goto done;
     r->seconds_eval = fz_seconds() - t;
@@ -485,7 +530,7 @@ done:
 typedef struct pilot_ctx { /* times the wait-and-see DP on the pilot's first curves */
     optimize_bounds b;
     int freedom;
-    size_t solved; /* at most 2: one solve may itself take seconds */
+    size_t solved; /* at most 4: one solve may itself take seconds */
     double seconds;
 } pilot_ctx;
 
@@ -495,7 +540,7 @@ static int pilot_block(void *ctx, uint64_t first, size_t n, const double *rel, c
     pilot_ctx *pc = ctx;
     const size_t per_rep = pc->b.p.nregions * pc->b.p.ngrid;
     double t = fz_seconds();
-    for (size_t i = 0; i < n && pc->solved < 2; i++, pc->solved++) {
+    for (size_t i = 0; i < n && pc->solved < 4; i++, pc->solved++) {
         pc->b.p.value = (pc->freedom ? fre : rel) + i * per_rep;
         (void)split_dp(&pc->b.p, NULL);
     }
@@ -503,31 +548,119 @@ static int pilot_block(void *ctx, uint64_t first, size_t n, const double *rel, c
     return 0;
 }
 
+/* Seconds of the curve pass of n replications (less the DP timed inside);
+ * *cs receives the curves. */
+static int pilot_curves(double *sec, curve_set **cs, pilot_ctx *pc, const scenario *s, size_t n, int threads,
+                        fz_error *err)
+{
+    curve_options co = {
+        .stream = RNG_STREAM_OPTIMIZE, .nreps = n, .threads = threads, .on_block = pilot_block, .block_ctx = pc};
+    pc->solved = 0;
+    pc->seconds = 0;
+    double t = fz_seconds();
+    int rc = curve_compute(cs, s, &co, err);
+    *sec = fz_seconds() - t - pc->seconds;
+    return rc;
+}
+
+/* Seconds per replication of the evaluation: four allocations (equal
+ * splits stand in for them) and the pooled fund, after a warm-up. */
+static int pilot_eval(double *per_rep, const scenario *s, size_t n, int threads, fz_error *err)
+{
+    const size_t C = s->nregions;
+    static const int pooled[OPT_NALLOC + 1] = {[OPT_NALLOC] = 1};
+    double *allocs = malloc((OPT_NALLOC + 1) * C * sizeof *allocs);
+    if (!allocs)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    for (size_t i = 0; i < (OPT_NALLOC + 1) * C; i++)
+        allocs[i] = s->budget_usd / (double)C;
+    eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = n < 4 ? n : 4, .threads = threads, .pooled = pooled};
+    eval_result *e = NULL;
+    int rc = eval_run(&e, s, allocs, OPT_NALLOC + 1, &eo, err);
+    eval_free(e);
+    e = NULL;
+    eo.nreps = n;
+    double t = fz_seconds();
+    if (!rc)
+        rc = eval_run(&e, s, allocs, OPT_NALLOC + 1, &eo, err);
+    *per_rep = (fz_seconds() - t) / (double)n;
+    eval_free(e);
+    free(allocs);
+    return rc;
+}
+
+/* Seconds of one solve of the run's model (see optimize.h). */
+static int pilot_solve(double *sec, const scenario *s, const curve_set *cs, const optimize_options *o, fz_error *err)
+{
+    size_t n = optimize_cvar_reps(s);
+    split_result res = {0};
+    int rc;
+    if (!n) { /* a mean objective: the model on the pilot's mean curves */
+        optimize_bounds b;
+        if ((rc = optimize_bounds_init(&b, s, err)))
+            return rc;
+        b.p.value = s->objective == OBJ_FREEDOM_DAYS ? cs->freedom : cs->releases;
+        b.p.time_limit = o->time_limit;
+        rc = split_solve(&res, &b.p, err);
+        *sec = res.seconds;
+    } else {
+        size_t m = n < OPTIMIZE_PILOT_MODEL ? n : OPTIMIZE_PILOT_MODEL;
+        optimize_options po = {.threads = o->threads, .time_limit = o->time_limit};
+        rc = optimize_saa(&res, NULL, s, RNG_STREAM_OPTIMIZE, m, m, &po, err);
+        double limit = o->time_limit > 0 ? o->time_limit
+                                         : s->objective == OBJ_CVAR ? OPTIMIZE_CVAR_TIME_LIMIT : OPTIMIZE_TARGET_TIME_LIMIT;
+        *sec = res.seconds * (double)n / (double)m;
+        if (*sec > limit)
+            *sec = limit;
+    }
+    split_result_free(&res);
+    return rc;
+}
+
 int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_options *o, fz_error *err)
 {
     memset(eta, 0, sizeof *eta);
-    const size_t S = (size_t)s->replications;
+    const size_t S = (size_t)s->replications, top = S < OPTIMIZE_PILOT_MAX ? S : OPTIMIZE_PILOT_MAX;
     pilot_ctx pc = {.freedom = s->objective == OBJ_FREEDOM_DAYS};
     curve_set *cs = NULL;
+    double sec = 0;
     int rc = optimize_bounds_init(&pc.b, s, err);
-    if (!rc) {
-        eta->pilot = S < 8 ? S : 8;
-        curve_options co = {.stream = RNG_STREAM_OPTIMIZE,
-                            .nreps = eta->pilot,
-                            .threads = o->threads,
-                            .on_block = pilot_block,
-                            .block_ctx = &pc};
-        double t = fz_seconds();
-        rc = curve_compute(&cs, s, &co, err);
-        double total = fz_seconds() - t;
-        if (!rc && eta->pilot) {
-            eta->ws_rep = pc.solved ? pc.seconds / (double)pc.solved : 0;
-            eta->curve_rep = (total - pc.seconds) / (double)eta->pilot;
-            size_t n = optimize_cvar_reps(s), batch = n ? n : S;
-            double passes = 3 * (double)S + (o->gap_batches >= 2 ? o->gap_batches * (double)batch : 0);
-            eta->seconds = passes * eta->curve_rep + (double)S * eta->ws_rep;
-        }
+    /* the warm-up: threads started, buffers touched; its time is thrown away */
+    if (!rc)
+        rc = pilot_curves(&sec, &cs, &pc, s, S < 4 ? S : 4, o->threads, err);
+    size_t p = S < OPTIMIZE_PILOT_MIN ? S : OPTIMIZE_PILOT_MIN;
+    for (;;) {
+        curve_free(cs);
+        cs = NULL;
+        if (rc || (rc = pilot_curves(&sec, &cs, &pc, s, p, o->threads, err)))
+            break;
+        if (sec >= OPTIMIZE_PILOT_SECONDS || p >= top)
+            break;
+        p = 4 * p < top ? 4 * p : top;
     }
+    if (!rc) {
+        eta->pilot = p;
+        eta->curve_rep = sec / (double)p;
+        eta->ws_rep = pc.solved ? pc.seconds / (double)pc.solved : 0;
+        rc = pilot_eval(&eta->eval_rep, s, p, o->threads, err);
+    }
+    if (!rc)
+        rc = pilot_solve(&eta->solve_one, s, cs, o, err);
     curve_free(cs);
-    return rc;
+    if (rc)
+        return rc;
+    const size_t n = optimize_cvar_reps(s);
+    eta->curves = (double)S * eta->curve_rep;
+    eta->solve = eta->solve_one;
+    eta->evaluate = (double)S * eta->eval_rep;
+    /* re-allocation re-runs the evaluation once per re-split: one pass is its floor */
+    eta->reallocation = s->reallocate_every_days > 0 ? (double)S * eta->eval_rep : 0;
+    eta->wait_and_see = (double)S * (eta->curve_rep + eta->ws_rep);
+    if (o->gap_batches >= 2 && !(s->min_target_prob > 0)) {
+        eta->gap_batches = o->gap_batches;
+        eta->batch_reps = n ? n : S;
+        eta->gap = o->gap_batches * ((double)eta->batch_reps * eta->curve_rep + eta->solve_one);
+    }
+    eta->seconds = eta->curves + eta->solve + eta->evaluate + eta->reallocation + eta->wait_and_see + eta->gap;
+    return 0;
 }

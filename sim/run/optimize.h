@@ -134,20 +134,38 @@ typedef struct optimize_bounds {
 } optimize_bounds;
 int optimize_bounds_init(optimize_bounds *b, const scenario *s, fz_error *err);
 
-/* Estimated run time from a measured pilot: the release curves and the
- * wait-and-see DP of the first `pilot` replications of the optimize stream
- * (the DP on at most 2 of them),
- * timed, times the replications the run will do (curves for the optimize
- * stream, the wait-and-see pass and every gap batch, plus the evaluation,
- * counted as one more curve pass).  Solver time is not included: it cannot
- * be predicted (see OPTIMIZE_CVAR_TIME_LIMIT). */
+/* Estimated run time from a measured pilot (issue 14 item 8).  A warm-up
+ * (thread start, first touch of the buffers) is run and discarded; then
+ * the release curves of the first OPTIMIZE_PILOT_MIN replications of the
+ * optimize stream (more, fourfold, until the pilot takes
+ * OPTIMIZE_PILOT_SECONDS, at most OPTIMIZE_PILOT_MAX) are timed, with the
+ * wait-and-see DP on up to 4 of them, and the evaluation of the four
+ * allocations and the pooled fund on as many replications.  The solve: for
+ * a mean objective the MIP on the pilot's curves; for the CVaR or target
+ * model one on min(model replications, OPTIMIZE_PILOT_MODEL) replications,
+ * scaled by the model's size (replications x regions x grid points: linear,
+ * as measured on seed-2025 from 250 to 1,664 replications), at most the
+ * solver's time limit.  Each stage's estimate is its work at those costs;
+ * the gap is gap_batches times (a curve pass of the model's replications
+ * plus a solve). */
 typedef struct optimize_eta {
-    double seconds;           /* the estimate */
-    double curve_rep, ws_rep; /* measured seconds per replication */
-    size_t pilot;             /* replications in the pilot */
+    double seconds; /* the sum of the stages' */
+    double curves, solve, evaluate, reallocation, wait_and_see, gap; /* seconds per stage */
+    double curve_rep, ws_rep, eval_rep; /* measured seconds per replication */
+    double solve_one;                   /* seconds per solve (the gap batches' too) */
+    size_t pilot;                       /* replications in the pilot */
+    size_t batch_reps;                  /* replications of a gap batch; 0: no gap */
+    int gap_batches;
 } optimize_eta;
 
+#define OPTIMIZE_PILOT_MIN 64
+#define OPTIMIZE_PILOT_MAX 4096
+#define OPTIMIZE_PILOT_SECONDS 0.05
+#define OPTIMIZE_PILOT_MODEL 256
+
 int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_options *o, fz_error *err);
-#define OPTIMIZE_ESTIMATE_WARN 60 /* seconds: cmd_optimize prints the estimate above it */
+/* Seconds: cmd_optimize prints the estimate above it, and optimize tells
+ * (optimize_options.notice) when the gap batches alone will take longer. */
+#define OPTIMIZE_ESTIMATE_WARN 30
 
 #endif
