@@ -135,8 +135,7 @@ void cli_progress_start(cli_progress *p, int mode, FILE *out, double (*clock)(vo
     p->start = p->clock();
     p->cur = SIZE_MAX;
     p->last_draw = -1e300;
-    p->what = NULL;
-    (void)what; /* the first stage names itself (cli_progress_update: "replications") */
+    p->name = what;
 }
 
 void cli_progress_init(cli_progress *p, const struct cli_opts *o, const char *what)
@@ -293,7 +292,7 @@ void cli_progress_stage(void *ctx, const char *stage, size_t done, size_t total)
 void cli_progress_update(void *ctx, size_t done, size_t total)
 {
     cli_progress *p = ctx;
-    cli_progress_stage(p, p->what ? p->what : "replications", done, total);
+    cli_progress_stage(p, p->what ? p->what : p->name ? p->name : "replications", done, total);
 }
 
 void cli_progress_outer(void *ctx, const char *what, size_t done, size_t total)

@@ -69,6 +69,7 @@ typedef struct cli_progress {
     FILE *out;             /* stderr */
     double (*clock)(void); /* monotonic seconds: fz_seconds, or a test's fake */
     double start;          /* the run's */
+    const char *name;      /* the command: the stage of cli_progress_update */
     const char *what;      /* the current stage, NULL before the first */
     double stage_start;
     size_t done, total;
