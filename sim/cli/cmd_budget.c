@@ -161,6 +161,7 @@ static int search_budgets(budget_cmd *b, cmd_run *r, const optimize_options *oo)
         cli_progress_outer(&r->bar, "budget", 0, steps);
         if (!(rc = solve_at(b, r, K, oo, &p)) && p >= rep->prob)
             hi = K;
+        cli_progress_outer(&r->bar, "budget", rep->n, steps);
         while (!rc && hi > 0 && hi - lo > 1) {
             long mid = lo + (hi - lo) / 2;
             if ((rc = solve_at(b, r, mid, oo, &p)))
@@ -220,6 +221,7 @@ static int evaluate_points(budget_cmd *b, cmd_run *r)
             p->p_out = ev->nreps ? ev->allocs[0].reach_target / (double)ev->nreps : NAN;
             stat_wilson(ev->allocs[0].reach_target, (double)ev->nreps, &p->out_lo, &p->out_hi);
         }
+        cli_progress_outer(&r->bar, "evaluate", i + 1, rep->n);
         if (!rc && kept) {
             b->ev = ev, b->ev_s = sb;
         } else {

@@ -217,9 +217,12 @@ static void draw(cli_progress *p, double now)
         n += snprintf(line + n, sizeof line - (size_t)n, "%s [%.*s%*s] %zu/%zu %s/s", label, fill,
                       "####################", BAR_WIDTH - fill, "", p->done, p->total,
                       rate_text(rate, sizeof rate, stage_rate(p, now)));
+    } else if (p->planned && p->cur != SIZE_MAX && p->model.st[p->cur].units <= 0) {
+        /* nothing reports during a solve (no redraw until it ends): its expected time */
+        n += snprintf(line + n, sizeof line - (size_t)n, "%s solving (about %s)", label,
+                      progress_secs(el, sizeof el, progress_model_stage(&p->model, p->cur)));
     } else {
-        n += snprintf(line + n, sizeof line - (size_t)n, "%s solving %s", label,
-                      progress_secs(el, sizeof el, now - p->stage_start));
+        n += snprintf(line + n, sizeof line - (size_t)n, "%s solving", label);
     }
     double e = eta(p, now);
     if (isfinite(e) && n < (int)sizeof line)
@@ -304,13 +307,17 @@ void cli_progress_outer(void *ctx, const char *what, size_t done, size_t total)
     if (!p->outer || strcmp(p->outer, what)) { /* a new loop: its pace starts now */
         finish_stage(p, now);
         p->outer = what;
-        p->outer_done = 0;
-        p->outer_start = p->outer_step = now;
+        p->outer_done = p->outer_line = 0;
+        p->outer_start = p->outer_step = p->outer_line_at = now;
     }
     if (done > p->outer_done) {
         p->outer_done = done;
         p->outer_step = now;
-        if (p->mode == PROGRESS_PLAIN) {
+        /* for logs: a line per tenth of the steps, or after 10 s without one, and the last */
+        int tenth = total && done * 10 / total > p->outer_line * 10 / total;
+        if (p->mode == PROGRESS_PLAIN && (tenth || done >= total || now - p->outer_line_at >= 10)) {
+            p->outer_line = done;
+            p->outer_line_at = now;
             char t[32], per[32], left[32] = "", e[32];
             double el = now - p->outer_start, x = eta(p, now);
             if (isfinite(x) && done < total)

@@ -84,6 +84,8 @@ typedef struct cli_progress {
     const char *outer;
     size_t outer_done, outer_total;
     double outer_start, outer_step;
+    size_t outer_line; /* steps done at the last plain line */
+    double outer_line_at;
 } cli_progress;
 
 /* The mode from o (--quiet), FIANZA_PROGRESS and whether stderr is a terminal. */
