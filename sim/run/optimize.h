@@ -160,7 +160,7 @@ typedef struct optimize_eta {
 
 #define OPTIMIZE_PILOT_MIN 64
 #define OPTIMIZE_PILOT_MAX 4096
-#define OPTIMIZE_PILOT_SECONDS 0.05
+#define OPTIMIZE_PILOT_SECONDS 0.1
 #define OPTIMIZE_PILOT_MODEL 256
 
 int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_options *o, fz_error *err);
