@@ -260,20 +260,26 @@ static int estimate(cmd_run *r)
     if (rc)
         return rc;
     if (e.seconds > OPTIMIZE_ESTIMATE_WARN) {
-        char t[7][32], model[96] = "", gap[160] = "", re[64] = "";
+        char all[32], cur[32], mip[32], ev[32], ws[32], t[32], most[96] = "", model[96] = "", gap[96] = "", re[64] = "";
         size_t n = optimize_cvar_reps(r->s);
-        if (n)
+        double limit = r->o->time_limit > 0                   ? r->o->time_limit
+                       : r->s->objective == OBJ_CVAR ? OPTIMIZE_CVAR_TIME_LIMIT
+                                                     : OPTIMIZE_TARGET_TIME_LIMIT;
+        if (n) { /* a model of replications: its solves vary several-fold; the time limit bounds each */
             snprintf(model, sizeof model, " (%s model, %zu replications)", scenario_objective_name(r->s->objective), n);
+            snprintf(most, sizeof most, " (up to %s if every solve runs to its %g s limit)",
+                     progress_secs(t, sizeof t, e.seconds + (1 + e.gap_batches) * (limit - e.solve_one)), limit);
+        }
         if (e.reallocation > 0)
-            snprintf(re, sizeof re, ", re-allocation %s or more", progress_secs(t[4], sizeof t[4], e.reallocation));
+            snprintf(re, sizeof re, ", re-allocation %s or more", progress_secs(t, sizeof t, e.reallocation));
         if (e.gap_batches)
-            snprintf(gap, sizeof gap, ", gap %s (%d batches)", progress_secs(t[6], sizeof t[6], e.gap), e.gap_batches);
+            snprintf(gap, sizeof gap, ", gap %s (%d batches)", progress_secs(t, sizeof t, e.gap), e.gap_batches);
         fprintf(stderr,
-                "fianza: this run will take about %s: curves %s, MIP %s%s, evaluation %s%s, wait-and-see %s%s; "
+                "fianza: this run will take about %s%s: curves %s, MIP %s%s, evaluation %s%s, wait-and-see %s%s; "
                 "--replications%s change it\n",
-                progress_secs(t[0], sizeof t[0], e.seconds), progress_secs(t[1], sizeof t[1], e.curves),
-                progress_secs(t[2], sizeof t[2], e.solve), model, progress_secs(t[3], sizeof t[3], e.evaluate), re,
-                progress_secs(t[5], sizeof t[5], e.wait_and_see), gap, e.gap_batches ? " and --gap-batches" : "");
+                progress_secs(all, sizeof all, e.seconds), most, progress_secs(cur, sizeof cur, e.curves),
+                progress_secs(mip, sizeof mip, e.solve), model, progress_secs(ev, sizeof ev, e.evaluate), re,
+                progress_secs(ws, sizeof ws, e.wait_and_see), gap, e.gap_batches ? " and --gap-batches" : "");
     }
     cli_progress_init(&r->bar, r->o, r->o->command); /* the bar's rate leaves the pilot out */
     progress_model m;
