@@ -209,7 +209,7 @@ START_TEST(test_compare_charts)
     const char *dir = cu_test_dir("compare");
     const char *two = cu_two_ini(dir, 300), *out = cu_path_in(dir, "out");
     RUN_OK("compare", "--allocation", ALLOC, "--allocation", "chicago=100000,kansas_city=200000", "-o", out, two);
-    check_drawn(out, CHARTS(&C_COMPARE, &C_TIMELINE), 1);
+    check_drawn(out, CHARTS(&C_COMPARE, &C_HIST, &C_REGIONS, &C_DETENTION, &C_TIMELINE), 1);
 }
 END_TEST
 
@@ -429,7 +429,9 @@ START_TEST(test_no_gnuplot)
         {"optimize",
          {"optimize", "--gap-batches", "2"},
          {&C_HIST, &C_REGIONS, &C_DETENTION, &C_CURVES, &C_ALLOCATIONS, &C_TIMELINE}},
-        {"compare", {"compare", "--allocation", ALLOC, "--allocation", "chicago=300000"}, {&C_COMPARE, &C_TIMELINE}},
+        {"compare",
+         {"compare", "--allocation", ALLOC, "--allocation", "chicago=300000"},
+         {&C_COMPARE, &C_HIST, &C_REGIONS, &C_DETENTION, &C_TIMELINE}},
         {"sweep", {"sweep", "--budget", "100000:300000:100000"}, {&C_SWEEP, &C_SWEEP_TIMELINE}},
         {"tornado", {"sweep", "--tornado", "10", "--replications", "100"}, {&C_TORNADO}},
     };
@@ -513,9 +515,9 @@ START_TEST(test_compare_self)
                       "variant %zu: releases differ from variant 1", k + 1);
     }
     json_decref(s);
-    double d[8];
-    ck_assert_uint_eq(csv_column(cu_path_in(out, "compare.csv"), "diff", d, 8), 3);
-    for (size_t k = 0; k < 3; k++)
+    double d[12];
+    ck_assert_uint_eq(csv_column(cu_path_in(out, "compare.csv"), "releases_diff_to_first_mean", d, 12), 9);
+    for (size_t k = 0; k < 9; k++) /* 3 variants x (2 regions + total) */
         ck_assert_double_eq(d[k], 0);
 }
 END_TEST

@@ -31,7 +31,8 @@ enum {
     OPT_MAX,
     OPT_POOLED,
     OPT_RELEASES,
-    OPT_PROB
+    OPT_PROB,
+    OPT_REGIONS
 };
 
 static const struct option long_opts[] = {{"output", required_argument, NULL, 'o'},
@@ -56,6 +57,7 @@ static const struct option long_opts[] = {{"output", required_argument, NULL, 'o
                                           {"pooled", no_argument, NULL, OPT_POOLED},
                                           {"releases", required_argument, NULL, OPT_RELEASES},
                                           {"prob", required_argument, NULL, OPT_PROB},
+                                          {"regions", no_argument, NULL, OPT_REGIONS},
                                           {NULL, 0, NULL, 0}};
 
 /* The commands each option applies to (bits of command_bit); an option
@@ -86,7 +88,8 @@ static int applies_to(int c)
     case OPT_THREADS: return C_RUNS;
     case OPT_ALLOCATION: return C_SIMULATE | C_COMPARE;
     case OPT_POLICY:
-    case OPT_POOLED: return C_COMPARE;
+    case OPT_POOLED:
+    case OPT_REGIONS: return C_COMPARE;
     case OPT_GAP: return C_OPTIMIZE;
     case OPT_TIME_LIMIT: return C_OPTIMIZE | C_SWEEP | C_BUDGET;
     case OPT_RELEASES:
@@ -198,6 +201,7 @@ static int take_option(cli_opts *o, int c, const char *arg, fz_error *err)
     case OPT_JSON: o->json = 1; break;
     case OPT_NO_PLOTS: o->no_plots = 1; break;
     case OPT_POOLED: o->pooled = 1; break;
+    case OPT_REGIONS: o->regions = 1; break;
     case OPT_QUIET: o->quiet = 1; break;
     case OPT_ALLOCATION:
     case OPT_POLICY:

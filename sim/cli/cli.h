@@ -39,6 +39,7 @@ typedef struct cli_opts {
     double target_prob;   /* budget: --prob p (0: not given) */
     int json, no_plots, quiet, help;
     int pooled; /* compare --pooled: the pooled fund (DESIGN §8) as more variants */
+    int regions; /* compare --regions: the whole budget to each region in turn */
 } cli_opts;
 
 #define CLI_MAX_RELEASES 1000000000L /* budget --releases: at most 10^9 */

@@ -65,12 +65,20 @@ static const command commands[] = {
      "when moved down and up by PCT percent.  Points share common random numbers.\n"
      "  --solver-time-limit S   GLPK time limit per solve, seconds\n"},
     {"compare", cmd_compare,
-     "usage: fianza compare --allocation A [--allocation B ...] [--policy P ...] [--pooled] [OPTIONS] SCENARIO.ini\n"
+     "usage: fianza compare --allocation [NAME:]A [--allocation [NAME:]B ...] [--policy P ...] [--pooled] [OPTIONS] "
+     "SCENARIO.ini\n"
+     "       fianza compare --regions [--policy P] [OPTIONS] SCENARIO.ini\n"
      "Evaluate two or more variants on the same replications (common random numbers):\n"
      "each --allocation, crossed with each --policy (cheapest_first, first_come) if given.\n"
-     "Paired differences to the first variant with 95% confidence intervals.\n"
+     "Per variant and region: releases, USD spent, cost per release, releases per USD 10,000,\n"
+     "days in detention, P(target), money unallocated, and paired differences to the first\n"
+     "variant with 95% confidence intervals (compare.csv, summary.json).\n"
+     "  --allocation NAME:A     names the variant (letters, digits, _ and -), as in\n"
+     "                          all_chicago:chicago=300000; default: from the amounts\n"
      "  --pooled                also the pooled fund (one account holding the whole budget and\n"
-     "                          one queue for every region, DESIGN §8), under each policy\n"},
+     "                          one queue for every region, DESIGN §8), under each policy\n"
+     "  --regions               the regions side by side for the same money: the whole budget\n"
+     "                          to each region in turn (compare_regions.csv)\n"},
     {"fit", cmd_fit,
      "usage: fianza fit DATA.csv --column NAME [--min X] [--max X] [-o DIR] [--json] [--no-plots] [--quiet]\n"
      "Fit distributions to a CSV column and print the line to paste into a scenario.\n"

@@ -1,14 +1,19 @@
-/* html: the self-contained HTML report (html.h). */
+/* html: the self-contained HTML report (html.h): the page, the tables of one
+ * evaluated allocation, optimize's baselines, and the helpers of
+ * html_parts.h.  Each command gets its own content (html_report). */
 #include "html.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void esc(FILE *f, const char *s)
+#include "html_parts.h"
+
+void h_esc(FILE *f, const char *s)
 {
-    for (; *s; s++)
+    for (; s && *s; s++)
         switch (*s) {
         case '<': fputs("&lt;", f); break;
         case '>': fputs("&gt;", f); break;
@@ -18,185 +23,344 @@ static void esc(FILE *f, const char *s)
         }
 }
 
-static double num(const json_t *o, const char *path)
+double h_num(const json_t *o, const char *path)
 {
     char buf[256];
     snprintf(buf, sizeof buf, "%s", path);
     const json_t *v = o;
     for (char *save = NULL, *k = strtok_r(buf, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
         v = json_is_array(v) ? json_array_get(v, (size_t)atoi(k)) : json_object_get(v, k);
-    return json_is_number(v) ? json_number_value(v) : NAN;
+    return json_is_number(v) && isfinite(json_number_value(v)) ? json_number_value(v) : NAN;
 }
 
-/* "m [lo, hi]"; just m when the interval is null (undefined, or not computed). */
-static void mean_ci_at(FILE *f, double m, double lo, double hi, int digits)
+const char *h_fmt(char *buf, size_t n, double v, int digits)
 {
-    if (isnan(m))
-        fputs("&ndash;", f);
-    else if (isnan(lo))
-        fprintf(f, "%.*f", digits, m);
+    if (!isfinite(v)) {
+        snprintf(buf, n, "n/a");
+        return buf;
+    }
+    char raw[64];
+    snprintf(raw, sizeof raw, "%.*f", digits, fabs(v));
+    if (!strspn(raw + strspn(raw, "0."), "123456789")) /* rounds to zero: no "-0" */
+        v = 0;
+    const char *dot = strchr(raw, '.');
+    size_t whole = dot ? (size_t)(dot - raw) : strlen(raw), j = 0;
+    if (v < 0 && j + 1 < n)
+        buf[j++] = '-';
+    for (size_t i = 0; raw[i] && j + 1 < n; i++) {
+        if (i > 0 && i < whole && (whole - i) % 3 == 0 && j + 1 < n)
+            buf[j++] = ',';
+        buf[j++] = raw[i];
+    }
+    buf[j] = '\0';
+    return buf;
+}
+
+const char *h_usd(char *buf, size_t n, double v)
+{
+    char num[64];
+    snprintf(buf, n, "USD %s", h_fmt(num, sizeof num, v, 0));
+    return buf;
+}
+
+const char *h_label(const json_t *region, const char *key)
+{
+    const char *l = json_string_value(json_object_get(region, "label"));
+    return l ? l : key;
+}
+
+const char *h_variant(char *buf, size_t n, const json_t *v)
+{
+    const char *name = json_string_value(json_object_get(v, "name"));
+    double k = h_num(v, "variant");
+    if (name && *name)
+        snprintf(buf, n, "variant %.0f (%s)", k, name);
     else
-        fprintf(f, "%.*f <small>[%.*f, %.*f]</small>", digits, m, digits, lo, digits, hi);
+        snprintf(buf, n, "variant %.0f", k);
+    return buf;
 }
 
-static void mean_ci(FILE *f, const json_t *o, const char *path, int digits)
+void h_na(hdoc *h, const char *reason)
 {
-    char p[256];
-    snprintf(p, sizeof p, "%s.mean", path);
-    double m = num(o, p);
-    snprintf(p, sizeof p, "%s.ci95.0", path);
-    double lo = num(o, p);
-    snprintf(p, sizeof p, "%s.ci95.1", path);
-    mean_ci_at(f, m, lo, num(o, p), digits);
+    int k = 0;
+    while (k < h->nnotes && strcmp(h->notes[k], reason))
+        k++;
+    if (k == h->nnotes && k < (int)(sizeof h->notes / sizeof h->notes[0]))
+        h->notes[h->nnotes++] = reason;
+    fprintf(h->f, "n/a<sup>%d</sup>", k + 1);
 }
 
-static void inline_svg(FILE *f, outdir *o, const char *name)
+void hdoc_notes(hdoc *h)
+{
+    if (h->flushed == h->nnotes)
+        return;
+    fprintf(h->f, "<p class=\"notes\">");
+    for (; h->flushed < h->nnotes; h->flushed++) {
+        fprintf(h->f, "<sup>%d</sup> n/a: ", h->flushed + 1);
+        h_esc(h->f, h->notes[h->flushed]);
+        fprintf(h->f, ". ");
+    }
+    fprintf(h->f, "</p>\n");
+}
+
+void h_val(hdoc *h, double v, int digits, const char *reason)
+{
+    char b[64];
+    if (isfinite(v))
+        fputs(h_fmt(b, sizeof b, v, digits), h->f);
+    else
+        h_na(h, reason);
+}
+
+void h_cell(hdoc *h, double v, int digits, const char *reason)
+{
+    fputs("<td>", h->f);
+    h_val(h, v, digits, reason);
+    fputs("</td>", h->f);
+}
+
+void h_mean_ci(hdoc *h, double m, double lo, double hi, int digits, const char *reason)
+{
+    char a[64], b[64];
+    h_val(h, m, digits, reason);
+    if (isfinite(m) && isfinite(lo) && isfinite(hi))
+        fprintf(h->f, " <small>[%s, %s]</small>", h_fmt(a, sizeof a, lo, digits), h_fmt(b, sizeof b, hi, digits));
+}
+
+void h_est(hdoc *h, const json_t *o, const char *path, int digits, const char *reason)
+{
+    char p[3][256];
+    snprintf(p[0], sizeof p[0], "%s.mean", path);
+    snprintf(p[1], sizeof p[1], "%s.ci95.0", path);
+    snprintf(p[2], sizeof p[2], "%s.ci95.1", path);
+    h_mean_ci(h, h_num(o, p[0]), h_num(o, p[1]), h_num(o, p[2]), digits, reason);
+}
+
+static void inline_svg(hdoc *h, const char *name)
 {
     char file[256];
     snprintf(file, sizeof file, "%s.svg", name);
-    FILE *in = fopen(outdir_file(o, file), "r");
+    FILE *in = fopen(outdir_file(h->o, file), "r");
     if (!in) {
-        fprintf(f,
+        fprintf(h->f,
                 "<p class=\"missing\">Chart not drawn (gnuplot was not available or failed on it, or --no-plots). Its "
-                "data and script are "
-                "in this directory: run <code>gnuplot %s.gp</code> here.</p>\n",
+                "data and script are in this directory: run <code>gnuplot %s.gp</code> here.</p>\n",
                 name);
         return;
     }
     char line[8192];
     while (fgets(line, sizeof line, in)) /* drop the XML prolog and DOCTYPE: inline SVG needs neither */
         if (strncmp(line, "<?xml", 5) && strncmp(line, "<!DOCTYPE", 9) && strncmp(line, " \"http://www.w3", 15))
-            fputs(line, f);
+            fputs(line, h->f);
     fclose(in);
 }
 
 static const char *caption(const char *name)
 {
-    if (!strcmp(name, "releases_hist"))
-        return "Total releases per replication: the spread of possible futures, with the mean and its 95% CI.";
-    if (!strcmp(name, "regions"))
-        return "Regions side by side, with 95% confidence intervals.";
-    if (!strcmp(name, "detention"))
-        return "How long the people the fund frees spend in detention (arrival to release).";
-    if (!strcmp(name, "timeline"))
-        return "The fund over time: cumulative releases and the money the fund holds (every region's account plus "
-               "the reserve), mean (solid), median (dashed) and the middle 90% of the replications (band).";
-    if (!strcmp(name, "sweep_timeline"))
-        return "The fund over time at a few points of the sweep (the optimal allocation at each): mean cumulative "
-               "releases and mean money held.";
-    if (!strcmp(name, "curves"))
-        return "What each region does with more money (mean over the optimize replications); dots mark the chosen "
-               "split.";
-    if (!strcmp(name, "allocations"))
-        return "The optimal split next to the simple alternatives.";
-    if (!strcmp(name, "fit_hist"))
-        return "The data (density histogram) with each fitted density; the best fit by AIC is drawn thickest.";
-    if (!strcmp(name, "fit_qq"))
-        return "Fitted quantiles against the data's: a good fit keeps to the dashed line y = x.";
+    static const char *const cap[][2] = {
+        {"releases_hist",
+         "Total releases per replication: the spread of possible futures, with the mean and its 95% CI."},
+        {"regions", "Regions side by side, with 95% confidence intervals."},
+        {"detention", "How long the people the fund frees spend in detention (arrival to release)."},
+        {"timeline",
+         "The fund over time: cumulative releases and the money the fund holds (every region's account plus "
+         "the reserve), mean (solid), median (dashed) and the middle 90% of the replications (band)."},
+        {"sweep_timeline", "The fund over time at a few points of the sweep (the optimal allocation at each): mean "
+                           "cumulative releases and mean money held."},
+        {"curves", "What each region does with more money (mean over the optimize replications); dots mark the chosen "
+                   "split."},
+        {"allocations", "The optimal split next to the simple alternatives."},
+        {"sweep", "The optimal value at each point of the sweep, with its 95% band (the table above has the numbers)."},
+        {"tornado", "Each parameter moved down and up: how far the optimum moves (the table above has the numbers)."},
+        {"compare", "The variants side by side (the table above has the numbers)."},
+        {"budget", "P(releases reach the target) at each budget tried, in and out of sample."},
+        {"fit_hist", "The data (density histogram) with each fitted density; the best fit by AIC is drawn thickest."},
+        {"fit_qq", "Fitted quantiles against the data's: a good fit keeps to the dashed line y = x."},
+    };
+    for (size_t i = 0; i < sizeof cap / sizeof cap[0]; i++)
+        if (!strcmp(name, cap[i][0]))
+            return cap[i][1];
     return "";
 }
 
-/* Every chart drawn, its SVG inlined, with links to its PNG and script. */
-static void charts_section(FILE *f, outdir *o, const charts_list *charts)
+void html_charts(hdoc *h, const charts_list *charts)
 {
-    fprintf(f, "<h2>Charts</h2>\n");
+    if (!charts->n)
+        return;
+    fprintf(h->f, "<h2>Charts</h2>\n");
     for (size_t i = 0; i < charts->n; i++) {
-        fprintf(f, "<figure id=\"%s\">\n", charts->names[i]);
-        inline_svg(f, o, charts->names[i]);
+        fprintf(h->f, "<figure id=\"%s\">\n", charts->names[i]);
+        inline_svg(h, charts->names[i]);
         fprintf(
-            f,
+            h->f,
             "<figcaption>%s <a href=\"%s.png\">PNG</a> &middot; <a href=\"%s.gp\">script</a></figcaption></figure>\n",
             caption(charts->names[i]), charts->names[i], charts->names[i]);
     }
 }
 
-/* The totals: releases with percentiles and P(target), USD spent, ratios. */
-static void write_releases(FILE *f, const json_t *sum)
+static int by_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+void html_files(hdoc *h)
 {
-    fprintf(f, "<h2>Releases</h2>\n<table><tr><th>total releases</th><td>");
-    mean_ci(f, sum, "releases", 1);
-    fprintf(f, "</td></tr><tr><th>5th / 50th / 95th percentile</th><td>%g / %g / %g</td></tr>",
-            num(sum, "releases.p05"), num(sum, "releases.p50"), num(sum, "releases.p95"));
-    if (!isnan(num(sum, "releases.p_target")))
-        fprintf(f, "<tr><th>P(releases &ge; %g)</th><td>%.3f</td></tr>", num(sum, "releases.target"),
-                num(sum, "releases.p_target"));
+    DIR *d = opendir(outdir_file(h->o, "."));
+    char *names[512];
+    size_t n = 0;
+    for (struct dirent *e; d && (e = readdir(d)) && n < sizeof names / sizeof names[0];) {
+        const char *nm = e->d_name;
+        size_t len = strlen(nm);
+        /* dot files (the results marker), and temporary files */
+        if (nm[0] == '.' || strstr(nm, ".tmp") || nm[len - 1] == '~')
+            continue;
+        if ((names[n] = strdup(nm)))
+            n++;
+    }
+    if (d)
+        closedir(d);
+    qsort(names, n, sizeof names[0], by_name);
+    fprintf(h->f, "<h2>Files</h2>\n<p id=\"files\"><small>In this directory:");
+    for (size_t i = 0; i < n; i++) {
+        fprintf(h->f, "%s <a href=\"", i ? "," : "");
+        h_esc(h->f, names[i]);
+        fprintf(h->f, "\">");
+        h_esc(h->f, names[i]);
+        fprintf(h->f, "</a>");
+        free(names[i]);
+    }
+    fprintf(h->f, ".</small></p>\n");
+}
+
+void html_head(hdoc *h, const char *title, const char *heading, const char *extra_css)
+{
+    fprintf(h->f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
+    h_esc(h->f, title);
+    fprintf(
+        h->f,
+        "</title>\n<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}"
+        "table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:4px 10px;"
+        "text-align:right}th:first-child,td:first-child{text-align:left}small,.notes{color:#666}"
+        ".brief{font-size:1.15em;line-height:1.5;background:#f4f7fb;padding:0.8em 1em;border-left:4px solid #3a6ea5}"
+        "figure{margin:2em 0}figcaption{color:#444}.missing{color:#a33}svg{max-width:100%%;height:auto}%s"
+        "</style></head><body>\n<h1>",
+        extra_css ? extra_css : "");
+    h_esc(h->f, heading);
+    fprintf(h->f, "</h1>\n");
+}
+
+/* The totals of e: releases with percentiles and P(target), USD spent, ratios. */
+static void write_releases(hdoc *h, const json_t *e, const char *which)
+{
+    FILE *f = h->f;
+    fprintf(f, "<h2>Releases &mdash; ");
+    h_esc(f, which);
+    fprintf(f, "</h2>\n<table><tr><th>total releases</th><td>");
+    h_est(h, e, "releases", 1, "no replication");
+    fprintf(f, "</td></tr>");
+    if (json_object_get(json_object_get(e, "releases"), "p05")) {
+        fprintf(f, "<tr><th>5th / 50th / 95th percentile</th><td>");
+        h_val(h, h_num(e, "releases.p05"), 0, "no replication");
+        fputs(" / ", f);
+        h_val(h, h_num(e, "releases.p50"), 0, "no replication");
+        fputs(" / ", f);
+        h_val(h, h_num(e, "releases.p95"), 0, "no replication");
+        fprintf(f, "</td></tr>");
+    }
+    if (isfinite(h_num(e, "releases.p_target"))) {
+        char t[64];
+        fprintf(f, "<tr><th>P(releases &ge; %s)</th><td>", h_fmt(t, sizeof t, h_num(e, "releases.target"), 0));
+        h_mean_ci(h, h_num(e, "releases.p_target"), h_num(e, "releases.p_target_ci95.0"),
+                  h_num(e, "releases.p_target_ci95.1"), 3, "no target");
+        fprintf(f, "</td></tr>");
+    }
     fprintf(f, "<tr><th>USD spent</th><td>");
-    mean_ci(f, sum, "spent_usd", 0);
-    fprintf(f,
-            "</td></tr><tr><th>cost per release (USD)</th><td>%.0f</td></tr>"
-            "<tr><th>days in detention per release</th><td>%.1f</td></tr></table>\n",
-            num(sum, "cost_per_release_usd"), num(sum, "days_in_detention_mean"));
+    h_est(h, e, "spent_usd", 0, "no replication");
+    fprintf(f, "</td></tr><tr><th>cost per release (USD)</th>");
+    h_cell(h, h_num(e, "cost_per_release_usd"), 0, "no release, so no cost per release");
+    fprintf(f, "</tr><tr><th>days in detention per release</th>");
+    h_cell(h, h_num(e, "days_in_detention_mean"), 1, "no release, so no time to release");
+    fprintf(f, "</tr></table>\n");
+    hdoc_notes(h);
 }
 
 /* One row per region. */
-static void write_regions(FILE *f, const json_t *sum)
+static void write_regions(hdoc *h, const json_t *e)
 {
+    FILE *f = h->f;
+    int pooled = json_is_true(json_object_get(e, "pooled"));
     fprintf(f, "<table><tr><th>region</th><th>allocated USD</th><th>releases</th><th>USD spent</th>"
-               "<th>fundable cases</th><th>days in detention</th></tr>\n");
+               "<th>cost per release (USD)</th><th>fundable cases</th><th>days in detention</th></tr>\n");
     const char *key;
     json_t *g;
-    json_object_foreach(json_object_get(sum, "regions"), key, g)
+    json_object_foreach(json_object_get(e, "regions"), key, g)
     {
         fprintf(f, "<tr><td>");
-        esc(f, json_string_value(json_object_get(g, "label")) ? json_string_value(json_object_get(g, "label")) : key);
-        fprintf(f, "</td><td>%.0f</td><td>", num(g, "allocated_usd"));
-        mean_ci_at(f, num(g, "releases_mean"), num(g, "releases_ci95.0"), num(g, "releases_ci95.1"), 1);
-        fprintf(f, "</td><td>%.0f</td><td>%.1f</td><td>%.1f</td></tr>\n", num(g, "spent_usd_mean"),
-                num(g, "fundable_mean"), num(g, "days_in_detention_mean"));
+        h_esc(f, h_label(g, key));
+        fprintf(f, "</td>");
+        h_cell(h, pooled ? NAN : h_num(g, "allocated_usd"), 0,
+               "pooled fund: one account holds the whole budget for every region");
+        fprintf(f, "<td>");
+        h_mean_ci(h, h_num(g, "releases_mean"), h_num(g, "releases_ci95.0"), h_num(g, "releases_ci95.1"), 1,
+                  "no replication");
+        fprintf(f, "</td>");
+        h_cell(h, h_num(g, "spent_usd_mean"), 0, "no replication");
+        h_cell(h, h_num(g, "cost_per_release_usd"), 0, "no release, so no cost per release");
+        h_cell(h, h_num(g, "fundable_mean"), 1, "no replication");
+        h_cell(h, h_num(g, "days_in_detention_mean"), 1, "no release, so no time to release");
+        fprintf(f, "</tr>\n");
     }
     fprintf(f, "</table>\n");
+    hdoc_notes(h);
 }
 
-/* A number with `digits` decimals, or &ndash; where it is undefined (null). */
-static void cell_num(FILE *f, double v, int digits)
+static void money_row(hdoc *h, const json_t *o)
 {
-    if (isnan(v))
-        fputs("<td>&ndash;</td>", f);
-    else
-        fprintf(f, "<td>%.*f</td>", digits, v);
-}
-
-static void money_row(FILE *f, const json_t *o)
-{
-    cell_num(f, num(o, "paid_usd_mean"), 0);
-    cell_num(f, num(o, "refunded_usd_mean"), 0);
-    cell_num(f, num(o, "balance_end_usd_mean"), 0);
-    cell_num(f, num(o, "unpaid_fundable_mean"), 1);
-    cell_num(f, num(o, "days_waited_mean"), 1);
-    fprintf(f, "</tr>\n");
+    h_cell(h, h_num(o, "paid_usd_mean"), 0, "no replication");
+    h_cell(h, h_num(o, "refunded_usd_mean"), 0, "no replication");
+    h_cell(h, h_num(o, "balance_end_usd_mean"), 0, "no replication");
+    h_cell(h, h_num(o, "unpaid_fundable_mean"), 1, "no replication");
+    h_cell(h, h_num(o, "days_waited_mean"), 1, "no case paid, so no wait");
+    fprintf(h->f, "</tr>\n");
 }
 
 /* DESIGN §7: the money over the horizon, per region and in total. */
-static void write_money(FILE *f, const json_t *sum)
+static void write_money(hdoc *h, const json_t *e)
 {
-    if (!json_object_get(sum, "paid_usd_mean"))
+    if (!json_object_get(e, "paid_usd_mean"))
         return;
-    fprintf(f, "<h2>Money over the horizon</h2>\n<p>Means over the replications. The balance at the end is what "
-               "the accounts hold on the last day (the total adds the fund's unallocated reserve); unpaid fundable "
-               "cases could have been paid but were not (money short, removed or timed out while waiting, or no "
-               "posting day left); days waited run from a case being ready to its payment.</p>\n"
-               "<table><tr><th>region</th><th>USD paid</th><th>USD refunded</th><th>balance at the end (USD)</th>"
-               "<th>unpaid fundable cases</th><th>days waited</th></tr>\n");
+    fprintf(h->f, "<h3>Money over the horizon</h3>\n<p>Means over the replications. The balance at the end is what "
+                  "the accounts hold on the last day (the total adds the fund's unallocated reserve); unpaid fundable "
+                  "cases could have been paid but were not (money short, removed or timed out while waiting, or no "
+                  "posting day left); days waited run from a case being ready to its payment.</p>\n"
+                  "<table><tr><th>region</th><th>USD paid</th><th>USD refunded</th><th>balance at the end (USD)</th>"
+                  "<th>unpaid fundable cases</th><th>days waited</th></tr>\n");
     const char *key;
     json_t *g;
-    json_object_foreach(json_object_get(sum, "regions"), key, g)
+    json_object_foreach(json_object_get(e, "regions"), key, g)
     {
-        fprintf(f, "<tr><td>");
-        esc(f, json_string_value(json_object_get(g, "label")) ? json_string_value(json_object_get(g, "label")) : key);
-        fprintf(f, "</td>");
-        money_row(f, g);
+        fprintf(h->f, "<tr><td>");
+        h_esc(h->f, h_label(g, key));
+        fprintf(h->f, "</td>");
+        money_row(h, g);
     }
-    fprintf(f, "<tr><td>total</td>");
-    money_row(f, sum);
-    fprintf(f, "</table>\n");
+    fprintf(h->f, "<tr><td>total</td>");
+    money_row(h, e);
+    fprintf(h->f, "</table>\n");
+    hdoc_notes(h);
+}
+
+void html_evaluated(hdoc *h, const json_t *e, const char *which)
+{
+    write_releases(h, e, which);
+    write_regions(h, e);
+    write_money(h, e);
 }
 
 /* optimize: the optimal split beside the baselines, VSS, EVPI and the gap. */
-static void write_baselines(FILE *f, const scenario *s, const json_t *sum)
+static void write_baselines(hdoc *h, const scenario *s, const json_t *sum)
 {
     const json_t *base = json_object_get(sum, "baselines");
     if (!base)
         return;
+    FILE *f = h->f;
     const char *key;
     json_t *g;
     fprintf(f,
@@ -205,15 +369,15 @@ static void write_baselines(FILE *f, const scenario *s, const json_t *sum)
             scenario_objective_name(s->objective));
     for (size_t c = 0; c < s->nregions; c++) {
         fprintf(f, "<th>");
-        esc(f, s->regions[c].label);
-        fprintf(f, "</th>");
+        h_esc(f, s->regions[c].label);
+        fprintf(f, " (USD)</th>");
     }
     fprintf(f, "<th>value</th><th>minus optimal</th></tr>\n<tr><td>optimal</td>");
     const json_t *opt = json_object_get(sum, "optimal");
     for (size_t c = 0; c < s->nregions; c++)
-        fprintf(f, "<td>%.0f</td>", num(json_object_get(opt, "allocation"), s->regions[c].name));
+        h_cell(h, h_num(json_object_get(opt, "allocation"), s->regions[c].name), 0, "not in summary.json");
     fprintf(f, "<td>");
-    mean_ci(f, opt, "out_of_sample", 2);
+    h_est(h, opt, "out_of_sample", 2, "no replication");
     fprintf(f, "</td><td></td></tr>\n");
     json_object_foreach((json_t *)base, key, g)
     {
@@ -222,146 +386,76 @@ static void write_baselines(FILE *f, const scenario *s, const json_t *sum)
                     ? " <small>(infeasible: breaks a share bound, evaluated all the same)</small>"
                     : "");
         for (size_t c = 0; c < s->nregions; c++)
-            fprintf(f, "<td>%.0f</td>", num(json_object_get(g, "allocation"), s->regions[c].name));
+            h_cell(h, h_num(json_object_get(g, "allocation"), s->regions[c].name), 0, "not in summary.json");
         fprintf(f, "<td>");
-        mean_ci(f, g, "value", 2);
+        h_est(h, g, "value", 2, "no replication");
         fprintf(f, "</td><td>");
-        mean_ci(f, g, "difference_to_optimal", 2);
+        h_est(h, g, "difference_to_optimal", 2, "no replication");
         fprintf(f, "</td></tr>\n");
     }
     fprintf(f, "</table>\n<table><tr><th>value of the stochastic solution (VSS)</th><td>");
-    mean_ci(f, sum, "vss", 2);
+    h_est(h, sum, "vss", 2, "undefined for this objective or run (see summary.json)");
     fprintf(f, "</td></tr><tr><th>expected value of perfect information (EVPI)</th><td>");
-    mean_ci(f, sum, "evpi", 2);
+    h_est(h, sum, "evpi", 2, "undefined for this objective or run (see summary.json)");
     fprintf(f, "</td></tr><tr><th>optimality gap (Mak&ndash;Morton&ndash;Wood)</th><td>");
-    mean_ci(f, sum, "gap.gap", 2);
-    fprintf(f, "</td></tr><tr><th>marginal value per extra USD 1,000</th><td>%.3f</td></tr></table>\n",
-            num(sum, "marginal_objective_per_1000_usd"));
+    h_est(h, sum, "gap.gap", 2, "fewer than two gap batches");
+    fprintf(f, "</td></tr><tr><th>marginal value per extra USD 1,000</th>");
+    h_cell(h, h_num(sum, "marginal_objective_per_1000_usd"), 3, "the budget is at its largest grid point");
+    fprintf(f, "</tr></table>\n");
+    hdoc_notes(h);
+}
+
+/* The run in one line: what was fixed, and what the command varied. */
+static void write_run(hdoc *h, const scenario *s, const json_t *sum, const char *cmd)
+{
+    char b[64], b2[64];
+    FILE *f = h->f;
+    const json_t *sw = json_object_get(sum, "sweep"), *bud = json_object_get(sum, "budget");
+    fprintf(f, "<p>");
+    if (sw && !strcmp(json_string_value(json_object_get(sw, "parameter")), "budget_usd")) {
+        size_t n = json_array_size(json_object_get(sw, "points"));
+        fprintf(f, "Budget from %s to %s (%zu points)", h_usd(b, sizeof b, h_num(sw, "points.0.x")),
+                h_usd(b2, sizeof b2, n ? h_num(json_array_get(json_object_get(sw, "points"), n - 1), "x") : NAN), n);
+    } else if (bud) {
+        fprintf(f, "Budgets tried: multiples of %s up to %s", h_usd(b, sizeof b, h_num(bud, "granularity_usd")),
+                h_usd(b2, sizeof b2, h_num(bud, "max_budget_usd")));
+    } else {
+        fprintf(f, "Budget %s", h_usd(b, sizeof b, s->budget_usd));
+    }
+    fprintf(f, " over %s days; policy %s%s; objective %s; %ld replications per stream; seed %llu. %s</p>\n",
+            h_fmt(b, sizeof b, s->horizon_days, 0), scenario_policy_name(s->policy),
+            !strcmp(cmd, "compare") ? " (unless a variant names another)" : "", scenario_objective_name(s->objective),
+            s->replications, (unsigned long long)s->seed,
+            s->replications < 2 ? "With 1 replication, confidence intervals are undefined and none are shown."
+                                : "Figures in brackets are 95% confidence intervals.");
 }
 
 int html_report(outdir *o, const scenario *s, const json_t *sum, const charts_list *charts, fz_error *err)
 {
-    FILE *f = outdir_open(o, "report.html", err);
-    if (!f)
+    hdoc h = {.o = o, .f = outdir_open(o, "report.html", err)};
+    if (!h.f)
         return FZ_ERUNTIME;
     const char *cmd = json_string_value(json_object_get(sum, "command"));
-    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>fianza: ");
-    esc(f, s->name);
-    fprintf(f,
-            "</title>\n<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}"
-            "table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:4px 10px;"
-            "text-align:right}th:first-child,td:first-child{text-align:left}small{color:#666}"
-            "figure{margin:2em 0}figcaption{color:#444}.missing{color:#a33}svg{max-width:100%%;height:auto}"
-            "</style></head><body>\n<h1>fianza %s: ",
-            cmd ? cmd : "run");
-    esc(f, s->name);
-    fprintf(f,
-            "</h1>\n<p>Budget USD %.0f over %.0f days; policy %s; objective %s; %ld replications per stream; "
-            "seed %llu. %s</p>\n",
-            s->budget_usd, s->horizon_days, scenario_policy_name(s->policy), scenario_objective_name(s->objective),
-            s->replications, (unsigned long long)s->seed,
-            s->replications < 2 ? "With 1 replication, confidence intervals are undefined and none are shown."
-                                : "Figures in brackets are 95% confidence intervals.");
-    write_releases(f, sum);
-    write_regions(f, sum);
-    write_money(f, sum);
-    write_baselines(f, s, sum);
-    charts_section(f, o, charts);
-    fprintf(f, "<p><small>Files: summary.json, allocation.csv, replications.csv and the charts' CSV data are in this "
-               "directory.</small></p>\n</body></html>\n");
-    return outdir_close(f, "report.html", err);
-}
-
-/* fit: every family's parameters with standard errors and its statistics. */
-static void write_fit_table(FILE *f, const json_t *sum)
-{
-    fprintf(f, "<h2>Fits, ranked by AIC</h2>\n<table><tr><th>rank</th><th>family</th><th>parameters "
-               "<small>(standard errors)</small></th><th>log-lik</th><th>AIC</th><th>&Delta;AIC</th><th>BIC</th>"
-               "<th>KS D</th><th>KS p</th><th>AD</th><th>converged</th></tr>\n");
-    size_t i;
-    json_t *e;
-    json_array_foreach(json_object_get(sum, "fits"), i, e)
-    {
-        fprintf(f, "<tr><td>%.0f</td><td>%s</td><td>", num(e, "rank"), json_string_value(json_object_get(e, "family")));
-        const char *k;
-        json_t *v;
-        int first = 1;
-        json_object_foreach(json_object_get(e, "parameters"), k, v)
-        {
-            double se = num(json_object_get(e, "standard_errors"), k);
-            fprintf(f, "%s%s %.6g <small>(", first ? "" : ", ", k, json_number_value(v));
-            if (isnan(se))
-                fprintf(f, "n/a)</small>");
-            else
-                fprintf(f, se >= 10 ? "%.0f)</small>" : "%.2g)</small>", se);
-            first = 0;
-        }
-        fprintf(f,
-                "</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.4f</td><td>%.3g</td>"
-                "<td>%.3g</td><td>%s</td></tr>\n",
-                num(e, "loglik"), num(e, "aic"), num(e, "delta_aic"), num(e, "bic"), num(e, "ks.statistic"),
-                num(e, "ks.p_value"), num(e, "anderson_darling"),
-                json_is_true(json_object_get(e, "converged")) ? "yes" : "no");
+    cmd = cmd ? cmd : "run";
+    char title[512];
+    snprintf(title, sizeof title, "fianza %s: %s", cmd, s->name);
+    html_head(&h, title, title, NULL);
+    html_brief(&h, s, sum);
+    write_run(&h, s, sum, cmd);
+    if (json_object_get(sum, "sweep")) {
+        html_sweep(&h, s, sum);
+    } else if (json_object_get(sum, "tornado")) {
+        html_tornado(&h, sum);
+    } else if (json_object_get(sum, "variants")) {
+        html_compare(&h, s, sum);
+    } else if (json_object_get(sum, "budget")) {
+        html_budget(&h, s, sum);
+    } else {
+        html_evaluated(&h, sum, json_object_get(sum, "optimal") ? "optimal allocation" : "the allocation given");
+        write_baselines(&h, s, sum);
     }
-    fprintf(f, "</table>\n");
-}
-
-int html_fit_report(outdir *o, const json_t *sum, const charts_list *charts, fz_error *err)
-{
-    FILE *f = outdir_open(o, "report.html", err);
-    if (!f)
-        return FZ_ERUNTIME;
-    const char *data = json_string_value(json_object_get(sum, "data"));
-    const char *column = json_string_value(json_object_get(sum, "column"));
-    const char *line = json_string_value(json_object_get(sum, "scenario_line"));
-    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>fianza fit: ");
-    esc(f, data ? data : "");
-    fprintf(f, "</title>\n<style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222}"
-               "table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;padding:4px 10px;"
-               "text-align:right}th:nth-child(2),td:nth-child(2),th:nth-child(3),td:nth-child(3){text-align:left}"
-               "small{color:#666}figure{margin:2em 0}figcaption{color:#444}.missing{color:#a33}"
-               "svg{max-width:100%%;height:auto}pre{background:#f4f4f4;padding:0.6em}</style></head><body>\n"
-               "<h1>fianza fit: ");
-    esc(f, data ? data : "");
-    fprintf(f, ", column ");
-    esc(f, column ? column : "");
-    char range[96];
-    if (isnan(num(sum, "truncation.max")))
-        snprintf(range, sizeof range, "[%g, inf)", num(sum, "truncation.min"));
-    else
-        snprintf(range, sizeof range, "[%g, %g]", num(sum, "truncation.min"), num(sum, "truncation.max"));
-    fprintf(f,
-            "</h1>\n<p>%.0f rows: %.0f numbers, %.0f empty cells, %.0f not numbers (left out). Fitted to %.0f "
-            "values in %s; %.0f below the minimum and %.0f above the maximum left out.</p>\n",
-            num(sum, "rows"), num(sum, "numbers"), num(sum, "empty_cells"), num(sum, "non_numeric_cells"),
-            num(sum, "used"), range, num(sum, "excluded_below_min"), num(sum, "excluded_above_max"));
-    if (line) {
-        fprintf(f, "<h2>Scenario line (best by AIC)</h2>\n<pre>");
-        esc(f, line);
-        fprintf(f, "</pre>\n");
-    }
-    write_fit_table(f, sum);
-    size_t i;
-    json_t *e;
-    json_array_foreach(json_object_get(sum, "fits"), i, e)
-    {
-        const char *why = json_string_value(json_object_get(e, "scenario_rejected"));
-        if (why) {
-            fprintf(f, "<p>%s: not usable in a scenario: ", json_string_value(json_object_get(e, "family")));
-            esc(f, why);
-            fprintf(f, "</p>\n");
-        }
-    }
-    json_array_foreach(json_object_get(sum, "skipped"), i, e)
-    {
-        fprintf(f, "<p>%s skipped: ", json_string_value(json_object_get(e, "family")));
-        esc(f, json_string_value(json_object_get(e, "reason")));
-        fprintf(f, "</p>\n");
-    }
-    fprintf(f, "<p><small>KS p-values are conservative: the parameters were estimated from the same data "
-               "(Lilliefors 1967). AIC = 2k &minus; 2 log-lik, BIC = k ln n &minus; 2 log-lik.</small></p>\n");
-    charts_section(f, o, charts);
-    fprintf(f, "<p><small>Files: summary.json, fit.csv and the charts' CSV data and scripts are in this "
-               "directory.</small></p>\n</body></html>\n");
-    return outdir_close(f, "report.html", err);
+    html_charts(&h, charts);
+    html_files(&h);
+    fprintf(h.f, "</body></html>\n");
+    return outdir_close(h.f, "report.html", err);
 }
