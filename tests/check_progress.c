@@ -19,8 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_common.h"
+#include "cli.h"
 #include "cli_util.h"
 #include "optimize.h"
 #include "progress.h"
@@ -222,6 +224,25 @@ START_TEST(test_off_prints_nothing)
 }
 END_TEST
 
+/* --quiet wins; FIANZA_PROGRESS chooses; auto: plain, stderr being a file here */
+START_TEST(test_mode)
+{
+    cli_opts o = {.quiet = 0}, q = {.quiet = 1};
+    FILE *f = tmpfile();
+    ck_assert_int_ne(dup2(fileno(f), STDERR_FILENO), -1); /* not a terminal, whatever ran the suite */
+    const char *values[] = {"auto", "bar", "plain", "off"};
+    const int want[] = {PROGRESS_PLAIN, PROGRESS_BAR, PROGRESS_PLAIN, PROGRESS_OFF};
+    for (int i = 0; i < 4; i++) {
+        setenv("FIANZA_PROGRESS", values[i], 1);
+        ck_assert_int_eq(cli_progress_mode(&o), want[i]);
+        ck_assert_int_eq(cli_progress_mode(&q), PROGRESS_OFF);
+    }
+    unsetenv("FIANZA_PROGRESS");
+    ck_assert_int_eq(cli_progress_mode(&o), PROGRESS_PLAIN);
+    fclose(f);
+}
+END_TEST
+
 /* ---- the library's stages ---- */
 
 typedef struct record {
@@ -394,6 +415,7 @@ Suite *make_progress_suite(void)
     tcase_add_test(t, test_bar_rate_and_eta);
     tcase_add_test(t, test_outer_steps);
     tcase_add_test(t, test_off_prints_nothing);
+    tcase_add_test(t, test_mode);
     suite_add_tcase(s, t);
     t = tcase_create("run");
     tcase_add_unchecked_fixture(t, cu_work_setup, cu_work_teardown);
