@@ -24,6 +24,7 @@
 #include "check_common.h"
 #include "cli.h"
 #include "cli_util.h"
+#include "estimate.h"
 #include "optimize.h"
 #include "progress.h"
 #include "scenario.h"

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "check_common.h"
+#include "estimate.h"
 #include "optimize.h"
 #include "scenario.h"
 

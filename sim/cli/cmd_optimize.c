@@ -6,6 +6,7 @@
 
 #include "charts.h"
 #include "cmds.h"
+#include "estimate.h"
 #include "optimize.h"
 #include "realloc.h"
 #include "summary.h"

@@ -49,10 +49,20 @@ extern const char *const optimize_alloc_names[OPT_NALLOC + 1];
     "min_target_prob > 0, and an independent SAA batch may have no split that meets it (Mak-Morton-Wood's upper " \
     "bound needs every batch's optimum)"
 
+/* Seconds: cmd_optimize announces a run estimated above it (estimate.h),
+ * and optimize_run tells (notice) when the gap batches alone will take longer. */
+#define OPTIMIZE_ESTIMATE_WARN 30
+
 typedef struct optimize_options {
     int threads;
     int gap_batches;   /* M >= 2, or 0 to skip the gap estimate */
     double time_limit; /* GLPK, seconds per solve; 0: none */
+    /* NULL, or told each stage's replications done: "curves" (of nreps,
+     * then "MIP" with 0 of 0: a solve reports no count) in optimize_saa;
+     * in optimize_run also "evaluate", "re-allocation" (0 of 0) and
+     * "wait-and-see" (of the replications) and "gap" (of batches x batch
+     * replications, the batches' solves in between).  Counts only grow
+     * within a stage and reach its total.  Results do not depend on it. */
     void (*progress)(void *ctx, const char *stage, size_t done, size_t total);
     /* NULL, or told (with progress_ctx) when the gap batches will take over
      * OPTIMIZE_ESTIMATE_WARN seconds: their count times the first solve's time */
@@ -133,39 +143,5 @@ typedef struct optimize_bounds {
     long lo[SCENARIO_MAX_REGIONS], hi[SCENARIO_MAX_REGIONS];
 } optimize_bounds;
 int optimize_bounds_init(optimize_bounds *b, const scenario *s, fz_error *err);
-
-/* Estimated run time from a measured pilot (issue 14 item 8).  A warm-up
- * (thread start, first touch of the buffers) is run and discarded; then
- * the release curves of the first OPTIMIZE_PILOT_MIN replications of the
- * optimize stream (more, fourfold, until the pilot takes
- * OPTIMIZE_PILOT_SECONDS, at most OPTIMIZE_PILOT_MAX) are timed, with the
- * wait-and-see DP on up to 4 of them, and the evaluation of the four
- * allocations and the pooled fund on as many replications.  The solve: for
- * a mean objective the MIP on the pilot's curves; for the CVaR or target
- * model one on min(model replications, OPTIMIZE_PILOT_MODEL) replications,
- * scaled by the model's size (replications x regions x grid points: linear,
- * as measured on seed-2025 from 250 to 1,664 replications), at most the
- * solver's time limit.  Each stage's estimate is its work at those costs;
- * the gap is gap_batches times (a curve pass of the model's replications
- * plus a solve). */
-typedef struct optimize_eta {
-    double seconds; /* the sum of the stages' */
-    double curves, solve, evaluate, reallocation, wait_and_see, gap; /* seconds per stage */
-    double curve_rep, ws_rep, eval_rep; /* measured seconds per replication */
-    double solve_one;                   /* seconds per solve (the gap batches' too) */
-    size_t pilot;                       /* replications in the pilot */
-    size_t batch_reps;                  /* replications of a gap batch; 0: no gap */
-    int gap_batches;
-} optimize_eta;
-
-#define OPTIMIZE_PILOT_MIN 64
-#define OPTIMIZE_PILOT_MAX 4096
-#define OPTIMIZE_PILOT_SECONDS 0.1
-#define OPTIMIZE_PILOT_MODEL 256
-
-int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_options *o, fz_error *err);
-/* Seconds: cmd_optimize prints the estimate above it, and optimize tells
- * (optimize_options.notice) when the gap batches alone will take longer. */
-#define OPTIMIZE_ESTIMATE_WARN 30
 
 #endif
