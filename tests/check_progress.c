@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check_common.h"
@@ -50,24 +51,30 @@ START_TEST(test_eta_arithmetic)
     ck_assert_double_eq_tol(progress_model_stage(&m, 3), 10 + 5, 1e-12);
     ck_assert_double_eq_tol(progress_model_total(&m), 18.5, 1e-12);
     /* before any work: the whole plan */
-    ck_assert_double_eq_tol(progress_model_left(&m, 0, 0, 0), 18.5, 1e-12);
+    ck_assert_double_eq_tol(progress_model_left(&m, 0, 0, 0, 0), 18.5, 1e-12);
     /* half the curves in 1 s, twice the model's 0.5 s: the rest of them and
      * the gap's curve passes (the same work) at that pace, the rest as modelled */
-    ck_assert_double_eq_tol(progress_model_left(&m, 0, 500, 1.0), 1 + 0.5 + 2 + (20 + 5), 1e-9);
+    ck_assert_double_eq_tol(progress_model_left(&m, 0, 500, 1.0, 0), 1 + 0.5 + 2 + (20 + 5), 1e-9);
     /* the solve: its model time less what has passed, never below 0 */
-    ck_assert_double_eq_tol(progress_model_left(&m, 1, 0, 0.2), 0.3 + 2 + 15, 1e-9);
-    ck_assert_double_eq_tol(progress_model_left(&m, 1, 0, 9.0), 2 + 15, 1e-9);
+    ck_assert_double_eq_tol(progress_model_left(&m, 1, 0, 0, 0.2), 0.3 + 2 + 15, 1e-9);
+    ck_assert_double_eq_tol(progress_model_left(&m, 1, 0, 0, 9.0), 2 + 15, 1e-9);
     /* the gap after 5 batches and one replication of the 6th: 5 solves are
      * past; at the model's pace exactly, 4999 replications and 5 solves remain */
     double did = 5001 * 0.001 + 5 * 0.5;
-    ck_assert_double_eq_tol(progress_model_left(&m, 3, 5001, did), 4999 * 0.001 + 5 * 0.5, 1e-9);
+    ck_assert_double_eq_tol(progress_model_left(&m, 3, 5001, did, 0), 4999 * 0.001 + 5 * 0.5, 1e-9);
     /* at the end of batch 6's curves its solve is still to come */
     did = 6000 * 0.001 + 5 * 0.5;
-    ck_assert_double_eq_tol(progress_model_left(&m, 3, 6000, did), 4000 * 0.001 + 5 * 0.5, 1e-9);
+    ck_assert_double_eq_tol(progress_model_left(&m, 3, 6000, did, 0), 4000 * 0.001 + 5 * 0.5, 1e-9);
+    /* batch 6's solve running for 0.2 s of its 0.5: 0.3 s of it left; run
+     * over (2 s): no less than the work after it */
+    ck_assert_double_eq_tol(progress_model_left(&m, 3, 6000, did, 0.2), 4000 * 0.001 + 5 * 0.5 - 0.2, 1e-9);
+    ck_assert_double_eq_tol(progress_model_left(&m, 3, 6000, did, 2.0), 4000 * 0.001 + 4 * 0.5, 1e-9);
+    /* between counts of the curve pass: the time since comes off */
+    ck_assert_double_eq_tol(progress_model_left(&m, 0, 500, 0.5, 0.1), 0.4 + 0.5 + 2 + 15, 1e-9);
     /* every replication done: the last batch's solve is left */
-    ck_assert_double_eq_tol(progress_model_left(&m, 3, 10000, 10 + 9 * 0.5), 0.5, 1e-9);
+    ck_assert_double_eq_tol(progress_model_left(&m, 3, 10000, 10 + 9 * 0.5, 0), 0.5, 1e-9);
     /* a stage past the plan: unknown */
-    ck_assert(isnan(progress_model_left(&m, 9, 0, 0)));
+    ck_assert(isnan(progress_model_left(&m, 9, 0, 0, 0)));
 }
 END_TEST
 
@@ -80,7 +87,7 @@ START_TEST(test_eta_learn)
     ck_assert_double_eq_tol(m.solve_cost, 2.0, 1e-12);
     /* the gap, before it starts, at the measured costs: 10 passes of the
      * curves' work (3 s each) and 10 solves (2 s each) */
-    ck_assert_double_eq_tol(progress_model_left(&m, 3, 0, 0), 30 + 20, 1e-9);
+    ck_assert_double_eq_tol(progress_model_left(&m, 3, 0, 0, 0), 30 + 20, 1e-9);
     /* a gap stage's cost leaves its solves out */
     progress_model_learn(&m, 3, 60.0);
     ck_assert_double_eq_tol(m.unit_cost[0], (60.0 - 20) / 10000, 1e-12);
@@ -170,17 +177,45 @@ START_TEST(test_bar_rate_and_eta)
     ck_assert_msg(strstr(last, "curves [##########          ] 500/1000 1000/s  18 s left"), "bar: %s", last);
     ck_assert_ptr_null(strstr(text, " 0/s"));
     free(text);
-    /* into the gap: its label counts batches */
+    /* into the gap: its label counts batches, and says when one's solve runs */
     cli_progress_stage(&p, "MIP", 0, 0);
     fake_now += 1;
     cli_progress_stage(&p, "gap", 2500, 10000);
+    text = read_all(f);
+    last = strrchr(text, '\r');
+    ck_assert_msg(strstr(last, "gap batch 3/10 ["), "bar: %s", last);
+    free(text);
     fake_now += 1;
     cli_progress_stage(&p, "gap", 3000, 10000);
     text = read_all(f);
     last = strrchr(text, '\r');
-    ck_assert_msg(strstr(last, "gap batch 4/10 ["), "bar: %s", last);
+    ck_assert_msg(strstr(last, "gap batch 3/10 solving ["), "bar: %s", last);
     free(text);
     cli_progress_done(&p);
+    fclose(f);
+}
+END_TEST
+
+/* A solve reports nothing while it runs: the bar's ticker shows its time. */
+START_TEST(test_bar_ticks_during_solve)
+{
+    FILE *f = tmpfile();
+    cli_progress p;
+    fake_now = 0;
+    cli_progress_start(&p, PROGRESS_BAR, f, fake_clock, "optimize");
+    progress_model m = model4();
+    cli_progress_plan(&p, &m);
+    cli_progress_stage(&p, "curves", 1000, 1000);
+    cli_progress_stage(&p, "MIP", 0, 0);
+    ck_assert(p.ticking);
+    fake_now = 7;
+    struct timespec wait = {1, 500000000}; /* 3 ticks */
+    nanosleep(&wait, NULL);
+    cli_progress_done(&p);
+    ck_assert(!p.ticking);
+    char *text = read_all(f);
+    ck_assert_msg(strstr(text, "\rMIP solving 7.0 s (expected 0.5 s)"), "bar: %s", text);
+    free(text);
     fclose(f);
 }
 END_TEST
@@ -414,6 +449,7 @@ Suite *make_progress_suite(void)
     tcase_add_test(t, test_eta_learn);
     tcase_add_test(t, test_plain_lines);
     tcase_add_test(t, test_bar_rate_and_eta);
+    tcase_add_test(t, test_bar_ticks_during_solve);
     tcase_add_test(t, test_outer_steps);
     tcase_add_test(t, test_off_prints_nothing);
     tcase_add_test(t, test_mode);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -14,6 +15,7 @@
 #define LINE_MAX_CHARS 79 /* one terminal line: \r redraws it */
 #define DRAW_EVERY 0.1    /* seconds between redraws of the bar */
 #define RATE_WINDOW 2.0   /* seconds of samples the rate is measured over, once there are that many */
+#define DRAW_TICK 0.5     /* seconds between redraws of a solve's elapsed time */
 
 /* ---- the ETA model (pure arithmetic: tested with made-up costs) ---- */
 
@@ -42,19 +44,25 @@ static double solves_done(const progress_stage_plan *s, double done)
     return k < 0 ? 0 : k > s->solves ? s->solves : k;
 }
 
-double progress_model_left(const progress_model *m, size_t cur, double done, double elapsed)
+double progress_model_left(const progress_model *m, size_t cur, double done, double elapsed, double since)
 {
     if (cur >= m->n)
         return NAN;
     const progress_stage_plan *s = &m->st[cur];
     double whole = work(m, s), pace = 1, left;
     if (s->units <= 0) { /* solves alone: the model's time, less what has passed */
-        left = whole - elapsed > 0 ? whole - elapsed : 0;
+        left = whole - elapsed - since > 0 ? whole - elapsed - since : 0;
     } else {
-        double did = done * m->unit_cost[s->kind] + solves_done(s, done) * m->solve_cost;
+        double solved = solves_done(s, done), did = done * m->unit_cost[s->kind] + solved * m->solve_cost;
         if (did > 0 && elapsed > 0)
-            pace = elapsed / did; /* measured over modelled, in this stage */
-        left = did > 0 ? pace * (whole - did) : whole - elapsed; /* nothing counted yet: the model's */
+            pace = elapsed / did; /* measured over modelled, in this stage, at the last count */
+        left = did > 0 ? pace * (whole - did) : whole - elapsed;
+        /* since the last count: a batch's solve runs (its modelled time
+         * passes, no further) or the next replications do */
+        double per = s->solves > 0 ? s->units / s->solves : 0, b = per > 0 ? done / per : 0;
+        int solving = done > 0 && per > 0 && b == floor(b) && solved < b;
+        double running = solving ? pace * m->solve_cost : left;
+        left -= since < running ? since : running;
         if (left < 0)
             left = 0;
     }
@@ -186,7 +194,8 @@ static double eta(const cli_progress *p, double now)
         return left > 0 ? left : 0;
     }
     if (p->planned && p->cur != SIZE_MAX)
-        return progress_model_left(&p->model, p->cur, (double)p->done, now - p->stage_start);
+        return progress_model_left(&p->model, p->cur, (double)p->done, p->last_count - p->stage_start,
+                                   now - p->last_count);
     double r = stage_rate(p, now);
     return p->total && r > 0 ? (double)(p->total - p->done) / r : NAN;
 }
@@ -196,8 +205,11 @@ static void stage_label(const cli_progress *p, char *buf, size_t size)
 {
     const progress_stage_plan *s = p->planned && p->cur != SIZE_MAX ? &p->model.st[p->cur] : NULL;
     if (s && s->solves > 1 && s->units > 0) {
-        double per = s->units / s->solves, k = floor((double)p->done / per) + 1;
-        snprintf(buf, size, "%s batch %.0f/%.0f", p->what, k > s->solves ? s->solves : k, s->solves);
+        double per = s->units / s->solves, b = (double)p->done / per, k = floor(b) + 1;
+        if (p->done > 0 && b == floor(b)) /* a batch's replications are done: its solve runs */
+            snprintf(buf, size, "%s batch %.0f/%.0f solving", p->what, b, s->solves);
+        else
+            snprintf(buf, size, "%s batch %.0f/%.0f", p->what, k > s->solves ? s->solves : k, s->solves);
     } else {
         snprintf(buf, size, "%s", p->what ? p->what : "");
     }
@@ -218,11 +230,13 @@ static void draw(cli_progress *p, double now)
                       "####################", BAR_WIDTH - fill, "", p->done, p->total,
                       rate_text(rate, sizeof rate, stage_rate(p, now)));
     } else if (p->planned && p->cur != SIZE_MAX && p->model.st[p->cur].units <= 0) {
-        /* nothing reports during a solve (no redraw until it ends): its expected time */
-        n += snprintf(line + n, sizeof line - (size_t)n, "%s solving (about %s)", label,
-                      progress_secs(el, sizeof el, progress_model_stage(&p->model, p->cur)));
+        char x[32];
+        n += snprintf(line + n, sizeof line - (size_t)n, "%s solving %s (expected %s)", label,
+                      progress_secs(el, sizeof el, now - p->stage_start),
+                      progress_secs(x, sizeof x, progress_model_stage(&p->model, p->cur)));
     } else {
-        n += snprintf(line + n, sizeof line - (size_t)n, "%s solving", label);
+        n += snprintf(line + n, sizeof line - (size_t)n, "%s solving %s", label,
+                      progress_secs(el, sizeof el, now - p->stage_start));
     }
     double e = eta(p, now);
     if (isfinite(e) && n < (int)sizeof line)
@@ -248,7 +262,7 @@ static void finish_stage(cli_progress *p, double now)
         if (s && s->solves > 1)
             snprintf(label, sizeof label, "%s (%.0f batches)", p->what, s->solves);
         if (p->planned && p->cur != SIZE_MAX && p->cur + 1 < p->model.n) {
-            double e = progress_model_left(&p->model, p->cur + 1, 0, 0);
+            double e = progress_model_left(&p->model, p->cur + 1, 0, 0, 0);
             snprintf(left, sizeof left, "; about %s left", progress_secs(t, sizeof t, e));
         }
         if (p->total)
@@ -276,17 +290,92 @@ static void begin_stage(cli_progress *p, const char *stage, double now)
     }
 }
 
+static void lock(cli_progress *p)
+{
+    if (p->ticking)
+        pthread_mutex_lock(&p->lock);
+}
+
+static void unlock(cli_progress *p)
+{
+    if (p->ticking)
+        pthread_mutex_unlock(&p->lock);
+}
+
+/* The ticker: while the current stage is a solve, its elapsed time. */
+static void *tick(void *ctx)
+{
+    cli_progress *p = ctx;
+    pthread_mutex_lock(&p->lock);
+    while (!p->stop) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_nsec += (long)(DRAW_TICK * 1e9);
+        t.tv_sec += t.tv_nsec / 1000000000L;
+        t.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&p->wake, &p->lock, &t);
+        double now = p->clock();
+        if (!p->stop && (p->what || p->outer) && now - p->last_draw >= DRAW_TICK)
+            draw(p, now);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+static void start_ticker(cli_progress *p)
+{
+    if (pthread_mutex_init(&p->lock, NULL))
+        return;
+    if (pthread_cond_init(&p->wake, NULL)) {
+        pthread_mutex_destroy(&p->lock);
+        return;
+    }
+    p->stop = 0;
+    if (pthread_create(&p->ticker, NULL, tick, p)) { /* no ticker: the bar still moves with the work */
+        pthread_cond_destroy(&p->wake);
+        pthread_mutex_destroy(&p->lock);
+        return;
+    }
+    p->ticking = 1;
+}
+
+static void stop_ticker(cli_progress *p)
+{
+    if (!p->ticking)
+        return;
+    pthread_mutex_lock(&p->lock);
+    p->stop = 1;
+    pthread_cond_signal(&p->wake);
+    pthread_mutex_unlock(&p->lock);
+    pthread_join(p->ticker, NULL);
+    pthread_cond_destroy(&p->wake);
+    pthread_mutex_destroy(&p->lock);
+    p->ticking = 0;
+}
+
+static void stage_locked(cli_progress *p, const char *stage, size_t done, size_t total);
+
 void cli_progress_stage(void *ctx, const char *stage, size_t done, size_t total)
 {
     cli_progress *p = ctx;
     if (p->mode == PROGRESS_OFF)
         return;
+    if (p->mode == PROGRESS_BAR && !p->ticking)
+        start_ticker(p);
+    lock(p);
+    stage_locked(p, stage, done, total);
+    unlock(p);
+}
+
+static void stage_locked(cli_progress *p, const char *stage, size_t done, size_t total)
+{
     double now = p->clock();
     int fresh = !p->what || strcmp(p->what, stage) != 0;
     if (fresh)
         begin_stage(p, stage, now);
     p->done = done;
     p->total = total;
+    p->last_count = now;
     sample(p, now);
     if (p->mode == PROGRESS_BAR && (fresh || done == total || now - p->last_draw >= DRAW_EVERY))
         draw(p, now);
@@ -298,11 +387,22 @@ void cli_progress_update(void *ctx, size_t done, size_t total)
     cli_progress_stage(p, p->what ? p->what : p->name ? p->name : "replications", done, total);
 }
 
+static void outer_locked(cli_progress *p, const char *what, size_t done, size_t total);
+
 void cli_progress_outer(void *ctx, const char *what, size_t done, size_t total)
 {
     cli_progress *p = ctx;
     if (p->mode == PROGRESS_OFF)
         return;
+    if (p->mode == PROGRESS_BAR && !p->ticking)
+        start_ticker(p);
+    lock(p);
+    outer_locked(p, what, done, total);
+    unlock(p);
+}
+
+static void outer_locked(cli_progress *p, const char *what, size_t done, size_t total)
+{
     double now = p->clock();
     if (!p->outer || strcmp(p->outer, what)) { /* a new loop: its pace starts now */
         finish_stage(p, now);
@@ -334,16 +434,20 @@ void cli_progress_outer(void *ctx, const char *what, size_t done, size_t total)
 
 void cli_progress_break(cli_progress *p)
 {
+    lock(p);
     if (p->drawn) {
         fputc('\n', p->out);
         p->drawn = 0;
     }
+    p->last_draw = p->clock(); /* the ticker leaves the message alone for a while */
+    unlock(p);
 }
 
 void cli_progress_done(cli_progress *p)
 {
     if (p->mode == PROGRESS_OFF)
         return;
+    stop_ticker(p);
     finish_stage(p, p->clock());
     if (p->drawn) {
         fprintf(p->out, "\r%*s\r", LINE_MAX_CHARS, "");

@@ -19,13 +19,16 @@
  * stage's replications and solves at the costs measured in earlier stages
  * of the same kind of work (the pilot's until one has run); without a
  * plan, the current stage's, or the outer stage's steps at the measured
- * time per step.
+ * time per step.  A solve reports nothing while it runs: in bar mode a
+ * thread redraws the bar (the solve's elapsed time, "gap batch k/M
+ * solving") when nothing else has for half a second.
  *
  * Ownership: cli_progress holds no memory; names are borrowed (string
  * literals or the plan's). */
 #ifndef FZ_PROGRESS_H
 #define FZ_PROGRESS_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -54,11 +57,13 @@ typedef struct progress_model {
 double progress_model_stage(const progress_model *m, size_t i);
 /* Seconds of the whole plan. */
 double progress_model_total(const progress_model *m);
-/* Seconds left when stage cur has done `done` replications in `elapsed`
- * seconds: its rest at its own measured pace (the model's before any
- * work), later stages of its kind at that pace too, the others at the
- * model's costs. */
-double progress_model_left(const progress_model *m, size_t cur, double done, double elapsed);
+/* Seconds left when stage cur had done `done` replications `elapsed`
+ * seconds after it began, `since` seconds ago: its rest at its own
+ * measured pace (the model's before any work) less `since` (a batch's
+ * solve that runs meanwhile takes off no more than its modelled time),
+ * later stages of its kind at that pace too, the others at the model's
+ * costs. */
+double progress_model_left(const progress_model *m, size_t cur, double done, double elapsed, double since);
 /* A stage finished: units replications and solves took `seconds`; its
  * kind's cost (and, for a stage of solves alone, the solve cost) becomes
  * the measured one. */
@@ -71,7 +76,7 @@ typedef struct cli_progress {
     double start;          /* the run's */
     const char *name;      /* the command: the stage of cli_progress_update */
     const char *what;      /* the current stage, NULL before the first */
-    double stage_start;
+    double stage_start, last_count; /* the stage began; its count last changed */
     size_t done, total;
     double win_t[8]; /* rate window: (time, done) samples of the stage */
     size_t win_done[8];
@@ -86,6 +91,14 @@ typedef struct cli_progress {
     double outer_start, outer_step;
     size_t outer_line; /* steps done at the last plain line */
     double outer_line_at;
+    /* bar mode: a thread redraws the bar when nothing has for DRAW_TICK
+     * seconds (a solve reports nothing while it runs: its elapsed time
+     * moves); started by the first stage, stopped by cli_progress_done;
+     * while it runs every call takes the lock */
+    int ticking, stop;
+    pthread_t ticker;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
 } cli_progress;
 
 /* The mode from o (--quiet), FIANZA_PROGRESS and whether stderr is a terminal. */

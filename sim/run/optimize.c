@@ -375,7 +375,8 @@ static void gap_progress(void *ctx, const char *what, size_t done, size_t total)
 {
     const gap_fwd *g = ctx;
     (void)total;
-    if (!strcmp(what, "curves"))
+    /* a batch's 0 would repeat the last count while the solve before it ran */
+    if (!strcmp(what, "curves") && (done > 0 || g->m == 0))
         stage(g->o, "gap", g->m * g->n + done, g->M * g->n);
 }
 
