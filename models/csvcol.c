@@ -23,6 +23,7 @@ typedef struct reader {
     long col;        /* index of the wanted column, -1 until the header is read */
     int seen_in_row; /* the wanted column appeared in this row */
     size_t nheader;  /* fields in the header row */
+    char names[400]; /* the header's names, quoted, for the missing-column message (cut) */
     int flags;       /* CSVCOL_* */
     csvcol *out;
     size_t cap;
@@ -81,6 +82,18 @@ static void *capped_realloc(void *p, size_t n)
     return n > (size_t)FZ_INPUT_MAX_CSV_LINE + 256 ? NULL : realloc(p, n);
 }
 
+/* Appends 'name' to r->names (", "-separated); once full, the list ends
+ * with "..." rather than a name cut in half. */
+static void add_name(reader *r, const char *name, size_t len)
+{
+    size_t used = strlen(r->names), room = sizeof r->names - used;
+    if (used >= 3 && !strcmp(r->names + used - 3, "..."))
+        return;
+    int w = snprintf(r->names + used, room, "%s'%.*s'", used ? ", " : "", (int)(len > 64 ? 64 : len), name);
+    if (w < 0 || (size_t)w >= room - 5) /* keep room for ", ..." */
+        snprintf(r->names + used, room, "%s...", used ? ", " : "");
+}
+
 static void on_field(void *data, size_t len, void *ctx)
 {
     reader *r = ctx;
@@ -98,6 +111,7 @@ static void on_field(void *data, size_t len, void *ctx)
             m--;
         if (r->col < 0 && m == strlen(r->column) && strncmp(cell, r->column, m) == 0)
             r->col = (long)idx;
+        add_name(r, cell, m);
         return;
     }
     if ((long)idx != r->col)
@@ -158,7 +172,8 @@ static void on_record(int term, void *ctx)
     (void)term;
     reader *r = ctx;
     if (!r->failed && r->record == 0 && r->col < 0) {
-        fz_fail(r->err, FZ_EINPUT, "%s:%ld: no column named '%s' in the header row", r->path, r->line, r->column);
+        fz_fail(r->err, FZ_EINPUT, "%s:%ld: no column named '%s' in the header row; the columns are %s", r->path,
+                r->line, r->column, r->names);
         r->failed = 1;
     }
     if (r->record == 0)

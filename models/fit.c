@@ -92,6 +92,8 @@ static void reported(const fit_data *d, const double *p, double *phi, double *dp
 
 static double loglik(const fit_data *d, const double *p)
 {
+    if (d->custom)
+        return d->custom(d, p);
     family_trunc f = {d->type, {p[0], d->type->nparams > 1 ? p[1] : 0}, d->lo, d->hi};
     return d->type->fit->loglik(d, p) - (double)d->n * family_trunc_logmass(&f);
 }
@@ -255,7 +257,7 @@ static int estimate(fit_result *out, const fit_data *d)
     const family_fit *ft = d->type->fit;
     int np = out->nparams;
     double p[2] = {0, 0}, t[2] = {0, 0}, se_t[2] = {NAN, NAN}, dphi[2] = {0, 0};
-    out->closed_form = ft->start(d, p);
+    out->closed_form = ft->start(d, p) && !d->custom;
     from_canonical(d, p, t);
     if (out->closed_form) {
         out->converged = 1;
@@ -287,13 +289,21 @@ static int estimate(fit_result *out, const fit_data *d)
 
 int fit_family_mle(fit_result *out, fit_family fam, const double *x, size_t n, const fit_options *opt, fz_error *err)
 {
+    return fit_family_mle_custom(out, fam, x, n, opt, NULL, NULL, err);
+}
+
+int fit_family_mle_custom(fit_result *out, fit_family fam, const double *x, size_t n, const fit_options *opt,
+                          double (*custom)(const fit_data *d, const double *p), const unsigned char *censored,
+                          fz_error *err)
+{
     int rc = init_result(out, fam, opt, err);
     if (rc)
         return rc;
     if (n < 2)
         return fz_fail(err, FZ_EINPUT, "%zu value%s: at least 2 are needed to fit a distribution", n,
                        n == 1 ? "" : "s");
-    fit_data d = {.type = family_table[fam], .x = x, .n = n, .lo = out->lo, .hi = out->hi};
+    fit_data d = {
+        .type = family_table[fam], .x = x, .n = n, .lo = out->lo, .hi = out->hi, .custom = custom, .censored = censored};
     for (size_t i = 0; i < n; i++)
         if (!isfinite(x[i]) || x[i] < d.lo || x[i] > d.hi)
             return fz_fail(err, FZ_EINPUT, "value %g (number %zu) is outside the fitted range [%g, %g]", x[i], i + 1,
@@ -310,7 +320,7 @@ int fit_family_mle(fit_result *out, fit_family fam, const double *x, size_t n, c
     }
     if (!estimate(out, &d))
         return 0;
-    return fit_gof(out, x, n, err);
+    return custom ? 0 : fit_gof(out, x, n, err);
 }
 
 int fit_all(fit_result out[FIT_NFAMILIES], size_t *nfit, const double *x, size_t n, const fit_options *opt,
@@ -331,6 +341,12 @@ int fit_all(fit_result out[FIT_NFAMILIES], size_t *nfit, const double *x, size_t
     if (m != FIT_NFAMILIES)
         return fz_fail(err, FZ_ERUNTIME, "family table: %zu families have fit hooks, FZ_FAMILIES marks %d", m,
                        (int)FIT_NFAMILIES);
+    fit_rank(out, nfit, tmp, m);
+    return 0;
+}
+
+void fit_rank(fit_result *out, size_t *nfit, const fit_result *tmp, size_t m)
+{
     /* fitted families by increasing AIC (insertion sort keeps family order on ties), then the rest */
     size_t k = 0;
     for (size_t f = 0; f < m; f++) {
@@ -347,5 +363,4 @@ int fit_all(fit_result out[FIT_NFAMILIES], size_t *nfit, const double *x, size_t
     for (size_t f = 0; f < m; f++)
         if (!tmp[f].ok)
             out[k++] = tmp[f];
-    return 0;
 }

@@ -88,6 +88,31 @@ double fit_quantile(const fit_result *r, double p);
  * snprintf would have written. */
 int fit_format(const fit_result *r, char *buf, size_t size);
 
+/* ---- right-censored data (fit_censored.c) ---- */
+
+/* Fits one family to durations t[0..n), of which those with censored[i] = 1
+ * are only known to exceed t[i] (a case still open), by maximising
+ *   l(theta) = sum_{events} log f(t_i) + sum_{censored} log S(t_i)
+ *              - n log(1 - F(lo))
+ * (Klein & Moeschberger 2003, "Survival Analysis", 2nd ed., §3.5; the last
+ * term only when opt->lo cuts the support, as in fit_family_mle).  The
+ * exponential has the closed form mean = (sum_i t_i - n lo) / events with
+ * se = mean / sqrt(events); the others use fit.c's simplex and observed
+ * information.  With no censored value the result equals fit_family_mle's
+ * (up to the simplex tolerance).  AIC and BIC as there, BIC with n the
+ * number of durations (events and censored); ks, ks_p and ad stay NaN (the
+ * KS and AD tests of fit_gof need uncensored data).  FZ_EINPUT for n < 2,
+ * a flag other than 0/1, no event at all (every duration censored: the
+ * likelihood has no maximum), a finite opt->hi (not supported) or a value
+ * outside [lo, inf); a family whose support excludes a value is skipped
+ * (ok = 0) as in fit_family_mle. */
+int fit_censored_mle(fit_result *out, fit_family fam, const double *t, const unsigned char *censored, size_t n,
+                     const fit_options *opt, fz_error *err);
+
+/* Every family, ranked by AIC as fit_all. */
+int fit_censored_all(fit_result out[FIT_NFAMILIES], size_t *nfit, const double *t, const unsigned char *censored,
+                     size_t n, const fit_options *opt, fz_error *err);
+
 /* ---- goodness of fit (fit_gof.c) ---- */
 
 /* KS statistic D_n = max_i max(i/n - u_(i), u_(i) - (i-1)/n) and the AD

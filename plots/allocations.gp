@@ -9,10 +9,11 @@ do for [fmt in "png svg"] {
     eval('set terminal '.(fmt eq 'png' ? PNG : SVG))
     set output 'allocations.'.fmt
     set title chart_title noenhanced
-    set ylabel 'allocation (thousand USD)'
+    set ylabel 'allocated to the region (thousand USD)'
+    set xlabel "allocation rule: optimal (fianza's choice), equal_split (the same to every region),\nproportional (to expected fundable cases), expected_value (best for the average future)"
     set yrange [0:*]
     set xtics noenhanced  # allocation names hold underscores
-    set bmargin 4         # room for the second line of an infeasible baseline's label
+    set bmargin 6         # room for an infeasible baseline's second line and the two-line x label
     set style data histograms
     set style histogram clustered gap 1
     set style fill solid 0.75 border -1

@@ -12,9 +12,9 @@ answer = @ANSWER@
 do for [fmt in "png svg"] {
     eval('set terminal '.(fmt eq 'png' ? PNG : SVG))
     set output 'budget.'.fmt
-    set title chart_title noenhanced
+    set title "How much money is needed: the chance of reaching the target at each budget tried (markers)\n".chart_title noenhanced
     set xlabel 'budget (thousand USD)'
-    set ylabel 'P(releases >= target)'
+    set ylabel 'probability of reaching the target: P(releases >= target)'
     set yrange [0:1.05]
     set xrange [0:*]
     set key bottom right

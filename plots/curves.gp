@@ -10,7 +10,7 @@ do for [fmt in "png svg"] {
     eval('set terminal '.(fmt eq 'png' ? PNG : SVG))
     set output 'curves.'.fmt
     set title chart_title noenhanced
-    set xlabel 'allocation to the region (thousand USD)'
+    set xlabel 'money allocated to the region (thousand USD)'
     set ylabel @YLABEL@ noenhanced
     set yrange [0:*]
     set key top left

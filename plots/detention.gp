@@ -8,11 +8,14 @@ array labels[@N@] = [@LABELS@]
 do for [fmt in "png svg"] {
     eval('set terminal '.(fmt eq 'png' ? PNG : SVG))
     set output 'detention.'.fmt
-    set title chart_title noenhanced
+    set title "How long people wait: share of the fund's releases out within a given number of days\n".chart_title noenhanced
     set xlabel 'days in detention (arrival to release)'
-    set ylabel 'share of releases'
+    set ylabel 'share of releases out by then (cumulative)'
     set yrange [0:1]
     set key bottom right
-    plot for [i=1:n] 'detention.csv' skip 1 using 2:(strcol(1) eq names[i] ? $3 : NaN) with steps lt i title labels[i]
+    # an empty cdf (nobody released in that region) draws nothing; the point
+    # (0, 0) keeps the axes defined when no region released anyone
+    plot for [i=1:n] 'detention.csv' skip 1 using 2:(strcol(1) eq names[i] ? $3 : NaN) with steps lt i title labels[i], \
+         '+' using (0):(0) with points pt -1 notitle
     set output
 }

@@ -9,9 +9,10 @@ array labels[@N@] = [@LABELS@]
 do for [fmt in "png svg"] {
     eval('set terminal '.(fmt eq 'png' ? PNG : SVG))
     set output 'fit_hist.'.fmt
-    set title chart_title noenhanced
+    set title "Which distribution fits: the data's histogram and each fitted density (best by AIC first)\n".chart_title noenhanced
     set xlabel @XLABEL@ noenhanced
-    set ylabel 'density'
+    set ylabel 'density (share of the values per unit on the x axis)'
+    set format y '%g'  # 5e-05, not 5x10^-5: the theme's text is plain
     set yrange [0:*]
     set key top right
     set style fill solid 0.35 border lc rgb '#8d96a3'

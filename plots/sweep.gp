@@ -7,6 +7,17 @@
 # p_target, p_target_ci95_lo, p_target_ci95_hi, ...).
 load 'theme.gp'
 chart_title = @TITLE@
+# the objective's name as an axis label with its unit
+unit_label(o) = o eq 'releases' ? 'releases (people, mean over the horizon)' \
+              : o eq 'freedom_days' ? 'days of freedom (person-days, mean)' \
+              : o eq 'cvar' ? 'CVaR of releases (people, mean of the worst futures)' \
+              : o eq 'target_prob' ? 'P(releases >= target)' : o
+# the points of the sweep: the lines join them straight, so the title says
+# how many there are and each is marked (a knee between two points is not seen)
+stats 'sweep.csv' skip 1 using 1 nooutput
+npts = STATS_records
+what = @MARGINAL@ ? 'budget levels' : 'values'
+chart_title = chart_title.sprintf("\n%d %s computed (markers); the lines between them are straight, not computed", npts, what)
 # two panels need a taller page: theme.gp's height (620) becomes 940
 tall(t) = strstrt(t, ',620 ') ? t[1:strstrt(t, ',620 ')].'940 '.t[strstrt(t, ',620 ') + 5:] : t
 do for [fmt in "png svg"] {
@@ -22,8 +33,9 @@ do for [fmt in "png svg"] {
         set title chart_title noenhanced
     }
     set xlabel @XLABEL@ noenhanced
-    set ylabel @YLABEL@ noenhanced
-    set key top left
+    set ylabel unit_label(@YLABEL@) noenhanced
+    set key outside below center horizontal  # under the panel: the curves can fill any corner
+    set yrange [0:*]  # from 0: a change is seen at its true size
     if (@MARGINAL@) {
         set y2label 'marginal value per extra USD 1,000' noenhanced
         set y2tics nomirror
@@ -38,7 +50,6 @@ do for [fmt in "png svg"] {
         unset y2tics
         set ylabel @PLABEL@ noenhanced
         set yrange [0:1.05]
-        set key top left
         plot 'sweep.csv' skip 1 using ($1/@XSCALE@):(column(@PCOL@ + 1)):(column(@PCOL@ + 2)) with filledcurves \
                  fc rgb '#d1495b' fs transparent solid 0.2 noborder title 'Wilson 95% interval', \
              '' skip 1 using ($1/@XSCALE@):(column(@PCOL@)) with linespoints lt 2 \

@@ -13,7 +13,7 @@ array shown[@K@] = [@SHOWN@]
 do for [fmt in "png svg"] {
     eval('set terminal '.(fmt eq 'png' ? PNG : SVG))
     set output 'sweep_timeline.'.fmt
-    set multiplot layout 2,1 title chart_title noenhanced
+    set multiplot layout 2,1 title chart_title.sprintf("\n%d points of the sweep, one line each (dashed differently: equal lines overlap)", @K@) noenhanced
     set xlabel 'days since the start of the horizon'
     set xrange [0:*]
     set autoscale xfixmax
@@ -22,11 +22,11 @@ do for [fmt in "png svg"] {
     set title 'How soon: mean cumulative releases' noenhanced
     set ylabel 'people released so far'
     plot for [i=1:@K@] 'timeline.csv' skip 1 using 2:(strcol(1) eq xs[i] ? column(3) : NaN) \
-         with lines lt i title shown[i]
+         with lines lt i dt i title shown[i]
     set title 'When does the money run out — and come back (mean)' noenhanced
     set ylabel 'money in the fund (thousand USD)'
     plot for [i=1:@K@] 'timeline.csv' skip 1 using 2:(strcol(1) eq xs[i] ? column(7)/1000 : NaN) \
-         with lines lt i title shown[i]
+         with lines lt i dt i title shown[i]
     unset multiplot
     set output
 }

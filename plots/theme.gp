@@ -1,7 +1,10 @@
 # theme.gp: the look shared by every fianza chart.  Edit it, then re-run
 # `gnuplot CHART.gp` in the results directory to restyle every chart.
-PNG = "pngcairo size 1000,620 enhanced font 'DejaVu Sans,11' background rgb 'white'"
-SVG = "svg size 1000,620 dynamic enhanced font 'DejaVu Sans,11' background rgb 'white'"
+# Every text is shown as written (noenhanced): region labels, allocation and
+# column names hold '_' and '^', which enhanced text would make sub- and
+# superscripts (equal_split drawn as "equal" with a subscript "split").
+PNG = "pngcairo size 1000,620 noenhanced font 'DejaVu Sans,11' background rgb 'white'"
+SVG = "svg size 1000,620 dynamic noenhanced font 'DejaVu Sans,11' background rgb 'white'"
 set datafile separator ','
 set border 3 lw 1 lc rgb '#4d4d4d'
 set tics nomirror out

@@ -240,7 +240,7 @@ static void check_budget_sweep(const char *out, const double *budgets, size_t n)
 {
     double x[16], ins[16], chi[16], kc[16];
     ck_assert_uint_eq(csv_column(cu_path_in(out, "sweep.csv"), "budget_usd", x, 16), n);
-    ck_assert_uint_eq(csv_column(cu_path_in(out, "sweep.csv"), "in_sample", ins, 16), n);
+    ck_assert_uint_eq(csv_column(cu_path_in(out, "sweep.csv"), "in_sample_value", ins, 16), n);
     ck_assert_uint_eq(csv_column(cu_path_in(out, "sweep.csv"), "chicago_usd", chi, 16), n);
     ck_assert_uint_eq(csv_column(cu_path_in(out, "sweep.csv"), "kansas_city_usd", kc, 16), n);
     json_t *s = cu_load_json(cu_path_in(out, "summary.json"));
@@ -294,8 +294,8 @@ START_TEST(test_sweep_param)
     check_drawn(out, CHARTS(&C_SWEEP, &C_SWEEP_TIMELINE), 1);
     double x[8], ins[8], kc[8];
     const char *csv = cu_path_in(out, "sweep.csv");
-    ck_assert_uint_eq(csv_column(csv, "region.kansas_city.bond_usd.median", x, 8), 3);
-    ck_assert_uint_eq(csv_column(csv, "in_sample", ins, 8), 3);
+    ck_assert_uint_eq(csv_column(csv, "region_kansas_city_bond_usd_median", x, 8), 3);
+    ck_assert_uint_eq(csv_column(csv, "in_sample_value", ins, 8), 3);
     ck_assert_uint_eq(csv_column(csv, "kansas_city_usd", kc, 8), 3);
     for (size_t i = 0; i < 3; i++)
         ck_assert_double_eq(x[i], 2000 * (double)(i + 1));

@@ -223,9 +223,10 @@ static void check_results(const char *out, size_t reps, double seed, double chic
 
     char *alloc_csv = cu_slurp(cu_path_in(out, "allocation.csv"), NULL);
     ck_assert_ptr_nonnull(alloc_csv);
-    ck_assert_uint_eq(cu_count_lines(alloc_csv), 3);
+    ck_assert_uint_eq(cu_count_lines(alloc_csv), 4); /* header, 2 regions, unallocated */
     ck_assert_ptr_nonnull(strstr(alloc_csv, "\nchicago,"));
     ck_assert_ptr_nonnull(strstr(alloc_csv, "\nkansas_city,"));
+    ck_assert_ptr_nonnull(strstr(alloc_csv, "\nunallocated,"));
     free(alloc_csv);
     json_decref(s);
 }

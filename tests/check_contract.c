@@ -4,7 +4,7 @@
  *   undefined: simulate, optimize (baselines, VSS, EVPI, wait-and-see, gap),
  *   compare (paired differences) and sweep (bands) exit 0 and write null in
  *   summary.json (never [m, m] or sd 0), empty lo/hi cells in their CSV
- *   files, "CI undefined" and a note on the console, and charts whose
+ *   files, "CI n/a" and an "n/a:" note on the console, and charts whose
  *   scripts draw no interval.  With 2 replications the same keys hold
  *   intervals (the tests can fail).
  * - stats: stat_sd and stat_ci95_half are NAN below 2 values.
@@ -147,8 +147,8 @@ START_TEST(test_simulate_one_replication)
     run_result r;
     ck_assert_msg(CU_RUN(&r, "simulate", "--replications", "1", "--allocation", ALLOC, "-o", out, two) == 0, "%s",
                   r.err);
-    ck_assert_ptr_nonnull(strstr(r.out, "[CI undefined]"));
-    ck_assert_ptr_nonnull(strstr(r.out, "note: with 1 replication, standard deviations and 95% confidence intervals "
+    ck_assert_ptr_nonnull(strstr(r.out, "[CI n/a]"));
+    ck_assert_ptr_nonnull(strstr(r.out, "n/a: with 1 replication, standard deviations and 95% confidence intervals "
                                         "are undefined"));
     ck_assert_ptr_null(strstr(r.out, "nan ["));
     cu_run_free(&r);
@@ -197,7 +197,7 @@ START_TEST(test_optimize_one_replication)
     ck_assert_msg(CU_RUN(&r, "optimize", "--replications", "1", "--gap-batches", "3", "-o", out, two) == 0, "%s",
                   r.err);
     ck_assert_ptr_nonnull(strstr(r.out, "VSS "));
-    ck_assert_ptr_nonnull(strstr(r.out, "95% upper bound undefined"));
+    ck_assert_ptr_nonnull(strstr(r.out, "95% upper bound n/a"));
     ck_assert_ptr_null(strstr(r.out, "nan"));
     cu_run_free(&r);
     json_t *s = cu_load_json(cu_path_in(out, "summary.json"));
@@ -235,8 +235,8 @@ START_TEST(test_compare_one_replication)
     ck_assert_msg(CU_RUN(&r, "compare", "--replications", "1", "--allocation", ALLOC, "--allocation",
                          "chicago=100000,kansas_city=150000", "-o", out, two) == 0,
                   "%s", r.err);
-    ck_assert_ptr_nonnull(strstr(r.out, "[CI undefined]"));
-    ck_assert_ptr_nonnull(strstr(r.out, "note: with 1 replication"));
+    ck_assert_ptr_nonnull(strstr(r.out, "[CI n/a]"));
+    ck_assert_ptr_nonnull(strstr(r.out, "n/a: with 1 replication"));
     cu_run_free(&r);
     json_t *s = cu_load_json(cu_path_in(out, "summary.json"));
     assert_null(s, "variants.0.difference_to_first.ci95");
@@ -258,7 +258,7 @@ START_TEST(test_sweep_one_replication)
     run_result r;
     ck_assert_msg(CU_RUN(&r, "sweep", "--replications", "1", "--budget", "100000:300000:100000", "-o", out, two) == 0,
                   "%s", r.err);
-    ck_assert_ptr_nonnull(strstr(r.out, "[CI undefined]"));
+    ck_assert_ptr_nonnull(strstr(r.out, "[CI n/a]"));
     cu_run_free(&r);
     json_t *s = cu_load_json(cu_path_in(out, "summary.json"));
     ck_assert_uint_eq(json_array_size(jat(s, "sweep.points")), 3);
@@ -272,7 +272,8 @@ START_TEST(test_sweep_one_replication)
         ck_assert(jnum(s, p) > 0);
     }
     json_decref(s);
-    /* x, chicago_usd, kansas_city_usd, in_sample, value, lo, hi, releases, releases_lo, releases_hi, marginal */
+    /* x, chicago_usd, kansas_city_usd, in_sample_value, value_mean, value_ci95_lo, value_ci95_hi, releases_mean,
+     * releases_ci95_lo, releases_ci95_hi, marginal */
     const int cols[] = {6, 7, 9, 10};
     assert_csv_empty_cols(cu_path_in(out, "sweep.csv"), cols, 4);
 }

@@ -59,10 +59,10 @@ START_TEST(test_infeasible_baseline)
     json_decref(j);
     char *csv = cu_slurp(cu_path_in(out, "allocations.csv"), NULL);
     ck_assert_ptr_nonnull(csv);
-    ck_assert_ptr_nonnull(strstr(csv, "allocation,chicago,kansas_city,feasible\n"));
-    ck_assert_ptr_nonnull(strstr(csv, "equal_split,150000.00,150000.00,0\n"));
+    ck_assert_ptr_nonnull(strstr(csv, "allocation,chicago_usd,kansas_city_usd,feasible,unallocated_usd\n"));
+    ck_assert_ptr_nonnull(strstr(csv, "equal_split,150000.00,150000.00,0,0.00\n"));
     ck_assert_ptr_nonnull(strstr(csv, "\nexpected_value,"));
-    ck_assert_ptr_nonnull(strstr(strstr(csv, "\nexpected_value,"), ",1\n"));
+    ck_assert_ptr_nonnull(strstr(strstr(csv, "\nexpected_value,"), ",1,"));
     free(csv);
     char *html = cu_slurp(cu_path_in(out, "report.html"), NULL);
     ck_assert_ptr_nonnull(strstr(html, "equal_split <small>(infeasible"));

@@ -432,7 +432,7 @@ static void assert_outputs(const char *out)
     json_decref(j);
     char *html = cu_slurp(cu_path_in(out, "report.html"), NULL);
     ck_assert_ptr_nonnull(html);
-    ck_assert_ptr_nonnull(strstr(html, "<h2>Money over the horizon</h2>"));
+    ck_assert_ptr_nonnull(strstr(html, "<h3>Money over the horizon</h3>"));
     ck_assert_ptr_nonnull(strstr(html, "<th>unpaid fundable cases</th><th>days waited</th>"));
     ck_assert_ptr_nonnull(strstr(html, "<figure id=\"timeline\">"));
     free(html);

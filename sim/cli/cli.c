@@ -32,7 +32,13 @@ enum {
     OPT_POOLED,
     OPT_RELEASES,
     OPT_PROB,
-    OPT_REGIONS
+    OPT_REGIONS,
+    OPT_VERSION,
+    OPT_CENSORED, /* fit --censored/--posted/--returned/--as-of/--rate: cmd_fit_censored.c */
+    OPT_POSTED,
+    OPT_RETURNED,
+    OPT_AS_OF,
+    OPT_RATE
 };
 
 static const struct option long_opts[] = {{"output", required_argument, NULL, 'o'},
@@ -58,6 +64,12 @@ static const struct option long_opts[] = {{"output", required_argument, NULL, 'o
                                           {"releases", required_argument, NULL, OPT_RELEASES},
                                           {"prob", required_argument, NULL, OPT_PROB},
                                           {"regions", no_argument, NULL, OPT_REGIONS},
+                                          {"version", no_argument, NULL, OPT_VERSION},
+                                          {"censored", required_argument, NULL, OPT_CENSORED},
+                                          {"posted", required_argument, NULL, OPT_POSTED},
+                                          {"returned", required_argument, NULL, OPT_RETURNED},
+                                          {"as-of", required_argument, NULL, OPT_AS_OF},
+                                          {"rate", required_argument, NULL, OPT_RATE},
                                           {NULL, 0, NULL, 0}};
 
 /* The commands each option applies to (bits of command_bit); an option
@@ -77,7 +89,8 @@ static int command_bit(const char *command)
 static int applies_to(int c)
 {
     switch (c) {
-    case 'h': return -1;
+    case 'h':
+    case OPT_VERSION: return -1;
     case 'o':
     case OPT_JSON:
     case OPT_NO_PLOTS:
@@ -99,7 +112,12 @@ static int applies_to(int c)
     case OPT_TORNADO: return C_SWEEP;
     case OPT_COLUMN:
     case OPT_MIN:
-    case OPT_MAX: return C_FIT;
+    case OPT_MAX:
+    case OPT_CENSORED:
+    case OPT_POSTED:
+    case OPT_RETURNED:
+    case OPT_AS_OF:
+    case OPT_RATE: return C_FIT;
     default: return -1; /* errors (':' and '?') are reported as such */
     }
 }
@@ -112,6 +130,34 @@ static const char *option_name(int c)
         if (p->val == c)
             return p->name;
     return "?";
+}
+
+const struct option *cli_options(void) { return long_opts; }
+
+static const struct option *find_option(const char *name)
+{
+    for (const struct option *p = long_opts; p->name; p++)
+        if (!strcmp(p->name, name))
+            return p;
+    return NULL;
+}
+
+int cli_option_applies(const char *name, const char *command)
+{
+    const struct option *p = find_option(name);
+    return p && (applies_to(p->val) & command_bit(command)) != 0;
+}
+
+int cli_option_takes_value(const char *name)
+{
+    const struct option *p = find_option(name);
+    return p && p->has_arg != no_argument;
+}
+
+int cli_option_short(const char *name)
+{
+    const struct option *p = find_option(name);
+    return p && p->val < 128 ? p->val : 0;
 }
 
 static int push(const char ***arr, size_t *n, const char *v)
@@ -176,6 +222,7 @@ static int take_option(cli_opts *o, int c, const char *arg, fz_error *err)
     switch (c) {
     case 'o': o->outdir = arg; break;
     case 'h': o->help = 1; break;
+    case OPT_VERSION: o->version = 1; break;
     case OPT_SEED: o->seed = arg; break;
     case OPT_REPS:
         /* digits only: "1e3" or "10.0" is not a count (the range is the scenario's check) */
@@ -216,6 +263,11 @@ static int take_option(cli_opts *o, int c, const char *arg, fz_error *err)
     case OPT_BUDGET: o->budget_range = arg; break;
     case OPT_PARAM: o->param_range = arg; break;
     case OPT_COLUMN: o->column = arg; break;
+    case OPT_CENSORED: o->censored = arg; break;
+    case OPT_POSTED: o->posted = arg; break;
+    case OPT_RETURNED: o->returned = arg; break;
+    case OPT_AS_OF: o->as_of = arg; break;
+    case OPT_RATE: o->rate = arg; break;
     case OPT_RELEASES:
         if (!*arg || strspn(arg, "0123456789") != strlen(arg) || parse_int(arg, 1, CLI_MAX_RELEASES, &v))
             return fz_fail(err, FZ_EINPUT, "--releases %s: expected a whole number from 1 to %ld, in digits", arg,
@@ -241,6 +293,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
     optind = 0;
     opterr = 0;
     int c, rc, cmd = command_bit(o->command);
+    const char *given[512] = {0}; /* options with a value, as typed: a second one is refused */
     while ((c = getopt_long(argc, argv, ":o:h", long_opts, NULL)) != -1) {
         if (c == ':')
             return fz_fail(err, FZ_EINPUT, "%s: expects a value", argv[optind - 1]);
@@ -249,10 +302,16 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
         if (cmd && !(applies_to(c) & cmd))
             return fz_fail(err, FZ_EINPUT, "%s%s does not apply to fianza %s (see fianza %s --help)",
                            c == 'o' ? "" : "--", option_name(c), o->command, o->command);
+        if (optarg && c != OPT_SET && c != OPT_ALLOCATION && c != OPT_POLICY && c >= 0 && c < 512) {
+            if (given[c])
+                return fz_fail(err, FZ_EINPUT, "%s%s given twice (%s, then %s): give it once", c == 'o' ? "" : "--",
+                               option_name(c), given[c], optarg);
+            given[c] = optarg;
+        }
         if ((rc = take_option(o, c, optarg, err)))
             return rc;
     }
-    if (o->help)
+    if (o->help || o->version)
         return 0;
     const char *what = strcmp(o->command, "fit") ? "scenario file" : "CSV file";
     if (optind < argc)
@@ -260,8 +319,8 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
     if (optind < argc)
         return fz_fail(err, FZ_EINPUT, "unexpected argument '%s': fianza %s takes one %s (see fianza %s --help)",
                        argv[optind], o->command, what, o->command);
-    if (!o->scenario_path)
-        return fz_fail(err, FZ_EINPUT, "fianza %s: expected a %s (see fianza %s --help)", o->command, what, o->command);
+    if (!o->scenario_path && !o->rate) /* fit --rate K/N reads no file */
+        return fz_fail(err, FZ_EINPUT, "%s: expected a %s (see fianza %s --help)", o->command, what, o->command);
     return 0;
 }
 

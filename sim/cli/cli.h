@@ -12,6 +12,7 @@
 #ifndef FZ_CLI_H
 #define FZ_CLI_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -33,11 +34,12 @@ typedef struct cli_opts {
     const char *budget_range, *param_range, *column;
     double fit_min, fit_max; /* fit: --min, --max (truncation) */
     int has_min, has_max;
+    const char *censored, *posted, *returned, *as_of, *rate; /* fit: cmd_fit_censored.c */
     double tornado_pct;
     double time_limit; /* --solver-time-limit seconds, 0: none */
     long target_releases; /* budget: --releases N (0: not given) */
     double target_prob;   /* budget: --prob p (0: not given) */
-    int json, no_plots, quiet, help;
+    int json, no_plots, quiet, help, version;
     int pooled; /* compare --pooled: the pooled fund (DESIGN §8) as more variants */
     int regions; /* compare --regions: the whole budget to each region in turn */
 } cli_opts;
@@ -46,6 +48,15 @@ typedef struct cli_opts {
 
 int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err);
 void cli_opts_free(cli_opts *o);
+
+/* The option table, for help.c (--help, the man page, the completion): the
+ * long options (NULL-terminated); whether option NAME (long name, no
+ * dashes) applies to command; whether it takes a value; its short letter
+ * (0: none). */
+const struct option *cli_options(void);
+int cli_option_applies(const char *name, const char *command);
+int cli_option_takes_value(const char *name);
+int cli_option_short(const char *name);
 
 int cli_load_scenario(scenario **out, const cli_opts *o, fz_error *err);
 

@@ -244,7 +244,7 @@ static int write_outputs(budget_cmd *b, cmd_run *r)
     char what[160];
     snprintf(what, sizeof what, "%s split at USD %.0f, out of sample", rep->reachable ? "the answer's" : "the best",
              p->budget);
-    int rc = summary_allocation_csv(r->dir, r->s, p->alloc, &r->err);
+    int rc = summary_allocation_csv(r->dir, b->ev_s, p->alloc, &r->err); /* shares of the point's budget */
     if (!rc)
         rc = timeline_outputs(r->dir, r->doc, b->ev_s, b->ev, what, &r->charts, &r->err);
     if (!rc)

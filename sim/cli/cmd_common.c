@@ -164,7 +164,10 @@ json_t *cmd_est_json(stat_est e)
 
 void cmd_csv_est(FILE *f, stat_est e)
 {
-    fprintf(f, ",%.10g", e.value);
+    if (isfinite(e.value)) /* undefined: an empty cell, never "nan" (docs/csv.md) */
+        fprintf(f, ",%.10g", e.value);
+    else
+        fputc(',', f);
     if (isfinite(e.lo) && isfinite(e.hi))
         fprintf(f, ",%.10g,%.10g", e.lo, e.hi);
     else

@@ -336,7 +336,7 @@ static int write_chart_data(outdir *dir, const fit_run *r, const double *xs, his
         double x = a + (b - a) * k / 400.0;
         fprintf(f, "%.10g", x);
         for (size_t j = 0; j < nf; j++)
-            fprintf(f, ",%.10g", fit_pdf(&r->res[j], x));
+            csv_num(f, "%.10g", fit_pdf(&r->res[j], x)); /* empty where undefined */
         fprintf(f, "\n");
     }
     if ((rc = outdir_close(f, "fit_density.csv", err)) || !(f = outdir_open(dir, "fit_qq.csv", err)))
@@ -351,7 +351,7 @@ static int write_chart_data(outdir *dir, const fit_run *r, const double *xs, his
         double p = ((double)i + 0.5) / (double)m;
         fprintf(f, "%.8g,%.10g", p, m == n ? xs[i] : stat_quantile_sorted(xs, n, p));
         for (size_t j = 0; j < nf; j++)
-            fprintf(f, ",%.10g", fit_quantile(&r->res[j], p));
+            csv_num(f, "%.10g", fit_quantile(&r->res[j], p));
         fprintf(f, "\n");
     }
     return outdir_close(f, "fit_qq.csv", err);
@@ -366,24 +366,23 @@ static int write_charts(outdir *dir, const fit_run *r, const double *xs, charts_
     if (rc)
         return rc;
     const char *base = strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path;
-    char t1[512], t2[512], xl[300], yl[300], nbuf[16], bw[64], rg[128] = "", range[96];
+    char t1[512], t2[512], xl[300], yl[300], ql[300], nbuf[16], bw[64], rg[128] = "", range[96];
     if (r->opt.lo > 0 || isfinite(r->opt.hi))
         snprintf(rg, sizeof rg, ", fitted on %s", range_text(r, range, sizeof range));
     snprintf(t1, sizeof t1, "%s, column %s: histogram and fitted densities (n = %zu%s)", base, r->column, n, rg);
     snprintf(t2, sizeof t2, "%s, column %s: QQ plot of the fits (n = %zu%s)", base, r->column, n, rg);
     snprintf(xl, sizeof xl, "%s (axis cut at the 99th percentile, %g)", r->column, b);
     snprintf(yl, sizeof yl, "data quantile (%s)", r->column);
+    snprintf(ql, sizeof ql, "fitted quantile (%s)", r->column); /* the column's name stands for its unit */
     snprintf(nbuf, sizeof nbuf, "%zu", nf);
     snprintf(bw, sizeof bw, "%.10g", w * 0.95);
-    char *qt1 = plot_quote(t1), *qt2 = plot_quote(t2), *qx = plot_quote(xl), *qy = plot_quote(yl);
+    char *qt1 = plot_quote(t1), *qt2 = plot_quote(t2), *qx = plot_quote(xl), *qy = plot_quote(yl), *qq = plot_quote(ql);
     char *labels = label_list(r);
-    if (!qt1 || !qt2 || !qx || !qy || !labels)
+    if (!qt1 || !qt2 || !qx || !qy || !qq || !labels)
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
     else {
-        int logscale = xs[0] > 0 && xs[n - 1] / xs[0] >= 20;
         plot_var hv[] = {{"TITLE", qt1}, {"N", nbuf}, {"LABELS", labels}, {"XLABEL", qx}, {"BOXWIDTH", bw}};
-        plot_var qv[] = {
-            {"TITLE", qt2}, {"N", nbuf}, {"LABELS", labels}, {"YLABEL", qy}, {"LOG", logscale ? "1" : "0"}};
+        plot_var qv[] = {{"TITLE", qt2}, {"N", nbuf}, {"LABELS", labels}, {"YLABEL", qy}, {"XLABEL", qq}};
         if (!(rc = plot_script(dir, "fit_hist", hv, 5, err)) && !(rc = plot_script(dir, "fit_qq", qv, 5, err))) {
             charts->names[charts->n++] = "fit_hist";
             charts->names[charts->n++] = "fit_qq";
@@ -393,6 +392,7 @@ static int write_charts(outdir *dir, const fit_run *r, const double *xs, charts_
     free(qt2);
     free(qx);
     free(qy);
+    free(qq);
     free(labels);
     return rc;
 }
@@ -510,6 +510,8 @@ static void print(cmd_run *c, void *ctx) { print_table(c->out, ctx, c->dirname);
 
 int cmd_fit(const cli_opts *o)
 {
+    if (o->censored || o->posted || o->returned || o->as_of || o->rate)
+        return cmd_fit_censored(o);
     static const cmd_hooks hooks = {.check = check, .work = run, .print = print};
     fit_run r;
     memset(&r, 0, sizeof r);

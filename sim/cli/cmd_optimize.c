@@ -18,12 +18,15 @@ static int write_curves(outdir *dir, const scenario *s, const optimize_result *r
     if (!f)
         return FZ_ERUNTIME;
     const curve_set *cs = r->curves;
-    fprintf(f, "region,allocation_usd,releases_mean,freedom_days_mean,expected_value_objective\n");
+    /* the label last, after the columns curves.gp reads */
+    fprintf(f, "region,allocation_usd,releases_mean,freedom_days_mean,expected_value_objective,region_label\n");
     for (size_t c = 0; c < cs->nregions; c++)
         for (size_t g = 0; g < cs->ngrid; g++) {
             size_t i = c * cs->ngrid + g;
-            fprintf(f, "%s,%.2f,%.6f,%.6f,%.6f\n", s->regions[c].name, (double)g * cs->step, cs->releases[i],
+            fprintf(f, "%s,%.2f,%.6f,%.6f,%.6f,", s->regions[c].name, (double)g * cs->step, cs->releases[i],
                     cs->freedom[i], r->ev_curve[i]);
+            summary_csv_text(f, s->regions[c].label);
+            fputc('\n', f);
         }
     return outdir_close(f, "curves.csv", err);
 }
@@ -63,11 +66,9 @@ static void pooled_line(FILE *out, const scenario *s, const optimize_result *r)
 {
     char v[64], d[64];
     const stat_est e = r->pooled_value, f = r->pooled_diff;
-    int ci = isfinite(f.lo);
     fprintf(out, "pooled fund (one account, one queue): %s %s; minus optimal %s\n",
             scenario_objective_name(s->objective), summary_ci_text(v, sizeof v, e.value, e.lo, e.hi, 2, 0),
-            ci ? summary_ci_text(d, sizeof d, f.value, f.lo, f.hi, 2, 1)
-               : (snprintf(d, sizeof d, "%+.2f", f.value), d));
+            summary_ci_text(d, sizeof d, f.value, f.lo, f.hi, 2, 1));
 }
 
 static json_t *summary(const scenario *s, const optimize_result *r, const optimize_options *oo)
@@ -81,6 +82,8 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
                         json_pack("{s:o, s:s, s:o, s:o}", "allocation", summary_allocation_json(s, r->allocs),
                                   "objective", obj, "in_sample_value", json_guard_num(r->mip.value), "out_of_sample",
                                   cmd_est_json(r->objective[OPT_OPTIMAL])));
+    json_object_set_new(json_object_get(doc, "optimal"), "unallocated_usd",
+                        json_guard_num(summary_unallocated(s, r->allocs)));
     json_t *base = json_object();
     for (size_t k = 1; k < OPT_NALLOC; k++) {
         json_t *b =
@@ -90,6 +93,7 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
         summary_p_target_json(rel, s, r->eval, k); /* DESIGN §8 */
         json_object_set_new(b, "releases", rel);
         json_object_set_new(b, "feasible", json_boolean(summary_feasible(s, r->allocs + k * r->nregions)));
+        json_object_set_new(b, "unallocated_usd", json_guard_num(summary_unallocated(s, r->allocs + k * r->nregions)));
         json_object_set_new(base, optimize_alloc_names[k], b);
     }
     json_object_set_new(doc, "baselines", base);
@@ -140,9 +144,14 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
     const size_t C = r->nregions;
     const char *obj = scenario_objective_name(s->objective);
     const int one = r->eval->nreps < 2;
+    int left = 0; /* an "unallocated" column when some split leaves money over */
+    for (size_t k = 0; k < OPT_NALLOC; k++)
+        left |= summary_unallocated(s, r->allocs + k * C) > 0;
     fprintf(out, "\n%-15s", "allocation");
     for (size_t c = 0; c < C; c++)
         fprintf(out, " %12.12s", s->regions[c].label);
+    if (left)
+        fprintf(out, " %12s", SUMMARY_UNALLOCATED);
     const int target = s->target_releases > 0, dg = s->objective == OBJ_TARGET_PROB ? 3 : 1;
     char head[64];
     snprintf(head, sizeof head, "P(>=%.0f) [95%% CI]", s->target_releases);
@@ -159,18 +168,16 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
         fprintf(out, "%-15s", name);
         for (size_t c = 0; c < C; c++)
             fprintf(out, " %12.0f", r->allocs[k * C + c]);
+        if (left)
+            fprintf(out, " %12.0f", summary_unallocated(s, r->allocs + k * C));
         stat_est e = r->objective[k], d = r->diff[k];
         char a[64], b[64] = "";
-        /* a CVaR difference has no interval (not computed); with 1
-         * replication no estimate has one, and the table says so */
-        if (isfinite(e.lo) || one)
-            summary_ci_text(a, sizeof a, e.value, e.lo, e.hi, dg, 0);
-        else
-            snprintf(a, sizeof a, "%.*f", dg, e.value);
-        if (k > 0 && (isfinite(d.lo) || one))
+        /* a CVaR difference has no interval (not computed) and with 1
+         * replication no estimate has one: "[CI n/a]", and a line below
+         * says why */
+        summary_ci_text(a, sizeof a, e.value, e.lo, e.hi, dg, 0);
+        if (k > 0)
             summary_ci_text(b, sizeof b, d.value, d.lo, d.hi, dg, 1);
-        else if (k > 0)
-            snprintf(b, sizeof b, "%+.*f", dg, d.value);
         char pt[80] = "";
         if (target)
             summary_p_target_text(pt, sizeof pt, r->eval, k);
@@ -184,17 +191,20 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
     char v[64];
     const int d2 = dg == 3 ? 3 : 2;
     fprintf(out, "\nVSS %s; EVPI ", summary_ci_text(v, sizeof v, r->vss.value, r->vss.lo, r->vss.hi, d2, 0));
-    if (isfinite(r->evpi.lo) || one)
-        fprintf(out, "%s", summary_ci_text(v, sizeof v, r->evpi.value, r->evpi.lo, r->evpi.hi, d2, 0));
-    else
-        fprintf(out, "%.*f", d2, r->evpi.value);
+    fprintf(out, "%s", summary_ci_text(v, sizeof v, r->evpi.value, r->evpi.lo, r->evpi.hi, d2, 0));
     fprintf(out, "; marginal %s per extra USD 1,000: %.*f\n", obj, dg == 3 ? 5 : 3, r->mip.budget_dual * 1000);
+    if (s->objective == OBJ_CVAR && !one) /* with 1 replication, the 1-replication line says why */
+        fprintf(out,
+                "n/a: a difference of two CVaRs (minus optimal, VSS, EVPI, pooled fund) has no 95%% CI: each CVaR "
+                "is the mean of its own worst %g%% of replications, so the difference is not a mean over paired "
+                "replications\n",
+                100 * s->cvar_alpha);
     if (r->gap_batches >= 2 && isfinite(r->gap_ci_upper))
         fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound %.*f\n", r->gap_batches, d2,
                 r->gap.value, d2, r->gap_ci_upper);
     else if (r->gap_batches >= 2)
-        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound undefined\n", r->gap_batches,
-                d2, r->gap.value);
+        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound n/a\n", r->gap_batches, d2,
+                r->gap.value);
     if (r->gap_skipped)
         fprintf(out, "optimality gap: not estimated: %s\n", OPTIMIZE_GAP_SKIPPED);
     if (r->gap_time_limited)

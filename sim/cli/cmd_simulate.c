@@ -62,7 +62,7 @@ static int run(cmd_run *r, void *ctx)
                                r->o->threads ? r->o->threads : omp_get_max_threads());
     rc = summary_write_json(r->dir, "timing.json", timing, &r->err);
     json_decref(timing);
-    if (rc || (rc = summary_allocation_csv(r->dir, s, c->alloc, &r->err)))
+    if (rc || (rc = summary_allocation_csv(r->dir, s, s->pooling == POOLING_POOLED ? NULL : c->alloc, &r->err)))
         return rc;
     json_object_set_new(r->doc, "pooling", json_string(s->pooling == POOLING_POOLED ? "pooled" : "split"));
     const char *what = s->pooling == POOLING_POOLED ? "pooled fund" : "simulated allocation";

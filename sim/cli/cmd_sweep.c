@@ -183,10 +183,13 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
     FILE *f = outdir_open(dir, "sweep.csv", err);
     if (!f)
         return FZ_ERUNTIME;
-    fprintf(f, "%s", param);
+    char col[256]; /* docs/csv.md: the parameter's column, dots made underscores */
+    fprintf(f, "%s", summary_csv_column(col, sizeof col, param));
     for (size_t c = 0; c < s->nregions; c++)
         fprintf(f, ",%s_usd", s->regions[c].name);
-    fprintf(f, ",in_sample,value,lo,hi,releases,releases_lo,releases_hi,marginal_per_1000");
+    /* named as in summary.json; sweep.gp reads them by position (VCOL, PCOL) */
+    fprintf(f, ",in_sample_value,value_mean,value_ci95_lo,value_ci95_hi,releases_mean,releases_ci95_lo,"
+               "releases_ci95_hi,marginal_objective_per_1000_usd");
     for (size_t m = 0; m < 5; m++)
         fprintf(f, ",%s", money_keys[m]);
     fprintf(f, ",p_target,p_target_ci95_lo,p_target_ci95_hi,cost_per_release_usd,cost_per_release_usd_ci95_lo,"
@@ -201,10 +204,10 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
             fprintf(f, ",%.2f", p->alloc[c]);
             json_object_set_new(alloc, s->regions[c].name, json_guard_num(p->alloc[c]));
         }
-        fprintf(f, ",%.10g", p->in_sample);
+        put_num(f, p->in_sample);
         cmd_csv_est(f, p->value);
         cmd_csv_est(f, p->releases);
-        fprintf(f, ",%.10g", p->marginal);
+        put_num(f, p->marginal);
         json_t *jp =
             json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "x", json_guard_num(p->x), "allocation", alloc,
                       "in_sample_value", json_guard_num(p->in_sample), "value", cmd_est_json(p->value), "releases",
@@ -262,6 +265,7 @@ static int write_sweep(outdir *dir, const scenario *s, const point *pts, size_t 
 typedef struct tornado_row {
     char name[128];
     double base, x[2], v[2];
+    stat_est ev[2]; /* out of sample: the move's optimal split on the "evaluate" stream */
     int valid[2];
     char why[2][320];
 } tornado_row;
@@ -311,6 +315,8 @@ static json_t *tornado_json(const tornado_row *r)
         char key[32];
         snprintf(key, sizeof key, "value_%s", side[j]);
         json_object_set_new(o, key, r->valid[j] ? json_real(r->v[j]) : json_null());
+        snprintf(key, sizeof key, "value_%s_out_of_sample", side[j]);
+        json_object_set_new(o, key, r->valid[j] ? cmd_est_json(r->ev[j]) : json_null());
         snprintf(key, sizeof key, "%s_valid", side[j]);
         json_object_set_new(o, key, json_boolean(r->valid[j]));
         if (!r->valid[j]) {
@@ -343,6 +349,9 @@ static int tornado_move(tornado_row *row, const scenario_param *p, double pct, c
         int rc = scenario_copy_set(&sj, s, set, NULL, err); /* errors name "--set SET" */
         if (!rc)
             rc = solve_point(&pt, sj, oo, err);
+        if (!rc) /* the table's value with its 95% CI (the chart keeps the in-sample optimum) */
+            rc = evaluate_point(&pt, sj, oo->threads, err);
+        json_decref(pt.timeline);
         free(pt.alloc);
         scenario_free(sj);
         if (rc == FZ_EINPUT) { /* the moved value is invalid: no bar, marked as such */
@@ -351,7 +360,7 @@ static int tornado_move(tornado_row *row, const scenario_param *p, double pct, c
         }
         if (rc)
             return rc;
-        row->v[j] = pt.in_sample;
+        row->v[j] = pt.in_sample, row->ev[j] = pt.value;
         row->valid[j] = 1;
     }
     return 0;
@@ -359,7 +368,7 @@ static int tornado_move(tornado_row *row, const scenario_param *p, double pct, c
 
 /* tornado.csv, the "tornado" part of summary.json and the chart's script;
  * rows are ranked by the width of their effect. */
-static int write_tornado_all(cmd_run *r, tornado_row *rows, size_t nr, double base)
+static int write_tornado_all(cmd_run *r, tornado_row *rows, size_t nr, double base, stat_est base_oos)
 {
     const scenario *s = r->s;
     g_sort_base = base;
@@ -373,12 +382,16 @@ static int write_tornado_all(cmd_run *r, tornado_row *rows, size_t nr, double ba
     json_object_set_new(r->doc, "tornado",
                         json_pack("{s:f, s:f, s:s, s:o}", "percent", r->o->tornado_pct, "base_value", base, "value",
                                   "in-sample optimum (optimize stream)", "parameters", arr));
+    json_object_set_new(json_object_get(r->doc, "tornado"), "base_value_out_of_sample", cmd_est_json(base_oos));
     char title[300], bv[64], n[16];
     snprintf(title, sizeof title, "%s: optimal %s when each parameter moves by %g%%", s->name,
              scenario_objective_name(s->objective), r->o->tornado_pct);
     snprintf(bv, sizeof bv, "%.17g", base);
     snprintf(n, sizeof n, "%zu", nr);
-    char *t = plot_quote(title), *xl = plot_quote("optimal value (in sample)");
+    char xlabel[160];
+    snprintf(xlabel, sizeof xlabel, "optimal %s (mean over the optimize stream, in sample)",
+             scenario_objective_name(s->objective));
+    char *t = plot_quote(title), *xl = plot_quote(xlabel);
     plot_var v[] = {{"TITLE", t}, {"BASE", bv}, {"N", n}, {"XLABEL", xl}};
     if (!t || !xl)
         rc = fz_fail(&r->err, FZ_ERUNTIME, "out of memory");
@@ -399,6 +412,9 @@ static int run_tornado(cmd_run *r, const optimize_options *oo)
         cli_progress_outer(oo->progress_ctx, "tornado", 0, np); /* the base point is step 0 */
     if (!rc)
         rc = solve_point(&base, r->s, oo, &r->err);
+    if (!rc)
+        rc = evaluate_point(&base, r->s, oo->threads, &r->err);
+    json_decref(base.timeline);
     if (!rc && !(rows = calloc(np ? np : 1, sizeof *rows)))
         rc = fz_fail(&r->err, FZ_ERUNTIME, "out of memory");
     for (size_t i = 0; !rc && i < np; i++) {
@@ -412,30 +428,11 @@ static int run_tornado(cmd_run *r, const optimize_options *oo)
     if (!rc && oo->progress_ctx)
         cli_progress_outer(oo->progress_ctx, "tornado", np, np);
     if (!rc)
-        rc = write_tornado_all(r, rows, nr, base.in_sample);
+        rc = write_tornado_all(r, rows, nr, base.in_sample, base.value);
     free(ps);
     free(rows);
     free(base.alloc);
     return rc;
-}
-
-/* The console lines for tornado moves that were invalid (from summary.json). */
-static void print_invalid_moves(FILE *out, const json_t *doc)
-{
-    static const char *const side[2] = {"low", "high"}, *const verb[2] = {"lowered", "raised"};
-    size_t i;
-    json_t *row;
-    json_array_foreach(json_object_get(json_object_get(doc, "tornado"), "parameters"), i, row) for (int j = 0; j < 2;
-                                                                                                    j++)
-    {
-        char key[32];
-        snprintf(key, sizeof key, "%s_invalid_reason", side[j]);
-        const char *why = json_string_value(json_object_get(row, key));
-        if (why)
-            fprintf(out, "  %s %s to %.10g: invalid, no value (marked in tornado.csv): %s\n",
-                    json_string_value(json_object_get(row, "parameter")), verb[j],
-                    json_number_value(json_object_get(row, side[j])), why);
-    }
 }
 
 /* --param SECTION.KEY=FROM:TO:STEP: the key and its points. */
@@ -548,6 +545,7 @@ static void print_money_table(FILE *out, const sweep *w)
     snprintf(head, sizeof head, "P(releases >= %.10g)", target);
     fprintf(out, "\nout of sample, optimal split:\n%14s  %-24s %-26s %-32s %s\n", w->param,
             target > 0 ? head : "P(releases >= target)", "USD per release", "USD spent", "unallocated USD");
+    int none = 0; /* a point without releases: its reason once, under the table */
     for (size_t i = 0; i < w->n; i++) {
         const point *p = &w->pts[i];
         char pt[64] = "n/a (no target)", cost[64], spent[64];
@@ -556,7 +554,10 @@ static void print_money_table(FILE *out, const sweep *w)
         summary_ci_text(cost, sizeof cost, p->cost.value, p->cost.lo, p->cost.hi, 0, 0);
         summary_ci_text(spent, sizeof spent, p->spent.value, p->spent.lo, p->spent.hi, 0, 0);
         fprintf(out, "%14.6g  %-24s %-26s %-32s %.0f\n", p->x, pt, cost, spent, p->unallocated);
+        none |= !isfinite(p->cost.value);
     }
+    if (none)
+        fprintf(out, "n/a: nobody was released at that point in any replication: no USD per release\n");
 }
 
 static void print(cmd_run *r, void *ctx)
@@ -565,9 +566,7 @@ static void print(cmd_run *r, void *ctx)
     const scenario *s = r->s;
     FILE *out = r->out;
     if (!w->pts) {
-        fprintf(out, "fianza sweep --tornado %g: %s; ranked parameters in %s/tornado.csv\n", r->o->tornado_pct, s->name,
-                r->dirname);
-        print_invalid_moves(out, r->doc);
+        cmd_tornado_print(out, r->doc, s, r->o->tornado_pct, r->dirname);
         return;
     }
     fprintf(out, "fianza sweep: %s along %s (%ld replications per point, seed %llu, common random numbers)\n\n",

@@ -43,6 +43,8 @@ int cmd_optimize(const cli_opts *o);
 int cmd_compare(const cli_opts *o);
 int cmd_sweep(const cli_opts *o);
 int cmd_fit(const cli_opts *o);
+/* fit --censored, --posted/--returned (a ledger) and --rate (cmd_fit_censored.c) */
+int cmd_fit_censored(const cli_opts *o);
 int cmd_budget(const cli_opts *o);
 
 typedef struct cmd_run {
@@ -83,6 +85,11 @@ int cmd_check_shares(const scenario *s, fz_error *err);
 /* A command that evaluates static splits tells (on stderr, unless --quiet)
  * that the scenario's reallocate_every_days is optimize's alone. */
 void cmd_note_static(const cmd_run *r, const char *command);
+
+/* sweep --tornado's table (cmd_tornado.c), from summary.json's "tornado":
+ * the parameters in the chart's order with the values tried, the optimum
+ * at each with its 95% CI, the swing, and the invalid moves. */
+void cmd_tornado_print(FILE *out, const json_t *doc, const scenario *s, double pct, const char *dirname);
 
 /* {"mean": value, "ci95": [lo, hi], or null when the interval is undefined}. */
 json_t *cmd_est_json(stat_est e);

@@ -14,107 +14,17 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "help.h"
 
+/* The commands; their texts (--help, the man page) are in help.c. */
 typedef struct command {
     const char *name;
     int (*run)(const cli_opts *);
-    const char *usage;
 } command;
 
-static const char common_help[] =
-    "Common options:\n"
-    "  -o, --output DIR        results directory (default results/SCENARIO_NAME), replaced whole:\n"
-    "                          it must be new, empty or written by fianza before\n"
-    "  --seed N                override [simulation] seed\n"
-    "  --replications N        override [simulation] replications (per stream)\n"
-    "  --threads N             worker threads (results do not depend on it)\n"
-    "  --set SECTION.KEY=VALUE override any scenario key (repeatable)\n"
-    "  --json                  also print summary.json on stdout\n"
-    "  --no-plots              do not draw charts\n"
-    "  --quiet                 no progress bar or tables\n"
-    "  -h, --help              this text\n"
-    "An option that the command does not use is refused, as is a second file.\n"
-    "Exit status: 0 success, 1 runtime failure (including a failed write to\n"
-    "standard output: the results directory is complete then), 2 bad usage or input.\n";
-
-static const command commands[] = {
-    {"check", cmd_check,
-     "usage: fianza check [--seed N] [--replications N] [--set SECTION.KEY=VALUE ...] SCENARIO.ini\n"
-     "Validate a scenario and print it with every default filled in.\n"
-     "  (only --seed, --replications and --set apply to check)\n"},
-    {"simulate", cmd_simulate,
-     "usage: fianza simulate --allocation REGION=USD,... [OPTIONS] SCENARIO.ini\n"
-     "Evaluate one allocation on the \"evaluate\" stream: releases with a 95% CI,\n"
-     "percentiles, USD spent, cost per release, days in detention, per region.\n"
-     "Regions left out of --allocation get 0.\n"},
-    {"optimize", cmd_optimize,
-     "usage: fianza optimize [OPTIONS] SCENARIO.ini\n"
-     "Choose the split of the budget across regions that maximises the scenario's\n"
-     "objective (GLPK MIP over release curves from the \"optimize\" stream), then\n"
-     "evaluate it and the baselines (equal split, proportional to expected fundable\n"
-     "cases, expected-value solution) on the \"evaluate\" stream: VSS, EVPI, and the\n"
-     "Mak-Morton-Wood optimality gap.\n"
-     "  --gap-batches M         independent SAA batches for the gap (default 10)\n"
-     "  --solver-time-limit S   GLPK time limit per solve, seconds\n"},
-    {"sweep", cmd_sweep,
-     "usage: fianza sweep (--budget FROM:TO:STEP | --param SECTION.KEY=FROM:TO:STEP | --tornado PCT) [OPTIONS] "
-     "SCENARIO.ini\n"
-     "Re-optimise along a budget or parameter range (any numeric key, or a distribution\n"
-     "argument such as region.chicago.bond_usd.median) and chart the optimal value with\n"
-     "a 95% band; --tornado ranks every numeric parameter by its effect on the optimum\n"
-     "when moved down and up by PCT percent.  Points share common random numbers.\n"
-     "  --solver-time-limit S   GLPK time limit per solve, seconds\n"},
-    {"compare", cmd_compare,
-     "usage: fianza compare --allocation [NAME:]A [--allocation [NAME:]B ...] [--policy P ...] [--pooled] [OPTIONS] "
-     "SCENARIO.ini\n"
-     "       fianza compare --regions [--policy P] [OPTIONS] SCENARIO.ini\n"
-     "Evaluate two or more variants on the same replications (common random numbers):\n"
-     "each --allocation, crossed with each --policy (cheapest_first, first_come) if given.\n"
-     "Per variant and region: releases, USD spent, cost per release, releases per USD 10,000,\n"
-     "days in detention, P(target), money unallocated, and paired differences to the first\n"
-     "variant with 95% confidence intervals (compare.csv, summary.json).\n"
-     "  --allocation NAME:A     names the variant (letters, digits, _ and -), as in\n"
-     "                          all_chicago:chicago=300000; default: from the amounts\n"
-     "  --pooled                also the pooled fund (one account holding the whole budget and\n"
-     "                          one queue for every region, DESIGN §8), under each policy\n"
-     "  --regions               the regions side by side for the same money: the whole budget\n"
-     "                          to each region in turn (compare_regions.csv)\n"},
-    {"fit", cmd_fit,
-     "usage: fianza fit DATA.csv --column NAME [--min X] [--max X] [-o DIR] [--json] [--no-plots] [--quiet]\n"
-     "Fit distributions to a CSV column and print the line to paste into a scenario.\n"
-     "Lognormal, gamma, weibull, exponential and normal, by maximum likelihood (standard\n"
-     "errors from the observed information), ranked by AIC, with BIC, Kolmogorov-Smirnov and\n"
-     "Anderson-Darling statistics, a QQ plot and a histogram with the fitted densities.\n"
-     "Results go to -o DIR (default results/CSV_NAME).\n"
-     "  --column NAME           the column to fit (header row names it)\n"
-     "  --min X, --max X        the data are truncated at X (only values in [min, max] were\n"
-     "                          recorded): fit the conditional distribution, not a shift.\n"
-     "                          Values outside are left out and counted.  Without --min a\n"
-     "                          normal is fitted truncated at 0, as scenarios need (min=0).\n"
-     "  (--seed, --replications, --threads and --set do not apply to fit)\n"},
-    {"budget", cmd_budget,
-     "usage: fianza budget --releases N --prob P [OPTIONS] SCENARIO.ini\n"
-     "Find the smallest budget at which P(releases >= N) reaches P (DESIGN section 8).\n"
-     "The budgets tried are multiples of granularity_usd up to budget_usd; at each, the\n"
-     "split that maximises P(releases >= N) on the \"optimize\" stream is found, and the\n"
-     "smallest budget whose in-sample P reaches P is the answer (bisection: P is\n"
-     "nondecreasing in the budget on common random numbers; every budget from the\n"
-     "bottom up when donations or min_share make it not so).  Every budget tried is\n"
-     "evaluated out of sample (stream \"evaluate\") with a Wilson 95% interval.\n"
-     "  --releases N            the target: N releases or more (a whole number >= 1)\n"
-     "  --prob P                the probability to reach it, in (0, 1]\n"
-     "  --solver-time-limit S   GLPK time limit per solve, seconds\n"},
-};
-
-static void usage_all(FILE *f)
-{
-    fprintf(f, "usage: fianza COMMAND [OPTIONS] SCENARIO.ini\nCommands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
-        const char *d = strchr(commands[i].usage, '\n') + 1, *e = strchr(d, '\n');
-        fprintf(f, "  %-10s %.*s\n", commands[i].name, (int)(e - d), d);
-    }
-    fprintf(f, "Run 'fianza COMMAND --help' for a command's options.\n");
-}
+static const command commands[] = {{"check", cmd_check},       {"simulate", cmd_simulate}, {"optimize", cmd_optimize},
+                                   {"sweep", cmd_sweep},       {"compare", cmd_compare},   {"fit", cmd_fit},
+                                   {"budget", cmd_budget}};
 
 /* SIGINT, SIGTERM, SIGHUP (terminal closed), SIGXFSZ (ulimit -f) during a
  * run: remove the half-written results directory and exit 128 + signal (130,
@@ -190,8 +100,21 @@ static int run(int argc, char **argv)
      * killing fianza silently; nothing is lost: stdout is written last. */
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        usage_all(argc < 2 ? stderr : stdout);
+        help_print_all(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "--help-man") || !strcmp(argv[1], "--help-bash")) {
+        if (argc > 2) {
+            fprintf(stderr, "fianza: unexpected argument '%s' after %s\n", argv[2], argv[1]);
+            return 2;
+        }
+        if (!strcmp(argv[1], "--version"))
+            printf("%s\n", help_version());
+        else if (!strcmp(argv[1], "--help-man"))
+            help_print_man(stdout);
+        else
+            help_print_bash(stdout);
+        return 0;
     }
     const command *cmd = NULL;
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
@@ -199,14 +122,16 @@ static int run(int argc, char **argv)
             cmd = &commands[i];
     if (!cmd) {
         fprintf(stderr, "fianza: unknown command '%s'\n", argv[1]);
-        usage_all(stderr);
+        help_print_all(stderr);
         return 2;
     }
     cli_opts o;
     fz_error err = {0, ""};
     int rc = cli_parse(&o, argc, argv, &err);
     if (rc == 0 && o.help) {
-        printf("%s%s", cmd->usage, common_help);
+        help_print_command(stdout, cmd->name);
+    } else if (rc == 0 && o.version) {
+        printf("%s\n", help_version());
     } else if (rc) {
         fprintf(stderr, "fianza: %s\n", err.msg);
     } else {
@@ -222,11 +147,14 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     hold_std_fds();
-    if (par_init(&argc, &argv)) {
+    /* the build runs these two (CMakeLists.txt), outside mpirun: no MPI */
+    int docs = argc == 2 && (!strcmp(argv[1], "--help-man") || !strcmp(argv[1], "--help-bash"));
+    if (!docs && par_init(&argc, &argv)) {
         fprintf(stderr, "fianza: cannot start MPI\n");
         return 1;
     }
     int rc = run(argc, argv);
-    par_finalize();
+    if (!docs)
+        par_finalize();
     return close_stdout(rc);
 }

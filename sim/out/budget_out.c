@@ -87,7 +87,7 @@ static int write_csv(outdir *o, const scenario *s, const budget_report *b, fz_er
     for (size_t c = 0; c < s->nregions; c++)
         fprintf(f, ",%s_usd", s->regions[c].name);
     fprintf(f, ",p_in_sample,p_in_sample_ci95_lo,p_in_sample_ci95_hi,p_out_of_sample,p_out_of_sample_ci95_lo,"
-               "p_out_of_sample_ci95_hi,answer\n");
+               "p_out_of_sample_ci95_hi,answer,unallocated_usd\n"); /* budget.gp reads PCOL.. by position */
     for (size_t i = 0; i < b->n; i++) {
         const budget_point *p = &b->pts[i];
         fprintf(f, "%.10g", p->budget);
@@ -99,7 +99,10 @@ static int write_csv(outdir *o, const scenario *s, const budget_report *b, fz_er
         put(f, p->p_out);
         put(f, p->out_lo);
         put(f, p->out_hi);
-        fprintf(f, ",%d\n", b->reachable && i == b->answer);
+        double sum = 0;
+        for (size_t c = 0; c < s->nregions; c++)
+            sum += p->alloc[c];
+        fprintf(f, ",%d,%.2f\n", b->reachable && i == b->answer, p->budget - sum > 0 ? p->budget - sum : 0);
     }
     return outdir_close(f, "budget.csv", err);
 }

@@ -75,9 +75,9 @@ static int write_hist(outdir *o, const eval_result *r, size_t k, double *boxwidt
     return outdir_close(f, "releases_hist.csv", err);
 }
 
-/* "m,lo,hi" for the regions chart; an undefined figure (no money, no
- * releases) is drawn as an empty bar, 0, so a panel never lacks all points.
- * An undefined interval (1 replication) is left empty: no error bar. */
+/* ",m,lo,hi": an undefined figure (no money, no releases) or interval (1
+ * replication) is an empty cell, never 0 (docs/csv.md); regions.gp draws
+ * an undefined figure as no bar and an undefined interval as no error bar. */
 static void put3(FILE *f, double m, double lo, double hi)
 {
     if (isfinite(m) && isfinite(lo) && isfinite(hi))
@@ -85,23 +85,25 @@ static void put3(FILE *f, double m, double lo, double hi)
     else if (isfinite(m))
         fprintf(f, ",%g,,", m);
     else
-        fprintf(f, ",0,0,0");
+        fprintf(f, ",,,");
 }
 
-/* regions.csv: the region's name, its figures, and its label last, quoted
- * per RFC 4180.  gnuplot cannot split a field holding a doubled quote, so
- * the label must follow every column the chart reads; regions.gp takes the
- * tick labels from a script array instead. */
+/* regions.csv: the region id, its figures (regions.gp reads figure p at
+ * columns 2 + 3p, 3 + 3p, 4 + 3p), and its label last, quoted per RFC 4180.
+ * gnuplot cannot split a field holding a doubled quote, so the label must
+ * follow every column the chart reads; regions.gp takes the tick labels
+ * from a script array instead. */
 static int write_regions(outdir *o, const scenario *s, const eval_result *r, size_t k, fz_error *err)
 {
     FILE *f = outdir_open(o, "regions.csv", err);
     if (!f)
         return FZ_ERUNTIME;
     fprintf(f, "region");
-    static const char *const heads[] = {"releases_per_10k", "cost_per_release", "fundable", "days_to_release"};
+    static const char *const heads[] = {"releases_per_10k_usd", "cost_per_release_usd", "fundable_mean",
+                                        "days_in_detention_mean"};
     for (size_t i = 0; i < 4; i++)
-        fprintf(f, ",%s,%s_lo,%s_hi", heads[i], heads[i], heads[i]);
-    fprintf(f, ",label\n");
+        fprintf(f, ",%s,%s_ci95_lo,%s_ci95_hi", heads[i], heads[i], heads[i]);
+    fprintf(f, ",region_label\n");
     const eval_alloc *a = &r->allocs[k];
     for (size_t c = 0; c < r->nregions; c++) {
         const eval_region *g = &a->regions[c];
@@ -126,20 +128,24 @@ static int write_detention(outdir *o, const scenario *s, const eval_result *r, f
     FILE *f = outdir_open(o, "detention.csv", err);
     if (!f)
         return FZ_ERUNTIME;
-    fprintf(f, "region,days,cdf\n");
+    /* the label last (after the columns detention.gp reads) */
+    fprintf(f, "region,days,cdf,region_label\n");
     for (size_t c = 0; c < r->nregions; c++) {
         const double *h = r->days_hist + c * EVAL_DAYS_BINS;
         double total = 0, run = 0;
         for (size_t b = 0; b < EVAL_DAYS_BINS; b++)
             total += h[b];
-        fprintf(f, "%s,0,0\n", s->regions[c].name);
-        if (total == 0) /* nobody released: a flat line at 0 */
-            continue;
-        for (size_t b = 0; b < EVAL_DAYS_BINS; b++) {
+        /* nobody released: the distribution is undefined, one row with an empty cdf */
+        fprintf(f, "%s,0,%s,", s->regions[c].name, total > 0 ? "0" : "");
+        summary_csv_text(f, s->regions[c].label);
+        fputc('\n', f);
+        for (size_t b = 0; b < EVAL_DAYS_BINS && total > 0; b++) {
             if (h[b] == 0)
                 continue;
             run += h[b];
-            fprintf(f, "%s,%g,%.8f\n", s->regions[c].name, (double)(b + 1) * r->days_bin, run / total);
+            fprintf(f, "%s,%g,%.8f,", s->regions[c].name, (double)(b + 1) * r->days_bin, run / total);
+            summary_csv_text(f, s->regions[c].label);
+            fputc('\n', f);
         }
     }
     return outdir_close(f, "detention.csv", err);
@@ -148,7 +154,7 @@ static int write_detention(outdir *o, const scenario *s, const eval_result *r, f
 int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, const char *what, charts_list *list,
                 fz_error *err)
 {
-    char mean[64], lo[64], hi[64], p05[64], p95[64], bw[64], n[16];
+    char mean[64], lo[64], hi[64], p05[64], p95[64], bw[64], n[16], nreps[32];
     double boxwidth = 0.9, h = stat_ci95_half(&r->allocs[k].releases), m = r->allocs[k].releases.mean;
     double *sorted = malloc((r->nreps ? r->nreps : 1) * sizeof *sorted);
     char *title = title_for(s, what), *names = quoted_list(s, 0), *labels = quoted_list(s, 1);
@@ -167,11 +173,12 @@ int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, co
     snprintf(p05, sizeof p05, "%.17g", stat_quantile_sorted(sorted, r->nreps, 0.05));
     snprintf(p95, sizeof p95, "%.17g", stat_quantile_sorted(sorted, r->nreps, 0.95));
     snprintf(n, sizeof n, "%zu", s->nregions);
+    snprintf(nreps, sizeof nreps, "%zu", r->nreps);
     if ((rc = write_hist(o, r, k, &boxwidth, err)))
         goto done;
     snprintf(bw, sizeof bw, "%g", boxwidth);
-    plot_var hv[] = {{"TITLE", title}, {"MEAN", mean}, {"LO", lo},      {"HI", hi},
-                     {"P05", p05},     {"P95", p95},   {"BOXWIDTH", bw}};
+    plot_var hv[] = {{"TITLE", title}, {"MEAN", mean}, {"LO", lo},       {"HI", hi},
+                     {"P05", p05},     {"P95", p95},   {"BOXWIDTH", bw}, {"NREPS", nreps}};
     if ((rc = plot_script(o, "releases_hist", hv, sizeof hv / sizeof *hv, err)))
         goto done;
     add(list, "releases_hist");
@@ -201,30 +208,38 @@ int charts_optimize(outdir *o, const scenario *s, const optimize_result *r, char
     FILE *f = outdir_open(o, "chosen.csv", err);
     if (!f)
         return FZ_ERUNTIME;
-    fprintf(f, "region,allocated_usd,value_at_allocation\n");
+    fprintf(f, "region,allocated_usd,value_at_allocation,region_label\n"); /* label after what curves.gp reads */
     for (size_t c = 0; c < C; c++) {
         size_t i = c * cs->ngrid + (size_t)r->mip.steps[c];
-        fprintf(f, "%s,%.2f,%.6f\n", s->regions[c].name, r->allocs[c], freedom ? cs->freedom[i] : cs->releases[i]);
+        fprintf(f, "%s,%.2f,%.6f,", s->regions[c].name, r->allocs[c], freedom ? cs->freedom[i] : cs->releases[i]);
+        summary_csv_text(f, s->regions[c].label);
+        fputc('\n', f);
     }
     int rc = outdir_close(f, "chosen.csv", err);
     if (rc || !(f = outdir_open(o, "allocations.csv", err)))
         return rc ? rc : FZ_ERUNTIME;
+    /* one row per allocation (wide by region: the chart reads column c + 1);
+     * unallocated_usd after feasible, which allocations.gp reads at n + 2 */
     fprintf(f, "allocation");
     for (size_t c = 0; c < C; c++)
-        fprintf(f, ",%s", s->regions[c].name);
-    fprintf(f, ",feasible\n"); /* 0: breaks a share bound (DESIGN §3), marked on the chart */
+        fprintf(f, ",%s_usd", s->regions[c].name);
+    fprintf(f, ",feasible,unallocated_usd\n"); /* feasible 0: breaks a share bound (DESIGN §3), marked on the chart */
     for (size_t k = 0; k < OPT_NALLOC; k++) {
         fprintf(f, "%s", optimize_alloc_names[k]);
         for (size_t c = 0; c < C; c++)
             fprintf(f, ",%.2f", r->allocs[k * C + c]);
-        fprintf(f, ",%d\n", summary_feasible(s, r->allocs + k * C));
+        fprintf(f, ",%d,%.2f\n", summary_feasible(s, r->allocs + k * C), summary_unallocated(s, r->allocs + k * C));
     }
     if ((rc = outdir_close(f, "allocations.csv", err)))
         return rc;
     char n[16], *names = quoted_list(s, 0), *labels = quoted_list(s, 1);
-    char *t1 = title_for(s, freedom ? "mean days of freedom by allocation" : "mean releases by allocation");
-    char *t2 = title_for(s, "optimal allocation and baselines");
-    char *ylabel = plot_quote(freedom ? "mean days of freedom within the horizon" : "mean releases R(x)");
+    char *t1 = title_for(s, freedom ? "days of freedom each region yields for the money it gets (mean; dots: the "
+                                      "optimal allocation)"
+                                    : "people each region releases for the money it gets (mean; dots: the optimal "
+                                      "allocation)");
+    char *t2 = title_for(s, "how the budget is split: the optimal allocation and three baselines");
+    char *ylabel = plot_quote(freedom ? "mean days of freedom within the horizon (person-days)"
+                                      : "mean releases over the horizon (people)");
     snprintf(n, sizeof n, "%zu", C);
     if (!names || !labels || !t1 || !t2 || !ylabel)
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");

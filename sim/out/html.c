@@ -176,6 +176,8 @@ static const char *caption(const char *name)
         {"budget", "P(releases reach the target) at each budget tried, in and out of sample."},
         {"fit_hist", "The data (density histogram) with each fitted density; the best fit by AIC is drawn thickest."},
         {"fit_qq", "Fitted quantiles against the data's: a good fit keeps to the dashed line y = x."},
+        {"fit_km", "The Kaplan-Meier estimate of the share of durations still running (steps, 95% interval dashed) "
+                   "with each fitted survival curve; the best fit by AIC is drawn thickest."},
     };
     for (size_t i = 0; i < sizeof cap / sizeof cap[0]; i++)
         if (!strcmp(name, cap[i][0]))

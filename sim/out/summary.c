@@ -42,10 +42,11 @@ json_t *summary_mean_ci_json(const stat_acc *a)
 
 char *summary_ci_text(char *buf, size_t size, double mean, double lo, double hi, int digits, int sign)
 {
+    mean += 0.0, lo += 0.0, hi += 0.0; /* -0 + 0 is +0: "0.00", never "-0.00" */
     if (!isfinite(mean))
-        snprintf(buf, size, "undefined");
+        snprintf(buf, size, "n/a");
     else if (!isfinite(lo) || !isfinite(hi))
-        snprintf(buf, size, sign ? "%+.*f [CI undefined]" : "%.*f [CI undefined]", digits, mean);
+        snprintf(buf, size, sign ? "%+.*f [CI n/a]" : "%.*f [CI n/a]", digits, mean);
     else
         snprintf(buf, size, sign ? "%+.*f [%+.*f, %+.*f]" : "%.*f [%.*f, %.*f]", digits, mean, digits, lo, digits, hi);
     return buf;
@@ -55,7 +56,7 @@ void summary_print_ci_note(FILE *f, size_t nreps)
 {
     if (nreps < 2)
         fprintf(f,
-                "note: with %zu replication, standard deviations and 95%% confidence intervals are undefined "
+                "n/a: with %zu replication, standard deviations and 95%% confidence intervals are undefined "
                 "(null in summary.json); use --replications 2 or more for them\n",
                 nreps);
 }
@@ -71,6 +72,16 @@ static void money_json(json_t *o, const stat_acc *paid, const stat_acc *refunded
     json_object_set_new(o, "balance_end_usd_mean", json_guard_num(balance->mean));
     json_object_set_new(o, "unpaid_fundable_mean", json_guard_num(unpaid->mean));
     json_object_set_new(o, "days_waited_mean", num_or_null(waited));
+}
+
+double summary_unallocated(const scenario *s, const double *alloc)
+{
+    if (!alloc)
+        return 0;
+    double sum = 0;
+    for (size_t c = 0; c < s->nregions; c++)
+        sum += alloc[c];
+    return s->budget_usd - sum > 0 ? s->budget_usd - sum : 0; /* never -0 or a rounding overshoot */
 }
 
 int summary_feasible(const scenario *s, const double *alloc)
@@ -144,6 +155,7 @@ json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k)
     json_object_set_new(out, "cost_per_release_usd",
                         num_or_null(a->releases.mean > 0 ? a->spent.mean / a->releases.mean : NAN));
     json_object_set_new(out, "days_in_detention_mean", num_or_null(rel_sum > 0 ? det_sum / rel_sum : NAN));
+    json_object_set_new(out, "unallocated_usd", json_guard_num(summary_unallocated(s, a->pooled ? NULL : a->alloc)));
     money_json(out, &a->spent, &a->refunded, &a->balance_end, &a->unpaid, eval_waited_mean(r, k, SIZE_MAX));
     json_object_set_new(out, "regions", regions);
     return out;
@@ -175,16 +187,38 @@ void summary_csv_text(FILE *f, const char *text)
     fputc('"', f);
 }
 
+char *summary_csv_column(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s", name);
+    for (char *p = buf; *p; p++)
+        if (*p == '.' || *p == '-')
+            *p = '_';
+    return buf;
+}
+
+/* allocation.csv: a row per region, then the row "unallocated" (the budget
+ * the split leaves over), so allocated_usd sums to the budget and share to
+ * 1.  Share is empty with no budget; a pooled fund (alloc NULL) has no
+ * split: its region cells are empty and nothing is unallocated. */
 int summary_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_error *err)
 {
     FILE *f = outdir_open(o, "allocation.csv", err);
     if (!f)
         return FZ_ERUNTIME;
-    fprintf(f, "region,label,allocated_usd,share\n");
-    for (size_t c = 0; c < s->nregions; c++) {
-        fprintf(f, "%s,", s->regions[c].name);
-        summary_csv_text(f, s->regions[c].label);
-        fprintf(f, ",%.2f,%.6f\n", alloc[c], s->budget_usd > 0 ? alloc[c] / s->budget_usd : 0);
+    const double b = s->budget_usd, left = summary_unallocated(s, alloc);
+    fprintf(f, "region,region_label,allocated_usd,share\n");
+    for (size_t c = 0; c <= s->nregions; c++) {
+        const int last = c == s->nregions;
+        fprintf(f, "%s,", last ? SUMMARY_UNALLOCATED : s->regions[c].name);
+        summary_csv_text(f, last ? "money left unallocated" : s->regions[c].label);
+        double x = last ? left : alloc ? alloc[c] : NAN;
+        if (isfinite(x))
+            fprintf(f, ",%.2f,", x);
+        else
+            fputs(",,", f);
+        if (isfinite(x) && b > 0)
+            fprintf(f, "%.6f", x / b);
+        fputc('\n', f);
     }
     return outdir_close(f, "allocation.csv", err);
 }
@@ -208,7 +242,7 @@ int summary_reps_open(summary_reps **out, outdir *o, const scenario *s, const ch
     w->s = s;
     w->names = names;
     fprintf(w->f, "replication,allocation,region,allocated_usd,releases,spent_usd,fundable,"
-                  "days_in_detention_mean,freedom_days\n");
+                  "days_in_detention_mean,freedom_days,region_label\n");
     *out = w;
     return 0;
 }
@@ -224,10 +258,11 @@ int summary_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size
                 const engine_stats *e = &stats[(i * K + k) * C + c];
                 fprintf(w->f, "%llu,%s,%s,%.2f,%.0f,%.2f,%.0f,", (unsigned long long)(first_rep + i), w->names[k],
                         w->s->regions[c].name, r->allocs[k].alloc[c], e->releases, e->spent, e->fundable);
-                if (e->releases > 0)
-                    fprintf(w->f, "%.4f,%.4f\n", e->detention_days / e->releases, e->freedom_days);
-                else
-                    fprintf(w->f, ",%.4f\n", e->freedom_days);
+                if (e->releases > 0) /* else the mean is undefined: an empty cell */
+                    fprintf(w->f, "%.4f", e->detention_days / e->releases);
+                fprintf(w->f, ",%.4f,", e->freedom_days);
+                summary_csv_text(w->f, w->s->regions[c].label);
+                fputc('\n', w->f);
             }
     if (ferror(w->f))
         return fz_fail(err, FZ_ERUNTIME, "replications.csv: write failed (disk full?)");
@@ -275,6 +310,16 @@ void summary_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t
     char cpr[32];
     fprintf(f, "%-16s %12.0f %22s %10.0f %9s\n", "total", total, ci, a->spent.mean,
             cell(cpr, "%.0f", a->releases.mean > 0 ? a->spent.mean / a->releases.mean : NAN));
+    const double left = summary_unallocated(s, a->pooled ? NULL : a->alloc);
+    if (left > 0) /* issue 14: money the split leaves over is stated, not implied */
+        fprintf(f, "%-16s %12.0f   (budget %.0f minus the total allocated)\n", SUMMARY_UNALLOCATED, left,
+                s->budget_usd);
+    int none = !(a->releases.mean > 0);
+    for (size_t c = 0; c < r->nregions; c++)
+        none |= !(a->regions[c].releases.mean > 0) || !isfinite(eval_detention_mean(r, k, c));
+    if (none) /* the reason for the n/a cells above, once under the table */
+        fprintf(f, "n/a: nobody was released there in any replication (no money, or no fundable case): no cost per "
+                   "release and no days in detention\n");
     double *sorted = malloc((r->nreps ? r->nreps : 1) * sizeof *sorted);
     if (sorted) {
         memcpy(sorted, a->totals, r->nreps * sizeof *sorted);
@@ -328,8 +373,8 @@ void summary_print_money_head(FILE *f, const scenario *s, const char *first)
 void summary_print_money_total(FILE *f, const scenario *s, const eval_result *r, size_t k, const char *name)
 {
     const eval_alloc *a = &r->allocs[k];
-    money_row(f, name, summary_shows_ledger(s), a->spent.mean, a->refunded.mean, a->balance_end.mean,
-              a->unpaid.mean, eval_waited_mean(r, k, SIZE_MAX));
+    money_row(f, name, summary_shows_ledger(s), a->spent.mean, a->refunded.mean, a->balance_end.mean, a->unpaid.mean,
+              eval_waited_mean(r, k, SIZE_MAX));
 }
 
 void summary_print_money(FILE *f, const scenario *s, const eval_result *r, size_t k)
@@ -339,8 +384,8 @@ void summary_print_money(FILE *f, const scenario *s, const eval_result *r, size_
     summary_print_money_head(f, s, "money (mean)");
     for (size_t c = 0; c < r->nregions; c++) {
         const eval_region *g = &a->regions[c];
-        money_row(f, s->regions[c].label, ledger, g->spent.mean, g->refunded.mean, g->balance_end.mean,
-                  g->unpaid.mean, eval_waited_mean(r, k, c));
+        money_row(f, s->regions[c].label, ledger, g->spent.mean, g->refunded.mean, g->balance_end.mean, g->unpaid.mean,
+                  eval_waited_mean(r, k, c));
     }
     if (a->reserve_end != 0)
         fprintf(f, "%-16s %12s%s %14.0f\n", "reserve", "", ledger ? "             " : "", a->reserve_end);

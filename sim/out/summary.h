@@ -31,7 +31,7 @@ json_t *summary_allocation_json(const scenario *s, const double *alloc);
 
 /* Out-of-sample statistics of allocation k: "releases" {mean, ci95, sd, p05,
  * p50, p95, p_target}, "spent_usd", "freedom_days", "cost_per_release_usd",
- * "days_in_detention_mean", the DESIGN §7 money keys "paid_usd_mean",
+ * "days_in_detention_mean", "unallocated_usd", the DESIGN §7 money keys "paid_usd_mean",
  * "refunded_usd_mean", "balance_end_usd_mean" (regions plus the reserve),
  * "unpaid_fundable_mean", "days_waited_mean" (null without releases), and
  * "regions" (each with the same money keys, balance of its account). */
@@ -51,18 +51,25 @@ char *summary_p_target_text(char *buf, size_t size, const eval_result *r, size_t
  * a baseline that breaks a bound is evaluated all the same, and marked). */
 int summary_feasible(const scenario *s, const double *alloc);
 
+/* The budget a split leaves over, budget_usd - sum(alloc), never below 0;
+ * 0 for the pooled fund (alloc NULL: the whole budget is in its account).
+ * In summary.json as "unallocated_usd", and the allocation.csv row: */
+#define SUMMARY_UNALLOCATED "unallocated"
+double summary_unallocated(const scenario *s, const double *alloc);
+
 /* Mean, 95% interval and sample sd of a stat as {"mean": m, "ci95": [lo, hi],
  * "sd": sd}; "ci95" and "sd" are null when undefined (fewer than 2
  * replications), never a zero-width interval. */
 json_t *summary_mean_ci_json(const stat_acc *a);
 
 /* "MEAN [LO, HI]" with `digits` decimals (sign: every figure signed, for
- * differences), "MEAN [CI undefined]" when lo or hi is not finite, and
- * "undefined" when the mean is not.  Returns buf. */
+ * differences), "MEAN [CI n/a]" when lo or hi is not finite, and "n/a"
+ * when the mean is not (never "nan": issue 14 item 8; the caller prints
+ * the reason once, in a line starting "n/a:").  Returns buf. */
 char *summary_ci_text(char *buf, size_t size, double mean, double lo, double hi, int digits, int sign);
 
-/* Under a table: with fewer than 2 replications, a line saying that sd and
- * CIs are undefined (nothing otherwise). */
+/* Under a table: with fewer than 2 replications, the "n/a:" line saying
+ * that sd and CIs are undefined (nothing otherwise). */
 void summary_print_ci_note(FILE *f, size_t nreps);
 
 int summary_write_json(outdir *o, const char *name, json_t *doc, fz_error *err);
@@ -71,6 +78,12 @@ int summary_write_json(outdir *o, const char *name, json_t *doc, fz_error *err);
  * doubled, so that pandas, R or Python's csv module read back the exact text
  * (commas, quotes, backslashes, semicolons, a leading '#' included). */
 void summary_csv_text(FILE *f, const char *text);
+/* A CSV column name for a parameter or region key: '.' and '-' made '_'
+ * ("region.kansas_city.bond_usd.median" -> "region_kansas_city_bond_usd_median"),
+ * so that a swept parameter's column is snake_case (docs/csv.md).  Returns buf. */
+char *summary_csv_column(char *buf, size_t size, const char *name);
+/* allocation.csv (docs/csv.md): one row per region and a last row
+ * SUMMARY_UNALLOCATED; alloc NULL for the pooled fund (no split). */
 int summary_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz_error *err);
 
 typedef struct summary_reps summary_reps;

@@ -26,7 +26,8 @@ int sweep_chart(outdir *dir, const scenario *s, const double *targets, size_t n,
     snprintf(pcol, sizeof pcol, "%zu", s->nregions + 15); /* p_target: after the 5 money columns */
     if (budget)
         snprintf(mplot, sizeof mplot,
-                 "'' skip 1 using ($1/1000):(column(%zu)) axes x1y2 with lines lt 2 dt 2 title 'marginal value per USD "
+                 "'' skip 1 using ($1/1000):(column(%zu)) axes x1y2 with linespoints lt 2 dt 2 title 'marginal value "
+                 "per USD "
                  "1,000'",
                  s->nregions + 9);
     else

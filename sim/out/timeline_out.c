@@ -8,6 +8,7 @@
 
 #include "json_guard.h"
 #include "plot.h"
+#include "summary.h"
 
 /* The four series of one quantity, in CSV column and JSON key order. */
 typedef struct series {
@@ -117,7 +118,8 @@ static int sweep_csv(outdir *o, const char *param, const double *x, json_t *cons
     if (!f)
         return FZ_ERUNTIME;
     static const char *const keys[2] = {"releases", "balance_usd"}, *const cols[2] = {"releases_cum", "balance_usd"};
-    fprintf(f, "%s,day", param);
+    char col[256];
+    fprintf(f, "%s,day", summary_csv_column(col, sizeof col, param)); /* as sweep.csv's first column */
     for (size_t q = 0; q < 2; q++)
         for (size_t j = 0; j < 4; j++)
             fprintf(f, ",%s_%s", cols[q], stat_names[j]);
