@@ -142,8 +142,8 @@ START_TEST(test_plain_lines)
     feed(&p);
     char *text = read_all(f);
     ck_assert_uint_eq(cu_count_lines(text), 4);
-    const char *want[] = {"fianza: curves: 1000/1000 replications in 1.1 s (",
-                          "fianza: MIP: done in 0.5 s; about ", "fianza: evaluate: 1000/1000 replications in 2.5 s (",
+    const char *want[] = {"fianza: curves: 1000/1000 replications in 1.1 s (", "fianza: MIP: done in 0.5 s; about ",
+                          "fianza: evaluate: 1000/1000 replications in 2.5 s (",
                           "fianza: gap (10 batches): 10000/10000 replications in "};
     const char *line = text;
     for (int i = 0; i < 4; i++, line = strchr(line, '\n') + 1)
@@ -296,8 +296,8 @@ static void record_stage(void *ctx, const char *stage, size_t done, size_t total
     record *r = ctx;
     if (!r->n || strcmp(r->names[r->n - 1], stage)) { /* a new stage: the last one finished */
         if (r->n && r->total && r->done != r->total && !r->bad)
-            r->bad = 1, snprintf(r->why, sizeof r->why, "%s ended at %zu of %zu", r->names[r->n - 1], r->done,
-                                 r->total);
+            r->bad = 1,
+            snprintf(r->why, sizeof r->why, "%s ended at %zu of %zu", r->names[r->n - 1], r->done, r->total);
         ck_assert_uint_lt(r->n, 64);
         snprintf(r->names[r->n++], sizeof r->names[0], "%s", stage);
         r->done = 0;
@@ -388,9 +388,9 @@ START_TEST(test_cli_optimize_plain)
     const char *dir = cu_test_dir("opt");
     const char *ini = cu_two_ini(dir, 200);
     run_result r;
-    int rc = cu_run_env(&r, NULL, 120, PROGRESS_AUTO,
-                        (const char *const[]){"optimize", "--gap-batches", "2", "--no-plots", "-o",
-                                              cu_path_in(dir, "out"), ini, NULL});
+    int rc = cu_run_env(
+        &r, NULL, 120, PROGRESS_AUTO,
+        (const char *const[]){"optimize", "--gap-batches", "2", "--no-plots", "-o", cu_path_in(dir, "out"), ini, NULL});
     ck_assert_msg(rc == 0, "exit %d: %s", rc, r.err);
     /* five stage lines; a slow machine (valgrind) may add the run-time warnings */
     size_t warned = lines_starting(r.err, "fianza: this run will take about ") +

@@ -32,10 +32,12 @@ START_TEST(test_estimate_against_run)
     ck_assert_msg(optimize_estimate(&e, s, &o, &err) == 0, "%s", err.msg);
     optimize_result *r = NULL;
     ck_assert_msg(optimize_run(&r, s, &o, &err) == 0, "%s", err.msg);
-    fprintf(stderr, "estimate %.3f s (curves %.3f, evaluation and wait-and-see %.3f, gap %.3f); took %.3f s (%.3f, %.3f, %.3f)\n",
-            e.seconds, e.curves, e.evaluate + e.wait_and_see, e.gap,
-            r->seconds_curves + r->seconds_solve + r->seconds_eval + r->seconds_gap, r->seconds_curves,
-            r->seconds_eval, r->seconds_gap);
+    fprintf(
+        stderr,
+        "estimate %.3f s (curves %.3f, evaluation and wait-and-see %.3f, gap %.3f); took %.3f s (%.3f, %.3f, %.3f)\n",
+        e.seconds, e.curves, e.evaluate + e.wait_and_see, e.gap,
+        r->seconds_curves + r->seconds_solve + r->seconds_eval + r->seconds_gap, r->seconds_curves, r->seconds_eval,
+        r->seconds_gap);
     within("curves", e.curves, r->seconds_curves);
     within("evaluation and wait-and-see", e.evaluate + e.wait_and_see, r->seconds_eval);
     within("gap", e.gap, r->seconds_gap);

@@ -257,8 +257,7 @@ static void plan(progress_model *m, const scenario *s, const optimize_eta *e)
         m->st[m->n++] = (progress_stage_plan){"re-allocation", S, 0, 3};
     m->st[m->n++] = (progress_stage_plan){"wait-and-see", S, 0, 2};
     if (e->gap_batches)
-        m->st[m->n++] = (progress_stage_plan){"gap", (double)e->gap_batches * (double)e->batch_reps,
-                                              e->gap_batches, 0};
+        m->st[m->n++] = (progress_stage_plan){"gap", (double)e->gap_batches * (double)e->batch_reps, e->gap_batches, 0};
 }
 
 /* A run estimated above OPTIMIZE_ESTIMATE_WARN seconds is announced, stage
@@ -273,7 +272,7 @@ static int estimate(cmd_run *r)
     if (e.seconds > OPTIMIZE_ESTIMATE_WARN) {
         char all[32], cur[32], mip[32], ev[32], ws[32], t[32], most[96] = "", model[96] = "", gap[96] = "", re[64] = "";
         size_t n = optimize_cvar_reps(r->s);
-        double limit = r->o->time_limit > 0                   ? r->o->time_limit
+        double limit = r->o->time_limit > 0          ? r->o->time_limit
                        : r->s->objective == OBJ_CVAR ? OPTIMIZE_CVAR_TIME_LIMIT
                                                      : OPTIMIZE_TARGET_TIME_LIMIT;
         if (n) { /* a model of replications: its solves vary several-fold; the time limit bounds each */

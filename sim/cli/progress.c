@@ -422,8 +422,8 @@ static void outer_locked(cli_progress *p, const char *what, size_t done, size_t 
             double el = now - p->outer_start, x = eta(p, now);
             if (isfinite(x) && done < total)
                 snprintf(left, sizeof left, "; about %s left", progress_secs(e, sizeof e, x));
-            fprintf(p->out, "fianza: %s: %zu/%zu in %s (%s each)%s\n", what, done, total, progress_secs(t, sizeof t, el),
-                    progress_secs(per, sizeof per, el / (double)done), left);
+            fprintf(p->out, "fianza: %s: %zu/%zu in %s (%s each)%s\n", what, done, total,
+                    progress_secs(t, sizeof t, el), progress_secs(per, sizeof per, el / (double)done), left);
             fflush(p->out);
         }
     }

@@ -71,11 +71,11 @@ void progress_model_learn(progress_model *m, size_t i, double seconds);
 
 typedef struct cli_progress {
     int mode;
-    FILE *out;             /* stderr */
-    double (*clock)(void); /* monotonic seconds: fz_seconds, or a test's fake */
-    double start;          /* the run's */
-    const char *name;      /* the command: the stage of cli_progress_update */
-    const char *what;      /* the current stage, NULL before the first */
+    FILE *out;                      /* stderr */
+    double (*clock)(void);          /* monotonic seconds: fz_seconds, or a test's fake */
+    double start;                   /* the run's */
+    const char *name;               /* the command: the stage of cli_progress_update */
+    const char *what;               /* the current stage, NULL before the first */
     double stage_start, last_count; /* the stage began; its count last changed */
     size_t done, total;
     double win_t[8]; /* rate window: (time, done) samples of the stage */

@@ -8,7 +8,6 @@
 #include "fz_util.h"
 #include "rng.h"
 
-
 typedef struct pilot_ctx { /* times the wait-and-see DP on the pilot's first curves */
     optimize_bounds b;
     int freedom;
@@ -89,8 +88,9 @@ static int pilot_solve(double *sec, const scenario *s, const curve_set *cs, cons
         size_t m = n < OPTIMIZE_PILOT_MODEL ? n : OPTIMIZE_PILOT_MODEL;
         optimize_options po = {.threads = o->threads, .time_limit = o->time_limit};
         rc = optimize_saa(&res, NULL, s, RNG_STREAM_OPTIMIZE, m, m, &po, err);
-        double limit = o->time_limit > 0 ? o->time_limit
-                                         : s->objective == OBJ_CVAR ? OPTIMIZE_CVAR_TIME_LIMIT : OPTIMIZE_TARGET_TIME_LIMIT;
+        double limit = o->time_limit > 0          ? o->time_limit
+                       : s->objective == OBJ_CVAR ? OPTIMIZE_CVAR_TIME_LIMIT
+                                                  : OPTIMIZE_TARGET_TIME_LIMIT;
         *sec = res.seconds * (double)n / (double)m;
         if (*sec > limit)
             *sec = limit;

@@ -23,16 +23,15 @@
  * points), at most the solver's time limit.  GLPK's branch and bound varies
  * several-fold between models of one size (seed-2025's CVaR model: 0.5 to 5 s
  * at 250 to 1,664 replications, 2 to 34 s for the batches of one run), so
- * cmd_optimize also gives the bound of every solve running to its limit.  Each stage's estimate is its work at those costs;
- * the gap is gap_batches times (a curve pass of the model's replications
- * plus a solve). */
+ * cmd_optimize also gives the bound of every solve running to its limit.  Each stage's estimate is its work at those
+ * costs; the gap is gap_batches times (a curve pass of the model's replications plus a solve). */
 typedef struct optimize_eta {
-    double seconds; /* the sum of the stages' */
+    double seconds;                                                  /* the sum of the stages' */
     double curves, solve, evaluate, reallocation, wait_and_see, gap; /* seconds per stage */
-    double curve_rep, ws_rep, eval_rep; /* measured seconds per replication */
-    double solve_one;                   /* seconds per solve (the gap batches' too) */
-    size_t pilot;                       /* replications in the pilot */
-    size_t batch_reps;                  /* replications of a gap batch; 0: no gap */
+    double curve_rep, ws_rep, eval_rep;                              /* measured seconds per replication */
+    double solve_one;                                                /* seconds per solve (the gap batches' too) */
+    size_t pilot;                                                    /* replications in the pilot */
+    size_t batch_reps;                                               /* replications of a gap batch; 0: no gap */
     int gap_batches;
 } optimize_eta;
 
