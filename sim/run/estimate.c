@@ -102,7 +102,12 @@ static int pilot_solve(double *sec, const scenario *s, const curve_set *cs, cons
 int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_options *o, fz_error *err)
 {
     memset(eta, 0, sizeof *eta);
-    const size_t S = (size_t)s->replications, top = S < OPTIMIZE_PILOT_MAX ? S : OPTIMIZE_PILOT_MAX;
+    /* at most a 16th of a pass (and of OPTIMIZE_PILOT_MAX), so that the
+     * pilot stays a few percent of the run; never fewer than OPTIMIZE_PILOT_MIN */
+    const size_t S = (size_t)s->replications, cap = S / 16 < OPTIMIZE_PILOT_MIN ? OPTIMIZE_PILOT_MIN : S / 16,
+                 top = S < cap                    ? S
+                       : cap < OPTIMIZE_PILOT_MAX ? cap
+                                                  : OPTIMIZE_PILOT_MAX;
     pilot_ctx pc = {.freedom = s->objective == OBJ_FREEDOM_DAYS};
     curve_set *cs = NULL;
     double sec = 0;

@@ -14,7 +14,8 @@
  * (thread start, first touch of the buffers) is run and discarded; then
  * the release curves of the first OPTIMIZE_PILOT_MIN replications of the
  * optimize stream (more, fourfold, until the pilot takes
- * OPTIMIZE_PILOT_SECONDS, at most OPTIMIZE_PILOT_MAX) are timed, with the
+ * OPTIMIZE_PILOT_SECONDS, at most OPTIMIZE_PILOT_MAX and a 16th of the
+ * replications) are timed, with the
  * wait-and-see DP on up to 4 of them, and the evaluation of the four
  * allocations and the pooled fund on as many replications.  The solve: for
  * a mean objective the MIP on the pilot's curves; for the CVaR or target
