@@ -372,8 +372,8 @@ START_TEST(test_estimate_printed)
     cu_run_prog(&r, "/usr/bin/timeout", NULL, 120, NULL,
                 (const char *const[]){"10", FZ_BIN, "optimize", ini, "-o", out, "--no-plots", NULL});
     ck_assert_msg(r.status == 124, "exit %d: %s", r.status, r.err);
-    ck_assert_msg(strstr(r.err, "fianza: this run will take about ") && strstr(r.err, "minutes (estimate from a pilot "
-                                                                                      "of 8 replications"),
+    ck_assert_msg(strstr(r.err, "fianza: this run will take about ") && strstr(r.err, ": curves ") &&
+                      strstr(r.err, ", evaluation ") && strstr(r.err, ", gap "),
                   "stderr: %s", r.err);
     cu_run_free(&r);
     /* --quiet prints nothing, and a small run no estimate */

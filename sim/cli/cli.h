@@ -71,17 +71,7 @@ int cli_parse_allocation(double *alloc, const scenario *s, const char *text, fz_
 /* Results directory: -o, or results/SCENARIO_NAME. */
 const char *cli_outdir(const cli_opts *o, const scenario *s, char *buf, size_t size);
 
-/* Progress bar on stderr when it is a terminal and not --quiet. */
-typedef struct cli_progress {
-    int enabled;
-    double start;
-    const char *what;
-} cli_progress;
-void cli_progress_init(cli_progress *p, const cli_opts *o, const char *what);
-void cli_progress_update(void *ctx, size_t done, size_t total);
-/* The same for multi-stage work: the bar takes the stage's name. */
-void cli_progress_stage(void *ctx, const char *stage, size_t done, size_t total);
-void cli_progress_done(cli_progress *p);
+#include "progress.h" /* cli_progress: the progress bar of a run */
 
 double cli_now(void); /* monotonic seconds */
 

@@ -158,9 +158,10 @@ static int search_budgets(budget_cmd *b, cmd_run *r, const optimize_options *oo)
         size_t steps = 1;
         for (long n = K; n > 1; n >>= 1)
             steps++;
-        cli_progress_stage(&r->bar, "budget", 0, steps);
+        cli_progress_outer(&r->bar, "budget", 0, steps);
         if (!(rc = solve_at(b, r, K, oo, &p)) && p >= rep->prob)
             hi = K;
+        cli_progress_outer(&r->bar, "budget", rep->n, steps);
         while (!rc && hi > 0 && hi - lo > 1) {
             long mid = lo + (hi - lo) / 2;
             if ((rc = solve_at(b, r, mid, oo, &p)))
@@ -169,11 +170,11 @@ static int search_budgets(budget_cmd *b, cmd_run *r, const optimize_options *oo)
                 hi = mid;
             else
                 lo = mid;
-            cli_progress_stage(&r->bar, "budget", rep->n, steps);
+            cli_progress_outer(&r->bar, "budget", rep->n, steps);
         }
     } else {
         for (long k = 1; !rc && k <= K && hi < 0; k++) {
-            cli_progress_stage(&r->bar, "budget", (size_t)k - 1, (size_t)K);
+            cli_progress_outer(&r->bar, "budget", (size_t)k - 1, (size_t)K);
             if (!(rc = solve_at(b, r, k, oo, &p)) && p >= rep->prob)
                 hi = k, lo = k - 1;
         }
@@ -207,17 +208,20 @@ static int evaluate_points(budget_cmd *b, cmd_run *r)
         int kept = i == rep->reported;
         scenario *sb = NULL;
         eval_result *ev = NULL;
-        cli_progress_stage(&r->bar, "evaluate", i, rep->n);
+        cli_progress_outer(&r->bar, "evaluate", i, rep->n);
         eval_options eo = {.stream = RNG_STREAM_EVALUATE,
                            .nreps = (size_t)r->s->replications,
                            .threads = r->o->threads,
                            .on_block = kept ? summary_reps_block : NULL,
-                           .block_ctx = kept ? r->reps : NULL};
+                           .block_ctx = kept ? r->reps : NULL,
+                           .progress = cli_progress_update,
+                           .progress_ctx = &r->bar};
         if (!(rc = scenario_at(&sb, r->s, p->budget, rep->releases, &r->err)) &&
             !(rc = eval_run(&ev, sb, p->alloc, 1, &eo, &r->err))) {
             p->p_out = ev->nreps ? ev->allocs[0].reach_target / (double)ev->nreps : NAN;
             stat_wilson(ev->allocs[0].reach_target, (double)ev->nreps, &p->out_lo, &p->out_hi);
         }
+        cli_progress_outer(&r->bar, "evaluate", i + 1, rep->n);
         if (!rc && kept) {
             b->ev = ev, b->ev_s = sb;
         } else {

@@ -2,9 +2,11 @@
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "charts.h"
 #include "cmds.h"
+#include "estimate.h"
 #include "optimize.h"
 #include "realloc.h"
 #include "summary.h"
@@ -218,8 +220,8 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
 
 static void notice(void *ctx, const char *text)
 {
-    const cli_progress *bar = ctx;
-    fprintf(stderr, "%sfianza: %s\n", bar->enabled ? "\n" : "", text); /* below the progress bar's line */
+    cli_progress_break(ctx); /* below the progress bar's line */
+    fprintf(stderr, "fianza: %s\n", text);
 }
 
 typedef struct optimize {
@@ -236,19 +238,64 @@ static int check(cmd_run *r, void *ctx)
     return rc ? rc : realloc_check(r->s, &r->err); /* before the pilot's estimate */
 }
 
-/* A run of minutes gets an estimate first, from a measured pilot. */
+/* The plan of the progress bar's ETA: the stages of optimize_run, with the
+ * pilot's costs until each kind of work has been measured (the gap batches
+ * repeat the curve pass: kind 0). */
+static void plan(progress_model *m, const scenario *s, const optimize_eta *e)
+{
+    const double S = (double)s->replications;
+    memset(m, 0, sizeof *m);
+    m->unit_cost[0] = e->curve_rep;
+    m->unit_cost[1] = e->eval_rep;
+    m->unit_cost[2] = e->curve_rep + e->ws_rep;
+    m->unit_cost[3] = e->eval_rep;
+    m->solve_cost = e->solve_one;
+    m->st[m->n++] = (progress_stage_plan){"curves", S, 0, 0};
+    m->st[m->n++] = (progress_stage_plan){"MIP", 0, 1, 0};
+    m->st[m->n++] = (progress_stage_plan){"evaluate", S, 0, 1};
+    if (e->reallocation > 0)
+        m->st[m->n++] = (progress_stage_plan){"re-allocation", S, 0, 3};
+    m->st[m->n++] = (progress_stage_plan){"wait-and-see", S, 0, 2};
+    if (e->gap_batches)
+        m->st[m->n++] = (progress_stage_plan){"gap", (double)e->gap_batches * (double)e->batch_reps, e->gap_batches, 0};
+}
+
+/* A run estimated above OPTIMIZE_ESTIMATE_WARN seconds is announced, stage
+ * by stage, from a measured pilot; the bar's ETA starts from the same costs. */
 static int estimate(cmd_run *r)
 {
-    optimize_eta eta;
-    optimize_options po = {.threads = r->o->threads, .gap_batches = r->o->gap_batches};
-    int rc = optimize_estimate(&eta, r->s, &po, &r->err);
-    if (!rc && eta.seconds > OPTIMIZE_ESTIMATE_WARN)
+    optimize_eta e;
+    optimize_options po = {.threads = r->o->threads, .gap_batches = r->o->gap_batches, .time_limit = r->o->time_limit};
+    int rc = optimize_estimate(&e, r->s, &po, &r->err);
+    if (rc)
+        return rc;
+    if (e.seconds > OPTIMIZE_ESTIMATE_WARN) {
+        char all[32], cur[32], mip[32], ev[32], ws[32], t[32], most[96] = "", model[96] = "", gap[96] = "", re[64] = "";
+        size_t n = optimize_cvar_reps(r->s);
+        double limit = r->o->time_limit > 0          ? r->o->time_limit
+                       : r->s->objective == OBJ_CVAR ? OPTIMIZE_CVAR_TIME_LIMIT
+                                                     : OPTIMIZE_TARGET_TIME_LIMIT;
+        if (n) { /* a model of replications: its solves vary several-fold; the time limit bounds each */
+            snprintf(model, sizeof model, " (%s model, %zu replications)", scenario_objective_name(r->s->objective), n);
+            snprintf(most, sizeof most, " (up to %s if every solve runs to its %g s limit)",
+                     progress_secs(t, sizeof t, e.seconds + (1 + e.gap_batches) * (limit - e.solve_one)), limit);
+        }
+        if (e.reallocation > 0)
+            snprintf(re, sizeof re, ", re-allocation %s or more", progress_secs(t, sizeof t, e.reallocation));
+        if (e.gap_batches)
+            snprintf(gap, sizeof gap, ", gap %s (%d batches)", progress_secs(t, sizeof t, e.gap), e.gap_batches);
         fprintf(stderr,
-                "fianza: this run will take about %.0f minutes (estimate from a pilot of %zu replications: "
-                "curves %.3g s and wait-and-see %.3g s per replication; solver time not included)\n",
-                eta.seconds / 60, eta.pilot, eta.curve_rep, eta.ws_rep);
+                "fianza: this run will take about %s%s: curves %s, MIP %s%s, evaluation %s%s, wait-and-see %s%s; "
+                "--replications%s change it\n",
+                progress_secs(all, sizeof all, e.seconds), most, progress_secs(cur, sizeof cur, e.curves),
+                progress_secs(mip, sizeof mip, e.solve), model, progress_secs(ev, sizeof ev, e.evaluate), re,
+                progress_secs(ws, sizeof ws, e.wait_and_see), gap, e.gap_batches ? " and --gap-batches" : "");
+    }
     cli_progress_init(&r->bar, r->o, r->o->command); /* the bar's rate leaves the pilot out */
-    return rc;
+    progress_model m;
+    plan(&m, r->s, &e);
+    cli_progress_plan(&r->bar, &m);
+    return 0;
 }
 
 static int run(cmd_run *r, void *ctx)

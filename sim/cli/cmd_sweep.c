@@ -408,6 +408,8 @@ static int run_tornado(cmd_run *r, const optimize_options *oo)
     tornado_row *rows = NULL;
     point base = {0};
     int rc = scenario_params(&ps, &np, r->s, &r->err);
+    if (!rc && oo->progress_ctx)
+        cli_progress_outer(oo->progress_ctx, "tornado", 0, np); /* the base point is step 0 */
     if (!rc)
         rc = solve_point(&base, r->s, oo, &r->err);
     if (!rc)
@@ -416,13 +418,15 @@ static int run_tornado(cmd_run *r, const optimize_options *oo)
     if (!rc && !(rows = calloc(np ? np : 1, sizeof *rows)))
         rc = fz_fail(&r->err, FZ_ERUNTIME, "out of memory");
     for (size_t i = 0; !rc && i < np; i++) {
+        if (oo->progress_ctx && i)
+            cli_progress_outer(oo->progress_ctx, "tornado", i, np);
         if (ps[i].value == 0)
             continue; /* a percentage of 0 moves nothing */
         if (!(rc = tornado_move(&rows[nr], &ps[i], r->o->tornado_pct, r->s, oo, &r->err)))
             nr++;
-        if (oo->progress)
-            oo->progress(oo->progress_ctx, "tornado", i + 1, np);
     }
+    if (!rc && oo->progress_ctx)
+        cli_progress_outer(oo->progress_ctx, "tornado", np, np);
     if (!rc)
         rc = write_tornado_all(r, rows, nr, base.in_sample, base.value);
     free(ps);
@@ -499,9 +503,11 @@ static int run_points(cmd_run *r, sweep *w)
     int rc = 0;
     for (size_t i = 0; !rc && i < w->n; i++) {
         point *p = &w->pts[i];
-        cli_progress_stage(&r->bar, "sweep", i, w->n);
+        cli_progress_outer(&r->bar, "sweep", i, w->n);
         if (!(rc = solve_point(p, p->s, &w->oo, &r->err)))
             rc = evaluate_point(p, p->s, r->o->threads, &r->err);
+        if (!rc)
+            cli_progress_outer(&r->bar, "sweep", i + 1, w->n);
         if (rc == FZ_EINPUT) {
             char set[300], origin[1400];
             point_set(w, i, set, sizeof set, origin, sizeof origin);

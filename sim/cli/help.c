@@ -122,7 +122,9 @@ static const opt_help options[] = {
     {"set", NULL, "SECTION.KEY=VALUE", "override any scenario key (repeatable)"},
     {"json", NULL, NULL, "also print summary.json on stdout (the tables go to stderr then)"},
     {"no-plots", NULL, NULL, "do not draw charts"},
-    {"quiet", NULL, NULL, "no progress bar or tables"},
+    {"quiet", NULL, NULL,
+     "no progress (a bar when stderr is a terminal, else a line per stage; FIANZA_PROGRESS=bar, plain or off "
+     "chooses), no run-time warning, no tables"},
     {"help", NULL, NULL, "print this text and exit"},
     {"version", NULL, NULL, "print the version and exit"},
 };

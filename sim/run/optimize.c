@@ -175,6 +175,18 @@ static void stage(const optimize_options *o, const char *what, size_t done, size
         o->progress(o->progress_ctx, what, done, total);
 }
 
+/* A pass's replications done, as progress of a named stage. */
+typedef struct stage_fwd {
+    const optimize_options *o;
+    const char *name;
+} stage_fwd;
+
+static void fwd_progress(void *ctx, size_t done, size_t total)
+{
+    const stage_fwd *f = ctx;
+    stage(f->o, f->name, done, total);
+}
+
 int optimize_saa(split_result *res, curve_set **curves_out, const scenario *s, uint64_t stream, size_t nreps,
                  size_t cvar_reps, const optimize_options *o, fz_error *err)
 {
@@ -190,13 +202,18 @@ int optimize_saa(split_result *res, curve_set **curves_out, const scenario *s, u
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the CVaR model");
         goto done;
     }
+    stage_fwd fwd = {o, "curves"};
     curve_options co = {.stream = stream,
                         .nreps = nreps,
                         .threads = o->threads,
                         .on_block = cvar_reps ? keep_block : NULL,
-                        .block_ctx = &keep};
+                        .block_ctx = &keep,
+                        .progress = o->progress ? fwd_progress : NULL,
+                        .progress_ctx = &fwd};
+    stage(o, "curves", 0, nreps);
     if ((rc = curve_compute(&cs, s, &co, err)))
         goto done;
+    stage(o, "MIP", 0, 0); /* no count: the solver reports none */
     p->value = s->objective == OBJ_FREEDOM_DAYS ? cs->freedom : cs->releases;
     p->cvar = s->objective == OBJ_CVAR;
     p->nreps = keep.have;
@@ -267,12 +284,16 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
     if (!allocs)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
     memcpy(allocs, r->allocs, OPT_NALLOC * C * sizeof *allocs);
+    stage_fwd fwd = {o, "evaluate"};
+    stage(o, "evaluate", 0, S);
     eval_options eo = {.stream = RNG_STREAM_EVALUATE,
                        .nreps = S,
                        .threads = o->threads,
                        .pooled = pooled,
                        .on_block = o->on_eval_block,
-                       .block_ctx = o->eval_block_ctx};
+                       .block_ctx = o->eval_block_ctx,
+                       .progress = o->progress ? fwd_progress : NULL,
+                       .progress_ctx = &fwd};
     int rc = eval_run(&r->eval, s, allocs, OPT_NALLOC + 1, &eo, err);
     free(allocs);
     if (rc)
@@ -315,8 +336,15 @@ static int wait_and_see(optimize_result *r, const scenario *s, const optimize_op
     }
     if ((rc = optimize_bounds_init(&w.b, s, err)))
         goto done;
-    curve_options co = {
-        .stream = RNG_STREAM_EVALUATE, .nreps = S, .threads = o->threads, .on_block = ws_block, .block_ctx = &w};
+    stage_fwd fwd = {o, "wait-and-see"};
+    curve_options co = {.stream = RNG_STREAM_EVALUATE,
+                        .nreps = S,
+                        .threads = o->threads,
+                        .on_block = ws_block,
+                        .block_ctx = &w,
+                        .progress = o->progress ? fwd_progress : NULL,
+                        .progress_ctx = &fwd};
+    stage(o, "wait-and-see", 0, S);
     if ((rc = curve_compute(&cs, s, &co, err)))
         goto done;
     if (s->objective == OBJ_CVAR) {
@@ -336,6 +364,22 @@ done:
     return rc;
 }
 
+/* The gap batches as one stage: batch m's curve pass is replications
+ * m n .. (m + 1) n of M n (its solve reports nothing new). */
+typedef struct gap_fwd {
+    const optimize_options *o;
+    size_t m, M, n;
+} gap_fwd;
+
+static void gap_progress(void *ctx, const char *what, size_t done, size_t total)
+{
+    const gap_fwd *g = ctx;
+    (void)total;
+    /* a batch's 0 would repeat the last count while the solve before it ran */
+    if (!strcmp(what, "curves") && (done > 0 || g->m == 0))
+        stage(g->o, "gap", g->m * g->n + done, g->M * g->n);
+}
+
 static int gap_estimate(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
 {
     const int M = o->gap_batches;
@@ -350,17 +394,22 @@ static int gap_estimate(optimize_result *r, const scenario *s, const optimize_op
     double per_batch = r->seconds_curves * (double)n / (double)s->replications + r->mip.seconds;
     if (o->notice && M * per_batch > OPTIMIZE_ESTIMATE_WARN) {
         char text[256];
+        double all = M * per_batch;
         snprintf(text, sizeof text,
-                 "the optimality gap estimate will take about %.0f minutes (%d batches, each like the first "
+                 "the optimality gap estimate will take about %.0f %s (%d batches, each like the first "
                  "solve: %.1f s%s)",
-                 M * per_batch / 60, M, per_batch,
+                 all < 120 ? all : all / 60, all < 120 ? "s" : "minutes", M, per_batch,
                  r->mip.status == ALLOC_OPTIMAL ? "" : ", which stopped at the solver time limit");
         o->notice(o->progress_ctx, text);
     }
+    gap_fwd gf = {o, 0, (size_t)M, n};
+    optimize_options bo = *o;
+    bo.progress = o->progress ? gap_progress : NULL;
+    bo.progress_ctx = &gf;
     for (int m = 0; m < M; m++) {
-        stage(o, "gap", (size_t)m, (size_t)M);
+        gf.m = (size_t)m;
         split_result res;
-        int rc = optimize_saa(&res, NULL, s, RNG_STREAM_BATCH + (uint64_t)m, n, r->cvar_reps, o, err);
+        int rc = optimize_saa(&res, NULL, s, RNG_STREAM_BATCH + (uint64_t)m, n, r->cvar_reps, &bo, err);
         if (rc)
             return rc;
         /* a batch stopped by the time limit gives its bound: E[bound] >= E[v_m] */
@@ -429,7 +478,6 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
     if ((rc = realloc_check(s, err))) /* before any simulation */
         goto done;
     double t = fz_seconds();
-    stage(o, "curves", 0, 1);
     if ((rc = optimize_saa(&r->mip, &r->curves, s, RNG_STREAM_OPTIMIZE, S, r->cvar_reps, o, err)))
         goto done;
     r->seconds_curves = fz_seconds() - t - r->mip.seconds;
@@ -452,15 +500,13 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
         goto done;
 
     t = fz_seconds();
-    stage(o, "evaluate", 0, 1);
     if ((rc = evaluate_all(r, s, o, err)))
         goto done;
     if (s->reallocate_every_days > 0) {
-        stage(o, "re-allocation", 0, 1);
+        stage(o, "re-allocation", 0, 0);
         if ((rc = realloc_report_run(&r->realloc, s, r->allocs, o->threads, err)))
             goto done;
     }
-    stage(o, "wait-and-see", 0, 1);
     if ((rc = wait_and_see(r, s, o, err)))
         goto done;
     r->seconds_eval = fz_seconds() - t;
@@ -478,56 +524,4 @@ done:
     }
     *out = r;
     return 0;
-}
-
-/* ---- run-time estimate ---- */
-
-typedef struct pilot_ctx { /* times the wait-and-see DP on the pilot's first curves */
-    optimize_bounds b;
-    int freedom;
-    size_t solved; /* at most 2: one solve may itself take seconds */
-    double seconds;
-} pilot_ctx;
-
-static int pilot_block(void *ctx, uint64_t first, size_t n, const double *rel, const double *fre, fz_error *err)
-{
-    (void)first, (void)err;
-    pilot_ctx *pc = ctx;
-    const size_t per_rep = pc->b.p.nregions * pc->b.p.ngrid;
-    double t = fz_seconds();
-    for (size_t i = 0; i < n && pc->solved < 2; i++, pc->solved++) {
-        pc->b.p.value = (pc->freedom ? fre : rel) + i * per_rep;
-        (void)split_dp(&pc->b.p, NULL);
-    }
-    pc->seconds += fz_seconds() - t;
-    return 0;
-}
-
-int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_options *o, fz_error *err)
-{
-    memset(eta, 0, sizeof *eta);
-    const size_t S = (size_t)s->replications;
-    pilot_ctx pc = {.freedom = s->objective == OBJ_FREEDOM_DAYS};
-    curve_set *cs = NULL;
-    int rc = optimize_bounds_init(&pc.b, s, err);
-    if (!rc) {
-        eta->pilot = S < 8 ? S : 8;
-        curve_options co = {.stream = RNG_STREAM_OPTIMIZE,
-                            .nreps = eta->pilot,
-                            .threads = o->threads,
-                            .on_block = pilot_block,
-                            .block_ctx = &pc};
-        double t = fz_seconds();
-        rc = curve_compute(&cs, s, &co, err);
-        double total = fz_seconds() - t;
-        if (!rc && eta->pilot) {
-            eta->ws_rep = pc.solved ? pc.seconds / (double)pc.solved : 0;
-            eta->curve_rep = (total - pc.seconds) / (double)eta->pilot;
-            size_t n = optimize_cvar_reps(s), batch = n ? n : S;
-            double passes = 3 * (double)S + (o->gap_batches >= 2 ? o->gap_batches * (double)batch : 0);
-            eta->seconds = passes * eta->curve_rep + (double)S * eta->ws_rep;
-        }
-    }
-    curve_free(cs);
-    return rc;
 }

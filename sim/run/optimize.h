@@ -49,10 +49,20 @@ extern const char *const optimize_alloc_names[OPT_NALLOC + 1];
     "min_target_prob > 0, and an independent SAA batch may have no split that meets it (Mak-Morton-Wood's upper " \
     "bound needs every batch's optimum)"
 
+/* Seconds: cmd_optimize announces a run estimated above it (estimate.h),
+ * and optimize_run tells (notice) when the gap batches alone will take longer. */
+#define OPTIMIZE_ESTIMATE_WARN 30
+
 typedef struct optimize_options {
     int threads;
     int gap_batches;   /* M >= 2, or 0 to skip the gap estimate */
     double time_limit; /* GLPK, seconds per solve; 0: none */
+    /* NULL, or told each stage's replications done: "curves" (of nreps,
+     * then "MIP" with 0 of 0: a solve reports no count) in optimize_saa;
+     * in optimize_run also "evaluate", "re-allocation" (0 of 0) and
+     * "wait-and-see" (of the replications) and "gap" (of batches x batch
+     * replications, the batches' solves in between).  Counts only grow
+     * within a stage and reach its total.  Results do not depend on it. */
     void (*progress)(void *ctx, const char *stage, size_t done, size_t total);
     /* NULL, or told (with progress_ctx) when the gap batches will take over
      * OPTIMIZE_ESTIMATE_WARN seconds: their count times the first solve's time */
@@ -133,21 +143,5 @@ typedef struct optimize_bounds {
     long lo[SCENARIO_MAX_REGIONS], hi[SCENARIO_MAX_REGIONS];
 } optimize_bounds;
 int optimize_bounds_init(optimize_bounds *b, const scenario *s, fz_error *err);
-
-/* Estimated run time from a measured pilot: the release curves and the
- * wait-and-see DP of the first `pilot` replications of the optimize stream
- * (the DP on at most 2 of them),
- * timed, times the replications the run will do (curves for the optimize
- * stream, the wait-and-see pass and every gap batch, plus the evaluation,
- * counted as one more curve pass).  Solver time is not included: it cannot
- * be predicted (see OPTIMIZE_CVAR_TIME_LIMIT). */
-typedef struct optimize_eta {
-    double seconds;           /* the estimate */
-    double curve_rep, ws_rep; /* measured seconds per replication */
-    size_t pilot;             /* replications in the pilot */
-} optimize_eta;
-
-int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_options *o, fz_error *err);
-#define OPTIMIZE_ESTIMATE_WARN 60 /* seconds: cmd_optimize prints the estimate above it */
 
 #endif

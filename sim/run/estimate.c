@@ -1,0 +1,153 @@
+/* estimate: optimize_run's time, stage by stage, from a measured pilot
+ * (estimate.h). */
+#include "estimate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fz_util.h"
+#include "rng.h"
+
+typedef struct pilot_ctx { /* times the wait-and-see DP on the pilot's first curves */
+    optimize_bounds b;
+    int freedom;
+    size_t solved; /* at most 4: one solve may itself take seconds */
+    double seconds;
+} pilot_ctx;
+
+static int pilot_block(void *ctx, uint64_t first, size_t n, const double *rel, const double *fre, fz_error *err)
+{
+    (void)first, (void)err;
+    pilot_ctx *pc = ctx;
+    const size_t per_rep = pc->b.p.nregions * pc->b.p.ngrid;
+    double t = fz_seconds();
+    for (size_t i = 0; i < n && pc->solved < 4; i++, pc->solved++) {
+        pc->b.p.value = (pc->freedom ? fre : rel) + i * per_rep;
+        (void)split_dp(&pc->b.p, NULL);
+    }
+    pc->seconds += fz_seconds() - t;
+    return 0;
+}
+
+/* Seconds of the curve pass of n replications (less the DP timed inside);
+ * *cs receives the curves. */
+static int pilot_curves(double *sec, curve_set **cs, pilot_ctx *pc, const scenario *s, size_t n, int threads,
+                        fz_error *err)
+{
+    curve_options co = {
+        .stream = RNG_STREAM_OPTIMIZE, .nreps = n, .threads = threads, .on_block = pilot_block, .block_ctx = pc};
+    pc->solved = 0;
+    pc->seconds = 0;
+    double t = fz_seconds();
+    int rc = curve_compute(cs, s, &co, err);
+    *sec = fz_seconds() - t - pc->seconds;
+    return rc;
+}
+
+/* Seconds per replication of the evaluation: four allocations (equal
+ * splits stand in for them) and the pooled fund, after a warm-up. */
+static int pilot_eval(double *per_rep, const scenario *s, size_t n, int threads, fz_error *err)
+{
+    const size_t C = s->nregions;
+    static const int pooled[OPT_NALLOC + 1] = {[OPT_NALLOC] = 1};
+    double *allocs = malloc((OPT_NALLOC + 1) * C * sizeof *allocs);
+    if (!allocs)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    for (size_t i = 0; i < (OPT_NALLOC + 1) * C; i++)
+        allocs[i] = s->budget_usd / (double)C;
+    eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = n < 4 ? n : 4, .threads = threads, .pooled = pooled};
+    eval_result *e = NULL;
+    int rc = eval_run(&e, s, allocs, OPT_NALLOC + 1, &eo, err);
+    eval_free(e);
+    e = NULL;
+    eo.nreps = n;
+    double t = fz_seconds();
+    if (!rc)
+        rc = eval_run(&e, s, allocs, OPT_NALLOC + 1, &eo, err);
+    *per_rep = (fz_seconds() - t) / (double)n;
+    eval_free(e);
+    free(allocs);
+    return rc;
+}
+
+/* Seconds of one solve of the run's model (see optimize.h). */
+static int pilot_solve(double *sec, const scenario *s, const curve_set *cs, const optimize_options *o, fz_error *err)
+{
+    size_t n = optimize_cvar_reps(s);
+    split_result res = {0};
+    int rc;
+    if (!n) { /* a mean objective: the model on the pilot's mean curves */
+        optimize_bounds b;
+        if ((rc = optimize_bounds_init(&b, s, err)))
+            return rc;
+        b.p.value = s->objective == OBJ_FREEDOM_DAYS ? cs->freedom : cs->releases;
+        b.p.time_limit = o->time_limit;
+        rc = split_solve(&res, &b.p, err);
+        *sec = res.seconds;
+    } else {
+        size_t m = n < OPTIMIZE_PILOT_MODEL ? n : OPTIMIZE_PILOT_MODEL;
+        optimize_options po = {.threads = o->threads, .time_limit = o->time_limit};
+        rc = optimize_saa(&res, NULL, s, RNG_STREAM_OPTIMIZE, m, m, &po, err);
+        double limit = o->time_limit > 0          ? o->time_limit
+                       : s->objective == OBJ_CVAR ? OPTIMIZE_CVAR_TIME_LIMIT
+                                                  : OPTIMIZE_TARGET_TIME_LIMIT;
+        *sec = res.seconds * (double)n / (double)m;
+        if (*sec > limit)
+            *sec = limit;
+    }
+    split_result_free(&res);
+    return rc;
+}
+
+int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_options *o, fz_error *err)
+{
+    memset(eta, 0, sizeof *eta);
+    /* at most a 16th of a pass (and of OPTIMIZE_PILOT_MAX), so that the
+     * pilot stays a few percent of the run; never fewer than OPTIMIZE_PILOT_MIN */
+    const size_t S = (size_t)s->replications, cap = S / 16 < OPTIMIZE_PILOT_MIN ? OPTIMIZE_PILOT_MIN : S / 16,
+                 top = S < cap                    ? S
+                       : cap < OPTIMIZE_PILOT_MAX ? cap
+                                                  : OPTIMIZE_PILOT_MAX;
+    pilot_ctx pc = {.freedom = s->objective == OBJ_FREEDOM_DAYS};
+    curve_set *cs = NULL;
+    double sec = 0;
+    int rc = optimize_bounds_init(&pc.b, s, err);
+    /* the warm-up: threads started, buffers touched; its time is thrown away */
+    if (!rc)
+        rc = pilot_curves(&sec, &cs, &pc, s, S < 4 ? S : 4, o->threads, err);
+    size_t p = S < OPTIMIZE_PILOT_MIN ? S : OPTIMIZE_PILOT_MIN;
+    for (;;) {
+        curve_free(cs);
+        cs = NULL;
+        if (rc || (rc = pilot_curves(&sec, &cs, &pc, s, p, o->threads, err)))
+            break;
+        if (sec >= OPTIMIZE_PILOT_SECONDS || p >= top)
+            break;
+        p = 4 * p < top ? 4 * p : top;
+    }
+    if (!rc) {
+        eta->pilot = p;
+        eta->curve_rep = sec / (double)p;
+        eta->ws_rep = pc.solved ? pc.seconds / (double)pc.solved : 0;
+        rc = pilot_eval(&eta->eval_rep, s, p, o->threads, err);
+    }
+    if (!rc)
+        rc = pilot_solve(&eta->solve_one, s, cs, o, err);
+    curve_free(cs);
+    if (rc)
+        return rc;
+    const size_t n = optimize_cvar_reps(s);
+    eta->curves = (double)S * eta->curve_rep;
+    eta->solve = eta->solve_one;
+    eta->evaluate = (double)S * eta->eval_rep;
+    /* re-allocation re-runs the evaluation once per re-split: one pass is its floor */
+    eta->reallocation = s->reallocate_every_days > 0 ? (double)S * eta->eval_rep : 0;
+    eta->wait_and_see = (double)S * (eta->curve_rep + eta->ws_rep);
+    if (o->gap_batches >= 2 && !(s->min_target_prob > 0)) {
+        eta->gap_batches = o->gap_batches;
+        eta->batch_reps = n ? n : S;
+        eta->gap = o->gap_batches * ((double)eta->batch_reps * eta->curve_rep + eta->solve_one);
+    }
+    eta->seconds = eta->curves + eta->solve + eta->evaluate + eta->reallocation + eta->wait_and_see + eta->gap;
+    return 0;
+}

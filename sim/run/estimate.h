@@ -1,0 +1,45 @@
+/* Folder sim/run/ (library fz_run).
+ *
+ * estimate: how long optimize_run will take, stage by stage, from a pilot
+ * (issue 14 item 8): what cmd_optimize announces before a long run and
+ * the first costs of the progress bar's ETA.
+ *
+ * Ownership: optimize_eta holds no memory. */
+#ifndef FZ_ESTIMATE_H
+#define FZ_ESTIMATE_H
+
+#include "optimize.h"
+
+/* Estimated run time from a measured pilot (issue 14 item 8).  A warm-up
+ * (thread start, first touch of the buffers) is run and discarded; then
+ * the release curves of the first OPTIMIZE_PILOT_MIN replications of the
+ * optimize stream (more, fourfold, until the pilot takes
+ * OPTIMIZE_PILOT_SECONDS, at most OPTIMIZE_PILOT_MAX and a 16th of the
+ * replications) are timed, with the
+ * wait-and-see DP on up to 4 of them, and the evaluation of the four
+ * allocations and the pooled fund on as many replications.  The solve: for
+ * a mean objective the MIP on the pilot's curves; for the CVaR or target
+ * model one on min(model replications, OPTIMIZE_PILOT_MODEL) replications,
+ * scaled linearly by the model's size (replications x regions x grid
+ * points), at most the solver's time limit.  GLPK's branch and bound varies
+ * several-fold between models of one size (seed-2025's CVaR model: 0.5 to 5 s
+ * at 250 to 1,664 replications, 2 to 34 s for the batches of one run), so
+ * cmd_optimize also gives the bound of every solve running to its limit.  Each stage's estimate is its work at those
+ * costs; the gap is gap_batches times (a curve pass of the model's replications plus a solve). */
+typedef struct optimize_eta {
+    double seconds;                                                  /* the sum of the stages' */
+    double curves, solve, evaluate, reallocation, wait_and_see, gap; /* seconds per stage */
+    double curve_rep, ws_rep, eval_rep;                              /* measured seconds per replication */
+    double solve_one;                                                /* seconds per solve (the gap batches' too) */
+    size_t pilot;                                                    /* replications in the pilot */
+    size_t batch_reps;                                               /* replications of a gap batch; 0: no gap */
+    int gap_batches;
+} optimize_eta;
+
+#define OPTIMIZE_PILOT_MIN 64
+#define OPTIMIZE_PILOT_MAX 4096
+#define OPTIMIZE_PILOT_SECONDS 0.1
+#define OPTIMIZE_PILOT_MODEL 256
+
+int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_options *o, fz_error *err);
+#endif
