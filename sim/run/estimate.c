@@ -114,15 +114,15 @@ int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_optio
     int rc = optimize_bounds_init(&pc.b, s, err);
     /* the warm-up: threads started, buffers touched; its time is thrown away */
     if (!rc)
-        rc = pilot_curves(&sec, &cs, &pc, s, S < 4 ? S : 4, o->threads, err);
-    size_t p = S < OPTIMIZE_PILOT_MIN ? S : OPTIMIZE_PILOT_MIN;
+        rc = pilot_curves(&sec, &cs, &pc, s, 1, o->threads, err);
+    size_t p = 1;
     for (;;) {
         curve_free(cs);
         cs = NULL;
         if (rc || (rc = pilot_curves(&sec, &cs, &pc, s, p, o->threads, err)))
             break;
         if (sec >= OPTIMIZE_PILOT_SECONDS || p >= top)
-            break;
+            break; /* long enough to time, or as many as the run allows */
         p = 4 * p < top ? 4 * p : top;
     }
     if (!rc) {

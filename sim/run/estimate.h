@@ -11,11 +11,13 @@
 #include "optimize.h"
 
 /* Estimated run time from a measured pilot (issue 14 item 8).  A warm-up
- * (thread start, first touch of the buffers) is run and discarded; then
- * the release curves of the first OPTIMIZE_PILOT_MIN replications of the
- * optimize stream (more, fourfold, until the pilot takes
- * OPTIMIZE_PILOT_SECONDS, at most OPTIMIZE_PILOT_MAX and a 16th of the
- * replications) are timed, with the
+ * of one replication (thread start, first touch of the buffers) is run and
+ * discarded; then the release curves of the first 1, 4, 16, ... replications
+ * of the optimize stream are timed until the pilot takes
+ * OPTIMIZE_PILOT_SECONDS, at most OPTIMIZE_PILOT_MAX replications and a
+ * 16th of the run's (but up to OPTIMIZE_PILOT_MIN when that allows; a
+ * heavy scenario, a second per replication, stops after one: its estimate
+ * is printed at once), with the
  * wait-and-see DP on up to 4 of them, and the evaluation of the four
  * allocations and the pooled fund on as many replications.  The solve: for
  * a mean objective the MIP on the pilot's curves; for the CVaR or target
