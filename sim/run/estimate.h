@@ -27,7 +27,8 @@
  * several-fold between models of one size (seed-2025's CVaR model: 0.5 to 5 s
  * at 250 to 1,664 replications, 2 to 34 s for the batches of one run), so
  * cmd_optimize also gives the bound of every solve running to its limit.  Each stage's estimate is its work at those
- * costs; the gap is gap_batches times (a curve pass of the model's replications plus a solve). */
+ * costs; the MMW gap is gap_batches times (a curve pass of the model's replications plus a solve),
+ * the A2RP gap 2 x gap_batches solves (gap_batches and batch_reps then 0: no pass). */
 typedef struct optimize_eta {
     double seconds;                                                  /* the sum of the stages' */
     double curves, solve, evaluate, reallocation, wait_and_see, gap; /* seconds per stage */
