@@ -381,7 +381,7 @@ START_TEST(test_estimate_printed)
     run_result r;
     /* coreutils' timeout stops it (SIGTERM: fianza removes its temporary directory) */
     cu_run_prog(&r, "/usr/bin/timeout", NULL, 120, NULL,
-                (const char *const[]){"10", FZ_BIN, "optimize", ini, "-o", out, "--no-plots", NULL});
+                (const char *const[]){"10", FZ_BIN, "optimize", ini, "-o", out, "--no-plots", "--gap", "mmw", NULL});
     ck_assert_msg(r.status == 124, "exit %d: %s", r.status, r.err);
     ck_assert_msg(strstr(r.err, "fianza: this run will take about ") && strstr(r.err, ": curves ") &&
                       strstr(r.err, ", evaluation ") && strstr(r.err, ", gap "),
