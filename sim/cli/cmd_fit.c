@@ -175,14 +175,8 @@ static json_t *summary_json(const fit_run *r)
             json_object_set_new(e, "scenario_rejected", json_string(r->unusable[i]));
         json_array_append_new(fits, e);
     }
-    json_object_set_new(doc, "fits", fits);
-    json_object_set_new(doc, "skipped", skipped);
-    if (r->best >= 0) {
-        char line[320];
-        snprintf(line, sizeof line, "%s%s", key_prefix(r->column), r->text[r->best]);
-        json_object_set_new(doc, "best", json_string(fit_family_name(r->res[r->best].family)));
-        json_object_set_new(doc, "scenario_line", json_string(line));
-    }
+    cmd_fit_json_end(doc, fits, skipped, r->best >= 0 ? &r->res[r->best] : NULL, key_prefix(r->column),
+                     r->best >= 0 ? r->text[r->best] : NULL);
     return doc;
 }
 

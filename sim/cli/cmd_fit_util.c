@@ -112,6 +112,19 @@ json_t *cmd_fit_skipped_json(const fit_result *f)
     return json_pack("{s:s, s:s}", "family", fit_family_name(f->family), "reason", f->reason);
 }
 
+void cmd_fit_json_end(json_t *doc, json_t *fits, json_t *skipped, const fit_result *best, const char *prefix,
+                      const char *text)
+{
+    json_object_set_new(doc, "fits", fits);
+    json_object_set_new(doc, "skipped", skipped);
+    if (best) {
+        char line[320];
+        snprintf(line, sizeof line, "%s%s", prefix, text);
+        json_object_set_new(doc, "best", json_string(fit_family_name(best->family)));
+        json_object_set_new(doc, "scenario_line", json_string(line));
+    }
+}
+
 void cmd_fit_csv_num(FILE *f, const char *fmt, double v)
 {
     fputc(',', f);

@@ -43,6 +43,11 @@ void cmd_fit_params_json(const fit_result *f, json_t **par, json_t **se);
 /* A "skipped" entry: {"family", "reason"}. */
 json_t *cmd_fit_skipped_json(const fit_result *f);
 
+/* summary.json's end: "fits" and "skipped" (references stolen), then with a
+ * best fit its family ("best") and prefix + text ("scenario_line"). */
+void cmd_fit_json_end(json_t *doc, json_t *fits, json_t *skipped, const fit_result *best, const char *prefix,
+                      const char *text);
+
 /* ",value", or "," alone for a non-finite value (never "nan" in a CSV). */
 void cmd_fit_csv_num(FILE *f, const char *fmt, double v);
 /* A CSV field, quoted ("" for a quote inside). */
