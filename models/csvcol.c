@@ -132,7 +132,8 @@ static void on_field(void *data, size_t len, void *ctx)
         return;
     }
     if (bad) {
-        fz_fail(r->err, FZ_EINPUT, "%s:%ld: column '%s': '%.40s' is not a number", r->path, r->pos.line, r->column, cell);
+        fz_fail(r->err, FZ_EINPUT, "%s:%ld: column '%s': '%.40s' is not a number", r->path, r->pos.line, r->column,
+                cell);
         r->pos.failed = 1;
         return;
     }
@@ -229,8 +230,9 @@ int csvcol_feed(const char *path, const char *first_column, int brief, csv_pos *
         }
         int nul = (size_t)len != strlen(line);
         if ((nread += len) > FZ_INPUT_MAX_CSV && !(brief && nul)) { /* brief: the NUL byte named first */
-            rc = fz_fail(err, FZ_EINPUT, brief ? "%s:%ld: the file is larger than the limit"
-                                               : "%s:%ld: the file is larger than the limit of %s for a CSV file",
+            rc = fz_fail(err, FZ_EINPUT,
+                         brief ? "%s:%ld: the file is larger than the limit"
+                               : "%s:%ld: the file is larger than the limit of %s for a CSV file",
                          path, pos->line, fz_input_size_name(FZ_INPUT_MAX_CSV, lim, sizeof lim));
             goto done;
         }
@@ -248,8 +250,7 @@ int csvcol_feed(const char *path, const char *first_column, int brief, csv_pos *
                              path, pos->line, fz_input_size_name(FZ_INPUT_MAX_CSV_LINE, lim, sizeof lim),
                              pos->rec_start);
             else
-                rc = fz_fail(err, FZ_EINPUT, "%s:%ld: malformed CSV: %s", path, pos->line,
-                             csv_strerror(csv_error(&p)));
+                rc = fz_fail(err, FZ_EINPUT, "%s:%ld: malformed CSV: %s", path, pos->line, csv_strerror(csv_error(&p)));
             goto done;
         }
     }

@@ -187,7 +187,6 @@ void compare_table_free(compare_table *t)
     free(t);
 }
 
-
 void compare_csv_est(FILE *f, stat_est e)
 {
     charts_csv_num(f, e.value);

@@ -52,9 +52,10 @@ void html_fit_line(hdoc *h, const json_t *sum)
 
 void html_fit_table_head(hdoc *h, const char *more_th)
 {
-    fprintf(h->f, "<h2>Fits, ranked by AIC</h2>\n<table><tr><th>rank</th><th>family</th><th>parameters "
-                  "<small>(standard errors)</small></th><th>log-lik</th><th>AIC</th><th>&Delta;AIC</th><th>BIC</th>"
-                  "%s</tr>\n",
+    fprintf(h->f,
+            "<h2>Fits, ranked by AIC</h2>\n<table><tr><th>rank</th><th>family</th><th>parameters "
+            "<small>(standard errors)</small></th><th>log-lik</th><th>AIC</th><th>&Delta;AIC</th><th>BIC</th>"
+            "%s</tr>\n",
             more_th);
 }
 
