@@ -148,17 +148,10 @@ char *summary_p_target_text(char *buf, size_t size, const eval_result *r, size_t
 json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k)
 {
     const eval_alloc *a = &r->allocs[k];
-    size_t n = r->nreps;
-    double *sorted = malloc((n ? n : 1) * sizeof *sorted);
-    if (!sorted)
-        return NULL;
-    memcpy(sorted, a->totals, n * sizeof *sorted);
-    stat_sort(sorted, n);
     json_t *rel = summary_mean_ci_json(&a->releases);
-    json_object_set_new(rel, "p05", num_or_null(stat_quantile_sorted(sorted, n, 0.05)));
-    json_object_set_new(rel, "p50", num_or_null(stat_quantile_sorted(sorted, n, 0.50)));
-    json_object_set_new(rel, "p95", num_or_null(stat_quantile_sorted(sorted, n, 0.95)));
-    free(sorted);
+    json_object_set_new(rel, "p05", num_or_null(tally_quantile(&a->dist, 0.05)));
+    json_object_set_new(rel, "p50", num_or_null(tally_quantile(&a->dist, 0.50)));
+    json_object_set_new(rel, "p95", num_or_null(tally_quantile(&a->dist, 0.95)));
     summary_p_target_json(rel, s, r, k);
     double rel_sum = 0, det_sum = 0;
     json_t *regions = json_object();
@@ -467,14 +460,8 @@ void summary_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t
     if (none) /* the reason for the n/a cells above, once under the table */
         fprintf(f, "n/a: nobody was released there in any replication (no money, or no fundable case): no cost per "
                    "release and no days in detention\n");
-    double *sorted = malloc((r->nreps ? r->nreps : 1) * sizeof *sorted);
-    if (sorted) {
-        memcpy(sorted, a->totals, r->nreps * sizeof *sorted);
-        stat_sort(sorted, r->nreps);
-        fprintf(f, "total releases: p05 %.0f, median %.0f, p95 %.0f", stat_quantile_sorted(sorted, r->nreps, 0.05),
-                stat_quantile_sorted(sorted, r->nreps, 0.5), stat_quantile_sorted(sorted, r->nreps, 0.95));
-        free(sorted);
-    }
+    fprintf(f, "total releases: p05 %.0f, median %.0f, p95 %.0f", tally_quantile(&a->dist, 0.05),
+            tally_quantile(&a->dist, 0.5), tally_quantile(&a->dist, 0.95));
     char pt[80];
     if (s->target_releases > 0)
         fprintf(f, "; P(releases >= %.0f) = %s", s->target_releases, summary_p_target_text(pt, sizeof pt, r, k));
