@@ -24,7 +24,10 @@
 #include "outdir.h"
 #include "rng.h"
 #include "scenario.h"
+#include "split.h"
+#include "stats.h"
 #include "summary.h"
+#include "tally.h"
 
 /* splitmix64: the test's own random numbers */
 static uint64_t mix(uint64_t *s)
@@ -302,6 +305,208 @@ START_TEST(test_reps_scenarios)
 }
 END_TEST
 
+/* ---- tally: exact distributions ---- */
+
+/* The tally of x against sorting x: every order statistic, the quantiles
+ * summary.json and the charts print, and CVaR at several levels, as the
+ * same doubles. */
+static void tally_matches(const double *x, size_t n, int seal)
+{
+    tally t = {0};
+    for (size_t i = 0; i < n; i++)
+        ck_assert_int_eq(tally_add(&t, x[i]), 0);
+    if (seal)
+        tally_seal(&t);
+    ck_assert_uint_eq(t.n, n);
+    double *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    ck_assert_ptr_nonnull(sorted);
+    memcpy(sorted, x, n * sizeof *sorted);
+    stat_sort(sorted, n);
+    static const double ps[] = {0, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1, 1.0 / 3};
+    for (size_t j = 0; j < sizeof ps / sizeof *ps; j++) {
+        double a = tally_quantile(&t, ps[j]), b = stat_quantile_sorted(sorted, n, ps[j]);
+        ck_assert_msg(memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && n == 0), "n %zu p %g: tally %.17g, sorted %.17g",
+                      n, ps[j], a, b);
+    }
+    static const double alphas[] = {0.01, 0.05, 0.1, 0.25, 1.0 / 3, 0.5, 1};
+    for (size_t j = 0; n && j < sizeof alphas / sizeof *alphas; j++) {
+        double a = tally_cvar(&t, alphas[j]), b = split_cvar(x, n, alphas[j]);
+        ck_assert_msg(memcmp(&a, &b, sizeof a) == 0, "n %zu alpha %g: tally CVaR %.17g, split_cvar %.17g", n,
+                      alphas[j], a, b);
+    }
+    /* the runs, in order, are the sorted values (of a sealed tally, when raw) */
+    size_t pos = 0, i = 0;
+    double v;
+    uint64_t m;
+    while ((seal || !t.raw_mode) && tally_next(&t, &pos, &v, &m))
+        for (uint64_t j = 0; j < m; j++, i++)
+            ck_assert_msg(i < n && v == sorted[i], "order statistic %zu: %g, sorted %g", i, v, sorted[i]);
+    ck_assert_uint_eq(i, seal || !t.raw_mode ? n : 0);
+    for (size_t j = 0; j < n; j += 1 + n / 20)
+        ck_assert(tally_at(&t, j) == sorted[j]);
+    ck_assert(isnan(tally_at(&t, n)));
+    free(sorted);
+    tally_free(&t);
+}
+
+/* Integer samples (the histogram), from narrow to a span that turns the
+ * tally into plain values, negative values, one value, and non-integers
+ * (at the start and after many integers). */
+START_TEST(test_tally_random)
+{
+    uint64_t seed = 11;
+    const size_t big = under_valgrind() ? 3000 : 50000;
+    double *x = malloc(big * sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    for (int kind = 0; kind < 9; kind++) {
+        size_t n = kind == 0 ? 1 : kind == 1 ? 2 : kind == 2 ? 7 : big;
+        for (size_t i = 0; i < n; i++) {
+            double u = unit(&seed);
+            switch (kind) {
+            case 3: /* releases: binomial-like around 50 */
+                x[i] = floor(50 + 10 * (u + unit(&seed) + unit(&seed) - 1.5));
+                break;
+            case 4: /* drifting upwards then downwards: the counts regrow on both sides */
+                x[i] = (double)(i < n / 2 ? (int64_t)(i / 50) : -(int64_t)(i / 70)) + floor(5 * u);
+                break;
+            case 5: /* wider than the sample at first, then not */
+                x[i] = i < 10 ? (double)(mix(&seed) % 1000000) : floor(100 * u);
+                break;
+            case 6: /* a non-integer after many integers */
+                x[i] = i == n / 2 ? 0.5 : floor(20 * u);
+                break;
+            case 7: /* all non-integers */
+                x[i] = 100 * u - 30;
+                break;
+            default: /* small or huge integers */
+                x[i] = kind == 8 ? floor(u * 0x1p52) : floor(30 * u);
+                break;
+            }
+        }
+        tally_matches(x, n, 1);
+        tally_matches(x, n, 0);
+    }
+    tally_matches(x, 0, 1);
+    free(x);
+}
+END_TEST
+
+/* The memory of a tally of integer totals does not grow with their
+ * number: 10^6 values of a releases-like total in a few KB. */
+START_TEST(test_tally_constant_memory)
+{
+    tally t = {0};
+    uint64_t seed = 3;
+    const size_t n = under_valgrind() ? 20000 : 1000000;
+    size_t at_1000 = 0;
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_int_eq(tally_add(&t, floor(40 + 30 * unit(&seed) + 30 * unit(&seed))), 0);
+        if (i == 999)
+            at_1000 = tally_bytes(&t);
+    }
+    ck_assert(!t.raw_mode);
+    ck_assert_uint_eq(tally_bytes(&t), at_1000);
+    ck_assert_uint_le(tally_bytes(&t), 8 * TALLY_MIN_SPAN);
+    tally_free(&t);
+}
+END_TEST
+
+/* Real runs: the tally eval keeps equals the sorted per-replication
+ * totals (kept on request) of shipped scenarios, allocation by allocation. */
+START_TEST(test_tally_eval_runs)
+{
+    static const char *const files[] = {"seed-2025.ini", "midwest-network.ini", "trac-fy2018.ini"};
+    char path[512];
+    snprintf(path, sizeof path, "%s/../scenarios/%s", FZ_TEST_DIR, files[_i]);
+    scenario *s = NULL;
+    fz_error err = {0, ""};
+    ck_assert_msg(scenario_load(&s, path, NULL, 0, &err) == 0, "%s", err.msg);
+    const size_t C = s->nregions;
+    double *allocs = calloc(2 * C, sizeof *allocs);
+    ck_assert_ptr_nonnull(allocs);
+    for (size_t c = 0; c < C; c++)
+        allocs[c] = s->budget_usd / (double)C, allocs[C + c] = c == 0 ? s->budget_usd / 2 : 0;
+    static const int pooled[2] = {0, 1};
+    eval_options eo = {.stream = RNG_STREAM_EVALUATE,
+                       .nreps = under_valgrind() ? 50 : 2000,
+                       .threads = 2,
+                       .pooled = pooled,
+                       .keep_totals = 1};
+    eval_result *r = NULL;
+    ck_assert_msg(eval_run(&r, s, allocs, 2, &eo, &err) == 0, "%s", err.msg);
+    for (size_t k = 0; k < 2; k++) {
+        ck_assert(!r->allocs[k].dist.raw_mode);
+        tally_matches(r->allocs[k].totals, r->nreps, 1);
+        /* and the tally eval built is the one tally_matches builds */
+        for (double p = 0; p <= 1; p += 0.05) {
+            double a = tally_quantile(&r->allocs[k].dist, p);
+            tally t = {0};
+            for (size_t i = 0; i < r->nreps; i++)
+                ck_assert_int_eq(tally_add(&t, r->allocs[k].totals[i]), 0);
+            double b = tally_quantile(&t, p);
+            tally_free(&t);
+            ck_assert(memcmp(&a, &b, sizeof a) == 0);
+        }
+    }
+    eval_free(r);
+    /* without keep_totals: no per-replication array, the same tally */
+    eo.keep_totals = 0;
+    eval_result *q = NULL;
+    ck_assert_msg(eval_run(&q, s, allocs, 2, &eo, &err) == 0, "%s", err.msg);
+    ck_assert_ptr_null(q->allocs[0].totals);
+    ck_assert(isfinite(tally_quantile(&q->allocs[0].dist, 0.5)));
+    eval_free(q);
+    free(allocs);
+    scenario_free(s);
+}
+END_TEST
+
+/* ---- OpenMP wait policy ---- */
+
+/* The last value libgomp displays for name (OMP_DISPLAY_ENV=verbose prints
+ * its settings at start-up, once per exec), or "" without one. */
+static const char *displayed(const char *text, const char *name, char buf[64])
+{
+    buf[0] = '\0';
+    for (const char *p = text; (p = strstr(p, name)) != NULL; p += strlen(name))
+        sscanf(p + strlen(name), " = '%63[^']'", buf);
+    return buf;
+}
+
+/* fianza runs with OMP_WAIT_POLICY=passive (GOMP_SPINCOUNT 0: idle threads
+ * sleep at once instead of spinning ~3 ms) unless the user chose a policy
+ * or a spin count, which it keeps. */
+START_TEST(test_omp_passive)
+{
+    unsetenv("OMP_WAIT_POLICY");
+    unsetenv("GOMP_SPINCOUNT");
+    char buf[64];
+    run_result r;
+    ck_assert_int_eq(cu_run_env(&r, NULL, 60, (const char *const[]){"OMP_DISPLAY_ENV=verbose", NULL},
+                                (const char *const[]){"--version", NULL}),
+                     0);
+    ck_assert_msg(strstr(r.out, "fianza ") == r.out, "%s", r.out);
+    ck_assert_str_eq(displayed(r.err, "OMP_WAIT_POLICY", buf), "PASSIVE");
+    if (strstr(r.err, "GOMP_SPINCOUNT") && !under_valgrind()) /* libgomp, not under valgrind (no re-exec there) */
+        ck_assert_str_eq(displayed(r.err, "GOMP_SPINCOUNT", buf), "0");
+    cu_run_free(&r);
+    /* the user's policy stays */
+    ck_assert_int_eq(cu_run_env(&r, NULL, 60, (const char *const[]){"OMP_DISPLAY_ENV=verbose", "OMP_WAIT_POLICY=active",
+                                                                    NULL},
+                                (const char *const[]){"--version", NULL}),
+                     0);
+    ck_assert_str_eq(displayed(r.err, "OMP_WAIT_POLICY", buf), "ACTIVE");
+    cu_run_free(&r);
+    ck_assert_int_eq(cu_run_env(&r, NULL, 60, (const char *const[]){"OMP_DISPLAY_ENV=verbose", "GOMP_SPINCOUNT=1234",
+                                                                    NULL},
+                                (const char *const[]){"--version", NULL}),
+                     0);
+    if (strstr(r.err, "GOMP_SPINCOUNT"))
+        ck_assert_str_eq(displayed(r.err, "GOMP_SPINCOUNT", buf), "1234");
+    cu_run_free(&r);
+}
+END_TEST
+
 Suite *make_tails_suite(void)
 {
     Suite *s = suite_create("tails");
@@ -318,6 +523,16 @@ Suite *make_tails_suite(void)
     tcase_add_test(w, test_reps_extreme_rows);
     tcase_add_loop_test(w, test_reps_scenarios, 0, 5);
     suite_add_tcase(s, w);
+    TCase *t = tcase_create("tally");
+    tcase_set_timeout(t, 300);
+    tcase_add_test(t, test_tally_random);
+    tcase_add_test(t, test_tally_constant_memory);
+    tcase_add_loop_test(t, test_tally_eval_runs, 0, 3);
+    suite_add_tcase(s, t);
+    TCase *o = tcase_create("omp");
+    tcase_add_unchecked_fixture(o, cu_work_setup, cu_work_teardown);
+    tcase_add_test(o, test_omp_passive);
+    suite_add_tcase(s, o);
     return s;
 }
 
