@@ -6,6 +6,8 @@
 #   bench/run.sh --size N        any size
 #   bench/run.sh --threads N     fianza's "all cores" (default: nproc)
 #   bench/run.sh --repeat N      time each fianza measurement N times, keep the fastest
+#   bench/run.sh --tails [ARGS]  bench/tails.sh: peak memory against replications (10^4..10^6) and
+#                                replications.csv throughput (issue 16)
 #   bench/run.sh --ledger        the DESIGN §7 ledger scenario bench/bench-ledger.ini instead
 #                                (fianza alone: the numpy copy implements only §1): draw,
 #                                simulate and optimize with 1 thread and all cores, then the
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
     --small) small=1; size=2000 ;;
     --size) size=$2; size_given=1; shift ;;
     --ledger) ledger=1 ;;
+    --tails) shift; exec "$root/bench/tails.sh" "$@" ;; # issue 16: memory vs replications, replications.csv
     --threads) threads=$2; shift ;;
     --repeat) repeat=$2; shift ;;
     -h|--help) sed -n '2,/^# Exits/p' "$0"; exit 0 ;;

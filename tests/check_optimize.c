@@ -59,7 +59,7 @@ static scenario *load(const char *path, const char *const *sets, size_t nsets)
 
 static optimize_result *run(const scenario *s, int threads, int gap_batches)
 {
-    optimize_options o = {.threads = threads, .gap_batches = gap_batches};
+    optimize_options o = {.threads = threads, .gap_batches = gap_batches, .keep_totals = 1};
     optimize_result *r = NULL;
     fz_error err = {0};
     int rc = optimize_run(&r, s, &o, &err);

@@ -55,6 +55,7 @@ typedef struct hand {
     eval_alloc a;
     eval_region g[2];
     double alloc[2], totals[4];
+    uint64_t tcount[1]; /* the tally of totals: 4 times releases.mean */
     double day[3], rm[3], r05[3], r50[3], r95[3], bm[3], b05[3], b50[3], b95[3];
 } hand;
 
@@ -93,6 +94,8 @@ static void hand_fill(hand *h, int releases)
     h->a.reserve_end = 50000;
     for (size_t i = 0; i < 4; i++)
         h->totals[i] = h->a.releases.mean;
+    h->tcount[0] = 4;
+    h->a.dist = (tally){.n = 4, .lo = (int64_t)h->a.releases.mean, .span = 1, .count = h->tcount};
     double day[3] = {0, 45, 90};
     for (size_t j = 0; j < 3; j++) {
         h->day[j] = day[j];

@@ -57,6 +57,7 @@ static inline eval_result *run_eval(const scenario *s, const double *allocs, siz
 {
     eval_result *r = NULL;
     fz_error err = {0, ""};
+    opt->keep_totals = 1; /* the suites compare replications' totals */
     int rc = eval_run(&r, s, allocs, nalloc, opt, &err);
     ck_assert_msg(rc == 0, "eval_run: %s", err.msg);
     ck_assert_ptr_nonnull(r);

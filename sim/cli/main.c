@@ -5,6 +5,7 @@
 #include <gsl/gsl_errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,6 +16,25 @@
 #include "cli.h"
 #include "cmds.h"
 #include "help.h"
+
+/* OpenMP threads wait passively (issue 16).  By default libgomp keeps an
+ * idle thread spinning for up to ~3 ms (GOMP_SPINCOUNT 300000) at every
+ * barrier and after every parallel region; on a loaded machine the spinning
+ * thread takes the core the working one needs (2 threads ran at 0.43x of
+ * 1).  libgomp reads OMP_WAIT_POLICY and GOMP_SPINCOUNT once, in its
+ * constructor, before main; setting them from .preinit_array is undone by
+ * libc's own initialisation (it resets environ), so, when the user set
+ * neither, fianza executes itself again once with OMP_WAIT_POLICY=passive
+ * (a millisecond).  Not under valgrind, whose tool /proc/self/exe is; if
+ * the exec fails, the run goes on with libgomp's default. */
+static void omp_wait_passive(char **argv)
+{
+    const char *pre = getenv("LD_PRELOAD");
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT") || (pre && strstr(pre, "vgpreload")))
+        return;
+    if (setenv("OMP_WAIT_POLICY", "passive", 1) == 0)
+        execv("/proc/self/exe", argv);
+}
 
 /* The commands; their texts (--help, the man page) are in help.c. */
 typedef struct command {
@@ -146,6 +166,7 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    omp_wait_passive(argv);
     hold_std_fds();
     /* the build runs these two (CMakeLists.txt), outside mpirun: no MPI */
     int docs = argc == 2 && (!strcmp(argv[1], "--help-man") || !strcmp(argv[1], "--help-bash"));

@@ -63,20 +63,17 @@ static void add(charts_list *l, const char *name)
 
 static int write_hist(outdir *o, const eval_result *r, size_t k, double *boxwidth, fz_error *err)
 {
-    const double *t = r->allocs[k].totals;
-    size_t n = r->nreps;
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < n; i++) {
-        lo = fmin(lo, t[i]);
-        hi = fmax(hi, t[i]);
-    }
+    const tally *t = &r->allocs[k].dist;
+    size_t n = r->nreps, pos = 0;
+    double lo = tally_at(t, 0), hi = tally_at(t, n ? n - 1 : 0), v;
+    uint64_t m;
     double w = hi - lo > 60 ? ceil((hi - lo + 1) / 60) : 1; /* at most ~60 bins of whole releases */
     size_t nb = n ? (size_t)((hi - lo) / w) + 1 : 0;
     double *count = calloc(nb ? nb : 1, sizeof *count);
     if (!count)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        count[(size_t)((t[i] - lo) / w)] += 1;
+    while (n && tally_next(t, &pos, &v, &m))
+        count[(size_t)((v - lo) / w)] += (double)m;
     FILE *f = outdir_open(o, "releases_hist.csv", err);
     if (!f) {
         free(count);
@@ -171,22 +168,19 @@ int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, co
 {
     char mean[64], lo[64], hi[64], p05[64], p95[64], bw[64], n[16], nreps[32];
     double boxwidth = 0.9, h = stat_ci95_half(&r->allocs[k].releases), m = r->allocs[k].releases.mean;
-    double *sorted = malloc((r->nreps ? r->nreps : 1) * sizeof *sorted);
     char *title = title_for(s, what), *names = charts_region_list(s, 0), *labels = charts_region_list(s, 1);
     int rc = 0;
-    if (!sorted || !title || !names || !labels) {
+    if (!title || !names || !labels) {
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
         goto done;
     }
-    memcpy(sorted, r->allocs[k].totals, r->nreps * sizeof *sorted);
-    stat_sort(sorted, r->nreps);
     snprintf(mean, sizeof mean, "%.17g", m);
     snprintf(lo, sizeof lo, "%.17g", m - h);
     snprintf(hi, sizeof hi, "%.17g", m + h);
     if (!isfinite(h)) /* 1 replication: gnuplot's NaN, and the script draws no CI */
         snprintf(lo, sizeof lo, "NaN"), snprintf(hi, sizeof hi, "NaN");
-    snprintf(p05, sizeof p05, "%.17g", stat_quantile_sorted(sorted, r->nreps, 0.05));
-    snprintf(p95, sizeof p95, "%.17g", stat_quantile_sorted(sorted, r->nreps, 0.95));
+    snprintf(p05, sizeof p05, "%.17g", tally_quantile(&r->allocs[k].dist, 0.05));
+    snprintf(p95, sizeof p95, "%.17g", tally_quantile(&r->allocs[k].dist, 0.95));
     snprintf(n, sizeof n, "%zu", s->nregions);
     snprintf(nreps, sizeof nreps, "%zu", r->nreps);
     if ((rc = write_hist(o, r, k, &boxwidth, err)))
@@ -208,7 +202,6 @@ int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, co
         add(list, "detention");
     }
 done:
-    free(sorted);
     free(title);
     free(names);
     free(labels);

@@ -17,6 +17,7 @@ void eval_free(eval_result *r)
     for (size_t k = 0; k < r->nalloc && r->allocs; k++) {
         free(r->allocs[k].alloc);
         free(r->allocs[k].totals);
+        tally_free(&r->allocs[k].dist);
         free(r->allocs[k].regions);
     }
     free(r->allocs);
@@ -87,9 +88,9 @@ static eval_result *result_new(const scenario *s, const double *allocs, size_t n
         eval_alloc *a = &r->allocs[k];
         a->policy = opt->policies ? opt->policies[k] : s->policy;
         a->alloc = malloc(C * sizeof *a->alloc);
-        a->totals = malloc((opt->nreps ? opt->nreps : 1) * sizeof *a->totals);
+        a->totals = opt->keep_totals ? malloc((opt->nreps ? opt->nreps : 1) * sizeof *a->totals) : NULL;
         a->regions = calloc(C, sizeof *a->regions);
-        if (!a->alloc || !a->totals || !a->regions)
+        if (!a->alloc || (opt->keep_totals && !a->totals) || !a->regions)
             goto fail;
         memcpy(a->alloc, allocs + k * C, C * sizeof *a->alloc);
         a->pooled = opt->pooled && opt->pooled[k];
@@ -104,13 +105,14 @@ fail:
     return NULL;
 }
 
-/* Folds one block into the summary, in replication order. */
-static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n, const engine_stats *st,
+/* Folds one block into the summary, in replication order; -1 when out of
+ * memory (a tally of values that are not whole numbers). */
+static int fold_stats(eval_result *r, const scenario *s, size_t done, size_t n, const engine_stats *st,
                        const double *poolbal)
 {
     size_t C = r->nregions, K = r->nalloc;
     for (size_t i = 0; i < n; i++) {
-        double base_rel = 0, base_free = 0;
+        double base_rel = 0, base_free = 0, base_reach = 0;
         for (size_t k = 0; k < K; k++) {
             eval_alloc *a = &r->allocs[k];
             double rel = 0, spent = 0, freedom = 0, refunded = 0, unpaid = 0;
@@ -137,23 +139,30 @@ static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n,
                 spent += e->spent;
                 freedom += e->freedom_days;
             }
-            a->totals[done + i] = rel;
+            if (a->totals)
+                a->totals[done + i] = rel;
+            if (tally_add(&a->dist, rel))
+                return -1;
             stat_add(&a->releases, rel);
             stat_add(&a->spent, spent);
             stat_add(&a->freedom_days, freedom);
             stat_add(&a->refunded, refunded);
             stat_add(&a->balance_end, balance);
             stat_add(&a->unpaid, unpaid);
-            if (s->target_releases > 0 && rel >= s->target_releases)
-                a->reach_target += 1;
+            const double reach = s->target_releases > 0 && rel >= s->target_releases;
+            a->reach_target += reach;
             if (k == 0) {
                 base_rel = rel;
                 base_free = freedom;
+                base_reach = reach;
             }
             stat_add(&a->diff_releases, rel - base_rel);
             stat_add(&a->diff_freedom, freedom - base_free);
+            if (s->target_releases > 0)
+                stat_add(&a->diff_reach, reach - base_reach);
         }
     }
+    return 0;
 }
 
 /* One eval_run call: the result being summed, this rank's block (and,
@@ -492,7 +501,8 @@ static int fold_block(void *ctx, int owner, uint64_t first, size_t n, fz_error *
         x->r->people += pp[i];
         tl_acc_add(x->acc, tl + i * 2 * x->G, tl + i * 2 * x->G + x->G);
     }
-    fold_stats(x->r, x->s, first, n, st, pb);
+    if (fold_stats(x->r, x->s, first, n, st, pb))
+        return fz_fail(err, FZ_ERUNTIME, "out of memory for the distribution of releases");
     return x->opt->on_block ? x->opt->on_block(x->opt->block_ctx, x->r, x->opt->first_rep + first, n, st, err) : 0;
 }
 
@@ -527,6 +537,8 @@ int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t 
     }
     if (!rc) {
         merge_hist(&x);
+        for (size_t k = 0; k < nalloc; k++)
+            tally_seal(&x.r->allocs[k].dist);
         if (tl_acc_finish(x.acc, &x.r->timeline))
             rc = fz_fail(err, FZ_ERUNTIME, "out of memory for the timeline");
     }

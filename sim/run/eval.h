@@ -5,8 +5,8 @@
  * allocations are paired.  Replications run in fixed-size blocks: threads
  * fill a block, then the block is folded into the summary in replication
  * order, so results are bit-identical for any thread count and memory does
- * not grow with the number of replications (apart from one double per
- * replication and allocation, kept for percentiles).
+ * not grow with the number of replications: percentiles and CVaR of the
+ * total releases come from a tally (tally.h), exact counts by value.
  *
  * Ownership: eval_run returns a new eval_result released with eval_free. */
 #ifndef FZ_EVAL_H
@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "scenario.h"
 #include "stats.h"
+#include "tally.h"
 
 struct realloc_plan;
 
@@ -36,7 +37,8 @@ typedef struct eval_region {
 typedef struct eval_alloc {
     double *alloc; /* USD per region */
     scenario_policy policy;
-    double *totals; /* total releases of each replication, replication order */
+    tally dist;     /* the total releases of the replications: their exact distribution */
+    double *totals; /* NULL, or with eval_options.keep_totals each replication's, in order */
     stat_acc releases, spent, freedom_days;
     stat_acc refunded, balance_end, unpaid; /* totals; balance_end includes the reserve */
     double waited_days_sum;                 /* over all releases and regions */
@@ -45,6 +47,7 @@ typedef struct eval_alloc {
     int realloc;                            /* alloc, then re-split by the plan (DESIGN §8) */
     stat_acc diff_releases, diff_freedom;   /* paired: this allocation minus allocation 0 */
     double reach_target;                    /* replications with releases >= target */
+    stat_acc diff_reach; /* paired, with target_releases > 0: 1[releases >= target] minus allocation 0's */
     eval_region *regions;
 } eval_alloc;
 
@@ -94,6 +97,7 @@ typedef struct eval_options {
     const int *realloc;                /* one per allocation, NULL: none; 1: the allocation at t = 0, then
                                         * the re-splits of `plan` (DESIGN §8; not allocation 0) */
     const struct realloc_plan *plan;
+    int keep_totals; /* 1: keep eval_alloc.totals (8 bytes per replication and allocation; checks) */
     eval_block_fn on_block;
     void *block_ctx;
     eval_progress_fn progress;

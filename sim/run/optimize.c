@@ -80,27 +80,26 @@ static stat_est est_of(const stat_acc *a)
     return (stat_est){a->mean, a->mean - h, a->mean + h};
 }
 
-/* CVaR of x with the asymptotic interval: Var(CVaR_hat) ~ Var((eta - X)^+) /
- * (alpha^2 n), eta the alpha-quantile (Trindade et al., Ann. Oper. Res. 151, 2007). */
-static stat_est cvar_est(const double *x, size_t n, double alpha)
+/* CVaR of the sample x with the asymptotic interval: Var(CVaR_hat) ~
+ * Var((eta - X)^+) / (alpha^2 n), eta the alpha-quantile (Trindade et al.,
+ * Ann. Oper. Res. 151, 2007).  The sorted values come from the tally:
+ * the same sums, in the same order, as sorting the sample. */
+static stat_est cvar_est(const tally *x, double alpha)
 {
-    stat_est e = {split_cvar(x, n, alpha), NAN, NAN};
-    double *s = malloc(n * sizeof *s);
-    if (!s || n < 2) {
-        free(s);
+    const size_t n = (size_t)x->n;
+    stat_est e = {tally_cvar(x, alpha), NAN, NAN};
+    if (n < 2)
         return e;
-    }
-    memcpy(s, x, n * sizeof *s);
-    stat_sort(s, n);
-    size_t q = (size_t)ceil(alpha * (double)n);
-    double eta = s[q ? q - 1 : 0];
+    size_t q = (size_t)ceil(alpha * (double)n), pos = 0;
+    double eta = tally_at(x, q ? q - 1 : 0), v;
+    uint64_t m;
     stat_acc a = {0, 0, 0};
-    for (size_t i = 0; i < n; i++)
-        stat_add(&a, eta > s[i] ? eta - s[i] : 0);
+    while (tally_next(x, &pos, &v, &m))
+        for (uint64_t j = 0; j < m; j++)
+            stat_add(&a, eta > v ? eta - v : 0);
     double h = STAT_Z975 * stat_sd(&a) / (alpha * sqrt((double)n));
     e.lo = e.value - h;
     e.hi = e.value + h;
-    free(s);
     return e;
 }
 
@@ -129,8 +128,8 @@ typedef struct ws_ctx { /* wait-and-see: the best allocation of each replication
     int freedom;
     double target; /* target_prob: 1 when the replication's best split reaches it */
     stat_acc ws, diff;
-    double *ws_values; /* per replication (for cvar) */
-    size_t done;
+    tally ws_values; /* the replications' values (for cvar) */
+    int cvar;
     gap_a2rp *a2rp; /* NULL, or A2RP's halves (gap.h), fed the same curves */
 } ws_ctx;
 
@@ -152,7 +151,8 @@ static int ws_block(void *ctx, uint64_t first, size_t n, const double *rel, cons
         }
         stat_add(&w->ws, best);
         stat_add(&w->diff, best - at_opt);
-        w->ws_values[w->done++] = best;
+        if (w->cvar && tally_add(&w->ws_values, best))
+            return fz_fail(err, FZ_ERUNTIME, "out of memory");
         int rc = w->a2rp ? gap_a2rp_add(w->a2rp, first + i, v, err) : 0;
         if (rc)
             return rc;
@@ -265,18 +265,8 @@ stat_est optimize_value(const scenario *s, const eval_result *r, size_t k)
         return e;
     }
     if (s->objective == OBJ_CVAR)
-        return cvar_est(a->totals, r->nreps, s->cvar_alpha);
+        return cvar_est(&a->dist, s->cvar_alpha);
     return est_of(s->objective == OBJ_FREEDOM_DAYS ? &a->freedom_days : &a->releases);
-}
-
-/* P_k - P_0 from the paired indicators 1[total >= target], replication by
- * replication (common random numbers), with the normal 95% interval. */
-static stat_est reach_diff(const eval_result *e, size_t k, double target)
-{
-    stat_acc d = {0, 0, 0};
-    for (size_t i = 0; i < e->nreps; i++)
-        stat_add(&d, (double)(e->allocs[k].totals[i] >= target) - (double)(e->allocs[0].totals[i] >= target));
-    return est_of(&d);
 }
 
 /* The four allocations, and (DESIGN §8) the pooled fund as allocation
@@ -296,6 +286,7 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
                        .nreps = S,
                        .threads = o->threads,
                        .pooled = pooled,
+                       .keep_totals = o->keep_totals,
                        .on_block = o->on_eval_block,
                        .block_ctx = o->eval_block_ctx,
                        .progress = o->progress ? fwd_progress : NULL,
@@ -317,7 +308,7 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
         if (s->objective == OBJ_CVAR)
             *diff[k] = (stat_est){value[k]->value - r->objective[0].value, NAN, NAN};
         else if (s->objective == OBJ_TARGET_PROB) /* paired: reach indicators */
-            *diff[k] = reach_diff(r->eval, k, s->target_releases);
+            *diff[k] = est_of(&a->diff_reach);
         else
             *diff[k] = est_of(s->objective == OBJ_FREEDOM_DAYS ? &a->diff_freedom : &a->diff_releases);
     }
@@ -333,14 +324,10 @@ static int wait_and_see(optimize_result *r, const scenario *s, const optimize_op
                 .opt_steps = r->mip.steps,
                 .freedom = s->objective == OBJ_FREEDOM_DAYS,
                 .target = s->objective == OBJ_TARGET_PROB ? s->target_releases : 0,
-                .ws_values = malloc(S * sizeof(double)),
+                .cvar = s->objective == OBJ_CVAR,
                 .a2rp = r->a2rp.pairs ? &r->a2rp : NULL};
     curve_set *cs = NULL;
     int rc;
-    if (!w.ws_values) {
-        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
-        goto done;
-    }
     if ((rc = optimize_bounds_init(&w.b, s, err)))
         goto done;
     stage_fwd fwd = {o, "wait-and-see"};
@@ -355,7 +342,8 @@ static int wait_and_see(optimize_result *r, const scenario *s, const optimize_op
     if ((rc = curve_compute(&cs, s, &co, err)))
         goto done;
     if (s->objective == OBJ_CVAR) {
-        r->wait_and_see = cvar_est(w.ws_values, S, s->cvar_alpha);
+        tally_seal(&w.ws_values);
+        r->wait_and_see = cvar_est(&w.ws_values, s->cvar_alpha);
         r->evpi = (stat_est){r->wait_and_see.value - r->objective[OPT_OPTIMAL].value, NAN, NAN};
     } else {
         r->wait_and_see = est_of(&w.ws);
@@ -367,7 +355,7 @@ static int wait_and_see(optimize_result *r, const scenario *s, const optimize_op
     }
 done:
     curve_free(cs);
-    free(w.ws_values);
+    tally_free(&w.ws_values);
     return rc;
 }
 

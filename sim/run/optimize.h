@@ -80,6 +80,7 @@ typedef struct optimize_options {
     /* NULL, or told (with progress_ctx) when the gap batches will take over
      * OPTIMIZE_ESTIMATE_WARN seconds: their count times the first solve's time */
     void (*notice)(void *ctx, const char *text);
+    int keep_totals;             /* eval_options.keep_totals of the evaluation (checks) */
     eval_block_fn on_eval_block; /* sees the evaluation replications (replications.csv) */
     void *eval_block_ctx;
     void *progress_ctx;
