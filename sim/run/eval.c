@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@ void eval_free(eval_result *r)
         free(r->allocs[k].regions);
     }
     free(r->allocs);
+    free(r->cv_mu);
     free(r->days_hist);
     tl_free(&r->timeline);
     free(r);
@@ -30,6 +32,30 @@ double eval_detention_mean(const eval_result *r, size_t k, size_t c)
     const eval_region *g = &r->allocs[k].regions[c];
     double releases = g->releases.mean * g->releases.n;
     return releases > 0 ? g->detention_days_sum / releases : NAN;
+}
+
+cv_est eval_cv(const eval_result *r, const cv_acc *a, size_t c)
+{
+    if (!r->cv_mu)
+        return (cv_est){NAN, NAN, NAN, NAN};
+    double mu = 0;
+    for (size_t j = 0; j < r->nregions; j++)
+        mu += c == SIZE_MAX || j == c ? r->cv_mu[j] : 0;
+    return cv_estimate(a, mu);
+}
+
+int eval_releases(const eval_result *r, size_t k, double *mean, double *half95)
+{
+    const eval_alloc *a = &r->allocs[k];
+    cv_est e = eval_cv(r, &a->cv_releases, SIZE_MAX);
+    if (isfinite(e.mean) && isfinite(e.half95)) {
+        *mean = e.mean;
+        *half95 = e.half95;
+        return 1;
+    }
+    *mean = a->releases.mean;
+    *half95 = stat_ci95_half(&a->releases);
+    return 0;
 }
 
 double eval_waited_mean(const eval_result *r, size_t k, size_t c)
@@ -83,6 +109,15 @@ static eval_result *result_new(const scenario *s, const double *allocs, size_t n
     r->days_bin = s->horizon_days / 500 > 0.25 ? s->horizon_days / 500 : 0.25;
     if (!r->allocs || !r->days_hist)
         goto fail;
+    /* the exact control means, before any replication (never estimated from the run) */
+    fz_error cerr = {0, ""};
+    if (!(r->cv_mu = malloc((C ? C : 1) * sizeof *r->cv_mu)))
+        goto fail;
+    if (cv_expected_fundable(s, r->cv_mu, &cerr)) {
+        snprintf(r->cv_reason, sizeof r->cv_reason, "%s", cerr.msg);
+        free(r->cv_mu);
+        r->cv_mu = NULL;
+    }
     for (size_t k = 0; k < nalloc; k++) {
         eval_alloc *a = &r->allocs[k];
         a->policy = opt->policies ? opt->policies[k] : s->policy;
@@ -110,7 +145,10 @@ static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n,
 {
     size_t C = r->nregions, K = r->nalloc;
     for (size_t i = 0; i < n; i++) {
-        double base_rel = 0, base_free = 0;
+        double base_rel = 0, base_free = 0, xall = 0;
+        const uint64_t rep = done + i; /* the split of the control variates (cv.h) */
+        for (size_t c = 0; c < C; c++) /* the control: allocation 0's draw, the replication's people */
+            xall += st[i * K * C + c].fundable;
         for (size_t k = 0; k < K; k++) {
             eval_alloc *a = &r->allocs[k];
             double rel = 0, spent = 0, freedom = 0, refunded = 0, unpaid = 0;
@@ -130,6 +168,10 @@ static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n,
                 stat_add(&g->unpaid, e->unpaid);
                 g->waited_days_sum += e->waited_days;
                 a->waited_days_sum += e->waited_days;
+                const double x = st[i * K * C + c].fundable;
+                cv_add(&g->cv_releases, rep, x, e->releases);
+                cv_add(&g->cv_spent, rep, x, e->spent);
+                cv_add(&g->cv_freedom, rep, x, e->freedom_days);
                 refunded += e->refunded;
                 balance += e->balance_end;
                 unpaid += e->unpaid;
@@ -144,6 +186,9 @@ static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n,
             stat_add(&a->refunded, refunded);
             stat_add(&a->balance_end, balance);
             stat_add(&a->unpaid, unpaid);
+            cv_add(&a->cv_releases, rep, xall, rel);
+            cv_add(&a->cv_spent, rep, xall, spent);
+            cv_add(&a->cv_freedom, rep, xall, freedom);
             if (s->target_releases > 0 && rel >= s->target_releases)
                 a->reach_target += 1;
             if (k == 0) {

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cv.h"
 #include "engine.h"
 #include "scenario.h"
 #include "stats.h"
@@ -28,6 +29,7 @@ typedef struct eval_region {
     double waited_days_sum;                 /* over all releases: days waited, t - e */
     stat_cov spent_per_release;             /* x = releases, y = spent */
     stat_cov detention_per_release;         /* x = releases, y = days in detention (sum) */
+    cv_acc cv_releases, cv_spent, cv_freedom; /* issue 16: control x = this region's fundable cases */
 } eval_region;
 
 /* Days-in-detention histogram of allocation 0's releases, per region. */
@@ -44,6 +46,7 @@ typedef struct eval_alloc {
     int pooled;                             /* the pooled fund (DESIGN §8): one account, no split */
     int realloc;                            /* alloc, then re-split by the plan (DESIGN §8) */
     stat_acc diff_releases, diff_freedom;   /* paired: this allocation minus allocation 0 */
+    cv_acc cv_releases, cv_spent, cv_freedom; /* issue 16: control x = every region's fundable cases */
     double reach_target;                    /* replications with releases >= target */
     eval_region *regions;
 } eval_alloc;
@@ -73,6 +76,10 @@ struct eval_result {
     double days_bin;   /* histogram bin width, days; the last bin takes the overflow */
     double *days_hist; /* [c * EVAL_DAYS_BINS + b]: releases of allocation 0 */
     eval_timeline timeline;
+    /* issue 16, control variates: E[fundable cases] per region (exact, cv.h),
+     * or NULL when it could not be computed (cv_reason says why) */
+    double *cv_mu;
+    char cv_reason[200];
 };
 
 typedef struct eval_result eval_result;
@@ -105,6 +112,17 @@ typedef struct eval_options {
 int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t nalloc, const eval_options *opt,
              fz_error *err);
 void eval_free(eval_result *r);
+
+/* The controlled estimate of the mean in a (an accumulator of allocation k:
+ * c = SIZE_MAX for a total over regions, else region c's); mean NAN when
+ * the control is not available (then report the plain estimate). */
+cv_est eval_cv(const eval_result *r, const cv_acc *a, size_t c);
+
+/* The estimate of allocation k's mean total releases that fianza reports
+ * (summary.json releases.mean and releases.ci95, and what --precision stops
+ * on): the control variate when it is available, else the plain mean.
+ * Returns 1 for the control variate, 0 for the plain mean. */
+int eval_releases(const eval_result *r, size_t k, double *mean, double *half95);
 
 /* Mean days in detention per release in region c (NAN without releases). */
 double eval_detention_mean(const eval_result *r, size_t k, size_t c);
