@@ -235,6 +235,7 @@ static int run(cmd_run *r, void *ctx)
     eval_options eo = {.stream = RNG_STREAM_EVALUATE,
                        .nreps = (size_t)r->s->replications,
                        .threads = r->o->threads,
+                       .precision = r->o->precision,
                        .policies = c->pol,
                        .pooled = c->pooled,
                        .on_block = compare_acc_block,

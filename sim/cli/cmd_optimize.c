@@ -309,6 +309,7 @@ static int run(cmd_run *r, void *ctx)
     optimize_options oo = {.threads = o->threads,
                            .gap_batches = o->gap_batches,
                            .time_limit = o->time_limit,
+                           .precision = o->precision,
                            .progress = cli_progress_stage,
                            .progress_ctx = &r->bar,
                            .notice = o->quiet ? NULL : notice,

@@ -24,6 +24,11 @@ void cv_out_json(json_t *rel, json_t *out, const scenario *s, const eval_result 
     const eval_alloc *a = &r->allocs[k];
     double mean, half;
     int cv = eval_releases(r, k, &mean, &half);
+    if (k == 0 && r->precision_target > 0) /* --precision: the run's first allocation (top level of summary.json) */
+        json_object_set_new(out, "precision",
+                            json_pack("{s:f, s:b, s:I, s:I, s:o}", "target", r->precision_target, "reached",
+                                      r->precision_reached, "blocks", (json_int_t)r->precision_blocks, "block",
+                                      (json_int_t)EVAL_BLOCK, "half_width", json_guard_num(half)));
     json_object_set_new(rel, "estimator", json_string(cv ? "control_variate" : "plain"));
     if (!cv) {
         json_object_set_new(rel, "estimator_reason",
@@ -66,6 +71,13 @@ void cv_out_print(FILE *f, const eval_result *r, size_t k)
     const eval_alloc *a = &r->allocs[k];
     double mean, half;
     char ci[64], pl[64];
+    if (k == 0 && r->precision_target > 0) {
+        int cvr = eval_releases(r, k, &mean, &half);
+        fprintf(f, "precision +/- %g %s after %zu replications (%zu block%s of %d): +/- %.3g (%s)\n",
+                r->precision_target, r->precision_reached ? "reached" : "NOT reached (the --replications cap)",
+                r->nreps, r->precision_blocks, r->precision_blocks == 1 ? "" : "s", EVAL_BLOCK, half,
+                cvr ? "control variate" : "plain");
+    }
     double ph = stat_ci95_half(&a->releases);
     summary_ci_text(pl, sizeof pl, a->releases.mean, a->releases.mean - ph, a->releases.mean + ph, 2, 0);
     if (!eval_releases(r, k, &mean, &half)) {

@@ -102,6 +102,7 @@ static eval_result *result_new(const scenario *s, const double *allocs, size_t n
     r->nreps = opt->nreps;
     r->stream = opt->stream;
     r->first_rep = opt->first_rep;
+    r->precision_target = opt->precision > 0 ? opt->precision : 0;
     r->allocs = calloc(nalloc, sizeof *r->allocs);
     r->days_hist = calloc(C * EVAL_DAYS_BINS, sizeof *r->days_hist);
     /* bins of H/500 days (at least a quarter day) reach 4H: hearing and release
@@ -200,6 +201,9 @@ static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n,
         }
     }
 }
+
+/* fold_block's status when --precision is reached (not an fz_error code) */
+enum { EVAL_STOPPED = 100 };
 
 /* One eval_run call: the result being summed, this rank's block (and,
  * under MPI, a second buffer for the blocks of other ranks), and per thread
@@ -538,7 +542,18 @@ static int fold_block(void *ctx, int owner, uint64_t first, size_t n, fz_error *
         tl_acc_add(x->acc, tl + i * 2 * x->G, tl + i * 2 * x->G + x->G);
     }
     fold_stats(x->r, x->s, first, n, st, pb);
-    return x->opt->on_block ? x->opt->on_block(x->opt->block_ctx, x->r, x->opt->first_rep + first, n, st, err) : 0;
+    int rc = x->opt->on_block ? x->opt->on_block(x->opt->block_ctx, x->r, x->opt->first_rep + first, n, st, err) : 0;
+    if (!rc && x->opt->precision > 0) { /* every rank folds the same blocks: they all stop here */
+        double mean, half;
+        eval_releases(x->r, 0, &mean, &half);
+        x->r->precision_blocks++;
+        if (half <= x->opt->precision) {
+            x->r->precision_reached = 1;
+            x->r->nreps = first + n;
+            rc = EVAL_STOPPED;
+        }
+    }
+    return rc;
 }
 
 /* The threads' and ranks' histograms into the result: integer counts, so
@@ -569,6 +584,8 @@ int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t 
                             .progress = opt->progress,
                             .progress_ctx = opt->progress_ctx};
         rc = par_blocks(&d, err);
+        if (rc == EVAL_STOPPED) /* the precision was reached: not an error */
+            rc = 0;
     }
     if (!rc) {
         merge_hist(&x);

@@ -80,6 +80,10 @@ struct eval_result {
      * or NULL when it could not be computed (cv_reason says why) */
     double *cv_mu;
     char cv_reason[200];
+    /* sequential stopping: whether the target was reached, and the blocks run */
+    double precision_target; /* eval_options.precision (0: none) */
+    int precision_reached;
+    size_t precision_blocks;
 };
 
 typedef struct eval_result eval_result;
@@ -103,6 +107,14 @@ typedef struct eval_options {
     const struct realloc_plan *plan;
     eval_block_fn on_block;
     void *block_ctx;
+    /* issue 16, sequential stopping: > 0 stops after the first block of
+     * EVAL_BLOCK replications at which allocation 0's reported releases
+     * interval (eval_releases) has half-width <= precision; nreps is then
+     * the cap.  The blocks are a prefix of the same replications, so a
+     * stopped run equals a run of that many replications, for any thread
+     * count (under MPI, the days-in-detention histogram may also hold the
+     * other ranks' blocks of the last round).  0: run nreps. */
+    double precision;
     eval_progress_fn progress;
     void *progress_ctx;
 } eval_options;

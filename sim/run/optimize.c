@@ -289,6 +289,7 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
     eval_options eo = {.stream = RNG_STREAM_EVALUATE,
                        .nreps = S,
                        .threads = o->threads,
+                       .precision = o->precision,
                        .pooled = pooled,
                        .on_block = o->on_eval_block,
                        .block_ctx = o->eval_block_ctx,
@@ -322,7 +323,7 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
 
 static int wait_and_see(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
 {
-    const size_t S = (size_t)s->replications;
+    const size_t S = r->eval ? r->eval->nreps : (size_t)s->replications; /* the evaluation's (--precision) */
     ws_ctx w = {.s = s,
                 .opt_steps = r->mip.steps,
                 .freedom = s->objective == OBJ_FREEDOM_DAYS,

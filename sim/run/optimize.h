@@ -68,6 +68,7 @@ typedef struct optimize_options {
      * OPTIMIZE_ESTIMATE_WARN seconds: their count times the first solve's time */
     void (*notice)(void *ctx, const char *text);
     eval_block_fn on_eval_block; /* sees the evaluation replications (replications.csv) */
+    double precision;            /* issue 16: eval_options.precision of the evaluation (wait-and-see follows it) */
     void *eval_block_ctx;
     void *progress_ctx;
 } optimize_options;
