@@ -50,7 +50,7 @@ START_TEST(test_coverage)
         cv_cover += fabs(m - exact) <= h;
         stat_acc *p = &r->allocs[0].releases;
         plain_cover += fabs(p->mean - exact) <= stat_ci95_half(p);
-        ratio += eval_cv(r, &r->allocs[0].cv_releases, SIZE_MAX).var_ratio / runs;
+        ratio += eval_cv_total(r, &r->allocs[0].cv_releases).var_ratio / runs;
         eval_free(r);
     }
     const double floor95 = 0.95 - 3 * sqrt(0.95 * 0.05 / runs);

@@ -41,7 +41,7 @@ void cv_out_json(json_t *rel, json_t *out, const scenario *s, const eval_result 
                                   ci_json(a->releases.mean, stat_ci95_half(&a->releases))));
     json_object_set_new(rel, "mean", json_guard_num(mean));
     json_object_set_new(rel, "ci95", ci_json(mean, half));
-    cv_est e = eval_cv(r, &a->cv_releases, SIZE_MAX);
+    cv_est e = eval_cv_total(r, &a->cv_releases);
     double mu = 0;
     for (size_t c = 0; c < r->nregions; c++)
         mu += r->cv_mu[c];
@@ -51,9 +51,9 @@ void cv_out_json(json_t *rel, json_t *out, const scenario *s, const eval_result 
                                   isfinite(e.var_ratio) ? json_real(e.var_ratio) : json_null()));
     json_t *sp = json_object_get(out, "spent_usd"), *fr = json_object_get(out, "freedom_days");
     if (sp)
-        json_object_set_new(sp, "controlled", est_json(eval_cv(r, &a->cv_spent, SIZE_MAX)));
+        json_object_set_new(sp, "controlled", est_json(eval_cv_total(r, &a->cv_spent)));
     if (fr)
-        json_object_set_new(fr, "controlled", est_json(eval_cv(r, &a->cv_freedom, SIZE_MAX)));
+        json_object_set_new(fr, "controlled", est_json(eval_cv_total(r, &a->cv_freedom)));
     json_t *regions = json_object_get(out, "regions");
     for (size_t c = 0; regions && c < r->nregions; c++) {
         json_t *jr = json_object_get(regions, s->regions[c].name);
@@ -85,7 +85,7 @@ void cv_out_print(FILE *f, const eval_result *r, size_t k)
                 r->cv_mu ? "too few replications for the control variate" : r->cv_reason);
         return;
     }
-    cv_est e = eval_cv(r, &a->cv_releases, SIZE_MAX);
+    cv_est e = eval_cv_total(r, &a->cv_releases);
     summary_ci_text(ci, sizeof ci, mean, mean - half, mean + half, 2, 0);
     char ratio[32] = "n/a", rho[32] = "n/a";
     if (isfinite(e.var_ratio))

@@ -260,6 +260,102 @@ int cv_expected_fundable(const scenario *s, double *out, fz_error *err)
 
 /* ---- the splitting estimator ---- */
 
+int cv_x_init(cv_x *x, size_t C)
+{
+    memset(x, 0, sizeof *x);
+    x->C = C;
+    x->mx = calloc(2 * C + 1, sizeof *x->mx);
+    x->sxx = calloc(2 * C * C + 1, sizeof *x->sxx);
+    x->dx = calloc(C + 1, sizeof *x->dx);
+    return x->mx && x->sxx && x->dx ? 0 : -1;
+}
+
+void cv_x_free(cv_x *x)
+{
+    free(x->mx);
+    free(x->sxx);
+    free(x->dx);
+}
+
+int cv_y_init(cv_y *y, size_t C)
+{
+    memset(y, 0, sizeof *y);
+    y->sxy = calloc(2 * C + 1, sizeof *y->sxy);
+    return y->sxy ? 0 : -1;
+}
+
+void cv_y_free(cv_y *y) { free(y->sxy); }
+
+/* Welford's update in several variables (as stat_cov): dx with the old
+ * means, the co-moments with the new ones. */
+void cv_x_add(cv_x *x, uint64_t rep, const double *xs)
+{
+    const size_t C = x->C;
+    const int h = (int)(rep & 1);
+    double *mx = x->mx + h * C, *sxx = x->sxx + h * C * C;
+    x->h = h;
+    x->n[h] += 1;
+    for (size_t c = 0; c < C; c++) {
+        x->dx[c] = xs[c] - mx[c];
+        mx[c] += x->dx[c] / x->n[h];
+    }
+    for (size_t c = 0; c < C; c++)
+        for (size_t d = 0; d < C; d++)
+            sxx[c * C + d] += x->dx[c] * (xs[d] - mx[d]);
+}
+
+void cv_y_add(cv_y *y, const cv_x *x, double v)
+{
+    const int h = x->h;
+    y->n[h] += 1;
+    double dy = v - y->my[h];
+    y->my[h] += dy / y->n[h];
+    double r = v - y->my[h];
+    y->syy[h] += dy * r;
+    for (size_t c = 0; c < x->C; c++)
+        y->sxy[h * x->C + c] += x->dx[c] * r;
+}
+
+cv_est cv_estimate_vec(const cv_x *x, const cv_y *y, const double *mu)
+{
+    cv_est r = {NAN, NAN, NAN, NAN};
+    const size_t C = x->C;
+    const double n = y->n[0] + y->n[1];
+    if (y->n[0] < 3 || y->n[1] < 3 || C > SCENARIO_MAX_REGIONS)
+        return r;
+    double z[2], ss = 0;
+    for (int h = 0; h < 2; h++) {
+        const int o = 1 - h;
+        const double *mx = x->mx + h * C, *sxx = x->sxx + h * C * C, *sxy = y->sxy + h * C;
+        double b[SCENARIO_MAX_REGIONS];
+        for (size_t c = 0; c < C; c++) { /* the other half's coefficients */
+            double v = x->sxx[o * C * C + c * C + c];
+            b[c] = v > 0 ? y->sxy[o * C + c] / v : 0;
+        }
+        double zh = y->my[h], s = y->syy[h];
+        for (size_t c = 0; c < C; c++) {
+            zh -= b[c] * (mx[c] - mu[c]);
+            s -= 2 * b[c] * sxy[c];
+            for (size_t d = 0; d < C; d++)
+                s += b[c] * b[d] * sxx[c * C + d];
+        }
+        z[h] = zh;
+        ss += s > 0 ? s : 0;
+    }
+    double s2 = ss / (n - 2);
+    r.mean = (y->n[0] * z[0] + y->n[1] * z[1]) / n;
+    double t = n - 2 > 1e6 ? STAT_Z975 : gsl_cdf_tdist_Pinv(0.975, n - 2);
+    r.half95 = t * sqrt(s2 / n);
+    /* the plain variance of y over both halves (Chan, Golub & LeVeque) */
+    double dy = y->my[1] - y->my[0], syy = y->syy[0] + y->syy[1] + y->n[0] * y->n[1] / n * dy * dy;
+    double plain = syy / (n - 1);
+    if (s2 > 0)
+        r.var_ratio = plain / s2;
+    if (plain > 0)
+        r.rho = sqrt(fmax(0, 1 - s2 / plain));
+    return r;
+}
+
 cv_est cv_estimate(const cv_acc *a, double mu)
 {
     cv_est r = {NAN, NAN, NAN, NAN};

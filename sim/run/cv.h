@@ -46,4 +46,33 @@ typedef struct cv_est {
 
 cv_est cv_estimate(const cv_acc *a, double mu);
 
+/* A total over regions with one control per region (X_c, region c's
+ * fundable cases): Y_i - sum_c b_c (X_ic - mu_c), each b_c = Cov(Y, X_c) /
+ * Var(X_c) fitted on the other half.  Regions are drawn independently, so
+ * the X_c are independent and these marginal coefficients are the joint
+ * regression's in the population; the residual variance uses the half's
+ * whole sample covariance of the X.  rho is then the multiple correlation,
+ * sqrt(1 - residual / plain variance).  The X part is shared by every total
+ * (cv_x), each total has its cv_y; per replication: cv_x_add, then cv_y_add
+ * of every total (which reads the deltas cv_x_add left). */
+typedef struct cv_x {
+    size_t C;
+    double n[2];
+    double *mx, *sxx, *dx; /* [2][C], [2][C][C], the last replication's x - old mean [C] */
+    int h;                 /* the last replication's half */
+} cv_x;
+
+typedef struct cv_y {
+    double n[2], my[2], syy[2];
+    double *sxy; /* [2][C] */
+} cv_y;
+
+int cv_x_init(cv_x *x, size_t C);
+void cv_x_free(cv_x *x);
+int cv_y_init(cv_y *y, size_t C);
+void cv_y_free(cv_y *y);
+void cv_x_add(cv_x *x, uint64_t rep, const double *xs);
+void cv_y_add(cv_y *y, const cv_x *x, double v);
+cv_est cv_estimate_vec(const cv_x *x, const cv_y *y, const double *mu);
+
 #endif

@@ -19,7 +19,11 @@ void eval_free(eval_result *r)
         free(r->allocs[k].alloc);
         free(r->allocs[k].totals);
         free(r->allocs[k].regions);
+        cv_y_free(&r->allocs[k].cv_releases);
+        cv_y_free(&r->allocs[k].cv_spent);
+        cv_y_free(&r->allocs[k].cv_freedom);
     }
+    cv_x_free(&r->cv_controls);
     free(r->allocs);
     free(r->cv_mu);
     free(r->days_hist);
@@ -38,16 +42,20 @@ cv_est eval_cv(const eval_result *r, const cv_acc *a, size_t c)
 {
     if (!r->cv_mu)
         return (cv_est){NAN, NAN, NAN, NAN};
-    double mu = 0;
-    for (size_t j = 0; j < r->nregions; j++)
-        mu += c == SIZE_MAX || j == c ? r->cv_mu[j] : 0;
-    return cv_estimate(a, mu);
+    return cv_estimate(a, r->cv_mu[c]);
+}
+
+cv_est eval_cv_total(const eval_result *r, const cv_y *y)
+{
+    if (!r->cv_mu)
+        return (cv_est){NAN, NAN, NAN, NAN};
+    return cv_estimate_vec(&r->cv_controls, y, r->cv_mu);
 }
 
 int eval_releases(const eval_result *r, size_t k, double *mean, double *half95)
 {
     const eval_alloc *a = &r->allocs[k];
-    cv_est e = eval_cv(r, &a->cv_releases, SIZE_MAX);
+    cv_est e = eval_cv_total(r, &a->cv_releases);
     if (isfinite(e.mean) && isfinite(e.half95)) {
         *mean = e.mean;
         *half95 = e.half95;
@@ -108,7 +116,7 @@ static eval_result *result_new(const scenario *s, const double *allocs, size_t n
     /* bins of H/500 days (at least a quarter day) reach 4H: hearing and release
      * delays past three horizons land in the last bin */
     r->days_bin = s->horizon_days / 500 > 0.25 ? s->horizon_days / 500 : 0.25;
-    if (!r->allocs || !r->days_hist)
+    if (!r->allocs || !r->days_hist || cv_x_init(&r->cv_controls, C))
         goto fail;
     /* the exact control means, before any replication (never estimated from the run) */
     fz_error cerr = {0, ""};
@@ -125,7 +133,8 @@ static eval_result *result_new(const scenario *s, const double *allocs, size_t n
         a->alloc = malloc(C * sizeof *a->alloc);
         a->totals = malloc((opt->nreps ? opt->nreps : 1) * sizeof *a->totals);
         a->regions = calloc(C, sizeof *a->regions);
-        if (!a->alloc || !a->totals || !a->regions)
+        if (!a->alloc || !a->totals || !a->regions || cv_y_init(&a->cv_releases, C) ||
+            cv_y_init(&a->cv_spent, C) || cv_y_init(&a->cv_freedom, C))
             goto fail;
         memcpy(a->alloc, allocs + k * C, C * sizeof *a->alloc);
         a->pooled = opt->pooled && opt->pooled[k];
@@ -146,10 +155,11 @@ static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n,
 {
     size_t C = r->nregions, K = r->nalloc;
     for (size_t i = 0; i < n; i++) {
-        double base_rel = 0, base_free = 0, xall = 0;
+        double base_rel = 0, base_free = 0, xs[SCENARIO_MAX_REGIONS];
         const uint64_t rep = done + i; /* the split of the control variates (cv.h) */
-        for (size_t c = 0; c < C; c++) /* the control: allocation 0's draw, the replication's people */
-            xall += st[i * K * C + c].fundable;
+        for (size_t c = 0; c < C; c++) /* the controls: allocation 0's draw, the replication's people */
+            xs[c] = st[i * K * C + c].fundable;
+        cv_x_add(&r->cv_controls, rep, xs);
         for (size_t k = 0; k < K; k++) {
             eval_alloc *a = &r->allocs[k];
             double rel = 0, spent = 0, freedom = 0, refunded = 0, unpaid = 0;
@@ -187,9 +197,9 @@ static void fold_stats(eval_result *r, const scenario *s, size_t done, size_t n,
             stat_add(&a->refunded, refunded);
             stat_add(&a->balance_end, balance);
             stat_add(&a->unpaid, unpaid);
-            cv_add(&a->cv_releases, rep, xall, rel);
-            cv_add(&a->cv_spent, rep, xall, spent);
-            cv_add(&a->cv_freedom, rep, xall, freedom);
+            cv_y_add(&a->cv_releases, &r->cv_controls, rel);
+            cv_y_add(&a->cv_spent, &r->cv_controls, spent);
+            cv_y_add(&a->cv_freedom, &r->cv_controls, freedom);
             if (s->target_releases > 0 && rel >= s->target_releases)
                 a->reach_target += 1;
             if (k == 0) {

@@ -46,7 +46,7 @@ typedef struct eval_alloc {
     int pooled;                             /* the pooled fund (DESIGN §8): one account, no split */
     int realloc;                            /* alloc, then re-split by the plan (DESIGN §8) */
     stat_acc diff_releases, diff_freedom;   /* paired: this allocation minus allocation 0 */
-    cv_acc cv_releases, cv_spent, cv_freedom; /* issue 16: control x = every region's fundable cases */
+    cv_y cv_releases, cv_spent, cv_freedom; /* issue 16: totals; controls: each region's fundable cases */
     double reach_target;                    /* replications with releases >= target */
     eval_region *regions;
 } eval_alloc;
@@ -80,6 +80,7 @@ struct eval_result {
      * or NULL when it could not be computed (cv_reason says why) */
     double *cv_mu;
     char cv_reason[200];
+    cv_x cv_controls; /* the replications' fundable cases per region, for the totals' cv_y */
     /* sequential stopping: whether the target was reached, and the blocks run */
     double precision_target; /* eval_options.precision (0: none) */
     int precision_reached;
@@ -125,10 +126,11 @@ int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t 
              fz_error *err);
 void eval_free(eval_result *r);
 
-/* The controlled estimate of the mean in a (an accumulator of allocation k:
- * c = SIZE_MAX for a total over regions, else region c's); mean NAN when
- * the control is not available (then report the plain estimate). */
+/* The controlled estimate of a region mean (a: a cv_acc of region c) or of
+ * a total (eval_cv_total, y: a cv_y of an allocation); mean NAN when the
+ * control is not available (then report the plain estimate). */
 cv_est eval_cv(const eval_result *r, const cv_acc *a, size_t c);
+cv_est eval_cv_total(const eval_result *r, const cv_y *y);
 
 /* The estimate of allocation k's mean total releases that fianza reports
  * (summary.json releases.mean and releases.ci95, and what --precision stops
