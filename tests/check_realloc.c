@@ -336,7 +336,7 @@ START_TEST(test_cli)
             ck_assert_double_eq(cu_json_num(doc, "reallocation.every_days"), i == 1 ? 90 : 30);
             ck_assert_str_eq(json_string_value(cu_json_at(doc, "reallocation.measure")), "releases");
             double static_rel = cu_json_num(doc, "reallocation.static_releases.mean");
-            ck_assert_double_eq(static_rel, cu_json_num(doc, "releases.mean"));
+            ck_assert_double_eq(static_rel, cu_json_num(doc, "releases.plain.mean"));
             if (i == 1) {
                 ck_assert_double_eq(cu_json_num(doc, "reallocation.value.mean"), 0);
                 ck_assert_double_eq(cu_json_num(doc, "reallocation.releases.mean"), static_rel);

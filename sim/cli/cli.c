@@ -44,7 +44,8 @@ enum {
     OPT_RETURNED,
     OPT_AS_OF,
     OPT_RATE,
-    OPT_GAP_METHOD /* optimize --gap a2rp|mmw|none */
+    OPT_GAP_METHOD, /* optimize --gap a2rp|mmw|none */
+    OPT_PRECISION   /* issue 16: sequential stopping */
 };
 
 static const struct option long_opts[] = {{"output", required_argument, NULL, 'o'},
@@ -81,6 +82,7 @@ static const struct option long_opts[] = {{"output", required_argument, NULL, 'o
                                           {"returned", required_argument, NULL, OPT_RETURNED},
                                           {"as-of", required_argument, NULL, OPT_AS_OF},
                                           {"rate", required_argument, NULL, OPT_RATE},
+                                          {"precision", required_argument, NULL, OPT_PRECISION},
                                           {NULL, 0, NULL, 0}};
 
 /* The commands each option applies to (bits of command_bit); an option
@@ -117,6 +119,7 @@ static int applies_to(int c)
     case OPT_GAP:
     case OPT_GAP_METHOD: return C_OPTIMIZE;
     case OPT_TIME_LIMIT: return C_OPTIMIZE | C_SWEEP | C_BUDGET;
+    case OPT_PRECISION: return C_SIMULATE | C_OPTIMIZE | C_COMPARE;
     case OPT_RELEASES:
     case OPT_PROB: return C_BUDGET;
     case OPT_BUDGET:
@@ -214,6 +217,11 @@ static int take_number(cli_opts *o, int c, const char *arg, fz_error *err)
         if (bad || !(x > 0 && x <= 1))
             return fz_fail(err, FZ_EINPUT, "--prob %s: expected a probability in (0, 1]", arg);
         o->target_prob = x;
+        return 0;
+    case OPT_PRECISION:
+        if (bad || errno == ERANGE || !(x > 0 && x <= 1e9))
+            return fz_fail(err, FZ_EINPUT, "--precision %s: expected a half-width in releases, in (0, 1e9]", arg);
+        o->precision = x;
         return 0;
     case OPT_TIME_LIMIT:
         if (bad || !(x > 0 && x <= 86400))

@@ -10,6 +10,7 @@
 #include "charts.h"
 #include "cmds.h"
 #include "compare_out.h"
+#include "cv_out.h"
 #include "eval.h"
 #include "rng.h"
 #include "summary.h"
@@ -235,6 +236,7 @@ static int run(cmd_run *r, void *ctx)
     eval_options eo = {.stream = RNG_STREAM_EVALUATE,
                        .nreps = (size_t)r->s->replications,
                        .threads = r->o->threads,
+                       .precision = r->o->precision,
                        .policies = c->pol,
                        .pooled = c->pooled,
                        .on_block = compare_acc_block,
@@ -265,6 +267,10 @@ static void print(cmd_run *r, void *ctx)
             (unsigned long long)r->s->seed);
     compare_print(out, r->s, c->table, !r->o->regions);
     fputc('\n', out);
+    if (r->o->precision > 0) { /* issue 16: where --precision stopped, on variant 1 */
+        fprintf(out, "variant #1: ");
+        cv_out_print(out, e, 0);
+    }
     if (r->o->regions) {
         compare_regions_print(out, r->s, c->acc, c->pol[0]);
         summary_print_ci_note(out, e->nreps);

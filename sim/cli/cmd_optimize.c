@@ -356,6 +356,7 @@ static int run(cmd_run *r, void *ctx)
                            .gap_batches = o->gap_batches,
                            .gap_method = o->gap_method,
                            .time_limit = o->time_limit,
+                           .precision = o->precision,
                            .progress = cli_progress_stage,
                            .progress_ctx = &r->bar,
                            .notice = o->quiet ? NULL : notice,

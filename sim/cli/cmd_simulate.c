@@ -42,6 +42,7 @@ static int run(cmd_run *r, void *ctx)
                        .pooled = s->pooling == POOLING_POOLED ? pooled : NULL,
                        .nreps = (size_t)s->replications,
                        .threads = r->o->threads,
+                       .precision = r->o->precision,
                        .on_block = summary_reps_block,
                        .block_ctx = r->reps,
                        .progress = cli_progress_update,

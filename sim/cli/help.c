@@ -90,6 +90,9 @@ static const opt_help options[] = {
     {"releases", NULL, "N", "the target: N releases or more (a whole number >= 1)"},
     {"prob", NULL, "P", "the probability to reach it, in (0, 1]"},
     {"solver-time-limit", NULL, "S", "GLPK time limit per solve, seconds (at most 86400)"},
+    {"precision", NULL, "H",
+     "stop the evaluation once the 95% interval of mean releases (releases.ci95) is at most +/- H, checked "
+     "every 1024 replications; --replications is then the cap"},
     {"column", NULL, "NAME", "the column to fit, as the header row names it"},
     {"min", NULL, "X",
      "the data are truncated below at X (only values in [min, max] were recorded): fit the conditional "

@@ -1,6 +1,8 @@
 /* summary: summary.json, CSV files and terminal tables (summary.h). */
 #include "summary.h"
 
+#include "cv_out.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -180,6 +182,7 @@ json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k)
     json_object_set_new(out, "unallocated_usd", json_guard_num(summary_unallocated(s, a->pooled ? NULL : a->alloc)));
     money_json(out, &a->spent, &a->refunded, &a->balance_end, &a->unpaid, eval_waited_mean(r, k, SIZE_MAX));
     json_object_set_new(out, "regions", regions);
+    cv_out_json(rel, out, s, r, k); /* issue 16: releases.mean and ci95 are the reported estimator's */
     return out;
 }
 
@@ -450,6 +453,7 @@ void summary_print_eval(FILE *f, const scenario *s, const eval_result *r, size_t
     char cpr[32];
     fprintf(f, "%-16s %12.0f %22s %10.0f %9s\n", "total", total, ci, a->spent.mean,
             cell(cpr, "%.0f", a->releases.mean > 0 ? a->spent.mean / a->releases.mean : NAN));
+    cv_out_print(f, r, k);
     const double left = summary_unallocated(s, a->pooled ? NULL : a->alloc);
     if (left > 0) /* issue 14: money the split leaves over is stated, not implied */
         fprintf(f, "%-16s %12.0f   (budget %.0f minus the total allocated)\n", SUMMARY_UNALLOCATED, left,

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,8 +20,13 @@ void eval_free(eval_result *r)
         free(r->allocs[k].totals);
         tally_free(&r->allocs[k].dist);
         free(r->allocs[k].regions);
+        cv_y_free(&r->allocs[k].cv_releases);
+        cv_y_free(&r->allocs[k].cv_spent);
+        cv_y_free(&r->allocs[k].cv_freedom);
     }
+    cv_x_free(&r->cv_controls);
     free(r->allocs);
+    free(r->cv_mu);
     free(r->days_hist);
     tl_free(&r->timeline);
     free(r);
@@ -31,6 +37,34 @@ double eval_detention_mean(const eval_result *r, size_t k, size_t c)
     const eval_region *g = &r->allocs[k].regions[c];
     double releases = g->releases.mean * g->releases.n;
     return releases > 0 ? g->detention_days_sum / releases : NAN;
+}
+
+cv_est eval_cv(const eval_result *r, const cv_acc *a, size_t c)
+{
+    if (!r->cv_mu)
+        return (cv_est){NAN, NAN, NAN, NAN};
+    return cv_estimate(a, r->cv_mu[c]);
+}
+
+cv_est eval_cv_total(const eval_result *r, const cv_y *y)
+{
+    if (!r->cv_mu)
+        return (cv_est){NAN, NAN, NAN, NAN};
+    return cv_estimate_vec(&r->cv_controls, y, r->cv_mu);
+}
+
+int eval_releases(const eval_result *r, size_t k, double *mean, double *half95)
+{
+    const eval_alloc *a = &r->allocs[k];
+    cv_est e = eval_cv_total(r, &a->cv_releases);
+    if (isfinite(e.mean) && isfinite(e.half95)) {
+        *mean = e.mean;
+        *half95 = e.half95;
+        return 1;
+    }
+    *mean = a->releases.mean;
+    *half95 = stat_ci95_half(&a->releases);
+    return 0;
 }
 
 double eval_waited_mean(const eval_result *r, size_t k, size_t c)
@@ -77,20 +111,31 @@ static eval_result *result_new(const scenario *s, const double *allocs, size_t n
     r->nreps = opt->nreps;
     r->stream = opt->stream;
     r->first_rep = opt->first_rep;
+    r->precision_target = opt->precision > 0 ? opt->precision : 0;
     r->allocs = calloc(nalloc, sizeof *r->allocs);
     r->days_hist = calloc(C * EVAL_DAYS_BINS, sizeof *r->days_hist);
     /* bins of H/500 days (at least a quarter day) reach 4H: hearing and release
      * delays past three horizons land in the last bin */
     r->days_bin = s->horizon_days / 500 > 0.25 ? s->horizon_days / 500 : 0.25;
-    if (!r->allocs || !r->days_hist)
+    if (!r->allocs || !r->days_hist || cv_x_init(&r->cv_controls, C))
         goto fail;
+    /* the exact control means, before any replication (never estimated from the run) */
+    fz_error cerr = {0, ""};
+    if (!(r->cv_mu = malloc((C ? C : 1) * sizeof *r->cv_mu)))
+        goto fail;
+    if (cv_expected_fundable(s, r->cv_mu, &cerr)) {
+        snprintf(r->cv_reason, sizeof r->cv_reason, "%s", cerr.msg);
+        free(r->cv_mu);
+        r->cv_mu = NULL;
+    }
     for (size_t k = 0; k < nalloc; k++) {
         eval_alloc *a = &r->allocs[k];
         a->policy = opt->policies ? opt->policies[k] : s->policy;
         a->alloc = malloc(C * sizeof *a->alloc);
         a->totals = opt->keep_totals ? malloc((opt->nreps ? opt->nreps : 1) * sizeof *a->totals) : NULL;
         a->regions = calloc(C, sizeof *a->regions);
-        if (!a->alloc || (opt->keep_totals && !a->totals) || !a->regions)
+        if (!a->alloc || (opt->keep_totals && !a->totals) || !a->regions || cv_y_init(&a->cv_releases, C) ||
+            cv_y_init(&a->cv_spent, C) || cv_y_init(&a->cv_freedom, C))
             goto fail;
         memcpy(a->alloc, allocs + k * C, C * sizeof *a->alloc);
         a->pooled = opt->pooled && opt->pooled[k];
@@ -112,7 +157,11 @@ static int fold_stats(eval_result *r, const scenario *s, size_t done, size_t n, 
 {
     size_t C = r->nregions, K = r->nalloc;
     for (size_t i = 0; i < n; i++) {
-        double base_rel = 0, base_free = 0, base_reach = 0;
+        double base_rel = 0, base_free = 0, base_reach = 0, xs[SCENARIO_MAX_REGIONS];
+        const uint64_t rep = done + i; /* the split of the control variates (cv.h) */
+        for (size_t c = 0; c < C; c++) /* the controls: allocation 0's draw, the replication's people */
+            xs[c] = st[i * K * C + c].fundable;
+        cv_x_add(&r->cv_controls, rep, xs);
         for (size_t k = 0; k < K; k++) {
             eval_alloc *a = &r->allocs[k];
             double rel = 0, spent = 0, freedom = 0, refunded = 0, unpaid = 0;
@@ -132,6 +181,10 @@ static int fold_stats(eval_result *r, const scenario *s, size_t done, size_t n, 
                 stat_add(&g->unpaid, e->unpaid);
                 g->waited_days_sum += e->waited_days;
                 a->waited_days_sum += e->waited_days;
+                const double x = st[i * K * C + c].fundable;
+                cv_add(&g->cv_releases, rep, x, e->releases);
+                cv_add(&g->cv_spent, rep, x, e->spent);
+                cv_add(&g->cv_freedom, rep, x, e->freedom_days);
                 refunded += e->refunded;
                 balance += e->balance_end;
                 unpaid += e->unpaid;
@@ -149,6 +202,9 @@ static int fold_stats(eval_result *r, const scenario *s, size_t done, size_t n, 
             stat_add(&a->refunded, refunded);
             stat_add(&a->balance_end, balance);
             stat_add(&a->unpaid, unpaid);
+            cv_y_add(&a->cv_releases, &r->cv_controls, rel);
+            cv_y_add(&a->cv_spent, &r->cv_controls, spent);
+            cv_y_add(&a->cv_freedom, &r->cv_controls, freedom);
             const double reach = s->target_releases > 0 && rel >= s->target_releases;
             a->reach_target += reach;
             if (k == 0) {
@@ -164,6 +220,9 @@ static int fold_stats(eval_result *r, const scenario *s, size_t done, size_t n, 
     }
     return 0;
 }
+
+/* fold_block's status when --precision is reached (not an fz_error code) */
+enum { EVAL_STOPPED = 100 };
 
 /* One eval_run call: the result being summed, this rank's block (and,
  * under MPI, a second buffer for the blocks of other ranks), and per thread
@@ -503,7 +562,18 @@ static int fold_block(void *ctx, int owner, uint64_t first, size_t n, fz_error *
     }
     if (fold_stats(x->r, x->s, first, n, st, pb))
         return fz_fail(err, FZ_ERUNTIME, "out of memory for the distribution of releases");
-    return x->opt->on_block ? x->opt->on_block(x->opt->block_ctx, x->r, x->opt->first_rep + first, n, st, err) : 0;
+    int rc = x->opt->on_block ? x->opt->on_block(x->opt->block_ctx, x->r, x->opt->first_rep + first, n, st, err) : 0;
+    if (!rc && x->opt->precision > 0) { /* every rank folds the same blocks: they all stop here */
+        double mean, half;
+        eval_releases(x->r, 0, &mean, &half);
+        x->r->precision_blocks++;
+        if (half <= x->opt->precision) {
+            x->r->precision_reached = 1;
+            x->r->nreps = first + n;
+            rc = EVAL_STOPPED;
+        }
+    }
+    return rc;
 }
 
 /* The threads' and ranks' histograms into the result: integer counts, so
@@ -534,6 +604,8 @@ int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t 
                             .progress = opt->progress,
                             .progress_ctx = opt->progress_ctx};
         rc = par_blocks(&d, err);
+        if (rc == EVAL_STOPPED) /* the precision was reached: not an error */
+            rc = 0;
     }
     if (!rc) {
         merge_hist(&x);

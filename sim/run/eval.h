@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cv.h"
 #include "engine.h"
 #include "scenario.h"
 #include "stats.h"
@@ -29,6 +30,7 @@ typedef struct eval_region {
     double waited_days_sum;                 /* over all releases: days waited, t - e */
     stat_cov spent_per_release;             /* x = releases, y = spent */
     stat_cov detention_per_release;         /* x = releases, y = days in detention (sum) */
+    cv_acc cv_releases, cv_spent, cv_freedom; /* issue 16: control x = this region's fundable cases */
 } eval_region;
 
 /* Days-in-detention histogram of allocation 0's releases, per region. */
@@ -46,6 +48,7 @@ typedef struct eval_alloc {
     int pooled;                             /* the pooled fund (DESIGN §8): one account, no split */
     int realloc;                            /* alloc, then re-split by the plan (DESIGN §8) */
     stat_acc diff_releases, diff_freedom;   /* paired: this allocation minus allocation 0 */
+    cv_y cv_releases, cv_spent, cv_freedom; /* issue 16: totals; controls: each region's fundable cases */
     double reach_target;                    /* replications with releases >= target */
     stat_acc diff_reach; /* paired, with target_releases > 0: 1[releases >= target] minus allocation 0's */
     eval_region *regions;
@@ -76,6 +79,15 @@ struct eval_result {
     double days_bin;   /* histogram bin width, days; the last bin takes the overflow */
     double *days_hist; /* [c * EVAL_DAYS_BINS + b]: releases of allocation 0 */
     eval_timeline timeline;
+    /* issue 16, control variates: E[fundable cases] per region (exact, cv.h),
+     * or NULL when it could not be computed (cv_reason says why) */
+    double *cv_mu;
+    char cv_reason[200];
+    cv_x cv_controls; /* the replications' fundable cases per region, for the totals' cv_y */
+    /* sequential stopping: whether the target was reached, and the blocks run */
+    double precision_target; /* eval_options.precision (0: none) */
+    int precision_reached;
+    size_t precision_blocks;
 };
 
 typedef struct eval_result eval_result;
@@ -100,6 +112,14 @@ typedef struct eval_options {
     int keep_totals; /* 1: keep eval_alloc.totals (8 bytes per replication and allocation; checks) */
     eval_block_fn on_block;
     void *block_ctx;
+    /* issue 16, sequential stopping: > 0 stops after the first block of
+     * EVAL_BLOCK replications at which allocation 0's reported releases
+     * interval (eval_releases) has half-width <= precision; nreps is then
+     * the cap.  The blocks are a prefix of the same replications, so a
+     * stopped run equals a run of that many replications, for any thread
+     * count (under MPI, the days-in-detention histogram may also hold the
+     * other ranks' blocks of the last round).  0: run nreps. */
+    double precision;
     eval_progress_fn progress;
     void *progress_ctx;
 } eval_options;
@@ -109,6 +129,18 @@ typedef struct eval_options {
 int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t nalloc, const eval_options *opt,
              fz_error *err);
 void eval_free(eval_result *r);
+
+/* The controlled estimate of a region mean (a: a cv_acc of region c) or of
+ * a total (eval_cv_total, y: a cv_y of an allocation); mean NAN when the
+ * control is not available (then report the plain estimate). */
+cv_est eval_cv(const eval_result *r, const cv_acc *a, size_t c);
+cv_est eval_cv_total(const eval_result *r, const cv_y *y);
+
+/* The estimate of allocation k's mean total releases that fianza reports
+ * (summary.json releases.mean and releases.ci95, and what --precision stops
+ * on): the control variate when it is available, else the plain mean.
+ * Returns 1 for the control variate, 0 for the plain mean. */
+int eval_releases(const eval_result *r, size_t k, double *mean, double *half95);
 
 /* Mean days in detention per release in region c (NAN without releases). */
 double eval_detention_mean(const eval_result *r, size_t k, size_t c);

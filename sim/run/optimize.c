@@ -285,6 +285,7 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
     eval_options eo = {.stream = RNG_STREAM_EVALUATE,
                        .nreps = S,
                        .threads = o->threads,
+                       .precision = o->precision,
                        .pooled = pooled,
                        .keep_totals = o->keep_totals,
                        .on_block = o->on_eval_block,

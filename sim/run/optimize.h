@@ -82,6 +82,7 @@ typedef struct optimize_options {
     void (*notice)(void *ctx, const char *text);
     int keep_totals;             /* eval_options.keep_totals of the evaluation (checks) */
     eval_block_fn on_eval_block; /* sees the evaluation replications (replications.csv) */
+    double precision;            /* issue 16: eval_options.precision of the evaluation stage only */
     void *eval_block_ctx;
     void *progress_ctx;
 } optimize_options;
