@@ -61,6 +61,7 @@ void engine_ws_free(engine_ws *ws)
     free(ws->tmp);
     free(ws->bucket);
     free(ws->start);
+    free(ws->gsum);
     free(ws->lcases);
     free(ws->queue);
     free(ws->heap_t);
@@ -100,9 +101,12 @@ static int grow(engine_ws *ws, fz_error *err)
     if (b)
         ws->bucket = b;
     uint32_t *s = b ? realloc(ws->start, (cap + 1) * sizeof *s) : NULL;
-    if (!s)
+    if (s)
+        ws->start = s;
+    double *g = s ? realloc(ws->gsum, 3 * (cap + 1) * sizeof *g) : NULL;
+    if (!g)
         return fz_fail(err, FZ_ERUNTIME, "out of memory for %zu cases", cap);
-    ws->start = s;
+    ws->gsum = g;
     ws->cap = cap;
     return 0;
 }

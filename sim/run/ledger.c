@@ -91,16 +91,38 @@ static void grid_cheapest(const engine_case *cs, size_t n, double H, double step
  * A pass at x pays the same cases for every x' in [x, T), T the least
  * spent_i + cost_i over the cases it skipped (the same floating sums, so
  * the same comparisons): the grid points below T copy its result, which
- * makes the cost O(cases x distinct outcomes), not O(cases x grid). */
-static void grid_first_come(const engine_case *cs, size_t n, double H, double step, size_t ngrid, double *rel,
-                            double *fre)
+ * makes the cost O(cases x distinct outcomes), not O(cases x grid).
+ *
+ * Each pass is also shortened, with the same sums and comparisons as the
+ * plain greedy pass (issue 16, bit-identical).  P[i] is the pass's `spent`
+ * after paying cases 0 .. i-1 (summed in that order, so the same doubles),
+ * F[i] their days of freedom likewise, M[i] the least cost of cases i ..
+ * n-1.  With costs >= 0, P is nondecreasing (rounding is monotone and
+ * fl(a + c) >= a for c >= 0), so the pass pays exactly cases 0 .. j-1, j
+ * the least index with P[j + 1] > x (binary search), and continues from j
+ * with spent = P[j], r = j, f = F[j].  And once spent + M[i] > x, every
+ * case from i on fails its comparison (spent + c >= spent + M[i] for
+ * c >= M[i]: monotone rounding again), spent no longer changes, and the
+ * least of their spent + cost is spent + M[i]: the pass stops there with
+ * the same T.  Costs that are negative or NaN take the plain pass. */
+static void grid_first_come(const engine_case *cs, size_t n, double *sums, double H, double step, size_t ngrid,
+                            double *rel, double *fre)
 {
-    double min_cost = INFINITY, all_cost = 0, all_free = 0;
-    for (size_t i = 0; i < n; i++) {
-        min_cost = cs[i].cost < min_cost ? cs[i].cost : min_cost;
-        all_cost += cs[i].cost;
-        all_free += H > cs[i].release ? H - cs[i].release : 0;
+    double *P = sums, *F = sums + (n + 1), *M = sums + 2 * (n + 1);
+    int fast = 1;
+    if (n) {
+        P[0] = F[0] = 0;
+        for (size_t i = 0; i < n; i++) {
+            P[i + 1] = P[i] + cs[i].cost;
+            F[i + 1] = F[i] + (H > cs[i].release ? H - cs[i].release : 0);
+            fast &= cs[i].cost >= 0;
+        }
+        M[n] = INFINITY;
+        for (size_t i = n; i-- > 0;)
+            M[i] = cs[i].cost < M[i + 1] ? cs[i].cost : M[i + 1];
     }
+    /* as the plain pass's own loop sums them */
+    const double min_cost = n ? M[0] : INFINITY, all_cost = n ? P[n] : 0, all_free = n ? F[n] : 0;
     double r = 0, f = 0, until = -INFINITY; /* the last pass's result, valid for x < until */
     for (size_t g = 0; g < ngrid; g++) {
         double x = (double)g * step;
@@ -114,10 +136,26 @@ static void grid_first_come(const engine_case *cs, size_t n, double H, double st
             continue;
         }
         if (!(x < until)) {
-            double spent = 0;
-            r = f = 0;
+            size_t j = 0;
+            if (fast) { /* the least j with P[j + 1] > x: exists, since P[n] > x */
+                size_t hi = n - 1;
+                while (j < hi) {
+                    size_t mid = j + (hi - j) / 2;
+                    if (P[mid + 1] > x)
+                        hi = mid;
+                    else
+                        j = mid + 1;
+                }
+            }
+            double spent = P[j];
+            r = (double)j;
+            f = F[j];
             until = INFINITY;
-            for (size_t i = 0; i < n; i++) {
+            for (size_t i = j; i < n; i++) {
+                if (fast && spent + M[i] > x) {
+                    until = spent + M[i] < until ? spent + M[i] : until;
+                    break;
+                }
                 if (spent + cs[i].cost > x) {
                     until = spent + cs[i].cost < until ? spent + cs[i].cost : until;
                     continue;
@@ -524,7 +562,7 @@ void engine_settle_grid(engine_ws *ws, const scenario *s, size_t c, scenario_pol
         if (policy == POLICY_CHEAPEST_FIRST)
             grid_cheapest(ws->cases, ws->n, H, step, ngrid, rel, fre);
         else
-            grid_first_come(ws->cases, ws->n, H, step, ngrid, rel, fre);
+            grid_first_come(ws->cases, ws->n, ws->gsum, H, step, ngrid, rel, fre);
         return;
     }
     grid_ledger(ws, s, c, step, ngrid, rel, fre, 1);
