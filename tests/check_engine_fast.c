@@ -224,6 +224,110 @@ START_TEST(grid_ledger_exact)
 }
 END_TEST
 
+/* ---- one pass for the evaluation and wait-and-see ---- */
+
+typedef struct keep_curves { /* every replication's curves, in order */
+    double *rel, *fre;
+    size_t per_rep, have;
+    uint64_t next;
+} keep_curves;
+
+static int keep(void *ctx, uint64_t first, size_t n, const double *rel, const double *fre, fz_error *err)
+{
+    (void)err;
+    keep_curves *k = ctx;
+    ck_assert_uint_eq(first, k->next); /* in replication order */
+    memcpy(k->rel + k->have * k->per_rep, rel, n * k->per_rep * sizeof *rel);
+    memcpy(k->fre + k->have * k->per_rep, fre, n * k->per_rep * sizeof *fre);
+    k->have += n;
+    k->next += n;
+    return 0;
+}
+
+static void check_eval_curves(scenario *s, int threads, size_t S)
+{
+    const size_t C = s->nregions, G = scenario_grid_points(s);
+    keep_curves a = {malloc(S * C * G * sizeof(double)), malloc(S * C * G * sizeof(double)), C * G, 0, 3};
+    keep_curves b = {malloc(S * C * G * sizeof(double)), malloc(S * C * G * sizeof(double)), C * G, 0, 3};
+    ck_assert(a.rel && a.fre && b.rel && b.fre);
+    curve_options co = {.stream = RNG_STREAM_EVALUATE, .first_rep = 3, .nreps = S, .threads = threads,
+                        .on_block = keep, .block_ctx = &a};
+    curve_set *cs = NULL;
+    fz_error err = {0, ""};
+    ck_assert_msg(curve_compute(&cs, s, &co, &err) == 0, "%s", err.msg);
+    curve_free(cs);
+    double allocs[2 * SCENARIO_MAX_REGIONS];
+    for (size_t c = 0; c < C; c++) {
+        allocs[c] = s->budget_usd / (double)C;
+        allocs[C + c] = c == 0 ? s->budget_usd : 0;
+    }
+    eval_options plain = {.stream = RNG_STREAM_EVALUATE, .first_rep = 3, .nreps = S, .threads = threads};
+    eval_options with = plain;
+    with.on_curves = keep;
+    with.curves_ctx = &b;
+    eval_result *r0 = run_eval(s, allocs, 2, &plain), *r1 = run_eval(s, allocs, 2, &with);
+    ck_assert_uint_eq(b.have, S);
+    ck_assert_msg(!memcmp(a.rel, b.rel, S * C * G * sizeof(double)), "releases curves differ");
+    ck_assert_msg(!memcmp(a.fre, b.fre, S * C * G * sizeof(double)), "freedom curves differ");
+    for (size_t k = 0; k < 2; k++) { /* the evaluation is the same with or without them */
+        ck_assert(!memcmp(r0->allocs[k].totals, r1->allocs[k].totals, S * sizeof(double)));
+        ck_assert(same_bits(r0->allocs[k].releases.mean, r1->allocs[k].releases.mean));
+        ck_assert(same_bits(r0->allocs[k].freedom_days.mean, r1->allocs[k].freedom_days.mean));
+        ck_assert(same_bits(r0->allocs[k].spent.mean, r1->allocs[k].spent.mean));
+    }
+    /* and the curves are the evaluation's: allocation 1 puts the whole
+     * budget (a grid point here) in region 0, nothing in region 1 */
+    for (size_t i = 0; i < S; i++) {
+        double want = b.rel[i * C * G + (G - 1)] + b.rel[(i * C + 1) * G];
+        ck_assert(same_bits(r1->allocs[1].totals[i], want));
+    }
+    eval_free(r0);
+    eval_free(r1);
+    free(a.rel);
+    free(a.fre);
+    free(b.rel);
+    free(b.fre);
+}
+
+START_TEST(eval_curves_plain)
+{
+    for (int p = 0; p < 2; p++) {
+        scenario *s = gen_scenario(77 + (uint64_t)p, 0, p ? POLICY_CHEAPEST_FIRST : POLICY_FIRST_COME);
+        /* the budget a grid point; 2,001 of them: blocks of 65 replications */
+        s->budget_usd = (p ? 100 : 2000) * s->granularity_usd;
+        check_eval_curves(s, p + 1, p ? 700 : 300);
+        scenario_free(s);
+    }
+}
+END_TEST
+
+START_TEST(eval_curves_ledger)
+{
+    scenario *s = gen_scenario(2024, 1, POLICY_FIRST_COME);
+    s->budget_usd = 40 * s->granularity_usd;
+    check_eval_curves(s, 2, 200);
+    scenario_free(s);
+}
+END_TEST
+
+/* Mixed policies cannot share the draw with the curves: refused. */
+START_TEST(eval_curves_mixed_refused)
+{
+    scenario *s = gen_scenario(5, 0, POLICY_FIRST_COME);
+    double allocs[4] = {1000, 1000, 1000, 1000};
+    scenario_policy pol[2] = {POLICY_FIRST_COME, POLICY_CHEAPEST_FIRST};
+    keep_curves k = {NULL, NULL, 0, 0, 0};
+    eval_options o = {.stream = RNG_STREAM_EVALUATE, .nreps = 10, .threads = 1, .policies = pol, .on_curves = keep,
+                      .curves_ctx = &k};
+    eval_result *r = NULL;
+    fz_error err = {0, ""};
+    ck_assert_int_ne(eval_run(&r, s, allocs, 2, &o, &err), 0);
+    ck_assert_ptr_null(r);
+    ck_assert(strstr(err.msg, "policy") != NULL);
+    scenario_free(s);
+}
+END_TEST
+
 Suite *make_engine_fast_suite(void)
 {
     Suite *s = suite_create("engine_fast");
@@ -234,6 +338,12 @@ Suite *make_engine_fast_suite(void)
     tcase_add_test(t, grid_first_come_edges);
     tcase_add_test(t, grid_ledger_exact);
     suite_add_tcase(s, t);
+    TCase *e = tcase_create("eval");
+    tcase_set_timeout(e, 240);
+    tcase_add_test(e, eval_curves_plain);
+    tcase_add_test(e, eval_curves_ledger);
+    tcase_add_test(e, eval_curves_mixed_refused);
+    suite_add_tcase(s, e);
     return s;
 }
 

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "curve.h"
 #include "engine.h"
 #include "scenario.h"
 #include "stats.h"
@@ -96,6 +97,13 @@ typedef struct eval_options {
     const struct realloc_plan *plan;
     eval_block_fn on_block;
     void *block_ctx;
+    /* Not NULL: also each replication's release curves on the scenario's
+     * grid (engine_settle_grid on the same draw), handed over as
+     * curve_compute's on_block would, so that one pass over the stream
+     * serves the evaluation and wait-and-see (issue 16).  Needs every
+     * allocation under the scenario's policy; blocks are then smaller. */
+    curve_block_fn on_curves;
+    void *curves_ctx;
     eval_progress_fn progress;
     void *progress_ctx;
 } eval_options;

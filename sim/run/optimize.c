@@ -276,7 +276,7 @@ static stat_est reach_diff(const eval_result *e, size_t k, double target)
 /* The four allocations, and (DESIGN §8) the pooled fund as allocation
  * OPT_NALLOC of the same evaluation: paired with the optimum, at the cost
  * of one more draw per region, and one more double per replication. */
-static int evaluate_all(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
+static int evaluate_all(optimize_result *r, const scenario *s, const optimize_options *o, ws_ctx *w, fz_error *err)
 {
     const size_t S = (size_t)s->replications, C = r->nregions;
     static const int pooled[OPT_NALLOC + 1] = {[OPT_NALLOC] = 1};
@@ -292,6 +292,8 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
                        .pooled = pooled,
                        .on_block = o->on_eval_block,
                        .block_ctx = o->eval_block_ctx,
+                       .on_curves = ws_block,
+                       .curves_ctx = w,
                        .progress = o->progress ? fwd_progress : NULL,
                        .progress_ctx = &fwd};
     int rc = eval_run(&r->eval, s, allocs, OPT_NALLOC + 1, &eo, err);
@@ -320,48 +322,36 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
     return 0;
 }
 
-static int wait_and_see(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
+/* Wait-and-see rides on the evaluation's pass (issue 16): eval_run hands
+ * ws_block each block of the same replications' curves, drawn once. */
+static int ws_init(ws_ctx *w, const optimize_result *r, const scenario *s, fz_error *err)
+{
+    *w = (ws_ctx){.s = s,
+                  .opt_steps = r->mip.steps,
+                  .freedom = s->objective == OBJ_FREEDOM_DAYS,
+                  .target = s->objective == OBJ_TARGET_PROB ? s->target_releases : 0,
+                  .ws_values = malloc((size_t)s->replications * sizeof(double))};
+    if (!w->ws_values)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    return optimize_bounds_init(&w->b, s, err);
+}
+
+static void wait_and_see(optimize_result *r, const scenario *s, const optimize_options *o, const ws_ctx *w)
 {
     const size_t S = (size_t)s->replications;
-    ws_ctx w = {.s = s,
-                .opt_steps = r->mip.steps,
-                .freedom = s->objective == OBJ_FREEDOM_DAYS,
-                .target = s->objective == OBJ_TARGET_PROB ? s->target_releases : 0,
-                .ws_values = malloc(S * sizeof(double))};
-    curve_set *cs = NULL;
-    int rc;
-    if (!w.ws_values) {
-        rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
-        goto done;
-    }
-    if ((rc = optimize_bounds_init(&w.b, s, err)))
-        goto done;
-    stage_fwd fwd = {o, "wait-and-see"};
-    curve_options co = {.stream = RNG_STREAM_EVALUATE,
-                        .nreps = S,
-                        .threads = o->threads,
-                        .on_block = ws_block,
-                        .block_ctx = &w,
-                        .progress = o->progress ? fwd_progress : NULL,
-                        .progress_ctx = &fwd};
-    stage(o, "wait-and-see", 0, S);
-    if ((rc = curve_compute(&cs, s, &co, err)))
-        goto done;
+    stage(o, "wait-and-see", 0, S); /* done during the evaluation's pass */
+    stage(o, "wait-and-see", S, S);
     if (s->objective == OBJ_CVAR) {
-        r->wait_and_see = cvar_est(w.ws_values, S, s->cvar_alpha);
+        r->wait_and_see = cvar_est(w->ws_values, S, s->cvar_alpha);
         r->evpi = (stat_est){r->wait_and_see.value - r->objective[OPT_OPTIMAL].value, NAN, NAN};
     } else {
-        r->wait_and_see = est_of(&w.ws);
+        r->wait_and_see = est_of(&w->ws);
         if (s->objective == OBJ_TARGET_PROB) /* a proportion: Wilson, as the optimum's P */
-            stat_wilson(w.ws.mean * (double)w.ws.n, (double)w.ws.n, &r->wait_and_see.lo, &r->wait_and_see.hi);
-        r->evpi = est_of(&w.diff);
+            stat_wilson(w->ws.mean * (double)w->ws.n, (double)w->ws.n, &r->wait_and_see.lo, &r->wait_and_see.hi);
+        r->evpi = est_of(&w->diff);
         if (r->evpi.lo < 0) /* every replication's difference is >= 0: so is EVPI */
             r->evpi.lo = 0;
     }
-done:
-    curve_free(cs);
-    free(w.ws_values);
-    return rc;
 }
 
 /* The gap batches as one stage: batch m's curve pass is replications
@@ -500,14 +490,15 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
         goto done;
 
     t = fz_seconds();
-    if ((rc = evaluate_all(r, s, o, err)))
-        goto done;
-    if (s->reallocate_every_days > 0) {
+    ws_ctx w;
+    if (!(rc = ws_init(&w, r, s, err)) && !(rc = evaluate_all(r, s, o, &w, err)) && s->reallocate_every_days > 0) {
         stage(o, "re-allocation", 0, 0);
-        if ((rc = realloc_report_run(&r->realloc, s, r->allocs, o->threads, err)))
-            goto done;
+        rc = realloc_report_run(&r->realloc, s, r->allocs, o->threads, err);
     }
-    if ((rc = wait_and_see(r, s, o, err)))
+    if (!rc)
+        wait_and_see(r, s, o, &w);
+    free(w.ws_values);
+    if (rc)
         goto done;
     r->seconds_eval = fz_seconds() - t;
     t = fz_seconds();
