@@ -124,34 +124,51 @@ static void grid_first_come(const engine_case *cs, size_t n, double *sums, doubl
     /* as the plain pass's own loop sums them */
     const double min_cost = n ? M[0] : INFINITY, all_cost = n ? P[n] : 0, all_free = n ? F[n] : 0;
     double r = 0, f = 0, until = -INFINITY; /* the last pass's result, valid for x < until */
-    for (size_t g = 0; g < ngrid; g++) {
+    size_t g = 0, j = 0; /* j: where the last pass stopped paying every case */
+    /* x = g step is nondecreasing in g: nothing is paid below the cheapest
+     * case, everything from the first x >= all_cost on */
+    for (; g < ngrid; g++) {
         double x = (double)g * step;
-        if (x >= all_cost) {
-            rel[g] = (double)n;
-            fre[g] = all_free;
-            continue;
-        }
+        if (x >= all_cost || !(x < min_cost))
+            break;
+        rel[g] = fre[g] = 0;
+    }
+    for (; g < ngrid; g++) {
+        double x = (double)g * step;
+        if (x >= all_cost)
+            break;
         if (x < min_cost) {
             rel[g] = fre[g] = 0;
             continue;
         }
         if (!(x < until)) {
-            size_t j = 0;
-            if (fast) { /* the least j with P[j + 1] > x: exists, since P[n] > x */
-                size_t hi = n - 1;
-                while (j < hi) {
-                    size_t mid = j + (hi - j) / 2;
+            if (fast && !(P[j + 1] > x)) {
+                /* the least j with P[j + 1] > x: it exists (P[n] > x) and is
+                 * at least the last pass's (x grows, so P[k + 1] <= x for
+                 * every k below it); gallop, then bisect (lo, hi] */
+                size_t lo = j, hi, d = 1;
+                for (;;) {
+                    hi = lo + d < n - 1 ? lo + d : n - 1;
+                    if (P[hi + 1] > x)
+                        break;
+                    lo = hi;
+                    d *= 2;
+                }
+                while (hi - lo > 1) {
+                    size_t mid = lo + (hi - lo) / 2;
                     if (P[mid + 1] > x)
                         hi = mid;
                     else
-                        j = mid + 1;
+                        lo = mid;
                 }
+                j = hi;
             }
-            double spent = P[j];
-            r = (double)j;
-            f = F[j];
+            size_t i = fast ? j : 0;
+            double spent = P[i];
+            r = (double)i;
+            f = F[i];
             until = INFINITY;
-            for (size_t i = j; i < n; i++) {
+            for (; i < n; i++) {
                 if (fast && spent + M[i] > x) {
                     until = spent + M[i] < until ? spent + M[i] : until;
                     break;
@@ -167,6 +184,11 @@ static void grid_first_come(const engine_case *cs, size_t n, double *sums, doubl
         }
         rel[g] = r;
         fre[g] = f;
+    }
+    const double all = (double)n;
+    for (; g < ngrid; g++) {
+        rel[g] = all;
+        fre[g] = all_free;
     }
 }
 
