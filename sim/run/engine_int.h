@@ -110,6 +110,7 @@ typedef struct ledger {
     double in, out;     /* money in (x, donations, refunds) and paid out: the balance is in - out */
     double alpha;       /* d in / d x */
     long day;           /* day of the current event */
+    int posts;          /* posting_day(day), kept by set_day (an integer modulo per event otherwise) */
     long next_post_day; /* the day next_post was found for (-1: none) */
     double next_post;   /* start of the next posting day after it */
     int blocked;        /* queued cases were held back by the day or a capacity */

@@ -243,7 +243,7 @@ static inline int posting_day(const ledger *L, long day) { return !L->weekdays |
 /* Index of a case's region in the run's per-region arrays. */
 static inline size_t rix(const ledger *L, const engine_lcase *c) { return c->region - L->region0; }
 
-static inline int can_post(const ledger *L, size_t r) { return posting_day(L, L->day) && L->paid_today[r] < L->cap[r]; }
+static inline int can_post(const ledger *L, size_t r) { return L->posts && L->paid_today[r] < L->cap[r]; }
 
 /* Some region can still pay today (posting days are fund-wide). */
 static int any_capacity(const ledger *L)
@@ -301,7 +301,7 @@ static int worth_serving(ledger *L);
 /* The waiting and blocked cases at time t, oldest first, first fit. */
 static void serve(ledger *L, double t)
 {
-    if (!posting_day(L, L->day)) {
+    if (!L->posts) {
         L->blocked = 1;
         return;
     }
@@ -412,6 +412,7 @@ void ledger_begin(ledger *L)
     L->out = 0;
     L->alpha = 1;
     L->day = 0;
+    L->posts = posting_day(L, 0);
     memset(L->paid_today, 0, L->nreg * sizeof *L->paid_today);
     L->blocked = 0;
     L->qn = L->hn = 0;
@@ -427,7 +428,9 @@ static inline void set_day(ledger *L, double t)
     long day = (long)t; /* t >= 0: truncation is the floor */
     if (day != L->day) {
         L->day = day;
-        memset(L->paid_today, 0, L->nreg * sizeof *L->paid_today);
+        L->posts = posting_day(L, day);
+        for (size_t r = 0; r < L->nreg; r++) /* a loop: nreg is 1 but for a pooled fund */
+            L->paid_today[r] = 0;
     }
 }
 
