@@ -224,6 +224,43 @@ START_TEST(grid_ledger_exact)
 }
 END_TEST
 
+/* The ledger's cases come in ready then draw order (what qsort with that
+ * total order gives): a permutation of the draw, strictly increasing in
+ * (ready, id); with ties (fixed delays), many cases, and few. */
+START_TEST(lcases_order)
+{
+    engine_ws *ws = ws_new();
+    size_t checked = 0;
+    for (uint64_t k = 0; k < 40; k++) {
+        scenario *s = gen_scenario(3000 + k, 1, POLICY_FIRST_COME);
+        for (uint64_t rep = 0; rep < 6; rep++)
+            for (size_t c = 0; c < s->nregions; c++) {
+                fz_error err = {0, ""};
+                ck_assert_int_eq(engine_draw_lcases(ws, s, c, RNG_STREAM_OPTIMIZE, rep, &err), 0);
+                size_t n;
+                const engine_lcase *l = engine_lcases(ws, &n);
+                char *seen = calloc(n + 1, 1);
+                ck_assert_ptr_nonnull(seen);
+                for (size_t i = 0; i < n; i++) {
+                    ck_assert_uint_lt(l[i].id, n);
+                    ck_assert(!seen[l[i].id]);
+                    seen[l[i].id] = 1;
+                    if (i > 0)
+                        ck_assert_msg(l[i - 1].ready < l[i].ready ||
+                                          (l[i - 1].ready == l[i].ready && l[i - 1].id < l[i].id),
+                                      "scenario %d rep %d: cases %zu and %zu out of order", (int)k, (int)rep, i - 1, i);
+                    ck_assert_uint_eq(l[i].region, c);
+                }
+                free(seen);
+                checked += n;
+            }
+        scenario_free(s);
+    }
+    engine_ws_free(ws);
+    ck_assert_uint_gt(checked, 10000);
+}
+END_TEST
+
 /* ---- one pass for the evaluation and wait-and-see ---- */
 
 typedef struct keep_curves { /* every replication's curves, in order */
@@ -337,6 +374,7 @@ Suite *make_engine_fast_suite(void)
     tcase_add_test(t, grid_cheapest_exact);
     tcase_add_test(t, grid_first_come_edges);
     tcase_add_test(t, grid_ledger_exact);
+    tcase_add_test(t, lcases_order);
     suite_add_tcase(s, t);
     TCase *e = tcase_create("eval");
     tcase_set_timeout(e, 240);

@@ -63,6 +63,10 @@ void engine_ws_free(engine_ws *ws)
     free(ws->start);
     free(ws->gsum);
     free(ws->lcases);
+    free(ws->ltmp);
+    free(ws->lkey);
+    free(ws->lbucket);
+    free(ws->lstart);
     free(ws->queue);
     free(ws->heap_t);
     free(ws->heap_v);
@@ -440,9 +444,21 @@ static int push_lcase(engine_ws *ws, engine_lcase c, fz_error *err)
         if (hv)
             ws->heap_v = hv;
         uint32_t *hr = hv ? realloc(ws->heap_r, cap * sizeof *hr) : NULL;
-        if (!hr)
+        if (hr)
+            ws->heap_r = hr;
+        engine_lcase *lt = hr ? realloc(ws->ltmp, cap * sizeof *lt) : NULL;
+        if (lt)
+            ws->ltmp = lt;
+        struct lkey *k1 = lt ? realloc(ws->lkey, cap * sizeof *k1) : NULL;
+        if (k1)
+            ws->lkey = k1;
+        uint32_t *lb = k1 ? realloc(ws->lbucket, cap * sizeof *lb) : NULL;
+        if (lb)
+            ws->lbucket = lb;
+        uint32_t *ls = lb ? realloc(ws->lstart, (cap + 1) * sizeof *ls) : NULL;
+        if (!ls)
             return fz_fail(err, FZ_ERUNTIME, "out of memory for %zu cases", cap);
-        ws->heap_r = hr;
+        ws->lstart = ls;
         ws->lcap = cap;
     }
     c.id = (uint32_t)ws->ln;
@@ -457,6 +473,71 @@ static int cmp_lcase(const void *pa, const void *pb)
     if (a->ready != b->ready)
         return a->ready < b->ready ? -1 : 1;
     return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The ledger's cases in ready then draw order: what qsort with cmp_lcase
+ * gives (a total order, so one answer), from a stable sort of compact
+ * (ready, draw index) pairs instead of 72-byte records through a
+ * comparator (issue 16; qsort_r was 22% of a ledger draw).  As sort_cases:
+ * a bucket index nondecreasing in ready, a stable scatter in draw order
+ * (ids are the draw order: push_lcase), one insertion pass, then the
+ * records moved once.  Large buckets or keys that are not finite take
+ * qsort. */
+static void sort_lcases(engine_ws *ws)
+{
+    const size_t n = ws->ln;
+    engine_lcase *cs = ws->lcases;
+    double lo = INFINITY, hi = -INFINITY;
+    int sorted = 1;
+    for (size_t i = 0; i < n; i++) {
+        lo = cs[i].ready < lo ? cs[i].ready : lo;
+        hi = cs[i].ready > hi ? cs[i].ready : hi;
+        sorted &= i == 0 || !(cs[i - 1].ready > cs[i].ready);
+    }
+    if (sorted && isfinite(hi - lo))
+        return;
+    double span = hi - lo;
+    if (n <= 32 || !isfinite(span) || !(span > 0)) {
+        qsort(cs, n, sizeof *cs, cmp_lcase);
+        return;
+    }
+    const double scale = (double)n / span;
+    uint32_t *bk = ws->lbucket, *start = ws->lstart, most = 0;
+    memset(start, 0, (n + 1) * sizeof *start);
+    for (size_t i = 0; i < n; i++) {
+        size_t b = (size_t)((cs[i].ready - lo) * scale);
+        b = b < n ? b : n - 1;
+        bk[i] = (uint32_t)b;
+        start[b + 1]++;
+    }
+    for (size_t b = 0; b < n; b++) {
+        most = start[b + 1] > most ? start[b + 1] : most;
+        start[b + 1] += start[b];
+    }
+    if (most > 64) { /* insertion would be quadratic in a large bucket */
+        qsort(cs, n, sizeof *cs, cmp_lcase);
+        return;
+    }
+    struct lkey *k = ws->lkey;
+    for (size_t i = 0; i < n; i++)
+        k[start[bk[i]]++] = (struct lkey){cs[i].ready, (uint32_t)i};
+    /* stable insertion: a key never moves past its bucket's start */
+    for (size_t i = 1; i < n; i++) {
+        if (!(k[i - 1].ready > k[i].ready))
+            continue;
+        struct lkey c = k[i];
+        size_t j = i;
+        do {
+            k[j] = k[j - 1];
+            j--;
+        } while (j > 0 && k[j - 1].ready > c.ready);
+        k[j] = c;
+    }
+    engine_lcase *out = ws->ltmp;
+    for (size_t i = 0; i < n; i++)
+        out[i] = cs[k[i].i];
+    ws->ltmp = cs;
+    ws->lcases = out;
 }
 
 /* The people of one region and replication.  With `general` = 0 (a §1
@@ -544,7 +625,7 @@ static int draw_region(engine_ws *ws, const scenario *s, size_t region, scenario
         return rc;
     if (P.ledger) {
         if (ws->ln)
-            qsort(ws->lcases, ws->ln, sizeof *ws->lcases, cmp_lcase);
+            sort_lcases(ws);
         for (size_t k = 0; k < ws->ln; k++)
             ws->lcases[k].region = (uint32_t)region;
     } else {

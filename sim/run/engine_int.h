@@ -11,6 +11,12 @@
 
 #include "engine.h"
 
+/* A ledger case's sort key (engine.c, sort_lcases). */
+struct lkey {
+    double ready;
+    uint32_t i;
+};
+
 struct engine_ws {
     gsl_rng *rng;
     engine_case *cases; /* §1 cases (no ledger) */
@@ -22,6 +28,9 @@ struct engine_ws {
     /* the ledger's cases and scratch (DESIGN §7) */
     engine_lcase *lcases;
     size_t ln, lcap;
+    engine_lcase *ltmp;        /* scratch of sort_lcases (engine.c): lcap each */
+    struct lkey *lkey;         /* (ready, draw index) pairs */
+    uint32_t *lbucket, *lstart; /* bucket of each case; bucket starts: lcap + 1 */
     uint32_t *queue;         /* indices of waiting or blocked cases, oldest first */
     double *heap_t, *heap_v; /* pending refunds: a binary heap on time */
     uint32_t *heap_r;        /* and their regions */
