@@ -483,8 +483,8 @@ static int cmp_lcase(const void *pa, const void *pb)
  * comparator (issue 16; qsort_r was 22% of a ledger draw).  As sort_cases:
  * a bucket index nondecreasing in ready, a stable scatter in draw order
  * (ids are the draw order: push_lcase), one insertion pass, then the
- * records moved once.  Large buckets or keys that are not finite take
- * qsort. */
+ * records moved once.  Keys that are not finite, or an insertion pass that
+ * would be long (a large bucket of distinct keys), take qsort. */
 __attribute__((noinline)) static void sort_lcases(engine_ws *ws)
 {
     const size_t n = ws->ln;
@@ -499,31 +499,33 @@ __attribute__((noinline)) static void sort_lcases(engine_ws *ws)
     if (sorted && isfinite(hi - lo))
         return;
     double span = hi - lo;
-    if (n <= 32 || !isfinite(span) || !(span > 0)) {
-        qsort(cs, n, sizeof *cs, cmp_lcase);
-        return;
-    }
-    const double scale = (double)n / span;
-    uint32_t *bk = ws->lbucket, *start = ws->lstart, most = 0;
-    memset(start, 0, (n + 1) * sizeof *start);
-    for (size_t i = 0; i < n; i++) {
-        size_t b = (size_t)((cs[i].ready - lo) * scale);
-        b = b < n ? b : n - 1;
-        bk[i] = (uint32_t)b;
-        start[b + 1]++;
-    }
-    for (size_t b = 0; b < n; b++) {
-        most = start[b + 1] > most ? start[b + 1] : most;
-        start[b + 1] += start[b];
-    }
-    if (most > 64) { /* insertion would be quadratic in a large bucket */
+    if (!isfinite(span) || !(span > 0)) {
         qsort(cs, n, sizeof *cs, cmp_lcase);
         return;
     }
     struct lkey *k = ws->lkey;
-    for (size_t i = 0; i < n; i++)
-        k[start[bk[i]]++] = (struct lkey){cs[i].ready, (uint32_t)i};
-    /* stable insertion: a key never moves past its bucket's start */
+    if (n <= 32) { /* a few: insertion from draw order */
+        for (size_t i = 0; i < n; i++)
+            k[i] = (struct lkey){cs[i].ready, (uint32_t)i};
+    } else {
+        const double scale = (double)n / span;
+        uint32_t *bk = ws->lbucket, *start = ws->lstart;
+        memset(start, 0, (n + 1) * sizeof *start);
+        for (size_t i = 0; i < n; i++) {
+            size_t b = (size_t)((cs[i].ready - lo) * scale);
+            b = b < n ? b : n - 1;
+            bk[i] = (uint32_t)b;
+            start[b + 1]++;
+        }
+        for (size_t b = 0; b < n; b++)
+            start[b + 1] += start[b];
+        for (size_t i = 0; i < n; i++)
+            k[start[bk[i]]++] = (struct lkey){cs[i].ready, (uint32_t)i};
+    }
+    /* stable insertion: a key never moves past its bucket's start (equal
+     * keys, however many, do not move); too many moves (a large bucket of
+     * distinct keys) and qsort does it instead, cs being still untouched */
+    size_t moves = 0, budget = 16 * n + 1024;
     for (size_t i = 1; i < n; i++) {
         if (!(k[i - 1].ready > k[i].ready))
             continue;
@@ -534,6 +536,10 @@ __attribute__((noinline)) static void sort_lcases(engine_ws *ws)
             j--;
         } while (j > 0 && k[j - 1].ready > c.ready);
         k[j] = c;
+        if ((moves += i - j) > budget) {
+            qsort(cs, n, sizeof *cs, cmp_lcase);
+            return;
+        }
     }
     engine_lcase *out = ws->ltmp;
     for (size_t i = 0; i < n; i++)
