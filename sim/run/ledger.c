@@ -499,8 +499,11 @@ void ledger_advance(ledger *L, double T)
 
 void ledger_end(ledger *L)
 {
-    for (size_t k = 0; k < L->n; k++)
-        L->st[rix(L, &L->cs[k])].fundable += 1;
+    if (L->nreg == 1) /* every case is region0's: n additions of 1 to a whole number, exact */
+        L->st[0].fundable += (double)L->n;
+    else
+        for (size_t k = 0; k < L->n; k++)
+            L->st[rix(L, &L->cs[k])].fundable += 1;
     for (size_t r = 0; r < L->nreg; r++)
         L->st[r].unpaid = L->st[r].fundable - L->st[r].releases;
     if (!L->pooled)
