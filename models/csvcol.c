@@ -15,11 +15,9 @@
 #include "fz_input.h"
 
 typedef struct reader {
+    csv_pos pos; /* line, record start, records seen, failed */
     const char *path, *column;
-    long line;       /* physical line being fed */
     size_t field;    /* index of the next field in the current record */
-    long record;     /* records seen, header = 0 */
-    long rec_start;  /* line on which the record being read starts */
     long col;        /* index of the wanted column, -1 until the header is read */
     int seen_in_row; /* the wanted column appeared in this row */
     size_t nheader;  /* fields in the header row */
@@ -28,7 +26,6 @@ typedef struct reader {
     csvcol *out;
     size_t cap;
     fz_error *err;
-    int failed;
 } reader;
 
 int csvcol_parse_number(const char *cell, double *out)
@@ -99,9 +96,9 @@ static void on_field(void *data, size_t len, void *ctx)
     reader *r = ctx;
     const char *cell = data ? data : "";
     size_t idx = r->field++;
-    if (r->failed)
+    if (r->pos.failed)
         return;
-    if (r->record == 0) {
+    if (r->pos.record == 0) {
         if (idx == 0 && len >= 3 && memcmp(cell, "\xEF\xBB\xBF", 3) == 0)
             cell += 3;
         while (isspace((unsigned char)*cell))
@@ -122,27 +119,28 @@ static void on_field(void *data, size_t len, void *ctx)
         t++;
     if (!*t) {
         if (!r->out->n_empty++)
-            r->out->first_empty_line = r->line;
+            r->out->first_empty_line = r->pos.line;
         return;
     }
     double v;
     int bad = csvcol_parse_number(cell, &v) != 0;
     if (bad && (r->flags & CSVCOL_SKIP_NONNUMERIC)) {
         if (!r->out->n_nonnumeric++) {
-            r->out->first_nonnumeric_line = r->line;
+            r->out->first_nonnumeric_line = r->pos.line;
             snprintf(r->out->first_nonnumeric, sizeof r->out->first_nonnumeric, "%s", t);
         }
         return;
     }
     if (bad) {
-        fz_fail(r->err, FZ_EINPUT, "%s:%ld: column '%s': '%.40s' is not a number", r->path, r->line, r->column, cell);
-        r->failed = 1;
+        fz_fail(r->err, FZ_EINPUT, "%s:%ld: column '%s': '%.40s' is not a number", r->path, r->pos.line, r->column,
+                cell);
+        r->pos.failed = 1;
         return;
     }
     if (r->out->n == CSVCOL_MAX_VALUES) {
-        fz_fail(r->err, FZ_EINPUT, "%s:%ld: column '%s' holds more than %d numbers: the limit", r->path, r->line,
+        fz_fail(r->err, FZ_EINPUT, "%s:%ld: column '%s' holds more than %d numbers: the limit", r->path, r->pos.line,
                 r->column, CSVCOL_MAX_VALUES);
-        r->failed = 1;
+        r->pos.failed = 1;
         return;
     }
     if (r->out->n == r->cap) {
@@ -157,13 +155,13 @@ static void on_field(void *data, size_t len, void *ctx)
             r->out->lines = nl;
         if (!nv || (!nl && (r->flags & CSVCOL_LINES))) {
             fz_fail(r->err, FZ_ERUNTIME, "%s: out of memory", r->path);
-            r->failed = 1;
+            r->pos.failed = 1;
             return;
         }
         r->cap = cap;
     }
     if (r->out->lines)
-        r->out->lines[r->out->n] = r->line;
+        r->out->lines[r->out->n] = r->pos.line;
     r->out->values[r->out->n++] = v;
 }
 
@@ -171,28 +169,28 @@ static void on_record(int term, void *ctx)
 {
     (void)term;
     reader *r = ctx;
-    if (!r->failed && r->record == 0 && r->col < 0) {
+    if (!r->pos.failed && r->pos.record == 0 && r->col < 0) {
         fz_fail(r->err, FZ_EINPUT, "%s:%ld: no column named '%s' in the header row; the columns are %s", r->path,
-                r->line, r->column, r->names);
-        r->failed = 1;
+                r->pos.line, r->column, r->names);
+        r->pos.failed = 1;
     }
-    if (r->record == 0)
+    if (r->pos.record == 0)
         r->nheader = r->field;
-    if (r->record > 0) {
+    if (r->pos.record > 0) {
         r->out->n_rows++;
-        if (!r->failed && r->field > r->nheader) {
+        if (!r->pos.failed && r->field > r->nheader) {
             /* an unquoted 1,500 splits into two fields and shifts the row */
             fz_fail(r->err, FZ_EINPUT,
                     "%s:%ld: this row has %zu fields but the header has %zu (quote amounts that have "
                     "a thousands separator: \"1,500\")",
-                    r->path, r->line, r->field, r->nheader);
-            r->failed = 1;
+                    r->path, r->pos.line, r->field, r->nheader);
+            r->pos.failed = 1;
         }
-        if (!r->seen_in_row && !r->failed && !r->out->n_empty++)
-            r->out->first_empty_line = r->line; /* short row: the cell is missing */
+        if (!r->seen_in_row && !r->pos.failed && !r->out->n_empty++)
+            r->out->first_empty_line = r->pos.line; /* short row: the cell is missing */
     }
-    r->record++;
-    r->rec_start = r->line + 1;
+    r->pos.record++;
+    r->pos.rec_start = r->pos.line + 1;
     r->field = 0;
     r->seen_in_row = 0;
 }
@@ -202,9 +200,9 @@ int csvcol_read(csvcol *out, const char *path, const char *column, fz_error *err
     return csvcol_read_flags(out, path, column, 0, err);
 }
 
-int csvcol_read_flags(csvcol *out, const char *path, const char *column, int flags, fz_error *err)
+int csvcol_feed(const char *path, const char *first_column, int brief, csv_pos *pos, csv_field_fn on_field,
+                csv_record_fn on_record, void *ctx, fz_error *err)
 {
-    memset(out, 0, sizeof *out);
     FILE *f = fz_input_open(path, FZ_INPUT_MAX_CSV, "CSV file", err);
     if (!f)
         return err ? err->code : FZ_EINPUT;
@@ -218,61 +216,73 @@ int csvcol_read_flags(csvcol *out, const char *path, const char *column, int fla
         return fz_fail(err, FZ_ERUNTIME, "%s: cannot start the CSV parser", path);
     }
     csv_set_realloc_func(&p, capped_realloc);
-    reader r = {.path = path, .column = column, .col = -1, .out = out, .err = err, .flags = flags, .rec_start = 1};
+    pos->rec_start = 1;
     ssize_t len;
     long nread = 0;
     int rc = 0;
     char lim[32];
-    while (!r.failed && (len = fz_input_line(f, line, cap)) != 0) {
-        r.line++;
+    while (!pos->failed && (len = fz_input_line(f, line, cap)) != 0) {
+        pos->line++;
         if (len < 0 || (size_t)len > (size_t)FZ_INPUT_MAX_CSV_LINE) {
-            rc = fz_fail(err, FZ_EINPUT, "%s:%ld: line longer than the limit of %s", path, r.line,
+            rc = fz_fail(err, FZ_EINPUT, "%s:%ld: line longer than the limit of %s", path, pos->line,
                          fz_input_size_name(FZ_INPUT_MAX_CSV_LINE, lim, sizeof lim));
             goto done;
         }
-        if ((nread += len) > FZ_INPUT_MAX_CSV) {
-            rc = fz_fail(err, FZ_EINPUT, "%s:%ld: the file is larger than the limit of %s for a CSV file", path, r.line,
-                         fz_input_size_name(FZ_INPUT_MAX_CSV, lim, sizeof lim));
+        int nul = (size_t)len != strlen(line);
+        if ((nread += len) > FZ_INPUT_MAX_CSV && !(brief && nul)) { /* brief: the NUL byte named first */
+            rc = fz_fail(err, FZ_EINPUT,
+                         brief ? "%s:%ld: the file is larger than the limit"
+                               : "%s:%ld: the file is larger than the limit of %s for a CSV file",
+                         path, pos->line, fz_input_size_name(FZ_INPUT_MAX_CSV, lim, sizeof lim));
             goto done;
         }
-        if ((size_t)len != strlen(line)) {
-            rc = fz_fail(err, FZ_EINPUT, "%s:%ld: NUL byte in a text file", path, r.line);
+        if (nul) {
+            rc = fz_fail(err, FZ_EINPUT, "%s:%ld: NUL byte in a text file", path, pos->line);
             goto done;
         }
-        if (r.rec_start == r.line && strspn(line, "\r\n") == (size_t)len)
-            r.rec_start++; /* libcsv skips blank lines between records */
-        if (csv_parse(&p, line, (size_t)len, on_field, on_record, &r) != (size_t)len) {
-            if (csv_error(&p) == CSV_ENOMEM) /* capped_realloc refused: a field past the limit */
+        if (pos->rec_start == pos->line && strspn(line, "\r\n") == (size_t)len)
+            pos->rec_start++; /* libcsv skips blank lines between records */
+        if (csv_parse(&p, line, (size_t)len, on_field, on_record, ctx) != (size_t)len) {
+            if (!brief && csv_error(&p) == CSV_ENOMEM) /* capped_realloc refused: a field past the limit */
                 rc = fz_fail(err, FZ_EINPUT,
                              "%s:%ld: a field longer than the limit of %s (a quoted field that starts on "
                              "line %ld and is never closed?)",
-                             path, r.line, fz_input_size_name(FZ_INPUT_MAX_CSV_LINE, lim, sizeof lim), r.rec_start);
+                             path, pos->line, fz_input_size_name(FZ_INPUT_MAX_CSV_LINE, lim, sizeof lim),
+                             pos->rec_start);
             else
-                rc = fz_fail(err, FZ_EINPUT, "%s:%ld: malformed CSV: %s", path, r.line, csv_strerror(csv_error(&p)));
+                rc = fz_fail(err, FZ_EINPUT, "%s:%ld: malformed CSV: %s", path, pos->line, csv_strerror(csv_error(&p)));
             goto done;
         }
     }
-    if (!r.failed && ferror(f)) {
+    if (!pos->failed && ferror(f)) {
         rc = fz_fail(err, FZ_EINPUT, "%s: read error: %s", path, strerror(errno));
         goto done;
     }
-    if (!r.failed && csv_fini(&p, on_field, on_record, &r) != 0) {
+    if (!pos->failed && csv_fini(&p, on_field, on_record, ctx) != 0) {
         rc = fz_fail(err, FZ_EINPUT,
-                     "%s:%ld: malformed CSV: %s: a quoted field in the record that starts on this line is never "
-                     "closed (the file ends at line %ld)",
-                     path, r.rec_start, csv_strerror(csv_error(&p)), r.line);
+                     brief ? "%s:%ld: malformed CSV: %s: a quoted field in the record that starts on this line is "
+                             "never closed"
+                           : "%s:%ld: malformed CSV: %s: a quoted field in the record that starts on this line is "
+                             "never closed (the file ends at line %ld)",
+                     path, pos->rec_start, csv_strerror(csv_error(&p)), pos->line);
         goto done;
     }
-    if (r.failed) {
+    if (pos->failed)
         rc = err ? err->code : FZ_EINPUT;
-        goto done;
-    }
-    if (r.record == 0)
-        rc = fz_fail(err, FZ_EINPUT, "%s:1: empty file: expected a header row naming '%s'", path, column);
+    else if (pos->record == 0)
+        rc = fz_fail(err, FZ_EINPUT, "%s:1: empty file: expected a header row naming '%s'", path, first_column);
 done:
     csv_free(&p);
     free(line);
     fclose(f);
+    return rc;
+}
+
+int csvcol_read_flags(csvcol *out, const char *path, const char *column, int flags, fz_error *err)
+{
+    memset(out, 0, sizeof *out);
+    reader r = {.path = path, .column = column, .col = -1, .out = out, .err = err, .flags = flags};
+    int rc = csvcol_feed(path, column, 0, &r.pos, on_field, on_record, &r, err);
     if (rc)
         csvcol_free(out);
     return rc;

@@ -45,6 +45,29 @@ int csvcol_read(csvcol *out, const char *path, const char *column, fz_error *err
 int csvcol_read_flags(csvcol *out, const char *path, const char *column, int flags, fz_error *err);
 void csvcol_free(csvcol *c);
 
+/* The reading csvcol_read and csvrows_read (csvrows.c) share: the file
+ * (fz_input.h's limits) fed to libcsv one physical line at a time, so each
+ * callback knows pos->line; pos->rec_start, the line the record being read
+ * starts on, is moved past blank lines here and set by on_record (line + 1)
+ * there, as is pos->record (records seen, the header 0).  A callback that
+ * fails fills err and sets pos->failed, which stops the read.  Refusals name
+ * file:line: a line or field over the limits, the file over its limit, a NUL
+ * byte, malformed CSV, an unclosed quote, an empty file (no header naming
+ * first_column).  brief: csvrows's shorter wording of three of them (no
+ * limit in the file-size message, no field-length message, no last line in
+ * the unclosed-quote message).  pos zeroed by the caller; 0 or the error's
+ * code. */
+typedef struct csv_pos {
+    long line;      /* physical line being fed */
+    long rec_start; /* line on which the record being read starts */
+    long record;    /* records seen, header = 0 */
+    int failed;
+} csv_pos;
+typedef void (*csv_field_fn)(void *data, size_t len, void *ctx);
+typedef void (*csv_record_fn)(int term, void *ctx);
+int csvcol_feed(const char *path, const char *first_column, int brief, csv_pos *pos, csv_field_fn on_field,
+                csv_record_fn on_record, void *ctx, fz_error *err);
+
 /* Parses one cell as a number: trims blanks, accepts a leading '$' and
  * comma thousands separators ("12,500.50").  Returns 0 on success. */
 int csvcol_parse_number(const char *cell, double *out);

@@ -10,6 +10,13 @@ chart_title = @TITLE@
 rows = @ROWS@
 array names[@N@] = [@NAMES@]
 tot(x) = (int(column(0)) % rows == rows - 1) ? x : NaN  # only the variant's total row
+# as regions.gp: "mean [low, high]" above each bar (a narrow interval is
+# shorter than a bar's outline), the CI as a black capped bar (vectors:
+# gnuplot 5.4's yerrorbars paint a white disc on each mean)
+num(c) = strcol(c) eq '' ? NaN : strcol(c) + 0
+dec(x) = sprintf('%%.%df', abs(x) >= 100 ? 0 : abs(x) >= 10 ? 1 : 2)
+ci(m) = strcol(m) eq '' ? 'n/a' : strcol(m + 1) eq '' ? sprintf(dec(num(m)), num(m)) \
+        : sprintf(dec(num(m)).' ['.dec(num(m)).', '.dec(num(m)).']', num(m), num(m + 1), num(m + 2))
 # identical variants have all differences 0: give that panel a visible range
 stats 'compare.csv' skip 1 using (tot($11)) nooutput
 dlo = STATS_min == STATS_max ? STATS_min - 1 : NaN
@@ -36,12 +43,14 @@ do for [fmt in "png svg"] {
             set xzeroaxis lt -1
         } else {
             set yrange [0:*]
+            set offsets 0, 0, graph 0.2, 0  # headroom for the numbers above the bars
             unset xzeroaxis
         }
         c = cols[p]
         plot 'compare.csv' skip 1 using ($1 - 1):(tot(column(c))) with boxes lt (p == 2 ? 3 : 1), \
-             '' skip 1 using ($1 - 1):(tot(column(c))):(tot(column(c + 1))):(tot(column(c + 2))) \
-                with yerrorbars lc rgb '#222222' pt 7 ps 0.5 lw 2
+             '' skip 1 using ($1 - 1):(tot(num(c + 1))):(0):(tot(num(c + 2)) - tot(num(c + 1))) \
+                with vectors heads size screen 0.012,90 lc rgb '#1a1a1a' lw 2, \
+             '' skip 1 using ($1 - 1):(tot(strcol(c) eq '' ? 0 : num(c))):(ci(c)) with labels offset 0, 1.1 tc rgb '#1a1a1a'
     }
     unset multiplot
     set output

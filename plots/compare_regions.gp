@@ -9,6 +9,14 @@ load 'theme.gp'
 set datafile commentschars ''  # no line of compare_regions.csv is a comment
 chart_title = @TITLE@
 array labels[@N@] = [@LABELS@]
+# as regions.gp: a cell as a number (NaN when empty), and "mean [low, high]"
+# written above each bar, because a narrow interval is shorter than a bar's
+# outline; the CI itself as a black capped bar (vectors: gnuplot 5.4's
+# yerrorbars paint a white disc on each mean)
+num(c) = strcol(c) eq '' ? NaN : strcol(c) + 0
+dec(x) = sprintf('%%.%df', abs(x) >= 100 ? 0 : abs(x) >= 10 ? 1 : 2)
+ci(m) = strcol(m) eq '' ? 'n/a' : strcol(m + 1) eq '' ? sprintf(dec(num(m)), num(m)) \
+        : sprintf(dec(num(m)).' ['.dec(num(m)).', '.dec(num(m)).']', num(m), num(m + 1), num(m + 2))
 do for [fmt in "png svg"] {
     eval('set terminal '.(fmt eq 'png' ? PNG : SVG))
     set termoption noenhanced
@@ -17,6 +25,7 @@ do for [fmt in "png svg"] {
     set style fill solid 0.6 border -1
     set boxwidth 0.6
     set yrange [0:*]
+    set offsets 0, 0, graph 0.2, 0  # headroom for the numbers above the bars
     set xrange [-0.6:@N@ - 0.4]
     set key off
     array heads[4] = ['USD per release (95% CI)', 'releases per USD 10,000 (95% CI)', \
@@ -27,8 +36,10 @@ do for [fmt in "png svg"] {
         set title heads[p] noenhanced
         set ylabel ylabels[p]
         c = cols[p]
-        plot 'compare_regions.csv' skip 1 using 0:(column(c)):xtic(labels[int($0) + 1]) with boxes lt 1, \
-             '' skip 1 using 0:(column(c)):(column(c + 1)):(column(c + 2)) with yerrorbars lc rgb '#222222' pt 7 ps 0.5 lw 2
+        plot 'compare_regions.csv' skip 1 using 0:(num(c)):xtic(labels[int($0) + 1]) with boxes lt 1, \
+             '' skip 1 using 0:(num(c + 1)):(0):(num(c + 2) - num(c + 1)) \
+                 with vectors heads size screen 0.012,90 lc rgb '#1a1a1a' lw 2, \
+             '' skip 1 using 0:(strcol(c) eq '' ? 0 : num(c)):(ci(c)) with labels offset 0, 1.1 tc rgb '#1a1a1a'
     }
     unset multiplot
     set output

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <gsl/gsl_sf_erf.h>
 #include <gsl/gsl_sf_psi.h>
+#include <gsl/gsl_statistics_double.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -236,12 +237,7 @@ START_TEST(test_truncated_se_monte_carlo)
         free(x);
     }
     for (int j = 0; j < 2; j++) {
-        double m = 0, v = 0;
-        for (int k = 0; k < R; k++)
-            m += est[j][k] / R;
-        for (int k = 0; k < R; k++)
-            v += (est[j][k] - m) * (est[j][k] - m) / (R - 1);
-        double ratio = (se_sum[j] / R) / sqrt(v);
+        double ratio = (se_sum[j] / R) / gsl_stats_sd(est[j], 1, R);
         ck_assert_msg(fabs(ratio - 1) < 0.2, "parameter %d: mean reported SE / Monte Carlo SE = %.3f", j, ratio);
     }
 }

@@ -30,6 +30,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_statistics_double.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -232,12 +233,7 @@ START_TEST(test_se_monte_carlo)
     }
     gsl_rng_free(g);
     for (int j = 0; j < 2; j++) {
-        double m = 0, v = 0;
-        for (int k = 0; k < R; k++)
-            m += est[j][k] / R;
-        for (int k = 0; k < R; k++)
-            v += (est[j][k] - m) * (est[j][k] - m) / (R - 1);
-        double ratio = se_sum[j] / R / sqrt(v);
+        double ratio = se_sum[j] / R / gsl_stats_sd(est[j], 1, R);
         ck_assert_msg(fabs(ratio - 1) < 0.2, "parameter %d: mean reported SE / SD of 200 refits = %.3f", j, ratio);
     }
     ck_assert_msg(fabs(x2 - 22) < 2, "mean chi-square of 200 fits %.3f, df 22", x2);

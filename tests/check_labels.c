@@ -84,6 +84,12 @@ static void check_never_enhanced(const char *dir)
             for (const char *p = line; (p = strstr(p, "enhanced")); p++)
                 ck_assert_msg(p - line >= 2 && !strncmp(p - 2, "no", 2), "%s/%s turns enhanced text on: %s", dir,
                               e->d_name, line);
+            /* yerrorbars with a filled point (pt 7) on a bar chart drew each
+             * CI as a white disc: the "invisible white dots" of issue 14;
+             * bar charts draw CIs as vectors (budget.gp's coloured points keep
+             * yerrorbars: their bars show) */
+            ck_assert_msg(!(strstr(line, "errorbars") && strstr(line, "pt 7")),
+                          "%s/%s draws error bars as white dots: %s", dir, e->d_name, line);
         }
         free(gp);
         scripts++;
@@ -229,6 +235,20 @@ START_TEST(test_tornado_chart)
     check_never_enhanced(out);
     SVG_HAS(out, "tornado", "What moves the answer most", "optimal releases (mean over the optimize stream, in sample)",
             "parameter (region.key)", "as given: ", ">chicago.family_pays_prob<");
+}
+END_TEST
+
+START_TEST(test_compare_charts_labels)
+{
+    const char *dir = cu_test_dir("compare"), *ini = cu_two_ini(dir, 100), *out = cu_path_in(dir, "out");
+    free(RUN_OK("compare", "--allocation", "all_chicago:chicago=300000", "--allocation", "chicago=150000,kansas_city=150000",
+                "-o", out, ini));
+    check_never_enhanced(out);
+    SVG_HAS(out, "compare", "all_chicago", "chicago_150k_kansas_city_150k", "mean total releases (95% CI)");
+    const char *reg = cu_path_in(dir, "regions");
+    free(RUN_OK("compare", "--regions", "-o", reg, ini));
+    check_never_enhanced(reg);
+    SVG_HAS(reg, "compare_regions", "USD per release (95% CI)", "fundable cases per month of 30.4375 days (95% CI)");
 }
 END_TEST
 
@@ -385,6 +405,7 @@ static Suite *labels_suite(int charts)
         tcase_add_test(tc, test_regions_empty_cells);
         tcase_add_test(tc, test_sweep_charts);
         tcase_add_test(tc, test_tornado_chart);
+        tcase_add_test(tc, test_compare_charts_labels);
         tcase_add_test(tc, test_budget_chart);
         tcase_add_test(tc, test_fit_charts);
         suite_add_tcase(s, tc);

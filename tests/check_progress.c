@@ -388,9 +388,9 @@ START_TEST(test_cli_optimize_plain)
     const char *dir = cu_test_dir("opt");
     const char *ini = cu_two_ini(dir, 200);
     run_result r;
-    int rc = cu_run_env(
-        &r, NULL, 120, PROGRESS_AUTO,
-        (const char *const[]){"optimize", "--gap-batches", "2", "--no-plots", "-o", cu_path_in(dir, "out"), ini, NULL});
+    int rc = cu_run_env(&r, NULL, 120, PROGRESS_AUTO,
+                        (const char *const[]){"optimize", "--gap", "mmw", "--gap-batches", "2", "--no-plots", "-o",
+                                              cu_path_in(dir, "out"), ini, NULL});
     ck_assert_msg(rc == 0, "exit %d: %s", rc, r.err);
     /* five stage lines; a slow machine (valgrind) may add the run-time warnings */
     size_t warned = lines_starting(r.err, "fianza: this run will take about ") +

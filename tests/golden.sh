@@ -23,7 +23,7 @@ run() { # name, then fianza's arguments
 }
 for s in "$src"/scenarios/*.ini; do
     name=$(basename "$s" .ini)
-    run "optimize-$name" optimize --gap-batches 2 "$s"
+    run "optimize-$name" optimize --gap mmw --gap-batches 2 "$s"
 done
 run sweep-budget sweep --budget 150000:450000:150000 "$src/scenarios/seed-2025.ini"
 run compare compare --allocation chicago=150000,kansas_city=150000 --allocation chicago=250000,kansas_city=50000 \

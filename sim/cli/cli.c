@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fz_util.h"
+#include "optimize.h"
 
 enum {
     OPT_SEED = 256,
@@ -42,7 +43,8 @@ enum {
     OPT_POSTED,
     OPT_RETURNED,
     OPT_AS_OF,
-    OPT_RATE
+    OPT_RATE,
+    OPT_GAP_METHOD /* optimize --gap a2rp|mmw|none */
 };
 
 static const struct option long_opts[] = {{"output", required_argument, NULL, 'o'},
@@ -57,6 +59,7 @@ static const struct option long_opts[] = {{"output", required_argument, NULL, 'o
                                           {"allocation", required_argument, NULL, OPT_ALLOCATION},
                                           {"policy", required_argument, NULL, OPT_POLICY},
                                           {"gap-batches", required_argument, NULL, OPT_GAP},
+                                          {"gap", required_argument, NULL, OPT_GAP_METHOD},
                                           {"budget", required_argument, NULL, OPT_BUDGET},
                                           {"param", required_argument, NULL, OPT_PARAM},
                                           {"solver-time-limit", required_argument, NULL, OPT_TIME_LIMIT},
@@ -111,7 +114,8 @@ static int applies_to(int c)
     case OPT_POLICY:
     case OPT_POOLED:
     case OPT_REGIONS: return C_COMPARE;
-    case OPT_GAP: return C_OPTIMIZE;
+    case OPT_GAP:
+    case OPT_GAP_METHOD: return C_OPTIMIZE;
     case OPT_TIME_LIMIT: return C_OPTIMIZE | C_SWEEP | C_BUDGET;
     case OPT_RELEASES:
     case OPT_PROB: return C_BUDGET;
@@ -272,6 +276,13 @@ static int take_option(cli_opts *o, int c, const char *arg, fz_error *err)
             return fz_fail(err, FZ_EINPUT, "--gap-batches %s: expected a whole number from 2 to 1000", arg);
         o->gap_batches = (int)v;
         break;
+    case OPT_GAP_METHOD:
+        for (v = 0; v < 3 && strcmp(arg, optimize_gap_names[v]); v++)
+            ;
+        if (v == 3)
+            return fz_fail(err, FZ_EINPUT, "--gap %s: expected a2rp, mmw or none", arg);
+        o->gap_method = (int)v;
+        break;
     case OPT_BUDGET: o->budget_range = arg; break;
     case OPT_PARAM: o->param_range = arg; break;
     case OPT_COLUMN: o->column = arg; break;
@@ -304,6 +315,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, fz_error *err)
 {
     memset(o, 0, sizeof *o);
     o->gap_batches = 10;
+    o->gap_method = OPT_GAP_A2RP;
     if (argc < 2)
         return fz_fail(err, FZ_EINPUT, "expected a command: check, simulate, optimize, sweep, compare, fit or budget");
     o->command = argv[1];

@@ -31,6 +31,7 @@ typedef struct cli_opts {
     const char **policies; /* --policy values (compare) */
     size_t npolicies;
     int gap_batches;
+    int gap_method; /* --gap: OPT_GAP_* of optimize.h (default OPT_GAP_A2RP) */
     const char *budget_range, *param_range, *column;
     double fit_min, fit_max; /* fit: --min, --max (truncation) */
     int has_min, has_max;

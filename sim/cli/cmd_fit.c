@@ -42,26 +42,9 @@ typedef struct fit_run {
     int best;                          /* index in res of the best usable fit, -1 if none */
 } fit_run;
 
-/* "[1500, inf)" or "[0, 20000]" */
 static const char *range_text(const fit_run *r, char *buf, size_t size)
 {
-    if (isfinite(r->opt.hi))
-        snprintf(buf, size, "[%.10g, %.10g]", r->opt.lo, r->opt.hi);
-    else
-        snprintf(buf, size, "[%.10g, inf)", r->opt.lo);
-    return buf;
-}
-
-/* A CSV field, quoted ("" for a quote inside). */
-static void csv_quoted(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
+    return cmd_fit_range_text(&r->opt, buf, size);
 }
 
 /* Reads, filters and checks the data; every refusal names file:line. */
@@ -69,16 +52,12 @@ static int load(fit_run *r, const cli_opts *o, fz_error *err)
 {
     if (!o->column)
         return fz_fail(err, FZ_EINPUT, "fit: expected --column NAME (the CSV column to fit)");
-    if (o->has_min && o->fit_min < 0)
-        return fz_fail(err, FZ_EINPUT, "--min %g: expected a number >= 0 (amounts and durations are non-negative)",
-                       o->fit_min);
-    if (o->has_min && o->has_max && !(o->fit_min < o->fit_max))
-        return fz_fail(err, FZ_EINPUT, "--min %g --max %g: expected min < max", o->fit_min, o->fit_max);
-    if (o->has_max && !(o->fit_max > 0))
-        return fz_fail(err, FZ_EINPUT, "--max %g: expected a number > 0", o->fit_max);
+    int rc = cmd_fit_range(o, &r->opt, err);
+    if (rc)
+        return rc;
     r->path = o->scenario_path;
     r->column = o->column;
-    int rc = csvcol_read_flags(&r->col, r->path, r->column, CSVCOL_LINES | CSVCOL_SKIP_NONNUMERIC, err);
+    rc = csvcol_read_flags(&r->col, r->path, r->column, CSVCOL_LINES | CSVCOL_SKIP_NONNUMERIC, err);
     if (rc)
         return rc;
     const csvcol *c = &r->col;
@@ -91,10 +70,6 @@ static int load(fit_run *r, const cli_opts *o, fz_error *err)
                        "nothing to fit",
                        r->path, line, r->column, c->n_empty, c->n_nonnumeric);
     }
-    fit_options_init(&r->opt);
-    r->opt.lo = o->has_min ? o->fit_min : 0;
-    if (o->has_max)
-        r->opt.hi = o->fit_max;
     r->x = malloc(c->n * sizeof *r->x);
     r->line = malloc(c->n * sizeof *r->line);
     if (!r->x || !r->line)
@@ -140,15 +115,10 @@ static int run_fits(fit_run *r, fz_error *err)
     int rc = fit_all(r->res, &r->nfit, r->x, r->n, &r->opt, err);
     if (rc)
         return rc;
-    r->best = -1;
+    fit_result *res[FIT_NFAMILIES];
     for (size_t i = 0; i < FIT_NFAMILIES; i++)
-        if (cmd_fit_finish(&r->res[i], r->path, r->line[r->res[i].bad_index], r->text[i], r->unusable[i],
-                           sizeof r->text[i]) &&
-            r->best < 0)
-            r->best = (int)i;
-    if (r->nfit == 0)
-        return fz_fail(err, FZ_EINPUT, "%s (and no other family could be fitted either)", r->res[0].reason);
-    return 0;
+        res[i] = &r->res[i];
+    return cmd_fit_finish_all(res, r->nfit, r->path, r->line, r->text, r->unusable, &r->best, err);
 }
 
 /* "bond_usd = " when the column is named like a scenario distribution key. */
@@ -188,15 +158,11 @@ static json_t *summary_json(const fit_run *r)
     for (size_t i = 0; i < FIT_NFAMILIES; i++) {
         const fit_result *f = &r->res[i];
         if (!f->ok) {
-            json_array_append_new(skipped,
-                                  json_pack("{s:s, s:s}", "family", fit_family_name(f->family), "reason", f->reason));
+            json_array_append_new(skipped, cmd_fit_skipped_json(f));
             continue;
         }
-        json_t *par = json_object(), *se = json_object();
-        for (int j = 0; j < f->nparams; j++) {
-            json_object_set_new(par, f->names[j], json_guard_num_or_null(f->param[j]));
-            json_object_set_new(se, f->names[j], json_guard_num_or_null(f->se[j]));
-        }
+        json_t *par, *se;
+        cmd_fit_params_json(f, &par, &se);
         json_t *e =
             json_pack("{s:I, s:s, s:o, s:o, s:b, s:b, s:i, s:o, s:o, s:o, s:o, s:{s:o, s:o}, s:o, s:s}", "rank",
                       (json_int_t)i + 1, "family", fit_family_name(f->family), "parameters", par, "standard_errors", se,
@@ -209,23 +175,9 @@ static json_t *summary_json(const fit_run *r)
             json_object_set_new(e, "scenario_rejected", json_string(r->unusable[i]));
         json_array_append_new(fits, e);
     }
-    json_object_set_new(doc, "fits", fits);
-    json_object_set_new(doc, "skipped", skipped);
-    if (r->best >= 0) {
-        char line[320];
-        snprintf(line, sizeof line, "%s%s", key_prefix(r->column), r->text[r->best]);
-        json_object_set_new(doc, "best", json_string(fit_family_name(r->res[r->best].family)));
-        json_object_set_new(doc, "scenario_line", json_string(line));
-    }
+    cmd_fit_json_end(doc, fits, skipped, r->best >= 0 ? &r->res[r->best] : NULL, key_prefix(r->column),
+                     r->best >= 0 ? r->text[r->best] : NULL);
     return doc;
-}
-
-/* ",value", or "," alone for a non-finite value (never "nan" in a CSV) */
-static void csv_num(FILE *f, const char *fmt, double v)
-{
-    fputc(',', f);
-    if (isfinite(v))
-        fprintf(f, fmt, v);
 }
 
 static int write_fit_csv(outdir *dir, const fit_run *r, fz_error *err)
@@ -239,42 +191,30 @@ static int write_fit_csv(outdir *dir, const fit_run *r, fz_error *err)
         const fit_result *x = &r->res[i];
         if (!x->ok) {
             fprintf(f, ",%s,,,,,,,,,,,,,,,,", fit_family_name(x->family));
-            csv_quoted(f, x->reason);
+            cmd_fit_csv_quoted(f, x->reason);
             fputc('\n', f);
             continue;
         }
         fprintf(f, "%zu,%s,%s", i + 1, fit_family_name(x->family), x->names[0]);
-        csv_num(f, "%.10g", x->param[0]);
-        csv_num(f, "%.6g", x->se[0]); /* empty: no standard error (not converged) */
+        cmd_fit_csv_num(f, "%.10g", x->param[0]);
+        cmd_fit_csv_num(f, "%.6g", x->se[0]); /* empty: no standard error (not converged) */
         fprintf(f, ",%s", x->nparams > 1 ? x->names[1] : "");
-        csv_num(f, "%.10g", x->nparams > 1 ? x->param[1] : NAN);
-        csv_num(f, "%.6g", x->nparams > 1 ? x->se[1] : NAN);
-        csv_num(f, "%.10g", x->loglik);
-        csv_num(f, "%.10g", x->aic);
-        csv_num(f, "%.6g", x->aic - r->res[0].aic);
-        csv_num(f, "%.10g", x->bic);
-        csv_num(f, "%.6g", x->ks);
-        csv_num(f, "%.6g", x->ks_p);
-        csv_num(f, "%.6g", x->ad);
+        cmd_fit_csv_num(f, "%.10g", x->nparams > 1 ? x->param[1] : NAN);
+        cmd_fit_csv_num(f, "%.6g", x->nparams > 1 ? x->se[1] : NAN);
+        cmd_fit_csv_num(f, "%.10g", x->loglik);
+        cmd_fit_csv_num(f, "%.10g", x->aic);
+        cmd_fit_csv_num(f, "%.6g", x->aic - r->res[0].aic);
+        cmd_fit_csv_num(f, "%.10g", x->bic);
+        cmd_fit_csv_num(f, "%.6g", x->ks);
+        cmd_fit_csv_num(f, "%.6g", x->ks_p);
+        cmd_fit_csv_num(f, "%.6g", x->ad);
         fprintf(f, ",%d,", x->converged);
-        csv_quoted(f, r->text[i]);
+        cmd_fit_csv_quoted(f, r->text[i]);
         fputc(',', f);
-        csv_quoted(f, r->unusable[i]);
+        cmd_fit_csv_quoted(f, r->unusable[i]);
         fputc('\n', f);
     }
     return outdir_close(f, "fit.csv", err);
-}
-
-/* "'lognormal', 'gamma'" for the fitted families in rank order. */
-static char *label_list(const fit_run *r)
-{
-    char buf[512] = "";
-    for (size_t i = 0; i < r->nfit; i++) {
-        char lab[64];
-        snprintf(lab, sizeof lab, "%s'%s'", i ? ", " : "", fit_family_name(r->res[i].family));
-        strncat(buf, lab, sizeof buf - strlen(buf) - 1);
-    }
-    return strdup(buf);
 }
 
 /* The histogram's range [a, b] (x_(1) to the 99th percentile) and bin width
@@ -322,7 +262,7 @@ static int write_chart_data(outdir *dir, const fit_run *r, const double *xs, his
         double x = a + (b - a) * k / 400.0;
         fprintf(f, "%.10g", x);
         for (size_t j = 0; j < nf; j++)
-            csv_num(f, "%.10g", fit_pdf(&r->res[j], x)); /* empty where undefined */
+            cmd_fit_csv_num(f, "%.10g", fit_pdf(&r->res[j], x)); /* empty where undefined */
         fprintf(f, "\n");
     }
     if ((rc = outdir_close(f, "fit_density.csv", err)) || !(f = outdir_open(dir, "fit_qq.csv", err)))
@@ -337,7 +277,7 @@ static int write_chart_data(outdir *dir, const fit_run *r, const double *xs, his
         double p = ((double)i + 0.5) / (double)m;
         fprintf(f, "%.8g,%.10g", p, m == n ? xs[i] : stat_quantile_sorted(xs, n, p));
         for (size_t j = 0; j < nf; j++)
-            csv_num(f, "%.10g", fit_quantile(&r->res[j], p));
+            cmd_fit_csv_num(f, "%.10g", fit_quantile(&r->res[j], p));
         fprintf(f, "\n");
     }
     return outdir_close(f, "fit_qq.csv", err);
@@ -363,8 +303,10 @@ static int write_charts(outdir *dir, const fit_run *r, const double *xs, charts_
     snprintf(nbuf, sizeof nbuf, "%zu", nf);
     snprintf(bw, sizeof bw, "%.10g", w * 0.95);
     char *qt1 = plot_quote(t1), *qt2 = plot_quote(t2), *qx = plot_quote(xl), *qy = plot_quote(yl), *qq = plot_quote(ql);
-    char *labels = label_list(r);
-    if (!qt1 || !qt2 || !qx || !qy || !qq || !labels)
+    char labels[512] = ""; /* "'lognormal', 'gamma'": the fitted families in rank order */
+    for (size_t i = 0; i < nf; i++)
+        cmd_fit_label_add(labels, sizeof labels, i, &r->res[i]);
+    if (!qt1 || !qt2 || !qx || !qy || !qq)
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
     else {
         plot_var hv[] = {{"TITLE", qt1}, {"N", nbuf}, {"LABELS", labels}, {"XLABEL", qx}, {"BOXWIDTH", bw}};
@@ -379,7 +321,6 @@ static int write_charts(outdir *dir, const fit_run *r, const double *xs, charts_
     free(qx);
     free(qy);
     free(qq);
-    free(labels);
     return rc;
 }
 
@@ -432,12 +373,7 @@ static void print_table(FILE *out, const fit_run *r, const char *dirname)
         if (r->unusable[i][0])
             fprintf(out, "%s: not usable in a scenario: %s\n", fit_family_name(r->res[i].family), r->unusable[i]);
     }
-    if (r->best >= 0) {
-        fprintf(out, "\nscenario line (best by AIC):\n%s%s\n", key_prefix(r->column), r->text[r->best]);
-        if (!key_prefix(r->column)[0])
-            fprintf(out, "(after a distribution key: bond_usd, hearing_delay_days or release_delay_days)\n");
-    }
-    fprintf(out, "\nresults in %s/\n", dirname);
+    cmd_fit_print_line(out, key_prefix(r->column), r->best >= 0 ? r->text[r->best] : NULL, dirname);
 }
 
 /* The data read and checked, and the results directory named after the

@@ -62,21 +62,13 @@ static int options(binned_run *r, const cli_opts *o, fz_error *err)
     if (o->count_column && o->fit_n)
         return fz_fail(err, FZ_EINPUT, "--n %ld: applies to --share only (the counts give the sample size)",
                        o->fit_n);
-    if (o->has_min && o->fit_min < 0)
-        return fz_fail(err, FZ_EINPUT, "--min %g: expected a number >= 0 (amounts and durations are non-negative)",
-                       o->fit_min);
-    if (o->has_min && o->has_max && !(o->fit_min < o->fit_max))
-        return fz_fail(err, FZ_EINPUT, "--min %g --max %g: expected min < max", o->fit_min, o->fit_max);
-    if (o->has_max && !(o->fit_max > 0))
-        return fz_fail(err, FZ_EINPUT, "--max %g: expected a number > 0", o->fit_max);
+    int rc = cmd_fit_range(o, &r->opt, err);
+    if (rc)
+        return rc;
     r->path = o->scenario_path;
     r->shares = o->share_column != NULL;
     r->count_col = r->shares ? o->share_column : o->count_column;
     r->n_given = o->fit_n;
-    fit_options_init(&r->opt);
-    r->opt.lo = o->has_min ? o->fit_min : 0;
-    if (o->has_max)
-        r->opt.hi = o->fit_max;
     return 0;
 }
 
@@ -238,16 +230,10 @@ static int run_fits(binned_run *r, fz_error *err)
         fz_error_prefix(err, "%s: ", r->path);
         return rc;
     }
-    r->best = -1;
-    for (size_t i = 0; i < FIT_NFAMILIES; i++) {
-        fit_result *f = &r->res[i].fit;
-        if (cmd_fit_finish(f, r->path, r->line[f->bad_index], r->text[i], r->unusable[i], sizeof r->text[i]) &&
-            r->best < 0)
-            r->best = (int)i;
-    }
-    if (r->nfit == 0)
-        return fz_fail(err, FZ_EINPUT, "%s (and no other family could be fitted either)", r->res[0].fit.reason);
-    return 0;
+    fit_result *res[FIT_NFAMILIES];
+    for (size_t i = 0; i < FIT_NFAMILIES; i++)
+        res[i] = &r->res[i].fit;
+    return cmd_fit_finish_all(res, r->nfit, r->path, r->line, r->text, r->unusable, &r->best, err);
 }
 
 /* The results directory: -o, or results/NAME of the CSV without .csv. */

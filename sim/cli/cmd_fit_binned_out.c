@@ -54,11 +54,7 @@ static void bin_text(char *buf, size_t size, const fit_bin *b)
 
 static const char *range_text(const binned_run *r, char *buf, size_t size)
 {
-    if (isfinite(r->opt.hi))
-        snprintf(buf, size, "[%.10g, %.10g]", r->opt.lo, r->opt.hi);
-    else
-        snprintf(buf, size, "[%.10g, inf)", r->opt.lo);
-    return buf;
+    return cmd_fit_range_text(&r->opt, buf, size);
 }
 
 json_t *binned_json(const binned_run *r)
@@ -93,15 +89,11 @@ json_t *binned_json(const binned_run *r)
         const fit_binned *b = &r->res[i];
         const fit_result *f = &b->fit;
         if (!f->ok) {
-            json_array_append_new(skipped,
-                                  json_pack("{s:s, s:s}", "family", fit_family_name(f->family), "reason", f->reason));
+            json_array_append_new(skipped, cmd_fit_skipped_json(f));
             continue;
         }
-        json_t *par = json_object(), *se = json_object();
-        for (int j = 0; j < f->nparams; j++) {
-            json_object_set_new(par, f->names[j], json_guard_num_or_null(f->param[j]));
-            json_object_set_new(se, f->names[j], json_guard_num_or_null(f->se[j]));
-        }
+        json_t *par, *se;
+        cmd_fit_params_json(f, &par, &se);
         json_t *e = json_pack(
             "{s:I, s:s, s:o, s:o, s:b, s:i, s:o, s:o, s:o, s:o, s:{s:o, s:i, s:i, s:o}, s:o, s:o, s:s}", "rank",
             (json_int_t)i + 1, "family", fit_family_name(f->family), "parameters", par, "standard_errors", se,
@@ -115,23 +107,9 @@ json_t *binned_json(const binned_run *r)
             json_object_set_new(e, "scenario_rejected", json_string(r->unusable[i]));
         json_array_append_new(fits, e);
     }
-    json_object_set_new(doc, "fits", fits);
-    json_object_set_new(doc, "skipped", skipped);
-    if (r->best >= 0) {
-        char line[320];
-        snprintf(line, sizeof line, "%s%s", key_prefix(r), r->text[r->best]);
-        json_object_set_new(doc, "best", json_string(fit_family_name(r->res[r->best].fit.family)));
-        json_object_set_new(doc, "scenario_line", json_string(line));
-    }
+    cmd_fit_json_end(doc, fits, skipped, r->best >= 0 ? &r->res[r->best].fit : NULL, key_prefix(r),
+                     r->best >= 0 ? r->text[r->best] : NULL);
     return doc;
-}
-
-/* ",value", or "," alone for a non-finite value (never "nan" in a CSV) */
-static void csv_num(FILE *f, const char *fmt, double v)
-{
-    fputc(',', f);
-    if (isfinite(v))
-        fprintf(f, fmt, v);
 }
 
 int write_bins_csv(outdir *dir, const binned_run *r, fz_error *err)
@@ -152,12 +130,12 @@ int write_bins_csv(outdir *dir, const binned_run *r, fz_error *err)
             else
                 snprintf(label, sizeof label, "%.10g+", b->lo);
             fprintf(f, "%zu,%s,%zu,%s,%ld", i + 1, fit_family_name(x->family), j + 1, label, r->line[j]);
-            csv_num(f, "%.10g", b->lo);
-            csv_num(f, "%.10g", b->hi); /* empty: the open top bin */
-            csv_num(f, "%.10g", b->count);
-            csv_num(f, "%.8g", observed_share(r, j));
-            csv_num(f, "%.8g", p);
-            csv_num(f, "%.10g", p * r->total);
+            cmd_fit_csv_num(f, "%.10g", b->lo);
+            cmd_fit_csv_num(f, "%.10g", b->hi); /* empty: the open top bin */
+            cmd_fit_csv_num(f, "%.10g", b->count);
+            cmd_fit_csv_num(f, "%.8g", observed_share(r, j));
+            cmd_fit_csv_num(f, "%.8g", p);
+            cmd_fit_csv_num(f, "%.10g", p * r->total);
             fputc('\n', f);
         }
     }
@@ -173,11 +151,8 @@ int write_bins_chart(outdir *dir, const binned_run *r, charts_list *charts, fz_e
     snprintf(xl, sizeof xl, "bin (%s to %s, the table's unit)", r->low_col, r->high_col);
     snprintf(nbuf, sizeof nbuf, "%zu", r->nfit);
     snprintf(nb, sizeof nb, "%zu", r->nbins);
-    for (size_t i = 0; i < r->nfit; i++) {
-        char lab[64];
-        snprintf(lab, sizeof lab, "%s'%s'", i ? ", " : "", fit_family_name(r->res[i].fit.family));
-        strncat(labels, lab, sizeof labels - strlen(labels) - 1);
-    }
+    for (size_t i = 0; i < r->nfit; i++)
+        cmd_fit_label_add(labels, sizeof labels, i, &r->res[i].fit);
     char *qt = plot_quote(t), *qx = plot_quote(xl);
     int rc = 0;
     if (!qt || !qx)
@@ -289,10 +264,5 @@ void print_binned(FILE *out, const binned_run *r, const char *dirname)
         if (r->unusable[i][0])
             fprintf(out, "%s: not usable in a scenario: %s\n", fit_family_name(f->family), r->unusable[i]);
     }
-    if (r->best >= 0) {
-        fprintf(out, "\nscenario line (best by AIC):\n%s%s\n", key_prefix(r), r->text[r->best]);
-        if (!key_prefix(r)[0])
-            fprintf(out, "(after a distribution key: bond_usd, hearing_delay_days or release_delay_days)\n");
-    }
-    fprintf(out, "\nresults in %s/\n", dirname);
+    cmd_fit_print_line(out, key_prefix(r), r->best >= 0 ? r->text[r->best] : NULL, dirname);
 }

@@ -22,9 +22,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "charts.h"
+#include "cmd_fit_util.h"
 #include "cmds.h"
 #include "csvcol.h"
 #include "csvrows.h"
@@ -223,27 +223,10 @@ static int run_fits(cens_run *r, fz_error *err)
     int rc = fit_censored_all(r->res, &r->nfit, r->t, r->c, r->n, &opt, err);
     if (rc || (rc = km_estimate(&r->km, &r->nkm, r->t, r->c, r->n, err)))
         return rc;
-    r->best = -1;
-    for (size_t i = 0; i < FIT_NFAMILIES; i++) {
-        fit_result *f = &r->res[i];
-        if (!f->ok) {
-            char reason[sizeof f->reason];
-            memcpy(reason, f->reason, sizeof reason);
-            snprintf(f->reason, sizeof f->reason, "%s:%ld: %s", r->path, r->line[f->bad_index], reason);
-            continue;
-        }
-        if (!f->converged)
-            f->se[0] = f->se[1] = NAN;
-        fit_format(f, r->text[i], sizeof r->text[i]);
-        dist *d = NULL;
-        fz_error e2 = {0, ""};
-        if (!dist_parse(&d, r->text[i], NULL, &e2) && r->best < 0)
-            r->best = (int)i;
-        dist_free(d);
-    }
-    if (r->nfit == 0)
-        return fz_fail(err, FZ_EINPUT, "%s (and no other family could be fitted either)", r->res[0].reason);
-    return 0;
+    fit_result *res[FIT_NFAMILIES];
+    for (size_t i = 0; i < FIT_NFAMILIES; i++)
+        res[i] = &r->res[i];
+    return cmd_fit_finish_all(res, r->nfit, r->path, r->line, r->text, NULL, &r->best, err);
 }
 
 /* A few times to compare at: the 10th ... 90th percentiles of the durations. */
@@ -267,11 +250,8 @@ static void probe_times(const cens_run *r, double out[5])
 static json_t *fit_json(const cens_run *r, size_t i)
 {
     const fit_result *f = &r->res[i];
-    json_t *par = json_object(), *se = json_object();
-    for (int j = 0; j < f->nparams; j++) {
-        json_object_set_new(par, f->names[j], json_guard_num_or_null(f->param[j]));
-        json_object_set_new(se, f->names[j], json_guard_num_or_null(f->se[j]));
-    }
+    json_t *par, *se;
+    cmd_fit_params_json(f, &par, &se);
     return json_pack("{s:I, s:s, s:o, s:o, s:b, s:b, s:o, s:o, s:o, s:o, s:s}", "rank", (json_int_t)i + 1, "family",
                      fit_family_name(f->family), "parameters", par, "standard_errors", se, "converged", f->converged,
                      "closed_form", f->closed_form, "loglik", json_guard_num_or_null(f->loglik), "aic",
@@ -306,8 +286,7 @@ static json_t *summary_json(const cens_run *r, const double probe[5])
         if (f->ok)
             json_array_append_new(fits, fit_json(r, i));
         else
-            json_array_append_new(skipped,
-                                  json_pack("{s:s, s:s}", "family", fit_family_name(f->family), "reason", f->reason));
+            json_array_append_new(skipped, cmd_fit_skipped_json(f));
     }
     json_object_set_new(doc, "fits", fits);
     json_object_set_new(doc, "skipped", skipped);
@@ -330,13 +309,6 @@ static json_t *summary_json(const cens_run *r, const double probe[5])
     return doc;
 }
 
-static void csv_num(FILE *f, const char *fmt, double v)
-{
-    fputc(',', f);
-    if (isfinite(v))
-        fprintf(f, fmt, v);
-}
-
 static int write_csvs(outdir *dir, const cens_run *r, fz_error *err)
 {
     FILE *f = outdir_open(dir, "fit_censored.csv", err);
@@ -346,20 +318,19 @@ static int write_csvs(outdir *dir, const cens_run *r, fz_error *err)
     for (size_t i = 0; i < FIT_NFAMILIES; i++) {
         const fit_result *x = &r->res[i];
         if (!x->ok) {
-            fprintf(f, ",%s,,,,,,,,,,\"", fit_family_name(x->family));
-            for (const char *s = x->reason; *s; s++)
-                fprintf(f, *s == '"' ? "\"\"" : "%c", *s);
-            fprintf(f, "\"\n");
+            fprintf(f, ",%s,,,,,,,,,,", fit_family_name(x->family));
+            cmd_fit_csv_quoted(f, x->reason);
+            fputc('\n', f);
             continue;
         }
         for (int j = 0; j < x->nparams; j++) {
             fprintf(f, "%zu,%s,%s", i + 1, fit_family_name(x->family), x->names[j]);
-            csv_num(f, "%.10g", x->param[j]);
-            csv_num(f, "%.6g", x->se[j]);
-            csv_num(f, "%.10g", x->loglik);
-            csv_num(f, "%.10g", x->aic);
-            csv_num(f, "%.6g", x->aic - r->res[0].aic);
-            csv_num(f, "%.10g", x->bic);
+            cmd_fit_csv_num(f, "%.10g", x->param[j]);
+            cmd_fit_csv_num(f, "%.6g", x->se[j]);
+            cmd_fit_csv_num(f, "%.10g", x->loglik);
+            cmd_fit_csv_num(f, "%.10g", x->aic);
+            cmd_fit_csv_num(f, "%.6g", x->aic - r->res[0].aic);
+            cmd_fit_csv_num(f, "%.10g", x->bic);
             fprintf(f, ",%d,\"%s\",\n", x->converged, r->text[i]);
         }
     }
@@ -372,8 +343,8 @@ static int write_csvs(outdir *dir, const cens_run *r, fz_error *err)
     for (size_t i = 0; i < r->nkm; i++) {
         const km_row *k = &r->km[i];
         fprintf(f, "%.10g,%zu,%zu,%zu,%.10g", k->time, k->at_risk, k->events, k->censored, k->surv);
-        csv_num(f, "%.10g", k->lo);
-        csv_num(f, "%.10g", k->hi);
+        cmd_fit_csv_num(f, "%.10g", k->lo);
+        cmd_fit_csv_num(f, "%.10g", k->hi);
         fputc('\n', f);
     }
     if ((rc = outdir_close(f, "fit_km.csv", err)) || !(f = outdir_open(dir, "fit_km_fitted.csv", err)))
@@ -384,7 +355,7 @@ static int write_csvs(outdir *dir, const cens_run *r, fz_error *err)
         for (int k = 0; k <= 200; k++) {
             double x = tmax * k / 200.0;
             fprintf(f, "%zu,%s,%.10g", i + 1, fit_family_name(r->res[i].family), x);
-            csv_num(f, "%.10g", fit_sf(&r->res[i], x));
+            cmd_fit_csv_num(f, "%.10g", fit_sf(&r->res[i], x));
             fputc('\n', f);
         }
     return outdir_close(f, "fit_km_fitted.csv", err);
@@ -397,10 +368,8 @@ static int write_chart(outdir *dir, const cens_run *r, charts_list *charts, fz_e
     snprintf(title, sizeof title, "%s: Kaplan-Meier estimate (95%% CI, log-log) and fitted survival (n = %zu, %.0f%% censored)",
              base, r->n, 100.0 * (double)r->ncens / (double)r->n);
     snprintf(nbuf, sizeof nbuf, "%zu", r->nfit);
-    for (size_t i = 0; i < r->nfit; i++) {
-        size_t used = strlen(labels);
-        snprintf(labels + used, sizeof labels - used, "%s'%s'", i ? ", " : "", fit_family_name(r->res[i].family));
-    }
+    for (size_t i = 0; i < r->nfit; i++)
+        cmd_fit_label_add(labels, sizeof labels, i, &r->res[i]);
     char *qt = plot_quote(title);
     if (!qt)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
@@ -467,15 +436,7 @@ static int check(cmd_run *c, void *ctx)
     int rc = load(r, &c->err);
     if (rc)
         return rc;
-    if (c->o->outdir) {
-        snprintf(c->dirname, sizeof c->dirname, "%s", c->o->outdir);
-    } else {
-        const char *base = strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path;
-        size_t len = strlen(base);
-        if (len > 4 && !strcasecmp(base + len - 4, ".csv"))
-            len -= 4;
-        snprintf(c->dirname, sizeof c->dirname, "results/%.*s", (int)len, base);
-    }
+    cmd_fit_dirname(c->dirname, sizeof c->dirname, c->o->outdir, r->path);
     return 0;
 }
 

@@ -71,6 +71,35 @@ static void pooled_line(FILE *out, const scenario *s, const optimize_result *r)
             summary_ci_text(d, sizeof d, f.value, f.lo, f.hi, 2, 1));
 }
 
+static json_t *num_array(const double *x, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_guard_num(x[i]));
+    return a;
+}
+
+/* A2RP (gap.c): the keys MMW's object has, in the same meaning (gap: the
+ * estimate of the optimality gap; gap_ci95_one_sided_upper: its 95% upper
+ * bound; upper_bound: of the optimum's value, here L + G-bar'; batches and
+ * batch_values: the 2K halves and their in-sample optima), then its own. */
+static json_t *a2rp_json(const optimize_result *r)
+{
+    const gap_a2rp *g = &r->a2rp;
+    json_t *o = json_pack("{s:s, s:I, s:I, s:o, s:o, s:o, s:o, s:o}", "method",
+                          "Bayraksan-Morton 2006 A2RP (variance between pairs)", "batches", (json_int_t)(2 * g->pairs),
+                          "batch_replications", (json_int_t)g->half_reps, "upper_bound", cmd_est_json(r->gap_upper),
+                          "lower_bound", cmd_est_json(r->objective[OPT_OPTIMAL]), "gap", cmd_est_json(r->gap),
+                          "gap_ci95_one_sided_upper", json_guard_num_or_null(r->gap_ci_upper), "batch_values",
+                          num_array(g->half_value, 2 * g->pairs));
+    json_object_set_new(o, "pairs", json_integer((json_int_t)g->pairs));
+    json_object_set_new(o, "pair_gaps", num_array(g->pair_gap, g->pairs));
+    json_object_set_new(o, "half_gaps", num_array(g->half_gap, 2 * g->pairs));
+    json_object_set_new(o, "halves_reselecting_optimal", json_integer(g->reselected));
+    json_object_set_new(o, "degenerate", json_false());
+    return o;
+}
+
 static json_t *summary(const scenario *s, const optimize_result *r, const optimize_options *oo)
 {
     json_t *doc = summary_header_json(s, "optimize", (size_t)s->replications, r->eval->nreps);
@@ -100,7 +129,9 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
     json_object_set_new(doc, "vss", cmd_est_json(r->vss));
     json_object_set_new(doc, "evpi", cmd_est_json(r->evpi));
     json_object_set_new(doc, "wait_and_see", cmd_est_json(r->wait_and_see));
-    if (r->gap_batches >= 2) {
+    if (r->gap_method == OPT_GAP_A2RP)
+        json_object_set_new(doc, "gap", a2rp_json(r));
+    else if (r->gap_batches >= 2) {
         json_t *vals = json_array();
         for (int m = 0; m < r->gap_batches; m++)
             json_array_append_new(vals, json_guard_num(r->batch_values[m]));
@@ -112,9 +143,15 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
                                       cmd_est_json(r->objective[OPT_OPTIMAL]), "gap", cmd_est_json(r->gap),
                                       "gap_ci95_one_sided_upper", json_guard_num_or_null(r->gap_ci_upper),
                                       "batch_values", vals));
-    }
+        if (r->gap_note) { /* A2RP asked for, MMW used: why */
+            json_object_set_new(json_object_get(doc, "gap"), "degenerate", json_boolean(r->gap_degenerate));
+            json_object_set_new(json_object_get(doc, "gap"), "note", json_string(r->gap_note));
+        }
+    } else if (oo->gap_method == OPT_GAP_NONE)
+        json_object_set_new(doc, "gap", json_null());
     if (r->gap_skipped)
         json_object_set_new(doc, "gap", json_pack("{s:s}", "skipped", OPTIMIZE_GAP_SKIPPED));
+    json_object_set_new(doc, "gap_method", json_string(optimize_gap_names[r->gap_method]));
     json_object_set_new(doc, "marginal_releases_per_1000_usd",
                         s->objective == OBJ_RELEASES ? json_guard_num(r->mip.budget_dual * 1000) : json_null());
     json_object_set_new(doc, "marginal_objective_per_1000_usd", json_guard_num(r->mip.budget_dual * 1000));
@@ -135,7 +172,6 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
     json_object_set_new(doc, "pooled", pooled_json(s, r));
     if (r->realloc)
         json_object_set_new(doc, "reallocation", realloc_json(r->realloc));
-    (void)oo;
     return doc;
 }
 
@@ -199,7 +235,12 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
                 "is the mean of its own worst %g%% of replications, so the difference is not a mean over paired "
                 "replications\n",
                 100 * s->cvar_alpha);
-    if (r->gap_batches >= 2 && isfinite(r->gap_ci_upper))
+    if (r->gap_note)
+        fprintf(out, "%s\n", r->gap_note);
+    if (r->gap_method == OPT_GAP_A2RP)
+        fprintf(out, "optimality gap (A2RP, %zu pairs of %zu replications): %.*f, 95%% upper bound %.*f\n",
+                r->a2rp.pairs, r->a2rp.half_reps, d2, r->gap.value, d2, r->gap_ci_upper);
+    else if (r->gap_batches >= 2 && isfinite(r->gap_ci_upper))
         fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound %.*f\n", r->gap_batches, d2,
                 r->gap.value, d2, r->gap_ci_upper);
     else if (r->gap_batches >= 2)
@@ -207,6 +248,8 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
                 r->gap.value);
     if (r->gap_skipped)
         fprintf(out, "optimality gap: not estimated: %s\n", OPTIMIZE_GAP_SKIPPED);
+    else if (r->gap_method == OPT_GAP_NONE)
+        fprintf(out, "optimality gap: not estimated (--gap none)\n");
     if (r->gap_time_limited)
         fprintf(out, "%d gap batches stopped at the solver time limit: their bounds were used\n", r->gap_time_limited);
     fprintf(out, "solver: GLPK, %s (%d columns, %d rows)\n", r->mip.status_text, r->mip.columns, r->mip.rows);
@@ -265,7 +308,10 @@ static void plan(progress_model *m, const scenario *s, const optimize_eta *e)
 static int estimate(cmd_run *r)
 {
     optimize_eta e;
-    optimize_options po = {.threads = r->o->threads, .gap_batches = r->o->gap_batches, .time_limit = r->o->time_limit};
+    optimize_options po = {.threads = r->o->threads,
+                           .gap_batches = r->o->gap_batches,
+                           .gap_method = r->o->gap_method,
+                           .time_limit = r->o->time_limit};
     int rc = optimize_estimate(&e, r->s, &po, &r->err);
     if (rc)
         return rc;
@@ -308,6 +354,7 @@ static int run(cmd_run *r, void *ctx)
         return rc;
     optimize_options oo = {.threads = o->threads,
                            .gap_batches = o->gap_batches,
+                           .gap_method = o->gap_method,
                            .time_limit = o->time_limit,
                            .progress = cli_progress_stage,
                            .progress_ctx = &r->bar,

@@ -18,8 +18,8 @@ static const help_command commands[] = {
      "Choose the split of the budget across regions that maximises the scenario's objective.",
      "Choose the split of the budget across regions that maximises the scenario's objective (GLPK MIP over release "
      "curves from the \"optimize\" stream), then evaluate it and the baselines (equal split, proportional to expected "
-     "fundable cases, expected-value solution) on the \"evaluate\" stream: VSS, EVPI and the Mak-Morton-Wood "
-     "optimality gap."},
+     "fundable cases, expected-value solution) on the \"evaluate\" stream: VSS, EVPI and the optimality "
+     "gap (A2RP on the evaluation replications by default, or Mak-Morton-Wood's independent batches)."},
     {"sweep", "fianza sweep (--budget FROM:TO:STEP | --param SECTION.KEY=FROM:TO:STEP | --tornado PCT) [OPTIONS] "
               "SCENARIO.ini",
      "Re-optimise along a range of the budget or of one parameter, or rank the parameters by their effect.",
@@ -78,10 +78,15 @@ static const opt_help options[] = {
      "also the pooled fund (one account holding the whole budget and one queue for every region, DESIGN section "
      "8), under each policy"},
     {"budget", NULL, "FROM:TO:STEP", "sweep the budget, in USD (at most 1000 points)"},
-    {"param", NULL, "SECTION.KEY=FROM:TO:STEP",
-     "sweep one numeric key or distribution argument (at most 1000 points)"},
+    {"param", NULL, "SECTION.KEY=FROM:TO:STEP", "sweep one numeric key or distribution argument (at most 1000 points)"},
     {"tornado", NULL, "PCT", "move every numeric parameter down and up by PCT percent, in (0, 100)"},
-    {"gap-batches", NULL, "M", "independent SAA batches for the optimality gap, 2 to 1000 (default 10)"},
+    {"gap", NULL, "METHOD",
+     "the optimality gap bound: a2rp (default: Bayraksan-Morton's averaged two-replication procedure on the "
+     "evaluation replications, no extra simulation), mmw (Mak-Morton-Wood: --gap-batches independent SAA "
+     "batches, each a full curve pass and solve) or none"},
+    {"gap-batches", NULL, "M",
+     "2 to 1000 (default 10): MMW's independent SAA batches, or A2RP's pairs of halves (2M halves of "
+     "replications / 2M each)"},
     {"releases", NULL, "N", "the target: N releases or more (a whole number >= 1)"},
     {"prob", NULL, "P", "the probability to reach it, in (0, 1]"},
     {"solver-time-limit", NULL, "S", "GLPK time limit per solve, seconds (at most 86400)"},

@@ -70,14 +70,6 @@ json_t *budget_json(const scenario *s, const budget_report *b)
     return o;
 }
 
-static void put(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, ",%.10g", v);
-    else
-        fputc(',', f);
-}
-
 static int write_csv(outdir *o, const scenario *s, const budget_report *b, fz_error *err)
 {
     FILE *f = outdir_open(o, "budget.csv", err);
@@ -93,12 +85,12 @@ static int write_csv(outdir *o, const scenario *s, const budget_report *b, fz_er
         fprintf(f, "%.10g", p->budget);
         for (size_t c = 0; c < s->nregions; c++)
             fprintf(f, ",%.2f", p->alloc[c]);
-        put(f, p->p_in);
-        put(f, p->in_lo);
-        put(f, p->in_hi);
-        put(f, p->p_out);
-        put(f, p->out_lo);
-        put(f, p->out_hi);
+        charts_csv_num(f, p->p_in);
+        charts_csv_num(f, p->in_lo);
+        charts_csv_num(f, p->in_hi);
+        charts_csv_num(f, p->p_out);
+        charts_csv_num(f, p->out_lo);
+        charts_csv_num(f, p->out_hi);
         double sum = 0;
         for (size_t c = 0; c < s->nregions; c++)
             sum += p->alloc[c];

@@ -9,18 +9,17 @@
 #include "plot.h"
 #include "summary.h"
 
-/* "'a', 'b'" for a gnuplot array of region names or labels. */
-static char *quoted_list(const scenario *s, int labels)
+char *charts_quoted_list(size_t n, const char *(*item)(const void *ctx, size_t i), const void *ctx)
 {
     size_t cap = 16;
-    for (size_t c = 0; c < s->nregions; c++)
-        cap += 2 * strlen(labels ? s->regions[c].label : s->regions[c].name) + 6;
+    for (size_t c = 0; c < n; c++)
+        cap += 2 * strlen(item(ctx, c)) + 6; /* plot_quote at most doubles a character, plus quotes and ", " */
     char *out = malloc(cap);
     if (!out)
         return NULL;
     out[0] = '\0';
-    for (size_t c = 0; c < s->nregions; c++) {
-        char *q = plot_quote(labels ? s->regions[c].label : s->regions[c].name);
+    for (size_t c = 0; c < n; c++) {
+        char *q = plot_quote(item(ctx, c));
         if (!q) {
             free(out);
             return NULL;
@@ -31,6 +30,22 @@ static char *quoted_list(const scenario *s, int labels)
         free(q);
     }
     return out;
+}
+
+static const char *region_name(const void *s, size_t c) { return ((const scenario *)s)->regions[c].name; }
+static const char *region_label(const void *s, size_t c) { return ((const scenario *)s)->regions[c].label; }
+
+char *charts_region_list(const scenario *s, int labels)
+{
+    return charts_quoted_list(s->nregions, labels ? region_label : region_name, s);
+}
+
+void charts_csv_num(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, ",%.10g", x);
+    else
+        fputc(',', f);
 }
 
 static char *title_for(const scenario *s, const char *what)
@@ -157,7 +172,7 @@ int charts_eval(outdir *o, const scenario *s, const eval_result *r, size_t k, co
     char mean[64], lo[64], hi[64], p05[64], p95[64], bw[64], n[16], nreps[32];
     double boxwidth = 0.9, h = stat_ci95_half(&r->allocs[k].releases), m = r->allocs[k].releases.mean;
     double *sorted = malloc((r->nreps ? r->nreps : 1) * sizeof *sorted);
-    char *title = title_for(s, what), *names = quoted_list(s, 0), *labels = quoted_list(s, 1);
+    char *title = title_for(s, what), *names = charts_region_list(s, 0), *labels = charts_region_list(s, 1);
     int rc = 0;
     if (!sorted || !title || !names || !labels) {
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
@@ -232,7 +247,7 @@ int charts_optimize(outdir *o, const scenario *s, const optimize_result *r, char
     }
     if ((rc = outdir_close(f, "allocations.csv", err)))
         return rc;
-    char n[16], *names = quoted_list(s, 0), *labels = quoted_list(s, 1);
+    char n[16], *names = charts_region_list(s, 0), *labels = charts_region_list(s, 1);
     char *t1 = title_for(s, freedom ? "days of freedom each region yields for the money it gets (mean; dots: the "
                                       "optimal allocation)"
                                     : "people each region releases for the money it gets (mean; dots: the optimal "

@@ -187,46 +187,15 @@ void compare_table_free(compare_table *t)
     free(t);
 }
 
-/* ",value" or "," (undefined: an empty cell). */
-static void csv_num(FILE *f, double x)
+void compare_csv_est(FILE *f, stat_est e)
 {
-    if (isfinite(x))
-        fprintf(f, ",%.10g", x);
-    else
-        fputc(',', f);
-}
-
-static void csv_est(FILE *f, stat_est e)
-{
-    csv_num(f, e.value);
+    charts_csv_num(f, e.value);
     int ci = isfinite(e.value) && isfinite(e.lo) && isfinite(e.hi);
-    csv_num(f, ci ? e.lo : NAN);
-    csv_num(f, ci ? e.hi : NAN);
+    charts_csv_num(f, ci ? e.lo : NAN);
+    charts_csv_num(f, ci ? e.hi : NAN);
 }
 
-/* "'a', 'b'" of the variant names, for the chart's tick labels. */
-static char *name_list(const compare_table *t)
-{
-    size_t cap = 16;
-    for (size_t k = 0; k < t->K; k++)
-        cap += 2 * strlen(t->v[k].name) + 6;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
-    out[0] = '\0';
-    for (size_t k = 0; k < t->K; k++) {
-        char *q = plot_quote(t->v[k].name);
-        if (!q) {
-            free(out);
-            return NULL;
-        }
-        if (k)
-            strcat(out, ", ");
-        strcat(out, q);
-        free(q);
-    }
-    return out;
-}
+static const char *variant_name(const void *t, size_t k) { return ((const compare_table *)t)->v[k].name; }
 
 int compare_write(outdir *dir, const scenario *s, const compare_table *t, charts_list *charts, fz_error *err)
 {
@@ -248,15 +217,15 @@ int compare_write(outdir *dir, const scenario *s, const compare_table *t, charts
             const compare_row *w = &t->rows[k * (t->C + 1) + row];
             fprintf(f, "%zu,%s,%s,%d,%s", k + 1, t->v[k].name, scenario_policy_name(t->v[k].policy), t->v[k].pooled,
                     row < t->C ? s->regions[row].name : "total");
-            csv_num(f, w->allocated);
-            csv_num(f, w->unallocated);
-            csv_est(f, w->releases);
-            csv_est(f, w->diff);
-            csv_est(f, w->spent);
-            csv_est(f, w->cost);
-            csv_est(f, w->per10k);
-            csv_est(f, w->detention);
-            csv_est(f, w->p_target);
+            charts_csv_num(f, w->allocated);
+            charts_csv_num(f, w->unallocated);
+            compare_csv_est(f, w->releases);
+            compare_csv_est(f, w->diff);
+            compare_csv_est(f, w->spent);
+            compare_csv_est(f, w->cost);
+            compare_csv_est(f, w->per10k);
+            compare_csv_est(f, w->detention);
+            compare_csv_est(f, w->p_target);
             fputc(',', f);
             summary_csv_text(f, row < t->C ? s->regions[row].label : "total");
             fputc('\n', f);
@@ -266,7 +235,7 @@ int compare_write(outdir *dir, const scenario *s, const compare_table *t, charts
     snprintf(title, sizeof title, "%s: %zu variants on the same replications (totals)", s->name, t->K);
     snprintf(n, sizeof n, "%zu", t->K);
     snprintf(rows, sizeof rows, "%zu", t->C + 1);
-    char *q = plot_quote(title), *names = name_list(t);
+    char *q = plot_quote(title), *names = charts_quoted_list(t->K, variant_name, t);
     if (!rc && (!q || !names))
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
     plot_var vars[] = {{"TITLE", q}, {"N", n}, {"ROWS", rows}, {"NAMES", names}};

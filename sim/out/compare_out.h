@@ -121,5 +121,8 @@ void compare_regions_print(FILE *f, const scenario *s, const compare_acc *acc, s
  * "releases_ci95", "releases_diff_to_first_mean"; "cost_per_release_usd" ->
  * "cost_per_release_usd_ci95", "cost_per_release_usd_diff_to_first". */
 void compare_key(char *buf, size_t size, const char *col, int diff, const char *suffix);
+/* A figure's three CSV cells: ",mean,lo,hi", each empty when undefined (the
+ * interval also when the mean is). */
+void compare_csv_est(FILE *f, stat_est e);
 
 #endif

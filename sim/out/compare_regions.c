@@ -41,14 +41,6 @@ static stat_est fig(const scenario *s, const compare_acc *acc, size_t k, size_t 
     return compare_est(p, figs[i].m, diff, s->budget_usd, s->budget_usd, months_of(s));
 }
 
-static void csv_num(FILE *f, double x)
-{
-    if (isfinite(x))
-        fprintf(f, ",%.10g", x);
-    else
-        fputc(',', f);
-}
-
 static json_t *num(double x) { return isfinite(x) ? json_real(x) : json_null(); }
 
 static int write_csv(outdir *dir, const scenario *s, const compare_acc *acc, fz_error *err)
@@ -68,15 +60,10 @@ static int write_csv(outdir *dir, const scenario *s, const compare_acc *acc, fz_
     fprintf(f, ",region_label\n"); /* last: see compare.csv */
     for (size_t k = 0; k < acc->C; k++) {
         fprintf(f, "%s,%zu", s->regions[k].name, k + 1);
-        csv_num(f, s->budget_usd);
+        charts_csv_num(f, s->budget_usd);
         for (size_t i = 0; i < NFIGS; i++)
-            for (int d = 0; d < 2; d++) {
-                stat_est e = fig(s, acc, k, i, d);
-                int ci = isfinite(e.value) && isfinite(e.lo) && isfinite(e.hi);
-                csv_num(f, e.value);
-                csv_num(f, ci ? e.lo : NAN);
-                csv_num(f, ci ? e.hi : NAN);
-            }
+            for (int d = 0; d < 2; d++)
+                compare_csv_est(f, fig(s, acc, k, i, d));
         fputc(',', f);
         summary_csv_text(f, s->regions[k].label);
         fputc('\n', f);
@@ -109,30 +96,6 @@ static json_t *side_json(const scenario *s, const compare_acc *acc, scenario_pol
                      "first_region", s->regions[0].name, "regions", regions);
 }
 
-/* "'a', 'b'" of the region labels, for the chart's tick labels. */
-static char *label_list(const scenario *s)
-{
-    size_t cap = 16;
-    for (size_t c = 0; c < s->nregions; c++)
-        cap += 2 * strlen(s->regions[c].label) + 6;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
-    out[0] = '\0';
-    for (size_t c = 0; c < s->nregions; c++) {
-        char *q = plot_quote(s->regions[c].label);
-        if (!q) {
-            free(out);
-            return NULL;
-        }
-        if (c)
-            strcat(out, ", ");
-        strcat(out, q);
-        free(q);
-    }
-    return out;
-}
-
 int compare_regions_write(outdir *dir, const scenario *s, const compare_acc *acc, scenario_policy policy, json_t *doc,
                           charts_list *charts, fz_error *err)
 {
@@ -147,7 +110,7 @@ int compare_regions_write(outdir *dir, const scenario *s, const compare_acc *acc
              scenario_policy_name(policy));
     snprintf(n, sizeof n, "%zu", s->nregions);
     snprintf(month, sizeof month, "%g", COMPARE_MONTH_DAYS);
-    char *q = plot_quote(title), *labels = label_list(s);
+    char *q = plot_quote(title), *labels = charts_region_list(s, 1);
     if (!q || !labels)
         rc = fz_fail(err, FZ_ERUNTIME, "out of memory");
     plot_var vars[] = {{"TITLE", q}, {"N", n}, {"LABELS", labels}, {"MONTH", month}};

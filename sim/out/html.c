@@ -415,8 +415,10 @@ static void write_baselines(hdoc *h, const scenario *s, const json_t *sum)
     h_est(h, sum, "vss", 2, "undefined for this objective or run (see summary.json)");
     fprintf(f, "</td></tr><tr><th>expected value of perfect information (EVPI)</th><td>");
     h_est(h, sum, "evpi", 2, "undefined for this objective or run (see summary.json)");
-    fprintf(f, "</td></tr><tr><th>optimality gap (Mak&ndash;Morton&ndash;Wood)</th><td>");
-    h_est(h, sum, "gap.gap", 2, "fewer than two gap batches");
+    const char *gm = json_string_value(json_object_get(sum, "gap_method"));
+    fprintf(f, "</td></tr><tr><th>optimality gap (%s)</th><td>",
+            gm && !strcmp(gm, "a2rp") ? "A2RP" : "Mak&ndash;Morton&ndash;Wood");
+    h_est(h, sum, "gap.gap", 2, "not estimated (--gap none, or see summary.json)");
     fprintf(f, "</td></tr><tr><th>marginal value per extra USD 1,000</th>");
     h_cell(h, h_num(sum, "marginal_objective_per_1000_usd"), 3, "the budget is at its largest grid point");
     fprintf(f, "</tr></table>\n");

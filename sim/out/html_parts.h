@@ -1,7 +1,8 @@
 /* html_parts: what the pieces of report.html share.  Private to sim/out/html*.c
  * (html.c: page, tables of one evaluated allocation, optimize's baselines;
  * html_brief.c: the three opening sentences; html_cmd.c: sweep, tornado,
- * compare and budget tables; html_fit.c: fit's page).
+ * compare and budget tables; html_fit.c: fit's page and what fit --bins's
+ * page (html_fit_binned.c) shares with it).
  *
  * Undefined values (null in summary.json) print "n/a" with a numbered note;
  * each distinct reason is written once, under the table that first used it
@@ -71,6 +72,19 @@ void html_budget(hdoc *h, const scenario *s, const json_t *sum);
 /* report.html of `fit --bins` (html_fit_binned.c; html_fit_report calls it
  * for a summary.json with "bins"). */
 int html_fit_binned_report(outdir *o, const json_t *sum, const charts_list *charts, fz_error *err);
+
+/* What fit's two pages share (html_fit.c): html_fit_open starts report.html
+ * (title "fianza fit: DATA", `heading`; FZ_ERUNTIME if it cannot be opened,
+ * h then holds no file); html_fit_line the scenario line, if any;
+ * html_fit_table_head the ranked table's header, `more_th` the cells after
+ * BIC; html_fit_row_start a row's rank, family, parameters with standard
+ * errors, log-lik, AIC, dAIC and BIC; html_fit_close the charts, the file
+ * list and the end, and closes the file. */
+int html_fit_open(hdoc *h, outdir *o, const json_t *sum, const char *heading, fz_error *err);
+void html_fit_line(hdoc *h, const json_t *sum);
+void html_fit_table_head(hdoc *h, const char *more_th);
+void html_fit_row_start(hdoc *h, const json_t *e);
+int html_fit_close(hdoc *h, const charts_list *charts, fz_error *err);
 
 /* Page start (the style and <h1>) and end (the charts and the file list). */
 void html_head(hdoc *h, const char *title, const char *heading, const char *extra_css);

@@ -114,15 +114,15 @@ int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_optio
     int rc = optimize_bounds_init(&pc.b, s, err);
     /* the warm-up: threads started, buffers touched; its time is thrown away */
     if (!rc)
-        rc = pilot_curves(&sec, &cs, &pc, s, S < 4 ? S : 4, o->threads, err);
-    size_t p = S < OPTIMIZE_PILOT_MIN ? S : OPTIMIZE_PILOT_MIN;
+        rc = pilot_curves(&sec, &cs, &pc, s, 1, o->threads, err);
+    size_t p = 1;
     for (;;) {
         curve_free(cs);
         cs = NULL;
         if (rc || (rc = pilot_curves(&sec, &cs, &pc, s, p, o->threads, err)))
             break;
         if (sec >= OPTIMIZE_PILOT_SECONDS || p >= top)
-            break;
+            break; /* long enough to time, or as many as the run allows */
         p = 4 * p < top ? 4 * p : top;
     }
     if (!rc) {
@@ -143,11 +143,13 @@ int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_optio
     /* re-allocation re-runs the evaluation once per re-split: one pass is its floor */
     eta->reallocation = s->reallocate_every_days > 0 ? (double)S * eta->eval_rep : 0;
     eta->wait_and_see = (double)S * (eta->curve_rep + eta->ws_rep);
-    if (o->gap_batches >= 2 && !(s->min_target_prob > 0)) {
-        eta->gap_batches = o->gap_batches;
+    int passes = optimize_gap_passes(s, o); /* A2RP: no passes, 2M solves */
+    if (passes) {
+        eta->gap_batches = passes;
         eta->batch_reps = n ? n : S;
-        eta->gap = o->gap_batches * ((double)eta->batch_reps * eta->curve_rep + eta->solve_one);
-    }
+        eta->gap = passes * ((double)eta->batch_reps * eta->curve_rep + eta->solve_one);
+    } else if (o->gap_method == OPT_GAP_A2RP && o->gap_batches >= 2 && !(s->min_target_prob > 0))
+        eta->gap = 2.0 * o->gap_batches * eta->solve_one;
     eta->seconds = eta->curves + eta->solve + eta->evaluate + eta->reallocation + eta->wait_and_see + eta->gap;
     return 0;
 }

@@ -11,11 +11,13 @@
 #include "optimize.h"
 
 /* Estimated run time from a measured pilot (issue 14 item 8).  A warm-up
- * (thread start, first touch of the buffers) is run and discarded; then
- * the release curves of the first OPTIMIZE_PILOT_MIN replications of the
- * optimize stream (more, fourfold, until the pilot takes
- * OPTIMIZE_PILOT_SECONDS, at most OPTIMIZE_PILOT_MAX and a 16th of the
- * replications) are timed, with the
+ * of one replication (thread start, first touch of the buffers) is run and
+ * discarded; then the release curves of the first 1, 4, 16, ... replications
+ * of the optimize stream are timed until the pilot takes
+ * OPTIMIZE_PILOT_SECONDS, at most OPTIMIZE_PILOT_MAX replications and a
+ * 16th of the run's (but up to OPTIMIZE_PILOT_MIN when that allows; a
+ * heavy scenario, a second per replication, stops after one: its estimate
+ * is printed at once), with the
  * wait-and-see DP on up to 4 of them, and the evaluation of the four
  * allocations and the pooled fund on as many replications.  The solve: for
  * a mean objective the MIP on the pilot's curves; for the CVaR or target
@@ -25,7 +27,8 @@
  * several-fold between models of one size (seed-2025's CVaR model: 0.5 to 5 s
  * at 250 to 1,664 replications, 2 to 34 s for the batches of one run), so
  * cmd_optimize also gives the bound of every solve running to its limit.  Each stage's estimate is its work at those
- * costs; the gap is gap_batches times (a curve pass of the model's replications plus a solve). */
+ * costs; the MMW gap is gap_batches times (a curve pass of the model's replications plus a solve),
+ * the A2RP gap 2 x gap_batches solves (gap_batches and batch_reps then 0: no pass). */
 typedef struct optimize_eta {
     double seconds;                                                  /* the sum of the stages' */
     double curves, solve, evaluate, reallocation, wait_and_see, gap; /* seconds per stage */

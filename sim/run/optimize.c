@@ -9,7 +9,8 @@
  * independent SAA problems of the same size n give optimal values v_m with
  * E[v_m] >= the true optimum (maximisation), so U = mean(v_m) estimates an
  * upper bound; the out-of-sample value L of the chosen x* is a lower bound.
- * Gap = U - L, with one-sided 95% bound U - L + t_{M-1} s_v / sqrt(M) + z se_L. */
+ * Gap = U - L, with one-sided 95% bound U - L + t_{M-1} s_v / sqrt(M) + z se_L.
+ * The default of `fianza optimize` is A2RP instead (gap.c: no extra passes). */
 #include "optimize.h"
 
 #include <gsl/gsl_cdf.h>
@@ -24,6 +25,7 @@
 
 const char *const optimize_alloc_names[OPT_NALLOC + 1] = {"optimal", "equal_split", "proportional", "expected_value",
                                                           "pooled"};
+const char *const optimize_gap_names[3] = {"mmw", "a2rp", "none"};
 
 void optimize_free(optimize_result *r)
 {
@@ -35,6 +37,7 @@ void optimize_free(optimize_result *r)
     free(r->ev_curve);
     eval_free(r->eval);
     free(r->batch_values);
+    gap_a2rp_free(&r->a2rp);
     free(r->realloc);
     free(r);
 }
@@ -128,11 +131,11 @@ typedef struct ws_ctx { /* wait-and-see: the best allocation of each replication
     stat_acc ws, diff;
     double *ws_values; /* per replication (for cvar) */
     size_t done;
+    gap_a2rp *a2rp; /* NULL, or A2RP's halves (gap.h), fed the same curves */
 } ws_ctx;
 
 static int ws_block(void *ctx, uint64_t first, size_t n, const double *rel, const double *fre, fz_error *err)
 {
-    (void)first;
     ws_ctx *w = ctx;
     const size_t C = w->b.p.nregions, G = w->b.p.ngrid;
     for (size_t i = 0; i < n; i++) {
@@ -150,6 +153,9 @@ static int ws_block(void *ctx, uint64_t first, size_t n, const double *rel, cons
         stat_add(&w->ws, best);
         stat_add(&w->diff, best - at_opt);
         w->ws_values[w->done++] = best;
+        int rc = w->a2rp ? gap_a2rp_add(w->a2rp, first + i, v, err) : 0;
+        if (rc)
+            return rc;
     }
     return 0;
 }
@@ -323,14 +329,16 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
 }
 
 /* Wait-and-see rides on the evaluation's pass (issue 16): eval_run hands
- * ws_block each block of the same replications' curves, drawn once. */
-static int ws_init(ws_ctx *w, const optimize_result *r, const scenario *s, fz_error *err)
+ * ws_block each block of the same replications' curves, drawn once (and
+ * A2RP's halves are fed from it). */
+static int ws_init(ws_ctx *w, optimize_result *r, const scenario *s, fz_error *err)
 {
     *w = (ws_ctx){.s = s,
                   .opt_steps = r->mip.steps,
                   .freedom = s->objective == OBJ_FREEDOM_DAYS,
                   .target = s->objective == OBJ_TARGET_PROB ? s->target_releases : 0,
-                  .ws_values = malloc((size_t)s->replications * sizeof(double))};
+                  .ws_values = malloc((size_t)s->replications * sizeof(double)),
+                  .a2rp = r->a2rp.pairs ? &r->a2rp : NULL};
     if (!w->ws_values)
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
     return optimize_bounds_init(&w->b, s, err);
@@ -421,6 +429,45 @@ static int gap_estimate(optimize_result *r, const scenario *s, const optimize_op
     return 0;
 }
 
+/* Why A2RP cannot bound this run's gap (NULL: it can).  Its halves solve
+ * the mean problem: cvar and target_prob have none (their SAA needs every
+ * replication's curves, MMW's batches do that). */
+static const char *a2rp_unusable(const scenario *s, const optimize_options *o)
+{
+    if (s->objective == OBJ_CVAR || s->objective == OBJ_TARGET_PROB)
+        return "A2RP solves the mean problem on each half; the cvar and target_prob objectives have none: "
+               "Mak-Morton-Wood used";
+    if ((size_t)s->replications / (2 * (size_t)o->gap_batches) < 1)
+        return "A2RP needs at least 2 x gap batches replications (one per half): Mak-Morton-Wood used";
+    return NULL;
+}
+
+#define A2RP_DEGENERATE                                                                                      \
+    "A2RP degenerate: every half re-selected the optimal split, so every pair's gap is 0 and the bound has " \
+    "no width (it says nothing of the chance that the split is not optimal): Mak-Morton-Wood used"
+
+/* A2RP's numbers in the result's gap fields (gap.c): the gap G-bar' with
+ * its t interval over pairs; the upper bound on the optimum L + G-bar'
+ * (L's own interval added in quadrature). */
+static void a2rp_result(optimize_result *r)
+{
+    const gap_a2rp *g = &r->a2rp;
+    stat_est L = r->objective[OPT_OPTIMAL];
+    double hg = (g->ci_hi - g->ci_lo) / 2, hL = (L.hi - L.lo) / 2, h = sqrt(hg * hg + hL * hL);
+    r->gap = (stat_est){g->mean, g->ci_lo, g->ci_hi};
+    r->gap_upper = (stat_est){L.value + g->mean, L.value + g->mean - h, L.value + g->mean + h};
+    r->gap_ci_upper = g->upper;
+    r->gap_time_limited = g->time_limited;
+    r->gap_method = OPT_GAP_A2RP;
+}
+
+int optimize_gap_passes(const scenario *s, const optimize_options *o)
+{
+    if (o->gap_method == OPT_GAP_NONE || o->gap_batches < 2 || s->min_target_prob > 0)
+        return 0;
+    return o->gap_method == OPT_GAP_A2RP && !a2rp_unusable(s, o) ? 0 : o->gap_batches;
+}
+
 int optimize_uses_target(const scenario *s)
 {
     return s->target_releases > 0 && (s->objective == OBJ_TARGET_PROB || s->min_target_prob > 0);
@@ -490,6 +537,21 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
         goto done;
 
     t = fz_seconds();
+    /* with min_target_prob a batch may not meet the constraint at all (its
+     * optimum is then -infinity): the gap is not estimated (either method) */
+    int want_gap = o->gap_method != OPT_GAP_NONE && o->gap_batches >= 2;
+    r->gap_skipped = want_gap && s->min_target_prob > 0;
+    want_gap = want_gap && !r->gap_skipped;
+    r->gap_method = want_gap ? OPT_GAP_MMW : OPT_GAP_NONE;
+    if (want_gap && o->gap_method == OPT_GAP_A2RP && !(r->gap_note = a2rp_unusable(s, o))) {
+        /* A2RP rides on the wait-and-see curves, i.e. the evaluation's pass (gap.c) */
+        optimize_bounds gb;
+        if ((rc = optimize_bounds_init(&gb, s, err)))
+            goto done;
+        gb.p.time_limit = o->time_limit;
+        if ((rc = gap_a2rp_init(&r->a2rp, (size_t)o->gap_batches, S, &gb.p, r->mip.steps, err)))
+            goto done;
+    }
     ws_ctx w;
     if (!(rc = ws_init(&w, r, s, err)) && !(rc = evaluate_all(r, s, o, &w, err)) && s->reallocate_every_days > 0) {
         stage(o, "re-allocation", 0, 0);
@@ -500,14 +562,20 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
     free(w.ws_values);
     if (rc)
         goto done;
-    r->seconds_eval = fz_seconds() - t;
+    r->seconds_eval = fz_seconds() - t - r->a2rp.seconds;
     t = fz_seconds();
-    /* with min_target_prob a batch may not meet the constraint at all (its
-     * optimum is then -infinity): MMW's bound is not estimated */
-    r->gap_skipped = o->gap_batches >= 2 && s->min_target_prob > 0;
-    if (o->gap_batches >= 2 && !r->gap_skipped && (rc = gap_estimate(r, s, o, err)))
+    if (r->a2rp.pairs) {
+        if ((rc = gap_a2rp_finish(&r->a2rp, err)))
+            goto done;
+        r->gap_degenerate = r->a2rp.degenerate;
+        if (r->gap_degenerate)
+            r->gap_note = A2RP_DEGENERATE;
+        else
+            a2rp_result(r);
+    }
+    if (want_gap && r->gap_method == OPT_GAP_MMW && (rc = gap_estimate(r, s, o, err)))
         goto done;
-    r->seconds_gap = fz_seconds() - t;
+    r->seconds_gap = fz_seconds() - t + r->a2rp.seconds;
 done:
     if (rc) {
         optimize_free(r);

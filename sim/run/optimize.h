@@ -8,8 +8,9 @@
  *   baselines: equal split, proportional to expected fundable cases, and the
  *   expected-value solution (every random quantity replaced by its mean)
  *   evaluation of all four on stream "evaluate" (common random numbers)
- *   VSS, EVPI (wait-and-see on the same replications) and the Mak-Morton-Wood
- *   optimality gap from independent SAA batches.
+ *   VSS, EVPI (wait-and-see on the same replications) and the optimality
+ *   gap: A2RP on the wait-and-see pass's curves (gap.h), or Mak-Morton-Wood
+ *   from independent SAA batches.
  *
  * Ownership: optimize_run returns an optimize_result released with
  * optimize_free; it owns everything it points to. */
@@ -19,6 +20,7 @@
 #include "split.h"
 #include "curve.h"
 #include "eval.h"
+#include "gap.h"
 #include "scenario.h"
 
 enum { OPT_OPTIMAL, OPT_EQUAL, OPT_PROPORTIONAL, OPT_EXPECTED_VALUE, OPT_NALLOC };
@@ -53,9 +55,20 @@ extern const char *const optimize_alloc_names[OPT_NALLOC + 1];
  * and optimize_run tells (notice) when the gap batches alone will take longer. */
 #define OPTIMIZE_ESTIMATE_WARN 30
 
+/* How optimize_run bounds the optimality gap (--gap).  Zero-initialised
+ * options mean Mak-Morton-Wood, the library's behaviour before A2RP.
+ * OPT_GAP_A2RP (gap.h) uses the wait-and-see pass: no extra simulation; it
+ * falls back to MMW (result's gap_note says why) for the cvar and
+ * target_prob objectives (no mean problem per half), when the replications
+ * are fewer than 2 x gap_batches, and when it is degenerate (every half
+ * re-selects the optimum: a bound of width zero). */
+enum { OPT_GAP_MMW = 0, OPT_GAP_A2RP, OPT_GAP_NONE };
+extern const char *const optimize_gap_names[3]; /* "mmw", "a2rp", "none" */
+
 typedef struct optimize_options {
     int threads;
-    int gap_batches;   /* M >= 2, or 0 to skip the gap estimate */
+    int gap_batches; /* M >= 2 (MMW batches, A2RP pairs), or 0 to skip the gap estimate */
+    int gap_method;  /* OPT_GAP_* */
     double time_limit; /* GLPK, seconds per solve; 0: none */
     /* NULL, or told each stage's replications done: "curves" (of nreps,
      * then "MIP" with 0 of 0: a solve reports no count) in optimize_saa;
@@ -84,12 +97,19 @@ typedef struct optimize_result {
     stat_est objective[OPT_NALLOC]; /* out of sample, in the scenario's objective */
     stat_est diff[OPT_NALLOC];      /* paired: allocation k minus the optimum */
     stat_est vss, evpi, wait_and_see;
-    stat_est gap, gap_upper; /* MMW: upper-bound estimate U, gap U - L */
+    /* the gap; gap_method says which estimator gave these numbers:
+     * MMW: gap_upper the upper-bound estimate U, gap U - L;
+     * A2RP: gap G-bar' (interval by t over pairs), gap_upper L + G-bar' */
+    stat_est gap, gap_upper;
+    int gap_method;       /* OPT_GAP_* used (OPT_GAP_MMW after an A2RP fallback) */
+    int gap_degenerate;   /* A2RP's pairs all gave the same G'_k (s' = 0): fell back to MMW */
+    const char *gap_note; /* NULL, or why A2RP was asked for and MMW used (static text) */
+    gap_a2rp a2rp;        /* A2RP's halves and pairs (zero unless it ran) */
     int gap_time_limited;    /* batches stopped by the time limit (their bound used) */
     int gap_skipped;         /* not estimated: min_target_prob > 0 (a batch may have no feasible split) */
     double gap_ci_upper;     /* one-sided 95% bound on the gap */
     double *batch_values;    /* gap_batches in-sample optima */
-    int gap_batches;
+    int gap_batches; /* MMW batches run (0: none) */
     double seconds_curves, seconds_solve, seconds_eval, seconds_gap;
     struct realloc_report *realloc; /* DESIGN §8: NULL unless reallocate_every_days > 0 */
     /* DESIGN §8: the pooled fund (one account, one queue), eval's allocation
@@ -108,6 +128,10 @@ void optimize_free(optimize_result *r);
  * count; min_target_prob = p asks ceil(p cvar_reps - 1e-9) of them to reach. */
 int optimize_saa(split_result *res, curve_set **curves, const scenario *s, uint64_t stream, size_t nreps,
                  size_t cvar_reps, const optimize_options *o, fz_error *err);
+
+/* MMW batches optimize_run will simulate with these options (0 with A2RP
+ * unless it falls back, which only a degenerate sample decides), for ETAs. */
+int optimize_gap_passes(const scenario *s, const optimize_options *o);
 
 /* Replications the CVaR or target model uses for a scenario (0 unless the
  * objective is cvar or target_prob or min_target_prob > 0): all of them up
