@@ -78,15 +78,14 @@ static scenario *gen_scenario(uint64_t k, int ledger, scenario_policy p)
                           p == POLICY_CHEAPEST_FIRST ? "cheapest_first" : "first_come",
                           ledger ? ONE_OF(&st, ledgers) : "", (int)(gen_next(&st) % 100000));
     for (int c = 0; c < 2; c++)
-        o += (size_t)snprintf(buf + o, sizeof buf - o,
-                              "[region.r%d]\ninitial_detained = %s\narrivals_per_day = %s\nbond_grant_prob = %s\n"
-                              "family_pays_prob = %s\nbond_usd = %s\ncase_cost_usd = %s\nhearing_delay_days = %s\n"
-                              "release_delay_days = %s\nremoval_hazard_per_day = %s\n%s%s",
-                              c, ONE_OF(&st, initial), ONE_OF(&st, arrivals), ONE_OF(&st, grants),
-                              gen_next(&st) % 2 ? "0" : "0.2", ONE_OF(&st, bonds), ONE_OF(&st, costs),
-                              ONE_OF(&st, hearings), ONE_OF(&st, delays), ONE_OF(&st, hazards),
-                              p == POLICY_FIRST_COME ? ONE_OF(&st, extras) : "",
-                              ledger ? ONE_OF(&st, ledger_regions) : "");
+        o += (size_t)snprintf(
+            buf + o, sizeof buf - o,
+            "[region.r%d]\ninitial_detained = %s\narrivals_per_day = %s\nbond_grant_prob = %s\n"
+            "family_pays_prob = %s\nbond_usd = %s\ncase_cost_usd = %s\nhearing_delay_days = %s\n"
+            "release_delay_days = %s\nremoval_hazard_per_day = %s\n%s%s",
+            c, ONE_OF(&st, initial), ONE_OF(&st, arrivals), ONE_OF(&st, grants), gen_next(&st) % 2 ? "0" : "0.2",
+            ONE_OF(&st, bonds), ONE_OF(&st, costs), ONE_OF(&st, hearings), ONE_OF(&st, delays), ONE_OF(&st, hazards),
+            p == POLICY_FIRST_COME ? ONE_OF(&st, extras) : "", ledger ? ONE_OF(&st, ledger_regions) : "");
     if (gen_next(&st) % 4 == 0 && p == POLICY_FIRST_COME) /* a regime: phases */
         o += (size_t)snprintf(buf + o, sizeof buf - o,
                               "[regime.tight]\nstart_day = 20\nend_day = 40\nbond_grant_prob = 0.2\n");
@@ -287,8 +286,12 @@ static void check_eval_curves(scenario *s, int threads, size_t S)
     keep_curves a = {malloc(S * C * G * sizeof(double)), malloc(S * C * G * sizeof(double)), C * G, 0, 3};
     keep_curves b = {malloc(S * C * G * sizeof(double)), malloc(S * C * G * sizeof(double)), C * G, 0, 3};
     ck_assert(a.rel && a.fre && b.rel && b.fre);
-    curve_options co = {.stream = RNG_STREAM_EVALUATE, .first_rep = 3, .nreps = S, .threads = threads,
-                        .on_block = keep, .block_ctx = &a};
+    curve_options co = {.stream = RNG_STREAM_EVALUATE,
+                        .first_rep = 3,
+                        .nreps = S,
+                        .threads = threads,
+                        .on_block = keep,
+                        .block_ctx = &a};
     curve_set *cs = NULL;
     fz_error err = {0, ""};
     ck_assert_msg(curve_compute(&cs, s, &co, &err) == 0, "%s", err.msg);
@@ -354,8 +357,8 @@ START_TEST(eval_curves_mixed_refused)
     double allocs[4] = {1000, 1000, 1000, 1000};
     scenario_policy pol[2] = {POLICY_FIRST_COME, POLICY_CHEAPEST_FIRST};
     keep_curves k = {NULL, NULL, 0, 0, 0};
-    eval_options o = {.stream = RNG_STREAM_EVALUATE, .nreps = 10, .threads = 1, .policies = pol, .on_curves = keep,
-                      .curves_ctx = &k};
+    eval_options o = {
+        .stream = RNG_STREAM_EVALUATE, .nreps = 10, .threads = 1, .policies = pol, .on_curves = keep, .curves_ctx = &k};
     eval_result *r = NULL;
     fz_error err = {0, ""};
     ck_assert_int_ne(eval_run(&r, s, allocs, 2, &o, &err), 0);
