@@ -73,9 +73,11 @@ void cv_out_print(FILE *f, const eval_result *r, size_t k)
     char ci[64], pl[64];
     if (k == 0 && r->precision_target > 0) {
         int cvr = eval_releases(r, k, &mean, &half);
-        fprintf(f, "precision +/- %g %s after %zu replications (%zu block%s of at most %d): +/- %.3g (%s)\n",
+        fprintf(f,
+                "precision +/- %g %s after %zu replications (checked after each block from %d replications on, %zu "
+                "check%s): +/- %.3g (%s)\n",
                 r->precision_target, r->precision_reached ? "reached" : "NOT reached (the --replications cap)",
-                r->nreps, r->precision_blocks, r->precision_blocks == 1 ? "" : "s", EVAL_BLOCK, half,
+                r->nreps, EVAL_BLOCK, r->precision_blocks, r->precision_blocks == 1 ? "" : "s", half,
                 cvr ? "control variate" : "plain");
     }
     double ph = stat_ci95_half(&a->releases);

@@ -3,7 +3,8 @@
  * For each replication and region the engine draws the people once; then
  * the releases and days of freedom that every grid allocation g * step buys
  * are read off in one pass (cheapest_first: prefix sums of the sorted costs,
- * O(cases + grid); first_come: the greedy pass per grid point).  Means are
+ * O(cases + grid); first_come: the greedy pass per distinct outcome,
+ * starting past the prefix every budget level pays, engine_settle_grid).  Means are
  * accumulated block by block in replication order, so memory does not grow
  * with the number of replications and results do not depend on threads.
  * A block callback sees the per-replication curves (for CVaR and the

@@ -11,6 +11,12 @@
 
 #include "engine.h"
 
+/* A ledger case's sort key (engine.c, sort_lcases). */
+struct lkey {
+    double ready;
+    uint32_t i;
+};
+
 struct engine_ws {
     gsl_rng *rng;
     engine_case *cases; /* §1 cases (no ledger) */
@@ -18,9 +24,13 @@ struct engine_ws {
     engine_case *tmp; /* scratch for the sorts */
     uint32_t *bucket; /* bucket of each case */
     uint32_t *start;  /* bucket starts: cap + 1 */
+    double *gsum;     /* first_come's grid pass (ledger.c): 3 (cap + 1) prefix sums */
     /* the ledger's cases and scratch (DESIGN §7) */
     engine_lcase *lcases;
     size_t ln, lcap;
+    engine_lcase *ltmp;        /* scratch of sort_lcases (engine.c): lcap each */
+    struct lkey *lkey;         /* (ready, draw index) pairs */
+    uint32_t *lbucket, *lstart; /* bucket of each case; bucket starts: lcap + 1 */
     uint32_t *queue;         /* indices of waiting or blocked cases, oldest first */
     double *heap_t, *heap_v; /* pending refunds: a binary heap on time */
     uint32_t *heap_r;        /* and their regions */
@@ -109,6 +119,7 @@ typedef struct ledger {
     double in, out;     /* money in (x, donations, refunds) and paid out: the balance is in - out */
     double alpha;       /* d in / d x */
     long day;           /* day of the current event */
+    int posts;          /* posting_day(day), kept by set_day (an integer modulo per event otherwise) */
     long next_post_day; /* the day next_post was found for (-1: none) */
     double next_post;   /* start of the next posting day after it */
     int blocked;        /* queued cases were held back by the day or a capacity */

@@ -254,7 +254,34 @@ typedef struct eval_ctx {
     int any_pooled;
     realloc_ws **rws; /* per thread: a replication's cases of every region, for re-allocation */
     int any_realloc;
+    /* on_curves: per replication of the block its curves (as curve.c's) */
+    size_t CG, nblock; /* curve values per replication; replications per block */
+    double *crel, *cfre, *other_crel, *other_cfre;
 } eval_ctx;
+
+/* on_curves: the curves of a block, at most 2^18 doubles per buffer as in
+ * curve.c (blocks only change how replications are grouped: every sum is
+ * still folded in replication order). */
+static int curves_init(eval_ctx *x, fz_error *err)
+{
+    x->nblock = EVAL_BLOCK;
+    if (!x->opt->on_curves)
+        return 0;
+    if (x->mixed || x->r->allocs[0].policy != x->s->policy)
+        return fz_fail(err, FZ_ERUNTIME, "curves during an evaluation need the scenario's policy throughout");
+    x->CG = x->C * scenario_grid_points(x->s);
+    size_t blk = ((size_t)1 << 18) / x->CG;
+    x->nblock = blk < 1 ? 1 : blk < EVAL_BLOCK ? blk : EVAL_BLOCK;
+    x->crel = malloc(x->nblock * x->CG * sizeof *x->crel);
+    x->cfre = malloc(x->nblock * x->CG * sizeof *x->cfre);
+    if (par_size() > 1) {
+        x->other_crel = malloc(x->nblock * x->CG * sizeof *x->other_crel);
+        x->other_cfre = malloc(x->nblock * x->CG * sizeof *x->other_cfre);
+    }
+    if (!x->crel || !x->cfre || (par_size() > 1 && (!x->other_crel || !x->other_cfre)))
+        return fz_fail(err, FZ_ERUNTIME, "out of memory for the release curves");
+    return 0;
+}
 
 static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t nalloc, const eval_options *opt,
                     fz_error *err)
@@ -314,7 +341,7 @@ static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t
         return fz_fail(err, FZ_ERUNTIME, "out of memory for the timeline");
     for (size_t k = 1; k < K; k++)
         x->mixed |= x->r->allocs[k].policy != x->r->allocs[0].policy;
-    return 0;
+    return curves_init(x, err);
 }
 
 static void ctx_free(eval_ctx *x)
@@ -346,6 +373,10 @@ static void ctx_free(eval_ctx *x)
     free(x->rws);
     free(x->poolbal);
     free(x->other_poolbal);
+    free(x->crel);
+    free(x->cfre);
+    free(x->other_crel);
+    free(x->other_cfre);
 }
 
 /* Allocation 0's days in detention into thread tid's histograms. */
@@ -494,6 +525,10 @@ static int draw_rep(eval_ctx *x, int tid, size_t i, uint64_t rep, fz_error *e)
         if ((rc = engine_draw(w, x->s, c, drawn, x->opt->stream, rep, e)))
             break;
         p += (double)engine_people(w);
+        if (x->crel) { /* the curves first: pay_region may draw again */
+            size_t G = x->CG / x->C, at = (i * x->C + c) * G;
+            engine_settle_grid(w, x->s, c, drawn, x->s->granularity_usd, G, x->crel + at, x->cfre + at);
+        }
         size_t ncases;
         ncases = engine_fundable(w);
         if (ncases > x->days_cap[tid]) {
@@ -562,8 +597,19 @@ static int fold_block(void *ctx, int owner, uint64_t first, size_t n, fz_error *
     }
     if (fold_stats(x->r, x->s, first, n, st, pb))
         return fz_fail(err, FZ_ERUNTIME, "out of memory for the distribution of releases");
+    if (x->crel) {
+        double *rel = mine ? x->crel : x->other_crel, *fre = mine ? x->cfre : x->other_cfre;
+        par_bcast(rel, n * x->CG * sizeof *rel, owner);
+        par_bcast(fre, n * x->CG * sizeof *fre, owner);
+        int rc = x->opt->on_curves(x->opt->curves_ctx, x->opt->first_rep + first, n, rel, fre, err);
+        if (rc)
+            return rc;
+    }
     int rc = x->opt->on_block ? x->opt->on_block(x->opt->block_ctx, x->r, x->opt->first_rep + first, n, st, err) : 0;
-    if (!rc && x->opt->precision > 0) { /* every rank folds the same blocks: they all stop here */
+    /* every rank folds the same blocks: they all stop here; never before
+     * EVAL_BLOCK replications (blocks are smaller when curves ride along),
+     * so that what rides on the first EVAL_BLOCK (optimize's A2RP) is whole */
+    if (!rc && x->opt->precision > 0 && first + n >= EVAL_BLOCK) {
         double mean, half;
         eval_releases(x->r, 0, &mean, &half);
         x->r->precision_blocks++;
@@ -597,7 +643,7 @@ int eval_run(eval_result **out, const scenario *s, const double *allocs, size_t 
     int rc = par_agree(ctx_init(&x, s, allocs, nalloc, opt, err), err);
     if (!rc) {
         par_blocks_def d = {.nreps = opt->nreps,
-                            .block = EVAL_BLOCK,
+                            .block = x.nblock,
                             .compute = compute_block,
                             .fold = fold_block,
                             .ctx = &x,

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "curve.h"
 #include "cv.h"
 #include "engine.h"
 #include "scenario.h"
@@ -120,6 +121,13 @@ typedef struct eval_options {
      * count (under MPI, the days-in-detention histogram may also hold the
      * other ranks' blocks of the last round).  0: run nreps. */
     double precision;
+    /* Not NULL: also each replication's release curves on the scenario's
+     * grid (engine_settle_grid on the same draw), handed over as
+     * curve_compute's on_block would, so that one pass over the stream
+     * serves the evaluation and wait-and-see (issue 16).  Needs every
+     * allocation under the scenario's policy; blocks are then smaller. */
+    curve_block_fn on_curves;
+    void *curves_ctx;
     eval_progress_fn progress;
     void *progress_ctx;
 } eval_options;

@@ -91,33 +91,88 @@ static void grid_cheapest(const engine_case *cs, size_t n, double H, double step
  * A pass at x pays the same cases for every x' in [x, T), T the least
  * spent_i + cost_i over the cases it skipped (the same floating sums, so
  * the same comparisons): the grid points below T copy its result, which
- * makes the cost O(cases x distinct outcomes), not O(cases x grid). */
-static void grid_first_come(const engine_case *cs, size_t n, double H, double step, size_t ngrid, double *rel,
-                            double *fre)
+ * makes the cost O(cases x distinct outcomes), not O(cases x grid).
+ *
+ * Each pass is also shortened, with the same sums and comparisons as the
+ * plain greedy pass (issue 16, bit-identical).  P[i] is the pass's `spent`
+ * after paying cases 0 .. i-1 (summed in that order, so the same doubles),
+ * F[i] their days of freedom likewise, M[i] the least cost of cases i ..
+ * n-1.  With costs >= 0, P is nondecreasing (rounding is monotone and
+ * fl(a + c) >= a for c >= 0), so the pass pays exactly cases 0 .. j-1, j
+ * the least index with P[j + 1] > x (binary search), and continues from j
+ * with spent = P[j], r = j, f = F[j].  And once spent + M[i] > x, every
+ * case from i on fails its comparison (spent + c >= spent + M[i] for
+ * c >= M[i]: monotone rounding again), spent no longer changes, and the
+ * least of their spent + cost is spent + M[i]: the pass stops there with
+ * the same T.  Costs that are negative or NaN take the plain pass. */
+static void grid_first_come(const engine_case *cs, size_t n, double *sums, double H, double step, size_t ngrid,
+                            double *rel, double *fre)
 {
-    double min_cost = INFINITY, all_cost = 0, all_free = 0;
-    for (size_t i = 0; i < n; i++) {
-        min_cost = cs[i].cost < min_cost ? cs[i].cost : min_cost;
-        all_cost += cs[i].cost;
-        all_free += H > cs[i].release ? H - cs[i].release : 0;
-    }
-    double r = 0, f = 0, until = -INFINITY; /* the last pass's result, valid for x < until */
-    for (size_t g = 0; g < ngrid; g++) {
-        double x = (double)g * step;
-        if (x >= all_cost) {
-            rel[g] = (double)n;
-            fre[g] = all_free;
-            continue;
+    double *P = sums, *F = sums + (n + 1), *M = sums + 2 * (n + 1);
+    int fast = 1;
+    if (n) {
+        P[0] = F[0] = 0;
+        for (size_t i = 0; i < n; i++) {
+            P[i + 1] = P[i] + cs[i].cost;
+            F[i + 1] = F[i] + (H > cs[i].release ? H - cs[i].release : 0);
+            fast &= cs[i].cost >= 0;
         }
+        M[n] = INFINITY;
+        for (size_t i = n; i-- > 0;)
+            M[i] = cs[i].cost < M[i + 1] ? cs[i].cost : M[i + 1];
+    }
+    /* as the plain pass's own loop sums them */
+    const double min_cost = n ? M[0] : INFINITY, all_cost = n ? P[n] : 0, all_free = n ? F[n] : 0;
+    double r = 0, f = 0, until = -INFINITY; /* the last pass's result, valid for x < until */
+    size_t g = 0, j = 0; /* j: where the last pass stopped paying every case */
+    /* x = g step is nondecreasing in g: nothing is paid below the cheapest
+     * case, everything from the first x >= all_cost on */
+    for (; g < ngrid; g++) {
+        double x = (double)g * step;
+        if (x >= all_cost || !(x < min_cost))
+            break;
+        rel[g] = fre[g] = 0;
+    }
+    for (; g < ngrid; g++) {
+        double x = (double)g * step;
+        if (x >= all_cost)
+            break;
         if (x < min_cost) {
             rel[g] = fre[g] = 0;
             continue;
         }
         if (!(x < until)) {
-            double spent = 0;
-            r = f = 0;
+            if (fast && !(P[j + 1] > x)) {
+                /* the least j with P[j + 1] > x: it exists (P[n] > x) and is
+                 * at least the last pass's (x grows, so P[k + 1] <= x for
+                 * every k below it); gallop, then bisect (lo, hi] */
+                size_t lo = j, hi, d = 1;
+                for (;;) {
+                    hi = lo + d < n - 1 ? lo + d : n - 1;
+                    if (P[hi + 1] > x)
+                        break;
+                    lo = hi;
+                    d *= 2;
+                }
+                while (hi - lo > 1) {
+                    size_t mid = lo + (hi - lo) / 2;
+                    if (P[mid + 1] > x)
+                        hi = mid;
+                    else
+                        lo = mid;
+                }
+                j = hi;
+            }
+            size_t i = fast ? j : 0;
+            double spent = P[i];
+            r = (double)i;
+            f = F[i];
             until = INFINITY;
-            for (size_t i = 0; i < n; i++) {
+            for (; i < n; i++) {
+                if (fast && spent + M[i] > x) {
+                    until = spent + M[i] < until ? spent + M[i] : until;
+                    break;
+                }
                 if (spent + cs[i].cost > x) {
                     until = spent + cs[i].cost < until ? spent + cs[i].cost : until;
                     continue;
@@ -129,6 +184,11 @@ static void grid_first_come(const engine_case *cs, size_t n, double H, double st
         }
         rel[g] = r;
         fre[g] = f;
+    }
+    const double all = (double)n;
+    for (; g < ngrid; g++) {
+        rel[g] = all;
+        fre[g] = all_free;
     }
 }
 
@@ -183,7 +243,7 @@ static inline int posting_day(const ledger *L, long day) { return !L->weekdays |
 /* Index of a case's region in the run's per-region arrays. */
 static inline size_t rix(const ledger *L, const engine_lcase *c) { return c->region - L->region0; }
 
-static inline int can_post(const ledger *L, size_t r) { return posting_day(L, L->day) && L->paid_today[r] < L->cap[r]; }
+static inline int can_post(const ledger *L, size_t r) { return L->posts && L->paid_today[r] < L->cap[r]; }
 
 /* Some region can still pay today (posting days are fund-wide). */
 static int any_capacity(const ledger *L)
@@ -241,7 +301,7 @@ static int worth_serving(ledger *L);
 /* The waiting and blocked cases at time t, oldest first, first fit. */
 static void serve(ledger *L, double t)
 {
-    if (!posting_day(L, L->day)) {
+    if (!L->posts) {
         L->blocked = 1;
         return;
     }
@@ -352,6 +412,7 @@ void ledger_begin(ledger *L)
     L->out = 0;
     L->alpha = 1;
     L->day = 0;
+    L->posts = posting_day(L, 0);
     memset(L->paid_today, 0, L->nreg * sizeof *L->paid_today);
     L->blocked = 0;
     L->qn = L->hn = 0;
@@ -367,7 +428,9 @@ static inline void set_day(ledger *L, double t)
     long day = (long)t; /* t >= 0: truncation is the floor */
     if (day != L->day) {
         L->day = day;
-        memset(L->paid_today, 0, L->nreg * sizeof *L->paid_today);
+        L->posts = posting_day(L, day);
+        for (size_t r = 0; r < L->nreg; r++) /* a loop: nreg is 1 but for a pooled fund */
+            L->paid_today[r] = 0;
     }
 }
 
@@ -436,8 +499,11 @@ void ledger_advance(ledger *L, double T)
 
 void ledger_end(ledger *L)
 {
-    for (size_t k = 0; k < L->n; k++)
-        L->st[rix(L, &L->cs[k])].fundable += 1;
+    if (L->nreg == 1) /* every case is region0's: n additions of 1 to a whole number, exact */
+        L->st[0].fundable += (double)L->n;
+    else
+        for (size_t k = 0; k < L->n; k++)
+            L->st[rix(L, &L->cs[k])].fundable += 1;
     for (size_t r = 0; r < L->nreg; r++)
         L->st[r].unpaid = L->st[r].fundable - L->st[r].releases;
     if (!L->pooled)
@@ -524,7 +590,7 @@ void engine_settle_grid(engine_ws *ws, const scenario *s, size_t c, scenario_pol
         if (policy == POLICY_CHEAPEST_FIRST)
             grid_cheapest(ws->cases, ws->n, H, step, ngrid, rel, fre);
         else
-            grid_first_come(ws->cases, ws->n, H, step, ngrid, rel, fre);
+            grid_first_come(ws->cases, ws->n, ws->gsum, H, step, ngrid, rel, fre);
         return;
     }
     grid_ledger(ws, s, c, step, ngrid, rel, fre, 1);

@@ -272,7 +272,7 @@ stat_est optimize_value(const scenario *s, const eval_result *r, size_t k)
 /* The four allocations, and (DESIGN §8) the pooled fund as allocation
  * OPT_NALLOC of the same evaluation: paired with the optimum, at the cost
  * of one more draw per region, and one more double per replication. */
-static int evaluate_all(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
+static int evaluate_all(optimize_result *r, const scenario *s, const optimize_options *o, ws_ctx *w, fz_error *err)
 {
     const size_t S = (size_t)s->replications, C = r->nregions;
     static const int pooled[OPT_NALLOC + 1] = {[OPT_NALLOC] = 1};
@@ -290,6 +290,8 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
                        .keep_totals = o->keep_totals,
                        .on_block = o->on_eval_block,
                        .block_ctx = o->eval_block_ctx,
+                       .on_curves = ws_block,
+                       .curves_ctx = w,
                        .progress = o->progress ? fwd_progress : NULL,
                        .progress_ctx = &fwd};
     int rc = eval_run(&r->eval, s, allocs, OPT_NALLOC + 1, &eo, err);
@@ -318,46 +320,37 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
     return 0;
 }
 
-static int wait_and_see(optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
+/* Wait-and-see rides on the evaluation's pass (issue 16): eval_run hands
+ * ws_block each block of the same replications' curves, drawn once (and
+ * A2RP's halves are fed from it). */
+static int ws_init(ws_ctx *w, optimize_result *r, const scenario *s, fz_error *err)
 {
-    const size_t S = (size_t)s->replications;
-    ws_ctx w = {.s = s,
-                .opt_steps = r->mip.steps,
-                .freedom = s->objective == OBJ_FREEDOM_DAYS,
-                .target = s->objective == OBJ_TARGET_PROB ? s->target_releases : 0,
-                .cvar = s->objective == OBJ_CVAR,
-                .a2rp = r->a2rp.pairs ? &r->a2rp : NULL};
-    curve_set *cs = NULL;
-    int rc;
-    if ((rc = optimize_bounds_init(&w.b, s, err)))
-        goto done;
-    stage_fwd fwd = {o, "wait-and-see"};
-    curve_options co = {.stream = RNG_STREAM_EVALUATE,
-                        .nreps = S,
-                        .threads = o->threads,
-                        .on_block = ws_block,
-                        .block_ctx = &w,
-                        .progress = o->progress ? fwd_progress : NULL,
-                        .progress_ctx = &fwd};
-    stage(o, "wait-and-see", 0, S);
-    if ((rc = curve_compute(&cs, s, &co, err)))
-        goto done;
+    *w = (ws_ctx){.s = s,
+                  .opt_steps = r->mip.steps,
+                  .freedom = s->objective == OBJ_FREEDOM_DAYS,
+                  .target = s->objective == OBJ_TARGET_PROB ? s->target_releases : 0,
+                  .cvar = s->objective == OBJ_CVAR,
+                  .a2rp = r->a2rp.pairs ? &r->a2rp : NULL};
+    return optimize_bounds_init(&w->b, s, err);
+}
+
+static void wait_and_see(optimize_result *r, const scenario *s, const optimize_options *o, ws_ctx *w)
+{
+    const size_t S = r->eval->nreps; /* all, or as many as --precision needed */
+    stage(o, "wait-and-see", 0, S); /* done during the evaluation's pass */
+    stage(o, "wait-and-see", S, S);
     if (s->objective == OBJ_CVAR) {
-        tally_seal(&w.ws_values);
-        r->wait_and_see = cvar_est(&w.ws_values, s->cvar_alpha);
+        tally_seal(&w->ws_values);
+        r->wait_and_see = cvar_est(&w->ws_values, s->cvar_alpha);
         r->evpi = (stat_est){r->wait_and_see.value - r->objective[OPT_OPTIMAL].value, NAN, NAN};
     } else {
-        r->wait_and_see = est_of(&w.ws);
+        r->wait_and_see = est_of(&w->ws);
         if (s->objective == OBJ_TARGET_PROB) /* a proportion: Wilson, as the optimum's P */
-            stat_wilson(w.ws.mean * (double)w.ws.n, (double)w.ws.n, &r->wait_and_see.lo, &r->wait_and_see.hi);
-        r->evpi = est_of(&w.diff);
+            stat_wilson(w->ws.mean * (double)w->ws.n, (double)w->ws.n, &r->wait_and_see.lo, &r->wait_and_see.hi);
+        r->evpi = est_of(&w->diff);
         if (r->evpi.lo < 0) /* every replication's difference is >= 0: so is EVPI */
             r->evpi.lo = 0;
     }
-done:
-    curve_free(cs);
-    tally_free(&w.ws_values);
-    return rc;
 }
 
 /* The gap batches as one stage: batch m's curve pass is replications
@@ -435,8 +428,12 @@ static const char *a2rp_unusable(const scenario *s, const optimize_options *o)
     if (s->objective == OBJ_CVAR || s->objective == OBJ_TARGET_PROB)
         return "A2RP solves the mean problem on each half; the cvar and target_prob objectives have none: "
                "Mak-Morton-Wood used";
-    if ((size_t)s->replications / (2 * (size_t)o->gap_batches) < 1)
-        return "A2RP needs at least 2 x gap batches replications (one per half): Mak-Morton-Wood used";
+    const size_t S = (size_t)s->replications, na = o->precision > 0 && S > EVAL_BLOCK ? EVAL_BLOCK : S;
+    if (na / (2 * (size_t)o->gap_batches) < 1)
+        return o->precision > 0 ? "A2RP with --precision uses the first 1024 replications: it needs at least 2 x gap "
+                                  "batches of them (one per half): Mak-Morton-Wood used"
+                                : "A2RP needs at least 2 x gap batches replications (one per half): Mak-Morton-Wood "
+                                  "used";
     return NULL;
 }
 
@@ -535,13 +532,6 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
         goto done;
 
     t = fz_seconds();
-    if ((rc = evaluate_all(r, s, o, err)))
-        goto done;
-    if (s->reallocate_every_days > 0) {
-        stage(o, "re-allocation", 0, 0);
-        if ((rc = realloc_report_run(&r->realloc, s, r->allocs, o->threads, err)))
-            goto done;
-    }
     /* with min_target_prob a batch may not meet the constraint at all (its
      * optimum is then -infinity): the gap is not estimated (either method) */
     int want_gap = o->gap_method != OPT_GAP_NONE && o->gap_batches >= 2;
@@ -549,15 +539,27 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
     want_gap = want_gap && !r->gap_skipped;
     r->gap_method = want_gap ? OPT_GAP_MMW : OPT_GAP_NONE;
     if (want_gap && o->gap_method == OPT_GAP_A2RP && !(r->gap_note = a2rp_unusable(s, o))) {
-        /* A2RP rides on the wait-and-see pass (gap.c) */
+        /* A2RP rides on the wait-and-see curves, i.e. the evaluation's pass (gap.c) */
         optimize_bounds gb;
         if ((rc = optimize_bounds_init(&gb, s, err)))
             goto done;
         gb.p.time_limit = o->time_limit;
-        if ((rc = gap_a2rp_init(&r->a2rp, (size_t)o->gap_batches, S, &gb.p, r->mip.steps, err)))
+        /* with --precision the evaluation may stop after EVAL_BLOCK
+         * replications: A2RP's halves then come from those (eval.c never
+         * stops before them), whatever the evaluation goes on to */
+        const size_t na = o->precision > 0 && S > EVAL_BLOCK ? EVAL_BLOCK : S; /* as a2rp_unusable */
+        if ((rc = gap_a2rp_init(&r->a2rp, (size_t)o->gap_batches, na, &gb.p, r->mip.steps, err)))
             goto done;
     }
-    if ((rc = wait_and_see(r, s, o, err)))
+    ws_ctx w;
+    if (!(rc = ws_init(&w, r, s, err)) && !(rc = evaluate_all(r, s, o, &w, err)) && s->reallocate_every_days > 0) {
+        stage(o, "re-allocation", 0, 0);
+        rc = realloc_report_run(&r->realloc, s, r->allocs, o->threads, err);
+    }
+    if (!rc)
+        wait_and_see(r, s, o, &w);
+    tally_free(&w.ws_values);
+    if (rc)
         goto done;
     r->seconds_eval = fz_seconds() - t - r->a2rp.seconds;
     t = fz_seconds();
