@@ -27,7 +27,7 @@
  *   bucket index monotone in the key (equal keys share a bucket), a stable
  *   scatter in draw order, then one insertion pass (or a merge sort of each
  *   large bucket), which is exactly the stable order the merge sort gave, in
- *   O(n) on average (sort_cases). */
+ *   O(n) on average (engine_sort_cases, in engine_sort.c). */
 #include "engine.h"
 
 #include <gsl/gsl_randist.h>
@@ -113,132 +113,6 @@ static int grow(engine_ws *ws, fz_error *err)
     ws->gsum = g;
     ws->cap = cap;
     return 0;
-}
-
-/* The policy's key: cost for cheapest_first, ready time for first_come.
- * Buckets use it alone; cheapest_first breaks equal costs by the earlier
- * ready time (DESIGN §7), and the sorts are stable, so draw order breaks
- * what remains. */
-static double sort_key(const engine_case *c, scenario_policy p)
-{
-    return p == POLICY_CHEAPEST_FIRST ? c->cost : c->ready;
-}
-
-/* a goes strictly after b in policy order. */
-static inline int after(const engine_case *a, const engine_case *b, scenario_policy p)
-{
-    if (p != POLICY_CHEAPEST_FIRST)
-        return a->ready > b->ready;
-    return a->cost > b->cost || (a->cost == b->cost && a->ready > b->ready);
-}
-
-/* Stable insertion sort of cs[lo .. hi): for short runs, and for runs that
- * are nearly in order (every case close to its place). */
-static void insertion_sort(engine_case *cs, size_t lo, size_t hi, scenario_policy p)
-{
-    for (size_t i = lo + 1; i < hi; i++) {
-        if (!after(&cs[i - 1], &cs[i], p))
-            continue;
-        engine_case c = cs[i];
-        size_t j = i;
-        do {
-            cs[j] = cs[j - 1];
-            j--;
-        } while (j > lo && after(&cs[j - 1], &c, p));
-        cs[j] = c;
-    }
-}
-
-static void merge_sort(engine_ws *ws, size_t lo, size_t hi, scenario_policy p)
-{
-    engine_case *cs = ws->cases, *tmp = ws->tmp;
-    if (hi - lo < 2)
-        return;
-    if (hi - lo <= 16) {
-        insertion_sort(cs, lo, hi, p);
-        return;
-    }
-    size_t mid = lo + (hi - lo) / 2;
-    merge_sort(ws, lo, mid, p);
-    merge_sort(ws, mid, hi, p);
-    if (!after(&cs[mid - 1], &cs[mid], p))
-        return;
-    size_t i = lo, j = mid, k = lo;
-    while (i < mid && j < hi) {
-        int take_right = after(&cs[i], &cs[j], p);
-        tmp[k++] = cs[take_right ? j++ : i++];
-    }
-    for (; i < mid; i++, k++)
-        tmp[k] = cs[i];
-    for (; j < hi; j++, k++)
-        tmp[k] = cs[j];
-    memcpy(cs + lo, tmp + lo, (hi - lo) * sizeof *cs);
-}
-
-/* Stable sort of all cases on the policy key (the result of merge_sort, faster).
- * Bucket b(k) = min(nb - 1, (size_t)((k - lo) * scale)) is nondecreasing in k
- * (rounded subtraction and multiplication are monotone), so scattering the
- * cases by bucket in draw order and then sorting each bucket stably gives the
- * stable order.  Keys that are not finite fall back to the merge sort. */
-static void sort_cases(engine_ws *ws, scenario_policy p)
-{
-    const size_t n = ws->n;
-    engine_case *cs = ws->cases;
-    if (n <= 32) {
-        merge_sort(ws, 0, n, p);
-        return;
-    }
-    double lo = INFINITY, hi = -INFINITY;
-    int sorted = 1;
-    for (size_t i = 0; i < n; i++) {
-        double k = sort_key(&cs[i], p);
-        lo = k < lo ? k : lo;
-        hi = k > hi ? k : hi;
-        sorted &= i == 0 || !after(&cs[i - 1], &cs[i], p);
-    }
-    if (sorted) /* also: every key equal */
-        return;
-    double span = hi - lo;
-    if (!isfinite(span) || !(span > 0)) { /* infinite or NaN keys */
-        merge_sort(ws, 0, n, p);
-        return;
-    }
-    const size_t nb = n; /* about one case per bucket */
-    const double scale = (double)nb / span;
-    uint32_t *bk = ws->bucket, *start = ws->start;
-    memset(start, 0, (nb + 1) * sizeof *start);
-    for (size_t i = 0; i < n; i++) {
-        size_t b = (size_t)((sort_key(&cs[i], p) - lo) * scale);
-        b = b < nb ? b : nb - 1;
-        bk[i] = (uint32_t)b;
-        start[b + 1]++;
-    }
-    uint32_t most = 0; /* the largest bucket */
-    for (size_t b = 0; b < nb; b++) {
-        most = start[b + 1] > most ? start[b + 1] : most;
-        start[b + 1] += start[b];
-    }
-    engine_case *out = ws->tmp;
-    for (size_t i = 0; i < n; i++) /* start[b]: next free slot of bucket b */
-        out[start[bk[i]]++] = cs[i];
-    /* now start[b] is the end of bucket b */
-    ws->tmp = cs;
-    ws->cases = out;
-    if (most <= 16) {
-        /* one stable insertion sort over everything: a case never moves past
-         * the start of its bucket, since every key before it is <= its own */
-        insertion_sort(out, 0, n, p);
-        return;
-    }
-    size_t from = 0; /* large buckets: sort each one */
-    for (size_t b = 0; b < nb; b++) {
-        size_t to = start[b];
-        if (to - from > 16)
-            merge_sort(ws, from, to, p);
-        else
-            insertion_sort(out, from, to, p);
-        from = to;
-    }
 }
 
 /* Is a person who arrived at a, to be released at rel, removed first?  The
@@ -427,7 +301,7 @@ __attribute__((always_inline)) static inline int push_case(engine_ws *ws, engine
     return 0;
 }
 
-/* noinline (as sort_lcases): inlined into draw_region, GCC 12 made §1's
+/* noinline (engine_sort_lcases is in its own file for the same reason): inlined into draw_region, GCC 12 made §1's
  * person loop ~20% longer (callgrind, simulate seed-2025). */
 __attribute__((noinline)) static int push_lcase(engine_ws *ws, engine_lcase c, fz_error *err)
 {
@@ -466,86 +340,6 @@ __attribute__((noinline)) static int push_lcase(engine_ws *ws, engine_lcase c, f
     c.id = (uint32_t)ws->ln;
     ws->lcases[ws->ln++] = c;
     return 0;
-}
-
-/* Ready order, then draw order (ids are unique: a total order). */
-static int cmp_lcase(const void *pa, const void *pb)
-{
-    const engine_lcase *a = pa, *b = pb;
-    if (a->ready != b->ready)
-        return a->ready < b->ready ? -1 : 1;
-    return a->id < b->id ? -1 : a->id > b->id;
-}
-
-/* The ledger's cases in ready then draw order: what qsort with cmp_lcase
- * gives (a total order, so one answer), from a stable sort of compact
- * (ready, draw index) pairs instead of 72-byte records through a
- * comparator (issue 16; qsort_r was 22% of a ledger draw).  As sort_cases:
- * a bucket index nondecreasing in ready, a stable scatter in draw order
- * (ids are the draw order: push_lcase), one insertion pass, then the
- * records moved once.  Keys that are not finite, or an insertion pass that
- * would be long (a large bucket of distinct keys), take qsort. */
-__attribute__((noinline)) static void sort_lcases(engine_ws *ws)
-{
-    const size_t n = ws->ln;
-    engine_lcase *cs = ws->lcases;
-    double lo = INFINITY, hi = -INFINITY;
-    int sorted = 1;
-    for (size_t i = 0; i < n; i++) {
-        lo = cs[i].ready < lo ? cs[i].ready : lo;
-        hi = cs[i].ready > hi ? cs[i].ready : hi;
-        sorted &= i == 0 || !(cs[i - 1].ready > cs[i].ready);
-    }
-    if (sorted && isfinite(hi - lo))
-        return;
-    double span = hi - lo;
-    if (!isfinite(span) || !(span > 0)) {
-        qsort(cs, n, sizeof *cs, cmp_lcase);
-        return;
-    }
-    struct lkey *k = ws->lkey;
-    if (n <= 32) { /* a few: insertion from draw order */
-        for (size_t i = 0; i < n; i++)
-            k[i] = (struct lkey){cs[i].ready, (uint32_t)i};
-    } else {
-        const double scale = (double)n / span;
-        uint32_t *bk = ws->lbucket, *start = ws->lstart;
-        memset(start, 0, (n + 1) * sizeof *start);
-        for (size_t i = 0; i < n; i++) {
-            size_t b = (size_t)((cs[i].ready - lo) * scale);
-            b = b < n ? b : n - 1;
-            bk[i] = (uint32_t)b;
-            start[b + 1]++;
-        }
-        for (size_t b = 0; b < n; b++)
-            start[b + 1] += start[b];
-        for (size_t i = 0; i < n; i++)
-            k[start[bk[i]]++] = (struct lkey){cs[i].ready, (uint32_t)i};
-    }
-    /* stable insertion: a key never moves past its bucket's start (equal
-     * keys, however many, do not move); too many moves (a large bucket of
-     * distinct keys) and qsort does it instead, cs being still untouched */
-    size_t moves = 0, budget = 16 * n + 1024;
-    for (size_t i = 1; i < n; i++) {
-        if (!(k[i - 1].ready > k[i].ready))
-            continue;
-        struct lkey c = k[i];
-        size_t j = i;
-        do {
-            k[j] = k[j - 1];
-            j--;
-        } while (j > 0 && k[j - 1].ready > c.ready);
-        k[j] = c;
-        if ((moves += i - j) > budget) {
-            qsort(cs, n, sizeof *cs, cmp_lcase);
-            return;
-        }
-    }
-    engine_lcase *out = ws->ltmp;
-    for (size_t i = 0; i < n; i++)
-        out[i] = cs[k[i].i];
-    ws->ltmp = cs;
-    ws->lcases = out;
 }
 
 /* The people of one region and replication.  With `general` = 0 (a §1
@@ -633,11 +427,11 @@ static int draw_region(engine_ws *ws, const scenario *s, size_t region, scenario
         return rc;
     if (P.ledger) {
         if (ws->ln)
-            sort_lcases(ws);
+            engine_sort_lcases(ws);
         for (size_t k = 0; k < ws->ln; k++)
             ws->lcases[k].region = (uint32_t)region;
     } else {
-        sort_cases(ws, policy);
+        engine_sort_cases(ws, policy);
     }
     return 0;
 }

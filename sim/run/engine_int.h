@@ -28,13 +28,20 @@ struct engine_ws {
     /* the ledger's cases and scratch (DESIGN §7) */
     engine_lcase *lcases;
     size_t ln, lcap;
-    engine_lcase *ltmp;        /* scratch of sort_lcases (engine.c): lcap each */
-    struct lkey *lkey;         /* (ready, draw index) pairs */
+    engine_lcase *ltmp;         /* scratch of sort_lcases (engine.c): lcap each */
+    struct lkey *lkey;          /* (ready, draw index) pairs */
     uint32_t *lbucket, *lstart; /* bucket of each case; bucket starts: lcap + 1 */
-    uint32_t *queue;         /* indices of waiting or blocked cases, oldest first */
-    double *heap_t, *heap_v; /* pending refunds: a binary heap on time */
-    uint32_t *heap_r;        /* and their regions */
+    uint32_t *queue;            /* indices of waiting or blocked cases, oldest first */
+    double *heap_t, *heap_v;    /* pending refunds: a binary heap on time */
+    uint32_t *heap_r;           /* and their regions */
 };
+
+/* engine_sort.c: ws->cases in the policy's order (cost for cheapest_first,
+ * then ready time; ready time for first_come; draw order breaks ties), and
+ * ws->lcases in ready then draw order; both stable, exactly what a stable
+ * comparison sort gives. */
+void engine_sort_cases(engine_ws *ws, scenario_policy p);
+void engine_sort_lcases(engine_ws *ws);
 
 /* The trace of engine_settle (engine.h): events added as deltas on the
  * grid, turned into running values at the end. */
@@ -128,10 +135,10 @@ typedef struct ledger {
     double step; /* the trace grid's step g */
     size_t ndays;
     /* where a resumable run stands (ledger_advance) */
-    size_t i;          /* next case to become ready */
-    long month;        /* donations credited so far + 1 */
-    double next_don;   /* time of the next donation (INFINITY: none) */
-    int resume;        /* stopped at resume_t after its money: the rest of that time is next */
+    size_t i;        /* next case to become ready */
+    long month;      /* donations credited so far + 1 */
+    double next_don; /* time of the next donation (INFINITY: none) */
+    int resume;      /* stopped at resume_t after its money: the rest of that time is next */
     double resume_t;
 } ledger;
 
