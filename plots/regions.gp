@@ -26,7 +26,7 @@ do for [fmt in "png svg"] {
     set style fill solid 0.6 border -1
     set boxwidth 0.6
     set yrange [0:*]
-    set offsets 0, 0, graph 0.25, 0  # headroom for the numbers and the key above the bars
+    set offsets 0, 0, graph 0.45, 0  # headroom for the numbers and, above them, the key
     set xrange [-0.6:@N@ - 0.4]
     set key top right samplen 2
     array heads[4] = ['releases per USD 10,000 allocated', 'cost per release (USD spent per person freed)', \
