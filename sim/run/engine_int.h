@@ -43,6 +43,18 @@ struct engine_ws {
 void engine_sort_cases(engine_ws *ws, scenario_policy p);
 void engine_sort_lcases(engine_ws *ws);
 
+/* pay.c, DESIGN §1 (ledger.c calls them for regions without ledger keys):
+ * one pass over ws's cases in policy order with x dollars (tr as
+ * engine_settle's); and the curves of that pass at every grid point
+ * g * step, g < ngrid (releases in rel, freedom days in fre), for
+ * cheapest_first and for first_come (sums: 3 (n + 1) doubles of workspace). */
+void engine_pay_plain(engine_stats *out, const engine_ws *ws, scenario_policy policy, double x, double horizon,
+                      const engine_trace *tr);
+void engine_grid_cheapest(const engine_case *cs, size_t n, double H, double step, size_t ngrid, double *rel,
+                          double *fre);
+void engine_grid_first_come(const engine_case *cs, size_t n, double *sums, double H, double step, size_t ngrid,
+                            double *rel, double *fre);
+
 /* The trace of engine_settle (engine.h): events added as deltas on the
  * grid, turned into running values at the end. */
 /* First grid point at or after t (the last one when none is): an event at
