@@ -237,6 +237,7 @@ static int run(cmd_run *r, void *ctx)
                        .nreps = (size_t)r->s->replications,
                        .threads = r->o->threads,
                        .precision = r->o->precision,
+                       .precision_block = (size_t)r->o->precision_block,
                        .policies = c->pol,
                        .pooled = c->pooled,
                        .on_block = compare_acc_block,
