@@ -385,6 +385,10 @@ void compare_print(FILE *f, const scenario *s, const compare_table *t, int regio
             fprintf(f, " %s", est_text(y, sizeof y, w[C].diff, 2, 1));
         fputc('\n', f);
     }
+    if (t->K > 0) /* issue 16: which estimator the means and differences are */
+        fprintf(f, t->rows[C].cv ? "(releases, minus #1 and P: control variate on fundable cases where valid; the "
+                                   "plain ones are in compare.csv and summary.json)\n"
+                                 : "(plain means: no control variate in this run)\n");
     if (!regions_too)
         return;
     fprintf(f, "\nper variant and region (means; 95%% CIs; USD/release = spent / releases, rel/10k = releases "

@@ -149,9 +149,19 @@ cv_report cv_out_p_target(const eval_result *r, size_t k)
 
 json_t *cv_out_report_json(cv_report e)
 {
-    json_t *o = json_pack("{s:o, s:o}", "mean", json_guard_num(e.est.value), "ci95",
-                          isfinite(e.est.lo) && isfinite(e.est.hi) ? json_pack("[f, f]", e.est.lo, e.est.hi)
-                                                                   : json_null());
+    json_t *o = json_object();
+    cv_out_rewrite(o, e);
+    return o;
+}
+
+void cv_out_rewrite(json_t *o, cv_report e)
+{
+    if (!e.reason || !json_object_get(o, "mean")) { /* plain: the caller's numbers stay as they are */
+        json_object_set_new(o, "mean", json_guard_num(e.est.value));
+        json_object_set_new(o, "ci95", isfinite(e.est.lo) && isfinite(e.est.hi)
+                                           ? json_pack("[f, f]", e.est.lo, e.est.hi)
+                                           : json_null());
+    }
     json_object_set_new(o, "estimator", json_string(e.reason ? "plain" : "control_variate"));
     if (e.reason)
         json_object_set_new(o, "estimator_reason", json_string(e.reason));
@@ -161,5 +171,4 @@ json_t *cv_out_report_json(cv_report e)
                                       isfinite(e.plain.lo) && isfinite(e.plain.hi)
                                           ? json_pack("[f, f]", e.plain.lo, e.plain.hi)
                                           : json_null()));
-    return o;
 }

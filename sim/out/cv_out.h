@@ -33,6 +33,12 @@ typedef struct cv_report {
 /* plain with y's control-variate estimate (cv_estimate_vec on r's controls)
  * when it is available */
 cv_report cv_out_mean(const eval_result *r, stat_est plain, const cv_y *y);
+/* a plain mean and its t interval (stat_ci95_half) */
+static inline stat_est cv_out_est_of(const stat_acc *a)
+{
+    double h = stat_ci95_half(a);
+    return (stat_est){a->mean, a->mean - h, a->mean + h};
+}
 /* not a mean with a linear relation to the controls: plain, and why */
 cv_report cv_out_plain(stat_est plain, const char *reason);
 /* P(releases >= target) of allocation k: plain = hits / n with Wilson's
@@ -44,5 +50,8 @@ cv_report cv_out_p_target(const eval_result *r, size_t k);
 /* {mean, ci95, estimator, plain {mean, ci95}}, or {mean, ci95, estimator:
  * "plain", estimator_reason} */
 json_t *cv_out_report_json(cv_report e);
+/* obj ({mean, ci95, ...} of e.plain): mean and ci95 become e.est's, and
+ * estimator with plain (or estimator_reason) are added; other keys stay */
+void cv_out_rewrite(json_t *obj, cv_report e);
 
 #endif
