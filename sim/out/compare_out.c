@@ -238,7 +238,7 @@ int compare_write(outdir *dir, const scenario *s, const compare_table *t, charts
                "cost_per_release_usd,cost_per_release_usd_ci95_lo,cost_per_release_usd_ci95_hi,"
                "releases_per_10k_usd,releases_per_10k_usd_ci95_lo,releases_per_10k_usd_ci95_hi,"
                "days_in_detention_mean,days_in_detention_ci95_lo,days_in_detention_ci95_hi,"
-               "p_target,p_target_ci95_lo,p_target_ci95_hi,estimator,"
+               "p_target,p_target_ci95_lo,p_target_ci95_hi,control_variate,"
                "releases_plain_mean,releases_plain_ci95_lo,releases_plain_ci95_hi,"
                "releases_diff_to_first_plain_mean,releases_diff_to_first_plain_ci95_lo,"
                "releases_diff_to_first_plain_ci95_hi,spent_usd_plain_mean,spent_usd_plain_ci95_lo,"
@@ -257,7 +257,7 @@ int compare_write(outdir *dir, const scenario *s, const compare_table *t, charts
             compare_csv_est(f, w->per10k);
             compare_csv_est(f, w->detention);
             compare_csv_est(f, w->p_target);
-            fprintf(f, ",%s", w->cv ? "control_variate" : "plain");
+            fprintf(f, ",%d", w->cv);
             compare_csv_est(f, w->releases_plain);
             compare_csv_est(f, w->diff_plain);
             compare_csv_est(f, w->spent_plain);
@@ -325,6 +325,16 @@ static json_t *row_json(const compare_row *w)
     }
     json_object_set_new(o, "plain", plain);
     json_object_set_new(o, "estimator", json_string(w->cv ? "control_variate" : "plain"));
+    /* and under compare.csv's column names (the file and the JSON hold the same numbers) */
+    json_object_set_new(o, "control_variate", json_integer(w->cv));
+    static const char *const csv_names[] = {"releases_plain_mean", "releases_diff_to_first_plain_mean",
+                                            "spent_usd_plain_mean", "p_target_plain"};
+    for (size_t i = 0; i < sizeof g / sizeof *g; i++) {
+        char key[96];
+        compare_key(key, sizeof key, csv_names[i], 0, "_ci95");
+        json_object_set_new(o, csv_names[i], num(g[i].e.value));
+        json_object_set_new(o, key, ci(g[i].e));
+    }
     return o;
 }
 

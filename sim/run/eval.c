@@ -407,7 +407,8 @@ static int fold_block(void *ctx, int owner, uint64_t first, size_t n, fz_error *
      * EVAL_BLOCK replications (blocks are smaller when curves ride along),
      * so that what rides on the first EVAL_BLOCK (optimize's A2RP) is whole */
     const size_t N = x->r->precision_block;
-    if (!rc && x->opt->precision > 0 && first + n >= EVAL_BLOCK && (first + n) / N > first / N) {
+    if (!rc && x->opt->precision > 0 && first + n >= EVAL_BLOCK &&
+        ((first + n) / N > first / N || first + n >= x->opt->nreps)) { /* each multiple of N, and the cap */
         double mean, half;
         eval_releases(x->r, 0, &mean, &half);
         x->r->precision_blocks++;
