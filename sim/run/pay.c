@@ -45,72 +45,49 @@ void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, 
     engine_pay_plain(out, ws, policy, x, horizon, &tr);
 }
 
-/* The least g < ngrid with x_g = (double)g * step >= v, or ngrid when there
- * is none (v NaN or beyond the grid): the first grid point whose comparison
- * `v <= x` passes, found from the quotient and checked with the very
- * product the grid loop forms.  g -> x_g is nondecreasing (g is exact as a
- * double below 2^53, and rounded multiplication by step > 0 is monotone),
- * so the points that pass are [g, ngrid). */
-static size_t first_at_least(double v, double step, size_t ngrid)
-{
-    if (!(v > 0))
-        return v <= 0 ? 0 : ngrid; /* x_0 = 0 >= v; NaN passes nowhere */
-    double q = v / step;
-    size_t g = q < (double)ngrid ? (size_t)q : ngrid; /* about the answer: fl(v / step) is within an ulp */
-    while (g < ngrid && !((double)g * step >= v))
-        g++;
-    while (g > 0 && (double)(g - 1) * step >= v)
-        g--;
-    return g;
-}
-
-static void fill2(double *rel, double *fre, size_t from, size_t to, double r, double f)
-{
-    for (size_t g = from; g < to; g++) {
-        rel[g] = r;
-        fre[g] = f;
-    }
-}
-
 /* cheapest_first: the paid set for x is the longest prefix of the cost
- * order with sum <= x.  The plain merge walks the grid and the cases
- * together; this walks the cases alone (issue 16): case k is paid from the
- * first grid point that is at or after case k - 1's and whose x passes
- * spent + cost_k <= x (the same running sums: first_at_least), and the
- * points in between hold k releases — the same comparisons, so the same
- * curves, in O(paid cases) searches and one fill of the grid. */
+ * order with sum <= x.  The merge of the grid and the cases, driven by the
+ * cases (issue 16): grid points are written while they fall short of the
+ * next case's spent + cost (the same running sums and comparisons as the
+ * grid-driven merge, whatever the step), and those surely short are written
+ * without the test.  With g*step nondecreasing (0 < step, rounding is
+ * monotone, g exact) the least passing point A of a sum p > 0 is at least
+ * ceil(p / step) - 1 (for g <= ceil(p / step) - 2, g step <= p - step, and
+ * rounding to nearest moves it up by at most half an ulp of p, less than
+ * step when p / step < 2^52), and q = fl(p fl(1 / step)) = (p / step)(1 + e),
+ * |e| <= 2^-52 + 2^-106, is below p / step + 1 for p / step < 2^51: so
+ * floor(q) - 1 <= A, and the points below it fail. */
 void engine_grid_cheapest(const engine_case *cs, size_t n, double H, double step, size_t ngrid, double *rel,
                           double *fre)
 {
-    size_t k = 0;
-    double spent = 0, freedom = 0;
-    if (!(step > 0) || !(step < INFINITY) || ngrid > ((size_t)1 << 52)) { /* the plain merge */
-        for (size_t g = 0; g < ngrid; g++) {
-            double x = (double)g * step;
-            while (k < n && spent + cs[k].cost <= x) {
-                spent += cs[k].cost;
-                freedom += H > cs[k].release ? H - cs[k].release : 0;
-                k++;
+    const int skip = step >= 0x1p-1000 && step <= 0x1p1000 && ngrid <= ((size_t)1 << 50);
+    const double inv = 1 / step, top = (double)ngrid;
+    double spent = 0, freedom = 0, r = 0; /* r: cases paid so far */
+    size_t g = 0;                         /* points below g are written */
+    for (size_t k = 0; k < n; k++) {
+        const double p = spent + cs[k].cost;
+        if (skip && p > 0) {
+            double q = p * inv;
+            size_t low = q < top ? (size_t)q : ngrid;
+            for (low = low ? low - 1 : 0; g < low; g++) {
+                rel[g] = r;
+                fre[g] = freedom;
             }
-            rel[g] = (double)k;
-            fre[g] = freedom;
         }
-        return;
-    }
-    size_t g = 0; /* grid points below g are written: fewer cases than k paid there */
-    for (; k < n; k++) {
-        double p = spent + cs[k].cost;
-        size_t gk = first_at_least(p, step, ngrid);
-        if (gk > g) {
-            fill2(rel, fre, g, gk, (double)k, freedom);
-            g = gk;
+        for (; g < ngrid && !((double)g * step >= p); g++) {
+            rel[g] = r;
+            fre[g] = freedom;
         }
         if (g == ngrid)
             return;
         spent = p;
         freedom += H > cs[k].release ? H - cs[k].release : 0;
+        r = (double)(k + 1);
     }
-    fill2(rel, fre, g, ngrid, (double)n, freedom);
+    for (; g < ngrid; g++) {
+        rel[g] = r;
+        fre[g] = freedom;
+    }
 }
 
 /* first_come: below the cheapest case nothing is paid, and once x covers
