@@ -74,33 +74,6 @@ struct skey {
     uint32_t i;
 };
 
-/* Stable insertion sort of the pairs on the key alone, giving up (0) once
- * it has moved more than `budget` pairs (a large bucket of distinct keys);
- * *ties is set when two keys are equal. */
-static int insertion_keys(struct skey *k, size_t n, size_t budget, int *ties)
-{
-    size_t moves = 0;
-    int eq = 0;
-    for (size_t i = 1; i < n; i++) {
-        if (!(k[i - 1].k > k[i].k)) {
-            eq |= k[i - 1].k == k[i].k;
-            continue;
-        }
-        struct skey c = k[i];
-        size_t j = i;
-        do {
-            k[j] = k[j - 1];
-            j--;
-        } while (j > 0 && k[j - 1].k > c.k);
-        k[j] = c;
-        eq |= j > 0 && k[j - 1].k == c.k;
-        if ((moves += i - j) > budget)
-            return 0;
-    }
-    *ties = eq;
-    return 1;
-}
-
 /* cheapest_first's equal costs by ready time, each run of equal keys
  * stably (so draw order breaks what remains): with k stably sorted on the
  * cost, this gives the stable order on (cost, ready) that after() defines. */
@@ -157,10 +130,10 @@ static void sort_buckets(engine_ws *ws, scenario_policy p, size_t nb)
  * pairs, on the key alone (cheapest_first's equal costs then go by ready
  * time: ties_by_ready), and the records move once, at the end (issue 16:
  * compact keys); the pairs live in ws->gsum, first_come's grid scratch,
- * unused until the sort is done (16 n of its 24 (n + 1) bytes).  An
- * insertion pass that would be long (a large bucket of distinct keys)
- * sorts each bucket of records instead, and keys that are NaN or infinite,
- * or all equal, take the merge sort. */
+ * unused until the sort is done (20 n of its 24 (n + 1) bytes with the
+ * bucket cursors).  Insertions that would move many pairs (a large bucket
+ * of distinct keys) give way to sorting each bucket of records, and keys
+ * that are NaN or infinite, or all equal, take the merge sort. */
 void engine_sort_cases(engine_ws *ws, scenario_policy p)
 {
     const size_t n = ws->n;
@@ -209,20 +182,34 @@ void engine_sort_cases(engine_ws *ws, scenario_policy p)
     }
     for (size_t b = 0; b < nb; b++)
         start[b + 1] += start[b];
+    /* each pair goes into its bucket (start[b]: where bucket b begins) at
+     * its place among the pairs there before it, which came earlier in
+     * draw order: a stable insertion within the bucket; nxt[b], bucket b's
+     * next free slot, lives in gsum after the pairs (n + 1 of the 2 n + 6
+     * uint32 there) */
     struct skey *k = (struct skey *)(void *)ws->gsum;
-    for (size_t i = 0; i < n; i++)
-        k[start[bk[i]]++] = (struct skey){key(i), (uint32_t)i};
-#undef key
-    /* one stable insertion pass: a key never moves past the start of its
-     * bucket, since every key before it is <= its own */
-    int ties;
-    if (!insertion_keys(k, n, 8 * n, &ties)) {
-        for (size_t b = nb; b > 0; b--) /* back to bucket starts */
-            start[b] = start[b - 1];
-        start[0] = 0;
-        sort_buckets(ws, p, nb);
-        return;
+    uint32_t *nxt = (uint32_t *)(void *)(k + n);
+    memcpy(nxt, start, nb * sizeof *nxt);
+    size_t moves = 0, budget = 8 * n;
+    int ties = 0;
+    for (size_t i = 0; i < n; i++) {
+        const size_t b = bk[i], beg = start[b];
+        const double c = key(i);
+        size_t j = nxt[b]++;
+        if (j > beg && k[j - 1].k > c) {
+            do {
+                k[j] = k[j - 1];
+                j--;
+            } while (j > beg && k[j - 1].k > c);
+            if ((moves += nxt[b] - 1 - j) > budget) { /* a large bucket of distinct keys */
+                sort_buckets(ws, p, nb);
+                return;
+            }
+        }
+        k[j] = (struct skey){c, (uint32_t)i};
+        ties |= j > beg && k[j - 1].k == c;
     }
+#undef key
     if (ties && p == POLICY_CHEAPEST_FIRST)
         ties_by_ready(k, n, cs);
     engine_case *out = ws->tmp;
