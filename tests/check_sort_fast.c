@@ -5,7 +5,8 @@
  * - engine_sort_cases (buckets of (key, index) pairs, one insertion pass,
  *   ties by ready time, the record and merge sort fallbacks) against a
  *   reference stable merge sort written here, on adversarial inputs:
- *   ties in cost and in ready time (draw order must break them), -0.0 and
+ *   ties in cost and in ready time (draw order must break them), a long
+ *   run of equal costs (a fixed bond, seed-2025's mixture), -0.0 and
  *   +0.0, denormals, infinite costs, every key equal, sorted and reversed
  *   input, one far outlier (a single huge bucket), both policies, n from 0
  *   to 20,000 (each case's arrive field is its draw index, so the whole
@@ -77,7 +78,7 @@ static engine_ws *ws_with(size_t n)
     return ws;
 }
 
-enum { K_SMOOTH, K_TIES, K_ZEROS, K_DENORMAL, K_INF, K_EQUAL, K_SORTED, K_REVERSED, K_OUTLIER, K_READY_TIES, NKINDS };
+enum { K_SMOOTH, K_TIES, K_ZEROS, K_DENORMAL, K_INF, K_EQUAL, K_SORTED, K_REVERSED, K_OUTLIER, K_READY_TIES, K_FIXED_MIX, NKINDS };
 
 /* Case i of an input of kind `kind`. */
 static engine_case gen_case(uint64_t *st, int kind, size_t i, size_t n)
@@ -125,6 +126,9 @@ static engine_case gen_case(uint64_t *st, int kind, size_t i, size_t n)
     case K_OUTLIER: /* one far key: the rest share one bucket */
         c.cost = i == n / 2 ? 1e300 : 1500 + u;
         c.ready = i == 0 ? -1e300 : 10 + v;
+        break;
+    case K_FIXED_MIX: /* seed-2025's bonds: 42% exactly 1,500 (one long run of equal costs) */
+        c.cost = u < 0.42 ? 1500 : 1500 + 2000 * exp(v) - 2000;
         break;
     case K_READY_TIES: /* distinct costs, ready times in a few values */
         c.cost = 3000 * u;

@@ -1,5 +1,5 @@
 /* engine_sort: the engine's two sorts (engine_int.h), split from engine.c.
- * The policy's order of the fundable cases (sort_key below) and the
+ * The policy's order of the fundable cases (engine_sort_cases) and the
  * ledger's ready-then-draw order; both stable and exact, as the qsort and
  * merge sort they replace (issue 16).  In their own translation unit they
  * are never inlined into draw_region's person loop, which GCC 12 made 20%
@@ -76,9 +76,12 @@ struct skey {
 
 /* cheapest_first's equal costs by ready time, each run of equal keys
  * stably (so draw order breaks what remains): with k stably sorted on the
- * cost, this gives the stable order on (cost, ready) that after() defines. */
-static void ties_by_ready(struct skey *k, size_t n, const engine_case *cs)
+ * cost, this gives the stable order on (cost, ready) that after() defines.
+ * Gives up (0) past `budget` moves: a long run of equal costs (a fixed
+ * bond) in ready times out of order is the merge sort's. */
+static int ties_by_ready(struct skey *k, size_t n, const engine_case *cs, size_t budget)
 {
+    size_t moves = 0;
     for (size_t a = 1; a < n; a++) {
         if (!(k[a - 1].k == k[a].k))
             continue;
@@ -94,9 +97,12 @@ static void ties_by_ready(struct skey *k, size_t n, const engine_case *cs)
                 j--;
             }
             k[j] = c;
+            if ((moves += i - j) > budget)
+                return 0;
         }
         a = hi;
     }
+    return 1;
 }
 
 /* The bucket path with records instead of pairs: each bucket sorted on its
@@ -210,8 +216,10 @@ void engine_sort_cases(engine_ws *ws, scenario_policy p)
         ties |= j > beg && k[j - 1].k == c;
     }
 #undef key
-    if (ties && p == POLICY_CHEAPEST_FIRST)
-        ties_by_ready(k, n, cs);
+    if (ties && p == POLICY_CHEAPEST_FIRST && !ties_by_ready(k, n, cs, budget - moves)) {
+        sort_buckets(ws, p, nb); /* the records are untouched, start[] still the bucket starts */
+        return;
+    }
     engine_case *out = ws->tmp;
     for (size_t i = 0; i < n; i++)
         out[i] = cs[k[i].i];
