@@ -139,13 +139,13 @@ void summary_p_target_json(json_t *rel, const scenario *s, const eval_result *r,
      * (p_target_estimator); the plain ones stay in p_target_plain */
     cv_report c = cv_out_p_target(r, k);
     json_t *plain = json_pack("{s:f, s:o}", "p_target", n > 0 ? hits / n : 0, "p_target_ci95",
-                              isfinite(lo) && isfinite(hi) ? json_pack("[f, f]", lo, hi) : json_null());
+                              json_guard_pair_or_null(lo, hi));
     if (!c.reason) {
         lo = c.est.lo, hi = c.est.hi;
         json_object_set_new(rel, "p_target", json_real(c.est.value));
     } else
         json_object_set_new(rel, "p_target", json_real(n > 0 ? hits / n : 0));
-    json_object_set_new(rel, "p_target_ci95", isfinite(lo) && isfinite(hi) ? json_pack("[f, f]", lo, hi) : json_null());
+    json_object_set_new(rel, "p_target_ci95", json_guard_pair_or_null(lo, hi));
     json_object_set_new(rel, "p_target_estimator", json_string(c.reason ? "plain" : "control_variate"));
     if (c.reason) {
         json_object_set_new(rel, "p_target_estimator_reason", json_string(c.reason));
