@@ -48,6 +48,7 @@ typedef struct eval_ctx {
     /* on_curves: per replication of the block its curves (as curve.c's) */
     size_t CG, nblock; /* curve values per replication; replications per block */
     double *crel, *cfre, *other_crel, *other_cfre;
+    double *rout, *other_rout; /* on_rep: per replication of the block, rep_values */
 } eval_ctx;
 
 /* on_curves: the curves of a block, at most 2^18 doubles per buffer as in
@@ -56,7 +57,7 @@ typedef struct eval_ctx {
 static int curves_init(eval_ctx *x, fz_error *err)
 {
     x->nblock = EVAL_BLOCK;
-    if (!x->opt->on_curves)
+    if (!x->opt->on_curves && !x->opt->on_rep)
         return 0;
     if (x->mixed || x->r->allocs[0].policy != x->s->policy)
         return fz_fail(err, FZ_ERUNTIME, "curves during an evaluation need the scenario's policy throughout");
@@ -71,6 +72,10 @@ static int curves_init(eval_ctx *x, fz_error *err)
     }
     if (!x->crel || !x->cfre || (par_size() > 1 && (!x->other_crel || !x->other_cfre)))
         return fz_fail(err, FZ_ERUNTIME, "out of memory for the release curves");
+    const size_t rv = x->opt->on_rep ? x->opt->rep_values : 0;
+    if (rv && (!(x->rout = malloc(x->nblock * rv * sizeof *x->rout)) ||
+               (par_size() > 1 && !(x->other_rout = malloc(x->nblock * rv * sizeof *x->other_rout)))))
+        return fz_fail(err, FZ_ERUNTIME, "out of memory for the per-replication results");
     return 0;
 }
 
@@ -168,6 +173,8 @@ static void ctx_free(eval_ctx *x)
     free(x->cfre);
     free(x->other_crel);
     free(x->other_cfre);
+    free(x->rout);
+    free(x->other_rout);
 }
 
 /* Allocation 0's days in detention into thread tid's histograms. */
@@ -341,6 +348,9 @@ static int draw_rep(eval_ctx *x, int tid, size_t i, uint64_t rep, fz_error *e)
         tl_finish(x, tl);
     if (!rc && x->any_pooled)
         rc = pool_settle(x, tid, i, e);
+    if (!rc && x->opt->on_rep) /* here, in the threads: its results are folded in order by on_reps */
+        rc = x->opt->on_rep(x->opt->rep_ctx, rep, x->crel + i * x->CG, x->cfre + i * x->CG,
+                            x->rout ? x->rout + i * x->opt->rep_values : NULL, e);
     x->people[i] = p;
     return rc;
 }
@@ -392,7 +402,14 @@ static int fold_block(void *ctx, int owner, uint64_t first, size_t n, fz_error *
         double *rel = mine ? x->crel : x->other_crel, *fre = mine ? x->cfre : x->other_cfre;
         par_bcast(rel, n * x->CG * sizeof *rel, owner);
         par_bcast(fre, n * x->CG * sizeof *fre, owner);
-        int rc = x->opt->on_curves(x->opt->curves_ctx, x->opt->first_rep + first, n, rel, fre, err);
+        int rc = 0;
+        if (x->opt->on_rep) {
+            double *out = mine ? x->rout : x->other_rout;
+            par_bcast(out, n * x->opt->rep_values * sizeof *out, owner);
+            rc = x->opt->on_reps ? x->opt->on_reps(x->opt->rep_ctx, x->opt->first_rep + first, n, out, err) : 0;
+        }
+        if (!rc && x->opt->on_curves)
+            rc = x->opt->on_curves(x->opt->curves_ctx, x->opt->first_rep + first, n, rel, fre, err);
         if (rc)
             return rc;
     }
