@@ -8,6 +8,8 @@
  * - optimize_run with the wait-and-see DP in the threads: wait-and-see,
  *   EVPI and the A2RP halves bit-identical for 1, 2 and 3 threads, for the
  *   releases, freedom_days and cvar objectives.
+ * - replications.csv, formatted by the threads, and summary.json:
+ *   byte-identical for --threads 1, 2 and 3 (simulate, optimize).
  * - The run-time estimate counts the passes that run: wait-and-see rides on
  *   the evaluation's pass (no pass of its own), the A2RP gap is solves
  *   only, MMW's is gap_batches curve passes and solves.
@@ -202,6 +204,55 @@ START_TEST(test_optimize_threads)
 }
 END_TEST
 
+/* ---- replications.csv formatted by the threads ---- */
+
+/* `fianza CMD ... --threads N` for N = 1, 2, 3: replications.csv (and
+ * summary.json) byte-identical, and of 1 + replications x rows lines. */
+static void csv_threads(const char *cmd, const char *alloc, size_t rows_per_rep)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/../scenarios/seed-2025.ini", FZ_TEST_DIR);
+    char *csv[3], *json[3];
+    size_t len[3], jlen[3];
+    for (int t = 0; t < 3; t++) {
+        char name[64], threads[8];
+        snprintf(name, sizeof name, "%s-%d", cmd, t + 1);
+        snprintf(threads, sizeof threads, "%d", t + 1);
+        const char *dir = cu_path_in(cu_work, name);
+        char out[512];
+        snprintf(out, sizeof out, "%s", dir);
+        run_result r;
+        int st = alloc ? CU_RUN(&r, cmd, path, "--allocation", alloc, "--replications", "1500", "--threads", threads,
+                                "--no-plots", "--quiet", "-o", out)
+                       : CU_RUN(&r, cmd, path, "--replications", "1500", "--threads", threads, "--no-plots", "--quiet",
+                                "-o", out);
+        ck_assert_msg(st == 0, "%s --threads %d: exit %d: %s", cmd, t + 1, st, r.err);
+        cu_run_free(&r);
+        csv[t] = cu_slurp(cu_path_in(out, "replications.csv"), &len[t]);
+        json[t] = cu_slurp(cu_path_in(out, "summary.json"), &jlen[t]);
+        ck_assert_ptr_nonnull(csv[t]);
+        ck_assert_ptr_nonnull(json[t]);
+    }
+    ck_assert_uint_eq(cu_count_lines(csv[0]), 1 + 1500 * rows_per_rep);
+    for (int t = 1; t < 3; t++) {
+        ck_assert_msg(len[t] == len[0] && memcmp(csv[t], csv[0], len[0]) == 0,
+                      "%s: replications.csv with %d threads differs from 1", cmd, t + 1);
+        ck_assert_msg(jlen[t] == jlen[0] && memcmp(json[t], json[0], jlen[0]) == 0,
+                      "%s: summary.json with %d threads differs from 1", cmd, t + 1);
+    }
+    for (int t = 0; t < 3; t++) {
+        free(csv[t]);
+        free(json[t]);
+    }
+}
+
+START_TEST(test_replications_csv_threads)
+{
+    csv_threads("simulate", "chicago=222500,kansas_city=77500", 2);
+    csv_threads("optimize", NULL, 2 * 5); /* four allocations and the pooled fund */
+}
+END_TEST
+
 /* ---- the run-time estimate counts the passes that run ---- */
 
 START_TEST(test_estimate_passes)
@@ -248,6 +299,7 @@ Suite *make_par_suite(void)
     tcase_add_test(tc, test_eval_rep_hooks);
     tcase_add_test(tc, test_optimize_threads);
     tcase_add_test(tc, test_estimate_passes);
+    tcase_add_test(tc, test_replications_csv_threads);
     suite_add_tcase(s, tc);
     return s;
 }
