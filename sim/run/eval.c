@@ -362,7 +362,9 @@ static int compute_block(void *ctx, uint64_t first, size_t n, fz_error *err)
     eval_ctx *x = ctx;
     int failed = 0;
     fz_error first_err = {0, ""};
-#pragma omp parallel for num_threads(x->threads) schedule(dynamic, 8)
+    /* chunks of one replication: at the end of a block (~200 replications
+     * when curves ride along) a thread waits for at most one */
+#pragma omp parallel for num_threads(x->threads) schedule(dynamic, 1)
     for (size_t i = 0; i < n; i++) {
         fz_error e;
         if (draw_rep(x, omp_get_thread_num(), i, x->opt->first_rep + first + i, &e)) {
@@ -392,11 +394,22 @@ static int fold_block(void *ctx, int owner, uint64_t first, size_t n, fz_error *
     double *pb = mine ? x->poolbal : x->other_poolbal;
     if (x->any_pooled || x->any_realloc)
         par_bcast(pb, n * x->K * sizeof *pb, owner);
-    for (size_t i = 0; i < n; i++) {
-        x->r->people += pp[i];
-        tl_acc_add(x->acc, tl + i * 2 * x->G, tl + i * 2 * x->G + x->G);
+    int bad = 0;
+    /* the timeline (x->acc, r->people) and the statistics (r's allocations
+     * and controls) are disjoint memory: two threads fold them at once, each
+     * in replication order, so the serial part between blocks is the longer
+     * of the two, not their sum (issue 16: 2 threads) */
+#pragma omp parallel sections num_threads(x->threads > 1 ? 2 : 1)
+    {
+#pragma omp section
+        for (size_t i = 0; i < n; i++) {
+            x->r->people += pp[i];
+            tl_acc_add(x->acc, tl + i * 2 * x->G, tl + i * 2 * x->G + x->G);
+        }
+#pragma omp section
+        bad = eval_fold_stats(x->r, x->s, first, n, st, pb);
     }
-    if (eval_fold_stats(x->r, x->s, first, n, st, pb))
+    if (bad)
         return fz_fail(err, FZ_ERUNTIME, "out of memory for the distribution of releases");
     if (x->crel) {
         double *rel = mine ? x->crel : x->other_crel, *fre = mine ? x->cfre : x->other_cfre;
