@@ -2,6 +2,7 @@
  * run (scenario, results directory, writers, summary.json, charts, report,
  * commit, --json), errors, and small writers the commands share (cmds.h). */
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,8 @@ static int begin(cmd_run *r, const cli_opts *o, int (*check)(cmd_run *, void *),
         char buf[sizeof r->dirname];
         snprintf(r->dirname, sizeof r->dirname, "%s", cli_outdir(o, r->s, buf, sizeof buf));
     }
+    if (o->threads > 0) /* the default of OpenMP's other loops too (replications.csv's formatting) */
+        omp_set_num_threads(o->threads);
     if ((rc = open_dir(r)) || (r->rep_names && (rc = summary_reps_open(&r->reps, r->dir, r->s, r->rep_names, &r->err))))
         return rc;
     cli_progress_init(&r->bar, o, o->command);

@@ -354,7 +354,7 @@ static void plan(progress_model *m, const scenario *s, const optimize_eta *e)
     memset(m, 0, sizeof *m);
     m->unit_cost[0] = e->curve_rep;
     m->unit_cost[1] = e->eval_rep;
-    m->unit_cost[2] = e->curve_rep + e->ws_rep;
+    m->unit_cost[2] = 0; /* wait-and-see: done in the evaluation's pass (issue 16) */
     m->unit_cost[3] = e->eval_rep;
     m->solve_cost = e->solve_one;
     m->st[m->n++] = (progress_stage_plan){"curves", S, 0, 0};
@@ -380,7 +380,7 @@ static int estimate(cmd_run *r)
     if (rc)
         return rc;
     if (e.seconds > OPTIMIZE_ESTIMATE_WARN) {
-        char all[32], cur[32], mip[32], ev[32], ws[32], t[32], most[96] = "", model[96] = "", gap[96] = "", re[64] = "";
+        char all[32], cur[32], mip[32], ev[32], t[32], most[96] = "", model[96] = "", gap[96] = "", re[64] = "";
         size_t n = optimize_cvar_reps(r->s);
         double limit = r->o->time_limit > 0          ? r->o->time_limit
                        : r->s->objective == OBJ_CVAR ? OPTIMIZE_CVAR_TIME_LIMIT
@@ -395,11 +395,12 @@ static int estimate(cmd_run *r)
         if (e.gap_batches)
             snprintf(gap, sizeof gap, ", gap %s (%d batches)", progress_secs(t, sizeof t, e.gap), e.gap_batches);
         fprintf(stderr,
-                "fianza: this run will take about %s%s: curves %s, MIP %s%s, evaluation %s%s, wait-and-see %s%s; "
+                "fianza: this run will take about %s%s: curves %s, MIP %s%s, evaluation and wait-and-see %s%s%s; "
                 "--replications%s change it\n",
                 progress_secs(all, sizeof all, e.seconds), most, progress_secs(cur, sizeof cur, e.curves),
-                progress_secs(mip, sizeof mip, e.solve), model, progress_secs(ev, sizeof ev, e.evaluate), re,
-                progress_secs(ws, sizeof ws, e.wait_and_see), gap, e.gap_batches ? " and --gap-batches" : "");
+                progress_secs(mip, sizeof mip, e.solve), model,
+                progress_secs(ev, sizeof ev, e.evaluate + e.wait_and_see), re, gap,
+                e.gap_batches ? " and --gap-batches" : "");
     }
     cli_progress_init(&r->bar, r->o, r->o->command); /* the bar's rate leaves the pilot out */
     progress_model m;

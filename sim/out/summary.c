@@ -4,6 +4,7 @@
 #include "cv_out.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,18 +263,17 @@ int summary_allocation_csv(outdir *o, const scenario *s, const double *alloc, fz
 }
 
 /* replications.csv, formatted by hand (fixed.h: byte for byte what
- * fprintf's "%.2f" and "%.4f" wrote, ~30x cheaper) into a buffer written
- * with one fwrite when full.  The cells that repeat on every replication
+ * fprintf's "%.2f" and "%.4f" wrote, ~30x cheaper) into texts written once
+ * per block.  The cells that repeat on every replication
  * (allocation, region, allocated_usd; the label) are formatted once per
  * block. */
-#define REPS_BUF (1 << 16)
 
 struct summary_reps {
     FILE *f;
     const scenario *s;
     const char *const *names;
-    char *buf; /* cap bytes, REPS_BUF or a row's worth if more */
-    size_t used, cap;
+    struct reps_text *text; /* per formatting thread (summary_reps_block) */
+    size_t ntext;
     char **prefix;  /* per allocation and region: ",allocation,region,allocated_usd," */
     char **label;   /* per region: the quoted label and the newline */
     size_t nprefix; /* allocations formatted in prefix */
@@ -311,15 +311,12 @@ static void reps_free_cells(summary_reps *w)
 int summary_reps_open(summary_reps **out, outdir *o, const scenario *s, const char *const *names, fz_error *err)
 {
     summary_reps *w = calloc(1, sizeof *w);
-    if (!w || !(w->buf = malloc(REPS_BUF)) || !(w->label = calloc(s->nregions, sizeof *w->label))) {
-        if (w)
-            free(w->buf);
+    if (!w || !(w->label = calloc(s->nregions, sizeof *w->label))) {
         free(w);
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
     }
     w->s = s;
     w->names = names;
-    w->cap = REPS_BUF;
     for (size_t c = 0; c < s->nregions; c++)
         if (!(w->label[c] = csv_quoted(s->regions[c].label, "\n"))) {
             summary_reps_close(w, NULL);
@@ -357,29 +354,26 @@ static int reps_cells(summary_reps *w, const eval_result *r)
     return 0;
 }
 
-static int reps_flush(summary_reps *w)
-{
-    size_t n = w->used;
-    w->used = 0;
-    return n && fwrite(w->buf, 1, n, w->f) != n ? -1 : 0;
-}
+/* One thread's text: the rows of a range of the block's replications. */
+typedef struct reps_text {
+    char *buf;
+    size_t used, cap;
+} reps_text;
 
-static void put(summary_reps *w, const char *text)
+static void put(reps_text *t, const char *text)
 {
     size_t n = strlen(text);
-    memcpy(w->buf + w->used, text, n);
-    w->used += n;
+    memcpy(t->buf + t->used, text, n);
+    t->used += n;
 }
 
-int summary_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size_t n, const engine_stats *stats,
-                       fz_error *err)
+/* Replications i0 .. i1 - 1 of the block into t (-1: out of memory). */
+static int reps_format(const summary_reps *w, reps_text *t, const engine_stats *stats, size_t K, uint64_t first_rep,
+                       size_t i0, size_t i1)
 {
-    summary_reps *w = ctx;
-    size_t C = w->s->nregions, K = r->nalloc;
-    if (reps_cells(w, r))
-        return fz_fail(err, FZ_ERUNTIME, "out of memory");
-    int bad = 0;
-    for (size_t i = 0; i < n; i++) {
+    const size_t C = w->s->nregions;
+    t->used = 0;
+    for (size_t i = i0; i < i1; i++) {
         char rep[24];
         fixed_u64(rep, (unsigned long long)(first_rep + i));
         for (size_t k = 0; k < K; k++)
@@ -388,33 +382,63 @@ int summary_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size
                 const char *pre = w->prefix[k * C + c], *lab = w->label[c];
                 /* the row's longest: its strings, and five numbers with commas */
                 size_t need = strlen(rep) + strlen(pre) + strlen(lab) + 5 * (FIXED_MAX + 1);
-                if (w->cap - w->used < need)
-                    bad |= reps_flush(w);
-                if (w->cap < need) { /* a label of ~64 KB */
-                    char *nb = realloc(w->buf, need);
+                if (t->cap - t->used < need) {
+                    size_t cap = 2 * t->cap > t->used + need ? 2 * t->cap : t->used + need;
+                    char *nb = realloc(t->buf, cap);
                     if (!nb)
-                        return fz_fail(err, FZ_ERUNTIME, "out of memory");
-                    w->buf = nb;
-                    w->cap = need;
+                        return -1;
+                    t->buf = nb;
+                    t->cap = cap;
                 }
-                char *b = w->buf;
-                put(w, rep);
-                put(w, pre);
-                w->used += fixed_fmt(b + w->used, e->releases, 0);
-                b[w->used++] = ',';
-                w->used += fixed_fmt(b + w->used, e->spent, 2);
-                b[w->used++] = ',';
-                w->used += fixed_fmt(b + w->used, e->fundable, 0);
-                b[w->used++] = ',';
+                char *b = t->buf;
+                put(t, rep);
+                put(t, pre);
+                t->used += fixed_fmt(b + t->used, e->releases, 0);
+                b[t->used++] = ',';
+                t->used += fixed_fmt(b + t->used, e->spent, 2);
+                b[t->used++] = ',';
+                t->used += fixed_fmt(b + t->used, e->fundable, 0);
+                b[t->used++] = ',';
                 if (e->releases > 0) /* else the mean is undefined: an empty cell */
-                    w->used += fixed_fmt(b + w->used, e->detention_days / e->releases, 4);
-                b[w->used++] = ',';
-                w->used += fixed_fmt(b + w->used, e->freedom_days, 4);
-                b[w->used++] = ',';
-                put(w, lab);
+                    t->used += fixed_fmt(b + t->used, e->detention_days / e->releases, 4);
+                b[t->used++] = ',';
+                t->used += fixed_fmt(b + t->used, e->freedom_days, 4);
+                b[t->used++] = ',';
+                put(t, lab);
             }
     }
-    bad |= reps_flush(w);
+    return 0;
+}
+
+/* Issue 16 (2 threads): the block's rows are formatted by OpenMP's threads
+ * (--threads sets their number), each a contiguous range of replications
+ * into its own text, then written in order: the same bytes as one thread. */
+int summary_reps_block(void *ctx, const eval_result *r, uint64_t first_rep, size_t n, const engine_stats *stats,
+                       fz_error *err)
+{
+    summary_reps *w = ctx;
+    const size_t K = r->nalloc;
+    if (reps_cells(w, r))
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    size_t T = (size_t)omp_get_max_threads();
+    T = T < n ? T : n > 0 ? n : 1;
+    if (T > w->ntext) {
+        reps_text *nt = realloc(w->text, T * sizeof *nt);
+        if (!nt)
+            return fz_fail(err, FZ_ERUNTIME, "out of memory");
+        memset(nt + w->ntext, 0, (T - w->ntext) * sizeof *nt);
+        w->text = nt;
+        w->ntext = T;
+    }
+    int failed = 0;
+#pragma omp parallel for num_threads((int)T) schedule(static, 1) reduction(| : failed)
+    for (size_t t = 0; t < T; t++)
+        failed |= reps_format(w, &w->text[t], stats, K, first_rep, n * t / T, n * (t + 1) / T);
+    if (failed)
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
+    int bad = 0;
+    for (size_t t = 0; t < T; t++)
+        bad |= w->text[t].used && fwrite(w->text[t].buf, 1, w->text[t].used, w->f) != w->text[t].used;
     if (bad || ferror(w->f))
         return fz_fail(err, FZ_ERUNTIME, "replications.csv: write failed (disk full?)");
     return 0;
@@ -429,7 +453,9 @@ int summary_reps_close(summary_reps *w, fz_error *err)
     for (size_t c = 0; w->label && c < w->s->nregions; c++)
         free(w->label[c]);
     free(w->label);
-    free(w->buf);
+    for (size_t t = 0; t < w->ntext; t++)
+        free(w->text[t].buf);
+    free(w->text);
     free(w);
     return rc;
 }

@@ -44,9 +44,25 @@ static int pilot_curves(double *sec, curve_set **cs, pilot_ctx *pc, const scenar
     return rc;
 }
 
-/* Seconds per replication of the evaluation: four allocations (equal
- * splits stand in for them) and the pooled fund, after a warm-up. */
-static int pilot_eval(double *per_rep, const scenario *s, size_t n, int threads, fz_error *err)
+/* The wait-and-see DP of one replication, as optimize's evaluation runs it
+ * (in the compute threads, on the curves the pass draws along). */
+static int pilot_ws(void *ctx, uint64_t rep, const double *rel, const double *fre, double *out, fz_error *err)
+{
+    (void)rep, (void)err;
+    const pilot_ctx *pc = ctx;
+    split_problem p = pc->b.p;
+    p.value = pc->freedom ? fre : rel;
+    out[0] = split_dp(&p, NULL);
+    return 0;
+}
+
+/* Seconds per replication of the evaluation pass: four allocations (equal
+ * splits stand in for them) and the pooled fund, after a warm-up; with
+ * `ws` as optimize runs it (issue 16): the same pass also settles every
+ * replication's curves and solves its wait-and-see DP, so that this one
+ * figure prices both stages. */
+static int pilot_eval(double *per_rep, const scenario *s, size_t n, int threads, const pilot_ctx *pc, int ws,
+                      fz_error *err)
 {
     const size_t C = s->nregions;
     static const int pooled[OPT_NALLOC + 1] = {[OPT_NALLOC] = 1};
@@ -55,7 +71,13 @@ static int pilot_eval(double *per_rep, const scenario *s, size_t n, int threads,
         return fz_fail(err, FZ_ERUNTIME, "out of memory");
     for (size_t i = 0; i < (OPT_NALLOC + 1) * C; i++)
         allocs[i] = s->budget_usd / (double)C;
-    eval_options eo = {.stream = RNG_STREAM_EVALUATE, .nreps = n < 4 ? n : 4, .threads = threads, .pooled = pooled};
+    eval_options eo = {.stream = RNG_STREAM_EVALUATE,
+                       .nreps = n < 4 ? n : 4,
+                       .threads = threads,
+                       .pooled = pooled,
+                       .on_rep = ws ? pilot_ws : NULL,
+                       .rep_ctx = (void *)pc,
+                       .rep_values = 1};
     eval_result *e = NULL;
     int rc = eval_run(&e, s, allocs, OPT_NALLOC + 1, &eo, err);
     eval_free(e);
@@ -129,8 +151,11 @@ int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_optio
         eta->pilot = p;
         eta->curve_rep = sec / (double)p;
         eta->ws_rep = pc.solved ? pc.seconds / (double)pc.solved : 0;
-        rc = pilot_eval(&eta->eval_rep, s, p, o->threads, err);
+        rc = pilot_eval(&eta->eval_rep, s, p, o->threads, &pc, 1, err);
     }
+    double plain_rep = 0; /* re-allocation's passes: no curves, no DP */
+    if (!rc && s->reallocate_every_days > 0)
+        rc = pilot_eval(&plain_rep, s, p, o->threads, &pc, 0, err);
     if (!rc)
         rc = pilot_solve(&eta->solve_one, s, cs, o, err);
     curve_free(cs);
@@ -141,8 +166,9 @@ int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_optio
     eta->solve = eta->solve_one;
     eta->evaluate = (double)S * eta->eval_rep;
     /* re-allocation re-runs the evaluation once per re-split: one pass is its floor */
-    eta->reallocation = s->reallocate_every_days > 0 ? (double)S * eta->eval_rep : 0;
-    eta->wait_and_see = (double)S * (eta->curve_rep + eta->ws_rep);
+    eta->reallocation = s->reallocate_every_days > 0 ? (double)S * plain_rep : 0;
+    /* wait-and-see rides on the evaluation's pass (issue 16): in evaluate */
+    eta->wait_and_see = 0;
     int passes = optimize_gap_passes(s, o); /* A2RP: no passes, 2M solves */
     if (passes) {
         eta->gap_batches = passes;

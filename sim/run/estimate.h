@@ -18,8 +18,13 @@
  * 16th of the run's (but up to OPTIMIZE_PILOT_MIN when that allows; a
  * heavy scenario, a second per replication, stops after one: its estimate
  * is printed at once), with the
- * wait-and-see DP on up to 4 of them, and the evaluation of the four
- * allocations and the pooled fund on as many replications.  The solve: for
+ * wait-and-see DP on up to 4 of them (ws_rep, one thread), and the evaluation of the four
+ * allocations and the pooled fund on as many replications, run as optimize
+ * runs it: the same pass settles each replication's curves and solves its
+ * wait-and-see DP (issue 16), so `evaluate` prices both stages and
+ * `wait_and_see` is 0 (no pass of its own; ws_rep is the part of eval_rep
+ * a thread spends in the DP).  Re-allocation is priced by a plain pass
+ * (no curves, no DP).  The solve: for
  * a mean objective the MIP on the pilot's curves; for the CVaR or target
  * model one on min(model replications, OPTIMIZE_PILOT_MODEL) replications,
  * scaled linearly by the model's size (replications x regions x grid

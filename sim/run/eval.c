@@ -48,6 +48,7 @@ typedef struct eval_ctx {
     /* on_curves: per replication of the block its curves (as curve.c's) */
     size_t CG, nblock; /* curve values per replication; replications per block */
     double *crel, *cfre, *other_crel, *other_cfre;
+    double *rout, *other_rout; /* on_rep: per replication of the block, rep_values */
 } eval_ctx;
 
 /* on_curves: the curves of a block, at most 2^18 doubles per buffer as in
@@ -56,7 +57,7 @@ typedef struct eval_ctx {
 static int curves_init(eval_ctx *x, fz_error *err)
 {
     x->nblock = EVAL_BLOCK;
-    if (!x->opt->on_curves)
+    if (!x->opt->on_curves && !x->opt->on_rep)
         return 0;
     if (x->mixed || x->r->allocs[0].policy != x->s->policy)
         return fz_fail(err, FZ_ERUNTIME, "curves during an evaluation need the scenario's policy throughout");
@@ -71,6 +72,10 @@ static int curves_init(eval_ctx *x, fz_error *err)
     }
     if (!x->crel || !x->cfre || (par_size() > 1 && (!x->other_crel || !x->other_cfre)))
         return fz_fail(err, FZ_ERUNTIME, "out of memory for the release curves");
+    const size_t rv = x->opt->on_rep ? x->opt->rep_values : 0;
+    if (rv && (!(x->rout = malloc(x->nblock * rv * sizeof *x->rout)) ||
+               (par_size() > 1 && !(x->other_rout = malloc(x->nblock * rv * sizeof *x->other_rout)))))
+        return fz_fail(err, FZ_ERUNTIME, "out of memory for the per-replication results");
     return 0;
 }
 
@@ -174,6 +179,8 @@ static void ctx_free(eval_ctx *x)
     free(x->cfre);
     free(x->other_crel);
     free(x->other_cfre);
+    free(x->rout);
+    free(x->other_rout);
 }
 
 /* Allocation 0's days in detention into thread tid's histograms. */
@@ -347,6 +354,9 @@ static int draw_rep(eval_ctx *x, int tid, size_t i, uint64_t rep, fz_error *e)
         tl_finish(x, tl);
     if (!rc && x->any_pooled)
         rc = pool_settle(x, tid, i, e);
+    if (!rc && x->opt->on_rep) /* here, in the threads: its results are folded in order by on_reps */
+        rc = x->opt->on_rep(x->opt->rep_ctx, rep, x->crel + i * x->CG, x->cfre + i * x->CG,
+                            x->rout ? x->rout + i * x->opt->rep_values : NULL, e);
     x->people[i] = p;
     return rc;
 }
@@ -358,7 +368,9 @@ static int compute_block(void *ctx, uint64_t first, size_t n, fz_error *err)
     eval_ctx *x = ctx;
     int failed = 0;
     fz_error first_err = {0, ""};
-#pragma omp parallel for num_threads(x->threads) schedule(dynamic, 8)
+    /* chunks of one replication: at the end of a block (~200 replications
+     * when curves ride along) a thread waits for at most one */
+#pragma omp parallel for num_threads(x->threads) schedule(dynamic, 1)
     for (size_t i = 0; i < n; i++) {
         fz_error e;
         if (draw_rep(x, omp_get_thread_num(), i, x->opt->first_rep + first + i, &e)) {
@@ -388,17 +400,35 @@ static int fold_block(void *ctx, int owner, uint64_t first, size_t n, fz_error *
     double *pb = mine ? x->poolbal : x->other_poolbal;
     if (x->any_pooled || x->any_realloc)
         par_bcast(pb, n * x->K * sizeof *pb, owner);
-    for (size_t i = 0; i < n; i++) {
-        x->r->people += pp[i];
-        tl_acc_add(x->acc, tl + i * 2 * x->G, tl + i * 2 * x->G + x->G);
+    int bad = 0;
+    /* the timeline (x->acc, r->people) and the statistics (r's allocations
+     * and controls) are disjoint memory: two threads fold them at once, each
+     * in replication order, so the serial part between blocks is the longer
+     * of the two, not their sum (issue 16: 2 threads) */
+#pragma omp parallel sections num_threads(x->threads > 1 ? 2 : 1)
+    {
+#pragma omp section
+        for (size_t i = 0; i < n; i++) {
+            x->r->people += pp[i];
+            tl_acc_add(x->acc, tl + i * 2 * x->G, tl + i * 2 * x->G + x->G);
+        }
+#pragma omp section
+        bad = eval_fold_stats(x->r, x->s, first, n, st, pb);
     }
-    if (eval_fold_stats(x->r, x->s, first, n, st, pb))
+    if (bad)
         return fz_fail(err, FZ_ERUNTIME, "out of memory for the distribution of releases");
     if (x->crel) {
         double *rel = mine ? x->crel : x->other_crel, *fre = mine ? x->cfre : x->other_cfre;
         par_bcast(rel, n * x->CG * sizeof *rel, owner);
         par_bcast(fre, n * x->CG * sizeof *fre, owner);
-        int rc = x->opt->on_curves(x->opt->curves_ctx, x->opt->first_rep + first, n, rel, fre, err);
+        int rc = 0;
+        if (x->opt->on_rep) {
+            double *out = mine ? x->rout : x->other_rout;
+            par_bcast(out, n * x->opt->rep_values * sizeof *out, owner);
+            rc = x->opt->on_reps ? x->opt->on_reps(x->opt->rep_ctx, x->opt->first_rep + first, n, out, err) : 0;
+        }
+        if (!rc && x->opt->on_curves)
+            rc = x->opt->on_curves(x->opt->curves_ctx, x->opt->first_rep + first, n, rel, fre, err);
         if (rc)
             return rc;
     }

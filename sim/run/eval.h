@@ -103,6 +103,10 @@ typedef struct eval_result eval_result;
 typedef int (*eval_block_fn)(void *ctx, const eval_result *r, uint64_t first_rep, size_t n, const engine_stats *stats,
                              fz_error *err);
 typedef void (*eval_progress_fn)(void *ctx, size_t done, size_t total);
+/* Per-replication work on its curves (eval_options.on_rep), and the
+ * in-order fold of its results (eval_options.on_reps). */
+typedef int (*eval_rep_fn)(void *ctx, uint64_t rep, const double *rel, const double *fre, double *out, fz_error *err);
+typedef int (*eval_reps_fn)(void *ctx, uint64_t first_rep, size_t n, const double *out, fz_error *err);
 
 typedef struct eval_options {
     uint64_t stream;
@@ -137,6 +141,19 @@ typedef struct eval_options {
      * allocation under the scenario's policy; blocks are then smaller. */
     curve_block_fn on_curves;
     void *curves_ctx;
+    /* Not NULL (issue 16, 2 threads): per-replication work on the same
+     * curves, in the compute threads so that it runs in parallel: on_rep is
+     * called once per replication, from any thread and concurrently (it
+     * must only read ctx), with the replication's curves as on_curves sees
+     * them (rel[c * G + g]); it writes rep_values doubles to out.  Then
+     * on_reps is called from the calling thread, in replication order, once
+     * per block before on_curves, with out[i * rep_values + j] of
+     * replication first_rep + i: folding there keeps results bit-identical
+     * for any thread count.  Same policy condition as on_curves. */
+    eval_rep_fn on_rep;
+    eval_reps_fn on_reps;
+    void *rep_ctx;
+    size_t rep_values;
     eval_progress_fn progress;
     void *progress_ctx;
 } eval_options;

@@ -133,18 +133,35 @@ typedef struct ws_ctx { /* wait-and-see: the best allocation of each replication
     gap_a2rp *a2rp; /* NULL, or A2RP's halves (gap.h), fed the same curves */
 } ws_ctx;
 
-static int ws_block(void *ctx, uint64_t first, size_t n, const double *rel, const double *fre, fz_error *err)
+/* A replication's wait-and-see numbers, in eval's compute threads (issue
+ * 16: the DP was the evaluation's largest serial part): out[0] the best
+ * split's value, out[1] the optimum's.  Only reads w. */
+static int ws_rep(void *ctx, uint64_t rep, const double *rel, const double *fre, double *out, fz_error *err)
 {
-    ws_ctx *w = ctx;
+    (void)rep;
+    const ws_ctx *w = ctx;
     const size_t C = w->b.p.nregions, G = w->b.p.ngrid;
+    const double *v = w->freedom ? fre : rel;
+    split_problem p = w->b.p; /* a copy: the threads share w */
+    p.value = v;
+    double best = split_dp(&p, NULL), at_opt = 0;
+    if (isnan(best))
+        return fz_fail(err, FZ_ERUNTIME, "wait-and-see: no feasible allocation");
+    for (size_t c = 0; c < C; c++)
+        at_opt += v[c * G + (size_t)w->opt_steps[c]];
+    out[0] = best;
+    out[1] = at_opt;
+    return 0;
+}
+
+/* ws_rep's numbers folded in replication order (bit-identical for any
+ * thread count). */
+static int ws_reps(void *ctx, uint64_t first, size_t n, const double *out, fz_error *err)
+{
+    (void)first;
+    ws_ctx *w = ctx;
     for (size_t i = 0; i < n; i++) {
-        const double *v = (w->freedom ? fre : rel) + i * C * G;
-        w->b.p.value = v;
-        double best = split_dp(&w->b.p, NULL), at_opt = 0;
-        if (isnan(best))
-            return fz_fail(err, FZ_ERUNTIME, "wait-and-see: no feasible allocation");
-        for (size_t c = 0; c < C; c++)
-            at_opt += v[c * G + (size_t)w->opt_steps[c]];
+        double best = out[2 * i], at_opt = out[2 * i + 1];
         if (w->target > 0) { /* can any split reach the target here? */
             best = best >= w->target;
             at_opt = at_opt >= w->target;
@@ -153,7 +170,17 @@ static int ws_block(void *ctx, uint64_t first, size_t n, const double *rel, cons
         stat_add(&w->diff, best - at_opt);
         if (w->cvar && tally_add(&w->ws_values, best))
             return fz_fail(err, FZ_ERUNTIME, "out of memory");
-        int rc = w->a2rp ? gap_a2rp_add(w->a2rp, first + i, v, err) : 0;
+    }
+    return 0;
+}
+
+/* A2RP's halves, fed the same curves in replication order. */
+static int ws_block(void *ctx, uint64_t first, size_t n, const double *rel, const double *fre, fz_error *err)
+{
+    ws_ctx *w = ctx;
+    const size_t per_rep = w->b.p.nregions * w->b.p.ngrid;
+    for (size_t i = 0; i < n && w->a2rp; i++) {
+        int rc = gap_a2rp_add(w->a2rp, first + i, (w->freedom ? fre : rel) + i * per_rep, err);
         if (rc)
             return rc;
     }
@@ -291,8 +318,12 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
                        .keep_totals = o->keep_totals,
                        .on_block = o->on_eval_block,
                        .block_ctx = o->eval_block_ctx,
-                       .on_curves = ws_block,
+                       .on_curves = w->a2rp ? ws_block : NULL,
                        .curves_ctx = w,
+                       .on_rep = ws_rep,
+                       .on_reps = ws_reps,
+                       .rep_ctx = w,
+                       .rep_values = 2,
                        .progress = o->progress ? fwd_progress : NULL,
                        .progress_ctx = &fwd};
     int rc = eval_run(&r->eval, s, allocs, OPT_NALLOC + 1, &eo, err);
