@@ -20,25 +20,31 @@
 #include <pthread.h>
 #include <string.h>
 
-typedef double vd __attribute__((vector_size(64)));
-typedef uint64_t vu __attribute__((vector_size(64)));
-typedef int64_t vi __attribute__((vector_size(64))); /* comparison masks: -1 true, 0 false */
+/* Four lanes per vector (AVX2's width; SSE2 does two halves): a block of
+ * eight lanes is two independent passes.  (GCC lowers eight-double vectors
+ * on AVX2 through memory.) */
+typedef double vd __attribute__((vector_size(32)));
+typedef uint64_t vu __attribute__((vector_size(32)));
+typedef int64_t vi __attribute__((vector_size(32))); /* comparison masks: -1 true, 0 false */
 
 #define L VRNG_LANES
+#define W 4
+/* Inlined into each kernel, so they are compiled for the kernel's target. */
+#define VI static inline __attribute__((always_inline))
 
-static inline vd splat(double x) { return (vd){x, x, x, x, x, x, x, x}; }
-static inline vd blend(vi m, vd a, vd b) { return (vd)(((vi)a & m) | ((vi)b & ~m)); } /* m ? a : b */
-static inline int all_set(vi m)
+VI vd splat(double x) { return (vd){x, x, x, x}; }
+VI vd blend(vi m, vd a, vd b) { return (vd)(((vi)a & m) | ((vi)b & ~m)); } /* m ? a : b */
+VI int all_set(vi m)
 {
     int64_t acc = -1;
-    for (int l = 0; l < L; l++)
+    for (int l = 0; l < W; l++)
         acc &= m[l];
     return acc != 0;
 }
-static inline int any_set(vi m)
+VI int any_set(vi m)
 {
     int64_t acc = 0;
-    for (int l = 0; l < L; l++)
+    for (int l = 0; l < W; l++)
         acc |= m[l];
     return acc != 0;
 }
@@ -51,7 +57,7 @@ static inline int any_set(vi m)
  * with c = r - r^2 P(r^2) (a degree-5 Remez fit), then 2^k in two exact
  * halves so that overflow and gradual underflow round once.  Error < 1 ulp.
  * k is rounded to nearest with the 1.5 * 2^52 shifter, branch-free. */
-static inline vd vexp(vd x)
+VI vd vexp(vd x)
 {
     const double P1 = 1.66666666666666019037e-01, P2 = -2.77777777770155933842e-03,
                  P3 = 6.61375632143793436117e-05, P4 = -1.65339022054652515390e-06,
@@ -74,7 +80,7 @@ static inline vd vexp(vd x)
  * log(1 + f) = f - f^2/2 + s (f^2/2 + R(s^2)) with R a degree-7 Remez fit in
  * s^2 (Lg1..Lg7), plus k ln2 in head and tail.  Error < 1 ulp.  Subnormal x
  * is scaled by 2^54 first; x <= 0, inf and NaN are outside its domain. */
-static inline vd vlog(vd x)
+VI vd vlog(vd x)
 {
     const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01, Lg3 = 2.857142874366239149e-01,
                  Lg4 = 2.222219843214978396e-01, Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
@@ -115,9 +121,14 @@ double vrng_log(double x) { return vlog(splat(x))[0]; }
 static const double zig_r = 3.6541528853610088, zig_v = 4.92867323399e-3;
 static double zig_x[ZIG_N + 1], zig_ratio[ZIG_N], zig_f[ZIG_N + 1];
 static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
+static int have_avx2; /* set with the tables */
 
 static void zig_init(void)
 {
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    have_avx2 = __builtin_cpu_supports("avx2");
+#endif
     double fr = vrng_exp(-0.5 * zig_r * zig_r);
     zig_x[0] = zig_v / fr;
     zig_x[1] = zig_r;
@@ -271,25 +282,32 @@ typedef struct vst {
     vu s0, s1, s2, s3;
 } vst;
 
-static inline vst vload(const vrng *v)
+/* Lanes o..o+3. */
+VI vst vload(const vrng *v, unsigned o)
 {
     vst st;
-    memcpy(&st.s0, v->s[0], sizeof st.s0);
-    memcpy(&st.s1, v->s[1], sizeof st.s1);
-    memcpy(&st.s2, v->s[2], sizeof st.s2);
-    memcpy(&st.s3, v->s[3], sizeof st.s3);
+    memcpy(&st.s0, v->s[0] + o, sizeof st.s0);
+    memcpy(&st.s1, v->s[1] + o, sizeof st.s1);
+    memcpy(&st.s2, v->s[2] + o, sizeof st.s2);
+    memcpy(&st.s3, v->s[3] + o, sizeof st.s3);
     return st;
 }
 
-static inline void vstore(vrng *v, const vst *st)
+VI void vstore(vrng *v, const vst *st, unsigned o)
 {
-    memcpy(v->s[0], &st->s0, sizeof st->s0);
-    memcpy(v->s[1], &st->s1, sizeof st->s1);
-    memcpy(v->s[2], &st->s2, sizeof st->s2);
-    memcpy(v->s[3], &st->s3, sizeof st->s3);
+    memcpy(v->s[0] + o, &st->s0, sizeof st->s0);
+    memcpy(v->s[1] + o, &st->s1, sizeof st->s1);
+    memcpy(v->s[2] + o, &st->s2, sizeof st->s2);
+    memcpy(v->s[3] + o, &st->s3, sizeof st->s3);
 }
 
-static inline vu vnext(vst *st)
+/* Lane o + l of the memory state from lane l of st. */
+VI void lane_set(vrng *v, unsigned o, unsigned l, const vst *st)
+{
+    v->s[0][o + l] = st->s0[l], v->s[1][o + l] = st->s1[l], v->s[2][o + l] = st->s2[l], v->s[3][o + l] = st->s3[l];
+}
+
+VI vu vnext(vst *st)
 {
     vu x = st->s0 + st->s3, result = ((x << 23) | (x >> 41)) + st->s0, t = st->s1 << 17;
     st->s2 ^= st->s0;
@@ -301,41 +319,38 @@ static inline vu vnext(vst *st)
     return result;
 }
 
+/* m ? a : b on states */
+VI vst vst_blend(vi m, const vst *a, const vst *b)
+{
+    vu um = (vu)m;
+    return (vst){(a->s0 & um) | (b->s0 & ~um), (a->s1 & um) | (b->s1 & ~um), (a->s2 & um) | (b->s2 & ~um),
+                 (a->s3 & um) | (b->s3 & ~um)};
+}
+
 /* Integer to double without a 64-bit conversion instruction (SSE2 and AVX2
  * have none): the integer's bits under the exponent of 2^52 are 2^52 + j. */
-static inline vd vu52(vu j) { return (vd)(j | 0x4330000000000000ULL) - 0x1p52; } /* j < 2^52 */
-static inline vd vu53(vu k)
+VI vd vu52(vu j) { return (vd)(j | 0x4330000000000000ULL) - 0x1p52; } /* j < 2^52 */
+VI vd vu53(vu k)
 {
     vu j = k >> 11;
     vd hi = (vd)((0 - (j >> 52)) & 0x4330000000000000ULL); /* 2^52 or +0 */
     return (vu52(j & 0xFFFFFFFFFFFFFULL) + hi) * 0x1p-53;
 }
-static inline vd vupos52(vu k) { return vu52(k >> 12) * 0x1p-52 + 0x1p-53; }
+VI vd vupos52(vu k) { return vu52(k >> 12) * 0x1p-52 + 0x1p-53; }
 
 /* The ziggurat's first attempt; *ok: lanes where it is the answer. */
-static inline vd vnormal_fast(vu k, vi *ok)
+VI vd vnormal_fast(vu k, vi *ok)
 {
     vu i = k & 255;
     vd u = vu53(k), ratio, width;
-    for (int l = 0; l < L; l++)
+    for (int l = 0; l < W; l++)
         ratio[l] = zig_ratio[i[l]], width[l] = zig_x[i[l]];
     *ok = u < ratio;
     return (vd)((vu)(u * width) ^ (((k >> 8) & 1) << 63)); /* the sign bit: -x */
 }
 
-/* Lanes not in ok: back to their state in `before`, then the definition. */
-static void redo(vrng *v, const vst *before, vi ok, double *out, enum kind kind, const par *p)
-{
-    for (unsigned l = 0; l < L; l++)
-        if (!ok[l]) {
-            v->s[0][l] = before->s0[l], v->s[1][l] = before->s1[l];
-            v->s[2][l] = before->s2[l], v->s[3][l] = before->s3[l];
-            out[l] = lane_draw(v, l, kind, p);
-        }
-}
-
 /* Marsaglia-Tsang's first attempt on two outputs; *ok as above. */
-static inline vd vgamma_v(vst *st, const par *p, vi *ok)
+VI vd vgamma_v(vst *st, const par *p, vi *ok)
 {
     vi fast;
     vd x = vnormal_fast(vnext(st), &fast), w = 1.0 + p->c * x;
@@ -348,74 +363,143 @@ static inline vd vgamma_v(vst *st, const par *p, vi *ok)
     return w3;
 }
 
-static void block(vrng *v, double *out, enum kind kind, const par *p)
+/* Lanes o + l not in ok go back to their state in `before` and draw by the
+ * definition; st is the block's state after, and after that. */
+static void redo(vrng *v, unsigned o, vst *st, const vst *before, const vi *ok, double *out, enum kind kind,
+                 const par *p) /* vectors by address: a kernel and this function may differ in ISA, so in ABI */
 {
-    vst before = vload(v), st = before;
-    vi ok = (vi)splat(0) == 0; /* all lanes */
-    vd y;
-    switch (kind) {
-    case K_UNIFORM: y = vu53(vnext(&st)); break;
-    case K_UPOS: y = vupos52(vnext(&st)); break;
-    case K_NORMAL: y = p->mu + p->sigma * vnormal_fast(vnext(&st), &ok); break;
-    case K_LOGNORMAL: y = vexp(p->mu + p->sigma * vnormal_fast(vnext(&st), &ok)); break;
-    case K_GAMMA: y = p->bd * vgamma_v(&st, p, &ok); break;
-    case K_GAMMA_SMALL: {
-        vd u = vupos52(vnext(&st));
-        y = p->bd * vgamma_v(&st, p, &ok) * vexp(vlog(u) * p->inva);
-        break;
-    }
-    case K_EXPONENTIAL: y = p->mean * -vlog(vupos52(vnext(&st))); break;
-    case K_TRUNC: {
-        /* rejection lane by lane: a lane that has its value stops drawing */
-        vi todo = ok;
-        vd z = splat(0);
-        while (any_set(todo)) {
-            vst at = vload(v);
-            st = at;
-            vi fast;
-            vd c = vnormal_fast(vnext(&st), &fast);
-            vstore(v, &st);
-            for (unsigned l = 0; l < L; l++)
-                if (todo[l] && !fast[l]) {
-                    v->s[0][l] = at.s0[l], v->s[1][l] = at.s1[l], v->s[2][l] = at.s2[l], v->s[3][l] = at.s3[l];
-                    c[l] = lane_normal(v, l);
-                }
-            if (p->half)
-                c = (vd)((vu)c & 0x7FFFFFFFFFFFFFFFULL); /* fabs */
-            if (p->half < 0)
-                c = -c;
-            vi in = (c >= p->za) & (c <= p->zb);
-            st = vload(v); /* lanes done keep their state */
-            st.s0 = (vu)blend(todo, (vd)st.s0, (vd)at.s0), st.s1 = (vu)blend(todo, (vd)st.s1, (vd)at.s1);
-            st.s2 = (vu)blend(todo, (vd)st.s2, (vd)at.s2), st.s3 = (vu)blend(todo, (vd)st.s3, (vd)at.s3);
-            vstore(v, &st);
-            z = blend(todo & in, c, z);
-            todo &= ~in;
+    vstore(v, st, o);
+    for (unsigned l = 0; l < W; l++)
+        if (!(*ok)[l]) {
+            lane_set(v, o, l, before);
+            out[l] = lane_draw(v, o + l, kind, p);
         }
-        y = vexp(p->mu + p->sigma * z);
-        y = blend(y < p->lo, splat(p->lo), y);
-        y = blend(y > p->hi, splat(p->hi), y);
-        memcpy(out, &y, sizeof y);
-        return;
-    }
-    default: y = splat(0); break;
-    }
-    vstore(v, &st);
-    memcpy(out, &y, sizeof y);
-    if (!all_set(ok))
-        redo(v, &before, ok, out, kind, p);
+    *st = vload(v, o);
 }
 
+/* The truncated normal's z for eight lanes: rejection lane by lane, a lane
+ * that has its value stops drawing (keeps its state). */
+VI vd vtrunc_z(vrng *v, unsigned o, vst *st, const par *p)
+{
+    vi todo = (vi)splat(0) == 0;
+    vd z = splat(0);
+    do {
+        vst at = *st;
+        vi fast;
+        vd c = vnormal_fast(vnext(st), &fast);
+        if (!all_set(fast | ~todo)) {
+            vstore(v, st, o);
+            for (unsigned l = 0; l < W; l++)
+                if (todo[l] && !fast[l]) {
+                    lane_set(v, o, l, &at);
+                    c[l] = lane_normal(v, o + l);
+                }
+            *st = vload(v, o);
+        }
+        if (p->half)
+            c = (vd)((vu)c & 0x7FFFFFFFFFFFFFFFULL); /* fabs */
+        if (p->half < 0)
+            c = -c;
+        vi in = (c >= p->za) & (c <= p->zb);
+        *st = vst_blend(todo, st, &at);
+        z = blend(todo & in, c, z);
+        todo &= ~in;
+    } while (any_set(todo));
+    return z;
+}
+
+/* nb blocks of eight outputs from lanes 0..7, lanes 0..3 then 4..7. */
+VI void run(vrng *v, double *out0, size_t nb, enum kind kind, const par *p)
+{
+  for (unsigned o = 0; o < L; o += W) {
+    vst st = vload(v, o);
+    double *out = out0 + o;
+    for (size_t b = 0; b < nb; b++, out += L) {
+        vst before = st;
+        vi ok = (vi)splat(0) == 0;
+        vd y;
+        switch (kind) {
+        case K_UNIFORM: y = vu53(vnext(&st)); break;
+        case K_UPOS: y = vupos52(vnext(&st)); break;
+        case K_NORMAL: y = p->mu + p->sigma * vnormal_fast(vnext(&st), &ok); break;
+        case K_LOGNORMAL: y = vexp(p->mu + p->sigma * vnormal_fast(vnext(&st), &ok)); break;
+        case K_TRUNC:
+            y = vexp(p->mu + p->sigma * vtrunc_z(v, o, &st, p));
+            y = blend(y < p->lo, splat(p->lo), y);
+            y = blend(y > p->hi, splat(p->hi), y);
+            break;
+        case K_GAMMA: y = p->bd * vgamma_v(&st, p, &ok); break;
+        case K_GAMMA_SMALL: {
+            vd u = vupos52(vnext(&st));
+            y = p->bd * vgamma_v(&st, p, &ok) * vexp(vlog(u) * p->inva);
+            break;
+        }
+        case K_EXPONENTIAL: y = p->mean * -vlog(vupos52(vnext(&st))); break;
+        default: y = splat(0); break;
+        }
+        memcpy(out, &y, sizeof y);
+        if (!all_set(ok))
+            redo(v, o, &st, &before, &ok, out, kind, p);
+    }
+    vstore(v, &st, o);
+  }
+}
+
+/* One kernel per sampler and instruction set: the baseline's (SSE2 on
+ * x86-64) and, where the compiler can target it, AVX2's, chosen at run time.
+ * Same operations, same bits (check_vrng runs both). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define VRNG_AVX2 1
+#define KERNEL_AVX2(K)                                                                                          \
+    __attribute__((noinline, target("avx2"))) static void K##_avx2(vrng *v, double *out, size_t nb, const par *p) \
+    {                                                                                                           \
+        run(v, out, nb, K, p);                                                                                  \
+    }
+#else
+#define VRNG_AVX2 0
+#define KERNEL_AVX2(K)
+#endif
+#define KERNEL(K)                                                                               \
+    __attribute__((noinline)) static void K##_base(vrng *v, double *out, size_t nb, const par *p) \
+    {                                                                                           \
+        run(v, out, nb, K, p);                                                                  \
+    }                                                                                           \
+    KERNEL_AVX2(K)
+KERNEL(K_UNIFORM)
+KERNEL(K_UPOS)
+KERNEL(K_NORMAL)
+KERNEL(K_LOGNORMAL)
+KERNEL(K_TRUNC)
+KERNEL(K_GAMMA)
+KERNEL(K_GAMMA_SMALL)
+KERNEL(K_EXPONENTIAL)
+
+typedef void kernel_fn(vrng *, double *, size_t, const par *);
+static kernel_fn *const kernels_base[] = {K_UNIFORM_base,  K_UPOS_base,  K_NORMAL_base,       K_LOGNORMAL_base,
+                                          K_TRUNC_base,    K_GAMMA_base, K_GAMMA_SMALL_base, K_EXPONENTIAL_base};
+#if VRNG_AVX2
+static kernel_fn *const kernels_avx2[] = {K_UNIFORM_avx2,  K_UPOS_avx2,  K_NORMAL_avx2,       K_LOGNORMAL_avx2,
+                                          K_TRUNC_avx2,    K_GAMMA_avx2, K_GAMMA_SMALL_avx2, K_EXPONENTIAL_avx2};
+#endif
+
 /* Head up to lane 0, whole blocks, tail: each output from its lane. */
-static inline void draw(vrng *v, double *out, size_t n, enum kind kind, const par *p)
+static void draw(vrng *v, double *out, size_t n, enum kind kind, const par *p)
 {
     size_t j = 0;
-    if (!v->ref)
+    if (v->ref != 1) {
         for (; j < n && v->lane != 0; j++, v->lane = (v->lane + 1) % L)
             out[j] = lane_draw(v, v->lane, kind, p);
-    if (!v->ref)
-        for (; j + L <= n; j += L)
-            block(v, out + j, kind, p);
+        size_t nb = (n - j) / L;
+        if (nb) {
+#if VRNG_AVX2
+            if (v->ref != 2 && have_avx2)
+                kernels_avx2[kind](v, out + j, nb, p);
+            else
+#endif
+                kernels_base[kind](v, out + j, nb, p);
+            j += nb * L;
+        }
+    }
     for (; j < n; j++, v->lane = (v->lane + 1) % L)
         out[j] = lane_draw(v, v->lane, kind, p);
 }

@@ -17,8 +17,7 @@
  *     vectorisation and the build (Release, Debug, sanitizers): the vector
  *     kernels do the same IEEE operations as the per-lane reference, with no
  *     libm call and no FMA contraction (vrng.c is compiled with
- *     -ffp-contract=off); setting v->ref = 1 runs the reference instead, for
- *     the tests.
+ *     -ffp-contract=off); the tests compare them (v->ref).
  * Rejection samplers consume a variable number of generator outputs per draw,
  * lane by lane; the guarantee above holds for them too.
  *
@@ -41,7 +40,8 @@ enum { VRNG_LANES = 8 };
 typedef struct vrng {
     uint64_t s[4][VRNG_LANES]; /* xoshiro256++ state word w of lane l: s[w][l] */
     unsigned lane;             /* lane of the next output (0..7) */
-    int ref;                   /* 1: per-lane scalar reference path (tests); vrng_seed sets 0 */
+    int ref;                   /* tests: 0 fastest kernels (vrng_seed sets 0), 1 per-lane scalar
+                                  reference, 2 baseline-ISA kernels (no AVX2) */
 } vrng;
 
 /* Positions v at the start of the stream for this key (distinct keys give
