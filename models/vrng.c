@@ -59,11 +59,10 @@ VI int any_set(vi m)
  * k is rounded to nearest with the 1.5 * 2^52 shifter, branch-free. */
 VI vd vexp(vd x)
 {
-    const double P1 = 1.66666666666666019037e-01, P2 = -2.77777777770155933842e-03,
-                 P3 = 6.61375632143793436117e-05, P4 = -1.65339022054652515390e-06,
-                 P5 = 4.13813679705723846039e-08, ln2hi = 6.93147180369123816490e-01,
+    const double P1 = 1.66666666666666019037e-01, P2 = -2.77777777770155933842e-03, P3 = 6.61375632143793436117e-05,
+                 P4 = -1.65339022054652515390e-06, P5 = 4.13813679705723846039e-08, ln2hi = 6.93147180369123816490e-01,
                  ln2lo = 1.90821492927058770002e-10, invln2 = 1.44269504088896338700e+00, shift = 0x1.8p52;
-    x = blend(x > 710.0, splat(710.0), x); /* keeps k within the two-halves scaling: still overflows */
+    x = blend(x > 710.0, splat(710.0), x);   /* keeps k within the two-halves scaling: still overflows */
     x = blend(x < -746.0, splat(-746.0), x); /* still underflows to 0 */
     vd t = x * invln2 + shift;
     vd kd = t - shift;
@@ -84,8 +83,8 @@ VI vd vlog(vd x)
 {
     const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01, Lg3 = 2.857142874366239149e-01,
                  Lg4 = 2.222219843214978396e-01, Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
-                 Lg7 = 1.479819860511658591e-01, ln2hi = 6.93147180369123816490e-01,
-                 ln2lo = 1.90821492927058770002e-10, shift = 0x1.8p52;
+                 Lg7 = 1.479819860511658591e-01, ln2hi = 6.93147180369123816490e-01, ln2lo = 1.90821492927058770002e-10,
+                 shift = 0x1.8p52;
     vi sub = x < 0x1p-1022;
     x = blend(sub, x * 0x1p54, x);
     vu ix = (vu)x, hx = (ix >> 32) + (0x3ff00000 - 0x3fe6a09e);
@@ -240,11 +239,11 @@ enum kind { K_UNIFORM, K_UPOS, K_NORMAL, K_LOGNORMAL, K_TRUNC, K_GAMMA, K_GAMMA_
 
 /* Parameters of one call, derived once. */
 typedef struct par {
-    double mu, sigma;         /* normal, lognormal, trunc */
-    double za, zb, lo, hi;    /* trunc: the normal's interval [za, zb], the clamp [lo, hi] */
-    int half;                 /* trunc: +1 draw |z| (za >= 0), -1 draw -|z| (zb <= 0), 0 z */
-    double d, c, bd, inva;    /* gamma: shape' = shape (or 1 + shape below 1), bd = scale d */
-    double mean;              /* exponential */
+    double mu, sigma;      /* normal, lognormal, trunc */
+    double za, zb, lo, hi; /* trunc: the normal's interval [za, zb], the clamp [lo, hi] */
+    int half;              /* trunc: +1 draw |z| (za >= 0), -1 draw -|z| (zb <= 0), 0 z */
+    double d, c, bd, inva; /* gamma: shape' = shape (or 1 + shape below 1), bd = scale d */
+    double mean;           /* exponential */
 } par;
 
 static inline double fold(double z, int half) { return half > 0 ? fabs(z) : half < 0 ? -fabs(z) : z; }
@@ -363,17 +362,17 @@ VI vd vgamma_v(vst *st, const par *p, vi *ok)
     return w3;
 }
 
-/* Lanes o + l not in ok go back to their state in `before` and draw by the
- * definition; st is the block's state after, and after that. */
-static void redo(vrng *v, unsigned o, vst *st, const vst *before, const vi *ok, double *out, enum kind kind,
+/* Lanes o + l not in ok: their state before the block is in v (run stores
+ * it); they draw by the definition from there.  The others take their state
+ * after the block from st.  Then st is the state after, for all. */
+static void redo(vrng *v, unsigned o, vst *st, const vi *ok, double *out, enum kind kind,
                  const par *p) /* vectors by address: a kernel and this function may differ in ISA, so in ABI */
 {
-    vstore(v, st, o);
     for (unsigned l = 0; l < W; l++)
-        if (!(*ok)[l]) {
-            lane_set(v, o, l, before);
+        if ((*ok)[l])
+            lane_set(v, o, l, st);
+        else
             out[l] = lane_draw(v, o + l, kind, p);
-        }
     *st = vload(v, o);
 }
 
@@ -411,38 +410,39 @@ VI vd vtrunc_z(vrng *v, unsigned o, vst *st, const par *p)
 /* nb blocks of eight outputs from lanes 0..7, lanes 0..3 then 4..7. */
 VI void run(vrng *v, double *out0, size_t nb, enum kind kind, const par *p)
 {
-  for (unsigned o = 0; o < L; o += W) {
-    vst st = vload(v, o);
-    double *out = out0 + o;
-    for (size_t b = 0; b < nb; b++, out += L) {
-        vst before = st;
-        vi ok = (vi)splat(0) == 0;
-        vd y;
-        switch (kind) {
-        case K_UNIFORM: y = vu53(vnext(&st)); break;
-        case K_UPOS: y = vupos52(vnext(&st)); break;
-        case K_NORMAL: y = p->mu + p->sigma * vnormal_fast(vnext(&st), &ok); break;
-        case K_LOGNORMAL: y = vexp(p->mu + p->sigma * vnormal_fast(vnext(&st), &ok)); break;
-        case K_TRUNC:
-            y = vexp(p->mu + p->sigma * vtrunc_z(v, o, &st, p));
-            y = blend(y < p->lo, splat(p->lo), y);
-            y = blend(y > p->hi, splat(p->hi), y);
-            break;
-        case K_GAMMA: y = p->bd * vgamma_v(&st, p, &ok); break;
-        case K_GAMMA_SMALL: {
-            vd u = vupos52(vnext(&st));
-            y = p->bd * vgamma_v(&st, p, &ok) * vexp(vlog(u) * p->inva);
-            break;
+    for (unsigned o = 0; o < L; o += W) {
+        vst st = vload(v, o);
+        double *out = out0 + o;
+        for (size_t b = 0; b < nb; b++, out += L) {
+            if (kind == K_NORMAL || kind == K_LOGNORMAL || kind == K_GAMMA || kind == K_GAMMA_SMALL)
+                vstore(v, &st, o); /* the state before the block, for redo */
+            vi ok = (vi)splat(0) == 0;
+            vd y;
+            switch (kind) {
+            case K_UNIFORM: y = vu53(vnext(&st)); break;
+            case K_UPOS: y = vupos52(vnext(&st)); break;
+            case K_NORMAL: y = p->mu + p->sigma * vnormal_fast(vnext(&st), &ok); break;
+            case K_LOGNORMAL: y = vexp(p->mu + p->sigma * vnormal_fast(vnext(&st), &ok)); break;
+            case K_TRUNC:
+                y = vexp(p->mu + p->sigma * vtrunc_z(v, o, &st, p));
+                y = blend(y < p->lo, splat(p->lo), y);
+                y = blend(y > p->hi, splat(p->hi), y);
+                break;
+            case K_GAMMA: y = p->bd * vgamma_v(&st, p, &ok); break;
+            case K_GAMMA_SMALL: {
+                vd u = vupos52(vnext(&st));
+                y = p->bd * vgamma_v(&st, p, &ok) * vexp(vlog(u) * p->inva);
+                break;
+            }
+            case K_EXPONENTIAL: y = p->mean * -vlog(vupos52(vnext(&st))); break;
+            default: y = splat(0); break;
+            }
+            memcpy(out, &y, sizeof y);
+            if (!all_set(ok))
+                redo(v, o, &st, &ok, out, kind, p);
         }
-        case K_EXPONENTIAL: y = p->mean * -vlog(vupos52(vnext(&st))); break;
-        default: y = splat(0); break;
-        }
-        memcpy(out, &y, sizeof y);
-        if (!all_set(ok))
-            redo(v, o, &st, &before, &ok, out, kind, p);
+        vstore(v, &st, o);
     }
-    vstore(v, &st, o);
-  }
 }
 
 /* One kernel per sampler and instruction set: the baseline's (SSE2 on
@@ -450,20 +450,20 @@ VI void run(vrng *v, double *out0, size_t nb, enum kind kind, const par *p)
  * Same operations, same bits (check_vrng runs both). */
 #if defined(__x86_64__) && defined(__GNUC__)
 #define VRNG_AVX2 1
-#define KERNEL_AVX2(K)                                                                                          \
+#define KERNEL_AVX2(K)                                                                                            \
     __attribute__((noinline, target("avx2"))) static void K##_avx2(vrng *v, double *out, size_t nb, const par *p) \
-    {                                                                                                           \
-        run(v, out, nb, K, p);                                                                                  \
+    {                                                                                                             \
+        run(v, out, nb, K, p);                                                                                    \
     }
 #else
 #define VRNG_AVX2 0
 #define KERNEL_AVX2(K)
 #endif
-#define KERNEL(K)                                                                               \
+#define KERNEL(K)                                                                                 \
     __attribute__((noinline)) static void K##_base(vrng *v, double *out, size_t nb, const par *p) \
-    {                                                                                           \
-        run(v, out, nb, K, p);                                                                  \
-    }                                                                                           \
+    {                                                                                             \
+        run(v, out, nb, K, p);                                                                    \
+    }                                                                                             \
     KERNEL_AVX2(K)
 KERNEL(K_UNIFORM)
 KERNEL(K_UPOS)
@@ -475,11 +475,11 @@ KERNEL(K_GAMMA_SMALL)
 KERNEL(K_EXPONENTIAL)
 
 typedef void kernel_fn(vrng *, double *, size_t, const par *);
-static kernel_fn *const kernels_base[] = {K_UNIFORM_base,  K_UPOS_base,  K_NORMAL_base,       K_LOGNORMAL_base,
-                                          K_TRUNC_base,    K_GAMMA_base, K_GAMMA_SMALL_base, K_EXPONENTIAL_base};
+static kernel_fn *const kernels_base[] = {K_UNIFORM_base, K_UPOS_base,  K_NORMAL_base,      K_LOGNORMAL_base,
+                                          K_TRUNC_base,   K_GAMMA_base, K_GAMMA_SMALL_base, K_EXPONENTIAL_base};
 #if VRNG_AVX2
-static kernel_fn *const kernels_avx2[] = {K_UNIFORM_avx2,  K_UPOS_avx2,  K_NORMAL_avx2,       K_LOGNORMAL_avx2,
-                                          K_TRUNC_avx2,    K_GAMMA_avx2, K_GAMMA_SMALL_avx2, K_EXPONENTIAL_avx2};
+static kernel_fn *const kernels_avx2[] = {K_UNIFORM_avx2, K_UPOS_avx2,  K_NORMAL_avx2,      K_LOGNORMAL_avx2,
+                                          K_TRUNC_avx2,   K_GAMMA_avx2, K_GAMMA_SMALL_avx2, K_EXPONENTIAL_avx2};
 #endif
 
 /* Head up to lane 0, whole blocks, tail: each output from its lane. */
@@ -537,4 +537,7 @@ void vrng_gamma(vrng *v, double *out, size_t n, double shape, double scale)
     draw(v, out, n, shape < 1 ? K_GAMMA_SMALL : K_GAMMA, &p);
 }
 
-void vrng_exponential(vrng *v, double *out, size_t n, double mean) { draw(v, out, n, K_EXPONENTIAL, &(par){.mean = mean}); }
+void vrng_exponential(vrng *v, double *out, size_t n, double mean)
+{
+    draw(v, out, n, K_EXPONENTIAL, &(par){.mean = mean});
+}
