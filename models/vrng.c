@@ -2,51 +2,261 @@
  *
  * How the numbers are defined: every lane runs the scalar algorithms of the
  * lane_* functions below on its own generator, and output j goes to lane
- * j mod 8.  How they are computed: a block of eight outputs (lanes 0..7) runs
- * the first attempt of each algorithm in GCC vector extensions (vd, vu: eight
- * doubles / uint64 that GCC lowers to whatever the target has: 4 x SSE2,
- * 2 x AVX2, 1 x AVX-512), which is what the scalar algorithm does when its
- * first attempt succeeds; a lane whose first attempt fails (a ziggurat
- * rejection, a Marsaglia-Tsang rejection) is rewound to its state before the
- * block and runs the scalar algorithm.  Element-wise IEEE operations give the
- * same bits in a vector as alone, exp and log are this file's own (no libm,
- * whose vector and scalar versions differ), and the file is compiled with
- * -ffp-contract=off (CMakeLists.txt), so the two paths agree bit for bit;
- * check_vrng compares them, and checks a digest of the outputs that every
- * build must reproduce. */
+ * j mod 8.  How they are computed: blocks of eight outputs (lanes 0..7) run
+ * the first attempt of each algorithm in GCC vector extensions (vd, vu: four
+ * doubles / uint64, lanes 0..3 then 4..7), which is what the scalar algorithm
+ * does when its first attempt succeeds; a lane whose first attempt fails (a
+ * ziggurat rejection, a Marsaglia-Tsang rejection) goes back to its state
+ * before the block and runs the scalar algorithm.  Element-wise IEEE
+ * operations give the same bits in a vector as alone, exp and log are this
+ * file's own (no libm: its vector and scalar versions differ), and the file
+ * is compiled with -ffp-contract=off (CMakeLists.txt), so the two paths agree
+ * bit for bit; check_vrng compares them, and pins a digest of the outputs
+ * that every build must reproduce.
+ *
+ * The kernels and the per-lane algorithms are compiled once per instruction
+ * set: this file includes itself (the part after #else) with VRNG_ISA = base
+ * (x86-64's SSE2, or whatever the target is) and, on x86-64 with GCC or
+ * clang, avx2 (under #pragma GCC target, chosen at run time when the CPU has
+ * it, with the hardware gather for the ziggurat's tables).  Each copy calls
+ * only its own functions, so no vector crosses an ABI boundary. */
+#ifndef VRNG_ISA
 #include "vrng.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
 
-/* Four lanes per vector (AVX2's width; SSE2 does two halves): a block of
- * eight lanes is two independent passes.  (GCC lowers eight-double vectors
- * on AVX2 through memory.) */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define VRNG_X86 1
+#else
+#define VRNG_X86 0
+#endif
+
+#define L VRNG_LANES
+#define W 4 /* lanes per vector: AVX2's width (GCC lowers eight-double vectors on AVX2 through memory) */
+
+/* ---- the ziggurat ----
+ *
+ * Marsaglia & Tsang, "The ziggurat method for generating random variables",
+ * J. Stat. Softw. 5(8), 2000, with 256 layers of equal area V under
+ * f(x) = exp(-x^2/2) (their r = 3.6541528853610088, v = 4.92867323399e-3),
+ * in Doornik's form ("An improved ziggurat method", 2005): the layer index
+ * and the uniform come from separate bits, so they are independent (the
+ * 2000 paper's 32-bit version reuses them).  One 64-bit output k gives the
+ * layer i = k & 255, the sign (bit 8) and u = (k >> 11) 2^-53; x = u X[i] is
+ * taken at once when u < X[i+1] / X[i] (99.3% of draws); otherwise the wedge
+ * test against f(x), or for the base layer the tail beyond R by Marsaglia's
+ * method (Ann. Math. Stat. 35, 1964). X[0] = V / f(R) (the base layer's
+ * virtual width), X[1] = R, f(X[i+1]) = f(X[i]) + V / X[i], X[256] = 0.
+ * The tables are computed once with this file's exp and log (and IEEE sqrt),
+ * so they are the same everywhere. */
+#define ZIG_N 256
+static const double zig_r = 3.6541528853610088, zig_v = 4.92867323399e-3;
+static double zig_x[ZIG_N + 1], zig_ratio[ZIG_N], zig_f[ZIG_N + 1];
+
+enum kind { K_UNIFORM, K_UPOS, K_NORMAL, K_LOGNORMAL, K_TRUNC, K_GAMMA, K_GAMMA_SMALL, K_EXPONENTIAL };
+
+/* Parameters of one call, derived once. */
+typedef struct par {
+    double mu, sigma;      /* normal, lognormal, trunc */
+    double za, zb, lo, hi; /* trunc: the normal's interval [za, zb], the clamp [lo, hi] */
+    int half;              /* trunc: +1 draw |z| (za >= 0), -1 draw -|z| (zb <= 0), 0 z */
+    double d, c, bd, inva; /* gamma: shape' = shape (or 1 + shape below 1), bd = scale d */
+    double mean;           /* exponential */
+} par;
+
+typedef void kernel_fn(vrng *v, double *out, size_t n, const par *p);
+
+/* ---- the per-lane algorithms and the kernels, once per instruction set ---- */
+#define VRNG_ISA base
+#include "vrng.c"
+#undef VRNG_ISA
+#if VRNG_X86
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#define VRNG_ISA avx2
+#define VRNG_AVX2_GATHER 1
+#include "vrng.c"
+#undef VRNG_AVX2_GATHER
+#undef VRNG_ISA
+#pragma GCC pop_options
+#endif
+
+double vrng_exp(double x) { return exp1_base(x); }
+double vrng_log(double x) { return log1_base(x); }
+
+/* The tables, with this file's exp and log and IEEE sqrt: the same
+ * everywhere.  Then the CPU's instruction sets. */
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static kernel_fn *const *fastest = kernels_base;
+
+static void init(void)
+{
+    double fr = vrng_exp(-0.5 * zig_r * zig_r);
+    zig_x[0] = zig_v / fr;
+    zig_x[1] = zig_r;
+    for (int i = 1; i < ZIG_N - 1; i++)
+        zig_x[i + 1] = sqrt(-2.0 * vrng_log(zig_v / zig_x[i] + vrng_exp(-0.5 * zig_x[i] * zig_x[i])));
+    zig_x[ZIG_N] = 0;
+    for (int i = 0; i <= ZIG_N; i++)
+        zig_f[i] = vrng_exp(-0.5 * zig_x[i] * zig_x[i]);
+    for (int i = 0; i < ZIG_N; i++)
+        zig_ratio[i] = zig_x[i + 1] / zig_x[i];
+#if VRNG_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2"))
+        fastest = kernels_avx2;
+#endif
+}
+
+/* ---- seeding ---- */
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* rng_seed's chained SplitMix64 hash of the key (rng.c), with a fifth word
+ * so that vrng's streams are not rng's; then each lane's four state words
+ * are SplitMix64 outputs from the hash mixed with the lane number. */
+void vrng_seed(vrng *v, uint64_t seed, uint64_t stream, uint64_t rep, uint64_t region)
+{
+    pthread_once(&init_once, init);
+    uint64_t key[5] = {seed, stream, rep, region, 0x76726E67ULL /* "vrng" */}, h = 0x6A09E667F3BCC909ULL;
+    for (int i = 0; i < 5; i++) {
+        h ^= key[i];
+        h = splitmix64(&h);
+    }
+    for (unsigned l = 0; l < L; l++) {
+        uint64_t x = h ^ (0xD1B54A32D192ED03ULL * (l + 1)), any = 0;
+        for (int w = 0; w < 4; w++)
+            any |= v->s[w][l] = splitmix64(&x);
+        if (!any) /* probability 2^-256; xoshiro's state must not be zero */
+            v->s[0][l] = 1;
+    }
+    v->lane = 0;
+    v->ref = 0;
+}
+
+/* Dispatch: ref 0 the fastest kernels, 1 the reference, 2 the baseline's. */
+static void draw(vrng *v, double *out, size_t n, enum kind kind, const par *p)
+{
+    if (v->ref == 1)
+        for (size_t j = 0; j < n; j++, v->lane = (v->lane + 1) % L)
+            out[j] = lane_draw_base(v, v->lane, kind, p);
+    else
+        (v->ref == 2 ? kernels_base : fastest)[kind](v, out, n, p);
+}
+
+void vrng_uniform(vrng *v, double *out, size_t n) { draw(v, out, n, K_UNIFORM, &(par){0}); }
+void vrng_uniform_pos(vrng *v, double *out, size_t n) { draw(v, out, n, K_UPOS, &(par){0}); }
+
+void vrng_normal(vrng *v, double *out, size_t n, double mu, double sigma)
+{
+    draw(v, out, n, K_NORMAL, &(par){.mu = mu, .sigma = sigma});
+}
+
+void vrng_lognormal(vrng *v, double *out, size_t n, double mu, double sigma)
+{
+    draw(v, out, n, K_LOGNORMAL, &(par){.mu = mu, .sigma = sigma});
+}
+
+void vrng_lognormal_trunc(vrng *v, double *out, size_t n, double mu, double sigma, double lo, double hi)
+{
+    par p = {.mu = mu, .sigma = sigma, .lo = lo, .hi = hi};
+    p.za = lo > 0 ? (vrng_log(lo) - mu) / sigma : -INFINITY;
+    p.zb = hi < INFINITY ? (vrng_log(hi) - mu) / sigma : INFINITY;
+    p.half = p.za >= 0 ? 1 : p.zb <= 0 ? -1 : 0;
+    draw(v, out, n, K_TRUNC, &p);
+}
+
+void vrng_gamma(vrng *v, double *out, size_t n, double shape, double scale)
+{
+    par p = {0};
+    double a = shape < 1 ? 1.0 + shape : shape;
+    p.d = a - 1.0 / 3.0;
+    p.c = (1.0 / 3.0) / sqrt(p.d);
+    p.bd = scale * p.d;
+    p.inva = 1.0 / shape;
+    draw(v, out, n, shape < 1 ? K_GAMMA_SMALL : K_GAMMA, &p);
+}
+
+void vrng_exponential(vrng *v, double *out, size_t n, double mean)
+{
+    draw(v, out, n, K_EXPONENTIAL, &(par){.mean = mean});
+}
+
+#else /* ---- the per-lane algorithms and the kernels for VRNG_ISA ---- */
+
+/* Names with the instruction set's suffix (lane_normal -> lane_normal_avx2). */
+#define VRNG_CAT2(a, b) a##_##b
+#define VRNG_CAT(a, b) VRNG_CAT2(a, b)
+#define vd VRNG_CAT(vd, VRNG_ISA)
+#define vu VRNG_CAT(vu, VRNG_ISA)
+#define vi VRNG_CAT(vi, VRNG_ISA)
+#define vst VRNG_CAT(vst, VRNG_ISA)
+#define splat VRNG_CAT(splat, VRNG_ISA)
+#define blend VRNG_CAT(blend, VRNG_ISA)
+#define all_set VRNG_CAT(all_set, VRNG_ISA)
+#define any_set VRNG_CAT(any_set, VRNG_ISA)
+#define vexp VRNG_CAT(vexp, VRNG_ISA)
+#define vlog VRNG_CAT(vlog, VRNG_ISA)
+#define exp1 VRNG_CAT(exp1, VRNG_ISA)
+#define log1 VRNG_CAT(log1, VRNG_ISA)
+#define lane_next VRNG_CAT(lane_next, VRNG_ISA)
+#define u53 VRNG_CAT(u53, VRNG_ISA)
+#define upos52 VRNG_CAT(upos52, VRNG_ISA)
+#define lane_normal VRNG_CAT(lane_normal, VRNG_ISA)
+#define lane_gamma_v VRNG_CAT(lane_gamma_v, VRNG_ISA)
+#define fold VRNG_CAT(fold, VRNG_ISA)
+#define clamp VRNG_CAT(clamp, VRNG_ISA)
+#define lane_draw VRNG_CAT(lane_draw, VRNG_ISA)
+#define vload VRNG_CAT(vload, VRNG_ISA)
+#define vstore VRNG_CAT(vstore, VRNG_ISA)
+#define lane_set VRNG_CAT(lane_set, VRNG_ISA)
+#define vnext VRNG_CAT(vnext, VRNG_ISA)
+#define vst_blend VRNG_CAT(vst_blend, VRNG_ISA)
+#define vu52 VRNG_CAT(vu52, VRNG_ISA)
+#define vu53 VRNG_CAT(vu53, VRNG_ISA)
+#define vupos52 VRNG_CAT(vupos52, VRNG_ISA)
+#define vnormal_fast VRNG_CAT(vnormal_fast, VRNG_ISA)
+#define vgamma_v VRNG_CAT(vgamma_v, VRNG_ISA)
+#define redo VRNG_CAT(redo, VRNG_ISA)
+#define vtrunc_z VRNG_CAT(vtrunc_z, VRNG_ISA)
+#define run VRNG_CAT(run, VRNG_ISA)
+#define map VRNG_CAT(map, VRNG_ISA)
+#define kernels VRNG_CAT(kernels, VRNG_ISA)
+#define K(kind) VRNG_CAT(kind, VRNG_ISA)
+
 typedef double vd __attribute__((vector_size(32)));
 typedef uint64_t vu __attribute__((vector_size(32)));
 typedef int64_t vi __attribute__((vector_size(32))); /* comparison masks: -1 true, 0 false */
 
-#define L VRNG_LANES
-#define W 4
-/* Inlined into each kernel, so they are compiled for the kernel's target. */
+/* Inlined into each kernel. */
 #define VI static inline __attribute__((always_inline))
 
 VI vd splat(double x) { return (vd){x, x, x, x}; }
 VI vd blend(vi m, vd a, vd b) { return (vd)(((vi)a & m) | ((vi)b & ~m)); } /* m ? a : b */
 VI int all_set(vi m)
 {
-    int64_t acc = -1;
-    for (int l = 0; l < W; l++)
-        acc &= m[l];
-    return acc != 0;
+#if VRNG_AVX2_GATHER
+    return _mm256_movemask_pd((__m256d)m) == 0xF;
+#else
+    return (m[0] & m[1] & m[2] & m[3]) != 0;
+#endif
 }
 VI int any_set(vi m)
 {
-    int64_t acc = 0;
-    for (int l = 0; l < W; l++)
-        acc |= m[l];
-    return acc != 0;
+#if VRNG_AVX2_GATHER
+    return _mm256_movemask_pd((__m256d)m) != 0;
+#else
+    return (m[0] | m[1] | m[2] | m[3]) != 0;
+#endif
 }
 
 /* ---- exp and log ----
@@ -98,79 +308,8 @@ VI vd vlog(vd x)
 }
 
 /* Scalars through the same code (lane 0 of a vector): the rare paths. */
-double vrng_exp(double x) { return vexp(splat(x))[0]; }
-double vrng_log(double x) { return vlog(splat(x))[0]; }
-
-/* ---- the ziggurat ----
- *
- * Marsaglia & Tsang, "The ziggurat method for generating random variables",
- * J. Stat. Softw. 5(8), 2000, with 256 layers of equal area V under
- * f(x) = exp(-x^2/2) (their r = 3.6541528853610088, v = 4.92867323399e-3),
- * in Doornik's form ("An improved ziggurat method", 2005): the layer index
- * and the uniform come from separate bits, so they are independent (the
- * 2000 paper's 32-bit version reuses them).  One 64-bit output k gives the
- * layer i = k & 255, the sign (bit 8) and u = (k >> 11) 2^-53; x = u X[i] is
- * taken at once when u < X[i+1] / X[i] (99.3% of draws); otherwise the wedge
- * test against f(x), or for the base layer the tail beyond R by Marsaglia's
- * method (Ann. Math. Stat. 35, 1964). X[0] = V / f(R) (the base layer's
- * virtual width), X[1] = R, f(X[i+1]) = f(X[i]) + V / X[i], X[256] = 0.
- * The tables are computed once with this file's exp and log (and IEEE sqrt),
- * so they are the same everywhere. */
-#define ZIG_N 256
-static const double zig_r = 3.6541528853610088, zig_v = 4.92867323399e-3;
-static double zig_x[ZIG_N + 1], zig_ratio[ZIG_N], zig_f[ZIG_N + 1];
-static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
-static int have_avx2; /* set with the tables */
-
-static void zig_init(void)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-    __builtin_cpu_init();
-    have_avx2 = __builtin_cpu_supports("avx2");
-#endif
-    double fr = vrng_exp(-0.5 * zig_r * zig_r);
-    zig_x[0] = zig_v / fr;
-    zig_x[1] = zig_r;
-    for (int i = 1; i < ZIG_N - 1; i++)
-        zig_x[i + 1] = sqrt(-2.0 * vrng_log(zig_v / zig_x[i] + vrng_exp(-0.5 * zig_x[i] * zig_x[i])));
-    zig_x[ZIG_N] = 0;
-    for (int i = 0; i <= ZIG_N; i++)
-        zig_f[i] = vrng_exp(-0.5 * zig_x[i] * zig_x[i]);
-    for (int i = 0; i < ZIG_N; i++)
-        zig_ratio[i] = zig_x[i + 1] / zig_x[i];
-}
-
-/* ---- seeding ---- */
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-/* rng_seed's chained SplitMix64 hash of the key (rng.c), with a fifth word
- * so that vrng's streams are not rng's; then each lane's four state words
- * are SplitMix64 outputs from the hash mixed with the lane number. */
-void vrng_seed(vrng *v, uint64_t seed, uint64_t stream, uint64_t rep, uint64_t region)
-{
-    pthread_once(&zig_once, zig_init);
-    uint64_t key[5] = {seed, stream, rep, region, 0x76726E67ULL /* "vrng" */}, h = 0x6A09E667F3BCC909ULL;
-    for (int i = 0; i < 5; i++) {
-        h ^= key[i];
-        h = splitmix64(&h);
-    }
-    for (unsigned l = 0; l < L; l++) {
-        uint64_t x = h ^ (0xD1B54A32D192ED03ULL * (l + 1)), any = 0;
-        for (int w = 0; w < 4; w++)
-            any |= v->s[w][l] = splitmix64(&x);
-        if (!any) /* probability 2^-256; xoshiro's state must not be zero */
-            v->s[0][l] = 1;
-    }
-    v->lane = 0;
-    v->ref = 0;
-}
+static double exp1(double x) { return vexp(splat(x))[0]; }
+static double log1(double x) { return vlog(splat(x))[0]; }
 
 /* ---- the per-lane algorithms (the definition of every output) ---- */
 
@@ -202,14 +341,14 @@ static double lane_normal(vrng *v, unsigned l)
         } else if (i == 0) {
             double xx, yy;
             do {
-                xx = -vrng_log(upos52(lane_next(v, l))) / zig_r;
-                yy = -vrng_log(upos52(lane_next(v, l)));
+                xx = -log1(upos52(lane_next(v, l))) / zig_r;
+                yy = -log1(upos52(lane_next(v, l)));
             } while (yy + yy < xx * xx);
             x = zig_r + xx;
         } else {
             x = u * zig_x[i];
             double y = zig_f[i] + u53(lane_next(v, l)) * (zig_f[i + 1] - zig_f[i]);
-            if (!(y < vrng_exp(-0.5 * x * x)))
+            if (!(y < exp1(-0.5 * x * x)))
                 continue;
         }
         return (k >> 8) & 1 ? -x : x;
@@ -230,21 +369,10 @@ static double lane_gamma_v(vrng *v, unsigned l, double d, double c)
         double w3 = w * w * w, u = upos52(lane_next(v, l)), t = x * x;
         if (u < 1.0 - 0.0331 * t * t)
             return w3;
-        if (vrng_log(u) < 0.5 * t + d * (1.0 - w3 + vrng_log(w3)))
+        if (log1(u) < 0.5 * t + d * (1.0 - w3 + log1(w3)))
             return w3;
     }
 }
-
-enum kind { K_UNIFORM, K_UPOS, K_NORMAL, K_LOGNORMAL, K_TRUNC, K_GAMMA, K_GAMMA_SMALL, K_EXPONENTIAL };
-
-/* Parameters of one call, derived once. */
-typedef struct par {
-    double mu, sigma;      /* normal, lognormal, trunc */
-    double za, zb, lo, hi; /* trunc: the normal's interval [za, zb], the clamp [lo, hi] */
-    int half;              /* trunc: +1 draw |z| (za >= 0), -1 draw -|z| (zb <= 0), 0 z */
-    double d, c, bd, inva; /* gamma: shape' = shape (or 1 + shape below 1), bd = scale d */
-    double mean;           /* exponential */
-} par;
 
 static inline double fold(double z, int half) { return half > 0 ? fabs(z) : half < 0 ? -fabs(z) : z; }
 static inline double clamp(double y, double lo, double hi) { return y < lo ? lo : y > hi ? hi : y; }
@@ -256,21 +384,21 @@ static double lane_draw(vrng *v, unsigned l, enum kind kind, const par *p)
     case K_UNIFORM: return u53(lane_next(v, l));
     case K_UPOS: return upos52(lane_next(v, l));
     case K_NORMAL: return p->mu + p->sigma * lane_normal(v, l);
-    case K_LOGNORMAL: return vrng_exp(p->mu + p->sigma * lane_normal(v, l));
+    case K_LOGNORMAL: return exp1(p->mu + p->sigma * lane_normal(v, l));
     case K_TRUNC: {
         double z;
         do
             z = fold(lane_normal(v, l), p->half);
         while (!(z >= p->za && z <= p->zb));
-        return clamp(vrng_exp(p->mu + p->sigma * z), p->lo, p->hi);
+        return clamp(exp1(p->mu + p->sigma * z), p->lo, p->hi);
     }
     case K_GAMMA: return p->bd * lane_gamma_v(v, l, p->d, p->c);
     case K_GAMMA_SMALL: {
         /* GSL's boost for shape a < 1 (gsl_ran_gamma): Gamma(a) = Gamma(1 + a) U^(1/a) */
         double u = upos52(lane_next(v, l));
-        return p->bd * lane_gamma_v(v, l, p->d, p->c) * vrng_exp(vrng_log(u) * p->inva);
+        return p->bd * lane_gamma_v(v, l, p->d, p->c) * exp1(log1(u) * p->inva);
     }
-    case K_EXPONENTIAL: return p->mean * -vrng_log(upos52(lane_next(v, l)));
+    case K_EXPONENTIAL: return p->mean * -log1(upos52(lane_next(v, l)));
     }
     return 0;
 }
@@ -342,8 +470,13 @@ VI vd vnormal_fast(vu k, vi *ok)
 {
     vu i = k & 255;
     vd u = vu53(k), ratio, width;
+#if VRNG_AVX2_GATHER
+    ratio = (vd)_mm256_i64gather_pd(zig_ratio, (__m256i)i, 8);
+    width = (vd)_mm256_i64gather_pd(zig_x, (__m256i)i, 8);
+#else
     for (int l = 0; l < W; l++)
         ratio[l] = zig_ratio[i[l]], width[l] = zig_x[i[l]];
+#endif
     *ok = u < ratio;
     return (vd)((vu)(u * width) ^ (((k >> 8) & 1) << 63)); /* the sign bit: -x */
 }
@@ -407,64 +540,82 @@ VI vd vtrunc_z(vrng *v, unsigned o, vst *st, const par *p)
     return z;
 }
 
-/* nb blocks of eight outputs from lanes 0..7, lanes 0..3 then 4..7. */
-VI void run(vrng *v, double *out0, size_t nb, enum kind kind, const par *p)
+/* nb blocks of eight outputs from lanes 0..7: lanes 0..3 and 4..7 side by
+ * side (two independent dependency chains for the out-of-order core). */
+VI void run(vrng *v, double *out, size_t nb, enum kind kind, const par *p)
 {
-    for (unsigned o = 0; o < L; o += W) {
-        vst st = vload(v, o);
-        double *out = out0 + o;
-        for (size_t b = 0; b < nb; b++, out += L) {
-            if (kind == K_NORMAL || kind == K_LOGNORMAL || kind == K_GAMMA || kind == K_GAMMA_SMALL)
-                vstore(v, &st, o); /* the state before the block, for redo */
+    vst st[2] = {vload(v, 0), vload(v, W)};
+    for (size_t b = 0; b < nb; b++, out += L)
+        for (unsigned h = 0; h < 2; h++) {
+            unsigned o = h * W;
+            if (kind == K_NORMAL || kind == K_GAMMA || kind == K_GAMMA_SMALL)
+                vstore(v, &st[h], o); /* the state before the block, for redo */
             vi ok = (vi)splat(0) == 0;
             vd y;
             switch (kind) {
-            case K_UNIFORM: y = vu53(vnext(&st)); break;
-            case K_UPOS: y = vupos52(vnext(&st)); break;
-            case K_NORMAL: y = p->mu + p->sigma * vnormal_fast(vnext(&st), &ok); break;
-            case K_LOGNORMAL: y = vexp(p->mu + p->sigma * vnormal_fast(vnext(&st), &ok)); break;
-            case K_TRUNC:
-                y = vexp(p->mu + p->sigma * vtrunc_z(v, o, &st, p));
-                y = blend(y < p->lo, splat(p->lo), y);
-                y = blend(y > p->hi, splat(p->hi), y);
-                break;
-            case K_GAMMA: y = p->bd * vgamma_v(&st, p, &ok); break;
+            case K_UNIFORM: y = vu53(vnext(&st[h])); break;
+            case K_UPOS: y = vupos52(vnext(&st[h])); break;
+            case K_NORMAL: y = p->mu + p->sigma * vnormal_fast(vnext(&st[h]), &ok); break;
+            case K_TRUNC: y = p->mu + p->sigma * vtrunc_z(v, o, &st[h], p); break;
+            case K_GAMMA: y = p->bd * vgamma_v(&st[h], p, &ok); break;
             case K_GAMMA_SMALL: {
-                vd u = vupos52(vnext(&st));
-                y = p->bd * vgamma_v(&st, p, &ok) * vexp(vlog(u) * p->inva);
+                vd u = vupos52(vnext(&st[h]));
+                y = p->bd * vgamma_v(&st[h], p, &ok) * vexp(vlog(u) * p->inva);
                 break;
             }
-            case K_EXPONENTIAL: y = p->mean * -vlog(vupos52(vnext(&st))); break;
             default: y = splat(0); break;
             }
-            memcpy(out, &y, sizeof y);
+            memcpy(out + o, &y, sizeof y);
             if (!all_set(ok))
-                redo(v, o, &st, &ok, out, kind, p);
+                redo(v, o, &st[h], &ok, out + o, kind, p);
         }
-        vstore(v, &st, o);
+    vstore(v, &st[0], 0);
+    vstore(v, &st[1], W);
+}
+
+/* The second pass of the samplers that transform another's outputs
+ * (lognormal: exp of a normal; truncated: exp of the truncated normal, run
+ * leaves mu + sigma z; exponential: -mean log of uniform_pos): a loop with
+ * independent iterations, so exp and log pipeline well. */
+VI void map(double *out, size_t n, enum kind kind, const par *p)
+{
+    for (size_t i = 0; i < n; i += W) {
+        vd x;
+        memcpy(&x, out + i, sizeof x);
+        switch (kind) {
+        case K_LOGNORMAL: x = vexp(x); break;
+        case K_TRUNC:
+            x = vexp(x);
+            x = blend(x < p->lo, splat(p->lo), x);
+            x = blend(x > p->hi, splat(p->hi), x);
+            break;
+        case K_EXPONENTIAL: x = p->mean * -vlog(x); break;
+        default: break;
+        }
+        memcpy(out + i, &x, sizeof x);
     }
 }
 
-/* One kernel per sampler and instruction set: the baseline's (SSE2 on
- * x86-64) and, where the compiler can target it, AVX2's, chosen at run time.
- * Same operations, same bits (check_vrng runs both). */
-#if defined(__x86_64__) && defined(__GNUC__)
-#define VRNG_AVX2 1
-#define KERNEL_AVX2(K)                                                                                            \
-    __attribute__((noinline, target("avx2"))) static void K##_avx2(vrng *v, double *out, size_t nb, const par *p) \
-    {                                                                                                             \
-        run(v, out, nb, K, p);                                                                                    \
+/* n outputs from lane v->lane on: the head up to lane 0 and the tail by
+ * the definition, whole blocks by run.  One kernel per sampler. */
+#define KERNEL(kind)                                                                             \
+    __attribute__((noinline)) static void K(kind)(vrng * v, double *out, size_t n, const par *p) \
+    {                                                                                            \
+        size_t j = 0;                                                                            \
+        for (; j < n && v->lane != 0; j++, v->lane = (v->lane + 1) % L)                          \
+            out[j] = lane_draw(v, v->lane, kind, p);                                             \
+        size_t nb = (n - j) / L;                                                                 \
+        if (kind == K_LOGNORMAL || kind == K_EXPONENTIAL) {                                      \
+            run(v, out + j, nb, kind == K_LOGNORMAL ? K_NORMAL : K_UPOS, p);                     \
+            map(out + j, nb * L, kind, p);                                                       \
+        } else {                                                                                 \
+            run(v, out + j, nb, kind, p);                                                        \
+            if (kind == K_TRUNC)                                                                 \
+                map(out + j, nb * L, kind, p);                                                   \
+        }                                                                                        \
+        for (j += nb * L; j < n; j++, v->lane = (v->lane + 1) % L)                               \
+            out[j] = lane_draw(v, v->lane, kind, p);                                             \
     }
-#else
-#define VRNG_AVX2 0
-#define KERNEL_AVX2(K)
-#endif
-#define KERNEL(K)                                                                                 \
-    __attribute__((noinline)) static void K##_base(vrng *v, double *out, size_t nb, const par *p) \
-    {                                                                                             \
-        run(v, out, nb, K, p);                                                                    \
-    }                                                                                             \
-    KERNEL_AVX2(K)
 KERNEL(K_UNIFORM)
 KERNEL(K_UPOS)
 KERNEL(K_NORMAL)
@@ -473,71 +624,46 @@ KERNEL(K_TRUNC)
 KERNEL(K_GAMMA)
 KERNEL(K_GAMMA_SMALL)
 KERNEL(K_EXPONENTIAL)
+#undef KERNEL
 
-typedef void kernel_fn(vrng *, double *, size_t, const par *);
-static kernel_fn *const kernels_base[] = {K_UNIFORM_base, K_UPOS_base,  K_NORMAL_base,      K_LOGNORMAL_base,
-                                          K_TRUNC_base,   K_GAMMA_base, K_GAMMA_SMALL_base, K_EXPONENTIAL_base};
-#if VRNG_AVX2
-static kernel_fn *const kernels_avx2[] = {K_UNIFORM_avx2, K_UPOS_avx2,  K_NORMAL_avx2,      K_LOGNORMAL_avx2,
-                                          K_TRUNC_avx2,   K_GAMMA_avx2, K_GAMMA_SMALL_avx2, K_EXPONENTIAL_avx2};
+static kernel_fn *const kernels[] = {K(K_UNIFORM), K(K_UPOS),  K(K_NORMAL),      K(K_LOGNORMAL),
+                                     K(K_TRUNC),   K(K_GAMMA), K(K_GAMMA_SMALL), K(K_EXPONENTIAL)};
+
+#undef VI
+#undef vd
+#undef vu
+#undef vi
+#undef vst
+#undef splat
+#undef blend
+#undef all_set
+#undef any_set
+#undef vexp
+#undef vlog
+#undef exp1
+#undef log1
+#undef lane_next
+#undef u53
+#undef upos52
+#undef lane_normal
+#undef lane_gamma_v
+#undef fold
+#undef clamp
+#undef lane_draw
+#undef vload
+#undef vstore
+#undef lane_set
+#undef vnext
+#undef vst_blend
+#undef vu52
+#undef vu53
+#undef vupos52
+#undef vnormal_fast
+#undef vgamma_v
+#undef redo
+#undef vtrunc_z
+#undef run
+#undef map
+#undef kernels
+#undef K
 #endif
-
-/* Head up to lane 0, whole blocks, tail: each output from its lane. */
-static void draw(vrng *v, double *out, size_t n, enum kind kind, const par *p)
-{
-    size_t j = 0;
-    if (v->ref != 1) {
-        for (; j < n && v->lane != 0; j++, v->lane = (v->lane + 1) % L)
-            out[j] = lane_draw(v, v->lane, kind, p);
-        size_t nb = (n - j) / L;
-        if (nb) {
-#if VRNG_AVX2
-            if (v->ref != 2 && have_avx2)
-                kernels_avx2[kind](v, out + j, nb, p);
-            else
-#endif
-                kernels_base[kind](v, out + j, nb, p);
-            j += nb * L;
-        }
-    }
-    for (; j < n; j++, v->lane = (v->lane + 1) % L)
-        out[j] = lane_draw(v, v->lane, kind, p);
-}
-
-void vrng_uniform(vrng *v, double *out, size_t n) { draw(v, out, n, K_UNIFORM, &(par){0}); }
-void vrng_uniform_pos(vrng *v, double *out, size_t n) { draw(v, out, n, K_UPOS, &(par){0}); }
-
-void vrng_normal(vrng *v, double *out, size_t n, double mu, double sigma)
-{
-    draw(v, out, n, K_NORMAL, &(par){.mu = mu, .sigma = sigma});
-}
-
-void vrng_lognormal(vrng *v, double *out, size_t n, double mu, double sigma)
-{
-    draw(v, out, n, K_LOGNORMAL, &(par){.mu = mu, .sigma = sigma});
-}
-
-void vrng_lognormal_trunc(vrng *v, double *out, size_t n, double mu, double sigma, double lo, double hi)
-{
-    par p = {.mu = mu, .sigma = sigma, .lo = lo, .hi = hi};
-    p.za = lo > 0 ? (vrng_log(lo) - mu) / sigma : -INFINITY;
-    p.zb = hi < INFINITY ? (vrng_log(hi) - mu) / sigma : INFINITY;
-    p.half = p.za >= 0 ? 1 : p.zb <= 0 ? -1 : 0;
-    draw(v, out, n, K_TRUNC, &p);
-}
-
-void vrng_gamma(vrng *v, double *out, size_t n, double shape, double scale)
-{
-    par p = {0};
-    double a = shape < 1 ? 1.0 + shape : shape;
-    p.d = a - 1.0 / 3.0;
-    p.c = (1.0 / 3.0) / sqrt(p.d);
-    p.bd = scale * p.d;
-    p.inva = 1.0 / shape;
-    draw(v, out, n, shape < 1 ? K_GAMMA_SMALL : K_GAMMA, &p);
-}
-
-void vrng_exponential(vrng *v, double *out, size_t n, double mean)
-{
-    draw(v, out, n, K_EXPONENTIAL, &(par){.mean = mean});
-}
