@@ -227,7 +227,9 @@ void vrng_exponential(vrng *v, double *out, size_t n, double mean)
 #define vnormal_fast VRNG_CAT(vnormal_fast, VRNG_ISA)
 #define vgamma_v VRNG_CAT(vgamma_v, VRNG_ISA)
 #define redo VRNG_CAT(redo, VRNG_ISA)
-#define vtrunc_z VRNG_CAT(vtrunc_z, VRNG_ISA)
+#define run_cols VRNG_CAT(run_cols, VRNG_ISA)
+#define vgamma_try VRNG_CAT(vgamma_try, VRNG_ISA)
+#define vtrunc_cand VRNG_CAT(vtrunc_cand, VRNG_ISA)
 #define run VRNG_CAT(run, VRNG_ISA)
 #define map VRNG_CAT(map, VRNG_ISA)
 #define kernels VRNG_CAT(kernels, VRNG_ISA)
@@ -511,33 +513,93 @@ static void redo(vrng *v, unsigned o, vst *st, const vi *ok, double *out, enum k
 
 /* The truncated normal's z for eight lanes: rejection lane by lane, a lane
  * that has its value stops drawing (keeps its state). */
-VI vd vtrunc_z(vrng *v, unsigned o, vst *st, const par *p)
+/* One candidate of every lane (|z| or -|z| by p->half); lanes in todo whose
+ * ziggurat attempt fails draw by the definition. */
+VI vd vtrunc_cand(vrng *v, unsigned o, vst *st, vi todo, const par *p)
 {
-    vi todo = (vi)splat(0) == 0;
-    vd z = splat(0);
-    do {
-        vst at = *st;
-        vi fast;
-        vd c = vnormal_fast(vnext(st), &fast);
-        if (!all_set(fast | ~todo)) {
-            vstore(v, st, o);
+    vst at = *st;
+    vi fast;
+    vd c = vnormal_fast(vnext(st), &fast);
+    if (!all_set(fast | ~todo)) {
+        vstore(v, st, o);
+        for (unsigned l = 0; l < W; l++)
+            if (todo[l] && !fast[l]) {
+                lane_set(v, o, l, &at);
+                c[l] = lane_normal(v, o + l);
+            }
+        *st = vload(v, o);
+    }
+    if (p->half)
+        c = (vd)((vu)c & 0x7FFFFFFFFFFFFFFFULL); /* fabs */
+    if (p->half < 0)
+        c = -c;
+    return c;
+}
+
+/* Marsaglia-Tsang's attempt for the lanes in live: *acc where it is
+ * accepted; returns v (the value is scale d v).  A lane whose ziggurat
+ * attempt fails takes the definition's normal; a lane with 1 + c x <= 0
+ * draws no u (the definition starts over at once). */
+VI vd vgamma_try(vrng *v, unsigned o, vst *st, vi live, const par *p, vi *acc)
+{
+    vst at = *st;
+    vi fast;
+    vd x = vnormal_fast(vnext(st), &fast);
+    if (!all_set(fast | ~live)) {
+        vstore(v, st, o);
+        for (unsigned l = 0; l < W; l++)
+            if (live[l] && !fast[l]) {
+                lane_set(v, o, l, &at);
+                x[l] = lane_normal(v, o + l);
+            }
+        *st = vload(v, o);
+    }
+    vd w = 1.0 + p->c * x;
+    vi pos = w > 0;
+    vst mid = *st;
+    vd u = vupos52(vnext(st));
+    if (!all_set(pos | ~live))
+        *st = vst_blend(pos, st, &mid);
+    vd w3 = w * w * w, t = x * x;
+    vi a = u < 1.0 - 0.0331 * t * t;
+    if (!all_set(a | ~(pos & live))) /* some lane needs the log test */
+        a |= vlog(u) < 0.5 * t + p->d * (1.0 - w3 + vlog(w3));
+    *acc = a & pos;
+    return w3;
+}
+
+/* The rejection samplers (gamma, truncated): each lane fills its own column
+ * (lane l's outputs at l, l + 8, l + 16, ...) at its own pace, every lane
+ * drawing in every round, so a rejection costs one lane one round, not the
+ * whole vector; lanes that have their nb outputs stop drawing (keep their
+ * state).  The truncated sampler leaves mu + sigma z (map does the rest). */
+VI void run_cols(vrng *v, double *out, size_t nb, enum kind kind, const par *p)
+{
+    for (unsigned o = 0; o < L; o += W) {
+        vst st = vload(v, o);
+        vi cnt = (vi)splat(0), live = cnt < (int64_t)nb;
+        while (any_set(live)) {
+            vst at = st;
+            vd y;
+            vi acc;
+            if (kind == K_TRUNC) {
+                vd c = vtrunc_cand(v, o, &st, live, p);
+                acc = (c >= p->za) & (c <= p->zb);
+                y = p->mu + p->sigma * c;
+            } else {
+                y = p->bd * vgamma_try(v, o, &st, live, p, &acc);
+            }
+            if (!all_set(live))
+                st = vst_blend(live, &st, &at);
+            /* written in every round, kept when accepted */
             for (unsigned l = 0; l < W; l++)
-                if (todo[l] && !fast[l]) {
-                    lane_set(v, o, l, &at);
-                    c[l] = lane_normal(v, o + l);
-                }
-            *st = vload(v, o);
+                if (live[l])
+                    out[L * (size_t)cnt[l] + o + l] = y[l];
+            cnt -= acc & live; /* masks are -1 */
+            live = cnt < (int64_t)nb;
         }
-        if (p->half)
-            c = (vd)((vu)c & 0x7FFFFFFFFFFFFFFFULL); /* fabs */
-        if (p->half < 0)
-            c = -c;
-        vi in = (c >= p->za) & (c <= p->zb);
-        *st = vst_blend(todo, st, &at);
-        z = blend(todo & in, c, z);
-        todo &= ~in;
-    } while (any_set(todo));
-    return z;
+        vstore(v, &st, o);
+    }
 }
 
 /* nb blocks of eight outputs from lanes 0..7: lanes 0..3 and 4..7 side by
@@ -548,7 +610,7 @@ VI void run(vrng *v, double *out, size_t nb, enum kind kind, const par *p)
     for (size_t b = 0; b < nb; b++, out += L)
         for (unsigned h = 0; h < 2; h++) {
             unsigned o = h * W;
-            if (kind == K_NORMAL || kind == K_GAMMA || kind == K_GAMMA_SMALL)
+            if (kind == K_NORMAL || kind == K_GAMMA_SMALL)
                 vstore(v, &st[h], o); /* the state before the block, for redo */
             vi ok = (vi)splat(0) == 0;
             vd y;
@@ -556,8 +618,6 @@ VI void run(vrng *v, double *out, size_t nb, enum kind kind, const par *p)
             case K_UNIFORM: y = vu53(vnext(&st[h])); break;
             case K_UPOS: y = vupos52(vnext(&st[h])); break;
             case K_NORMAL: y = p->mu + p->sigma * vnormal_fast(vnext(&st[h]), &ok); break;
-            case K_TRUNC: y = p->mu + p->sigma * vtrunc_z(v, o, &st[h], p); break;
-            case K_GAMMA: y = p->bd * vgamma_v(&st[h], p, &ok); break;
             case K_GAMMA_SMALL: {
                 vd u = vupos52(vnext(&st[h]));
                 y = p->bd * vgamma_v(&st[h], p, &ok) * vexp(vlog(u) * p->inva);
@@ -605,14 +665,14 @@ VI void map(double *out, size_t n, enum kind kind, const par *p)
         for (; j < n && v->lane != 0; j++, v->lane = (v->lane + 1) % L)                          \
             out[j] = lane_draw(v, v->lane, kind, p);                                             \
         size_t nb = (n - j) / L;                                                                 \
-        if (kind == K_LOGNORMAL || kind == K_EXPONENTIAL) {                                      \
+        if (kind == K_LOGNORMAL || kind == K_EXPONENTIAL)                                        \
             run(v, out + j, nb, kind == K_LOGNORMAL ? K_NORMAL : K_UPOS, p);                     \
-            map(out + j, nb * L, kind, p);                                                       \
-        } else {                                                                                 \
+        else if (kind == K_TRUNC || kind == K_GAMMA)                                             \
+            run_cols(v, out + j, nb, kind, p);                                                   \
+        else                                                                                     \
             run(v, out + j, nb, kind, p);                                                        \
-            if (kind == K_TRUNC)                                                                 \
-                map(out + j, nb * L, kind, p);                                                   \
-        }                                                                                        \
+        if (kind == K_LOGNORMAL || kind == K_EXPONENTIAL || kind == K_TRUNC)                     \
+            map(out + j, nb * L, kind, p);                                                       \
         for (j += nb * L; j < n; j++, v->lane = (v->lane + 1) % L)                               \
             out[j] = lane_draw(v, v->lane, kind, p);                                             \
     }
@@ -661,7 +721,9 @@ static kernel_fn *const kernels[] = {K(K_UNIFORM), K(K_UPOS),  K(K_NORMAL),     
 #undef vnormal_fast
 #undef vgamma_v
 #undef redo
-#undef vtrunc_z
+#undef run_cols
+#undef vgamma_try
+#undef vtrunc_cand
 #undef run
 #undef map
 #undef kernels
