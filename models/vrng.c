@@ -35,7 +35,6 @@
 #endif
 
 #define L VRNG_LANES
-#define W 4 /* lanes per vector: AVX2's width (GCC lowers eight-double vectors on AVX2 through memory) */
 
 /* ---- the ziggurat ----
  *
@@ -70,16 +69,29 @@ typedef struct par {
 typedef void kernel_fn(vrng *v, double *out, size_t n, const par *p);
 
 /* ---- the per-lane algorithms and the kernels, once per instruction set ---- */
+/* W: lanes per vector, four (AVX2's width: GCC lowers eight-double vectors
+ * on AVX2 through memory) or eight (AVX-512). */
 #define VRNG_ISA base
+#define W 4
 #include "vrng.c"
 #undef VRNG_ISA
 #if VRNG_X86
 #pragma GCC push_options
 #pragma GCC target("avx2")
 #define VRNG_ISA avx2
-#define VRNG_AVX2_GATHER 1
+#define VRNG_AVX2 1
 #include "vrng.c"
-#undef VRNG_AVX2_GATHER
+#undef VRNG_AVX2
+#undef VRNG_ISA
+#pragma GCC pop_options
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+#undef W
+#define W 8
+#define VRNG_ISA avx512
+#define VRNG_AVX512 1
+#include "vrng.c"
+#undef VRNG_AVX512
 #undef VRNG_ISA
 #pragma GCC pop_options
 #endif
@@ -108,6 +120,8 @@ static void init(void)
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx2"))
         fastest = kernels_avx2;
+    if (__builtin_cpu_supports("avx512f"))
+        fastest = kernels_avx512;
 #endif
 }
 
@@ -143,14 +157,17 @@ void vrng_seed(vrng *v, uint64_t seed, uint64_t stream, uint64_t rep, uint64_t r
     v->ref = 0;
 }
 
-/* Dispatch: ref 0 the fastest kernels, 1 the reference, 2 the baseline's. */
+/* Dispatch: ref 0 the fastest kernels, 1 the reference, 2 the baseline's,
+ * 3 AVX2's if the CPU has it. */
 static void draw(vrng *v, double *out, size_t n, enum kind kind, const par *p)
 {
     if (v->ref == 1)
         for (size_t j = 0; j < n; j++, v->lane = (v->lane + 1) % L)
             out[j] = lane_draw_base(v, v->lane, kind, p);
     else
-        (v->ref == 2 ? kernels_base : fastest)[kind](v, out, n, p);
+        (v->ref == 2                              ? kernels_base
+         : v->ref == 3 && fastest != kernels_base ? kernels_avx2
+                                                  : fastest)[kind](v, out, n, p);
 }
 
 void vrng_uniform(vrng *v, double *out, size_t n) { draw(v, out, n, K_UNIFORM, &(par){0}); }
@@ -224,7 +241,8 @@ void vrng_exponential(vrng *v, double *out, size_t n, double mean)
 #define vu52 VRNG_CAT(vu52, VRNG_ISA)
 #define vu53 VRNG_CAT(vu53, VRNG_ISA)
 #define vupos52 VRNG_CAT(vupos52, VRNG_ISA)
-#define vnormal_fast VRNG_CAT(vnormal_fast, VRNG_ISA)
+#define vnormal VRNG_CAT(vnormal, VRNG_ISA)
+#define lane_tail VRNG_CAT(lane_tail, VRNG_ISA)
 #define vgamma_v VRNG_CAT(vgamma_v, VRNG_ISA)
 #define redo VRNG_CAT(redo, VRNG_ISA)
 #define run_cols VRNG_CAT(run_cols, VRNG_ISA)
@@ -235,29 +253,45 @@ void vrng_exponential(vrng *v, double *out, size_t n, double mean)
 #define kernels VRNG_CAT(kernels, VRNG_ISA)
 #define K(kind) VRNG_CAT(kind, VRNG_ISA)
 
-typedef double vd __attribute__((vector_size(32)));
-typedef uint64_t vu __attribute__((vector_size(32)));
-typedef int64_t vi __attribute__((vector_size(32))); /* comparison masks: -1 true, 0 false */
+typedef double vd __attribute__((vector_size(8 * W)));
+typedef uint64_t vu __attribute__((vector_size(8 * W)));
+typedef int64_t vi __attribute__((vector_size(8 * W))); /* comparison masks: -1 true, 0 false */
 
 /* Inlined into each kernel. */
 #define VI static inline __attribute__((always_inline))
 
-VI vd splat(double x) { return (vd){x, x, x, x}; }
+VI vd splat(double x)
+{
+    vd r;
+    for (int l = 0; l < W; l++)
+        r[l] = x;
+    return r;
+}
 VI vd blend(vi m, vd a, vd b) { return (vd)(((vi)a & m) | ((vi)b & ~m)); } /* m ? a : b */
 VI int all_set(vi m)
 {
-#if VRNG_AVX2_GATHER
+#if VRNG_AVX2
     return _mm256_movemask_pd((__m256d)m) == 0xF;
+#elif VRNG_AVX512
+    return _mm512_test_epi64_mask((__m512i)m, (__m512i)m) == 0xFF;
 #else
-    return (m[0] & m[1] & m[2] & m[3]) != 0;
+    int64_t a = -1;
+    for (int l = 0; l < W; l++)
+        a &= m[l];
+    return a != 0;
 #endif
 }
 VI int any_set(vi m)
 {
-#if VRNG_AVX2_GATHER
+#if VRNG_AVX2
     return _mm256_movemask_pd((__m256d)m) != 0;
+#elif VRNG_AVX512
+    return _mm512_test_epi64_mask((__m512i)m, (__m512i)m) != 0;
 #else
-    return (m[0] | m[1] | m[2] | m[3]) != 0;
+    int64_t a = 0;
+    for (int l = 0; l < W; l++)
+        a |= m[l];
+    return a != 0;
 #endif
 }
 
@@ -332,6 +366,17 @@ static inline uint64_t lane_next(vrng *v, unsigned l)
 static inline double u53(uint64_t k) { return (double)(k >> 11) * 0x1p-53; }
 static inline double upos52(uint64_t k) { return (double)(k >> 12) * 0x1p-52 + 0x1p-53; } /* exact */
 
+/* The base layer's tail beyond R (Marsaglia 1964). */
+static double lane_tail(vrng *v, unsigned l)
+{
+    double xx, yy;
+    do {
+        xx = -log1(upos52(lane_next(v, l))) / zig_r;
+        yy = -log1(upos52(lane_next(v, l)));
+    } while (yy + yy < xx * xx);
+    return zig_r + xx;
+}
+
 static double lane_normal(vrng *v, unsigned l)
 {
     for (;;) {
@@ -341,12 +386,7 @@ static double lane_normal(vrng *v, unsigned l)
         if (u < zig_ratio[i]) {
             x = u * zig_x[i];
         } else if (i == 0) {
-            double xx, yy;
-            do {
-                xx = -log1(upos52(lane_next(v, l))) / zig_r;
-                yy = -log1(upos52(lane_next(v, l)));
-            } while (yy + yy < xx * xx);
-            x = zig_r + xx;
+            x = lane_tail(v, l);
         } else {
             x = u * zig_x[i];
             double y = zig_f[i] + u53(lane_next(v, l)) * (zig_f[i + 1] - zig_f[i]);
@@ -467,47 +507,94 @@ VI vd vu53(vu k)
 }
 VI vd vupos52(vu k) { return vu52(k >> 12) * 0x1p-52 + 0x1p-53; }
 
-/* The ziggurat's first attempt; *ok: lanes where it is the answer. */
-VI vd vnormal_fast(vu k, vi *ok)
+/* Ziggurat normals for the lanes in want (the others keep their state): the
+ * definition (lane_normal) in vectors, wedge tests included, rounds until
+ * every lane has its value; a lane that reaches the tail beyond R (0.03% of
+ * draws) finishes it alone (lane_tail).  Each round draws for the lanes
+ * still without a value only. */
+VI vd vnormal(vrng *v, unsigned o, vst *st, vi want)
 {
-    vu i = k & 255;
-    vd u = vu53(k), ratio, width;
-#if VRNG_AVX2_GATHER
-    ratio = (vd)_mm256_i64gather_pd(zig_ratio, (__m256i)i, 8);
-    width = (vd)_mm256_i64gather_pd(zig_x, (__m256i)i, 8);
+    vd z = splat(0);
+    vi todo = want, tail = (vi)splat(0) != 0;
+    vu tail_sign = (vu)tail;
+    for (;;) {
+        vst a = *st;
+        vu k = vnext(st);
+        if (!all_set(todo))
+            *st = vst_blend(todo, st, &a);
+        vu i = k & 255, sign = ((k >> 8) & 1) << 63;
+        vd u = vu53(k), ratio, width;
+#if VRNG_AVX2
+        ratio = (vd)_mm256_i64gather_pd(zig_ratio, (__m256i)i, 8);
+        width = (vd)_mm256_i64gather_pd(zig_x, (__m256i)i, 8);
+#elif VRNG_AVX512
+        ratio = (vd)_mm512_i64gather_pd((__m512i)i, zig_ratio, 8);
+        width = (vd)_mm512_i64gather_pd((__m512i)i, zig_x, 8);
 #else
-    for (int l = 0; l < W; l++)
-        ratio[l] = zig_ratio[i[l]], width[l] = zig_x[i[l]];
+        for (int l = 0; l < W; l++)
+            ratio[l] = zig_ratio[i[l]], width[l] = zig_x[i[l]];
 #endif
-    *ok = u < ratio;
-    return (vd)((vu)(u * width) ^ (((k >> 8) & 1) << 63)); /* the sign bit: -x */
+        vd x = u * width;
+        vi fast = u < ratio;
+        z = blend(todo & fast, (vd)((vu)x ^ sign), z); /* the sign bit: -x */
+        vi slow = todo & ~fast;
+        if (!any_set(slow))
+            break;
+        vi base = slow & ((vi)i == 0);
+        tail |= base;
+        tail_sign |= sign & (vu)base;
+        vi wedge = slow & ~base;
+        if (!any_set(wedge))
+            break;
+        a = *st;
+        vu k2 = vnext(st);
+        *st = vst_blend(wedge, st, &a);
+        vd f0, f1;
+        for (int l = 0; l < W; l++)
+            f0[l] = zig_f[i[l]], f1[l] = zig_f[i[l] + 1];
+        vi in = f0 + vu53(k2) * (f1 - f0) < vexp(-0.5 * x * x);
+        z = blend(wedge & in, (vd)((vu)x ^ sign), z);
+        todo = wedge & ~in;
+        if (!any_set(todo))
+            break;
+    }
+    if (any_set(tail)) {
+        vstore(v, st, o);
+        for (unsigned l = 0; l < W; l++)
+            if (tail[l]) {
+                double x = lane_tail(v, o + l);
+                z[l] = tail_sign[l] ? -x : x;
+            }
+        *st = vload(v, o);
+    }
+    return z;
 }
 
 /* Marsaglia-Tsang's first attempt on two outputs; *ok as above. */
-VI vd vgamma_v(vst *st, const par *p, vi *ok)
+VI vd vgamma_v(vrng *v, unsigned o, vst *st, const par *p, vi *ok)
 {
-    vi fast;
-    vd x = vnormal_fast(vnext(st), &fast), w = 1.0 + p->c * x;
+    vd x = vnormal(v, o, st, (vi)splat(0) == 0), w = 1.0 + p->c * x;
     vi pos = w > 0;
     vd w3 = w * w * w, u = vupos52(vnext(st)), t = x * x;
     vi acc = u < 1.0 - 0.0331 * t * t;
-    if (!all_set(acc | ~(fast & pos))) /* some lane needs the log test */
+    if (!all_set(acc | ~pos)) /* some lane needs the log test */
         acc |= vlog(u) < 0.5 * t + p->d * (1.0 - w3 + vlog(w3));
-    *ok = fast & pos & acc;
+    *ok = pos & acc;
     return w3;
 }
 
-/* Lanes o + l not in ok: their state before the block is in v (run stores
- * it); they draw by the definition from there.  The others take their state
- * after the block from st.  Then st is the state after, for all. */
-static void redo(vrng *v, unsigned o, vst *st, const vi *ok, double *out, enum kind kind,
-                 const par *p) /* vectors by address: a kernel and this function may differ in ISA, so in ABI */
+/* Lanes o + l not in ok go back to their state before the block and draw
+ * by the definition; the others keep st, the state after.  Vectors by
+ * address: a kernel and this function may differ in ABI. */
+static void redo(vrng *v, unsigned o, vst *st, const vst *before, const vi *ok, double *out, enum kind kind,
+                 const par *p)
 {
+    vstore(v, st, o);
     for (unsigned l = 0; l < W; l++)
-        if ((*ok)[l])
-            lane_set(v, o, l, st);
-        else
+        if (!(*ok)[l]) {
+            lane_set(v, o, l, before);
             out[l] = lane_draw(v, o + l, kind, p);
+        }
     *st = vload(v, o);
 }
 
@@ -517,18 +604,7 @@ static void redo(vrng *v, unsigned o, vst *st, const vi *ok, double *out, enum k
  * ziggurat attempt fails draw by the definition. */
 VI vd vtrunc_cand(vrng *v, unsigned o, vst *st, vi todo, const par *p)
 {
-    vst at = *st;
-    vi fast;
-    vd c = vnormal_fast(vnext(st), &fast);
-    if (!all_set(fast | ~todo)) {
-        vstore(v, st, o);
-        for (unsigned l = 0; l < W; l++)
-            if (todo[l] && !fast[l]) {
-                lane_set(v, o, l, &at);
-                c[l] = lane_normal(v, o + l);
-            }
-        *st = vload(v, o);
-    }
+    vd c = vnormal(v, o, st, todo);
     if (p->half)
         c = (vd)((vu)c & 0x7FFFFFFFFFFFFFFFULL); /* fabs */
     if (p->half < 0)
@@ -542,18 +618,7 @@ VI vd vtrunc_cand(vrng *v, unsigned o, vst *st, vi todo, const par *p)
  * draws no u (the definition starts over at once). */
 VI vd vgamma_try(vrng *v, unsigned o, vst *st, vi live, const par *p, vi *acc)
 {
-    vst at = *st;
-    vi fast;
-    vd x = vnormal_fast(vnext(st), &fast);
-    if (!all_set(fast | ~live)) {
-        vstore(v, st, o);
-        for (unsigned l = 0; l < W; l++)
-            if (live[l] && !fast[l]) {
-                lane_set(v, o, l, &at);
-                x[l] = lane_normal(v, o + l);
-            }
-        *st = vload(v, o);
-    }
+    vd x = vnormal(v, o, st, live);
     vd w = 1.0 + p->c * x;
     vi pos = w > 0;
     vst mid = *st;
@@ -606,31 +671,32 @@ VI void run_cols(vrng *v, double *out, size_t nb, enum kind kind, const par *p)
  * side (two independent dependency chains for the out-of-order core). */
 VI void run(vrng *v, double *out, size_t nb, enum kind kind, const par *p)
 {
-    vst st[2] = {vload(v, 0), vload(v, W)};
+    vst st[L / W];
+    for (unsigned h = 0; h < L / W; h++)
+        st[h] = vload(v, h * W);
     for (size_t b = 0; b < nb; b++, out += L)
-        for (unsigned h = 0; h < 2; h++) {
+        for (unsigned h = 0; h < L / W; h++) {
             unsigned o = h * W;
-            if (kind == K_NORMAL || kind == K_GAMMA_SMALL)
-                vstore(v, &st[h], o); /* the state before the block, for redo */
+            vst before = st[h];
             vi ok = (vi)splat(0) == 0;
             vd y;
             switch (kind) {
             case K_UNIFORM: y = vu53(vnext(&st[h])); break;
             case K_UPOS: y = vupos52(vnext(&st[h])); break;
-            case K_NORMAL: y = p->mu + p->sigma * vnormal_fast(vnext(&st[h]), &ok); break;
+            case K_NORMAL: y = p->mu + p->sigma * vnormal(v, o, &st[h], ok); break;
             case K_GAMMA_SMALL: {
                 vd u = vupos52(vnext(&st[h]));
-                y = p->bd * vgamma_v(&st[h], p, &ok) * vexp(vlog(u) * p->inva);
+                y = p->bd * vgamma_v(v, o, &st[h], p, &ok) * vexp(vlog(u) * p->inva);
                 break;
             }
             default: y = splat(0); break;
             }
             memcpy(out + o, &y, sizeof y);
             if (!all_set(ok))
-                redo(v, o, &st[h], &ok, out + o, kind, p);
+                redo(v, o, &st[h], &before, &ok, out + o, kind, p);
         }
-    vstore(v, &st[0], 0);
-    vstore(v, &st[1], W);
+    for (unsigned h = 0; h < L / W; h++)
+        vstore(v, &st[h], h * W);
 }
 
 /* The second pass of the samplers that transform another's outputs
@@ -718,7 +784,8 @@ static kernel_fn *const kernels[] = {K(K_UNIFORM), K(K_UPOS),  K(K_NORMAL),     
 #undef vu52
 #undef vu53
 #undef vupos52
-#undef vnormal_fast
+#undef vnormal
+#undef lane_tail
 #undef vgamma_v
 #undef redo
 #undef run_cols

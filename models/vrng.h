@@ -41,7 +41,7 @@ typedef struct vrng {
     uint64_t s[4][VRNG_LANES]; /* xoshiro256++ state word w of lane l: s[w][l] */
     unsigned lane;             /* lane of the next output (0..7) */
     int ref;                   /* tests: 0 fastest kernels (vrng_seed sets 0), 1 per-lane scalar
-                                  reference, 2 baseline-ISA kernels (no AVX2) */
+                                  reference, 2 baseline-ISA kernels, 3 AVX2's if the CPU has AVX2 */
 } vrng;
 
 /* Positions v at the start of the stream for this key (distinct keys give
