@@ -250,6 +250,8 @@ void vrng_exponential(vrng *v, double *out, size_t n, double mean)
 #define vtrunc_cand VRNG_CAT(vtrunc_cand, VRNG_ISA)
 #define run VRNG_CAT(run, VRNG_ISA)
 #define map VRNG_CAT(map, VRNG_ISA)
+#define blocks VRNG_CAT(blocks, VRNG_ISA)
+#define part VRNG_CAT(part, VRNG_ISA)
 #define kernels VRNG_CAT(kernels, VRNG_ISA)
 #define K(kind) VRNG_CAT(kind, VRNG_ISA)
 
@@ -722,25 +724,59 @@ VI void map(double *out, size_t n, enum kind kind, const par *p)
     }
 }
 
-/* n outputs from lane v->lane on: the head up to lane 0 and the tail by
- * the definition, whole blocks by run.  One kernel per sampler. */
+/* nb whole blocks (lanes 0..7) of a sampler. */
+VI void blocks(vrng *v, double *out, size_t nb, enum kind kind, const par *p)
+{
+    if (kind == K_LOGNORMAL || kind == K_EXPONENTIAL)
+        run(v, out, nb, kind == K_LOGNORMAL ? K_NORMAL : K_UPOS, p);
+    else if (kind == K_TRUNC || kind == K_GAMMA)
+        run_cols(v, out, nb, kind, p);
+    else
+        run(v, out, nb, kind, p);
+    if (kind == K_LOGNORMAL || kind == K_EXPONENTIAL || kind == K_TRUNC)
+        map(out, nb * L, kind, p);
+}
+
+/* Outputs of lanes a..b-1 only (a call's head or tail): a whole block, of
+ * which lanes a..b-1 are kept, the others' states put back (lanes are
+ * independent); one or two lanes by the definition. */
+VI void part(vrng *v, double *out, unsigned a, unsigned b, enum kind kind, const par *p)
+{
+    if (b - a <= 2) {
+        for (unsigned l = a; l < b; l++)
+            out[l - a] = lane_draw(v, l, kind, p);
+        return;
+    }
+    uint64_t keep[4][L]; /* the other lanes' states, put back after */
+    double tmp[L];
+    memcpy(keep, v->s, sizeof keep);
+    blocks(v, tmp, 1, kind, p);
+    for (unsigned l = 0; l < L; l++)
+        if (l < a || l >= b)
+            for (int w = 0; w < 4; w++)
+                v->s[w][l] = keep[w][l];
+    memcpy(out, tmp + a, (b - a) * sizeof *out);
+}
+
+/* n outputs from lane v->lane on: the head up to lane 0, whole blocks, the
+ * tail.  One kernel per sampler. */
 #define KERNEL(kind)                                                                             \
     __attribute__((noinline)) static void K(kind)(vrng * v, double *out, size_t n, const par *p) \
     {                                                                                            \
         size_t j = 0;                                                                            \
-        for (; j < n && v->lane != 0; j++, v->lane = (v->lane + 1) % L)                          \
-            out[j] = lane_draw(v, v->lane, kind, p);                                             \
+        if (v->lane != 0 && n > 0) {                                                             \
+            unsigned a = v->lane, b = n < L - a ? a + (unsigned)n : L;                           \
+            part(v, out, a, b, kind, p);                                                         \
+            j = b - a;                                                                           \
+            v->lane = b % L;                                                                     \
+        }                                                                                        \
         size_t nb = (n - j) / L;                                                                 \
-        if (kind == K_LOGNORMAL || kind == K_EXPONENTIAL)                                        \
-            run(v, out + j, nb, kind == K_LOGNORMAL ? K_NORMAL : K_UPOS, p);                     \
-        else if (kind == K_TRUNC || kind == K_GAMMA)                                             \
-            run_cols(v, out + j, nb, kind, p);                                                   \
-        else                                                                                     \
-            run(v, out + j, nb, kind, p);                                                        \
-        if (kind == K_LOGNORMAL || kind == K_EXPONENTIAL || kind == K_TRUNC)                     \
-            map(out + j, nb * L, kind, p);                                                       \
-        for (j += nb * L; j < n; j++, v->lane = (v->lane + 1) % L)                               \
-            out[j] = lane_draw(v, v->lane, kind, p);                                             \
+        blocks(v, out + j, nb, kind, p);                                                         \
+        j += nb * L;                                                                             \
+        if (j < n) {                                                                             \
+            part(v, out + j, 0, (unsigned)(n - j), kind, p);                                     \
+            v->lane = (unsigned)(n - j);                                                         \
+        }                                                                                        \
     }
 KERNEL(K_UNIFORM)
 KERNEL(K_UPOS)
@@ -793,6 +829,8 @@ static kernel_fn *const kernels[] = {K(K_UNIFORM), K(K_UPOS),  K(K_NORMAL),     
 #undef vtrunc_cand
 #undef run
 #undef map
+#undef blocks
+#undef part
 #undef kernels
 #undef K
 #endif
