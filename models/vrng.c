@@ -243,8 +243,6 @@ void vrng_exponential(vrng *v, double *out, size_t n, double mean)
 #define vupos52 VRNG_CAT(vupos52, VRNG_ISA)
 #define vnormal VRNG_CAT(vnormal, VRNG_ISA)
 #define lane_tail VRNG_CAT(lane_tail, VRNG_ISA)
-#define vgamma_v VRNG_CAT(vgamma_v, VRNG_ISA)
-#define redo VRNG_CAT(redo, VRNG_ISA)
 #define run_cols VRNG_CAT(run_cols, VRNG_ISA)
 #define vgamma_try VRNG_CAT(vgamma_try, VRNG_ISA)
 #define vtrunc_cand VRNG_CAT(vtrunc_cand, VRNG_ISA)
@@ -572,34 +570,6 @@ VI vd vnormal(vrng *v, unsigned o, vst *st, vi want)
     return z;
 }
 
-/* Marsaglia-Tsang's first attempt on two outputs; *ok as above. */
-VI vd vgamma_v(vrng *v, unsigned o, vst *st, const par *p, vi *ok)
-{
-    vd x = vnormal(v, o, st, (vi)splat(0) == 0), w = 1.0 + p->c * x;
-    vi pos = w > 0;
-    vd w3 = w * w * w, u = vupos52(vnext(st)), t = x * x;
-    vi acc = u < 1.0 - 0.0331 * t * t;
-    if (!all_set(acc | ~pos)) /* some lane needs the log test */
-        acc |= vlog(u) < 0.5 * t + p->d * (1.0 - w3 + vlog(w3));
-    *ok = pos & acc;
-    return w3;
-}
-
-/* Lanes o + l not in ok go back to their state before the block and draw
- * by the definition; the others keep st, the state after.  Vectors by
- * address: a kernel and this function may differ in ABI. */
-static void redo(vrng *v, unsigned o, vst *st, const vst *before, const vi *ok, double *out, enum kind kind,
-                 const par *p)
-{
-    vstore(v, st, o);
-    for (unsigned l = 0; l < W; l++)
-        if (!(*ok)[l]) {
-            lane_set(v, o, l, before);
-            out[l] = lane_draw(v, o + l, kind, p);
-        }
-    *st = vload(v, o);
-}
-
 /* The truncated normal's z for eight lanes: rejection lane by lane, a lane
  * that has its value stops drawing (keeps its state). */
 /* One candidate of every lane (|z| or -|z| by p->half); lanes in todo whose
@@ -644,7 +614,8 @@ VI void run_cols(vrng *v, double *out, size_t nb, enum kind kind, const par *p)
 {
     for (unsigned o = 0; o < L; o += W) {
         vst st = vload(v, o);
-        vi cnt = (vi)splat(0), live = cnt < (int64_t)nb;
+        vi cnt = (vi)splat(0), live = cnt < (int64_t)nb, need_u = live;
+        vd u = splat(1);
         while (any_set(live)) {
             vst at = st;
             vd y;
@@ -653,8 +624,18 @@ VI void run_cols(vrng *v, double *out, size_t nb, enum kind kind, const par *p)
                 vd c = vtrunc_cand(v, o, &st, live, p);
                 acc = (c >= p->za) & (c <= p->zb);
                 y = p->mu + p->sigma * c;
-            } else {
+            } else if (kind == K_GAMMA) {
                 y = p->bd * vgamma_try(v, o, &st, live, p, &acc);
+            } else {
+                /* shape < 1: an output's u first (lanes starting one), then attempts */
+                vi m = need_u & live;
+                vst b = st;
+                vd nu = vupos52(vnext(&st));
+                if (!all_set(m))
+                    st = vst_blend(m, &st, &b);
+                u = blend(m, nu, u);
+                y = p->bd * vgamma_try(v, o, &st, live, p, &acc) * vexp(vlog(u) * p->inva);
+                need_u = acc;
             }
             if (!all_set(live))
                 st = vst_blend(live, &st, &at);
@@ -679,23 +660,14 @@ VI void run(vrng *v, double *out, size_t nb, enum kind kind, const par *p)
     for (size_t b = 0; b < nb; b++, out += L)
         for (unsigned h = 0; h < L / W; h++) {
             unsigned o = h * W;
-            vst before = st[h];
-            vi ok = (vi)splat(0) == 0;
             vd y;
             switch (kind) {
             case K_UNIFORM: y = vu53(vnext(&st[h])); break;
             case K_UPOS: y = vupos52(vnext(&st[h])); break;
-            case K_NORMAL: y = p->mu + p->sigma * vnormal(v, o, &st[h], ok); break;
-            case K_GAMMA_SMALL: {
-                vd u = vupos52(vnext(&st[h]));
-                y = p->bd * vgamma_v(v, o, &st[h], p, &ok) * vexp(vlog(u) * p->inva);
-                break;
-            }
+            case K_NORMAL: y = p->mu + p->sigma * vnormal(v, o, &st[h], (vi)splat(0) == 0); break;
             default: y = splat(0); break;
             }
             memcpy(out + o, &y, sizeof y);
-            if (!all_set(ok))
-                redo(v, o, &st[h], &before, &ok, out + o, kind, p);
         }
     for (unsigned h = 0; h < L / W; h++)
         vstore(v, &st[h], h * W);
@@ -729,7 +701,7 @@ VI void blocks(vrng *v, double *out, size_t nb, enum kind kind, const par *p)
 {
     if (kind == K_LOGNORMAL || kind == K_EXPONENTIAL)
         run(v, out, nb, kind == K_LOGNORMAL ? K_NORMAL : K_UPOS, p);
-    else if (kind == K_TRUNC || kind == K_GAMMA)
+    else if (kind == K_TRUNC || kind == K_GAMMA || kind == K_GAMMA_SMALL)
         run_cols(v, out, nb, kind, p);
     else
         run(v, out, nb, kind, p);
@@ -822,8 +794,6 @@ static kernel_fn *const kernels[] = {K(K_UNIFORM), K(K_UPOS),  K(K_NORMAL),     
 #undef vupos52
 #undef vnormal
 #undef lane_tail
-#undef vgamma_v
-#undef redo
 #undef run_cols
 #undef vgamma_try
 #undef vtrunc_cand
