@@ -412,6 +412,7 @@ VI void run_cols(vrng *v, double *out, size_t nb, enum kind kind, const par *p)
         vst st = vload(v, o);
         vi cnt = (vi)splat(0), live = cnt < (int64_t)nb, need_u = live;
         vd u = splat(1);
+        int aligned = 1; /* every lane has the same count (until a rejection) */
         while (any_set(live)) {
             vst at = st;
             vd y;
@@ -435,10 +436,16 @@ VI void run_cols(vrng *v, double *out, size_t nb, enum kind kind, const par *p)
             }
             if (!all_set(live))
                 st = vst_blend(live, &st, &at);
-            /* written in every round, kept when accepted */
-            for (unsigned l = 0; l < W; l++)
-                if (live[l])
-                    out[L * (size_t)cnt[l] + o + l] = y[l];
+            if (aligned && all_set(acc & live)) {
+                /* all lanes at the same row and accepting: one store */
+                memcpy(out + L * (size_t)cnt[0] + o, &y, sizeof y);
+            } else {
+                /* written in every round, kept when accepted */
+                for (unsigned l = 0; l < W; l++)
+                    if (live[l])
+                        out[L * (size_t)cnt[l] + o + l] = y[l];
+                aligned = 0;
+            }
             cnt -= acc & live; /* masks are -1 */
             live = cnt < (int64_t)nb;
         }
