@@ -56,18 +56,20 @@ void vrng_normal(vrng *v, double *out, size_t n, double mu, double sigma);
 /* exp(N(mu, sigma^2)) */
 void vrng_lognormal(vrng *v, double *out, size_t n, double mu, double sigma);
 /* exp(N(mu, sigma^2)) conditioned on lo <= X <= hi (exact, by rejection on
- * the normal; a lower bound at or above the median exp(mu) costs nothing:
- * the normal's magnitude is used).  Values are clamped into [lo, hi]
- * against the last-ulp rounding of exp.  lo = 0 and hi = INFINITY allowed. */
+ * the normal; with lo at or above the median exp(mu) the candidates are
+ * mu + sigma |z|, none below the median is wasted).  Values are clamped into
+ * [lo, hi] against the last-ulp rounding of exp.  lo = 0 and hi = INFINITY
+ * allowed. */
 void vrng_lognormal_trunc(vrng *v, double *out, size_t n, double mu, double sigma, double lo, double hi);
 /* Gamma(shape, scale): mean shape * scale. */
 void vrng_gamma(vrng *v, double *out, size_t n, double shape, double scale);
 void vrng_exponential(vrng *v, double *out, size_t n, double mean);
 
 /* The module's own exp and log, as the kernels use them (exposed for the
- * tests and for callers who must reproduce a kernel's arithmetic): within
- * 1 ulp of correctly rounded; vrng_exp on any double but NaN (overflow to
- * +inf above 709.78, 0 below -745.2), vrng_log on positive finite x. */
+ * tests and for callers who must reproduce a kernel's arithmetic): fdlibm's
+ * algorithms (error < 1 ulp), within 1 ulp of glibc's on check_vrng's 10^6
+ * points each; vrng_exp on any double but NaN (overflow to +inf above
+ * 709.78, 0 below -745.2), vrng_log on positive finite x (subnormals too). */
 double vrng_exp(double x);
 double vrng_log(double x);
 
