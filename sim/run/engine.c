@@ -1,21 +1,47 @@
 /* engine: sampling people (engine.h, DESIGN §1 and §7); paying them is
  * ledger.c.
  *
- * Per person, draws happen in a fixed order so that a key always yields the
- * same people: arrival time, grant, family pays, hearing delay, amount,
- * release delay, then (§7, only when their keys are set) stayed, stay
- * length, revoked, copay, then removal, then (ledger regions) refunded,
- * case duration, refund lag.  Draws after the one that makes a person
- * unfundable are skipped: this changes no distribution (the draws are
- * independent) and saves most of the work when grant rates are low.  A
- * regime changes the grant, family, amount, cap and stay parameters by the
- * decision time d, so the grant and family uniforms are compared with the
- * largest (grant) and smallest (family) value over the region's phases
- * first, and with the values in force at d once d is drawn; with one phase
- * both comparisons are §1's.  Arrivals under a piecewise rate are one
- * uniform each through the inverse cumulative rate (arrival_at).
+ * Thinning (issue 16; a new random stream since then, the same
+ * distribution).  A person can become fundable only if the bond is granted
+ * and the family does not pay: under one phase with probability
+ * p = g (1 - f) (grant g, family f), and under a regime never more often
+ * than p = g_max (1 - f_min), the largest grant and smallest family
+ * probability over the region's phases.  Both tests use uniforms drawn for
+ * that person alone, independent of everything else about them, so "kept"
+ * is an independent coin of probability p per person, and
+ *  - of the n0 people detained at time 0, K0 ~ Binomial(n0, p) are kept;
+ *  - of the N ~ Poisson(Lambda) arrivals (Lambda = the integrated rate),
+ *    K1 | N ~ Binomial(N, p) are kept: independent p-thinning of a Poisson
+ *    process, so K1 ~ Poisson(p Lambda) and the kept arrival times are, given
+ *    K1, iid with the same density lambda(t) / Lambda as before (Ross,
+ *    Simulation, 5th ed., §5.5, thinning; the coin does not depend on t).
+ *    N is drawn first and K1 from it (rather than K1 ~ Poisson(p Lambda) and
+ *    the rest apart) because engine_people() still reports the people count
+ *    n0 + N, the throughput unit, with its old distribution; both give the
+ *    same joint law of (N, K1).
+ * Only the K0 + K1 kept people are drawn, in the old order (the n0 first,
+ * then arrivals; draw order only breaks ties between exchangeable people).
+ * Conditional on being kept, the grant uniform is U(0, g_max) and the
+ * family one U(f_min, 1), independent (a uniform conditioned on an interval
+ * is uniform on it): a regime compares them with the values in force at the
+ * decision time d, so that P(granted at d | kept) = g(d) / g_max and
+ * P(not paid by family at d | kept) = (1 - f(d)) / (1 - f_min), whose
+ * product times p is g(d) (1 - f(d)) as before.  They are drawn only when
+ * some phase has a smaller grant or a larger family probability (else the
+ * comparisons always pass).  §1's people lose three uniforms each (arrival,
+ * grant, family) and the unkept cost nothing: with seed-2025's p = 0.078,
+ * 92% of the people are never drawn.
  *
- * Speed (issue 6), without changing a single result for a given seed:
+ * Per kept person, draws happen in a fixed order so that a key always yields
+ * the same people: arrival time, (regimes) grant and family uniforms,
+ * hearing delay, amount, release delay, then (§7, only when their keys are
+ * set) stayed, stay length, revoked, copay, then removal, then (ledger
+ * regions) refunded, case duration, refund lag.  Draws after the one that
+ * makes a person unfundable are skipped: this changes no distribution (the
+ * draws are independent).  Arrivals under a piecewise rate are one uniform
+ * each through the inverse cumulative rate (arrival_at).
+ *
+ * Speed (issue 6), without changing a single result for a given stream:
  * - uniform draws are inline on the generator's state (rng.h), and so are
  *   the common distributions (dist_draw_plan, with inline copies of GSL's
  *   Gaussian and gamma samplers); dist_sample does the others;
@@ -195,9 +221,11 @@ typedef struct draw_plan {
     const scenario_phase *ph; /* the region's phases, or `one` */
     size_t nph;
     scenario_phase one;
-    double grant_max, family_max, family_min, stay_max, revoke, refund;
+    double grant_max, family_min, stay_max, revoke, refund;
     double arrivals_mean; /* of the Poisson count of arrivals */
+    double keep;          /* p = grant_max (1 - family_min): the thinning probability */
     int piecewise;        /* arrival rates differ between phases */
+    int draw_ug, draw_uf; /* some phase grants less than grant_max / has family above family_min */
     int copay, ledger;
     int general; /* anything beyond §1: phases, stays, copays or the ledger */
     sampler hearing, release, stay, copay_s, duration, lag;
@@ -232,14 +260,20 @@ static int plan_init(draw_plan *P, const scenario *s, size_t region)
     for (size_t k = 0; k < P->nph; k++) {
         const scenario_phase *q = &P->ph[k];
         P->grant_max = q->bond_grant_prob > P->grant_max ? q->bond_grant_prob : P->grant_max;
-        P->family_max = q->family_pays_prob > P->family_max ? q->family_pays_prob : P->family_max;
         P->family_min = q->family_pays_prob < P->family_min ? q->family_pays_prob : P->family_min;
         P->stay_max = q->stay_prob > P->stay_max ? q->stay_prob : P->stay_max;
         P->piecewise |= q->arrivals_per_day != P->ph[0].arrivals_per_day;
         P->arrivals_mean += q->arrivals_per_day * (q->end - q->start);
         sampler_init(&P->bond[k], q->bond_usd);
     }
-    /* one rate on [0, H): the count and the times of §1, draw for draw */
+    for (size_t k = 0; k < P->nph; k++) {
+        P->draw_ug |= P->ph[k].bond_grant_prob < P->grant_max;
+        P->draw_uf |= P->ph[k].family_pays_prob > P->family_min;
+    }
+    P->keep = P->grant_max * (1 - P->family_min);
+    if (!(P->keep > 0)) /* no grant, or the family always pays */
+        P->keep = 0;
+    /* one rate on [0, H): the count and the times of §1 */
     if (!P->piecewise)
         P->arrivals_mean = P->ph[0].arrivals_per_day * H;
     P->revoke = g->stay_revoke_prob;
@@ -342,13 +376,14 @@ __attribute__((noinline)) static int push_lcase(engine_ws *ws, engine_lcase c, f
     return 0;
 }
 
-/* The people of one region and replication.  With `general` = 0 (a §1
- * region) this is §1's loop exactly, draw for draw; the §7 draws (stay,
- * revocation, copay, refund and its delays) come after the §1 draws they
- * depend on, and only when their keys are not at their defaults, so a
- * scenario with every §7 key at its default draws the same numbers. */
+/* The kept people of one region and replication (the first n0 of them
+ * detained at time 0; see the top of the file).  With `general` = 0 (a §1
+ * region) this is §1's loop; the §7 draws (stay, revocation, copay, refund
+ * and its delays) come after the §1 draws they depend on, and only when
+ * their keys are not at their defaults, so a scenario with every §7 key at
+ * its default draws the same numbers. */
 __attribute__((always_inline)) static inline int draw_people(engine_ws *ws, const scenario *s, const draw_plan *P,
-                                                             const scenario_region *g, size_t people, size_t n0,
+                                                             const scenario_region *g, size_t kept, size_t n0,
                                                              const int general, fz_error *err)
 {
     const double H = s->horizon_days;
@@ -357,17 +392,17 @@ __attribute__((always_inline)) static inline int draw_people(engine_ws *ws, cons
     const double case_cost = g->case_cost_usd, hazard = g->removal_hazard_per_day, mu = 1 / hazard;
     /* local copies of what every person reads: P's address reaches calls
      * that are not inlined, after which its fields would be loaded again */
-    const double grant_max = P->grant_max, family_max = P->family_max, family_min = P->family_min;
+    const double grant_max = P->grant_max, family_min = P->family_min;
     const double max_bond0 = P->ph[0].max_bond_paid_usd;
     const sampler hearing = P->hearing, release = P->release, bond0 = P->bond[0];
     int rc = 0;
-    for (size_t i = 0; i < people && !rc; i++) {
+    for (size_t i = 0; i < kept && !rc; i++) {
         double a = i < n0 ? 0 : general && P->piecewise ? arrival_at(P, rng_uniform(st)) : H * rng_uniform(st);
-        double ug = rng_uniform(st), uf = 0;
-        if (ug >= grant_max)
-            continue; /* bond denied (prob 1 never denies: uniform < 1) */
-        if (family_max > 0 && (uf = rng_uniform(st)) < family_min)
-            continue; /* the family pays: the fund is not needed */
+        double ug = 0, uf = 1; /* given kept: U(0, grant_max) and U(family_min, 1) */
+        if (general && P->draw_ug)
+            ug = grant_max * rng_uniform(st);
+        if (general && P->draw_uf)
+            uf = family_min + (1 - family_min) * rng_uniform(st);
         double d = a + sample(&hearing, r, st);
         if (!(d < H))
             continue;
@@ -407,6 +442,16 @@ __attribute__((always_inline)) static inline int draw_people(engine_ws *ws, cons
     return rc;
 }
 
+/* K ~ Binomial(n, p) (gsl_ran_binomial: exact, BTPE for large n p). */
+static size_t binomial(gsl_rng *r, double p, size_t n)
+{
+    if (n == 0 || !(p > 0))
+        return 0;
+    if (p >= 1)
+        return n;
+    return gsl_ran_binomial(r, p, (unsigned)n);
+}
+
 static int draw_region(engine_ws *ws, const scenario *s, size_t region, scenario_policy policy, uint64_t stream,
                        uint64_t rep, int force_ledger, fz_error *err)
 {
@@ -419,10 +464,11 @@ static int draw_region(engine_ws *ws, const scenario *s, size_t region, scenario
     gsl_rng *r = ws->rng;
     rng_seed(r, s->seed, stream, rep, region);
     size_t n0 = (size_t)g->initial_detained;
-    size_t people = n0 + (P.arrivals_mean > 0 ? gsl_ran_poisson(r, P.arrivals_mean) : 0);
+    size_t arrivals = P.arrivals_mean > 0 ? gsl_ran_poisson(r, P.arrivals_mean) : 0;
+    size_t k0 = binomial(r, P.keep, n0), kept = k0 + binomial(r, P.keep, arrivals);
     ws->n = ws->ln = 0;
-    ws->people = people;
-    int rc = P.general ? draw_people(ws, s, &P, g, people, n0, 1, err) : draw_people(ws, s, &P, g, people, n0, 0, err);
+    ws->people = n0 + arrivals;
+    int rc = P.general ? draw_people(ws, s, &P, g, kept, k0, 1, err) : draw_people(ws, s, &P, g, kept, k0, 0, err);
     if (rc)
         return rc;
     if (P.ledger) {
