@@ -163,13 +163,24 @@ static inline int removed(double u, double mu, double a, double rel)
 
 /* One distribution, sampled inline (dist_draw_plan): the same values from the
  * same draws as dist_sample, without a call per draw. */
-typedef struct sampler {
+typedef struct leaf {
     dist_draw p;
     const dist *d;
     double gd, gc; /* gamma: d and c of rng_gamma_dc */
+} leaf;
+
+/* A leaf, or a mixture of leaves (issue 16): one uniform picks the
+ * component as family_mixture.c's sample does (the first i with
+ * u < cumw[i], the last one otherwise), then the component is sampled
+ * inline, so the values and draws are dist_sample's again. */
+typedef struct sampler {
+    leaf one;          /* the distribution (ncomp == 0) */
+    size_t ncomp;      /* a mixture's components, in comp[] */
+    const double *cumw; /* the mixture's running weights (the dist's) */
+    const leaf *comp;  /* in the draw plan's pool */
 } sampler;
 
-static void sampler_init(sampler *s, const dist *d)
+static void leaf_init(leaf *s, const dist *d)
 {
     s->d = d;
     dist_draw_plan(d, &s->p);
@@ -183,8 +194,36 @@ static void sampler_init(sampler *s, const dist *d)
     }
 }
 
+/* Components of inlined mixtures, per draw plan; a mixture that does not
+ * fit is sampled by dist_sample. */
+#define ENGINE_MIX_POOL 32
+typedef struct leaf_pool {
+    leaf l[ENGINE_MIX_POOL];
+    size_t n;
+} leaf_pool;
+
+static void sampler_init(sampler *s, const dist *d, leaf_pool *pool)
+{
+    memset(s, 0, sizeof *s);
+    const dist *const *comp;
+    const double *cumw;
+    size_t nc = dist_mixture_parts(d, &comp, &cumw);
+    if (nc > 0 && nc <= ENGINE_MIX_POOL - pool->n) {
+        leaf *l = &pool->l[pool->n];
+        for (size_t i = 0; i < nc; i++)
+            leaf_init(&l[i], comp[i]);
+        pool->n += nc;
+        s->ncomp = nc;
+        s->cumw = cumw;
+        s->comp = l;
+        s->one.d = d;
+        return;
+    }
+    leaf_init(&s->one, d);
+}
+
 /* One draw; st is the caller's copy of r's state (see rng.h). */
-__attribute__((always_inline)) static inline double sample(const sampler *s, gsl_rng *r, rng_state *st)
+__attribute__((always_inline)) static inline double leaf_sample(const leaf *s, gsl_rng *r, rng_state *st)
 {
     double x;
     switch (s->p.kind) {
@@ -213,6 +252,17 @@ __attribute__((always_inline)) static inline double sample(const sampler *s, gsl
     return x;
 }
 
+__attribute__((always_inline)) static inline double sample(const sampler *s, gsl_rng *r, rng_state *st)
+{
+    if (!s->ncomp)
+        return leaf_sample(&s->one, r, st);
+    double u = rng_uniform(st);
+    size_t i = 0;
+    while (i + 1 < s->ncomp && u >= s->cumw[i])
+        i++;
+    return leaf_sample(&s->comp[i], r, st);
+}
+
 /* Phases of a region: at most two per regime and one more. */
 #define ENGINE_MAX_PHASES (2 * SCENARIO_MAX_REGIMES + 1)
 
@@ -230,6 +280,7 @@ typedef struct draw_plan {
     int general; /* anything beyond §1: phases, stays, copays or the ledger */
     sampler hearing, release, stay, copay_s, duration, lag;
     sampler bond[ENGINE_MAX_PHASES];
+    leaf_pool pool; /* the inlined mixtures' components */
 } draw_plan;
 
 static int plan_init(draw_plan *P, const scenario *s, size_t region)
@@ -237,6 +288,7 @@ static int plan_init(draw_plan *P, const scenario *s, size_t region)
     const scenario_region *g = &s->regions[region];
     const double H = s->horizon_days;
     memset(P, 0, offsetof(draw_plan, hearing));
+    P->pool.n = 0;
     if (g->nphases > 0) {
         P->ph = g->phases;
         P->nph = g->nphases;
@@ -264,7 +316,10 @@ static int plan_init(draw_plan *P, const scenario *s, size_t region)
         P->stay_max = q->stay_prob > P->stay_max ? q->stay_prob : P->stay_max;
         P->piecewise |= q->arrivals_per_day != P->ph[0].arrivals_per_day;
         P->arrivals_mean += q->arrivals_per_day * (q->end - q->start);
-        sampler_init(&P->bond[k], q->bond_usd);
+        if (k > 0 && q->bond_usd == P->ph[k - 1].bond_usd)
+            P->bond[k] = P->bond[k - 1]; /* a regime that keeps the bond: one copy of its components */
+        else
+            sampler_init(&P->bond[k], q->bond_usd, &P->pool);
     }
     for (size_t k = 0; k < P->nph; k++) {
         P->draw_ug |= P->ph[k].bond_grant_prob < P->grant_max;
@@ -279,17 +334,17 @@ static int plan_init(draw_plan *P, const scenario *s, size_t region)
     P->revoke = g->stay_revoke_prob;
     P->refund = g->refund_prob;
     P->ledger = scenario_uses_ledger(s, region);
-    sampler_init(&P->hearing, g->hearing_delay_days);
-    sampler_init(&P->release, g->release_delay_days);
+    sampler_init(&P->hearing, g->hearing_delay_days, &P->pool);
+    sampler_init(&P->release, g->release_delay_days, &P->pool);
     if (P->stay_max > 0)
-        sampler_init(&P->stay, g->stay_days);
+        sampler_init(&P->stay, g->stay_days, &P->pool);
     if (g->copay_usd) {
-        sampler_init(&P->copay_s, g->copay_usd);
-        P->copay = !(P->copay_s.p.kind == DIST_DRAW_FIXED && P->copay_s.p.a == 0);
+        sampler_init(&P->copay_s, g->copay_usd, &P->pool);
+        P->copay = !(P->copay_s.one.p.kind == DIST_DRAW_FIXED && P->copay_s.one.p.a == 0 && !P->copay_s.ncomp);
     }
     if (P->ledger && P->refund > 0) {
-        sampler_init(&P->duration, g->case_duration_days);
-        sampler_init(&P->lag, g->refund_lag_days);
+        sampler_init(&P->duration, g->case_duration_days, &P->pool);
+        sampler_init(&P->lag, g->refund_lag_days, &P->pool);
     }
     P->general = P->nph > 1 || P->stay_max > 0 || P->copay || P->ledger;
     return 0;
