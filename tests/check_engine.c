@@ -268,7 +268,7 @@ END_TEST
  * draw order documented at the top of engine.c: the people count, then the
  * thinned counts K0 ~ Binomial(n0, p) and K1 ~ Binomial(N, p) with
  * p = grant (1 - family) (issue 16), then per kept person arrival, hearing
- * delay, amount, release delay, removal; draws after the one that makes a
+ * delay, amount (ref_bond), release delay, removal; draws after the one that makes a
  * person unfundable are skipped.  It lists the fundable cases in draw
  * order; stably sorted by the policy's key they must equal engine_cases
  * exactly, ties included.  A change of the draw order (which changes every
@@ -277,6 +277,22 @@ END_TEST
 static size_t ref_binomial(gsl_rng *r, double p, size_t n)
 {
     return n == 0 || !(p > 0) ? 0 : p >= 1 ? n : gsl_ran_binomial(r, p, (unsigned)n);
+}
+
+/* The bond as engine.c draws it: dist_sample, except that a lognormal
+ * truncated at or above its median rejects from |N| (issue 16). */
+static double ref_bond(const dist *d, gsl_rng *r)
+{
+    dist_draw p;
+    dist_draw_plan(d, &p);
+    if (!(p.kind == DIST_DRAW_LOGNORMAL_REJECT && p.lo > 0 && log(p.lo) >= p.a))
+        return dist_sample(d, r);
+    for (int t = 0; t < DIST_REJECT_TRIES; t++) {
+        double x = exp(p.a + fabs(gsl_ran_gaussian_ziggurat(r, p.b)));
+        if (x >= p.lo && x <= p.hi)
+            return x;
+    }
+    return dist_sample_inverse(d, r);
 }
 
 static size_t reference_draw(engine_case *out, size_t cap, const scenario *s, size_t region, uint64_t stream,
@@ -296,7 +312,7 @@ static size_t reference_draw(engine_case *out, size_t cap, const scenario *s, si
         double d = a + dist_sample(g->hearing_delay_days, r);
         if (!(d < H))
             continue;
-        double b = dist_sample(g->bond_usd, r);
+        double b = ref_bond(g->bond_usd, r);
         if (!(b <= g->max_bond_paid_usd))
             continue;
         double rel = d + dist_sample(g->release_delay_days, r);

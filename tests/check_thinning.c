@@ -6,7 +6,8 @@
  * no fixed-seed result can be compared with the old one.  What must hold
  * instead is equality in distribution, tested here on §1 regions (bench.ini,
  * seed-2025.ini), a regime (piecewise arrivals, grant, family, bond, cap,
- * stays, copays) and a §7 ledger region (refunds), per region:
+ * stays, copays), a §7 ledger region (refunds) and lognormal bonds truncated
+ * at and above their median (sampled from |N| since issue 16), per region:
  *
  * - Moments of the fundable count X against exact values.  Each person is
  *   fundable independently (probability q0 for the n0 detained at time 0,
@@ -411,6 +412,42 @@ START_TEST(checks_can_fail)
 }
 END_TEST
 
+/* Lognormal bonds truncated at (a) and above (b) the median: the engine
+ * rejects from |N| there (engine.c, leaf_init).  With no cap, no case cost
+ * and nothing else depending on the bond, the fundable cases' costs are iid
+ * draws of the bond distribution: one-sample KS against its exact cdf
+ * (dist_cdf), reject when sqrt(n) D > 1.9495 (alpha = 0.001), besides the
+ * checks against the reference. */
+static const char median_text[] =
+    "[fund]\nhorizon_days = 60\n"
+    "[region.a]\ninitial_detained = 100\narrivals_per_day = 3\nbond_grant_prob = 0.7\n"
+    "bond_usd = lognormal(median=1500, sigma=0.5, min=1500, max=50000)\nhearing_delay_days = uniform(min=1, max=20)\n"
+    "[region.b]\ninitial_detained = 100\narrivals_per_day = 3\nbond_grant_prob = 0.7\n"
+    "bond_usd = lognormal(median=2000, sigma=0.8, min=3000, max=20000)\nhearing_delay_days = fixed(3)\n"
+    "removal_hazard_per_day = 0.01\n";
+
+START_TEST(lognormal_truncated_at_median)
+{
+    scenario *s = load_text(median_text);
+    check_scenario_dist(s, 3000, 1500, "median");
+    for (size_t c = 0; c < s->nregions; c++) {
+        moments mo;
+        cases eng = {0};
+        engine_sample(s, c, 1000, &eng, &mo);
+        double *x = eng.v[0], D = 0, n = (double)eng.n;
+        qsort(x, eng.n, sizeof *x, cmp_d);
+        for (size_t i = 0; i < eng.n; i++) {
+            double F = dist_cdf(s->regions[c].bond_usd, x[i]);
+            D = fmax(D, fmax(fabs((double)(i + 1) / n - F), fabs(F - (double)i / n)));
+        }
+        ck_assert_msg(sqrt(n) * D <= KS_C, "region %s: one-sample KS sqrt(n) D = %.4f (n = %zu)", s->regions[c].name,
+                      sqrt(n) * D, eng.n);
+        cases_free(&eng);
+    }
+    scenario_free(s);
+}
+END_TEST
+
 /* A region nobody can become fundable in (grant 0; family always pays)
  * draws no one but still counts its people. */
 START_TEST(nobody_kept)
@@ -440,6 +477,7 @@ static Suite *make_thinning_suite(void)
     tcase_add_test(t, seed_2025_regions);
     tcase_add_test(t, regime_regions);
     tcase_add_test(t, ledger_regions);
+    tcase_add_test(t, lognormal_truncated_at_median);
     tcase_add_test(t, checks_can_fail);
     tcase_add_test(t, nobody_kept);
     suite_add_tcase(su, t);
