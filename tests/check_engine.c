@@ -25,6 +25,7 @@
 #include "rng.h"
 #include "scenario.h"
 
+#include "engine_batch_ref.h"
 #include "engine_util.h"
 
 static const scenario_policy both_policies[] = {POLICY_CHEAPEST_FIRST, POLICY_FIRST_COME};
@@ -268,7 +269,8 @@ END_TEST
  * draw order documented at the top of engine.c: the people count, then the
  * thinned counts K0 ~ Binomial(n0, p) and K1 ~ Binomial(N, p) with
  * p = grant (1 - family) (issue 16), then per kept person arrival, hearing
- * delay, amount (ref_bond), release delay, removal; draws after the one that makes a
+ * delay, amount (ref_bond), release delay, removal (or, when vrng covers
+ * the three distributions, reference_batch); draws after the one that makes a
  * person unfundable are skipped.  It lists the fundable cases in draw
  * order; stably sorted by the policy's key they must equal engine_cases
  * exactly, ties included.  A change of the draw order (which changes every
@@ -307,6 +309,12 @@ static size_t reference_draw(engine_case *out, size_t cap, const scenario *s, si
     size_t arrivals = g->arrivals_per_day > 0 ? gsl_ran_poisson(r, g->arrivals_per_day * H) : 0;
     double p = g->bond_grant_prob * (1 - g->family_pays_prob);
     size_t k0 = ref_binomial(r, p, n0), kept = k0 + ref_binomial(r, p, arrivals);
+    dist_draw pl[3];
+    if (kept >= 32 /* ENGINE_BATCH_MIN */ && ref_batchable(g->hearing_delay_days, &pl[0]) &&
+        ref_batchable(g->bond_usd, &pl[1]) && ref_batchable(g->release_delay_days, &pl[2])) {
+        gsl_rng_free(r);
+        return reference_batch(out, cap, s, region, stream, rep, kept, k0, pl);
+    }
     for (size_t i = 0; i < kept; i++) {
         double a = i < k0 ? 0 : H * gsl_rng_uniform(r);
         double d = a + dist_sample(g->hearing_delay_days, r);

@@ -448,6 +448,48 @@ START_TEST(lognormal_truncated_at_median)
 }
 END_TEST
 
+/* engine_draw_lcases lists the same people as engine_draw (a pooled fund
+ * mixes them), on the batched path (bench.ini, engine_batch.c) and the
+ * scalar one (seed-2025's Chicago: a mixture bond): the same costs, times
+ * and count in every replication. */
+static int cmp_case(const void *x, const void *y)
+{
+    const engine_case *a = x, *b = y;
+    return a->arrive != b->arrive ? (a->arrive > b->arrive) - (a->arrive < b->arrive)
+                                  : (a->cost > b->cost) - (a->cost < b->cost);
+}
+
+START_TEST(lcases_same_people)
+{
+    const char *files[] = {"bench/bench.ini", "scenarios/seed-2025.ini"};
+    engine_ws *ws = ws_new();
+    for (int f = 0; f < 2; f++) {
+        scenario *s = load_file(files[f]);
+        for (uint64_t rep = 0; rep < 30; rep++) {
+            size_t n, ln;
+            fz_error err = {0, ""};
+            draw(ws, s, 0, POLICY_FIRST_COME, RNG_STREAM_OPTIMIZE, rep);
+            const engine_case *cs = engine_cases(ws, &n);
+            engine_case *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b);
+            ck_assert(a && b);
+            memcpy(a, cs, n * sizeof *a);
+            ck_assert_int_eq(engine_draw_lcases(ws, s, 0, RNG_STREAM_OPTIMIZE, rep, &err), 0);
+            const engine_lcase *ls = engine_lcases(ws, &ln);
+            ck_assert_uint_eq(ln, n);
+            for (size_t i = 0; i < n; i++)
+                b[i] = (engine_case){ls[i].cost, ls[i].arrive, ls[i].ready + ls[i].delay, ls[i].ready};
+            qsort(a, n, sizeof *a, cmp_case);
+            qsort(b, n, sizeof *b, cmp_case);
+            ck_assert_msg(memcmp(a, b, n * sizeof *a) == 0, "%s rep %d: other people", files[f], (int)rep);
+            free(a);
+            free(b);
+        }
+        scenario_free(s);
+    }
+    engine_ws_free(ws);
+}
+END_TEST
+
 /* A region nobody can become fundable in (grant 0; family always pays)
  * draws no one but still counts its people. */
 START_TEST(nobody_kept)
@@ -480,6 +522,7 @@ static Suite *make_thinning_suite(void)
     tcase_add_test(t, lognormal_truncated_at_median);
     tcase_add_test(t, checks_can_fail);
     tcase_add_test(t, nobody_kept);
+    tcase_add_test(t, lcases_same_people);
     suite_add_tcase(su, t);
     return su;
 }

@@ -32,7 +32,10 @@
  * grant, family) and the unkept cost nothing: with seed-2025's p = 0.078,
  * 92% of the people are never drawn.
  *
- * Per kept person, draws happen in a fixed order so that a key always yields
+ * A §1 region whose hearing, bond and release distributions vrng covers
+ * draws a replication's kept people as arrays instead, when there are at
+ * least ENGINE_BATCH_MIN of them (engine_batch.c): the same law, vrng's
+ * numbers.  Otherwise, per kept person, draws happen in a fixed order so that a key always yields
  * the same people: arrival time, (regimes) grant and family uniforms,
  * hearing delay, amount, release delay, then (§7, only when their keys are
  * set) stayed, stay length, revoked, copay, then removal, then (ledger
@@ -101,6 +104,11 @@ void engine_ws_free(engine_ws *ws)
     free(ws->heap_t);
     free(ws->heap_v);
     free(ws->heap_r);
+    free(ws->bu);
+    free(ws->bh);
+    free(ws->bb);
+    free(ws->br);
+    free(ws->bm);
     free(ws);
 }
 
@@ -122,7 +130,7 @@ void engine_ws_pool_free(engine_ws **pool, int n)
     free(pool);
 }
 
-static int grow(engine_ws *ws, fz_error *err)
+int engine_grow(engine_ws *ws, fz_error *err)
 {
     size_t cap = ws->cap ? 2 * ws->cap : 256;
     engine_case *c = realloc(ws->cases, cap * sizeof *c);
@@ -145,26 +153,6 @@ static int grow(engine_ws *ws, fz_error *err)
     return 0;
 }
 
-/* Is a person who arrived at a, to be released at rel, removed first?  The
- * same answer as !(a + gsl_ran_exponential(r, mu) > rel), i.e. with
- * E = -mu * log1p(-u): since u <= -log1p(-u) <= u / (1 - u), mu u > t (1 + 1e-9)
- * (t = rel - a) gives E > t by a relative margin that covers every rounding
- * of the exact expression (log1p within an ulp, the products, a + E), so
- * a + E > rel in floating point too; mu u < t (1 - 1e-9) (1 - u) gives
- * a + E <= rel likewise.  The margin must exceed an ulp of rel: t > 1e-6 rel. */
-static inline int removed(double u, double mu, double a, double rel)
-{
-    double t = rel - a;
-    if (t > 1e-6 * rel) {
-        double mt = u * mu;
-        if (mt > t * (1 + 1e-9))
-            return 0;
-        if (mt < t * (1 - 1e-9) * (1 - u))
-            return 1;
-    }
-    return !(a + -mu * log1p(-u) > rel);
-}
-
 /* One distribution, sampled inline (dist_draw_plan): the same values from the
  * same draws as dist_sample, without a call per draw. */
 typedef struct leaf {
@@ -179,10 +167,10 @@ typedef struct leaf {
  * u < cumw[i], the last one otherwise), then the component is sampled
  * inline, so the values and draws are dist_sample's again. */
 typedef struct sampler {
-    leaf one;          /* the distribution (ncomp == 0) */
-    size_t ncomp;      /* a mixture's components, in comp[] */
+    leaf one;           /* the distribution (ncomp == 0) */
+    size_t ncomp;       /* a mixture's components, in comp[] */
     const double *cumw; /* the mixture's running weights (the dist's) */
-    const leaf *comp;  /* in the draw plan's pool */
+    const leaf *comp;   /* in the draw plan's pool */
 } sampler;
 
 /* A lognormal truncated below at lo >= its median e^mu (log lo >= mu):
@@ -295,6 +283,7 @@ typedef struct draw_plan {
     double keep;          /* p = grant_max (1 - family_min): the thinning probability */
     int piecewise;        /* arrival rates differ between phases */
     int draw_ug, draw_uf; /* some phase grants less than grant_max / has family above family_min */
+    int batch;            /* a §1 region whose draws vrng covers (engine_batch.c) */
     int copay, ledger;
     int general; /* anything beyond §1: phases, stays, copays or the ledger */
     sampler hearing, release, stay, copay_s, duration, lag;
@@ -366,6 +355,9 @@ static int plan_init(draw_plan *P, const scenario *s, size_t region)
         sampler_init(&P->lag, g->refund_lag_days, &P->pool);
     }
     P->general = P->nph > 1 || P->stay_max > 0 || P->copay || P->ledger;
+    P->batch = !P->general && !P->hearing.ncomp && !P->bond[0].ncomp && !P->release.ncomp &&
+               engine_batch_ok(&P->hearing.one.p) && engine_batch_ok(&P->bond[0].one.p) &&
+               engine_batch_ok(&P->release.one.p);
     return 0;
 }
 
@@ -401,17 +393,9 @@ static double arrival_at(const draw_plan *P, double u)
     return 0;
 }
 
-__attribute__((always_inline)) static inline int push_case(engine_ws *ws, engine_case c, fz_error *err)
-{
-    if (ws->n == ws->cap && grow(ws, err))
-        return FZ_ERUNTIME;
-    ws->cases[ws->n++] = c;
-    return 0;
-}
-
 /* noinline (engine_sort_lcases is in its own file for the same reason): inlined into draw_region, GCC 12 made §1's
  * person loop ~20% longer (callgrind, simulate seed-2025). */
-__attribute__((noinline)) static int push_lcase(engine_ws *ws, engine_lcase c, fz_error *err)
+__attribute__((noinline)) int engine_push_lcase(engine_ws *ws, engine_lcase c, fz_error *err)
 {
     if (ws->ln == ws->lcap) {
         size_t cap = ws->lcap ? 2 * ws->lcap : 256;
@@ -505,12 +489,12 @@ __attribute__((always_inline)) static inline int draw_people(engine_ws *ws, cons
                 continue; /* removed before release (the same test as removed()) */
             if (P->refund > 0 && rng_uniform(st) < P->refund)
                 back = sample(&P->duration, r, st) + sample(&P->lag, r, st);
-            rc = push_lcase(ws, (engine_lcase){cost, a, e, delay, m, b - copay, back, 0, 0}, err);
+            rc = engine_push_lcase(ws, (engine_lcase){cost, a, e, delay, m, b - copay, back, 0, 0}, err);
             continue;
         }
         if (hazard > 0 && removed(rng_uniform(st), mu, a, rel))
             continue; /* removed before release */
-        rc = push_case(ws, (engine_case){cost, a, rel, e}, err);
+        rc = engine_push_case(ws, (engine_case){cost, a, rel, e}, err);
     }
     *rng_state_of(r) = state;
     return rc;
@@ -542,7 +526,23 @@ static int draw_region(engine_ws *ws, const scenario *s, size_t region, scenario
     size_t k0 = binomial(r, P.keep, n0), kept = k0 + binomial(r, P.keep, arrivals);
     ws->n = ws->ln = 0;
     ws->people = n0 + arrivals;
-    int rc = P.general ? draw_people(ws, s, &P, g, kept, k0, 1, err) : draw_people(ws, s, &P, g, kept, k0, 0, err);
+    int rc;
+    if (P.batch && kept >= ENGINE_BATCH_MIN) { /* a §1 region, listed for the ledger or not: the same people */
+        engine_batch b = {P.hearing.one.p,
+                          P.bond[0].one.p,
+                          P.release.one.p,
+                          s->horizon_days,
+                          P.ph[0].max_bond_paid_usd,
+                          g->case_cost_usd,
+                          g->removal_hazard_per_day,
+                          s->seed,
+                          stream,
+                          rep,
+                          region};
+        rc = engine_batch_people(ws, &b, kept, k0, P.ledger, err);
+    } else {
+        rc = P.general ? draw_people(ws, s, &P, g, kept, k0, 1, err) : draw_people(ws, s, &P, g, kept, k0, 0, err);
+    }
     if (rc)
         return rc;
     if (P.ledger) {
