@@ -32,8 +32,10 @@
  * grant, family) and the unkept cost nothing: with seed-2025's p = 0.078,
  * 92% of the people are never drawn.
  *
- * A §1 region whose hearing, bond and release distributions vrng covers
- * draws a replication's kept people as arrays instead, when there are at
+ * A region that draws only §1's attributes (no regime, stay, copay or
+ * refund; ledger keys that only hold cases back are allowed) and whose
+ * hearing, bond and release distributions vrng covers draws a
+ * replication's kept people as arrays instead, when there are at
  * least ENGINE_BATCH_MIN of them (engine_batch.c): the same law, vrng's
  * numbers.  Otherwise, per kept person, draws happen in a fixed order so that a key always yields
  * the same people: arrival time, (regimes) grant and family uniforms,
@@ -283,7 +285,7 @@ typedef struct draw_plan {
     double keep;          /* p = grant_max (1 - family_min): the thinning probability */
     int piecewise;        /* arrival rates differ between phases */
     int draw_ug, draw_uf; /* some phase grants less than grant_max / has family above family_min */
-    int batch;            /* a §1 region whose draws vrng covers (engine_batch.c) */
+    int batch;            /* §1's draws, all of which vrng covers (engine_batch.c) */
     int copay, ledger;
     int general; /* anything beyond §1: phases, stays, copays or the ledger */
     sampler hearing, release, stay, copay_s, duration, lag;
@@ -355,9 +357,11 @@ static int plan_init(draw_plan *P, const scenario *s, size_t region)
         sampler_init(&P->lag, g->refund_lag_days, &P->pool);
     }
     P->general = P->nph > 1 || P->stay_max > 0 || P->copay || P->ledger;
-    P->batch = !P->general && !P->hearing.ncomp && !P->bond[0].ncomp && !P->release.ncomp &&
-               engine_batch_ok(&P->hearing.one.p) && engine_batch_ok(&P->bond[0].one.p) &&
-               engine_batch_ok(&P->release.one.p);
+    /* the batched draws are §1's: no regime, stay, copay or refund draws
+     * (a ledger region without them lists the same people, engine_batch.c) */
+    P->batch = P->nph == 1 && !(P->stay_max > 0) && !P->copay && !(P->ledger && P->refund > 0) && !P->hearing.ncomp &&
+               !P->bond[0].ncomp && !P->release.ncomp && engine_batch_ok(&P->hearing.one.p) &&
+               engine_batch_ok(&P->bond[0].one.p) && engine_batch_ok(&P->release.one.p);
     return 0;
 }
 
@@ -527,7 +531,7 @@ static int draw_region(engine_ws *ws, const scenario *s, size_t region, scenario
     ws->n = ws->ln = 0;
     ws->people = n0 + arrivals;
     int rc;
-    if (P.batch && kept >= ENGINE_BATCH_MIN) { /* a §1 region, listed for the ledger or not: the same people */
+    if (P.batch && kept >= ENGINE_BATCH_MIN) { /* listed for the ledger or not: the same people */
         engine_batch b = {P.hearing.one.p,
                           P.bond[0].one.p,
                           P.release.one.p,

@@ -1,8 +1,9 @@
-/* engine_batch: a §1 region's kept people drawn in batches (engine_int.h;
- * issue 16).
+/* engine_batch: a region's kept people drawn in batches (engine_int.h;
+ * issue 16), when they need only §1's draws (no regime, stay, copay or
+ * refund; engine.c decides).
  *
- * After thinning (engine.c) every kept person of a §1 region needs the same
- * draws: an arrival uniform (arrivals only), a hearing delay, a bond, a
+ * After thinning (engine.c) every kept person of such a region needs the
+ * same draws: an arrival uniform (arrivals only), a hearing delay, a bond, a
  * release delay and a removal uniform (when the hazard is > 0).  They are
  * independent, so they may be drawn attribute by attribute, each as one
  * array from vrng (eight xoshiro256++ lanes, vector exp/log/normal/gamma;
@@ -14,7 +15,8 @@
  * scalar path would drop before reaching it (decided after H, bond over the
  * cap): a few percent more draws, each much cheaper.
  *
- * engine_draw_lcases lists the same people for the ledger: the removal
+ * Listed for the ledger (a ledger region whose keys only hold cases back,
+ * or engine_draw_lcases) they are the same people: the removal
  * time m = a + Exp(hazard) from the same uniform, decided by the same
  * comparison (removed(), engine_int.h). */
 #include <math.h>

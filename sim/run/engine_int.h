@@ -41,7 +41,8 @@ struct engine_ws {
     size_t bcap;
 };
 
-/* engine_batch.c: a §1 region's kept people drawn in batches (issue 16).
+/* engine_batch.c: a region's kept people drawn in batches (issue 16), when
+ * they need only §1's draws.
  * What the batched path needs of the region; engine_batch_ok tells whether
  * it can draw a distribution (fixed, uniform, untruncated gamma of shape >=
  * 1, lognormal, lognormal truncated by rejection). */
