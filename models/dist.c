@@ -101,6 +101,15 @@ void dist_draw_plan(const dist *d, dist_draw *out)
         d->type->plan(d, out);
 }
 
+size_t dist_mixture_parts(const dist *d, const dist *const **comp, const double **cumw)
+{
+    if (d->fam != DIST_MIXTURE || d->type->sample == NULL)
+        return 0;
+    *comp = (const dist *const *)d->comp;
+    *cumw = d->cumw;
+    return d->ncomp;
+}
+
 double dist_lower(const dist *d) { return d->lo; }
 double dist_upper(const dist *d) { return d->hi; }
 

@@ -83,6 +83,12 @@ typedef struct dist_draw {
 
 void dist_draw_plan(const dist *d, dist_draw *out);
 
+/* A mixture's components and running weights (both d's), for inlined
+ * samplers: dist_sample of a mixture draws one uniform u and samples the
+ * first component i with u < cumw[i] (the last when none).  Returns the
+ * number of components, 0 when d is not a mixture. */
+size_t dist_mixture_parts(const dist *d, const dist *const **comp, const double **cumw);
+
 /* The inversion step of dist_sample for a truncated family (after its
  * rejection tries, if any, have failed). */
 double dist_sample_inverse(const dist *d, gsl_rng *r);

@@ -25,6 +25,7 @@
 #include "rng.h"
 #include "scenario.h"
 
+#include "engine_batch_ref.h"
 #include "engine_util.h"
 
 static const scenario_policy both_policies[] = {POLICY_CHEAPEST_FIRST, POLICY_FIRST_COME};
@@ -265,12 +266,37 @@ START_TEST(test_ties_by_draw_order)
 END_TEST
 
 /* A reference implementation of DESIGN §1, written from the spec and the
- * per-person draw order documented at the top of engine.c (arrival, grant,
- * family pays, hearing delay, amount, release delay, removal; draws after
- * the one that makes a person unfundable are skipped).  It lists the
- * fundable cases in draw order; stably sorted by the policy's key they must
- * equal engine_cases exactly, ties included.  A change of the draw order
- * (which changes every result for a given seed) must update this oracle. */
+ * draw order documented at the top of engine.c: the people count, then the
+ * thinned counts K0 ~ Binomial(n0, p) and K1 ~ Binomial(N, p) with
+ * p = grant (1 - family) (issue 16), then per kept person arrival, hearing
+ * delay, amount (ref_bond), release delay, removal (or, when vrng covers
+ * the three distributions, reference_batch); draws after the one that makes a
+ * person unfundable are skipped.  It lists the fundable cases in draw
+ * order; stably sorted by the policy's key they must equal engine_cases
+ * exactly, ties included.  A change of the draw order (which changes every
+ * result for a given seed) must update this oracle; check_thinning tests
+ * the distribution against an unthinned reference. */
+static size_t ref_binomial(gsl_rng *r, double p, size_t n)
+{
+    return n == 0 || !(p > 0) ? 0 : p >= 1 ? n : gsl_ran_binomial(r, p, (unsigned)n);
+}
+
+/* The bond as engine.c draws it: dist_sample, except that a lognormal
+ * truncated at or above its median rejects from |N| (issue 16). */
+static double ref_bond(const dist *d, gsl_rng *r)
+{
+    dist_draw p;
+    dist_draw_plan(d, &p);
+    if (!(p.kind == DIST_DRAW_LOGNORMAL_REJECT && p.lo > 0 && log(p.lo) >= p.a))
+        return dist_sample(d, r);
+    for (int t = 0; t < DIST_REJECT_TRIES; t++) {
+        double x = exp(p.a + fabs(gsl_ran_gaussian_ziggurat(r, p.b)));
+        if (x >= p.lo && x <= p.hi)
+            return x;
+    }
+    return dist_sample_inverse(d, r);
+}
+
 static size_t reference_draw(engine_case *out, size_t cap, const scenario *s, size_t region, uint64_t stream,
                              uint64_t rep)
 {
@@ -280,17 +306,21 @@ static size_t reference_draw(engine_case *out, size_t cap, const scenario *s, si
     ck_assert_ptr_nonnull(r);
     rng_seed(r, s->seed, stream, rep, region);
     size_t n0 = (size_t)g->initial_detained, n = 0;
-    size_t people = n0 + (g->arrivals_per_day > 0 ? gsl_ran_poisson(r, g->arrivals_per_day * H) : 0);
-    for (size_t i = 0; i < people; i++) {
-        double a = i < n0 ? 0 : H * gsl_rng_uniform(r);
-        if (!(gsl_rng_uniform(r) < g->bond_grant_prob))
-            continue;
-        if (g->family_pays_prob > 0 && gsl_rng_uniform(r) < g->family_pays_prob)
-            continue;
+    size_t arrivals = g->arrivals_per_day > 0 ? gsl_ran_poisson(r, g->arrivals_per_day * H) : 0;
+    double p = g->bond_grant_prob * (1 - g->family_pays_prob);
+    size_t k0 = ref_binomial(r, p, n0), kept = k0 + ref_binomial(r, p, arrivals);
+    dist_draw pl[3];
+    if (kept >= 32 /* ENGINE_BATCH_MIN */ && ref_batchable(g->hearing_delay_days, &pl[0]) &&
+        ref_batchable(g->bond_usd, &pl[1]) && ref_batchable(g->release_delay_days, &pl[2])) {
+        gsl_rng_free(r);
+        return reference_batch(out, cap, s, region, stream, rep, kept, k0, pl);
+    }
+    for (size_t i = 0; i < kept; i++) {
+        double a = i < k0 ? 0 : H * gsl_rng_uniform(r);
         double d = a + dist_sample(g->hearing_delay_days, r);
         if (!(d < H))
             continue;
-        double b = dist_sample(g->bond_usd, r);
+        double b = ref_bond(g->bond_usd, r);
         if (!(b <= g->max_bond_paid_usd))
             continue;
         double rel = d + dist_sample(g->release_delay_days, r);
