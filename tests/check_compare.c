@@ -456,11 +456,12 @@ START_TEST(test_regions_equals_explicit)
     ck_assert_str_eq(text(&c, 4, "region"), "kansas_city");
     static const char *const cols[] = {"releases_mean", "cost_per_release_usd", "cost_per_release_usd_ci95_lo",
                                        "releases_per_10k_usd", "days_in_detention_mean", "days_in_detention_ci95_hi"};
-    for (size_t i = 0; i < 6; i++) {
-        ck_assert_str_eq(text(&g, 0, cols[i]), text(&c, 0, cols[i]));
-        ck_assert_str_eq(text(&g, 1, cols[i]), text(&c, 4, cols[i]));
+    for (size_t i = 0; i < 6; i++) { /* compare_regions.csv is plain; compare.csv's releases_mean may be controlled */
+        const char *cc = i == 0 ? "releases_plain_mean" : cols[i];
+        ck_assert_str_eq(text(&g, 0, cols[i]), text(&c, 0, cc));
+        ck_assert_str_eq(text(&g, 1, cols[i]), text(&c, 4, cc));
     }
-    ck_assert_str_eq(text(&g, 1, "releases_diff_to_first_mean"), text(&c, 5, "releases_diff_to_first_mean"));
+    ck_assert_str_eq(text(&g, 1, "releases_diff_to_first_mean"), text(&c, 5, "releases_diff_to_first_plain_mean"));
     /* Kansas City's bonds (median 4,000) cost more than Chicago's (1,500):
      * fewer releases, dearer releases, both intervals clear of 0 */
     ck_assert(num(&g, 1, "releases_diff_to_first_ci95_hi") < 0);

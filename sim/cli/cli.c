@@ -45,7 +45,8 @@ enum {
     OPT_AS_OF,
     OPT_RATE,
     OPT_GAP_METHOD, /* optimize --gap a2rp|mmw|none */
-    OPT_PRECISION   /* issue 16: sequential stopping */
+    OPT_PRECISION,  /* issue 16: sequential stopping */
+    OPT_PRECISION_BLOCK
 };
 
 static const struct option long_opts[] = {{"output", required_argument, NULL, 'o'},
@@ -83,6 +84,7 @@ static const struct option long_opts[] = {{"output", required_argument, NULL, 'o
                                           {"as-of", required_argument, NULL, OPT_AS_OF},
                                           {"rate", required_argument, NULL, OPT_RATE},
                                           {"precision", required_argument, NULL, OPT_PRECISION},
+                                          {"precision-block", required_argument, NULL, OPT_PRECISION_BLOCK},
                                           {NULL, 0, NULL, 0}};
 
 /* The commands each option applies to (bits of command_bit); an option
@@ -119,7 +121,8 @@ static int applies_to(int c)
     case OPT_GAP:
     case OPT_GAP_METHOD: return C_OPTIMIZE;
     case OPT_TIME_LIMIT: return C_OPTIMIZE | C_SWEEP | C_BUDGET;
-    case OPT_PRECISION: return C_SIMULATE | C_OPTIMIZE | C_COMPARE;
+    case OPT_PRECISION:
+    case OPT_PRECISION_BLOCK: return C_SIMULATE | C_OPTIMIZE | C_COMPARE;
     case OPT_RELEASES:
     case OPT_PROB: return C_BUDGET;
     case OPT_BUDGET:
@@ -307,6 +310,14 @@ static int take_option(cli_opts *o, int c, const char *arg, fz_error *err)
             return fz_fail(err, FZ_EINPUT, "--n %s: expected a whole number from 1 to %ld, in digits", arg,
                            (long)CLI_MAX_FIT_N);
         o->fit_n = v;
+        break;
+    case OPT_PRECISION_BLOCK: /* digits only, as --replications; the cap is checked with the scenario */
+        if (!*arg || strspn(arg, "0123456789") != strlen(arg) || parse_int(arg, 1, SCENARIO_MAX_REPLICATIONS, &v))
+            return fz_fail(err, FZ_EINPUT,
+                           "--precision-block %s: expected a whole number of replications from 1 to the "
+                           "--replications cap, in digits",
+                           arg);
+        o->precision_block = v;
         break;
     case OPT_RELEASES:
         if (!*arg || strspn(arg, "0123456789") != strlen(arg) || parse_int(arg, 1, CLI_MAX_RELEASES, &v))

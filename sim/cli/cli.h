@@ -41,6 +41,7 @@ typedef struct cli_opts {
     double tornado_pct;
     double time_limit; /* --solver-time-limit seconds, 0: none */
     double precision;  /* --precision H: target half-width of mean releases, 0: none (issue 16) */
+    long precision_block; /* --precision-block N: check every N replications, 0: not given (1024) */
     long target_releases; /* budget: --releases N (0: not given) */
     double target_prob;   /* budget: --prob p (0: not given) */
     int json, no_plots, quiet, help, version;

@@ -73,6 +73,11 @@ static int begin(cmd_run *r, const cli_opts *o, int (*check)(cmd_run *, void *),
     int rc = 0;
     if (strcmp(o->command, "fit") != 0)
         rc = cli_load_scenario(&r->s, o, &r->err);
+    if (!rc && o->precision_block > 0 && !(o->precision > 0)) /* issue 16 */
+        rc = fz_fail(&r->err, FZ_EINPUT, "--precision-block %ld: only with --precision H", o->precision_block);
+    else if (!rc && o->precision_block > 0 && o->precision_block > r->s->replications)
+        rc = fz_fail(&r->err, FZ_EINPUT, "--precision-block %ld: more than the %ld replications (the cap)",
+                     o->precision_block, r->s->replications);
     if (!rc && check)
         rc = check(r, ctx);
     if (rc)

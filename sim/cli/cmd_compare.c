@@ -218,8 +218,12 @@ static json_t *summary(const scenario *s, const compare *c)
         json_object_set_new(v, "variant", json_integer((json_int_t)k + 1));
         json_object_set_new(v, "policy", json_string(scenario_policy_name(c->pol[k])));
         json_object_set_new(v, "pooled", json_boolean(c->pooled[k]));
-        json_object_set_new(v, "difference_to_first", summary_mean_ci_json(&e->allocs[k].diff_releases));
-        json_object_set_new(v, "freedom_days_difference_to_first", summary_mean_ci_json(&e->allocs[k].diff_freedom));
+        json_t *d = summary_mean_ci_json(&e->allocs[k].diff_releases), *df = summary_mean_ci_json(&e->allocs[k].diff_freedom);
+        /* issue 16: the paired differences' control variate (cv_out.c); sd stays the differences' own */
+        cv_out_rewrite(d, cv_out_mean(e, cv_out_est_of(&e->allocs[k].diff_releases), &e->allocs[k].cv_diff_releases));
+        cv_out_rewrite(df, cv_out_mean(e, cv_out_est_of(&e->allocs[k].diff_freedom), &e->allocs[k].cv_diff_freedom));
+        json_object_set_new(v, "difference_to_first", d);
+        json_object_set_new(v, "freedom_days_difference_to_first", df);
         compare_json_add(v, s, c->table, k);
         json_array_append_new(arr, v);
     }
@@ -237,6 +241,7 @@ static int run(cmd_run *r, void *ctx)
                        .nreps = (size_t)r->s->replications,
                        .threads = r->o->threads,
                        .precision = r->o->precision,
+                       .precision_block = (size_t)r->o->precision_block,
                        .policies = c->pol,
                        .pooled = c->pooled,
                        .on_block = compare_acc_block,

@@ -6,6 +6,7 @@
 
 #include "charts.h"
 #include "cmds.h"
+#include "cv_out.h"
 #include "estimate.h"
 #include "optimize.h"
 #include "realloc.h"
@@ -50,6 +51,60 @@ static void realloc_line(FILE *out, const realloc_report *a)
             a->freedom ? "days of freedom" : "releases");
 }
 
+/* issue 16: allocation k's value in the objective and its paired
+ * difference to the optimum as reported: the control variate (fundable
+ * cases, cv_out.c) for the means (releases, days of freedom, P(target)),
+ * plain for CVaR, which is not a mean (the mean of the worst alpha share
+ * of replications, a tail functional with no linear relation to X); value
+ * and diff are the plain estimates of optimize.c, kept in `plain`. */
+#define CV_NOT_CVAR "CVaR is a tail functional, not a mean: no control variate"
+static cv_report value_report(const scenario *s, const optimize_result *r, size_t k, stat_est value)
+{
+    const eval_alloc *a = &r->eval->allocs[k];
+    if (s->objective == OBJ_RELEASES)
+        return cv_out_mean(r->eval, value, &a->cv_releases);
+    if (s->objective == OBJ_FREEDOM_DAYS)
+        return cv_out_mean(r->eval, value, &a->cv_freedom);
+    if (s->objective == OBJ_TARGET_PROB) {
+        cv_report c = cv_out_p_target(r->eval, k);
+        c.plain = value; /* the same numbers (optimize_value) */
+        if (c.reason)
+            c.est = value;
+        return c;
+    }
+    return cv_out_plain(value, CV_NOT_CVAR);
+}
+
+static cv_report diff_report(const scenario *s, const optimize_result *r, size_t k, stat_est diff)
+{
+    const eval_alloc *a = &r->eval->allocs[k];
+    if (s->objective == OBJ_RELEASES)
+        return cv_out_mean(r->eval, diff, &a->cv_diff_releases);
+    if (s->objective == OBJ_FREEDOM_DAYS)
+        return cv_out_mean(r->eval, diff, &a->cv_diff_freedom);
+    if (s->objective == OBJ_TARGET_PROB)
+        return cv_out_mean(r->eval, diff, &a->cv_diff_reach);
+    return cv_out_plain(diff, CV_NOT_CVAR);
+}
+
+/* VSS = -(the expected-value split minus the optimum): its controlled
+ * estimate is minus that difference's */
+static cv_report vss_report(const scenario *s, const optimize_result *r)
+{
+    cv_report d = diff_report(s, r, OPT_EXPECTED_VALUE, r->diff[OPT_EXPECTED_VALUE]);
+    d.est = (stat_est){-d.est.value, -d.est.hi, -d.est.lo};
+    d.plain = r->vss;
+    if (d.reason)
+        d.est = r->vss;
+    return d;
+}
+
+/* EVPI and wait-and-see are means over the same replications (the
+ * per-replication wait-and-see optimum), so a control variate would be
+ * valid, but their values are summed in optimize.c's wait-and-see pass
+ * without the controls beside them: plain, and said so. */
+#define CV_NOT_WS "the wait-and-see values are not paired with the controls yet: plain"
+
 /* DESIGN §8: the pooled fund beside the optimal split (paired). */
 static json_t *pooled_json(const scenario *s, const optimize_result *r)
 {
@@ -58,14 +113,16 @@ static json_t *pooled_json(const scenario *s, const optimize_result *r)
     summary_p_target_json(rel, s, r->eval, OPT_NALLOC);
     return json_pack(
         "{s:s, s:o, s:o, s:o, s:o, s:o}", "what", "one account holding the budget, one queue for every region", "value",
-        cmd_est_json(r->pooled_value), "difference_to_optimal", cmd_est_json(r->pooled_diff), "releases", rel,
+        cv_out_report_json(value_report(s, r, OPT_NALLOC, r->pooled_value)), "difference_to_optimal",
+        cv_out_report_json(diff_report(s, r, OPT_NALLOC, r->pooled_diff)), "releases", rel,
         "spent_usd", summary_mean_ci_json(&a->spent), "balance_end_usd_mean", json_guard_num(a->balance_end.mean));
 }
 
 static void pooled_line(FILE *out, const scenario *s, const optimize_result *r)
 {
     char v[64], d[64];
-    const stat_est e = r->pooled_value, f = r->pooled_diff;
+    const stat_est e = value_report(s, r, OPT_NALLOC, r->pooled_value).est,
+                   f = diff_report(s, r, OPT_NALLOC, r->pooled_diff).est;
     fprintf(out, "pooled fund (one account, one queue): %s %s; minus optimal %s\n",
             scenario_objective_name(s->objective), summary_ci_text(v, sizeof v, e.value, e.lo, e.hi, 2, 0),
             summary_ci_text(d, sizeof d, f.value, f.lo, f.hi, 2, 1));
@@ -110,14 +167,15 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
     json_object_set_new(doc, "optimal",
                         json_pack("{s:o, s:s, s:o, s:o}", "allocation", summary_allocation_json(s, r->allocs),
                                   "objective", obj, "in_sample_value", json_guard_num(r->mip.value), "out_of_sample",
-                                  cmd_est_json(r->objective[OPT_OPTIMAL])));
+                                  cv_out_report_json(value_report(s, r, OPT_OPTIMAL, r->objective[OPT_OPTIMAL]))));
     json_object_set_new(json_object_get(doc, "optimal"), "unallocated_usd",
                         json_guard_num(summary_unallocated(s, r->allocs)));
     json_t *base = json_object();
     for (size_t k = 1; k < OPT_NALLOC; k++) {
         json_t *b =
             json_pack("{s:o, s:o, s:o}", "allocation", summary_allocation_json(s, r->allocs + k * r->nregions), "value",
-                      cmd_est_json(r->objective[k]), "difference_to_optimal", cmd_est_json(r->diff[k]));
+                      cv_out_report_json(value_report(s, r, k, r->objective[k])), "difference_to_optimal",
+                      cv_out_report_json(diff_report(s, r, k, r->diff[k])));
         json_t *rel = summary_mean_ci_json(&r->eval->allocs[k].releases);
         summary_p_target_json(rel, s, r->eval, k); /* DESIGN §8 */
         json_object_set_new(b, "releases", rel);
@@ -126,9 +184,9 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
         json_object_set_new(base, optimize_alloc_names[k], b);
     }
     json_object_set_new(doc, "baselines", base);
-    json_object_set_new(doc, "vss", cmd_est_json(r->vss));
-    json_object_set_new(doc, "evpi", cmd_est_json(r->evpi));
-    json_object_set_new(doc, "wait_and_see", cmd_est_json(r->wait_and_see));
+    json_object_set_new(doc, "vss", cv_out_report_json(vss_report(s, r)));
+    json_object_set_new(doc, "evpi", cv_out_report_json(cv_out_plain(r->evpi, CV_NOT_WS)));
+    json_object_set_new(doc, "wait_and_see", cv_out_report_json(cv_out_plain(r->wait_and_see, CV_NOT_WS)));
     if (r->gap_method == OPT_GAP_A2RP)
         json_object_set_new(doc, "gap", a2rp_json(r));
     else if (r->gap_batches >= 2) {
@@ -206,7 +264,7 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
             fprintf(out, " %12.0f", r->allocs[k * C + c]);
         if (left)
             fprintf(out, " %12.0f", summary_unallocated(s, r->allocs + k * C));
-        stat_est e = r->objective[k], d = r->diff[k];
+        stat_est e = value_report(s, r, k, r->objective[k]).est, d = diff_report(s, r, k, r->diff[k]).est;
         char a[64], b[64] = "";
         /* a CVaR difference has no interval (not computed) and with 1
          * replication no estimate has one: "[CI n/a]", and a line below
@@ -226,7 +284,13 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
         fprintf(out, "* infeasible: breaks a region's min_share or max_share (evaluated all the same)\n");
     char v[64];
     const int d2 = dg == 3 ? 3 : 2;
-    fprintf(out, "\nVSS %s; EVPI ", summary_ci_text(v, sizeof v, r->vss.value, r->vss.lo, r->vss.hi, d2, 0));
+    const cv_report vss = vss_report(s, r), v0 = value_report(s, r, OPT_OPTIMAL, r->objective[OPT_OPTIMAL]);
+    if (!v0.reason) /* issue 16: which estimator the table shows */
+        fprintf(out, "(values, differences and VSS: control variate on fundable cases; plain optimal %s)\n",
+                summary_ci_text(v, sizeof v, v0.plain.value, v0.plain.lo, v0.plain.hi, dg, 0));
+    else
+        fprintf(out, "(values and differences: plain estimates: %s)\n", v0.reason);
+    fprintf(out, "\nVSS %s; EVPI ", summary_ci_text(v, sizeof v, vss.est.value, vss.est.lo, vss.est.hi, d2, 0));
     fprintf(out, "%s", summary_ci_text(v, sizeof v, r->evpi.value, r->evpi.lo, r->evpi.hi, d2, 0));
     fprintf(out, "; marginal %s per extra USD 1,000: %.*f\n", obj, dg == 3 ? 5 : 3, r->mip.budget_dual * 1000);
     if (s->objective == OBJ_CVAR && !one) /* with 1 replication, the 1-replication line says why */
@@ -358,6 +422,7 @@ static int run(cmd_run *r, void *ctx)
                            .gap_method = o->gap_method,
                            .time_limit = o->time_limit,
                            .precision = o->precision,
+                           .precision_block = (size_t)o->precision_block,
                            .progress = cli_progress_stage,
                            .progress_ctx = &r->bar,
                            .notice = o->quiet ? NULL : notice,

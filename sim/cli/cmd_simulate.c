@@ -43,6 +43,7 @@ static int run(cmd_run *r, void *ctx)
                        .nreps = (size_t)s->replications,
                        .threads = r->o->threads,
                        .precision = r->o->precision,
+                       .precision_block = (size_t)r->o->precision_block,
                        .on_block = summary_reps_block,
                        .block_ctx = r->reps,
                        .progress = cli_progress_update,

@@ -157,11 +157,6 @@ static void put_num(FILE *f, double v)
         fputc(',', f);
 }
 
-static json_t *pair_or_null(double lo, double hi)
-{
-    return isfinite(lo) && isfinite(hi) ? json_pack("[f, f]", lo, hi) : json_null();
-}
-
 /* The keys issue 13 added to a point (after the older ones, which keep
  * their order): P(target) and its Wilson interval (null without a target),
  * cost per release and its interval (null without releases), USD spent
@@ -170,9 +165,9 @@ static void add_point_keys(json_t *jp, const point *p)
 {
     json_object_set_new(jp, "target_releases", json_guard_num(p->target));
     json_object_set_new(jp, "p_target", json_guard_num_or_null(p->p_target));
-    json_object_set_new(jp, "p_target_ci95", pair_or_null(p->p_lo, p->p_hi));
+    json_object_set_new(jp, "p_target_ci95", json_guard_pair_or_null(p->p_lo, p->p_hi));
     json_object_set_new(jp, "cost_per_release_usd", json_guard_num_or_null(p->cost.value));
-    json_object_set_new(jp, "cost_per_release_usd_ci95", pair_or_null(p->cost.lo, p->cost.hi));
+    json_object_set_new(jp, "cost_per_release_usd_ci95", json_guard_pair_or_null(p->cost.lo, p->cost.hi));
     json_object_set_new(jp, "spent_usd", cmd_est_json(p->spent));
     json_object_set_new(jp, "unallocated_usd", json_guard_num(p->unallocated));
 }

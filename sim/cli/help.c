@@ -92,7 +92,10 @@ static const opt_help options[] = {
     {"solver-time-limit", NULL, "S", "GLPK time limit per solve, seconds (at most 86400)"},
     {"precision", NULL, "H",
      "stop the evaluation once the 95% interval of mean releases (releases.ci95) is at most +/- H, checked "
-     "every 1024 replications; --replications is then the cap"},
+     "every 1024 replications (--precision-block); --replications is then the cap"},
+    {"precision-block", NULL, "N",
+     "with --precision: check the interval every N replications (default 1024; never before 1024), a whole "
+     "number from 1 to --replications; results depend on the seed and N, not on --threads"},
     {"column", NULL, "NAME", "the column to fit, as the header row names it"},
     {"min", NULL, "X",
      "the data are truncated below at X (only values in [min, max] were recorded): fit the conditional "

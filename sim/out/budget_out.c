@@ -11,11 +11,6 @@
 #include "plot.h"
 #include "summary.h"
 
-static json_t *pair_or_null(double lo, double hi)
-{
-    return isfinite(lo) && isfinite(hi) ? json_pack("[f, f]", lo, hi) : json_null();
-}
-
 static json_t *point_json(const scenario *s, const budget_point *p)
 {
     double sum = 0;
@@ -27,10 +22,10 @@ static json_t *point_json(const scenario *s, const budget_point *p)
     json_object_set_new(o, "unallocated_usd", json_guard_num(p->budget - sum > 0 ? p->budget - sum : 0));
     json_object_set_new(o, "feasible", json_boolean(p->feasible));
     json_object_set_new(o, "p_in_sample", json_guard_num(p->p_in));
-    json_object_set_new(o, "p_in_sample_ci95", pair_or_null(p->in_lo, p->in_hi));
+    json_object_set_new(o, "p_in_sample_ci95", json_guard_pair_or_null(p->in_lo, p->in_hi));
     json_object_set_new(o, "replications_reaching_in_sample", json_guard_num(p->in_k));
     json_object_set_new(o, "p_out_of_sample", json_guard_num_or_null(p->p_out));
-    json_object_set_new(o, "p_out_of_sample_ci95", pair_or_null(p->out_lo, p->out_hi));
+    json_object_set_new(o, "p_out_of_sample_ci95", json_guard_pair_or_null(p->out_lo, p->out_hi));
     json_object_set_new(o, "solver", json_string(p->solver));
     json_object_set_new(o, "exact", json_boolean(p->exact));
     return o;

@@ -1,6 +1,7 @@
 /* compare_out: compare's paired figures, compare.csv, its chart and table
  * (compare_out.h). */
 #include "compare_out.h"
+#include "cv_out.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -137,6 +138,13 @@ static stat_est est_of(const stat_acc *a)
 
 static const stat_est undefined = {NAN, NAN, NAN};
 
+/* a region's controlled mean (its own fundable cases, cv.h), or plain */
+static stat_est region_cv(const eval_result *r, const cv_acc *a, size_t c, stat_est plain)
+{
+    cv_est e = eval_cv(r, a, c);
+    return isfinite(e.mean) && isfinite(e.half95) ? (stat_est){e.mean, e.mean - e.half95, e.mean + e.half95} : plain;
+}
+
 compare_table *compare_table_new(const scenario *s, const eval_result *r, const compare_acc *acc,
                                  const compare_variant *v)
 {
@@ -175,6 +183,25 @@ compare_table *compare_table_new(const scenario *s, const eval_result *r, const 
                 w->p_target.value = a->reach_target / (double)r->nreps;
                 stat_wilson(a->reach_target, (double)r->nreps, &w->p_target.lo, &w->p_target.hi);
             }
+            /* issue 16: the control variate where valid (cv_out.c: the paired
+             * difference of the totals regressed on the shared controls); a
+             * region's paired difference and the ratios (cost, per 10k,
+             * detention: delta method) stay plain */
+            w->releases_plain = w->releases, w->diff_plain = w->diff, w->spent_plain = w->spent;
+            w->p_target_plain = w->p_target;
+            if (total) {
+                cv_report rel = cv_out_mean(r, w->releases, &a->cv_releases);
+                w->cv = !rel.reason;
+                w->releases = rel.est;
+                w->diff = cv_out_mean(r, w->diff, &a->cv_diff_releases).est;
+                w->spent = cv_out_mean(r, w->spent, &a->cv_spent).est;
+                if (s->target_releases > 0 && r->nreps > 0)
+                    w->p_target = cv_out_p_target(r, k).est;
+            } else {
+                w->releases = region_cv(r, &a->regions[row].cv_releases, row, w->releases);
+                w->cv = w->releases.value != w->releases_plain.value || w->releases.lo != w->releases_plain.lo;
+                w->spent = region_cv(r, &a->regions[row].cv_spent, row, w->spent);
+            }
         }
     }
     return t;
@@ -211,7 +238,11 @@ int compare_write(outdir *dir, const scenario *s, const compare_table *t, charts
                "cost_per_release_usd,cost_per_release_usd_ci95_lo,cost_per_release_usd_ci95_hi,"
                "releases_per_10k_usd,releases_per_10k_usd_ci95_lo,releases_per_10k_usd_ci95_hi,"
                "days_in_detention_mean,days_in_detention_ci95_lo,days_in_detention_ci95_hi,"
-               "p_target,p_target_ci95_lo,p_target_ci95_hi,region_label\n");
+               "p_target,p_target_ci95_lo,p_target_ci95_hi,control_variate,"
+               "releases_plain_mean,releases_plain_ci95_lo,releases_plain_ci95_hi,"
+               "releases_diff_to_first_plain_mean,releases_diff_to_first_plain_ci95_lo,"
+               "releases_diff_to_first_plain_ci95_hi,spent_usd_plain_mean,spent_usd_plain_ci95_lo,"
+               "spent_usd_plain_ci95_hi,p_target_plain,p_target_plain_ci95_lo,p_target_plain_ci95_hi,region_label\n");
     for (size_t k = 0; k < t->K; k++)
         for (size_t row = 0; row <= t->C; row++) {
             const compare_row *w = &t->rows[k * (t->C + 1) + row];
@@ -226,6 +257,11 @@ int compare_write(outdir *dir, const scenario *s, const compare_table *t, charts
             compare_csv_est(f, w->per10k);
             compare_csv_est(f, w->detention);
             compare_csv_est(f, w->p_target);
+            fprintf(f, ",%d", w->cv);
+            compare_csv_est(f, w->releases_plain);
+            compare_csv_est(f, w->diff_plain);
+            compare_csv_est(f, w->spent_plain);
+            compare_csv_est(f, w->p_target_plain);
             fputc(',', f);
             summary_csv_text(f, row < t->C ? s->regions[row].label : "total");
             fputc('\n', f);
@@ -270,6 +306,34 @@ static json_t *row_json(const compare_row *w)
         compare_key(key, sizeof key, f[i].key, 0, "_ci95");
         json_object_set_new(o, f[i].key, num(f[i].e.value));
         json_object_set_new(o, key, ci(f[i].e));
+    }
+    /* issue 16: the plain estimates of the four the control variate may
+     * replace (the same keys), and which estimator releases_mean is */
+    const struct {
+        const char *key;
+        stat_est e;
+    } g[] = {{"releases_mean", w->releases_plain},
+             {"releases_diff_to_first_mean", w->diff_plain},
+             {"spent_usd_mean", w->spent_plain},
+             {"p_target", w->p_target_plain}};
+    json_t *plain = json_object();
+    for (size_t i = 0; i < sizeof g / sizeof *g; i++) {
+        char key[96];
+        compare_key(key, sizeof key, g[i].key, 0, "_ci95");
+        json_object_set_new(plain, g[i].key, num(g[i].e.value));
+        json_object_set_new(plain, key, ci(g[i].e));
+    }
+    json_object_set_new(o, "plain", plain);
+    json_object_set_new(o, "estimator", json_string(w->cv ? "control_variate" : "plain"));
+    /* and under compare.csv's column names (the file and the JSON hold the same numbers) */
+    json_object_set_new(o, "control_variate", json_integer(w->cv));
+    static const char *const csv_names[] = {"releases_plain_mean", "releases_diff_to_first_plain_mean",
+                                            "spent_usd_plain_mean", "p_target_plain"};
+    for (size_t i = 0; i < sizeof g / sizeof *g; i++) {
+        char key[96];
+        compare_key(key, sizeof key, csv_names[i], 0, "_ci95");
+        json_object_set_new(o, csv_names[i], num(g[i].e.value));
+        json_object_set_new(o, key, ci(g[i].e));
     }
     return o;
 }
@@ -331,6 +395,10 @@ void compare_print(FILE *f, const scenario *s, const compare_table *t, int regio
             fprintf(f, " %s", est_text(y, sizeof y, w[C].diff, 2, 1));
         fputc('\n', f);
     }
+    if (t->K > 0) /* issue 16: which estimator the means and differences are */
+        fprintf(f, t->rows[C].cv ? "(releases, minus #1 and P: control variate on fundable cases where valid; the "
+                                   "plain ones are in compare.csv and summary.json)\n"
+                                 : "(plain means: no control variate in this run)\n");
     if (!regions_too)
         return;
     fprintf(f, "\nper variant and region (means; 95%% CIs; USD/release = spent / releases, rel/10k = releases "

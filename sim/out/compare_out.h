@@ -81,6 +81,11 @@ stat_est compare_est(const compare_pair *p, compare_metric m, int diff, double a
 typedef struct compare_row {
     double allocated, unallocated; /* unallocated: the total row only */
     stat_est releases, diff, spent, cost, per10k, detention, p_target;
+    /* issue 16: releases, diff, spent and p_target above are the reported
+     * estimator's (the control variate where valid, cv_out.h); these are
+     * the plain ones, and cv says whether releases is controlled */
+    stat_est releases_plain, diff_plain, spent_plain, p_target_plain;
+    int cv;
 } compare_row;
 
 typedef struct compare_variant {

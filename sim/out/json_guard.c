@@ -18,6 +18,11 @@ json_t *json_guard_num(double x)
 
 json_t *json_guard_num_or_null(double x) { return isfinite(x) ? json_real(x) : json_null(); }
 
+json_t *json_guard_pair_or_null(double lo, double hi)
+{
+    return isfinite(lo) && isfinite(hi) ? json_pack("[f, f]", lo, hi) : json_null();
+}
+
 static int is_marker(const json_t *v)
 {
     return json_is_object(v) && json_object_size(v) == 1 && json_object_get(v, MARKER_KEY);

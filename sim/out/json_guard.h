@@ -25,6 +25,9 @@ json_t *json_guard_num(double x);
 /* A real for a finite x; otherwise null (a documented undefined value). */
 json_t *json_guard_num_or_null(double x);
 
+/* [lo, hi] when both are finite; otherwise null (an undefined interval). */
+json_t *json_guard_pair_or_null(double lo, double hi);
+
 /* 0 if doc exists and holds no marker and no non-finite real; otherwise
  * FZ_ERUNTIME with "NAME: KEY.PATH[i] is not a finite number (nan)". */
 int json_guard_check(const json_t *doc, const char *name, fz_error *err);

@@ -136,16 +136,29 @@ void summary_p_target_json(json_t *rel, const scenario *s, const eval_result *r,
     double lo, hi;
     stat_wilson(hits, n, &lo, &hi);
     json_object_set_new(rel, "target", json_real(s->target_releases));
-    json_object_set_new(rel, "p_target", json_real(n > 0 ? hits / n : 0));
-    json_object_set_new(rel, "p_target_ci95", isfinite(lo) && isfinite(hi) ? json_pack("[f, f]", lo, hi) : json_null());
+    /* issue 16: p_target and p_target_ci95 are the reported estimator's
+     * (p_target_estimator); the plain ones stay in p_target_plain */
+    cv_report c = cv_out_p_target(r, k);
+    json_t *plain = json_pack("{s:f, s:o}", "p_target", n > 0 ? hits / n : 0, "p_target_ci95",
+                              json_guard_pair_or_null(lo, hi));
+    if (!c.reason) {
+        lo = c.est.lo, hi = c.est.hi;
+        json_object_set_new(rel, "p_target", json_real(c.est.value));
+    } else
+        json_object_set_new(rel, "p_target", json_real(n > 0 ? hits / n : 0));
+    json_object_set_new(rel, "p_target_ci95", json_guard_pair_or_null(lo, hi));
+    json_object_set_new(rel, "p_target_estimator", json_string(c.reason ? "plain" : "control_variate"));
+    if (c.reason) {
+        json_object_set_new(rel, "p_target_estimator_reason", json_string(c.reason));
+        json_decref(plain);
+    } else
+        json_object_set_new(rel, "p_target_plain", plain);
 }
 
 char *summary_p_target_text(char *buf, size_t size, const eval_result *r, size_t k)
 {
-    const double n = (double)r->nreps, hits = r->allocs[k].reach_target;
-    double lo, hi;
-    stat_wilson(hits, n, &lo, &hi);
-    return summary_prob_text(buf, size, n > 0 ? hits / n : NAN, lo, hi);
+    cv_report c = cv_out_p_target(r, k); /* issue 16: the reported estimator */
+    return summary_prob_text(buf, size, c.est.value, c.est.lo, c.est.hi);
 }
 
 json_t *summary_eval_json(const scenario *s, const eval_result *r, size_t k)

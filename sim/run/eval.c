@@ -137,7 +137,13 @@ static int ctx_init(eval_ctx *x, const scenario *s, const double *allocs, size_t
         return fz_fail(err, FZ_ERUNTIME, "out of memory for the timeline");
     for (size_t k = 1; k < K; k++)
         x->mixed |= x->r->allocs[k].policy != x->r->allocs[0].policy;
-    return curves_init(x, err);
+    int rc = curves_init(x, err);
+    /* --precision-block: blocks of at most N, so that the check falls on
+     * each multiple of N when N <= the block (sums are folded in replication
+     * order whatever the blocks: results do not change) */
+    if (!rc && opt->precision > 0 && x->r->precision_block < x->nblock)
+        x->nblock = x->r->precision_block;
+    return rc;
 }
 
 static void ctx_free(eval_ctx *x)
@@ -430,7 +436,9 @@ static int fold_block(void *ctx, int owner, uint64_t first, size_t n, fz_error *
     /* every rank folds the same blocks: they all stop here; never before
      * EVAL_BLOCK replications (blocks are smaller when curves ride along),
      * so that what rides on the first EVAL_BLOCK (optimize's A2RP) is whole */
-    if (!rc && x->opt->precision > 0 && first + n >= EVAL_BLOCK) {
+    const size_t N = x->r->precision_block;
+    if (!rc && x->opt->precision > 0 && first + n >= EVAL_BLOCK &&
+        ((first + n) / N > first / N || first + n >= x->opt->nreps)) { /* each multiple of N, and the cap */
         double mean, half;
         eval_releases(x->r, 0, &mean, &half);
         x->r->precision_blocks++;

@@ -52,6 +52,10 @@ typedef struct eval_alloc {
     cv_y cv_releases, cv_spent, cv_freedom; /* issue 16: totals; controls: each region's fundable cases */
     double reach_target;                    /* replications with releases >= target */
     stat_acc diff_reach; /* paired, with target_releases > 0: 1[releases >= target] minus allocation 0's */
+    /* issue 16: the same controls for the paired differences (this minus
+     * allocation 0: one control vector, allocation 0's draw, serves both
+     * terms, see cv_out.c) and the indicator 1[releases >= target] */
+    cv_y cv_diff_releases, cv_diff_freedom, cv_reach, cv_diff_reach;
     eval_region *regions;
 } eval_alloc;
 
@@ -88,7 +92,8 @@ struct eval_result {
     /* sequential stopping: whether the target was reached, and the blocks run */
     double precision_target; /* eval_options.precision (0: none) */
     int precision_reached;
-    size_t precision_blocks;
+    size_t precision_blocks; /* the checks made */
+    size_t precision_block;  /* eval_options.precision_block (EVAL_BLOCK when 0) */
 };
 
 typedef struct eval_result eval_result;
@@ -125,6 +130,10 @@ typedef struct eval_options {
      * count (under MPI, the days-in-detention histogram may also hold the
      * other ranks' blocks of the last round).  0: run nreps. */
     double precision;
+    /* --precision-block N: the check is made at the end of the block that
+     * reaches each multiple of N replications (from EVAL_BLOCK on); blocks
+     * are then at most N long.  0: EVAL_BLOCK.  Only with precision > 0. */
+    size_t precision_block;
     /* Not NULL: also each replication's release curves on the scenario's
      * grid (engine_settle_grid on the same draw), handed over as
      * curve_compute's on_block would, so that one pass over the stream

@@ -24,6 +24,10 @@ void eval_free(eval_result *r)
         cv_y_free(&r->allocs[k].cv_releases);
         cv_y_free(&r->allocs[k].cv_spent);
         cv_y_free(&r->allocs[k].cv_freedom);
+        cv_y_free(&r->allocs[k].cv_diff_releases);
+        cv_y_free(&r->allocs[k].cv_diff_freedom);
+        cv_y_free(&r->allocs[k].cv_reach);
+        cv_y_free(&r->allocs[k].cv_diff_reach);
     }
     cv_x_free(&r->cv_controls);
     free(r->allocs);
@@ -113,6 +117,7 @@ eval_result *eval_result_new(const scenario *s, const double *allocs, size_t nal
     r->stream = opt->stream;
     r->first_rep = opt->first_rep;
     r->precision_target = opt->precision > 0 ? opt->precision : 0;
+    r->precision_block = opt->precision_block > 0 ? opt->precision_block : EVAL_BLOCK;
     r->allocs = calloc(nalloc, sizeof *r->allocs);
     r->days_hist = calloc(C * EVAL_DAYS_BINS, sizeof *r->days_hist);
     /* bins of H/500 days (at least a quarter day) reach 4H: hearing and release
@@ -136,7 +141,8 @@ eval_result *eval_result_new(const scenario *s, const double *allocs, size_t nal
         a->totals = opt->keep_totals ? malloc((opt->nreps ? opt->nreps : 1) * sizeof *a->totals) : NULL;
         a->regions = calloc(C, sizeof *a->regions);
         if (!a->alloc || (opt->keep_totals && !a->totals) || !a->regions || cv_y_init(&a->cv_releases, C) ||
-            cv_y_init(&a->cv_spent, C) || cv_y_init(&a->cv_freedom, C))
+            cv_y_init(&a->cv_spent, C) || cv_y_init(&a->cv_freedom, C) || cv_y_init(&a->cv_diff_releases, C) ||
+            cv_y_init(&a->cv_diff_freedom, C) || cv_y_init(&a->cv_reach, C) || cv_y_init(&a->cv_diff_reach, C))
             goto fail;
         memcpy(a->alloc, allocs + k * C, C * sizeof *a->alloc);
         a->pooled = opt->pooled && opt->pooled[k];
@@ -217,6 +223,10 @@ int eval_fold_stats(eval_result *r, const scenario *s, size_t done, size_t n, co
             stat_add(&a->diff_freedom, freedom - base_free);
             if (s->target_releases > 0)
                 stat_add(&a->diff_reach, reach - base_reach);
+            cv_y_add(&a->cv_diff_releases, &r->cv_controls, rel - base_rel);
+            cv_y_add(&a->cv_diff_freedom, &r->cv_controls, freedom - base_free);
+            cv_y_add(&a->cv_reach, &r->cv_controls, reach);
+            cv_y_add(&a->cv_diff_reach, &r->cv_controls, reach - base_reach);
         }
     }
     return 0;

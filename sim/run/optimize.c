@@ -313,6 +313,7 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
                        .nreps = S,
                        .threads = o->threads,
                        .precision = o->precision,
+                       .precision_block = o->precision_block,
                        .pooled = pooled,
                        .keep_totals = o->keep_totals,
                        .on_block = o->on_eval_block,

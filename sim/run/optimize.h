@@ -83,6 +83,7 @@ typedef struct optimize_options {
     int keep_totals;             /* eval_options.keep_totals of the evaluation (checks) */
     eval_block_fn on_eval_block; /* sees the evaluation replications (replications.csv) */
     double precision;            /* issue 16: eval_options.precision of the evaluation stage only */
+    size_t precision_block;      /* and its precision_block (0: EVAL_BLOCK) */
     void *eval_block_ctx;
     void *progress_ctx;
 } optimize_options;

@@ -46,20 +46,46 @@ void engine_pay(engine_stats *out, const engine_ws *ws, scenario_policy policy, 
 }
 
 /* cheapest_first: the paid set for x is the longest prefix of the cost
- * order with sum <= x. */
+ * order with sum <= x.  The merge of the grid and the cases, driven by the
+ * cases (issue 16): grid points are written while they fall short of the
+ * next case's spent + cost (the same running sums and comparisons as the
+ * grid-driven merge, whatever the step), and those surely short are written
+ * without the test.  With g*step nondecreasing (0 < step, rounding is
+ * monotone, g exact) the least passing point A of a sum p > 0 is at least
+ * ceil(p / step) - 1 (for g <= ceil(p / step) - 2, g step <= p - step, and
+ * rounding to nearest moves it up by at most half an ulp of p, less than
+ * step when p / step < 2^52), and q = fl(p fl(1 / step)) = (p / step)(1 + e),
+ * |e| <= 2^-52 + 2^-106, is below p / step + 1 for p / step < 2^51: so
+ * floor(q) - 1 <= A, and the points below it fail. */
 void engine_grid_cheapest(const engine_case *cs, size_t n, double H, double step, size_t ngrid, double *rel,
                           double *fre)
 {
-    size_t k = 0;
-    double spent = 0, freedom = 0;
-    for (size_t g = 0; g < ngrid; g++) {
-        double x = (double)g * step;
-        while (k < n && spent + cs[k].cost <= x) {
-            spent += cs[k].cost;
-            freedom += H > cs[k].release ? H - cs[k].release : 0;
-            k++;
+    const int skip = step >= 0x1p-1000 && step <= 0x1p1000 && ngrid <= ((size_t)1 << 50);
+    const double inv = 1 / step, top = (double)ngrid;
+    double spent = 0, freedom = 0, r = 0; /* r: cases paid so far */
+    size_t g = 0;                         /* points below g are written */
+    for (size_t k = 0; k < n; k++) {
+        const double p = spent + cs[k].cost;
+        if (skip && p > 0) {
+            double q = p * inv;
+            size_t low = q < top ? (size_t)q : ngrid;
+            for (low = low ? low - 1 : 0; g < low; g++) {
+                rel[g] = r;
+                fre[g] = freedom;
+            }
         }
-        rel[g] = (double)k;
+        for (; g < ngrid && !((double)g * step >= p); g++) {
+            rel[g] = r;
+            fre[g] = freedom;
+        }
+        if (g == ngrid)
+            return;
+        spent = p;
+        freedom += H > cs[k].release ? H - cs[k].release : 0;
+        r = (double)(k + 1);
+    }
+    for (; g < ngrid; g++) {
+        rel[g] = r;
         fre[g] = freedom;
     }
 }
