@@ -142,9 +142,10 @@ int gap_a2rp_add(gap_a2rp *g, uint64_t rep, const double *curves, fz_error *err)
         return 0;
     if (rep != (uint64_t)(g->done * n + g->have))
         return fz_fail(err, FZ_ERUNTIME, "A2RP: replication %llu out of order", (unsigned long long)rep);
-    /* through a restrict pointer: g->sum is not reloaded per element, so the
-     * loop vectorises (the same additions, element by element: bit-identical) */
+    /* serial in eval's fold (in replication order): vectorised, the same
+     * additions element by element (bit-identical) */
     double *restrict sum = g->sum;
+#pragma omp simd
     for (size_t j = 0; j < per; j++)
         sum[j] += curves[j];
     return ++g->have == n ? solve_half(g, err) : 0;
