@@ -1,7 +1,7 @@
 /* vrng: eight xoshiro256++ lanes and vector samplers on them (vrng.h).
  *
  * What the numbers are: every lane runs the scalar algorithms of the lane_*
- * functions (vrng_kernels.h) on its own generator, and output j goes to lane
+ * functions (vrng_kernels.inc) on its own generator, and output j goes to lane
  * j mod 8.  How they are computed: in GCC vector extensions, W lanes a
  * vector, the same algorithms for all lanes at once:
  *   - uniform, normal: blocks of eight outputs; the ziggurat's wedge tests in
@@ -23,7 +23,7 @@
  * the lane-by-lane reference and pins a digest of the outputs that every
  * build must reproduce.
  *
- * The per-lane algorithms and the kernels (vrng_kernels.h) are compiled once
+ * The per-lane algorithms and the kernels (vrng_kernels.inc) are compiled once
  * per instruction set: base (the target's baseline, SSE2 on x86-64; W = 4)
  * and, on x86-64 with GCC or clang, AVX2 (W = 4, hardware gathers) and
  * AVX-512F (W = 8), chosen at run time by what the CPU has.  Each copy calls
@@ -80,14 +80,14 @@ typedef void kernel_fn(vrng *v, double *out, size_t n, const par *p);
  * on AVX2 through memory) or eight (AVX-512). */
 #define VRNG_ISA base
 #define W 4
-#include "vrng_kernels.h"
+#include "vrng_kernels.inc"
 #undef VRNG_ISA
 #if VRNG_X86
 #pragma GCC push_options
 #pragma GCC target("avx2")
 #define VRNG_ISA avx2
 #define VRNG_AVX2 1
-#include "vrng_kernels.h"
+#include "vrng_kernels.inc"
 #undef VRNG_AVX2
 #undef VRNG_ISA
 #pragma GCC pop_options
@@ -97,7 +97,7 @@ typedef void kernel_fn(vrng *v, double *out, size_t n, const par *p);
 #define W 8
 #define VRNG_ISA avx512
 #define VRNG_AVX512 1
-#include "vrng_kernels.h"
+#include "vrng_kernels.inc"
 #undef VRNG_AVX512
 #undef VRNG_ISA
 #pragma GCC pop_options

@@ -395,10 +395,11 @@ static int estimate(cmd_run *r)
         if (e.gap_batches)
             snprintf(gap, sizeof gap, ", gap %s (%d batches)", progress_secs(t, sizeof t, e.gap), e.gap_batches);
         fprintf(stderr,
-                "fianza: this run will take about %s%s: curves %s, MIP %s%s, evaluation and wait-and-see %s%s%s; "
+                "fianza: this run will take about %s%s%s: curves %s, MIP %s%s%s, evaluation and wait-and-see %s%s%s; "
                 "--replications%s change it\n",
-                progress_secs(all, sizeof all, e.seconds), most, progress_secs(cur, sizeof cur, e.curves),
-                progress_secs(mip, sizeof mip, e.solve), model,
+                progress_secs(all, sizeof all, e.seconds), e.solve_capped ? " or more" : "", most,
+                progress_secs(cur, sizeof cur, e.curves), progress_secs(mip, sizeof mip, e.solve),
+                e.solve_capped ? " or more" : "", model,
                 progress_secs(ev, sizeof ev, e.evaluate + e.wait_and_see), re, gap,
                 e.gap_batches ? " and --gap-batches" : "");
     }

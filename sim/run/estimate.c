@@ -93,19 +93,31 @@ static int pilot_eval(double *per_rep, const scenario *s, size_t n, int threads,
 }
 
 /* Seconds of one solve of the run's model (see optimize.h). */
-static int pilot_solve(double *sec, const scenario *s, const curve_set *cs, const optimize_options *o, fz_error *err)
+static int pilot_solve(double *sec, int *capped, const scenario *s, const curve_set *cs, const optimize_options *o,
+                       fz_error *err)
 {
     size_t n = optimize_cvar_reps(s);
     split_result res = {0};
     int rc;
-    if (!n) { /* a mean objective: the model on the pilot's mean curves */
+    *capped = 0;
+    if (!n) { /* a mean objective: the model on the pilot's mean curves, at most OPTIMIZE_PILOT_SOLVE_SECONDS */
         optimize_bounds b;
         if ((rc = optimize_bounds_init(&b, s, err)))
             return rc;
+        double cap = o->time_limit > 0 && o->time_limit < OPTIMIZE_PILOT_SOLVE_SECONDS ? o->time_limit
+                                                                                   : OPTIMIZE_PILOT_SOLVE_SECONDS;
         b.p.value = s->objective == OBJ_FREEDOM_DAYS ? cs->freedom : cs->releases;
-        b.p.time_limit = o->time_limit;
-        rc = split_solve(&res, &b.p, err);
+        b.p.time_limit = cap;
+        fz_error e2 = {0};
+        rc = split_solve(&res, &b.p, &e2);
         *sec = res.seconds;
+        if ((!rc && (res.status == ALLOC_FEASIBLE_TIME_LIMIT || res.seconds >= cap)) || (rc && strstr(e2.msg, "time limit"))) {
+            rc = 0; /* the solve itself is timed by the run; the pilot says "or more" */
+            *sec = cap;
+            *capped = cap < o->time_limit || o->time_limit <= 0;
+        } else if (rc && err) {
+            *err = e2;
+        }
     } else {
         size_t m = n < OPTIMIZE_PILOT_MODEL ? n : OPTIMIZE_PILOT_MODEL;
         optimize_options po = {.threads = o->threads, .time_limit = o->time_limit};
@@ -157,7 +169,7 @@ int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_optio
     if (!rc && s->reallocate_every_days > 0)
         rc = pilot_eval(&plain_rep, s, p, o->threads, &pc, 0, err);
     if (!rc)
-        rc = pilot_solve(&eta->solve_one, s, cs, o, err);
+        rc = pilot_solve(&eta->solve_one, &eta->solve_capped, s, cs, o, err);
     curve_free(cs);
     if (rc)
         return rc;

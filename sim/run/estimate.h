@@ -39,6 +39,7 @@ typedef struct optimize_eta {
     double curves, solve, evaluate, reallocation, wait_and_see, gap; /* seconds per stage */
     double curve_rep, ws_rep, eval_rep;                              /* measured seconds per replication */
     double solve_one;                                                /* seconds per solve (the gap batches' too) */
+    int solve_capped; /* the pilot's solve ran to OPTIMIZE_PILOT_SOLVE_SECONDS: solve_one is a floor */
     size_t pilot;                                                    /* replications in the pilot */
     size_t batch_reps;                                               /* replications of a gap batch; 0: no gap */
     int gap_batches;
@@ -48,6 +49,11 @@ typedef struct optimize_eta {
 #define OPTIMIZE_PILOT_MAX 4096
 #define OPTIMIZE_PILOT_SECONDS 0.1
 #define OPTIMIZE_PILOT_MODEL 256
+/* A mean objective's pilot solve stops here: on a pilot's few replications
+ * the curves are jagged and branch and bound can take far longer than on the
+ * run's smooth mean curves (seconds against half a minute on one scenario),
+ * and the estimate must come before the run, not after it. */
+#define OPTIMIZE_PILOT_SOLVE_SECONDS 3.0
 
 int optimize_estimate(optimize_eta *eta, const scenario *s, const optimize_options *o, fz_error *err);
 #endif
