@@ -99,11 +99,39 @@ static cv_report vss_report(const scenario *s, const optimize_result *r)
     return d;
 }
 
-/* EVPI and wait-and-see are means over the same replications (the
- * per-replication wait-and-see optimum), so a control variate would be
- * valid, but their values are summed in optimize.c's wait-and-see pass
- * without the controls beside them: plain, and said so. */
-#define CV_NOT_WS "the wait-and-see values are not paired with the controls yet: plain"
+/* Wait-and-see and EVPI are means over the evaluation's replications (the
+ * per-replication wait-and-see optimum, and its difference to the optimum's
+ * value), paired with the same controls in optimize.c (ws_controls):
+ * controlled as the other means; plain for CVaR (the wait-and-see value is
+ * the CVaR of the replications' optima, EVPI a difference of CVaRs).  With
+ * target_prob the wait-and-see P keeps Wilson's interval unless the
+ * controlled one is usable, as P(target) (cv_out_p_target). */
+static cv_report ws_report(const scenario *s, const optimize_result *r)
+{
+    if (s->objective == OBJ_CVAR)
+        return cv_out_plain(r->wait_and_see, CV_NOT_CVAR);
+    cv_report c = cv_out_cv(r->eval, r->wait_and_see, r->ws_cv);
+    if (s->objective == OBJ_TARGET_PROB && !c.reason) {
+        const double n = (double)r->eval->nreps, hits = round(r->wait_and_see.value * n);
+        if (!(hits > 0 && hits < n))
+            return cv_out_plain(r->wait_and_see, "every replication on the same side of the target: Wilson's interval");
+        if (!(c.est.lo >= 0 && c.est.hi <= 1 && c.est.hi > c.est.lo))
+            return cv_out_plain(r->wait_and_see, "the controlled interval leaves [0, 1]: Wilson's interval");
+    }
+    return c;
+}
+
+/* every replication's difference is >= 0, so is EVPI: the interval is cut
+ * at 0 (as the plain one in optimize.c), which keeps its coverage */
+static cv_report evpi_report(const scenario *s, const optimize_result *r)
+{
+    if (s->objective == OBJ_CVAR)
+        return cv_out_plain(r->evpi, CV_NOT_CVAR);
+    cv_report c = cv_out_cv(r->eval, r->evpi, r->evpi_cv);
+    if (!c.reason && c.est.lo < 0 && c.est.value >= 0)
+        c.est.lo = 0;
+    return c;
+}
 
 /* DESIGN §8: the pooled fund beside the optimal split (paired). */
 static json_t *pooled_json(const scenario *s, const optimize_result *r)
@@ -185,8 +213,8 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
     }
     json_object_set_new(doc, "baselines", base);
     json_object_set_new(doc, "vss", cv_out_report_json(vss_report(s, r)));
-    json_object_set_new(doc, "evpi", cv_out_report_json(cv_out_plain(r->evpi, CV_NOT_WS)));
-    json_object_set_new(doc, "wait_and_see", cv_out_report_json(cv_out_plain(r->wait_and_see, CV_NOT_WS)));
+    json_object_set_new(doc, "evpi", cv_out_report_json(evpi_report(s, r)));
+    json_object_set_new(doc, "wait_and_see", cv_out_report_json(ws_report(s, r)));
     if (r->gap_method == OPT_GAP_A2RP)
         json_object_set_new(doc, "gap", a2rp_json(r));
     else if (r->gap_batches >= 2) {
@@ -284,14 +312,15 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
         fprintf(out, "* infeasible: breaks a region's min_share or max_share (evaluated all the same)\n");
     char v[64];
     const int d2 = dg == 3 ? 3 : 2;
-    const cv_report vss = vss_report(s, r), v0 = value_report(s, r, OPT_OPTIMAL, r->objective[OPT_OPTIMAL]);
+    const cv_report vss = vss_report(s, r), v0 = value_report(s, r, OPT_OPTIMAL, r->objective[OPT_OPTIMAL]),
+                    evpi = evpi_report(s, r);
     if (!v0.reason) /* issue 16: which estimator the table shows */
-        fprintf(out, "(values, differences and VSS: control variate on fundable cases; plain optimal %s)\n",
+        fprintf(out, "(values, differences, VSS and EVPI: control variate on fundable cases; plain optimal %s)\n",
                 summary_ci_text(v, sizeof v, v0.plain.value, v0.plain.lo, v0.plain.hi, dg, 0));
     else
         fprintf(out, "(values and differences: plain estimates: %s)\n", v0.reason);
     fprintf(out, "\nVSS %s; EVPI ", summary_ci_text(v, sizeof v, vss.est.value, vss.est.lo, vss.est.hi, d2, 0));
-    fprintf(out, "%s", summary_ci_text(v, sizeof v, r->evpi.value, r->evpi.lo, r->evpi.hi, d2, 0));
+    fprintf(out, "%s", summary_ci_text(v, sizeof v, evpi.est.value, evpi.est.lo, evpi.est.hi, d2, 0));
     fprintf(out, "; marginal %s per extra USD 1,000: %.*f\n", obj, dg == 3 ? 5 : 3, r->mip.budget_dual * 1000);
     if (s->objective == OBJ_CVAR && !one) /* with 1 replication, the 1-replication line says why */
         fprintf(out,

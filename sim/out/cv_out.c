@@ -126,9 +126,13 @@ cv_report cv_out_plain(stat_est plain, const char *reason) { return (cv_report){
 
 cv_report cv_out_mean(const eval_result *r, stat_est plain, const cv_y *y)
 {
+    return cv_out_cv(r, plain, r->cv_mu ? eval_cv_total(r, y) : (cv_est){NAN, NAN, NAN, NAN});
+}
+
+cv_report cv_out_cv(const eval_result *r, stat_est plain, cv_est e)
+{
     if (!r->cv_mu)
         return cv_out_plain(plain, r->cv_reason);
-    cv_est e = eval_cv_total(r, y);
     if (!isfinite(e.mean) || !isfinite(e.half95))
         return cv_out_plain(plain, "too few replications for the control variate (at least 6)");
     return (cv_report){{e.mean, e.mean - e.half95, e.mean + e.half95}, plain, NULL};

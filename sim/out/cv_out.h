@@ -33,6 +33,9 @@ typedef struct cv_report {
 /* plain with y's control-variate estimate (cv_estimate_vec on r's controls)
  * when it is available */
 cv_report cv_out_mean(const eval_result *r, stat_est plain, const cv_y *y);
+/* the same with an estimate made on other accumulators of r's replications
+ * (cv_estimate_vec with r->cv_mu: optimize's wait-and-see and EVPI) */
+cv_report cv_out_cv(const eval_result *r, stat_est plain, cv_est e);
 /* a plain mean and its t interval (stat_ci95_half) */
 static inline stat_est cv_out_est_of(const stat_acc *a)
 {

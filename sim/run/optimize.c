@@ -131,6 +131,17 @@ typedef struct ws_ctx { /* wait-and-see: the best allocation of each replication
     tally ws_values; /* the replications' values (for cvar) */
     int cvar;
     gap_a2rp *a2rp; /* NULL, or A2RP's halves (gap.h), fed the same curves */
+    /* issue 16, control variates: ws_reps leaves the block's (wait-and-see,
+     * wait-and-see minus optimum) in pend; ws_controls pairs them with the
+     * replications' fundable cases (eval's on_block, called after on_reps
+     * in the same in-order fold, on every MPI rank) and then forwards the
+     * block to the caller's on_block */
+    double pend[2 * EVAL_BLOCK];
+    size_t npend;
+    cv_x cvx;
+    cv_y cv_ws, cv_diff;
+    eval_block_fn next;
+    void *next_ctx;
 } ws_ctx;
 
 /* A replication's wait-and-see numbers, in eval's compute threads (issue
@@ -168,10 +179,39 @@ static int ws_reps(void *ctx, uint64_t first, size_t n, const double *out, fz_er
         }
         stat_add(&w->ws, best);
         stat_add(&w->diff, best - at_opt);
+        w->pend[2 * i] = best;
+        w->pend[2 * i + 1] = best - at_opt;
         if (w->cvar && tally_add(&w->ws_values, best))
             return fz_fail(err, FZ_ERUNTIME, "out of memory");
     }
+    w->npend = n;
     return 0;
+}
+
+/* The controls of the block ws_reps just folded: each replication's
+ * fundable cases per region (allocation 0's draw, the same people as its
+ * curves), paired with its wait-and-see value and its difference to the
+ * optimum, in replication order (cv.h: the split is by replication number,
+ * as eval's own controls).  EVPI's difference is regressed on the same X
+ * as the paired differences of the allocations (cv_out.c, Lavenberg &
+ * Welch 1981): under common random numbers the two terms share X. */
+static int ws_controls(void *ctx, const eval_result *r, uint64_t first, size_t n, const engine_stats *st,
+                       fz_error *err)
+{
+    ws_ctx *w = ctx;
+    const size_t C = r->nregions, K = r->nalloc;
+    if (w->npend != n) /* on_reps and on_block see the same blocks (eval.c's fold_block) */
+        return fz_fail(err, FZ_ERUNTIME, "wait-and-see: %zu replications folded, %zu in the block", w->npend, n);
+    for (size_t i = 0; i < n; i++) {
+        double xs[SCENARIO_MAX_REGIONS];
+        for (size_t c = 0; c < C; c++)
+            xs[c] = st[i * K * C + c].fundable;
+        cv_x_add(&w->cvx, first + i, xs);
+        cv_y_add(&w->cv_ws, &w->cvx, w->pend[2 * i]);
+        cv_y_add(&w->cv_diff, &w->cvx, w->pend[2 * i + 1]);
+    }
+    w->npend = 0;
+    return w->next ? w->next(w->next_ctx, r, first, n, st, err) : 0;
 }
 
 /* A2RP's halves, fed the same curves in replication order. */
@@ -316,8 +356,8 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
                        .precision_block = o->precision_block,
                        .pooled = pooled,
                        .keep_totals = o->keep_totals,
-                       .on_block = o->on_eval_block,
-                       .block_ctx = o->eval_block_ctx,
+                       .on_block = ws_controls,
+                       .block_ctx = w,
                        .on_curves = w->a2rp ? ws_block : NULL,
                        .curves_ctx = w,
                        .on_rep = ws_rep,
@@ -355,15 +395,27 @@ static int evaluate_all(optimize_result *r, const scenario *s, const optimize_op
 /* Wait-and-see rides on the evaluation's pass (issue 16): eval_run hands
  * ws_block each block of the same replications' curves, drawn once (and
  * A2RP's halves are fed from it). */
-static int ws_init(ws_ctx *w, optimize_result *r, const scenario *s, fz_error *err)
+static int ws_init(ws_ctx *w, optimize_result *r, const scenario *s, const optimize_options *o, fz_error *err)
 {
     *w = (ws_ctx){.s = s,
                   .opt_steps = r->mip.steps,
                   .freedom = s->objective == OBJ_FREEDOM_DAYS,
                   .target = s->objective == OBJ_TARGET_PROB ? s->target_releases : 0,
                   .cvar = s->objective == OBJ_CVAR,
-                  .a2rp = r->a2rp.pairs ? &r->a2rp : NULL};
+                  .a2rp = r->a2rp.pairs ? &r->a2rp : NULL,
+                  .next = o->on_eval_block,
+                  .next_ctx = o->eval_block_ctx};
+    if (cv_x_init(&w->cvx, s->nregions) || cv_y_init(&w->cv_ws, s->nregions) || cv_y_init(&w->cv_diff, s->nregions))
+        return fz_fail(err, FZ_ERUNTIME, "out of memory");
     return optimize_bounds_init(&w->b, s, err);
+}
+
+static void ws_free(ws_ctx *w)
+{
+    tally_free(&w->ws_values);
+    cv_x_free(&w->cvx);
+    cv_y_free(&w->cv_ws);
+    cv_y_free(&w->cv_diff);
 }
 
 static void wait_and_see(optimize_result *r, const scenario *s, const optimize_options *o, ws_ctx *w)
@@ -371,6 +423,11 @@ static void wait_and_see(optimize_result *r, const scenario *s, const optimize_o
     const size_t S = r->eval->nreps; /* all, or as many as --precision needed */
     stage(o, "wait-and-see", 0, S); /* done during the evaluation's pass */
     stage(o, "wait-and-see", S, S);
+    r->ws_cv = r->evpi_cv = (cv_est){NAN, NAN, NAN, NAN};
+    if (r->eval->cv_mu && s->objective != OBJ_CVAR) { /* CVaR is not a mean */
+        r->ws_cv = cv_estimate_vec(&w->cvx, &w->cv_ws, r->eval->cv_mu);
+        r->evpi_cv = cv_estimate_vec(&w->cvx, &w->cv_diff, r->eval->cv_mu);
+    }
     if (s->objective == OBJ_CVAR) {
         tally_seal(&w->ws_values);
         r->wait_and_see = cvar_est(&w->ws_values, s->cvar_alpha);
@@ -584,13 +641,13 @@ int optimize_run(optimize_result **out, const scenario *s, const optimize_option
             goto done;
     }
     ws_ctx w;
-    if (!(rc = ws_init(&w, r, s, err)) && !(rc = evaluate_all(r, s, o, &w, err)) && s->reallocate_every_days > 0) {
+    if (!(rc = ws_init(&w, r, s, o, err)) && !(rc = evaluate_all(r, s, o, &w, err)) && s->reallocate_every_days > 0) {
         stage(o, "re-allocation", 0, 0);
         rc = realloc_report_run(&r->realloc, s, r->allocs, o->threads, err);
     }
     if (!rc)
         wait_and_see(r, s, o, &w);
-    tally_free(&w.ws_values);
+    ws_free(&w);
     if (rc)
         goto done;
     r->seconds_eval = fz_seconds() - t - r->a2rp.seconds;

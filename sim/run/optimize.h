@@ -100,6 +100,13 @@ typedef struct optimize_result {
     stat_est objective[OPT_NALLOC]; /* out of sample, in the scenario's objective */
     stat_est diff[OPT_NALLOC];      /* paired: allocation k minus the optimum */
     stat_est vss, evpi, wait_and_see;
+    /* issue 16: the control-variate estimates of the wait-and-see mean and
+     * of EVPI (the per-replication difference wait-and-see minus the
+     * optimum), controls the evaluation's fundable cases per region (cv.h);
+     * mean NAN when not available (cvar objective, no E[X], too few
+     * replications); cmd_optimize.c reports them (EVPI's interval clamped
+     * at 0 as evpi's). */
+    cv_est ws_cv, evpi_cv;
     /* the gap; gap_method says which estimator gave these numbers:
      * MMW: gap_upper the upper-bound estimate U, gap U - L;
      * A2RP: gap G-bar' (interval by t over pairs), gap_upper L + G-bar' */
