@@ -101,7 +101,7 @@ static cv_report vss_report(const scenario *s, const optimize_result *r)
 
 /* Wait-and-see and EVPI are means over the evaluation's replications (the
  * per-replication wait-and-see optimum, and its difference to the optimum's
- * value), paired with the same controls in optimize.c (ws_controls):
+ * value), paired with the same controls in sim/run/ws.c (ws_controls):
  * controlled as the other means; plain for CVaR (the wait-and-see value is
  * the CVaR of the replications' optima, EVPI a difference of CVaRs).  With
  * target_prob the wait-and-see P keeps Wilson's interval unless the
