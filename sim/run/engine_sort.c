@@ -67,79 +67,54 @@ static void merge_sort(engine_ws *ws, size_t lo, size_t hi, scenario_policy p)
     memcpy(cs + lo, tmp + lo, (hi - lo) * sizeof *cs);
 }
 
-/* A case's place in the sort: its key and draw index, 16 bytes where the
- * records are 32 (issue 16: "sort compact keys"). */
-struct skey {
-    double k;
-    uint32_t i;
-};
-
-/* cheapest_first's equal costs by ready time, each run of equal keys
- * stably (so draw order breaks what remains): with k stably sorted on the
- * cost, this gives the stable order on (cost, ready) that after() defines.
- * Gives up (0) past `budget` moves: a long run of equal costs (a fixed
- * bond) in ready times out of order is the merge sort's. */
-static int ties_by_ready(struct skey *k, size_t n, const engine_case *cs, size_t budget)
+/* The insertion pass over cs[0 .. n), scattered by bucket: stable, so each
+ * case moves only past the dearer (later) cases of its own bucket.  pk
+ * keeps the key of the last case in order, one load a case.  Gives up (0)
+ * past `budget` moves (a large bucket of distinct keys, or a long run of
+ * equal costs with ready times out of order); cs is then still a
+ * permutation with equal cases in draw order.  Inlined once per policy. */
+__attribute__((always_inline)) static inline int insert_pass(engine_case *cs, size_t n, size_t budget,
+                                                             scenario_policy p)
 {
+    const size_t off = p == POLICY_CHEAPEST_FIRST ? offsetof(engine_case, cost) : offsetof(engine_case, ready);
+#define pkey(c) (*(const double *)(const void *)((const char *)(c) + off))
     size_t moves = 0;
-    for (size_t a = 1; a < n; a++) {
-        if (!(k[a - 1].k == k[a].k))
-            continue;
-        size_t lo = a - 1, hi = a + 1;
-        while (hi < n && k[hi].k == k[lo].k)
-            hi++;
-        for (size_t i = lo + 1; i < hi; i++) {
-            struct skey c = k[i];
-            const double r = cs[c.i].ready;
-            size_t j = i;
-            while (j > lo && cs[k[j - 1].i].ready > r) {
-                k[j] = k[j - 1];
-                j--;
+    double pk = pkey(&cs[0]);
+    for (size_t i = 1; i < n; i++) {
+        const double ck = pkey(&cs[i]);
+        if (!(pk > ck)) {
+            /* cheapest_first: equal costs go by ready time (rare but for fixed bonds) */
+            if (!(p == POLICY_CHEAPEST_FIRST && pk == ck && cs[i - 1].ready > cs[i].ready)) {
+                pk = ck;
+                continue;
             }
-            k[j] = c;
-            if ((moves += i - j) > budget)
-                return 0;
         }
-        a = hi;
+        /* pk stays: the case before it moves up to i */
+        engine_case c = cs[i];
+        size_t j = i;
+        do {
+            cs[j] = cs[j - 1];
+            j--;
+        } while (j > 0 && after(&cs[j - 1], &c, p));
+        cs[j] = c;
+        if ((moves += i - j) > budget)
+            return 0;
     }
+#undef pkey
     return 1;
 }
 
-/* The bucket path with records instead of pairs: each bucket sorted on its
- * own (merge_sort for large ones).  start[b]: the start of bucket b. */
-static void sort_buckets(engine_ws *ws, scenario_policy p, size_t nb)
-{
-    const size_t n = ws->n;
-    engine_case *cs = ws->cases, *out = ws->tmp;
-    uint32_t *bk = ws->bucket, *start = ws->start;
-    for (size_t i = 0; i < n; i++) /* start[b]: next free slot of bucket b */
-        out[start[bk[i]]++] = cs[i];
-    /* now start[b] is the end of bucket b */
-    ws->tmp = cs;
-    ws->cases = out;
-    size_t from = 0;
-    for (size_t b = 0; b < nb; b++) {
-        size_t to = start[b];
-        if (to - from > 16)
-            merge_sort(ws, from, to, p);
-        else
-            insertion_sort(out, from, to, p);
-        from = to;
-    }
-}
-
 /* Stable sort of all cases on the policy key (the result of merge_sort, faster).
- * Bucket b(k) = min(nb - 1, (size_t)((k - lo) * scale)) is nondecreasing in k
- * (rounded subtraction and multiplication are monotone), so scattering the
- * cases by bucket in draw order and then sorting stably gives the stable
- * order, with few moves.  What is scattered and sorted is (key, index)
- * pairs, on the key alone (cheapest_first's equal costs then go by ready
- * time: ties_by_ready), and the records move once, at the end (issue 16:
- * compact keys); the pairs live in ws->gsum, first_come's grid scratch,
- * unused until the sort is done (20 n of its 24 (n + 1) bytes with the
- * bucket cursors).  Insertions that would move many pairs (a large bucket
- * of distinct keys) give way to sorting each bucket of records, and keys
- * that are NaN or infinite, or all equal, take the merge sort. */
+ * Bucket b(k) = (int)((k - lo) * scale) is nondecreasing in k (rounded
+ * subtraction and multiplication are monotone) and below nb (scale =
+ * (nb - 1/2) / span), so equal keys share a bucket; a counting pass, the
+ * records scattered by bucket in draw order (stable), and one stable
+ * insertion pass give the stable order.  Four passes, no comparator call:
+ * ~30 instructions a case where (key, index) pairs sorted by insertion as
+ * they were scattered, then gathered, took ~70 (callgrind, bench.ini).
+ * Keys that are NaN or infinite, or all equal, take the merge sort (for NaN
+ * keys, whose order is the merge sort's own); so do insertions that would
+ * move many cases, bucket by bucket. */
 void engine_sort_cases(engine_ws *ws, scenario_policy p)
 {
     const size_t n = ws->n;
@@ -152,79 +127,71 @@ void engine_sort_cases(engine_ws *ws, scenario_policy p)
     const char *base = (const char *)cs + (p == POLICY_CHEAPEST_FIRST ? offsetof(engine_case, cost)
                                                                        : offsetof(engine_case, ready));
 #define key(i) (*(const double *)(const void *)(base + (i) * sizeof(engine_case)))
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < n; i++) {
-        double k = key(i);
-        lo = k < lo ? k : lo;
-        hi = k > hi ? k : hi;
+    /* min and max over the keys (NaN skipped), in four independent chains;
+     * the sum is NaN or infinite if a key is (or, harmlessly, if the sum
+     * of huge keys overflows: the merge sort then) */
+    double lo0 = INFINITY, lo1 = INFINITY, hi0 = -INFINITY, hi1 = -INFINITY, sum = 0;
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        const double a = key(i), b = key(i + 1);
+        lo0 = a < lo0 ? a : lo0;
+        lo1 = b < lo1 ? b : lo1;
+        hi0 = a > hi0 ? a : hi0;
+        hi1 = b > hi1 ? b : hi1;
+        sum += a + b;
     }
-    double span = hi - lo;
-    if (!isfinite(span) || !(span > 0)) { /* infinite or NaN keys, or every key equal */
-        if (span == 0 && p != POLICY_CHEAPEST_FIRST)
-            return; /* equal ready times: draw order, as they are (NaN ones take the merge sort) */
-        merge_sort(ws, 0, n, p);
-        return;
+    for (; i < n; i++) {
+        const double a = key(i);
+        lo0 = a < lo0 ? a : lo0;
+        hi0 = a > hi0 ? a : hi0;
+        sum += a;
     }
+    const double lo = lo0 < lo1 ? lo0 : lo1, hi = hi0 > hi1 ? hi0 : hi1;
+    const double span = hi - lo;
     const size_t nb = n; /* about one case per bucket */
-    const double scale = (double)nb / span, top = (double)nb;
-    uint32_t *bk = ws->bucket, *start = ws->start;
-    memset(start, 0, (nb + 1) * sizeof *start);
-    int nan = 0;
-    for (size_t i = 0; i < n; i++) {
-        double d = (key(i) - lo) * scale;
-        size_t b;
-        if (d < top) /* the largest key may round to nb; a NaN one lands here too */
-            b = (size_t)d;
-        else {
-            b = nb - 1;
-            nan |= !(d == d);
-        }
-        bk[i] = (uint32_t)b;
-        start[b + 1]++;
-    }
-    if (nan) { /* lo and hi skip NaN keys */
+    const double scale = ((double)nb - 0.5) / span;
+    if (!isfinite(sum) || !(span > 0) || !isfinite(scale)) { /* NaN or infinite keys, all equal, a subnormal span */
+        if (span == 0 && isfinite(sum) && p != POLICY_CHEAPEST_FIRST)
+            return; /* equal ready times: draw order, as they are */
         merge_sort(ws, 0, n, p);
         return;
     }
-    for (size_t b = 0; b < nb; b++)
-        start[b + 1] += start[b];
-    /* each pair goes into its bucket (start[b]: where bucket b begins) at
-     * its place among the pairs there before it, which came earlier in
-     * draw order: a stable insertion within the bucket; nxt[b], bucket b's
-     * next free slot, lives in gsum after the pairs (n + 1 of the 2 n + 6
-     * uint32 there) */
-    struct skey *k = (struct skey *)(void *)ws->gsum;
-    uint32_t *nxt = (uint32_t *)(void *)(k + n);
-    memcpy(nxt, start, nb * sizeof *nxt);
-    size_t moves = 0, budget = 8 * n;
-    int ties = 0;
-    for (size_t i = 0; i < n; i++) {
-        const size_t b = bk[i], beg = start[b];
-        const double c = key(i);
-        size_t j = nxt[b]++;
-        if (j > beg && k[j - 1].k > c) {
-            do {
-                k[j] = k[j - 1];
-                j--;
-            } while (j > beg && k[j - 1].k > c);
-            if ((moves += nxt[b] - 1 - j) > budget) { /* a large bucket of distinct keys */
-                sort_buckets(ws, p, nb);
-                return;
-            }
-        }
-        k[j] = (struct skey){c, (uint32_t)i};
-        ties |= j > beg && k[j - 1].k == c;
+    /* (k - lo) * scale <= span * scale <= (nb - 1/2)(1 + 2^-52) < nb */
+    uint32_t *bk = ws->bucket, *start = ws->start;
+    memset(start, 0, nb * sizeof *start);
+    for (i = 0; i < n; i++) {
+        const uint32_t b = (uint32_t)(int32_t)((key(i) - lo) * scale);
+        bk[i] = b;
+        start[b]++;
     }
 #undef key
-    if (ties && p == POLICY_CHEAPEST_FIRST && !ties_by_ready(k, n, cs, budget - moves)) {
-        sort_buckets(ws, p, nb); /* the records are untouched, start[] still the bucket starts */
-        return;
+    uint32_t sofar = 0; /* start[b]: the start of bucket b */
+    for (size_t b = 0; b < nb; b++) {
+        const uint32_t c = start[b];
+        start[b] = sofar;
+        sofar += c;
     }
     engine_case *out = ws->tmp;
-    for (size_t i = 0; i < n; i++)
-        out[i] = cs[k[i].i];
+    for (i = 0; i < n; i++) /* now start[b] is bucket b's next free slot */
+        out[start[bk[i]]++] = cs[i];
+    /* and now the end of bucket b */
     ws->tmp = ws->cases;
     ws->cases = out;
+    const size_t budget = 8 * n;
+    if (p == POLICY_CHEAPEST_FIRST ? insert_pass(out, n, budget, POLICY_CHEAPEST_FIRST)
+                                   : insert_pass(out, n, budget, POLICY_FIRST_COME))
+        return;
+    /* a large bucket to sort: each bucket on its own (a case never leaves
+     * its bucket, and equal cases are still in draw order) */
+    size_t from = 0;
+    for (size_t b = 0; b < nb; b++) {
+        const size_t to = start[b];
+        if (to - from > 16)
+            merge_sort(ws, from, to, p);
+        else
+            insertion_sort(out, from, to, p);
+        from = to;
+    }
 }
 
 /* Ready order, then draw order (ids are unique: a total order). */
