@@ -79,25 +79,23 @@ __attribute__((always_inline)) static inline int insert_pass(engine_case *cs, si
     const size_t off = p == POLICY_CHEAPEST_FIRST ? offsetof(engine_case, cost) : offsetof(engine_case, ready);
 #define pkey(c) (*(const double *)(const void *)((const char *)(c) + off))
     size_t moves = 0;
-    double pk = pkey(&cs[0]);
-    for (size_t i = 1; i < n; i++) {
-        const double ck = pkey(&cs[i]);
-        if (!(pk > ck)) {
-            /* cheapest_first: equal costs go by ready time (rare but for fixed bonds) */
-            if (!(p == POLICY_CHEAPEST_FIRST && pk == ck && cs[i - 1].ready > cs[i].ready)) {
-                pk = ck;
-                continue;
-            }
+    double pk = pkey(cs);
+    for (engine_case *q = cs + 1, *end = cs + n; q < end; q++) {
+        const double ck = pkey(q);
+        if (pk < ck) { /* the usual case: a later bucket, or in order */
+            pk = ck;
+            continue;
         }
-        /* pk stays: the case before it moves up to i */
-        engine_case c = cs[i];
-        size_t j = i;
+        if (!(pk > ck) && !(p == POLICY_CHEAPEST_FIRST && q[-1].ready > q->ready))
+            continue; /* an equal key in order (pk stays: it is ck) */
+        /* pk stays: the case before q moves up to q */
+        engine_case c = *q, *j = q;
         do {
-            cs[j] = cs[j - 1];
+            j[0] = j[-1];
             j--;
-        } while (j > 0 && after(&cs[j - 1], &c, p));
-        cs[j] = c;
-        if ((moves += i - j) > budget)
+        } while (j > cs && after(j - 1, &c, p));
+        *j = c;
+        if ((moves += (size_t)(q - j)) > budget)
             return 0;
     }
 #undef pkey
@@ -114,39 +112,40 @@ __attribute__((always_inline)) static inline int insert_pass(engine_case *cs, si
  * they were scattered, then gathered, took ~70 (callgrind, bench.ini).
  * Keys that are NaN or infinite, or all equal, take the merge sort (for NaN
  * keys, whose order is the merge sort's own); so do insertions that would
- * move many cases, bucket by bucket. */
+ * move many cases, bucket by bucket.  The bucket cursors (pointers) live in
+ * ws->gsum, first_come's grid scratch, unused until the sort is done. */
 void engine_sort_cases(engine_ws *ws, scenario_policy p)
 {
     const size_t n = ws->n;
-    const engine_case *cs = ws->cases;
+    const engine_case *cs = ws->cases, *end = cs + n;
     if (n <= 32) {
         merge_sort(ws, 0, n, p);
         return;
     }
-    /* the key of case i, one load: key(i) */
-    const char *base = (const char *)cs + (p == POLICY_CHEAPEST_FIRST ? offsetof(engine_case, cost)
-                                                                       : offsetof(engine_case, ready));
-#define key(i) (*(const double *)(const void *)(base + (i) * sizeof(engine_case)))
-    /* min and max over the keys (NaN skipped), in four independent chains;
-     * the sum is NaN or infinite if a key is (or, harmlessly, if the sum
-     * of huge keys overflows: the merge sort then) */
-    double lo0 = INFINITY, lo1 = INFINITY, hi0 = -INFINITY, hi1 = -INFINITY, sum = 0;
-    size_t i = 0;
-    for (; i + 2 <= n; i += 2) {
-        const double a = key(i), b = key(i + 1);
-        lo0 = a < lo0 ? a : lo0;
-        lo1 = b < lo1 ? b : lo1;
-        hi0 = a > hi0 ? a : hi0;
-        hi1 = b > hi1 ? b : hi1;
-        sum += a + b;
+    const size_t off = p == POLICY_CHEAPEST_FIRST ? offsetof(engine_case, cost) : offsetof(engine_case, ready);
+#define key(c) (*(const double *)(const void *)((const char *)(c) + off))
+    /* min and max over the keys in independent chains (a NaN key may end
+     * in lo or hi, and is caught by the sum); the sum is NaN or infinite if
+     * a key is (or, harmlessly, if the sum of huge keys overflows: the
+     * merge sort then) */
+    double lo0 = INFINITY, lo1 = INFINITY, hi0 = -INFINITY, hi1 = -INFINITY, sum0 = 0, sum1 = 0;
+    const engine_case *q = cs;
+    for (; q + 2 <= end; q += 2) {
+        const double a = key(q), b = key(q + 1);
+        lo0 = lo0 < a ? lo0 : a;
+        lo1 = lo1 < b ? lo1 : b;
+        hi0 = hi0 > a ? hi0 : a;
+        hi1 = hi1 > b ? hi1 : b;
+        sum0 += a;
+        sum1 += b;
     }
-    for (; i < n; i++) {
-        const double a = key(i);
-        lo0 = a < lo0 ? a : lo0;
-        hi0 = a > hi0 ? a : hi0;
-        sum += a;
+    if (q < end) {
+        const double a = key(q);
+        lo0 = lo0 < a ? lo0 : a;
+        hi0 = hi0 > a ? hi0 : a;
+        sum0 += a;
     }
-    const double lo = lo0 < lo1 ? lo0 : lo1, hi = hi0 > hi1 ? hi0 : hi1;
+    const double lo = lo0 < lo1 ? lo0 : lo1, hi = hi0 > hi1 ? hi0 : hi1, sum = sum0 + sum1;
     const double span = hi - lo;
     const size_t nb = n; /* about one case per bucket */
     const double scale = ((double)nb - 0.5) / span;
@@ -157,24 +156,33 @@ void engine_sort_cases(engine_ws *ws, scenario_policy p)
         return;
     }
     /* (k - lo) * scale <= span * scale <= (nb - 1/2)(1 + 2^-52) < nb */
-    uint32_t *bk = ws->bucket, *start = ws->start;
-    memset(start, 0, nb * sizeof *start);
-    for (i = 0; i < n; i++) {
-        const uint32_t b = (uint32_t)(int32_t)((key(i) - lo) * scale);
-        bk[i] = b;
-        start[b]++;
+    uint32_t *bk = ws->bucket, *cnt = ws->start;
+    memset(cnt, 0, nb * sizeof *cnt);
+    uint32_t *bq = bk;
+    for (q = cs; q + 2 <= end; q += 2, bq += 2) {
+        const uint64_t b0 = (uint64_t)(int64_t)((key(q) - lo) * scale);
+        const uint64_t b1 = (uint64_t)(int64_t)((key(q + 1) - lo) * scale);
+        bq[0] = (uint32_t)b0;
+        bq[1] = (uint32_t)b1;
+        cnt[b0]++;
+        cnt[b1]++;
+    }
+    if (q < end) {
+        const uint64_t b0 = (uint64_t)(int64_t)((key(q) - lo) * scale);
+        bq[0] = (uint32_t)b0;
+        cnt[b0]++;
     }
 #undef key
-    uint32_t sofar = 0; /* start[b]: the start of bucket b */
+    /* cur[b]: where bucket b's next case goes (its start, to begin with) */
+    engine_case *out = ws->tmp, *at = out, **cur = (engine_case **)(void *)ws->gsum;
     for (size_t b = 0; b < nb; b++) {
-        const uint32_t c = start[b];
-        start[b] = sofar;
-        sofar += c;
+        cur[b] = at;
+        at += cnt[b];
     }
-    engine_case *out = ws->tmp;
-    for (i = 0; i < n; i++) /* now start[b] is bucket b's next free slot */
-        out[start[bk[i]]++] = cs[i];
-    /* and now the end of bucket b */
+    bq = bk;
+    for (q = cs; q < end; q++, bq++)
+        *cur[*bq]++ = *q;
+    /* now cur[b] is the end of bucket b */
     ws->tmp = ws->cases;
     ws->cases = out;
     const size_t budget = 8 * n;
@@ -185,7 +193,7 @@ void engine_sort_cases(engine_ws *ws, scenario_policy p)
      * its bucket, and equal cases are still in draw order) */
     size_t from = 0;
     for (size_t b = 0; b < nb; b++) {
-        const size_t to = start[b];
+        const size_t to = (size_t)(cur[b] - out);
         if (to - from > 16)
             merge_sort(ws, from, to, p);
         else
