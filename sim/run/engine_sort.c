@@ -67,6 +67,14 @@ static void merge_sort(engine_ws *ws, size_t lo, size_t hi, scenario_policy p)
     memcpy(cs + lo, tmp + lo, (hi - lo) * sizeof *cs);
 }
 
+/* The bit pattern of x: nondecreasing in x for x > 0. */
+static inline uint64_t dbits(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
 /* The insertion pass over cs[0 .. n), scattered by bucket: stable, so each
  * case moves only past the dearer (later) cases of its own bucket.  pk
  * keeps the key of the last case in order, one load a case.  Gives up (0)
@@ -155,32 +163,62 @@ void engine_sort_cases(engine_ws *ws, scenario_policy p)
         merge_sort(ws, 0, n, p);
         return;
     }
-    /* (k - lo) * scale <= span * scale <= (nb - 1/2)(1 + 2^-52) < nb */
-    uint32_t *bk = ws->bucket, *cnt = ws->start;
+    /* Buckets linear in the key, or in its bit pattern when that spreads
+     * the keys more evenly: for positive doubles the bits are nondecreasing
+     * in the value and nearly its logarithm, which suits cheapest_first's
+     * lognormal costs (bench.ini's North: a third fewer cases out of order
+     * in their bucket); the mean's place on each scale tells which is the
+     * more even (the one that puts it nearer the middle). */
+    uint32_t *bk = ws->bucket, *cnt = ws->start, *bq = bk;
     memset(cnt, 0, nb * sizeof *cnt);
-    uint32_t *bq = bk;
-    for (q = cs; q + 2 <= end; q += 2, bq += 2) {
-        const uint64_t b0 = (uint64_t)(int64_t)((key(q) - lo) * scale);
-        const uint64_t b1 = (uint64_t)(int64_t)((key(q + 1) - lo) * scale);
-        bq[0] = (uint32_t)b0;
-        bq[1] = (uint32_t)b1;
-        cnt[b0]++;
-        cnt[b1]++;
-    }
-    if (q < end) {
-        const uint64_t b0 = (uint64_t)(int64_t)((key(q) - lo) * scale);
-        bq[0] = (uint32_t)b0;
-        cnt[b0]++;
+    const double mean = sum / (double)n;
+    const uint64_t xl = dbits(lo), xh = dbits(hi);
+    const double at_lin = (mean - lo) / span, at_bits = (double)((int64_t)dbits(mean) - (int64_t)xl) / (double)(xh - xl);
+    if (lo > 0 && fabs(at_bits - 0.5) < fabs(at_lin - 0.5)) {
+        /* b = ((x - xl) >> sh) * m >> 32 < nb: (x - xl) >> sh <= r < 2^32 and r m < nb 2^32 */
+        unsigned sh = 0;
+        while ((xh - xl) >> sh >= (1ull << 32))
+            sh++;
+        const uint64_t r = (xh - xl) >> sh, m = ((uint64_t)nb << 32) / (r + 1);
+        for (q = cs; q < end; q++, bq++) {
+            const uint64_t b = (((dbits(key(q)) - xl) >> sh) * m) >> 32;
+            *bq = (uint32_t)b;
+            cnt[b]++;
+        }
+    } else {
+        /* (k - lo) * scale <= span * scale <= (nb - 1/2)(1 + 2^-52) < nb */
+        for (q = cs; q + 2 <= end; q += 2, bq += 2) {
+            const uint64_t b0 = (uint64_t)(int64_t)((key(q) - lo) * scale);
+            const uint64_t b1 = (uint64_t)(int64_t)((key(q + 1) - lo) * scale);
+            bq[0] = (uint32_t)b0;
+            bq[1] = (uint32_t)b1;
+            cnt[b0]++;
+            cnt[b1]++;
+        }
+        if (q < end) {
+            const uint64_t b0 = (uint64_t)(int64_t)((key(q) - lo) * scale);
+            bq[0] = (uint32_t)b0;
+            cnt[b0]++;
+        }
     }
 #undef key
     /* cur[b]: where bucket b's next case goes (its start, to begin with) */
     engine_case *out = ws->tmp, *at = out, **cur = (engine_case **)(void *)ws->gsum;
-    for (size_t b = 0; b < nb; b++) {
+    size_t b = 0;
+    for (; b + 2 <= nb; b += 2) {
         cur[b] = at;
         at += cnt[b];
+        cur[b + 1] = at;
+        at += cnt[b + 1];
     }
+    if (b < nb)
+        cur[b] = at;
     bq = bk;
-    for (q = cs; q < end; q++, bq++)
+    for (q = cs; q + 2 <= end; q += 2, bq += 2) {
+        *cur[bq[0]]++ = q[0];
+        *cur[bq[1]]++ = q[1];
+    }
+    if (q < end)
         *cur[*bq]++ = *q;
     /* now cur[b] is the end of bucket b */
     ws->tmp = ws->cases;
@@ -192,7 +230,7 @@ void engine_sort_cases(engine_ws *ws, scenario_policy p)
     /* a large bucket to sort: each bucket on its own (a case never leaves
      * its bucket, and equal cases are still in draw order) */
     size_t from = 0;
-    for (size_t b = 0; b < nb; b++) {
+    for (b = 0; b < nb; b++) {
         const size_t to = (size_t)(cur[b] - out);
         if (to - from > 16)
             merge_sort(ws, from, to, p);
