@@ -180,10 +180,18 @@ void engine_sort_cases(engine_ws *ws, scenario_policy p)
         while ((xh - xl) >> sh >= (1ull << 32))
             sh++;
         const uint64_t r = (xh - xl) >> sh, m = ((uint64_t)nb << 32) / (r + 1);
-        for (q = cs; q < end; q++, bq++) {
-            const uint64_t b = (((dbits(key(q)) - xl) >> sh) * m) >> 32;
-            *bq = (uint32_t)b;
-            cnt[b]++;
+        for (q = cs; q + 2 <= end; q += 2, bq += 2) {
+            const uint64_t b0 = (((dbits(key(q)) - xl) >> sh) * m) >> 32;
+            const uint64_t b1 = (((dbits(key(q + 1)) - xl) >> sh) * m) >> 32;
+            bq[0] = (uint32_t)b0;
+            bq[1] = (uint32_t)b1;
+            cnt[b0]++;
+            cnt[b1]++;
+        }
+        if (q < end) {
+            const uint64_t b0 = (((dbits(key(q)) - xl) >> sh) * m) >> 32;
+            bq[0] = (uint32_t)b0;
+            cnt[b0]++;
         }
     } else {
         /* (k - lo) * scale <= span * scale <= (nb - 1/2)(1 + 2^-52) < nb */
