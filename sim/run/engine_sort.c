@@ -174,10 +174,15 @@ void engine_sort_cases(engine_ws *ws, scenario_policy p)
      * more even (the one that puts it nearer the middle). */
     uint32_t *bk = ws->bucket, *cnt = ws->start, *bq = bk;
     memset(cnt, 0, nb * sizeof *cnt);
-    const double mean = sum / (double)n;
     const uint64_t xl = dbits(lo), xh = dbits(hi);
-    const double at_lin = (mean - lo) / span, at_bits = (double)((int64_t)dbits(mean) - (int64_t)xl) / (double)(xh - xl);
-    if (lo > 0 && fabs(at_bits - 0.5) < fabs(at_lin - 0.5)) {
+    int on_bits = 0;
+    if (lo > 0) {
+        double mean = sum / (double)n;
+        mean = mean < lo ? lo : mean > hi ? hi : mean; /* rounding */
+        const double at_lin = (mean - lo) / span, at_bits = (double)(dbits(mean) - xl) / (double)(xh - xl);
+        on_bits = fabs(at_bits - 0.5) < fabs(at_lin - 0.5);
+    }
+    if (on_bits) {
         /* b = ((x - xl) >> sh) * m >> 32 < nb: (x - xl) >> sh <= r < 2^32 and r m < nb 2^32 */
         unsigned sh = 0;
         while ((xh - xl) >> sh >= (1ull << 32))
