@@ -2,13 +2,17 @@
  * "sort compact keys", the grid walked by the cases) give bit for bit what
  * the plain algorithms give.
  *
- * - engine_sort_cases (buckets of (key, index) pairs, one insertion pass,
- *   ties by ready time, the record and merge sort fallbacks) against a
+ * - engine_sort_cases (records scattered by bucket, linear in the key or
+ *   in its bit pattern, one insertion pass with ties by ready time, the
+ *   per-bucket and merge sort fallbacks) against a
  *   reference stable merge sort written here, on adversarial inputs:
  *   ties in cost and in ready time (draw order must break them), a long
  *   run of equal costs (a fixed bond, seed-2025's mixture), -0.0 and
  *   +0.0, denormals, infinite costs, every key equal, sorted and reversed
- *   input, one far outlier (a single huge bucket), both policies, n from 0
+ *   input, one far outlier (a single huge bucket), bench.ini's lognormal
+ *   costs and log-uniform keys over 2,000 octaves (the buckets on the bit
+ *   pattern), keys a few ulps apart, keys whose sum overflows, both
+ *   policies, n from 0
  *   to 20,000 (each case's arrive field is its draw index, so the whole
  *   permutation is compared);
  * - engine_grid_cheapest (a search per paid case, fills between) against
@@ -78,7 +82,8 @@ static engine_ws *ws_with(size_t n)
     return ws;
 }
 
-enum { K_SMOOTH, K_TIES, K_ZEROS, K_DENORMAL, K_INF, K_EQUAL, K_SORTED, K_REVERSED, K_OUTLIER, K_READY_TIES, K_FIXED_MIX, NKINDS };
+enum { K_SMOOTH, K_TIES, K_ZEROS, K_DENORMAL, K_INF, K_EQUAL, K_SORTED, K_REVERSED, K_OUTLIER, K_READY_TIES, K_FIXED_MIX,
+       K_LOGNORMAL, K_OCTAVES, K_ULPS, K_HUGE, NKINDS };
 
 /* Case i of an input of kind `kind`. */
 static engine_case gen_case(uint64_t *st, int kind, size_t i, size_t n)
@@ -129,6 +134,26 @@ static engine_case gen_case(uint64_t *st, int kind, size_t i, size_t n)
         break;
     case K_FIXED_MIX: /* seed-2025's bonds: 42% exactly 1,500 (one long run of equal costs) */
         c.cost = u < 0.42 ? 1500 : 1500 + 2000 * exp(v) - 2000;
+        break;
+    case K_LOGNORMAL: /* bench.ini's North: lognormal(3000, 0.8) in [1,500, 15,000], the bit-pattern buckets */
+        do {
+            double z = sqrt(-2 * log(1 - u)) * cos(6.283185307179586 * v);
+            c.cost = 3000 * exp(0.8 * z);
+            u = gen_unit(st), v = gen_unit(st);
+        } while (!(c.cost >= 1500 && c.cost <= 15000));
+        c.ready = 14 + 7 * (u - 0.5) + (double)(gen_next(st) % 90);
+        break;
+    case K_OCTAVES: /* log-uniform over 2^-1000 .. 2^1000: a bit range past 2^32 (the shift) */
+        c.cost = ldexp(1 + u, (int)(gen_next(st) % 2001) - 1000);
+        c.ready = ldexp(1 + v, (int)(gen_next(st) % 64));
+        break;
+    case K_ULPS: /* keys a few ulps apart (a bit range of a few units), some equal */
+        c.cost = 1500 * (1 + 0x1p-52 * (double)(gen_next(st) % 9));
+        c.ready = 0x1p-40 + 0x1p-92 * (double)(gen_next(st) % 5);
+        break;
+    case K_HUGE: /* keys near DBL_MAX: their sum overflows (the merge sort) */
+        c.cost = 0x1p1020 * (1 + u);
+        c.ready = u < 0.5 ? -0x1p1020 * (1 + v) : 0x1p1020 * v;
         break;
     case K_READY_TIES: /* distinct costs, ready times in a few values */
         c.cost = 3000 * u;

@@ -67,164 +67,193 @@ static void merge_sort(engine_ws *ws, size_t lo, size_t hi, scenario_policy p)
     memcpy(cs + lo, tmp + lo, (hi - lo) * sizeof *cs);
 }
 
-/* A case's place in the sort: its key and draw index, 16 bytes where the
- * records are 32 (issue 16: "sort compact keys"). */
-struct skey {
-    double k;
-    uint32_t i;
-};
-
-/* cheapest_first's equal costs by ready time, each run of equal keys
- * stably (so draw order breaks what remains): with k stably sorted on the
- * cost, this gives the stable order on (cost, ready) that after() defines.
- * Gives up (0) past `budget` moves: a long run of equal costs (a fixed
- * bond) in ready times out of order is the merge sort's. */
-static int ties_by_ready(struct skey *k, size_t n, const engine_case *cs, size_t budget)
+/* The bit pattern of x: nondecreasing in x for x > 0. */
+static inline uint64_t dbits(double x)
 {
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+/* The insertion pass over cs[0 .. n), scattered by bucket: stable, so each
+ * case moves only past the dearer (later) cases of its own bucket.  pk
+ * keeps the key of the last case in order, one load a case.  Gives up (0)
+ * past `budget` moves (a large bucket of distinct keys, or a long run of
+ * equal costs with ready times out of order); cs is then still a
+ * permutation with equal cases in draw order.  Inlined once per policy. */
+__attribute__((always_inline)) static inline int insert_pass(engine_case *cs, size_t n, size_t budget,
+                                                             scenario_policy p)
+{
+    const size_t off = p == POLICY_CHEAPEST_FIRST ? offsetof(engine_case, cost) : offsetof(engine_case, ready);
+#define pkey(c) (*(const double *)(const void *)((const char *)(c) + off))
     size_t moves = 0;
-    for (size_t a = 1; a < n; a++) {
-        if (!(k[a - 1].k == k[a].k))
+    double pk = pkey(cs);
+    for (engine_case *q = cs + 1, *end = cs + n; q < end; q++) {
+        const double ck = pkey(q);
+        if (pk < ck) { /* the usual case: a later bucket, or in order */
+            pk = ck;
             continue;
-        size_t lo = a - 1, hi = a + 1;
-        while (hi < n && k[hi].k == k[lo].k)
-            hi++;
-        for (size_t i = lo + 1; i < hi; i++) {
-            struct skey c = k[i];
-            const double r = cs[c.i].ready;
-            size_t j = i;
-            while (j > lo && cs[k[j - 1].i].ready > r) {
-                k[j] = k[j - 1];
-                j--;
-            }
-            k[j] = c;
-            if ((moves += i - j) > budget)
-                return 0;
         }
-        a = hi;
+        if (!(pk > ck) && !(p == POLICY_CHEAPEST_FIRST && q[-1].ready > q->ready))
+            continue; /* an equal key in order (pk stays: it is ck) */
+        /* pk stays: the case before q moves up to q */
+        engine_case c = *q, *j = q;
+        do {
+            j[0] = j[-1];
+            j--;
+        } while (j > cs && after(j - 1, &c, p));
+        *j = c;
+        if ((moves += (size_t)(q - j)) > budget)
+            return 0;
     }
+#undef pkey
     return 1;
 }
 
-/* The bucket path with records instead of pairs: each bucket sorted on its
- * own (merge_sort for large ones).  start[b]: the start of bucket b. */
-static void sort_buckets(engine_ws *ws, scenario_policy p, size_t nb)
+/* Stable sort of all cases on the policy key (the result of merge_sort, faster).
+ * Any bucket index nondecreasing in the key and below nb will do (equal
+ * keys share a bucket): a counting pass, the records scattered by bucket
+ * in draw order (stable), and one stable insertion pass give the stable
+ * order, whatever the index.  It is linear, (int)((k - lo) * scale)
+ * (rounded subtraction and multiplication are monotone; scale = (nb - 1/2)
+ * / span keeps it below nb), or linear in the key's bit pattern, whichever
+ * spreads the keys more evenly (fewer insertions).  No pairs to gather, no
+ * comparator call: ~47 instructions a case on bench.ini where (key, index)
+ * pairs sorted as they were scattered, then gathered, took ~70 (callgrind,
+ * issue 16).  Keys that are NaN or infinite, or all equal, take the merge
+ * sort (for NaN keys, whose order is the merge sort's own); so do
+ * insertions that would move many cases, bucket by bucket.  The bucket
+ * cursors (pointers) live in ws->gsum, first_come's grid scratch, unused
+ * until the sort is done. */
+void engine_sort_cases(engine_ws *ws, scenario_policy p)
 {
     const size_t n = ws->n;
-    engine_case *cs = ws->cases, *out = ws->tmp;
-    uint32_t *bk = ws->bucket, *start = ws->start;
-    for (size_t i = 0; i < n; i++) /* start[b]: next free slot of bucket b */
-        out[start[bk[i]]++] = cs[i];
-    /* now start[b] is the end of bucket b */
-    ws->tmp = cs;
+    const engine_case *cs = ws->cases, *end = cs + n;
+    if (n <= 32) {
+        merge_sort(ws, 0, n, p);
+        return;
+    }
+    const size_t off = p == POLICY_CHEAPEST_FIRST ? offsetof(engine_case, cost) : offsetof(engine_case, ready);
+#define key(c) (*(const double *)(const void *)((const char *)(c) + off))
+    /* min and max over the keys in independent chains (a NaN key may end
+     * in lo or hi, and is caught by the sum); the sum is NaN or infinite if
+     * a key is (or, harmlessly, if the sum of huge keys overflows: the
+     * merge sort then) */
+    double lo0 = INFINITY, lo1 = INFINITY, hi0 = -INFINITY, hi1 = -INFINITY, sum0 = 0, sum1 = 0;
+    const engine_case *q = cs;
+    for (; q + 2 <= end; q += 2) {
+        const double a = key(q), b = key(q + 1);
+        lo0 = lo0 < a ? lo0 : a;
+        lo1 = lo1 < b ? lo1 : b;
+        hi0 = hi0 > a ? hi0 : a;
+        hi1 = hi1 > b ? hi1 : b;
+        sum0 += a;
+        sum1 += b;
+    }
+    if (q < end) {
+        const double a = key(q);
+        lo0 = lo0 < a ? lo0 : a;
+        hi0 = hi0 > a ? hi0 : a;
+        sum0 += a;
+    }
+    const double lo = lo0 < lo1 ? lo0 : lo1, hi = hi0 > hi1 ? hi0 : hi1, sum = sum0 + sum1;
+    const double span = hi - lo;
+    const size_t nb = n; /* about one case per bucket */
+    const double scale = ((double)nb - 0.5) / span;
+    if (!isfinite(sum) || !(span > 0) || !isfinite(scale)) { /* NaN or infinite keys, all equal, a subnormal span */
+        if (span == 0 && isfinite(sum) && p != POLICY_CHEAPEST_FIRST)
+            return; /* equal ready times: draw order, as they are */
+        merge_sort(ws, 0, n, p);
+        return;
+    }
+    /* Buckets linear in the key, or in its bit pattern when that spreads
+     * the keys more evenly: for positive doubles the bits are nondecreasing
+     * in the value and nearly its logarithm, which suits cheapest_first's
+     * lognormal costs (bench.ini's North: a third fewer cases out of order
+     * in their bucket); the mean's place on each scale tells which is the
+     * more even (the one that puts it nearer the middle). */
+    uint32_t *bk = ws->bucket, *cnt = ws->start, *bq = bk;
+    memset(cnt, 0, nb * sizeof *cnt);
+    const uint64_t xl = dbits(lo), xh = dbits(hi);
+    int on_bits = 0;
+    if (lo > 0) {
+        double mean = sum / (double)n;
+        mean = mean < lo ? lo : mean > hi ? hi : mean; /* rounding */
+        const double at_lin = (mean - lo) / span, at_bits = (double)(dbits(mean) - xl) / (double)(xh - xl);
+        on_bits = fabs(at_bits - 0.5) < fabs(at_lin - 0.5);
+    }
+    if (on_bits) {
+        /* b = ((x - xl) >> sh) * m >> 32 < nb: (x - xl) >> sh <= r < 2^32 and r m < nb 2^32 */
+        unsigned sh = 0;
+        while ((xh - xl) >> sh >= (1ull << 32))
+            sh++;
+        const uint64_t r = (xh - xl) >> sh, m = ((uint64_t)nb << 32) / (r + 1);
+        for (q = cs; q + 2 <= end; q += 2, bq += 2) {
+            const uint64_t b0 = (((dbits(key(q)) - xl) >> sh) * m) >> 32;
+            const uint64_t b1 = (((dbits(key(q + 1)) - xl) >> sh) * m) >> 32;
+            bq[0] = (uint32_t)b0;
+            bq[1] = (uint32_t)b1;
+            cnt[b0]++;
+            cnt[b1]++;
+        }
+        if (q < end) {
+            const uint64_t b0 = (((dbits(key(q)) - xl) >> sh) * m) >> 32;
+            bq[0] = (uint32_t)b0;
+            cnt[b0]++;
+        }
+    } else {
+        /* (k - lo) * scale <= span * scale <= (nb - 1/2)(1 + 2^-52) < nb */
+        for (q = cs; q + 2 <= end; q += 2, bq += 2) {
+            const uint64_t b0 = (uint64_t)(int64_t)((key(q) - lo) * scale);
+            const uint64_t b1 = (uint64_t)(int64_t)((key(q + 1) - lo) * scale);
+            bq[0] = (uint32_t)b0;
+            bq[1] = (uint32_t)b1;
+            cnt[b0]++;
+            cnt[b1]++;
+        }
+        if (q < end) {
+            const uint64_t b0 = (uint64_t)(int64_t)((key(q) - lo) * scale);
+            bq[0] = (uint32_t)b0;
+            cnt[b0]++;
+        }
+    }
+#undef key
+    /* cur[b]: where bucket b's next case goes (its start, to begin with) */
+    engine_case *out = ws->tmp, *at = out, **cur = (engine_case **)(void *)ws->gsum;
+    size_t b = 0;
+    for (; b + 2 <= nb; b += 2) {
+        cur[b] = at;
+        at += cnt[b];
+        cur[b + 1] = at;
+        at += cnt[b + 1];
+    }
+    if (b < nb)
+        cur[b] = at;
+    bq = bk;
+    for (q = cs; q + 2 <= end; q += 2, bq += 2) {
+        *cur[bq[0]]++ = q[0];
+        *cur[bq[1]]++ = q[1];
+    }
+    if (q < end)
+        *cur[*bq]++ = *q;
+    /* now cur[b] is the end of bucket b */
+    ws->tmp = ws->cases;
     ws->cases = out;
+    const size_t budget = 8 * n;
+    if (p == POLICY_CHEAPEST_FIRST ? insert_pass(out, n, budget, POLICY_CHEAPEST_FIRST)
+                                   : insert_pass(out, n, budget, POLICY_FIRST_COME))
+        return;
+    /* a large bucket to sort: each bucket on its own (a case never leaves
+     * its bucket, and equal cases are still in draw order) */
     size_t from = 0;
-    for (size_t b = 0; b < nb; b++) {
-        size_t to = start[b];
+    for (b = 0; b < nb; b++) {
+        const size_t to = (size_t)(cur[b] - out);
         if (to - from > 16)
             merge_sort(ws, from, to, p);
         else
             insertion_sort(out, from, to, p);
         from = to;
     }
-}
-
-/* Stable sort of all cases on the policy key (the result of merge_sort, faster).
- * Bucket b(k) = min(nb - 1, (size_t)((k - lo) * scale)) is nondecreasing in k
- * (rounded subtraction and multiplication are monotone), so scattering the
- * cases by bucket in draw order and then sorting stably gives the stable
- * order, with few moves.  What is scattered and sorted is (key, index)
- * pairs, on the key alone (cheapest_first's equal costs then go by ready
- * time: ties_by_ready), and the records move once, at the end (issue 16:
- * compact keys); the pairs live in ws->gsum, first_come's grid scratch,
- * unused until the sort is done (20 n of its 24 (n + 1) bytes with the
- * bucket cursors).  Insertions that would move many pairs (a large bucket
- * of distinct keys) give way to sorting each bucket of records, and keys
- * that are NaN or infinite, or all equal, take the merge sort. */
-void engine_sort_cases(engine_ws *ws, scenario_policy p)
-{
-    const size_t n = ws->n;
-    const engine_case *cs = ws->cases;
-    if (n <= 32) {
-        merge_sort(ws, 0, n, p);
-        return;
-    }
-    /* the key of case i, one load: key(i) */
-    const char *base = (const char *)cs + (p == POLICY_CHEAPEST_FIRST ? offsetof(engine_case, cost)
-                                                                       : offsetof(engine_case, ready));
-#define key(i) (*(const double *)(const void *)(base + (i) * sizeof(engine_case)))
-    double lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < n; i++) {
-        double k = key(i);
-        lo = k < lo ? k : lo;
-        hi = k > hi ? k : hi;
-    }
-    double span = hi - lo;
-    if (!isfinite(span) || !(span > 0)) { /* infinite or NaN keys, or every key equal */
-        if (span == 0 && p != POLICY_CHEAPEST_FIRST)
-            return; /* equal ready times: draw order, as they are (NaN ones take the merge sort) */
-        merge_sort(ws, 0, n, p);
-        return;
-    }
-    const size_t nb = n; /* about one case per bucket */
-    const double scale = (double)nb / span, top = (double)nb;
-    uint32_t *bk = ws->bucket, *start = ws->start;
-    memset(start, 0, (nb + 1) * sizeof *start);
-    int nan = 0;
-    for (size_t i = 0; i < n; i++) {
-        double d = (key(i) - lo) * scale;
-        size_t b;
-        if (d < top) /* the largest key may round to nb; a NaN one lands here too */
-            b = (size_t)d;
-        else {
-            b = nb - 1;
-            nan |= !(d == d);
-        }
-        bk[i] = (uint32_t)b;
-        start[b + 1]++;
-    }
-    if (nan) { /* lo and hi skip NaN keys */
-        merge_sort(ws, 0, n, p);
-        return;
-    }
-    for (size_t b = 0; b < nb; b++)
-        start[b + 1] += start[b];
-    /* each pair goes into its bucket (start[b]: where bucket b begins) at
-     * its place among the pairs there before it, which came earlier in
-     * draw order: a stable insertion within the bucket; nxt[b], bucket b's
-     * next free slot, lives in gsum after the pairs (n + 1 of the 2 n + 6
-     * uint32 there) */
-    struct skey *k = (struct skey *)(void *)ws->gsum;
-    uint32_t *nxt = (uint32_t *)(void *)(k + n);
-    memcpy(nxt, start, nb * sizeof *nxt);
-    size_t moves = 0, budget = 8 * n;
-    int ties = 0;
-    for (size_t i = 0; i < n; i++) {
-        const size_t b = bk[i], beg = start[b];
-        const double c = key(i);
-        size_t j = nxt[b]++;
-        if (j > beg && k[j - 1].k > c) {
-            do {
-                k[j] = k[j - 1];
-                j--;
-            } while (j > beg && k[j - 1].k > c);
-            if ((moves += nxt[b] - 1 - j) > budget) { /* a large bucket of distinct keys */
-                sort_buckets(ws, p, nb);
-                return;
-            }
-        }
-        k[j] = (struct skey){c, (uint32_t)i};
-        ties |= j > beg && k[j - 1].k == c;
-    }
-#undef key
-    if (ties && p == POLICY_CHEAPEST_FIRST && !ties_by_ready(k, n, cs, budget - moves)) {
-        sort_buckets(ws, p, nb); /* the records are untouched, start[] still the bucket starts */
-        return;
-    }
-    engine_case *out = ws->tmp;
-    for (size_t i = 0; i < n; i++)
-        out[i] = cs[k[i].i];
-    ws->tmp = ws->cases;
-    ws->cases = out;
 }
 
 /* Ready order, then draw order (ids are unique: a total order). */
