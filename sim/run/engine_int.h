@@ -25,7 +25,7 @@ struct engine_ws {
     engine_case *tmp; /* scratch for the sorts */
     uint32_t *bucket; /* bucket of each case */
     uint32_t *start;  /* bucket starts: cap + 1 */
-    double *gsum;     /* first_come's grid pass (pay.c): 3 (cap + 1) prefix sums; also engine_sort_cases' pairs */
+    double *gsum;     /* first_come's grid pass (pay.c): 3 (cap + 1) prefix sums; also engine_sort_cases' bucket cursors (n pointers) */
     /* the ledger's cases and scratch (DESIGN §7) */
     engine_lcase *lcases;
     size_t ln, lcap;
