@@ -126,13 +126,6 @@ END_TEST
 
 /* ---- seed-2025: variance reduction ---- */
 
-static double width(json_t *j, const char *path)
-{
-    json_t *ci = cu_json_at(j, path);
-    ck_assert_msg(json_is_array(ci), "%s", path);
-    return json_number_value(json_array_get(ci, 1)) - json_number_value(json_array_get(ci, 0));
-}
-
 static double reduction(json_t *j, const char *path)
 {
     char plain[256], ci[256];
@@ -141,7 +134,7 @@ static double reduction(json_t *j, const char *path)
     char est[256];
     snprintf(est, sizeof est, "%s.estimator", path);
     ck_assert_str_eq(json_string_value(cu_json_at(j, est)), "control_variate");
-    double r = pow(width(j, plain) / width(j, ci), 2);
+    double r = pow(cu_json_ci_width(j, plain) / cu_json_ci_width(j, ci), 2);
     fprintf(stderr, "seed-2025 %s: variance / %.2f\n", path, r);
     return r;
 }
@@ -167,7 +160,7 @@ START_TEST(test_seed2025_reduction)
     ck_assert(reduction(j, "wait_and_see") > 1); /* controlled since h18-cvws (check_cv_ws) */
     /* P(releases >= 58) at the optimum: controlled, narrower than Wilson */
     ck_assert_str_eq(json_string_value(cu_json_at(j, "releases.p_target_estimator")), "control_variate");
-    double pr = pow(width(j, "releases.p_target_plain.p_target_ci95") / width(j, "releases.p_target_ci95"), 2);
+    double pr = pow(cu_json_ci_width(j, "releases.p_target_plain.p_target_ci95") / cu_json_ci_width(j, "releases.p_target_ci95"), 2);
     fprintf(stderr, "seed-2025 P(releases >= 58): variance / %.2f\n", pr);
     ck_assert(pr > 1);
     double pv = cu_json_num(j, "releases.p_target");

@@ -146,13 +146,6 @@ END_TEST
 
 /* ---- seed-2025: variance reduction ---- */
 
-static double width(json_t *j, const char *path)
-{
-    json_t *ci = cu_json_at(j, path);
-    ck_assert_msg(json_is_array(ci), "%s", path);
-    return json_number_value(json_array_get(ci, 1)) - json_number_value(json_array_get(ci, 0));
-}
-
 START_TEST(test_seed2025_reduction)
 {
     const char *dir = cu_test_dir("seed2025_ws");
@@ -165,8 +158,8 @@ START_TEST(test_seed2025_reduction)
     json_t *j = cu_load_json(cu_path_in(out, "summary.json"));
     ck_assert_str_eq(json_string_value(cu_json_at(j, "wait_and_see.estimator")), "control_variate");
     ck_assert_str_eq(json_string_value(cu_json_at(j, "evpi.estimator")), "control_variate");
-    double w = pow(width(j, "wait_and_see.plain.ci95") / width(j, "wait_and_see.ci95"), 2);
-    double e = pow(width(j, "evpi.plain.ci95") / width(j, "evpi.ci95"), 2);
+    double w = pow(cu_json_ci_width(j, "wait_and_see.plain.ci95") / cu_json_ci_width(j, "wait_and_see.ci95"), 2);
+    double e = pow(cu_json_ci_width(j, "evpi.plain.ci95") / cu_json_ci_width(j, "evpi.ci95"), 2);
     fprintf(stderr, "seed-2025, 2000 replications: wait-and-see variance / %.2f, EVPI variance / %.2f\n", w, e);
     ck_assert(w > 1);
     ck_assert(e > 1);

@@ -173,6 +173,13 @@ double cu_json_num(json_t *root, const char *path)
     return json_number_value(j);
 }
 
+double cu_json_ci_width(json_t *root, const char *path)
+{
+    json_t *ci = cu_json_at(root, path);
+    ck_assert_msg(json_is_array(ci) && json_array_size(ci) == 2, "%s is not a [lo, hi] pair", path);
+    return json_number_value(json_array_get(ci, 1)) - json_number_value(json_array_get(ci, 0));
+}
+
 /* ---- running programs ---- */
 
 double cu_now(void) { return fz_seconds(); }

@@ -74,6 +74,9 @@ json_t *cu_json_at(json_t *root, const char *path);
 /* The number at a dotted path, which must exist and be a number. */
 double cu_json_num(json_t *root, const char *path);
 
+/* hi - lo of the [lo, hi] array at a dotted path, which must exist. */
+double cu_json_ci_width(json_t *root, const char *path);
+
 /* ---- processes ---- */
 
 typedef struct run_result {
