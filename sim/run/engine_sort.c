@@ -11,6 +11,9 @@
 
 #include "engine_int.h"
 
+/* The policy key at byte offset off of a case. */
+#define KEY(c, off) (*(const double *)(const void *)((const char *)(c) + (off)))
+
 /* The policy's key is the cost for cheapest_first, the ready time for
  * first_come.  Buckets use it alone; cheapest_first breaks equal costs by
  * the earlier ready time (DESIGN §7), and the sorts are stable, so draw
@@ -125,24 +128,15 @@ __attribute__((always_inline)) static inline int insert_pass(engine_case *cs, si
  * insertions that would move many cases, bucket by bucket.  The bucket
  * cursors (pointers) live in ws->gsum, first_come's grid scratch, unused
  * until the sort is done. */
-void engine_sort_cases(engine_ws *ws, scenario_policy p)
+/* The keys' range and sum, over independent chains (a NaN key may end in
+ * lo or hi, and is caught by the sum: NaN or infinite if a key is or,
+ * harmlessly, if the sum of huge keys overflows: the merge sort then). */
+static inline void key_range(const engine_case *cs, size_t n, size_t off, double *lo, double *hi, double *sum)
 {
-    const size_t n = ws->n;
-    const engine_case *cs = ws->cases, *end = cs + n;
-    if (n <= 32) {
-        merge_sort(ws, 0, n, p);
-        return;
-    }
-    const size_t off = p == POLICY_CHEAPEST_FIRST ? offsetof(engine_case, cost) : offsetof(engine_case, ready);
-#define key(c) (*(const double *)(const void *)((const char *)(c) + off))
-    /* min and max over the keys in independent chains (a NaN key may end
-     * in lo or hi, and is caught by the sum); the sum is NaN or infinite if
-     * a key is (or, harmlessly, if the sum of huge keys overflows: the
-     * merge sort then) */
+    const engine_case *q = cs, *end = cs + n;
     double lo0 = INFINITY, lo1 = INFINITY, hi0 = -INFINITY, hi1 = -INFINITY, sum0 = 0, sum1 = 0;
-    const engine_case *q = cs;
     for (; q + 2 <= end; q += 2) {
-        const double a = key(q), b = key(q + 1);
+        const double a = KEY(q, off), b = KEY(q + 1, off);
         lo0 = lo0 < a ? lo0 : a;
         lo1 = lo1 < b ? lo1 : b;
         hi0 = hi0 > a ? hi0 : a;
@@ -151,12 +145,96 @@ void engine_sort_cases(engine_ws *ws, scenario_policy p)
         sum1 += b;
     }
     if (q < end) {
-        const double a = key(q);
+        const double a = KEY(q, off);
         lo0 = lo0 < a ? lo0 : a;
         hi0 = hi0 > a ? hi0 : a;
         sum0 += a;
     }
-    const double lo = lo0 < lo1 ? lo0 : lo1, hi = hi0 > hi1 ? hi0 : hi1, sum = sum0 + sum1;
+    *lo = lo0 < lo1 ? lo0 : lo1, *hi = hi0 > hi1 ? hi0 : hi1, *sum = sum0 + sum1;
+}
+
+/* Each case's bucket into bk and the bucket sizes into cnt (zeroed), on
+ * the key's bit pattern (on_bits) or linear in the key. */
+static inline void bucket_of(const engine_case *cs, size_t n, size_t off, size_t nb, int on_bits, double lo,
+                             double hi, double scale, uint32_t *bk, uint32_t *cnt)
+{
+    const engine_case *q = cs, *end = cs + n;
+    uint32_t *bq = bk;
+    memset(cnt, 0, nb * sizeof *cnt);
+    if (on_bits) {
+        /* b = ((x - xl) >> sh) * m >> 32 < nb: (x - xl) >> sh <= r < 2^32 and r m < nb 2^32 */
+        const uint64_t xl = dbits(lo), xh = dbits(hi);
+        unsigned sh = 0;
+        while ((xh - xl) >> sh >= (1ull << 32))
+            sh++;
+        const uint64_t r = (xh - xl) >> sh, m = ((uint64_t)nb << 32) / (r + 1);
+        for (; q + 2 <= end; q += 2, bq += 2) {
+            const uint64_t b0 = (((dbits(KEY(q, off)) - xl) >> sh) * m) >> 32;
+            const uint64_t b1 = (((dbits(KEY(q + 1, off)) - xl) >> sh) * m) >> 32;
+            bq[0] = (uint32_t)b0;
+            bq[1] = (uint32_t)b1;
+            cnt[b0]++;
+            cnt[b1]++;
+        }
+        if (q < end) {
+            const uint64_t b0 = (((dbits(KEY(q, off)) - xl) >> sh) * m) >> 32;
+            bq[0] = (uint32_t)b0;
+            cnt[b0]++;
+        }
+        return;
+    }
+    /* (k - lo) * scale <= span * scale <= (nb - 1/2)(1 + 2^-52) < nb */
+    for (; q + 2 <= end; q += 2, bq += 2) {
+        const uint64_t b0 = (uint64_t)(int64_t)((KEY(q, off) - lo) * scale);
+        const uint64_t b1 = (uint64_t)(int64_t)((KEY(q + 1, off) - lo) * scale);
+        bq[0] = (uint32_t)b0;
+        bq[1] = (uint32_t)b1;
+        cnt[b0]++;
+        cnt[b1]++;
+    }
+    if (q < end) {
+        const uint64_t b0 = (uint64_t)(int64_t)((KEY(q, off) - lo) * scale);
+        bq[0] = (uint32_t)b0;
+        cnt[b0]++;
+    }
+}
+
+/* The cases into out by bucket, in draw order within each; cur[b] ends as
+ * the end of bucket b. */
+static inline void scatter(const engine_case *cs, size_t n, const uint32_t *bk, const uint32_t *cnt, size_t nb,
+                           engine_case *out, engine_case **cur)
+{
+    engine_case *at = out;
+    size_t b = 0;
+    for (; b + 2 <= nb; b += 2) {
+        cur[b] = at;
+        at += cnt[b];
+        cur[b + 1] = at;
+        at += cnt[b + 1];
+    }
+    if (b < nb)
+        cur[b] = at;
+    const engine_case *q = cs, *end = cs + n;
+    const uint32_t *bq = bk;
+    for (; q + 2 <= end; q += 2, bq += 2) {
+        *cur[bq[0]]++ = q[0];
+        *cur[bq[1]]++ = q[1];
+    }
+    if (q < end)
+        *cur[*bq]++ = *q;
+}
+
+void engine_sort_cases(engine_ws *ws, scenario_policy p)
+{
+    const size_t n = ws->n;
+    const engine_case *cs = ws->cases;
+    if (n <= 32) {
+        merge_sort(ws, 0, n, p);
+        return;
+    }
+    const size_t off = p == POLICY_CHEAPEST_FIRST ? offsetof(engine_case, cost) : offsetof(engine_case, ready);
+    double lo, hi, sum;
+    key_range(cs, n, off, &lo, &hi, &sum);
     const double span = hi - lo;
     const size_t nb = n; /* about one case per bucket */
     const double scale = ((double)nb - 0.5) / span;
@@ -172,71 +250,19 @@ void engine_sort_cases(engine_ws *ws, scenario_policy p)
      * lognormal costs (bench.ini's North: a third fewer cases out of order
      * in their bucket); the mean's place on each scale tells which is the
      * more even (the one that puts it nearer the middle). */
-    uint32_t *bk = ws->bucket, *cnt = ws->start, *bq = bk;
-    memset(cnt, 0, nb * sizeof *cnt);
-    const uint64_t xl = dbits(lo), xh = dbits(hi);
     int on_bits = 0;
     if (lo > 0) {
         double mean = sum / (double)n;
         mean = mean < lo ? lo : mean > hi ? hi : mean; /* rounding */
-        const double at_lin = (mean - lo) / span, at_bits = (double)(dbits(mean) - xl) / (double)(xh - xl);
+        const double at_lin = (mean - lo) / span,
+                     at_bits = (double)(dbits(mean) - dbits(lo)) / (double)(dbits(hi) - dbits(lo));
         on_bits = fabs(at_bits - 0.5) < fabs(at_lin - 0.5);
     }
-    if (on_bits) {
-        /* b = ((x - xl) >> sh) * m >> 32 < nb: (x - xl) >> sh <= r < 2^32 and r m < nb 2^32 */
-        unsigned sh = 0;
-        while ((xh - xl) >> sh >= (1ull << 32))
-            sh++;
-        const uint64_t r = (xh - xl) >> sh, m = ((uint64_t)nb << 32) / (r + 1);
-        for (q = cs; q + 2 <= end; q += 2, bq += 2) {
-            const uint64_t b0 = (((dbits(key(q)) - xl) >> sh) * m) >> 32;
-            const uint64_t b1 = (((dbits(key(q + 1)) - xl) >> sh) * m) >> 32;
-            bq[0] = (uint32_t)b0;
-            bq[1] = (uint32_t)b1;
-            cnt[b0]++;
-            cnt[b1]++;
-        }
-        if (q < end) {
-            const uint64_t b0 = (((dbits(key(q)) - xl) >> sh) * m) >> 32;
-            bq[0] = (uint32_t)b0;
-            cnt[b0]++;
-        }
-    } else {
-        /* (k - lo) * scale <= span * scale <= (nb - 1/2)(1 + 2^-52) < nb */
-        for (q = cs; q + 2 <= end; q += 2, bq += 2) {
-            const uint64_t b0 = (uint64_t)(int64_t)((key(q) - lo) * scale);
-            const uint64_t b1 = (uint64_t)(int64_t)((key(q + 1) - lo) * scale);
-            bq[0] = (uint32_t)b0;
-            bq[1] = (uint32_t)b1;
-            cnt[b0]++;
-            cnt[b1]++;
-        }
-        if (q < end) {
-            const uint64_t b0 = (uint64_t)(int64_t)((key(q) - lo) * scale);
-            bq[0] = (uint32_t)b0;
-            cnt[b0]++;
-        }
-    }
-#undef key
+    uint32_t *bk = ws->bucket, *cnt = ws->start;
+    bucket_of(cs, n, off, nb, on_bits, lo, hi, scale, bk, cnt);
     /* cur[b]: where bucket b's next case goes (its start, to begin with) */
-    engine_case *out = ws->tmp, *at = out, **cur = (engine_case **)(void *)ws->gsum;
-    size_t b = 0;
-    for (; b + 2 <= nb; b += 2) {
-        cur[b] = at;
-        at += cnt[b];
-        cur[b + 1] = at;
-        at += cnt[b + 1];
-    }
-    if (b < nb)
-        cur[b] = at;
-    bq = bk;
-    for (q = cs; q + 2 <= end; q += 2, bq += 2) {
-        *cur[bq[0]]++ = q[0];
-        *cur[bq[1]]++ = q[1];
-    }
-    if (q < end)
-        *cur[*bq]++ = *q;
-    /* now cur[b] is the end of bucket b */
+    engine_case *out = ws->tmp, **cur = (engine_case **)(void *)ws->gsum;
+    scatter(cs, n, bk, cnt, nb, out, cur);
     ws->tmp = ws->cases;
     ws->cases = out;
     const size_t budget = 8 * n;
@@ -246,7 +272,7 @@ void engine_sort_cases(engine_ws *ws, scenario_policy p)
     /* a large bucket to sort: each bucket on its own (a case never leaves
      * its bucket, and equal cases are still in draw order) */
     size_t from = 0;
-    for (b = 0; b < nb; b++) {
+    for (size_t b = 0; b < nb; b++) {
         const size_t to = (size_t)(cur[b] - out);
         if (to - from > 16)
             merge_sort(ws, from, to, p);
