@@ -261,6 +261,28 @@ static json_t *summary(const scenario *s, const optimize_result *r, const optimi
     return doc;
 }
 
+/* The optimality gap's lines: its estimate and bound, or why there is none. */
+static void gap_lines(FILE *out, const optimize_result *r, int d2)
+{
+    if (r->gap_note)
+        fprintf(out, "%s\n", r->gap_note);
+    if (r->gap_method == OPT_GAP_A2RP)
+        fprintf(out, "optimality gap (A2RP, %zu pairs of %zu replications): %.*f, 95%% upper bound %.*f\n",
+                r->a2rp.pairs, r->a2rp.half_reps, d2, r->gap.value, d2, r->gap_ci_upper);
+    else if (r->gap_batches >= 2 && isfinite(r->gap_ci_upper))
+        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound %.*f\n", r->gap_batches, d2,
+                r->gap.value, d2, r->gap_ci_upper);
+    else if (r->gap_batches >= 2)
+        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound n/a\n", r->gap_batches, d2,
+                r->gap.value);
+    if (r->gap_skipped)
+        fprintf(out, "optimality gap: not estimated: %s\n", OPTIMIZE_GAP_SKIPPED);
+    else if (r->gap_method == OPT_GAP_NONE)
+        fprintf(out, "optimality gap: not estimated (--gap none)\n");
+    if (r->gap_time_limited)
+        fprintf(out, "%d gap batches stopped at the solver time limit: their bounds were used\n", r->gap_time_limited);
+}
+
 static void print_table(FILE *out, const scenario *s, const optimize_result *r)
 {
     const size_t C = r->nregions;
@@ -328,23 +350,7 @@ static void print_table(FILE *out, const scenario *s, const optimize_result *r)
                 "is the mean of its own worst %g%% of replications, so the difference is not a mean over paired "
                 "replications\n",
                 100 * s->cvar_alpha);
-    if (r->gap_note)
-        fprintf(out, "%s\n", r->gap_note);
-    if (r->gap_method == OPT_GAP_A2RP)
-        fprintf(out, "optimality gap (A2RP, %zu pairs of %zu replications): %.*f, 95%% upper bound %.*f\n",
-                r->a2rp.pairs, r->a2rp.half_reps, d2, r->gap.value, d2, r->gap_ci_upper);
-    else if (r->gap_batches >= 2 && isfinite(r->gap_ci_upper))
-        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound %.*f\n", r->gap_batches, d2,
-                r->gap.value, d2, r->gap_ci_upper);
-    else if (r->gap_batches >= 2)
-        fprintf(out, "optimality gap (Mak-Morton-Wood, %d batches): %.*f, 95%% upper bound n/a\n", r->gap_batches, d2,
-                r->gap.value);
-    if (r->gap_skipped)
-        fprintf(out, "optimality gap: not estimated: %s\n", OPTIMIZE_GAP_SKIPPED);
-    else if (r->gap_method == OPT_GAP_NONE)
-        fprintf(out, "optimality gap: not estimated (--gap none)\n");
-    if (r->gap_time_limited)
-        fprintf(out, "%d gap batches stopped at the solver time limit: their bounds were used\n", r->gap_time_limited);
+    gap_lines(out, r, d2);
     fprintf(out, "solver: GLPK, %s (%d columns, %d rows)\n", r->mip.status_text, r->mip.columns, r->mip.rows);
     if (r->target_reps)
         fprintf(out, "target model: %zu of %ld optimize replications (cap %d values); in sample %ld reach %.0f\n",
