@@ -195,6 +195,12 @@ size_t scenario_grid_points(const scenario *s);
  * copays and regimes change only who is fundable and when). */
 int scenario_uses_ledger(const scenario *s, size_t c);
 
+/* Region g's phases and their count in *n: its own, or, for a region built
+ * without phases, *one filled with its values on [0, horizon) (owned by the
+ * caller, which must outlive the returned pointer). */
+const scenario_phase *scenario_region_phases(const scenario_region *g, double horizon, scenario_phase *one,
+                                             size_t *n);
+
 /* Index of the region called name, or -1. */
 int scenario_region_index(const scenario *s, const char *name);
 

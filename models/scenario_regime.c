@@ -293,6 +293,25 @@ double scenario_people_mean(const scenario_region *r)
     return people;
 }
 
+const scenario_phase *scenario_region_phases(const scenario_region *g, double horizon, scenario_phase *one,
+                                             size_t *n)
+{
+    if (g->nphases > 0) {
+        *n = g->nphases;
+        return g->phases;
+    }
+    *one = (scenario_phase){0,
+                            horizon,
+                            g->arrivals_per_day,
+                            g->bond_grant_prob,
+                            g->family_pays_prob,
+                            g->max_bond_paid_usd,
+                            g->stay_prob,
+                            g->bond_usd};
+    *n = 1;
+    return one;
+}
+
 int scenario_uses_ledger(const scenario *s, size_t c)
 {
     const scenario_region *r = &s->regions[c];

@@ -183,21 +183,7 @@ static int region_expected(const scenario *s, size_t c, double *out, fz_error *e
     m->H = s->horizon_days;
     m->h = g->removal_hazard_per_day;
     m->err = err;
-    if (g->nphases > 0) {
-        m->ph = g->phases;
-        m->nph = g->nphases;
-    } else {
-        m->one = (scenario_phase){0,
-                                  m->H,
-                                  g->arrivals_per_day,
-                                  g->bond_grant_prob,
-                                  g->family_pays_prob,
-                                  g->max_bond_paid_usd,
-                                  g->stay_prob,
-                                  g->bond_usd};
-        m->ph = &m->one;
-        m->nph = 1;
-    }
+    m->ph = scenario_region_phases(g, m->H, &m->one, &m->nph);
     int rc = 0;
     if (m->nph > CV_MAX_PHASES) {
         rc = fz_fail(err, FZ_ERUNTIME, "more than %d phases", CV_MAX_PHASES);

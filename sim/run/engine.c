@@ -299,21 +299,7 @@ static int plan_init(draw_plan *P, const scenario *s, size_t region)
     const double H = s->horizon_days;
     memset(P, 0, offsetof(draw_plan, hearing));
     P->pool.n = 0;
-    if (g->nphases > 0) {
-        P->ph = g->phases;
-        P->nph = g->nphases;
-    } else { /* a region built without phases: its own values on [0, H) */
-        P->one = (scenario_phase){0,
-                                  H,
-                                  g->arrivals_per_day,
-                                  g->bond_grant_prob,
-                                  g->family_pays_prob,
-                                  g->max_bond_paid_usd,
-                                  g->stay_prob,
-                                  g->bond_usd};
-        P->ph = &P->one;
-        P->nph = 1;
-    }
+    P->ph = scenario_region_phases(g, H, &P->one, &P->nph); /* without phases: its own values on [0, H) */
     if (P->nph > ENGINE_MAX_PHASES)
         return -1;
     P->grant_max = 0;
